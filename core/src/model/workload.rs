@@ -1,0 +1,337 @@
+//! Pods, containers, volumes and mounts: the workload every format renders.
+
+use serde::Serialize;
+
+/// What a container is for inside its pod.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ContainerRole {
+    /// A regular container (`spec.containers`).
+    Regular,
+    /// An init container that runs to completion before the others (`spec.initContainers`).
+    Init,
+    /// A native sidecar: an init container with `restartPolicy: Always` that keeps running.
+    NativeSidecar,
+}
+
+/// The value of an environment variable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum EnvValue {
+    /// A literal string.
+    Text {
+        /// The value.
+        value: String,
+    },
+    /// A URL that names another container of the same pod: `localhost` inside a Pod, the service or
+    /// network alias (`peer`) in Compose and `docker run`.
+    PeerUrl {
+        /// URL scheme (`tcp`).
+        scheme: String,
+        /// The peer's DNS name outside a pod (Compose service, network alias).
+        peer: String,
+        /// Port.
+        port: u16,
+    },
+}
+
+/// One environment variable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnvVar {
+    /// Name (a C identifier by convention; Kubernetes accepts any printable name without `=`).
+    pub name: String,
+    /// Value.
+    pub value: EnvValue,
+}
+
+impl EnvVar {
+    /// A literal variable.
+    pub fn text(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self { name: name.into(), value: EnvValue::Text { value: value.into() } }
+    }
+
+    /// The value as seen from inside a pod (peers on `localhost`).
+    pub fn pod_value(&self) -> String {
+        match &self.value {
+            EnvValue::Text { value } => value.clone(),
+            EnvValue::PeerUrl { scheme, port, .. } => format!("{scheme}://localhost:{port}"),
+        }
+    }
+
+    /// The value as seen on a user-defined network (peers by name), for Compose and `docker run`.
+    pub fn network_value(&self) -> String {
+        match &self.value {
+            EnvValue::Text { value } => value.clone(),
+            EnvValue::PeerUrl { scheme, peer, port } => format!("{scheme}://{peer}:{port}"),
+        }
+    }
+}
+
+/// Transport protocol of a port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Protocol {
+    /// TCP.
+    Tcp,
+    /// UDP.
+    Udp,
+}
+
+/// A port a container listens on, optionally published on the host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Port {
+    /// Port inside the container.
+    pub container: u16,
+    /// Port published on the host (`docker run -p`, Compose `ports`); in a Pod this is not a `hostPort`
+    /// (use a Service), only `containerPort`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<u16>,
+    /// Protocol.
+    pub protocol: Protocol,
+    /// Optional IANA-style name (`http`, `docker-tls`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Requests and limits, as Kubernetes quantities (`10m`, `256Mi`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Resources {
+    /// CPU request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_request: Option<String>,
+    /// Memory request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory_request: Option<String>,
+    /// CPU limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_limit: Option<String>,
+    /// Memory limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory_limit: Option<String>,
+}
+
+impl Resources {
+    /// Whether nothing is set.
+    pub fn is_empty(&self) -> bool {
+        self == &Self::default()
+    }
+}
+
+/// A probe that runs a command in the container.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Probe {
+    /// The command (exec form).
+    pub command: Vec<String>,
+    /// Seconds between attempts.
+    pub period_seconds: i32,
+    /// Attempts before giving up.
+    pub failure_threshold: i32,
+}
+
+/// The security settings of a container.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SecurityContext {
+    /// `privileged: true`.
+    pub privileged: bool,
+    /// `allowPrivilegeEscalation`, when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_privilege_escalation: Option<bool>,
+    /// `runAsUser`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_as_user: Option<i64>,
+    /// `runAsGroup`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_as_group: Option<i64>,
+    /// `runAsNonRoot`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_as_non_root: Option<bool>,
+    /// seccomp and AppArmor `Unconfined` (rootless BuildKit needs both).
+    pub unconfined: bool,
+    /// Capabilities to drop (`ALL`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub drop_capabilities: Vec<String>,
+}
+
+/// A container.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Container {
+    /// Name, unique in the pod (DNS-1123 label). Also the Compose service name.
+    pub name: String,
+    /// Role in the pod.
+    pub role: ContainerRole,
+    /// Image reference.
+    pub image: String,
+    /// Entrypoint override (Kubernetes `command`, Compose `entrypoint`, `docker run --entrypoint`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub command: Vec<String>,
+    /// Arguments (Kubernetes `args`, Compose `command`, trailing `docker run` arguments).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<String>,
+    /// Environment.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub env: Vec<EnvVar>,
+    /// Ports.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<Port>,
+    /// Resources.
+    #[serde(skip_serializing_if = "Resources::is_empty")]
+    pub resources: Resources,
+    /// Mounts of pod volumes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mounts: Vec<Mount>,
+    /// Security settings.
+    pub security: SecurityContext,
+    /// Startup probe (native sidecar daemons).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub startup_probe: Option<Probe>,
+    /// Readiness probe.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readiness_probe: Option<Probe>,
+    /// DNS name other containers use outside a pod (Compose network alias); the container name when empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+}
+
+impl Container {
+    /// A regular container with only a name and an image.
+    pub fn new(name: impl Into<String>, image: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            role: ContainerRole::Regular,
+            image: image.into(),
+            command: Vec::new(),
+            args: Vec::new(),
+            env: Vec::new(),
+            ports: Vec::new(),
+            resources: Resources::default(),
+            mounts: Vec::new(),
+            security: SecurityContext::default(),
+            startup_probe: None,
+            readiness_probe: None,
+            alias: None,
+        }
+    }
+}
+
+/// The `type` of a hostPath volume (Kubernetes accepts exactly these, and the empty string).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum HostPathType {
+    /// `Socket`: a unix socket must exist at the path.
+    Socket,
+    /// `Directory`: a directory must exist.
+    Directory,
+    /// `DirectoryOrCreate`.
+    DirectoryOrCreate,
+    /// `File`.
+    File,
+    /// `FileOrCreate`.
+    FileOrCreate,
+    /// `CharDevice`.
+    CharDevice,
+    /// `BlockDevice`.
+    BlockDevice,
+}
+
+impl HostPathType {
+    /// The Kubernetes spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HostPathType::Socket => "Socket",
+            HostPathType::Directory => "Directory",
+            HostPathType::DirectoryOrCreate => "DirectoryOrCreate",
+            HostPathType::File => "File",
+            HostPathType::FileOrCreate => "FileOrCreate",
+            HostPathType::CharDevice => "CharDevice",
+            HostPathType::BlockDevice => "BlockDevice",
+        }
+    }
+}
+
+/// Where a volume's data comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum VolumeSource {
+    /// A path on the node (Kubernetes `hostPath`, a Compose or `docker run` bind mount).
+    HostPath {
+        /// Absolute host path.
+        path: String,
+        /// The type check the kubelet applies.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kind: Option<HostPathType>,
+    },
+    /// Scratch space that lives as long as the pod (a Compose or `docker` named volume elsewhere).
+    EmptyDir {
+        /// `medium: Memory` (tmpfs).
+        memory: bool,
+    },
+    /// A named volume of the engine (Compose top-level `volumes`, `docker volume create`); in a Pod an
+    /// emptyDir.
+    Named,
+    /// A PersistentVolumeClaim (a named volume outside Kubernetes).
+    Pvc {
+        /// The claim's name.
+        claim: String,
+    },
+}
+
+/// A pod-level volume.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Volume {
+    /// Name, unique in the pod (DNS-1123 label).
+    pub name: String,
+    /// Source.
+    pub source: VolumeSource,
+}
+
+/// A container's mount of a pod volume.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mount {
+    /// The volume's name.
+    pub volume: String,
+    /// Absolute path in the container.
+    pub path: String,
+    /// Mounted read-only.
+    pub read_only: bool,
+    /// A path inside the volume to mount instead of its root.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub_path: Option<String>,
+}
+
+/// A pod: the unit every format renders. Outside Kubernetes it becomes one Compose project or a set of
+/// `docker run` lines on one network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Pod {
+    /// Name (DNS-1123 subdomain); also the Compose project and network prefix.
+    pub name: String,
+    /// Namespace.
+    pub namespace: String,
+    /// Labels.
+    pub labels: Vec<(String, String)>,
+    /// Containers in order: init containers and native sidecars first, then regular ones.
+    pub containers: Vec<Container>,
+    /// Volumes.
+    pub volumes: Vec<Volume>,
+    /// `runtimeClassName` (`sysbox-runc`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runtime_class: Option<String>,
+    /// `hostUsers` (false puts the pod in a user namespace).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_users: Option<bool>,
+    /// `nodeSelector`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub node_selector: Vec<(String, String)>,
+    /// Pod `restartPolicy` (`Never` for jobs, `Always` for services).
+    pub restart_policy: String,
+}
+
+impl Pod {
+    /// The container called `name`.
+    pub fn container(&self, name: &str) -> Option<&Container> {
+        self.containers.iter().find(|c| c.name == name)
+    }
+
+    /// The volume called `name`.
+    pub fn volume(&self, name: &str) -> Option<&Volume> {
+        self.volumes.iter().find(|v| v.name == name)
+    }
+}
