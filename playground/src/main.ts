@@ -1,0 +1,590 @@
+// The dockscape playground: Generate and Lint over the wasm core, running in a Web Worker.
+import './style.css';
+import type { EditorView } from '@codemirror/view';
+import type { Artifact, DsError, LintReport, Outcome, ParamSpec, RuleInfo, ScenarioInfo } from './wasm-pkg/dockscape_wasm';
+import { $, announce, copyText, download, h } from './dom';
+import { createEditor, goToLine, mark, setText, type Mark } from './editor';
+import { Engine } from './engine';
+import { escapeHtml, renderMarkdown } from './markdown';
+import { DEFAULT_STATE, type State, type Tab, decodeState, encodeState, loadLocal, saveLocal } from './state';
+import { EXAMPLES } from './examples';
+import { zip } from './zip';
+
+// ---------------------------------------------------------------------------------------------------------
+// Engine, state, timings
+
+const engine = new Engine(() => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'dockscape' }));
+
+let state: State = { ...DEFAULT_STATE };
+let scenarios: ScenarioInfo[] = [];
+let rules: RuleInfo[] = [];
+
+/** Timings for scripts/bench-web and the browser tests (milliseconds, `performance.now()` based). */
+const timings = { firstOutput: -1, generate: [] as number[], lint: [] as number[] };
+declare global {
+  interface Window {
+    __dockscape: {
+      timings: typeof timings;
+      engine: Engine;
+      state: () => State;
+      idle: () => Promise<void>;
+      setInput: (text: string) => void;
+    };
+  }
+}
+
+interface OutputSpec {
+  format: string;
+  title: string;
+}
+const OUTPUTS: OutputSpec[] = [
+  { format: 'pod', title: 'Pod' },
+  { format: 'compose', title: 'Compose' },
+  { format: 'run', title: 'docker run' },
+  { format: 'explain', title: 'Explain' },
+];
+const SHELLS: [string, string][] = [
+  ['', 'scenario default'],
+  ['sh', 'sh'],
+  ['powershell', 'powershell'],
+  ['cmd', 'cmd'],
+  ['gitbash', 'gitbash'],
+];
+
+const artifacts = new Map<string, Outcome<Artifact>>();
+let busy = 0;
+let idleWaiters: (() => void)[] = [];
+function track<T>(p: Promise<T>): Promise<T> {
+  busy++;
+  return p.finally(() => {
+    busy--;
+    if (busy === 0) {
+      const w = idleWaiters;
+      idleWaiters = [];
+      w.forEach((f) => f());
+    }
+  });
+}
+
+// Persist: localStorage at once, the URL fragment as soon as it is encoded (latest wins).
+let encodeSeq = 0;
+function persist(): void {
+  saveLocal(state);
+  const seq = ++encodeSeq;
+  track(encodeState(state)).then((frag) => {
+    if (seq === encodeSeq && location.hash !== '#' + frag) history.replaceState(null, '', '#' + frag);
+  });
+}
+
+function errorText(e: DsError): string {
+  const at = e.location ? `line ${e.location.line}, column ${e.location.column}: ` : '';
+  return `${at}${e.message}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Tabs
+
+function showTab(tab: Tab): void {
+  for (const t of ['generate', 'lint', 'rules'] as Tab[]) {
+    const on = t === tab;
+    $(`tab-${t}`).setAttribute('aria-selected', String(on));
+    $(`tab-${t}`).tabIndex = on ? 0 : -1;
+    $(`panel-${t}`).hidden = !on;
+  }
+  if (tab === 'lint') editor?.requestMeasure();
+}
+
+function setTab(tab: Tab): void {
+  state = { ...state, tab };
+  showTab(tab);
+  if (tab === 'rules') renderRules();
+  persist();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Generate
+
+const genPanel = $('panel-generate');
+const scenarioSelect = h('select', { id: 'scenario', onchange: () => chooseScenario(scenarioSelect.value) });
+const scenarioSummary = h('p', { id: 'scenario-summary', class: 'summary' });
+const paramsBox = h('div', { class: 'params', id: 'params' });
+const shellSelect = h(
+  'select',
+  {
+    id: 'shell',
+    onchange: () => {
+      state = { ...state, shell: shellSelect.value };
+      persist();
+      regenerate(['run']);
+    },
+  },
+  ...SHELLS.map(([v, t]) => h('option', { value: v, text: t })),
+);
+const outputEls = new Map<string, { section: HTMLElement; notice: HTMLElement; error: HTMLElement; pre: HTMLElement; file: HTMLElement }>();
+
+genPanel.append(
+  h(
+    'div',
+    { class: 'controls' },
+    h('div', { class: 'field' }, h('label', { for: 'scenario', text: 'Scenario' }), scenarioSelect),
+    scenarioSummary,
+    h('h2', { class: 'sr-heading', id: 'params-heading', text: 'Parameters' }),
+    paramsBox,
+    h(
+      'div',
+      { class: 'row' },
+      h('button', { type: 'button', id: 'reset-params', text: 'Reset parameters', onclick: () => chooseScenario(state.scenario, true) }),
+      h('button', { type: 'button', id: 'download-all', text: 'Download all', onclick: downloadAll }),
+    ),
+  ),
+);
+const outputsBox = h('div', { class: 'outputs' });
+genPanel.append(outputsBox);
+for (const o of OUTPUTS) {
+  const headingId = `out-${o.format}-title`;
+  const notice = h('p', { class: 'notice', hidden: true });
+  const error = h('p', { class: 'error', role: 'alert', hidden: true });
+  const pre = h('pre', { class: 'output-text', id: `out-${o.format}`, tabindex: '0', 'aria-labelledby': headingId });
+  const file = h('span', { class: 'file-name' });
+  const section = h(
+    'section',
+    { class: 'output', 'aria-labelledby': headingId, 'data-format': o.format },
+    h(
+      'div',
+      { class: 'output-head' },
+      h('h2', { id: headingId, text: o.title }),
+      file,
+      o.format === 'run' ? h('span', { class: 'field inline' }, h('label', { for: 'shell', text: 'Shell' }), shellSelect) : null,
+      h('span', { class: 'spacer' }),
+      h('button', { type: 'button', text: 'Copy', onclick: () => copyOutput(o) }),
+      h('button', { type: 'button', text: 'Download', onclick: () => downloadOutput(o) }),
+    ),
+    notice,
+    error,
+    pre,
+  );
+  outputsBox.append(section);
+  outputEls.set(o.format, { section, notice, error, pre, file });
+}
+
+function currentScenario(): ScenarioInfo | undefined {
+  return scenarios.find((s) => s.id === state.scenario);
+}
+
+function renderScenarios(): void {
+  scenarioSelect.replaceChildren(...scenarios.map((s) => h('option', { value: s.id, text: `${s.id}: ${s.title}` })));
+  if (!currentScenario() && scenarios.length) state = { ...state, scenario: scenarios[0].id, params: {} };
+  scenarioSelect.value = state.scenario;
+  renderParams();
+}
+
+function paramValue(p: ParamSpec): string {
+  return state.params[p.name] ?? p.default;
+}
+
+function renderParams(): void {
+  const sc = currentScenario();
+  scenarioSummary.textContent = sc ? sc.summary : '';
+  paramsBox.replaceChildren();
+  for (const p of sc?.params ?? []) {
+    const id = `param-${p.name}`;
+    const helpId = `${id}-help`;
+    const onInput = (ev: Event) => setParam(p, (ev.target as HTMLInputElement | HTMLSelectElement).value);
+    let control: HTMLInputElement | HTMLSelectElement;
+    if (p.accepted.length) {
+      control = h('select', { id, name: p.name, 'aria-describedby': helpId, onchange: onInput }, ...p.accepted.map((a) => h('option', { value: a, text: a })));
+      if (!p.accepted.includes(paramValue(p))) control.append(h('option', { value: paramValue(p), text: paramValue(p) }));
+    } else {
+      control = h('input', { id, name: p.name, type: 'text', spellcheck: 'false', autocomplete: 'off', placeholder: p.default, 'aria-describedby': helpId, oninput: onInput });
+    }
+    control.value = paramValue(p);
+    const def = p.default === '' ? 'empty' : p.default;
+    paramsBox.append(
+      h('div', { class: 'field param', 'data-param': p.name }, h('label', { for: id, text: p.name }), control, h('small', { id: helpId, class: 'help', text: `${p.summary} (default: ${def})` })),
+    );
+  }
+}
+
+function setParam(p: ParamSpec, value: string): void {
+  const params = { ...state.params };
+  if (value === p.default) delete params[p.name];
+  else params[p.name] = value;
+  state = { ...state, params };
+  persist();
+  regenerate();
+}
+
+function chooseScenario(id: string, reset = false): void {
+  if (id !== state.scenario || reset) state = { ...state, scenario: id, params: {} };
+  scenarioSelect.value = state.scenario;
+  renderParams();
+  persist();
+  regenerate();
+}
+
+let genSeq = 0;
+function regenerate(formats = OUTPUTS.map((o) => o.format)): void {
+  if (!scenarios.length) return;
+  const seq = ++genSeq;
+  const started = performance.now();
+  const options = state.shell ? { shell: state.shell } : {};
+  const calls = formats.map((f) =>
+    track(engine.call<Artifact>('generate', state.scenario, { ...state.params }, f, options)).then((r) => [f, r] as const),
+  );
+  track(Promise.all(calls)).then((results) => {
+    if (seq !== genSeq) return; // a newer edit superseded this one
+    for (const [f, r] of results) {
+      artifacts.set(f, r);
+      renderOutput(f, r);
+    }
+    const ms = performance.now() - started;
+    timings.generate.push(ms);
+    if (timings.firstOutput < 0) timings.firstOutput = performance.now();
+    document.body.dataset.generated = String(seq);
+  });
+}
+
+function renderOutput(format: string, r: Outcome<Artifact>): void {
+  const el = outputEls.get(format)!;
+  if (r.ok) {
+    el.pre.textContent = r.value.text;
+    el.file.textContent = r.value.file_name;
+    el.notice.textContent = r.value.notice ?? '';
+    el.notice.hidden = !r.value.notice;
+    el.error.hidden = true;
+    el.section.classList.remove('failed');
+  } else {
+    el.pre.textContent = '';
+    el.file.textContent = '';
+    el.notice.hidden = true;
+    el.error.textContent = errorText(r.error);
+    el.error.hidden = false;
+    el.section.classList.add('failed');
+  }
+}
+
+async function copyOutput(o: OutputSpec): Promise<void> {
+  const r = artifacts.get(o.format);
+  if (!r?.ok) return announce(`Nothing to copy: ${o.title} has no output`);
+  announce((await copyText(r.value.text)) ? `Copied ${o.title}` : `Could not copy ${o.title}`);
+}
+
+function downloadOutput(o: OutputSpec): void {
+  const r = artifacts.get(o.format);
+  if (!r?.ok) return announce(`Nothing to download: ${o.title} has no output`);
+  download(r.value.file_name, r.value.text);
+  announce(`Downloaded ${r.value.file_name}`);
+}
+
+function downloadAll(): void {
+  const entries = OUTPUTS.flatMap((o) => {
+    const r = artifacts.get(o.format);
+    return r?.ok ? [{ name: r.value.file_name, text: r.value.text }] : [];
+  });
+  if (!entries.length) return announce('Nothing to download yet');
+  const name = `dockscape-${state.scenario}.zip`;
+  download(name, zip(entries), 'application/zip');
+  announce(`Downloaded ${name}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Lint
+
+const lintPanel = $('panel-lint');
+const fileInput = h('input', { type: 'file', hidden: true, accept: '.yaml,.yml,.json,.sh,.ps1,.cmd,.bat,.txt,text/*' });
+const exampleSelect = h(
+  'select',
+  {
+    id: 'example',
+    onchange: () => {
+      const ex = EXAMPLES.find((e) => e.id === exampleSelect.value);
+      if (ex && editor) setText(editor, ex.text);
+      exampleSelect.value = '';
+    },
+  },
+  h('option', { value: '', text: 'choose…' }),
+  ...EXAMPLES.map((e) => h('option', { value: e.id, text: e.title })),
+);
+const editorBox = h('div', { class: 'editor', id: 'editor' });
+const lintStatus = h('p', { id: 'lint-status', class: 'summary', role: 'status' });
+const lintErrors = h('ul', { id: 'lint-errors', class: 'errors' });
+const workloadsList = h('ul', { id: 'workloads', class: 'workloads' });
+const findingsList = h('ol', { id: 'findings', class: 'findings' });
+let inputFileName = 'input.yaml';
+
+lintPanel.append(
+  h(
+    'div',
+    { class: 'lint-input' },
+    h(
+      'div',
+      { class: 'row' },
+      h('span', { id: 'input-label', class: 'label', text: 'Input', onclick: () => editor?.focus() }),
+      h('span', { class: 'spacer' }),
+      h('span', { class: 'field inline' }, h('label', { for: 'example', text: 'Example' }), exampleSelect),
+      h('button', { type: 'button', text: 'Open file', onclick: () => fileInput.click() }),
+      h('button', { type: 'button', text: 'Clear', onclick: () => editor && setText(editor, '') }),
+      fileInput,
+    ),
+    editorBox,
+    h('p', { class: 'help', text: 'Paste or drop a Kubernetes manifest, a Compose file or a script with docker run lines.' }),
+  ),
+  h(
+    'div',
+    { class: 'lint-results' },
+    lintStatus,
+    lintErrors,
+    h('h2', { text: 'Workloads' }),
+    workloadsList,
+    h('h2', { text: 'Findings' }),
+    findingsList,
+  ),
+);
+
+fileInput.addEventListener('change', async () => {
+  const f = fileInput.files?.[0];
+  if (!f || !editor) return;
+  inputFileName = f.name;
+  setText(editor, await f.text());
+  fileInput.value = '';
+});
+
+let editor: EditorView | undefined;
+let lintInFlight = false;
+let lintAgain = false;
+
+function onInput(text: string): void {
+  state = { ...state, input: text };
+  persist();
+  relint();
+}
+
+/** Latest wins, one lint in flight: typing never queues up work. */
+function relint(): void {
+  if (!rules.length && !engineReady) return;
+  if (lintInFlight) {
+    lintAgain = true;
+    return;
+  }
+  lintInFlight = true;
+  const text = state.input;
+  const started = performance.now();
+  track(engine.call<LintReport>('lint', [{ file: inputFileName, text }], {})).then((r) => {
+    lintInFlight = false;
+    if (lintAgain) {
+      lintAgain = false;
+      relint();
+      return;
+    }
+    renderLint(r);
+    timings.lint.push(performance.now() - started);
+    document.body.dataset.linted = String(timings.lint.length);
+  });
+}
+
+function severityOf(s: string): Mark['severity'] {
+  const l = s.toLowerCase();
+  return l.startsWith('err') || l === 'high' || l === 'critical' ? 'error' : l.startsWith('warn') || l === 'medium' ? 'warning' : 'info';
+}
+
+function errorsOf(report: LintReport): DsError[] {
+  return (report.errors ?? []).map((e) => {
+    const x = e as Record<string, unknown>;
+    const loc = (x.location ?? (typeof x.line === 'number' ? { line: x.line, column: x.column ?? 1 } : undefined)) as DsError['location'];
+    return { kind: String(x.kind ?? 'error'), message: String(x.message ?? JSON.stringify(x)), location: loc };
+  });
+}
+
+function renderLint(r: Outcome<LintReport>): void {
+  lintErrors.replaceChildren();
+  workloadsList.replaceChildren();
+  findingsList.replaceChildren();
+  if (!r.ok) {
+    lintStatus.textContent = 'The input could not be linted.';
+    lintErrors.append(h('li', { class: 'error', role: 'alert', text: errorText(r.error) }));
+    if (editor) mark(editor, r.error.location ? [{ ...r.error.location, severity: 'error', code: r.error.kind, message: r.error.message }] : []);
+    return;
+  }
+  const report = r.value;
+  const errors = errorsOf(report);
+  const marks: Mark[] = [];
+  for (const e of errors) {
+    lintErrors.append(h('li', { class: 'error', role: 'alert', text: `Input ${errorText(e)}` }));
+    if (e.location) marks.push({ ...e.location, severity: 'error', code: e.kind, message: e.message });
+  }
+  for (const w of report.workloads ?? []) {
+    const x = w as Record<string, unknown>;
+    const what = [x.kind, x.name].filter((v) => typeof v === 'string' && v).join(' ');
+    const where = typeof x.line === 'number' ? ` (line ${x.line})` : '';
+    workloadsList.append(
+      h('li', { class: 'workload' }, `${what || 'workload'}${where}: scenario `, h('strong', { class: 'scenario', text: String(w.scenario ?? 'none recognised') })),
+    );
+  }
+  if (!report.workloads?.length) workloadsList.append(h('li', { class: 'empty', text: 'No workload found.' }));
+  for (const f of report.findings) {
+    const sev = severityOf(f.severity);
+    marks.push({ line: f.line, column: f.column, severity: sev, code: f.code, message: f.message });
+    const where = [f.workload, f.container].filter(Boolean).join(' / ');
+    findingsList.append(
+      h(
+        'li',
+        { class: `finding sev-${sev}`, 'data-code': f.code, 'data-line': String(f.line) },
+        h(
+          'div',
+          { class: 'finding-head' },
+          h('span', { class: `badge sev-${sev}`, text: f.severity }),
+          h('a', { href: `#rule/${encodeURIComponent(f.code)}`, class: 'code', text: f.code }),
+          h('span', { class: 'rule-name', text: f.name }),
+          h('button', { type: 'button', class: 'linkish', text: `line ${f.line}`, onclick: () => editor && goToLine(editor, f.line, f.column) }),
+          where ? h('span', { class: 'where', text: where }) : null,
+        ),
+        h('p', { class: 'message', text: f.message }),
+        f.help ? h('p', { class: 'help', text: f.help }) : null,
+      ),
+    );
+  }
+  const n = report.findings.length;
+  lintStatus.textContent = !state.input.trim()
+    ? 'Paste a manifest to lint it.'
+    : `${n} finding${n === 1 ? '' : 's'}${errors.length ? `, ${errors.length} error${errors.length === 1 ? '' : 's'}` : ''}.`;
+  if (editor) mark(editor, marks);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rules (pages served from rules(), so the links work offline)
+
+const rulesPanel = $('panel-rules');
+
+function renderRules(): void {
+  rulesPanel.replaceChildren();
+  const rule = rules.find((r) => r.code.toLowerCase() === state.rule.toLowerCase() || r.name === state.rule);
+  if (state.rule && rule) {
+    const page = h('article', { class: 'rule-page', id: `rule-${rule.code}` });
+    page.innerHTML = `<h2>${escapeHtml(rule.code)}: ${escapeHtml(rule.name)}</h2><p class="badge sev-${severityOf(rule.severity)}">${escapeHtml(rule.severity)}</p><p class="summary">${escapeHtml(rule.summary)}</p>${renderMarkdown(rule.docs)}`;
+    rulesPanel.append(h('p', {}, h('a', { href: '#rules', text: 'All rules' })), page);
+    document.title = `${rule.code} ${rule.name} · dockscape playground`;
+    return;
+  }
+  document.title = 'dockscape playground';
+  if (state.rule) rulesPanel.append(h('p', { class: 'error', role: 'alert', text: `No rule ${state.rule}.` }));
+  rulesPanel.append(
+    h('h2', { text: 'Rules' }),
+    rules.length
+      ? h(
+          'table',
+          { class: 'rules' },
+          h('thead', {}, h('tr', {}, h('th', { text: 'Code' }), h('th', { text: 'Name' }), h('th', { text: 'Severity' }), h('th', { text: 'Summary' }))),
+          h(
+            'tbody',
+            {},
+            ...rules.map((r) =>
+              h('tr', {}, h('td', {}, h('a', { href: `#rule/${r.code}`, text: r.code })), h('td', { text: r.name }), h('td', { text: r.severity }), h('td', { text: r.summary })),
+            ),
+          ),
+        )
+      : h('p', { text: 'The rule list is not available.' }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Routing: `#s=...` is the state, `#rule/DS001` a rule page, `#rules` the rule list
+
+async function route(hash: string): Promise<boolean> {
+  const rule = /^#rule\/([\w-]+)$/.exec(hash);
+  if (rule || hash === '#rules') {
+    state = { ...state, tab: 'rules', rule: rule ? decodeURIComponent(rule[1]) : '' };
+    showTab('rules');
+    renderRules();
+    window.scrollTo(0, 0);
+    return true;
+  }
+  const decoded = await decodeState(hash);
+  if (decoded) {
+    state = decoded;
+    return true;
+  }
+  return false;
+}
+
+function applyState(): void {
+  showTab(state.tab);
+  scenarioSelect.value = state.scenario;
+  shellSelect.value = state.shell;
+  renderParams();
+  if (editor && editor.state.doc.toString() !== state.input) setText(editor, state.input);
+  if (state.tab === 'rules') renderRules();
+}
+
+window.addEventListener('hashchange', async () => {
+  const frag = await encodeState(state);
+  if (location.hash === '#' + frag) return;
+  if (await route(location.hash)) {
+    applyState();
+    regenerate();
+    persist();
+  }
+});
+
+for (const t of ['generate', 'lint', 'rules'] as Tab[]) {
+  $(`tab-${t}`).addEventListener('click', () => {
+    if (t === 'rules') state = { ...state, rule: '' };
+    setTab(t);
+  });
+}
+$('tab-generate').parentElement!.addEventListener('keydown', (ev) => {
+  const tabs: Tab[] = ['generate', 'lint', 'rules'];
+  const i = tabs.indexOf(state.tab);
+  const k = (ev as KeyboardEvent).key;
+  if (k !== 'ArrowRight' && k !== 'ArrowLeft') return;
+  const next = tabs[(i + (k === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
+  setTab(next);
+  $(`tab-${next}`).focus();
+});
+$('copy-link').addEventListener('click', async () => {
+  const frag = await encodeState(state);
+  const url = `${location.origin}${location.pathname}#${frag}`;
+  announce((await copyText(url)) ? 'Copied a link to this view' : 'Could not copy the link');
+});
+$('home-link').addEventListener('click', (ev) => {
+  ev.preventDefault();
+  setTab('generate');
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Start
+
+let engineReady = false;
+
+async function start(): Promise<void> {
+  if (!(await route(location.hash))) state = loadLocal() ?? { ...DEFAULT_STATE };
+  editor = createEditor(editorBox, 'input-label', state.input, onInput);
+  applyState();
+  const status = $('engine-status');
+  const [v, sc, ru] = await Promise.all([
+    track(engine.call<string>('version')),
+    track(engine.call<ScenarioInfo[]>('scenarios')),
+    track(engine.call<RuleInfo[]>('rules')),
+  ]);
+  engineReady = true;
+  if (v.ok) $('version').textContent = `dockscape ${v.value}`;
+  const problems = [v, sc, ru].filter((r): r is { ok: false; error: DsError } => !r.ok).map((r) => r.error.message);
+  status.textContent = problems.length ? `Engine: ${problems.join('; ')}` : 'Ready';
+  status.classList.toggle('bad', problems.length > 0);
+  if (sc.ok) scenarios = sc.value;
+  if (ru.ok) rules = ru.value;
+  renderScenarios();
+  applyState();
+  regenerate();
+  relint();
+  persist();
+}
+
+window.__dockscape = {
+  timings,
+  engine,
+  state: () => state,
+  idle: () => (busy === 0 ? Promise.resolve() : new Promise((r) => idleWaiters.push(r))),
+  setInput: (text: string) => editor && setText(editor, text),
+};
+
+start();
