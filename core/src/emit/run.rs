@@ -214,6 +214,12 @@ pub(crate) fn emit(s: &Scenario, shell: Shell, header: &[String]) -> Result<Stri
         out.push('\n');
     }
     let cmds = commands(&s.pod);
+    let has_double_quote = cmds.iter().flat_map(|c| c.groups.iter().flatten()).any(|w| w.contains('"'));
+    if shell == Shell::Powershell && has_double_quote {
+        // Windows PowerShell 5.1 mangles `"` inside arguments to native programs; 7.3+ passes them intact.
+        out.push_str("# arguments below contain double quotes: this needs PowerShell 7.3 or later\n");
+        out.push_str("$PSNativeCommandArgumentPassing = 'Standard'\n");
+    }
     for cmd in &cmds {
         out.push_str(&cmd.render(shell)?);
         out.push('\n');
