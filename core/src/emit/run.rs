@@ -77,14 +77,13 @@ fn commands(pod: &Pod) -> Vec<Cmd> {
     }
     let last = pod.containers.len().saturating_sub(1);
     for (i, c) in pod.containers.iter().enumerate() {
-        let mut cmd = Cmd::new(&["docker", "run"]);
         let background = i < last && c.role != ContainerRole::Init;
         let container_name = if multi { format!("{}-{}", pod.name, c.name) } else { c.name.clone() };
-        if background || pod.restart_policy == "Always" {
-            cmd.groups[0].extend(["-d".to_owned(), "--name".to_owned(), container_name]);
+        let mut cmd = if background || pod.restart_policy == "Always" {
+            Cmd::new(&["docker", "run", "-d", "--name", &container_name])
         } else {
-            cmd.groups[0].push("--rm".to_owned());
-        }
+            Cmd::new(&["docker", "run", "--rm"])
+        };
         if multi {
             cmd.push(&["--network", &pod.name]);
             if let Some(alias) = &c.alias {
