@@ -79,6 +79,13 @@ describe('generate', () => {
       const runNotice = (await output(page, 'docker run').locator('.notice').textContent()) ?? '';
       assert.ok(/docker /.test(run) || runNotice.length > 0, `${sc.id}: docker run lines, or a notice why not`);
       for (const p of sc.params) {
+        if (p.name === 'shell') {
+          // stands as the "Shell" select of the docker run output
+          const shells = await page.getByLabel('Shell', { exact: true }).locator('option').evaluateAll((os) => os.map((x) => x.value));
+          assert.deepEqual(shells, p.accepted, `${sc.id}: the Shell select offers the accepted shells`);
+          assert.equal(await page.getByLabel('Shell', { exact: true }).inputValue(), p.default);
+          continue;
+        }
         const control = page.getByLabel(p.name, { exact: true });
         assert.equal(await control.count(), 1, `${sc.id}: one control labelled ${p.name}`);
         assert.equal(await control.inputValue(), p.default, `${sc.id}: ${p.name} starts at its default`);
@@ -99,9 +106,14 @@ describe('generate', () => {
     await name.fill('');
     await name.pressSequentially('ci-job-7', { delay: 5 });
     await settle(page);
-    assert.match(await outputText(page, 'Pod'), /ci-job-7/);
+    assert.match(await outputText(page, 'Pod'), /name: ci-job-7/);
     assert.match(await outputText(page, 'Compose'), /ci-job-7/);
-    assert.match(await outputText(page, 'docker run'), /ci-job-7/);
+    const image = page.getByLabel('image', { exact: true });
+    await image.fill('');
+    await image.pressSequentially('docker:27.5-cli', { delay: 5 });
+    await settle(page);
+    for (const title of ['Pod', 'Compose', 'docker run']) assert.match(await outputText(page, title), /docker:27\.5-cli/, title);
+    assert.deepEqual(await page.evaluate(() => window.__dockscape.state().params), { name: 'ci-job-7', image: 'docker:27.5-cli' });
   });
 
   test('a bad parameter value is a readable error, and fixing it recovers', async () => {

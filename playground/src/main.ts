@@ -43,13 +43,8 @@ const OUTPUTS: OutputSpec[] = [
   { format: 'run', title: 'docker run' },
   { format: 'explain', title: 'Explain' },
 ];
-const SHELLS: [string, string][] = [
-  ['', 'scenario default'],
-  ['sh', 'sh'],
-  ['powershell', 'powershell'],
-  ['cmd', 'cmd'],
-  ['gitbash', 'gitbash'],
-];
+/** The scenario parameter the "Shell" select of the docker run output stands for. */
+const SHELL_PARAM = 'shell';
 
 const artifacts = new Map<string, Outcome<Artifact>>();
 let busy = 0;
@@ -113,12 +108,12 @@ const shellSelect = h(
   {
     id: 'shell',
     onchange: () => {
-      state = { ...state, shell: shellSelect.value };
+      const def = currentScenario()?.params.find((p) => p.name === SHELL_PARAM)?.default ?? '';
+      state = { ...state, shell: shellSelect.value === def ? '' : shellSelect.value };
       persist();
       regenerate(['run']);
     },
   },
-  ...SHELLS.map(([v, t]) => h('option', { value: v, text: t })),
 );
 const outputEls = new Map<string, { section: HTMLElement; notice: HTMLElement; error: HTMLElement; pre: HTMLElement; file: HTMLElement }>();
 
@@ -182,18 +177,34 @@ function paramValue(p: ParamSpec): string {
   return state.params[p.name] ?? p.default;
 }
 
+function renderShells(): void {
+  const spec = currentScenario()?.params.find((p) => p.name === SHELL_PARAM);
+  const accepted = spec?.accepted.length ? spec.accepted : ['sh', 'powershell', 'cmd', 'gitbash'];
+  const def = spec?.default ?? accepted[0];
+  shellSelect.replaceChildren(...accepted.map((a) => h('option', { value: a, text: a === def ? `${a} (default)` : a })));
+  shellSelect.value = state.shell && accepted.includes(state.shell) ? state.shell : def;
+}
+
 function renderParams(): void {
   const sc = currentScenario();
   scenarioSummary.textContent = sc ? sc.summary : '';
+  renderShells();
   paramsBox.replaceChildren();
   for (const p of sc?.params ?? []) {
+    if (p.name === SHELL_PARAM) continue; // the "Shell" select of the docker run output
     const id = `param-${p.name}`;
     const helpId = `${id}-help`;
-    const onInput = (ev: Event) => setParam(p, (ev.target as HTMLInputElement | HTMLSelectElement).value);
-    let control: HTMLInputElement | HTMLSelectElement;
+    const onInput = (ev: Event) => setParam(p, (ev.target as HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement).value);
+    let control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
     if (p.accepted.length) {
-      control = h('select', { id, name: p.name, 'aria-describedby': helpId, onchange: onInput }, ...p.accepted.map((a) => h('option', { value: a, text: a })));
+      control = h(
+        'select',
+        { id, name: p.name, 'aria-describedby': helpId, onchange: onInput },
+        ...p.accepted.map((a) => h('option', { value: a, text: a === '' ? '(none)' : a })),
+      );
       if (!p.accepted.includes(paramValue(p))) control.append(h('option', { value: paramValue(p), text: paramValue(p) }));
+    } else if (p.kind === 'env') {
+      control = h('textarea', { id, name: p.name, rows: 2, spellcheck: 'false', placeholder: 'NAME=value, one per line', 'aria-describedby': helpId, oninput: onInput });
     } else {
       control = h('input', { id, name: p.name, type: 'text', spellcheck: 'false', autocomplete: 'off', placeholder: p.default, 'aria-describedby': helpId, oninput: onInput });
     }
@@ -509,7 +520,6 @@ async function route(hash: string): Promise<boolean> {
 function applyState(): void {
   showTab(state.tab);
   scenarioSelect.value = state.scenario;
-  shellSelect.value = state.shell;
   renderParams();
   if (editor && editor.state.doc.toString() !== state.input) setText(editor, state.input);
   if (state.tab === 'rules') renderRules();
