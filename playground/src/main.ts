@@ -123,14 +123,14 @@ genPanel.append(
     { class: 'controls' },
     h('div', { class: 'field' }, h('label', { for: 'scenario', text: 'Scenario' }), scenarioSelect),
     scenarioSummary,
-    h('h2', { class: 'sr-heading', id: 'params-heading', text: 'Parameters' }),
-    paramsBox,
     h(
       'div',
       { class: 'row' },
-      h('button', { type: 'button', id: 'reset-params', text: 'Reset parameters', onclick: () => chooseScenario(state.scenario, true) }),
       h('button', { type: 'button', id: 'download-all', text: 'Download all', onclick: downloadAll }),
+      h('button', { type: 'button', id: 'reset-params', text: 'Reset parameters', onclick: () => chooseScenario(state.scenario, true) }),
     ),
+    h('h2', { class: 'sr-heading', id: 'params-heading', text: 'Parameters' }),
+    paramsBox,
   ),
 );
 const outputsBox = h('div', { class: 'outputs' });
