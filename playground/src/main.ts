@@ -316,12 +316,30 @@ const exampleSelect = h(
   h('option', { value: '', text: 'choose…' }),
   ...EXAMPLES.map((e) => h('option', { value: e.id, text: e.title })),
 );
+const KINDS: [string, string][] = [
+  ['', 'detect'],
+  ['kubernetes', 'Kubernetes'],
+  ['compose', 'Compose'],
+  ['run', 'docker run lines'],
+];
+const kindSelect = h(
+  'select',
+  {
+    id: 'kind',
+    onchange: () => {
+      state = { ...state, kind: kindSelect.value };
+      persist();
+      relint();
+    },
+  },
+  ...KINDS.map(([v, t]) => h('option', { value: v, text: t })),
+);
 const editorBox = h('div', { class: 'editor', id: 'editor' });
 const lintStatus = h('p', { id: 'lint-status', class: 'summary', role: 'status' });
 const lintErrors = h('ul', { id: 'lint-errors', class: 'errors' });
 const workloadsList = h('ul', { id: 'workloads', class: 'workloads' });
 const findingsList = h('ol', { id: 'findings', class: 'findings' });
-let inputFileName = 'input.yaml';
+let inputFileName = 'input';
 
 lintPanel.append(
   h(
@@ -332,6 +350,7 @@ lintPanel.append(
       { class: 'row' },
       h('span', { id: 'input-label', class: 'label', text: 'Input', onclick: () => editor?.focus() }),
       h('span', { class: 'spacer' }),
+      h('span', { class: 'field inline' }, h('label', { for: 'kind', text: 'Kind' }), kindSelect),
       h('span', { class: 'field inline' }, h('label', { for: 'example', text: 'Example' }), exampleSelect),
       h('button', { type: 'button', text: 'Open file', onclick: () => fileInput.click() }),
       h('button', { type: 'button', text: 'Clear', onclick: () => editor && setText(editor, '') }),
@@ -380,7 +399,7 @@ function relint(): void {
   lintInFlight = true;
   const text = state.input;
   const started = performance.now();
-  track(engine.call<LintReport>('lint', [{ file: inputFileName, text }], {})).then((r) => {
+  track(engine.call<LintReport>('lint', [{ file: inputFileName, text, kind: state.kind || undefined }], {})).then((r) => {
     lintInFlight = false;
     if (lintAgain) {
       lintAgain = false;
@@ -391,6 +410,11 @@ function relint(): void {
     timings.lint.push(performance.now() - started);
     document.body.dataset.linted = String(timings.lint.length);
   });
+}
+
+function openInGenerate(id: string): void {
+  chooseScenario(id, true);
+  setTab('generate');
 }
 
 function severityOf(s: string): Mark['severity'] {
@@ -425,36 +449,47 @@ function renderLint(r: Outcome<LintReport>): void {
   }
   for (const w of report.workloads ?? []) {
     const x = w as Record<string, unknown>;
-    const what = [x.kind, x.name].filter((v) => typeof v === 'string' && v).join(' ');
+    const what = typeof x.workload === 'string' && x.workload ? x.workload : [x.kind, x.name].filter((v) => typeof v === 'string' && v).join(' ');
     const where = typeof x.line === 'number' ? ` (line ${x.line})` : '';
+    const sc = String(w.scenario ?? 'none');
+    const known = scenarios.some((s) => s.id === sc);
     workloadsList.append(
-      h('li', { class: 'workload' }, `${what || 'workload'}${where}: scenario `, h('strong', { class: 'scenario', text: String(w.scenario ?? 'none recognised') })),
+      h(
+        'li',
+        { class: 'workload', 'data-scenario': sc },
+        `${what || 'workload'}${where}: scenario `,
+        h('strong', { class: 'scenario', text: sc }),
+        known ? ' ' : null,
+        known ? h('button', { type: 'button', class: 'linkish', text: 'Open in Generate', onclick: () => openInGenerate(sc) }) : null,
+      ),
     );
   }
   if (!report.workloads?.length) workloadsList.append(h('li', { class: 'empty', text: 'No workload found.' }));
   for (const f of report.findings) {
     const sev = severityOf(f.severity);
-    marks.push({ line: f.line, column: f.column, severity: sev, code: f.code, message: f.message });
+    const suppressed = typeof f.suppressed === 'string' ? f.suppressed : null;
+    if (f.line > 0 && !suppressed) marks.push({ line: f.line, column: f.column, severity: sev, code: f.code, message: f.message });
     const where = [f.workload, f.container].filter(Boolean).join(' / ');
     findingsList.append(
       h(
         'li',
-        { class: `finding sev-${sev}`, 'data-code': f.code, 'data-line': String(f.line) },
+        { class: `finding sev-${sev}${suppressed ? ' suppressed' : ''}`, 'data-code': f.code, 'data-line': String(f.line) },
         h(
           'div',
           { class: 'finding-head' },
           h('span', { class: `badge sev-${sev}`, text: f.severity }),
           h('a', { href: `#rule/${encodeURIComponent(f.code)}`, class: 'code', text: f.code }),
           h('span', { class: 'rule-name', text: f.name }),
-          h('button', { type: 'button', class: 'linkish', text: `line ${f.line}`, onclick: () => editor && goToLine(editor, f.line, f.column) }),
+          f.line > 0 ? h('button', { type: 'button', class: 'linkish', text: `line ${f.line}`, onclick: () => editor && goToLine(editor, f.line, f.column) }) : null,
           where ? h('span', { class: 'where', text: where }) : null,
         ),
         h('p', { class: 'message', text: f.message }),
         f.help ? h('p', { class: 'help', text: f.help }) : null,
+        suppressed ? h('p', { class: 'help', text: `suppressed: ${suppressed}` }) : null,
       ),
     );
   }
-  const n = report.findings.length;
+  const n = report.findings.filter((f) => !f.suppressed).length;
   lintStatus.textContent = !state.input.trim()
     ? 'Paste a manifest to lint it.'
     : `${n} finding${n === 1 ? '' : 's'}${errors.length ? `, ${errors.length} error${errors.length === 1 ? '' : 's'}` : ''}.`;
@@ -520,6 +555,7 @@ async function route(hash: string): Promise<boolean> {
 function applyState(): void {
   showTab(state.tab);
   scenarioSelect.value = state.scenario;
+  kindSelect.value = state.kind;
   renderParams();
   if (editor && editor.state.doc.toString() !== state.input) setText(editor, state.input);
   if (state.tab === 'rules') renderRules();

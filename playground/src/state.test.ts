@@ -19,6 +19,7 @@ const full: State = {
   params: { transport: 'unix', name: 'job "one" $HOME `x`', mtu: '1400' },
   shell: 'powershell',
   input: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: dood\n# ünïcødé 🐳\n',
+  kind: 'kubernetes',
   rule: 'DS002',
 };
 

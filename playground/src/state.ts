@@ -14,6 +14,8 @@ export interface State {
   shell: string;
   /** The Lint input. */
   input: string;
+  /** What the input is (`kubernetes`, `compose`, `run`); empty means detect it. */
+  kind: string;
   /** The rule page shown on the Rules tab, if any. */
   rule: string;
 }
@@ -24,6 +26,7 @@ export const DEFAULT_STATE: State = {
   params: {},
   shell: '',
   input: '',
+  kind: '',
   rule: '',
 };
 
@@ -39,6 +42,7 @@ interface Wire {
   p?: Record<string, string>;
   h?: string;
   i?: string;
+  k?: string;
   r?: string;
 }
 
@@ -106,6 +110,7 @@ function toWire(state: State): Wire {
   if (Object.keys(state.params).length > 0) w.p = state.params;
   if (state.shell) w.h = state.shell;
   if (state.input) w.i = state.input;
+  if (state.kind) w.k = state.kind;
   if (state.rule) w.r = state.rule;
   return w;
 }
@@ -130,6 +135,7 @@ export function normalize(value: unknown): State {
     params,
     shell: str(w.h, ''),
     input: str(w.i, ''),
+    kind: str(w.k, ''),
     rule: str(w.r, ''),
   };
 }
