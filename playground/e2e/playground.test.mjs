@@ -9,6 +9,18 @@ import { RESULTS, ROOT, idle, start } from './harness.mjs';
 const SEED_DOOD = readFileSync(join(ROOT, 'e2e/fixtures/seed-002-dood-pod.yaml'), 'utf8');
 const OUTPUTS = ['Pod', 'Compose', 'docker run', 'Explain'];
 
+/** What each scenario's outputs must show (SCENARIOS.md), beyond being non-empty and error-free. */
+const EXPECT = {
+  linux: { Pod: /image: httpd:latest/, Compose: /services:/, 'docker run': /docker run .*-p 80:80/ },
+  windows: { 'docker run': /\$env:DOCKER_HOST = 'npipe:/ },
+  kubernetes: { 'docker run': /crictl ps/, 'docker run notice': /does not apply/, 'Compose notice': /does not apply/ },
+  dood: { Pod: /\/var\/run\/docker\.sock/, Compose: /\/var\/run\/docker\.sock:\/var\/run\/docker\.sock/, 'docker run': /-v \/var\/run\/docker\.sock:\/var\/run\/docker\.sock/ },
+  dind: { Pod: /docker:28-dind[\s\S]*privileged: true|privileged: true[\s\S]*docker:28-dind/, Compose: /docker:28-dind/, 'docker run': /--privileged/ },
+  'dind-rootless': { Pod: /dind-rootless/ },
+  sysbox: { Pod: /runtimeClassName: sysbox-runc/, 'docker run': /--runtime[= ]sysbox-runc/ },
+  buildkit: { Pod: /moby\/buildkit:.*rootless/ },
+};
+
 let h;
 const opened = [];
 before(async () => {
@@ -72,6 +84,12 @@ describe('generate', () => {
       }
       const pod = await outputText(page, 'Pod');
       assert.match(pod, /kind: Pod/, `${sc.id}: the Pod output is a Pod`);
+      for (const [what, re] of Object.entries(EXPECT[sc.id] ?? {})) {
+        const [title, part] = what.endsWith(' notice') ? [what.slice(0, -7), '.notice'] : [what, 'pre'];
+        assert.match((await output(page, title).locator(part).textContent()) ?? '', re, `${sc.id}: ${what}`);
+      }
+      const explain = await outputText(page, 'Explain');
+      assert.match(explain, new RegExp(sc.id.replace('-', '.')), `${sc.id}: Explain names the scenario`);
       const compose = await outputText(page, 'Compose');
       const composeNotice = (await output(page, 'Compose').locator('.notice').textContent()) ?? '';
       assert.ok(/services:/.test(compose) || composeNotice.length > 0, `${sc.id}: a Compose file, or a notice why not`);
@@ -206,6 +224,23 @@ describe('lint', () => {
     await page.goBack();
     await page.waitForFunction(() => window.__dockscape.state().tab === 'lint');
     assertClean(o);
+  });
+
+  test('a file dropped on Input replaces it and is linted', async () => {
+    const { page } = await open();
+    await page.getByRole('tab', { name: 'Lint', exact: true }).click();
+    await page.evaluate(() => window.__dockscape.setInput('kind: Pod\n'));
+    await page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'dood.yaml', { type: 'application/yaml' }));
+      const target = document.querySelector('.cm-content');
+      const r = target.getBoundingClientRect();
+      target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true, clientX: r.left + 10, clientY: r.top + 10 }));
+    }, SEED_DOOD);
+    await page.waitForFunction((t) => window.__dockscape.state().input === t, SEED_DOOD);
+    await settle(page);
+    assert.ok((await page.locator('.finding[data-code="DS002"]').count()) >= 1);
+    assert.equal(await page.locator('.finding[data-code="DS002"]').first().evaluate((el) => el.textContent.includes('dood')), true);
   });
 
   test('invalid YAML shows a readable error and the page keeps working', async () => {

@@ -47,7 +47,26 @@ const marksField = StateField.define<DecorationSet>({
   provide: (f) => EditorView.decorations.from(f),
 });
 
-export function createEditor(parent: HTMLElement, labelId: string, doc: string, onChange: (text: string) => void): EditorView {
+/** A dropped file replaces the input (as "Open file" does); dragged text is left to CodeMirror. */
+function dropFile(onFile: (name: string, text: string) => void) {
+  return EditorView.domEventHandlers({
+    drop(event) {
+      const file = event.dataTransfer?.files?.[0];
+      if (!file) return false;
+      event.preventDefault();
+      file.text().then((text) => onFile(file.name, text));
+      return true;
+    },
+  });
+}
+
+export function createEditor(
+  parent: HTMLElement,
+  labelId: string,
+  doc: string,
+  onChange: (text: string) => void,
+  onFile: (name: string, text: string) => void,
+): EditorView {
   return new EditorView({
     parent,
     state: EditorState.create({
@@ -57,6 +76,7 @@ export function createEditor(parent: HTMLElement, labelId: string, doc: string, 
         yaml(),
         lintGutter(),
         marksField,
+        dropFile(onFile),
         EditorView.contentAttributes.of({ 'aria-labelledby': labelId }),
         EditorView.updateListener.of((u) => {
           if (u.docChanged) onChange(u.state.doc.toString());

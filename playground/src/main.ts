@@ -376,6 +376,7 @@ fileInput.addEventListener('change', async () => {
   if (!f || !editor) return;
   inputFileName = f.name;
   setText(editor, await f.text());
+  announce(`Opened ${f.name}`);
   fileInput.value = '';
 });
 
@@ -603,7 +604,10 @@ let engineReady = false;
 
 async function start(): Promise<void> {
   if (!(await route(location.hash))) state = loadLocal() ?? { ...DEFAULT_STATE };
-  editor = createEditor(editorBox, 'input-label', state.input, onInput);
+  editor = createEditor(editorBox, 'input-label', state.input, onInput, (name, text) => {
+    inputFileName = name;
+    if (editor) setText(editor, text);
+  });
   applyState();
   const status = $('engine-status');
   const [v, sc, ru] = await Promise.all([
