@@ -186,9 +186,8 @@ impl Engine {
             panic!("recording engine: cannot restrict {}: {e}", dir.display());
         }
         let socket = dir.join("docker.sock");
-        let listener = UnixListener::bind(&socket).unwrap_or_else(|e| {
-            panic!("recording engine: cannot bind {}: {e}", socket.display())
-        });
+        let listener = UnixListener::bind(&socket)
+            .unwrap_or_else(|e| panic!("recording engine: cannot bind {}: {e}", socket.display()));
         let shared = Arc::new(Shared {
             options,
             stopping: AtomicBool::new(false),
@@ -380,7 +379,14 @@ enum ReadOutcome {
 }
 
 fn serve_connection(stream: UnixStream, shared: &Shared) {
-    if let Err(e) = serve(stream, shared)
+    // The engine keeps a clone of every stream (to shut them all down when dropped), so closing this
+    // thread's handles would not end the connection: shut it down, and the peer reads EOF.
+    let closer = stream.try_clone();
+    let result = serve(stream, shared);
+    if let Ok(closer) = closer {
+        let _ = closer.shutdown(Shutdown::Both);
+    }
+    if let Err(e) = result
         && !matches!(
             e.kind(),
             io::ErrorKind::BrokenPipe
@@ -403,7 +409,12 @@ fn serve(stream: UnixStream, shared: &Shared) -> io::Result<()> {
         let request = match read_request(&mut reader) {
             Ok(ReadOutcome::Request(request)) => request,
             Ok(ReadOutcome::Closed) => return Ok(()),
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
                 return Ok(());
             }
             Err(e) => {
@@ -485,8 +496,8 @@ fn read_request(reader: &mut BufReader<UnixStream>) -> io::Result<ReadOutcome> {
             .map(|(_, v)| v.as_str())
     };
 
-    let chunked = header("transfer-encoding")
-        .is_some_and(|te| te.to_ascii_lowercase().contains("chunked"));
+    let chunked =
+        header("transfer-encoding").is_some_and(|te| te.to_ascii_lowercase().contains("chunked"));
     let body = if chunked {
         read_chunked(reader)?
     } else if let Some(len) = header("content-length") {
@@ -568,8 +579,7 @@ fn read_chunked(reader: &mut BufReader<UnixStream>) -> io::Result<Vec<u8>> {
             // Trailer fields, up to an empty line.
             loop {
                 line.clear();
-                if read_line(reader, &mut line, &mut head_bytes)? == 0
-                    || line.trim_end().is_empty()
+                if read_line(reader, &mut line, &mut head_bytes)? == 0 || line.trim_end().is_empty()
                 {
                     return Ok(body);
                 }
@@ -718,10 +728,9 @@ fn route(shared: &Shared, request: &Recorded) -> Reply {
                 &json!({ "message": format!("No such container: {reference}") }),
             ),
         },
-        ("POST", ["networks", "create"]) => Reply::json(
-            201,
-            &json!({ "Id": shared.new_id(), "Warning": "" }),
-        ),
+        ("POST", ["networks", "create"]) => {
+            Reply::json(201, &json!({ "Id": shared.new_id(), "Warning": "" }))
+        }
         ("POST", ["volumes", "create"]) => {
             let name = request
                 .json
@@ -754,7 +763,8 @@ fn route(shared: &Shared, request: &Recorded) -> Reply {
         ("POST", ["images", "create"]) => {
             let image = request.query_param("fromImage").unwrap_or("");
             let tag = request.query_param("tag").unwrap_or("");
-            let status = json!({ "status": format!("Status: Image is up to date for {image}:{tag}") });
+            let status =
+                json!({ "status": format!("Status: Image is up to date for {image}:{tag}") });
             Reply::Json {
                 status: 200,
                 body: format!("{status}\n").into_bytes(),

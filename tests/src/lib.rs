@@ -10,4 +10,4 @@ pub mod tools;
 
 pub use engine::{Engine, EngineOptions, Recorded};
 pub use tmp::TempDir;
-pub use tools::{ShOutput, compose_config, docker, kubernetes_validate, run_sh};
+pub use tools::{ShOutput, compose_config, docker, kubernetes_validate, run_command, run_sh};

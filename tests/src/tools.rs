@@ -30,7 +30,8 @@ pub const COMPOSE_PROJECT_NAME: &str = "dockscape";
 pub const COMPOSE_PROJECT_DIR: &str = "/dockscape-project";
 
 /// What to run when a tool is missing.
-pub const INSTALL_HINT: &str = "install the real test tools with `scripts/install-test-tools` (from the repository root)";
+pub const INSTALL_HINT: &str =
+    "install the real test tools with `scripts/install-test-tools` (from the repository root)";
 
 /// A tool that runs longer than this is killed and reported as timed out (a safety net against a hung
 /// test, not a speed check).
@@ -103,14 +104,19 @@ pub fn kubernetes_validate(yaml: &str) -> Result<(), String> {
         );
     }
     let lines: Vec<&str> = all.lines().collect();
-    let failed = lines.iter().any(|l| {
-        l.starts_with("WARN") || l.starts_with("ERROR") || l.starts_with("FATAL")
-    });
-    let passed = lines.iter().any(|l| l.starts_with("INFO") && l.contains(" passed "));
+    let failed = lines
+        .iter()
+        .any(|l| l.starts_with("WARN") || l.starts_with("ERROR") || l.starts_with("FATAL"));
+    let passed = lines
+        .iter()
+        .any(|l| l.starts_with("INFO") && l.contains(" passed "));
     if out.success() && passed && !failed {
         Ok(())
     } else if out.success() && !passed && !failed {
-        Err(format!("kubernetes-validate found no resource to validate: {}", all.trim()))
+        Err(format!(
+            "kubernetes-validate found no resource to validate: {}",
+            all.trim()
+        ))
     } else {
         Err(all.trim().to_owned())
     }
@@ -250,10 +256,16 @@ fn create_dir(path: &Path) {
     }
 }
 
-/// Runs `cmd` with no stdin, capturing both streams, killing it after [`TIMEOUT`].
+/// Runs `cmd` with no stdin, capturing both streams; it (and what it started) is killed after a safety
+/// timeout of a few minutes, which [`ShOutput::timed_out`] reports.
 ///
 /// # Panics
-/// When the program cannot be started; a missing program names [`INSTALL_HINT`].
+/// When the program cannot be started; a missing program names `scripts/install-test-tools`.
+pub fn run_command(cmd: Command) -> ShOutput {
+    let program = PathBuf::from(cmd.get_program());
+    run(cmd, &program)
+}
+
 fn run(mut cmd: Command, tool: &Path) -> ShOutput {
     // Its own process group, so a timeout can kill what it started too (a shell's `docker`, which
     // would otherwise keep the output pipes open).
