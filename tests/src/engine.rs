@@ -418,13 +418,15 @@ fn serve(stream: UnixStream, shared: &Shared) -> io::Result<()> {
                 return Ok(());
             }
             Err(e) => {
+                // Logged before the reply, so a client that has its answer also sees the error.
+                shared.log().errors.push(e.to_string());
                 let _ = respond(
                     &mut writer,
                     &Reply::json(400, &json!({ "message": e.to_string() })),
                     false,
                     true,
                 );
-                return Err(e);
+                return Ok(());
             }
         };
         let Request {
