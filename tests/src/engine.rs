@@ -310,9 +310,12 @@ fn bodies(requests: Vec<Recorded>) -> Vec<Value> {
 impl Drop for Engine {
     fn drop(&mut self) {
         self.shared.stopping.store(true, Ordering::SeqCst);
-        // Wake the acceptor, blocked in accept(), with a connection of our own.
-        let _ = UnixStream::connect(&self.socket);
-        if let Some(acceptor) = self.acceptor.take() {
+        // Wake the acceptor, blocked in accept(), with a connection of our own. Should that fail (the
+        // socket file was removed under us), leave the thread be rather than wait for it forever.
+        let woken = UnixStream::connect(&self.socket).is_ok();
+        if let Some(acceptor) = self.acceptor.take()
+            && woken
+        {
             let _ = acceptor.join();
         }
         let connections = std::mem::take(
@@ -341,6 +344,8 @@ fn accept_loop(listener: &UnixListener, shared: &Arc<Shared>) {
             Ok(stream) => stream,
             Err(e) => {
                 shared.log().errors.push(format!("accept: {e}"));
+                // Out of file descriptors, say: do not spin.
+                thread::sleep(Duration::from_millis(50));
                 continue;
             }
         };
@@ -356,11 +361,15 @@ fn accept_loop(listener: &UnixListener, shared: &Arc<Shared>) {
             .name("dockscape-engine-conn".into())
             .spawn(move || serve_connection(stream, &worker));
         match spawned {
-            Ok(handle) => shared
-                .connections
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push((for_shutdown, handle)),
+            Ok(handle) => {
+                let mut connections = shared
+                    .connections
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                // Forget finished connections, so a long test does not pile up descriptors.
+                connections.retain(|(_, handle)| !handle.is_finished());
+                connections.push((for_shutdown, handle));
+            }
             Err(e) => shared.log().errors.push(format!("spawn: {e}")),
         }
     }

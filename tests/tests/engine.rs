@@ -534,3 +534,29 @@ fn dropping_the_engine_removes_its_socket() {
     drop(engine);
     assert!(!socket.exists());
 }
+
+#[test]
+fn pull_always_asks_for_the_image_first() {
+    let engine = Engine::start();
+    docker(&engine, ["run", "--pull", "always", "httpd:2.4"]).assert_success();
+    let pulls = engine.requests_to("POST", "/images/create");
+    assert_eq!(pulls.len(), 1, "{}", engine.describe());
+    assert_eq!(
+        pulls[0].query_param("fromImage"),
+        Some("docker.io/library/httpd")
+    );
+    assert_eq!(pulls[0].query_param("tag"), Some("2.4"));
+    assert_eq!(engine.single_create()["Image"], "httpd:2.4");
+}
+
+#[test]
+fn many_sequential_connections_are_served() {
+    let engine = Engine::start();
+    for _ in 0..300 {
+        let response = raw_exchange(&engine, b"GET /_ping HTTP/1.1\r\nConnection: close\r\n\r\n");
+        assert!(response.starts_with("HTTP/1.1 200 "), "{response}");
+        assert!(response.ends_with("\r\n\r\nOK"), "{response}");
+    }
+    assert_eq!(engine.requests_to("GET", "/_ping").len(), 300);
+    assert!(engine.errors().is_empty(), "{:?}", engine.errors());
+}
