@@ -562,3 +562,24 @@ fn many_sequential_connections_are_served() {
     assert_eq!(engine.requests_to("GET", "/_ping").len(), 300);
     assert!(engine.errors().is_empty(), "{:?}", engine.errors());
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+    /// Any text (but NUL, which no argv can hold), sh-quoted into a script, reaches the engine as
+    /// exactly one argument and one env value, byte for byte: the harness the emitters' quoting
+    /// property tests stand on.
+    #[test]
+    fn any_sh_quoted_text_arrives_byte_for_byte(arg in "[^\u{0}]{0,40}", value in "[^\u{0}]{0,40}") {
+        let engine = Engine::start();
+        let script = format!(
+            "docker run -e {} alpine {}",
+            sh_quote(&format!("V={value}")),
+            sh_quote(&arg)
+        );
+        run_sh(&script, &engine).assert_success();
+        let create = engine.single_create();
+        proptest::prop_assert_eq!(&create["Cmd"], &json!([arg]));
+        proptest::prop_assert_eq!(&create["Env"], &json!([format!("V={value}")]));
+    }
+}
