@@ -21,7 +21,7 @@
 //! let svg = dockscape::render_svg(&g).unwrap();
 //! assert!(svg.contains("DS001"));
 //! let mermaid = dockscape::render_mermaid(&g).unwrap();
-//! assert!(mermaid.starts_with("flowchart"));
+//! assert!(mermaid.contains("flowchart TB"));
 //! ```
 
 mod build;
