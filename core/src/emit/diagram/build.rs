@@ -110,7 +110,7 @@ impl Graph {
                     Endpoint::Tcp { tls: true, .. } => "TCP port, TLS",
                     Endpoint::Tcp { tls: false, .. } => "TCP port, plain, no TLS",
                 };
-                let detail = format!("{what} of {}", d.kind.program());
+                let detail = format!("{}: {what}", d.kind.program());
                 let codes = if matches!(e, Endpoint::Tcp { tls: false, .. }) { pick(&["DS009"]) } else { Vec::new() };
                 g.add_node(
                     Node::new(endpoint_id(i, j), NodeKind::Endpoint, e.url())

@@ -326,7 +326,12 @@ pub fn render_svg(graph: &Graph) -> Result<String> {
             if risky { "2" } else { "1.5" }
         );
         number += 1;
-        let (mx, my) = ((start.0 + end.0) / 2.0, (start.1 + end.1) / 2.0);
+        // The badge sits just past the arrow's start, in the gap its source box leaves, where it rarely
+        // covers text; the legend below ties the number to the label.
+        let (lx, ly) = (end.0 - start.0, end.1 - start.1);
+        let len = (lx * lx + ly * ly).sqrt();
+        let along = if len > f64::EPSILON { (len / 2.0).min(18.0) / len } else { 0.0 };
+        let (mx, my) = (start.0 + lx * along, start.1 + ly * along);
         let _ = writeln!(
             out,
             "<circle cx=\"{}\" cy=\"{}\" r=\"9\" fill=\"#ffffff\" stroke=\"{colour}\" stroke-width=\"1.5\"/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\" font-weight=\"bold\" fill=\"{colour}\">{number}</text>",
