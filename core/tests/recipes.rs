@@ -18,6 +18,7 @@ const VARIANTS: &[(&str, &str, &[&str])] = &[
     ("dind-unix", "dind", &["transport=unix"]),
     ("dind-tcp", "dind", &["transport=tcp"]),
     ("dind-native", "dind", &["sidecar=native"]),
+    ("dind-quotes", "dind", &["env.TRICKY=it's '''a\\b $HOME `x`", "command=sh -c 'echo \"hi\" \\ $HOME'"]),
     ("dind-rootless", "dind-rootless", &[]),
     ("sysbox", "sysbox", &[]),
     ("buildkit", "buildkit", &[]),
@@ -51,8 +52,8 @@ fn snapshots_of_every_recipe_that_applies() {
             count += 1;
         }
     }
-    // gitlab 7, github-arc 8, jenkins 9, drone 7, tekton 5.
-    assert_eq!(count, 36);
+    // gitlab 8, github-arc 9, jenkins 10, drone 8, tekton 6.
+    assert_eq!(count, 41);
 }
 
 #[test]
@@ -215,7 +216,7 @@ fn jenkins_pod_is_the_format_pod_pod_with_an_idle_job_container() {
         assert!(a.text.contains(&format!("sh '''\n                    {escaped}\n")), "{name}\n{}", a.text);
         checked += 1;
     }
-    assert_eq!(checked, 9);
+    assert_eq!(checked, 10);
 }
 
 #[test]
@@ -241,7 +242,7 @@ fn github_arc_template_is_the_format_pod_spec_with_the_runner() {
         assert_eq!(got, expected.spec.unwrap(), "{name}");
         checked += 1;
     }
-    assert_eq!(checked, 4);
+    assert_eq!(checked, 4); // dind uses containerMode
 }
 
 #[test]

@@ -70,8 +70,9 @@ impl Format {
 
     /// Whether `generate` can render scenario `id` in this format. The base formats and the diagrams
     /// serve every scenario (with a notice where a format has only a nearest equivalent); a CI recipe
-    /// serves the scenarios that are CI jobs running Docker or builds. A few scenario variants are
-    /// refused by `generate` with the reason (`gitlab` with `transport=unix`, for example).
+    /// serves the scenarios that are CI jobs running Docker or builds, and `generate` refuses the others
+    /// with an [`ErrorKind::UnsupportedFormat`](crate::ErrorKind::UnsupportedFormat) error that says why
+    /// and names the recipes that do apply.
     pub fn applies_to(self, id: ScenarioId) -> bool {
         recipe::applies_to(self, id)
     }
