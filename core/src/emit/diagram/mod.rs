@@ -8,6 +8,22 @@
 //! socket, a pipe, a TCP port), or from a daemon to the containers it starts, and may carry lint rule
 //! codes, drawn in red on the offending arrow.
 //!
+//! [`Graph::from_scenario`] follows these conventions, and a lint diagram should too, so both read
+//! alike:
+//! - one [`NodeKind::Host`] per machine (a [`NodeKind::Vm`] inside it when the daemon runs in a VM);
+//! - the workload as a [`NodeKind::Pod`] inside the host, its containers inside the pod, and a client
+//!   program ([`NodeKind::Client`], `docker`) inside the container that runs it;
+//! - every daemon as a [`NodeKind::Daemon`] where it runs (the host, the VM, or the container of a DinD
+//!   sidecar), each socket, pipe or port as a [`NodeKind::Endpoint`] beside it with an
+//!   [`EdgeKind::Serves`] edge to its daemon (a named pipe sits on the Windows host);
+//! - what a workload reaches as [`EdgeKind::Calls`] edges from the client (or, for a lint diagram, from
+//!   the container) to the endpoint, labelled with the endpoint as `DOCKER_HOST` would spell it
+//!   ([`Endpoint::label`](crate::Endpoint::label)), plus `, hostPath <path>` when a host socket is
+//!   mounted; the rule codes go on that edge (`DS001` for a mounted runtime socket, `DS008` for plain
+//!   TCP), and codes about a container itself (`DS006` privileged) go on its node;
+//! - the containers a daemon starts as a [`NodeKind::Started`] node with an [`EdgeKind::Starts`] edge:
+//!   on the host for DooD (siblings), inside the daemon's container for DinD (children).
+//!
 //! ```
 //! use dockscape::{Edge, EdgeKind, Graph, Node, NodeKind};
 //! let mut g = Graph::new("ci-job (lint)");
