@@ -12,7 +12,7 @@ pub fn render_mermaid(graph: &Graph) -> Result<String> {
     let ids: HashMap<&str, String> =
         graph.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), format!("n{i}"))).collect();
     let mut out = String::new();
-    let _ = writeln!(out, "---\ntitle: \"{}\"\n---", text(&graph.title));
+    let _ = writeln!(out, "---\ntitle: \"{}\"\n---", yaml_text(&graph.title));
     out.push_str("flowchart TB\n");
     write_children(graph, &ids, None, 1, &mut out);
     let mut risky_nodes = Vec::new();
@@ -109,6 +109,20 @@ fn write_children(graph: &Graph, ids: &HashMap<&str, String>, parent: Option<&st
             let _ = writeln!(out, "{pad}{id}{open}\"{label}\"{close}");
         }
     }
+}
+
+/// Text for the YAML double-quoted `title` of the front matter.
+fn yaml_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Text for a quoted Mermaid label: entity codes for the characters Mermaid or its HTML labels treat
