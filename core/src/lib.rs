@@ -12,6 +12,7 @@
 //! assert!(pod.text.contains("privileged: true"));
 //! ```
 #![deny(missing_docs)]
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 mod emit;
 mod error;

@@ -77,14 +77,13 @@ fn commands(pod: &Pod) -> Vec<Cmd> {
     }
     let last = pod.containers.len().saturating_sub(1);
     for (i, c) in pod.containers.iter().enumerate() {
-        let mut cmd = Cmd::new(&["docker", "run"]);
         let background = i < last && c.role != ContainerRole::Init;
         let container_name = if multi { format!("{}-{}", pod.name, c.name) } else { c.name.clone() };
-        if background || pod.restart_policy == "Always" {
-            cmd.groups[0].extend(["-d".to_owned(), "--name".to_owned(), container_name]);
+        let mut cmd = if background || pod.restart_policy == "Always" {
+            Cmd::new(&["docker", "run", "-d", "--name", &container_name])
         } else {
-            cmd.groups[0].push("--rm".to_owned());
-        }
+            Cmd::new(&["docker", "run", "--rm"])
+        };
         if multi {
             cmd.push(&["--network", &pod.name]);
             if let Some(alias) = &c.alias {
@@ -214,6 +213,12 @@ pub(crate) fn emit(s: &Scenario, shell: Shell, header: &[String]) -> Result<Stri
         out.push('\n');
     }
     let cmds = commands(&s.pod);
+    let has_double_quote = cmds.iter().flat_map(|c| c.groups.iter().flatten()).any(|w| w.contains('"'));
+    if shell == Shell::Powershell && has_double_quote {
+        // Windows PowerShell 5.1 mangles `"` inside arguments to native programs; 7.3+ passes them intact.
+        out.push_str("# arguments below contain double quotes: this needs PowerShell 7.3 or later\n");
+        out.push_str("$PSNativeCommandArgumentPassing = 'Standard'\n");
+    }
     for cmd in &cmds {
         out.push_str(&cmd.render(shell)?);
         out.push('\n');

@@ -228,6 +228,17 @@ pub fn build_scenario(id: &str, params: &Params) -> Result<Scenario> {
     let id = ScenarioId::parse(id)?;
     let specs = id.params();
     let r = Resolved::new(id.id(), &specs, params)?;
+    for key in ["name", "namespace"] {
+        let v = r.get(key);
+        if !crate::validate::is_dns1123_label(&v) {
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                format!(
+                    "invalid value `{v}` for `{key}`: expected a DNS-1123 label (at most 63 lowercase letters, digits and `-`, starting and ending with a letter or digit)"
+                ),
+            ));
+        }
+    }
     let mut s = match id {
         ScenarioId::Linux => linux::build(&r)?,
         ScenarioId::Windows => windows::build(&r)?,

@@ -83,8 +83,7 @@ pub fn render_mermaid(graph: &Graph) -> Result<String> {
 
 fn write_children(graph: &Graph, ids: &HashMap<&str, String>, parent: Option<&str>, depth: usize, out: &mut String) {
     let pad = "    ".repeat(depth);
-    for i in graph.children(parent) {
-        let n = &graph.nodes[i];
+    for n in graph.children(parent) {
         let id = ids.get(n.id.as_str()).cloned().unwrap_or_default();
         let mut label = text(&n.label);
         if let Some(d) = &n.detail {

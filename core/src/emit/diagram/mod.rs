@@ -213,7 +213,7 @@ impl Graph {
                 if steps > self.nodes.len() {
                     return Err(invalid(format!("node `{}` is inside itself", n.id)));
                 }
-                cur = index.get(p).and_then(|&i| self.nodes[i].parent.as_deref());
+                cur = index.get(p).and_then(|&i| self.nodes.get(i)).and_then(|x| x.parent.as_deref());
             }
         }
         for e in &self.edges {
@@ -236,9 +236,9 @@ impl Graph {
         Ok(index)
     }
 
-    /// Indices of the children of `parent` (roots for `None`), in node order.
-    fn children(&self, parent: Option<&str>) -> Vec<usize> {
-        self.nodes.iter().enumerate().filter(|(_, n)| n.parent.as_deref() == parent).map(|(i, _)| i).collect()
+    /// The children of `parent` (the roots for `None`), in node order.
+    fn children<'g>(&'g self, parent: Option<&'g str>) -> impl Iterator<Item = &'g Node> + 'g {
+        self.nodes.iter().filter(move |n| n.parent.as_deref() == parent)
     }
 }
 

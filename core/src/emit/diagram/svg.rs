@@ -1,8 +1,9 @@
 //! The graph as a self-contained SVG: nested boxes laid out in rows, numbered arrows, and a legend that
 //! spells out every arrow. No fonts, images, scripts or styles from outside; 800 px wide.
 
-use super::{EdgeKind, Graph, NodeKind};
+use super::{Edge, EdgeKind, Graph, Node, NodeKind};
 use crate::error::Result;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 /// Canvas width in pixels.
@@ -97,110 +98,119 @@ fn wrap(s: &str, max_w: f64) -> Vec<String> {
     lines
 }
 
-struct Layout<'g> {
-    graph: &'g Graph,
-    rects: Vec<Rect>,
-    lines: Vec<Lines>,
-    children: Vec<Vec<usize>>,
+/// A box and the boxes inside it, with its place once laid out.
+struct Tree<'g> {
+    node: &'g Node,
+    rect: Rect,
+    lines: Lines,
+    kids: Vec<Tree<'g>>,
 }
 
-impl Layout<'_> {
-    fn lines_for(&self, i: usize, max_w: f64) -> Lines {
-        let n = &self.graph.nodes[i];
-        Lines {
+impl<'g> Tree<'g> {
+    /// The boxes inside `parent` (the roots for `None`), recursively. `Graph::check` rules out cycles;
+    /// `depth` bounds the recursion anyway.
+    fn forest(graph: &'g Graph, parent: Option<&'g str>, depth: usize) -> Vec<Tree<'g>> {
+        if depth > graph.nodes.len() {
+            return Vec::new();
+        }
+        graph
+            .children(parent)
+            .map(|node| Tree {
+                node,
+                rect: Rect::default(),
+                lines: Lines { label: Vec::new(), detail: Vec::new(), codes: Vec::new() },
+                kids: Tree::forest(graph, Some(node.id.as_str()), depth + 1),
+            })
+            .collect()
+    }
+
+    /// Size this box (and its children, relative to it) within `max_w`.
+    fn measure(&mut self, max_w: f64) {
+        let n = self.node;
+        self.lines = Lines {
             label: wrap(&n.label, max_w),
             detail: n.detail.as_deref().map(|d| wrap(d, max_w)).unwrap_or_default(),
             codes: if n.codes.is_empty() { Vec::new() } else { wrap(&n.codes.join(" "), max_w) },
-        }
-    }
-
-    /// Size box `i` (and its children, relative to it) within `max_w`.
-    fn measure(&mut self, i: usize, max_w: f64) {
-        let lines = self.lines_for(i, max_w);
-        let text_h = lines.count() as f64 * LINE_H + 8.0;
-        let text_w = lines.width().max(MIN_W).min(max_w);
-        self.lines[i] = lines;
-        let kids = self.children[i].clone();
-        if kids.is_empty() {
-            self.rects[i] = Rect { x: 0.0, y: 0.0, w: text_w, h: text_h + 4.0 };
+        };
+        let text_h = self.lines.count() as f64 * LINE_H + 8.0;
+        let text_w = self.lines.width().max(MIN_W).min(max_w);
+        if self.kids.is_empty() {
+            self.rect = Rect { x: 0.0, y: 0.0, w: text_w, h: text_h + 4.0 };
             return;
         }
-        let inner = max_w - 2.0 * PAD;
-        let (w, h) = self.flow(&kids, inner, text_h + 2.0);
-        self.rects[i] = Rect { x: 0.0, y: 0.0, w: (w + 2.0 * PAD).max(text_w), h: h + PAD };
-    }
-
-    /// Lay `kids` out in rows within `inner` width, starting at `top`, relative to their parent's corner.
-    /// Returns the used width (without padding) and the bottom.
-    fn flow(&mut self, kids: &[usize], inner: f64, top: f64) -> (f64, f64) {
-        for &k in kids {
-            self.measure(k, inner);
-        }
-        let (mut x, mut y, mut row_h, mut used_w) = (0.0_f64, top, 0.0_f64, 0.0_f64);
-        for &k in kids {
-            let r = self.rects[k];
-            if x > 0.0 && x + r.w > inner {
-                x = 0.0;
-                y += row_h + GAP;
-                row_h = 0.0;
-            }
-            self.rects[k].x = PAD + x;
-            self.rects[k].y = y;
-            x += r.w + GAP;
-            row_h = row_h.max(r.h);
-            used_w = used_w.max(x - GAP);
-        }
-        (used_w, y + row_h)
+        let (w, h) = flow(&mut self.kids, max_w - 2.0 * PAD, text_h + 2.0);
+        self.rect = Rect { x: 0.0, y: 0.0, w: (w + 2.0 * PAD).max(text_w), h: h + PAD };
     }
 
     /// Turn relative positions into absolute ones.
-    fn place(&mut self, i: usize, dx: f64, dy: f64) {
-        self.rects[i].x += dx;
-        self.rects[i].y += dy;
-        let (x, y) = (self.rects[i].x, self.rects[i].y);
-        for k in self.children[i].clone() {
-            self.place(k, x, y);
+    fn place(&mut self, dx: f64, dy: f64) {
+        self.rect.x += dx;
+        self.rect.y += dy;
+        let (x, y) = (self.rect.x, self.rect.y);
+        for k in &mut self.kids {
+            k.place(x, y);
         }
     }
+
+    /// Every box, parents before children.
+    fn walk<'t>(&'t self, out: &mut Vec<&'t Tree<'g>>) {
+        out.push(self);
+        for k in &self.kids {
+            k.walk(out);
+        }
+    }
+}
+
+/// Lay `kids` out in rows within `inner` width, starting at `top`, relative to their parent's corner.
+/// Returns the used width (without padding) and the bottom.
+fn flow(kids: &mut [Tree<'_>], inner: f64, top: f64) -> (f64, f64) {
+    for k in kids.iter_mut() {
+        k.measure(inner);
+    }
+    let (mut x, mut y, mut row_h, mut used_w) = (0.0_f64, top, 0.0_f64, 0.0_f64);
+    for k in kids.iter_mut() {
+        let r = k.rect;
+        if x > 0.0 && x + r.w > inner {
+            x = 0.0;
+            y += row_h + GAP;
+            row_h = 0.0;
+        }
+        k.rect.x = PAD + x;
+        k.rect.y = y;
+        x += r.w + GAP;
+        row_h = row_h.max(r.h);
+        used_w = used_w.max(x - GAP);
+    }
+    (used_w, y + row_h)
 }
 
 /// Render `graph` as a standalone SVG document, 800 px wide: boxes nested by containment and laid out
 /// in rows, every arrow numbered and spelled out (with its rule codes, in red) in a legend below.
 pub fn render_svg(graph: &Graph) -> Result<String> {
     graph.check()?;
-    let n = graph.nodes.len();
-    let mut children = vec![Vec::new(); n];
-    for (i, node) in graph.nodes.iter().enumerate() {
-        if let Some(pi) = node.parent.as_ref().and_then(|p| graph.nodes.iter().position(|x| &x.id == p)) {
-            children[pi].push(i);
-        }
-    }
-    let roots = graph.children(None);
-    let mut lay = Layout {
-        graph,
-        rects: vec![Rect::default(); n],
-        lines: (0..n).map(|_| Lines { label: Vec::new(), detail: Vec::new(), codes: Vec::new() }).collect(),
-        children,
-    };
+    let mut roots = Tree::forest(graph, None, 0);
     let title_h = 34.0;
     let inner = WIDTH - 2.0 * MARGIN;
     // `flow` indents by PAD; the roots sit at MARGIN.
-    let (_, bottom) = lay.flow(&roots, inner, 0.0);
-    for &r in &roots {
-        lay.place(r, MARGIN - PAD, MARGIN + title_h);
+    let (_, bottom) = flow(&mut roots, inner, 0.0);
+    for r in &mut roots {
+        r.place(MARGIN - PAD, MARGIN + title_h);
     }
-    let index = |id: &str| graph.nodes.iter().position(|x| x.id == id);
+    let mut order = Vec::new();
+    for r in &roots {
+        r.walk(&mut order);
+    }
+    let rects: HashMap<&str, Rect> = order.iter().map(|t| (t.node.id.as_str(), t.rect)).collect();
+    let label = |id: &str| graph.node(id).map(|n| n.label.as_str()).unwrap_or("?");
 
     let mut out = String::new();
     let legend_top = MARGIN + title_h + bottom + 24.0;
-    let legend_lines: Vec<(usize, Vec<String>)> = graph
+    let legend_lines: Vec<(&Edge, Vec<String>)> = graph
         .edges
         .iter()
-        .enumerate()
-        .filter(|(_, e)| e.kind != EdgeKind::Serves)
-        .map(|(i, e)| {
-            let from = index(&e.from).map(|k| graph.nodes[k].label.as_str()).unwrap_or("?");
-            let to = index(&e.to).map(|k| graph.nodes[k].label.as_str()).unwrap_or("?");
+        .filter(|e| e.kind != EdgeKind::Serves)
+        .map(|e| {
+            let (from, to) = (label(&e.from), label(&e.to));
             let s = if e.label.is_empty() {
                 format!("{from} → {to}")
             } else if e.label.starts_with(to) {
@@ -208,7 +218,7 @@ pub fn render_svg(graph: &Graph) -> Result<String> {
             } else {
                 format!("{from} → {to}: {}", e.label)
             };
-            (i, wrap(&s, inner - 40.0))
+            (e, wrap(&s, inner - 40.0))
         })
         .collect();
     let legend_rows: usize = legend_lines.iter().map(|(_, l)| l.len()).sum();
@@ -232,15 +242,9 @@ pub fn render_svg(graph: &Graph) -> Result<String> {
         esc(&graph.title)
     );
     // Boxes, parents first so children paint over them.
-    let mut order = Vec::new();
-    let mut stack: Vec<usize> = roots.iter().rev().copied().collect();
-    while let Some(i) = stack.pop() {
-        order.push(i);
-        stack.extend(lay.children[i].iter().rev().copied());
-    }
-    for &i in &order {
-        let node = &graph.nodes[i];
-        let r = lay.rects[i];
+    for t in &order {
+        let node = t.node;
+        let r = t.rect;
         let (fill, stroke, rx, dash) = match node.kind {
             NodeKind::Host => ("#f5f5f5", "#555555", 6.0, false),
             NodeKind::Vm => ("#eef3fb", "#4a6a9a", 6.0, false),
@@ -264,58 +268,34 @@ pub fn render_svg(graph: &Graph) -> Result<String> {
             if risky { "2" } else { "1.2" },
             if dash { " stroke-dasharray=\"5 3\"" } else { "" }
         );
-        let lines = &lay.lines[i];
         let mut y = r.y + 4.0 + LINE_H - 3.0;
-        for l in &lines.label {
-            let _ = writeln!(
-                out,
-                "<text x=\"{}\" y=\"{}\" font-weight=\"bold\" fill=\"#222\">{}</text>",
-                num(r.x + PAD),
-                num(y),
-                esc(l)
-            );
-            y += LINE_H;
-        }
-        for l in &lines.detail {
-            let _ = writeln!(out, "<text x=\"{}\" y=\"{}\" fill=\"#444\">{}</text>", num(r.x + PAD), num(y), esc(l));
-            y += LINE_H;
-        }
-        for l in &lines.codes {
-            let _ = writeln!(
-                out,
-                "<text x=\"{}\" y=\"{}\" font-weight=\"bold\" fill=\"#cc0000\">{}</text>",
-                num(r.x + PAD),
-                num(y),
-                esc(l)
-            );
-            y += LINE_H;
+        for (lines, style) in [
+            (&t.lines.label, " font-weight=\"bold\" fill=\"#222\""),
+            (&t.lines.detail, " fill=\"#444\""),
+            (&t.lines.codes, " font-weight=\"bold\" fill=\"#cc0000\""),
+        ] {
+            for l in lines {
+                let _ = writeln!(out, "<text x=\"{}\" y=\"{}\"{style}>{}</text>", num(r.x + PAD), num(y), esc(l));
+                y += LINE_H;
+            }
         }
     }
-    // Arrows, numbered at their middle.
+    // Arrows, numbered just past their start.
     let mut number = 0;
     for e in &graph.edges {
         // Which daemon an endpoint serves is in the endpoint's own text; a line would cross other boxes.
         if e.kind == EdgeKind::Serves {
             continue;
         }
-        let (Some(a), Some(b)) = (index(&e.from), index(&e.to)) else { continue };
-        let (ra, rb) = (lay.rects[a], lay.rects[b]);
+        let (Some(&ra), Some(&rb)) = (rects.get(e.from.as_str()), rects.get(e.to.as_str())) else { continue };
         let ((ax, ay), (bx, by)) = (ra.center(), rb.center());
         let (dx, dy) = (bx - ax, by - ay);
         let start = if ra.contains(rb) { (ax, ay) } else { ra.border(dx, dy) };
         let end = if rb.contains(ra) { (bx, by) } else { rb.border(-dx, -dy) };
         let risky = !e.codes.is_empty();
         let colour = if risky { "#cc0000" } else { "#333333" };
-        let (dash, marker) = match e.kind {
-            EdgeKind::Calls => {
-                ("", if risky { " marker-end=\"url(#arrow-risk)\"" } else { " marker-end=\"url(#arrow)\"" })
-            }
-            EdgeKind::Serves => ("", ""),
-            EdgeKind::Starts => (
-                " stroke-dasharray=\"6 4\"",
-                if risky { " marker-end=\"url(#arrow-risk)\"" } else { " marker-end=\"url(#arrow)\"" },
-            ),
-        };
+        let marker = if risky { " marker-end=\"url(#arrow-risk)\"" } else { " marker-end=\"url(#arrow)\"" };
+        let dash = if e.kind == EdgeKind::Starts { " stroke-dasharray=\"6 4\"" } else { "" };
         let _ = writeln!(
             out,
             "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{colour}\" stroke-width=\"{}\"{dash}{marker}/>",
@@ -343,8 +323,7 @@ pub fn render_svg(graph: &Graph) -> Result<String> {
     }
     // The legend.
     let mut y = legend_top;
-    for (k, (i, lines)) in legend_lines.iter().enumerate() {
-        let e = &graph.edges[*i];
+    for (k, (e, lines)) in legend_lines.iter().enumerate() {
         let risky = !e.codes.is_empty();
         let colour = if risky { "#cc0000" } else { "#333333" };
         let _ = writeln!(
