@@ -171,6 +171,8 @@ pub(crate) fn run(args: &GenerateArgs) -> ExitCode {
     for f in formats {
         match dockscape::generate(&scenario, f, &options) {
             Ok(a) => artifacts.push(a),
+            // A recipe that does not apply names itself in its message.
+            Err(e) if e.kind() == dockscape::ErrorKind::UnsupportedFormat => return fail(e),
             Err(e) => return fail(format!("{}: {e}", f.id())),
         }
     }
