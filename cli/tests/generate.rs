@@ -131,3 +131,27 @@ fn help_teaches_and_version_prints() {
     let version = text(&dockscape(&["--version"]).stdout);
     assert_eq!(version.trim(), format!("dockscape {}", env!("CARGO_PKG_VERSION")));
 }
+
+#[test]
+fn recipes_and_diagrams_by_format_and_clear_errors_where_a_recipe_does_not_apply() {
+    let out = dockscape(&["generate", "dind", "--format", "gitlab"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("services:\n  - name: docker:28-dind"), "{}", text(&out.stdout));
+    let out = dockscape(&["generate", "dood", "--format", "svg"]);
+    assert!(out.status.success());
+    assert!(text(&out.stdout).starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    let out = dockscape(&["generate", "dood", "--format", "mermaid"]);
+    assert!(text(&out.stdout).contains("flowchart TB"));
+    let dir = temp_dir("recipes");
+    let out = dockscape(&["generate", "dind", "--format", "jenkins", "-o", dir.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(dir.join("Jenkinsfile").is_file());
+    let out = dockscape(&["generate", "linux", "--format", "tekton"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.starts_with("error: `tekton` does not apply to `linux`: "), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // `all` stays the four base formats.
+    let all = text(&dockscape(&["generate", "dind"]).stdout);
+    assert!(!all.contains("Jenkinsfile") && !all.contains("<svg"));
+}
