@@ -21,6 +21,7 @@ mod quote;
 mod scenario;
 mod validate;
 
+pub use emit::diagram::{Edge, EdgeKind, Graph, Node, NodeKind, render_mermaid, render_svg};
 pub use emit::{Artifact, Format, Options, generate};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use model::*;

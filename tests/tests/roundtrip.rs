@@ -1,25 +1,10 @@
 //! Every emitted Pod deserialises into the k8s-openapi Pod with nothing lost, and every Compose file
 //! parses back to the same document: emit, parse back, emit again, compare.
 
-use dockscape::{Format, Options, Params};
+use dockscape::{Format, Options};
 use k8s_openapi::api::core::v1::Pod;
 
-/// The YAML body without the leading comment header.
-fn body(text: &str) -> String {
-    text.lines().skip_while(|l| l.starts_with('#')).map(|l| format!("{l}\n")).collect()
-}
-
-fn golden() -> Vec<(String, dockscape::Scenario)> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/golden")).unwrap() {
-        let path = entry.unwrap().path();
-        let (id, params) = Params::from_yaml(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        let s = dockscape::build_scenario(&id.unwrap(), &params).unwrap();
-        out.push((path.display().to_string(), s));
-    }
-    assert!(out.len() >= 20, "golden files missing");
-    out
-}
+use dockscape_tests::golden::{body, scenarios as golden};
 
 #[test]
 fn pods_round_trip_through_k8s_openapi() {

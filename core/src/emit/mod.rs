@@ -1,8 +1,10 @@
 //! Output formats: every format is a view of one [`Scenario`].
 
 mod compose;
+pub(crate) mod diagram;
 mod explain;
 mod pod;
+mod recipe;
 mod run;
 mod units;
 
@@ -24,11 +26,61 @@ pub enum Format {
     Run,
     /// A Markdown explanation of the topology, its risks and safer alternatives.
     Explain,
+    /// A `.gitlab-ci.yml` job: the Docker-executor form, then the Kubernetes-executor form.
+    Gitlab,
+    /// Helm values of the actions-runner-controller runner scale set (`gha-runner-scale-set`).
+    GithubArc,
+    /// A `Jenkinsfile` using the Kubernetes plugin's `podTemplate` with this scenario's Pod.
+    Jenkins,
+    /// A `.drone.yml` pipeline.
+    Drone,
+    /// A Tekton `Task` (and a `TaskRun`) with the daemon as a sidecar.
+    Tekton,
+    /// The topology as a Mermaid `flowchart`.
+    Mermaid,
+    /// The topology as a self-contained SVG drawing.
+    Svg,
 }
 
 impl Format {
     /// Every format, in the order `--format all` writes them.
     pub const ALL: [Format; 4] = [Format::Pod, Format::Compose, Format::Run, Format::Explain];
+
+    /// The CI recipes; see [`Format::applies_to`] for which scenarios each one serves.
+    pub const RECIPES: [Format; 5] =
+        [Format::Gitlab, Format::GithubArc, Format::Jenkins, Format::Drone, Format::Tekton];
+
+    /// The topology drawings (every scenario has them).
+    pub const DIAGRAMS: [Format; 2] = [Format::Mermaid, Format::Svg];
+
+    /// Every format there is, base formats first.
+    pub const EVERY: [Format; 11] = [
+        Format::Pod,
+        Format::Compose,
+        Format::Run,
+        Format::Explain,
+        Format::Gitlab,
+        Format::GithubArc,
+        Format::Jenkins,
+        Format::Drone,
+        Format::Tekton,
+        Format::Mermaid,
+        Format::Svg,
+    ];
+
+    /// Whether `generate` can render scenario `id` in this format. The base formats and the diagrams
+    /// serve every scenario (with a notice where a format has only a nearest equivalent); a CI recipe
+    /// serves the scenarios that are CI jobs running Docker or builds, and `generate` refuses the others
+    /// with an [`ErrorKind::UnsupportedFormat`](crate::ErrorKind::UnsupportedFormat) error that says why
+    /// and names the recipes that do apply.
+    pub fn applies_to(self, id: ScenarioId) -> bool {
+        recipe::applies_to(self, id)
+    }
+
+    /// Whether this format is one of [`Format::RECIPES`].
+    pub fn is_recipe(self) -> bool {
+        Format::RECIPES.contains(&self)
+    }
 
     /// The id used on the command line.
     pub fn id(self) -> &'static str {
@@ -37,13 +89,20 @@ impl Format {
             Format::Compose => "compose",
             Format::Run => "run",
             Format::Explain => "explain",
+            Format::Gitlab => "gitlab",
+            Format::GithubArc => "github-arc",
+            Format::Jenkins => "jenkins",
+            Format::Drone => "drone",
+            Format::Tekton => "tekton",
+            Format::Mermaid => "mermaid",
+            Format::Svg => "svg",
         }
     }
 
     /// Parse an id; the error lists the accepted ones.
     pub fn parse(s: &str) -> Result<Format> {
-        Format::ALL.into_iter().find(|f| f.id() == s).ok_or_else(|| {
-            let ids: Vec<String> = Format::ALL.iter().map(|f| format!("`{}`", f.id())).collect();
+        Format::EVERY.into_iter().find(|f| f.id() == s).ok_or_else(|| {
+            let ids: Vec<String> = Format::EVERY.iter().map(|f| format!("`{}`", f.id())).collect();
             Error::new(
                 ErrorKind::UnsupportedFormat,
                 format!("unknown format `{s}`: expected one of {}", ids.join(", ")),
@@ -66,7 +125,8 @@ pub struct Artifact {
     pub format: Format,
     /// The text, ready to paste or save.
     pub text: String,
-    /// A file name for it (`pod.yaml`, `compose.yaml`, `run.sh`, `explain.md`).
+    /// A file name for it (`pod.yaml`, `compose.yaml`, `run.sh`, `explain.md`, `.gitlab-ci.yml`,
+    /// `topology.svg`, ...).
     pub file_name: String,
     /// Set when the format does not apply to the scenario: why, and what `text` holds instead.
     pub notice: Option<String>,
@@ -99,6 +159,13 @@ pub fn generate(scenario: &Scenario, format: Format, options: &Options) -> Resul
             }
         }
         Format::Explain => (explain::render(scenario)?, "explain.md".to_owned()),
+        Format::Gitlab | Format::GithubArc | Format::Jenkins | Format::Drone | Format::Tekton => {
+            recipe::render(scenario, format)?
+        }
+        Format::Mermaid => {
+            (diagram::render_mermaid(&diagram::Graph::from_scenario(scenario))?, "topology.mmd".to_owned())
+        }
+        Format::Svg => (diagram::render_svg(&diagram::Graph::from_scenario(scenario))?, "topology.svg".to_owned()),
     };
     Ok(Artifact { format, text, file_name, notice })
 }
