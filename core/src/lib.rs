@@ -12,7 +12,12 @@
 //! assert!(pod.text.contains("privileged: true"));
 //! ```
 #![deny(missing_docs)]
-#![warn(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![warn(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 mod emit;
 mod error;
@@ -27,8 +32,8 @@ pub use error::{Error, ErrorKind, Location, Result};
 pub use model::*;
 pub use quote::{Shell, quote_arg, quote_command};
 pub use scenario::{
-    Note, NoteLevel, ParamKind, ParamSpec, ParamValue, Params, Risk, Scenario, ScenarioId, ScenarioInfo,
-    build_scenario, scenarios,
+    Note, NoteLevel, ParamKind, ParamSpec, ParamValue, Params, Risk, Scenario, ScenarioId,
+    ScenarioInfo, build_scenario, scenarios,
 };
 pub use validate::{Problem, is_quantity, validate_compose, validate_pod};
 
