@@ -9,10 +9,16 @@
 #![deny(missing_docs)]
 
 mod error;
+mod lint;
 mod model;
 
 pub use error::{Error, ErrorKind, Location, Result};
 pub use model::*;
+
+pub use lint::{
+    Finding, InputKind, LintError, LintInput, LintOptions, LintReport, LintedWorkload,
+    RULE_DOCS_BASE, RuleInfo, Severity, WorkloadScenario, lint, rule, rules, selector_is_known,
+};
 
 /// The version of this crate.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
