@@ -21,6 +21,9 @@
 
 mod emit;
 mod error;
+#[allow(clippy::indexing_slicing)]
+// removed once the lint branches have landed (json IndexMut in report.rs)
+mod lint;
 mod model;
 mod quote;
 mod scenario;
@@ -36,6 +39,11 @@ pub use scenario::{
     ScenarioInfo, build_scenario, scenarios,
 };
 pub use validate::{Problem, is_quantity, validate_compose, validate_pod};
+
+pub use lint::{
+    Finding, InputKind, LintError, LintInput, LintOptions, LintReport, LintedWorkload,
+    RULE_DOCS_BASE, RuleInfo, Severity, WorkloadScenario, lint, rule, rules, selector_is_known,
+};
 
 /// The version of this crate.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
