@@ -104,7 +104,8 @@ pub(crate) fn scenarios(args: &ScenariosArgs) -> ExitCode {
     let res = match args.format {
         ListFormat::Text => {
             let width = list.iter().map(|s| s.id.len()).max().unwrap_or(0);
-            list.iter().try_for_each(|s| writeln!(out, "{:width$}  {}", s.id, s.summary))
+            list.iter()
+                .try_for_each(|s| writeln!(out, "{:width$}  {}", s.id, s.summary))
         }
         ListFormat::Json => match serde_json::to_string_pretty(list) {
             Ok(j) => writeln!(out, "{j}"),
@@ -166,7 +167,9 @@ pub(crate) fn run(args: &GenerateArgs) -> ExitCode {
         OutFormat::Svg => vec![Format::Svg],
         OutFormat::All => Format::ALL.to_vec(),
     };
-    let options = Options { shell: args.shell.map(Shell::from) };
+    let options = Options {
+        shell: args.shell.map(Shell::from),
+    };
     let mut artifacts = Vec::new();
     for f in formats {
         match dockscape::generate(&scenario, f, &options) {
@@ -176,7 +179,11 @@ pub(crate) fn run(args: &GenerateArgs) -> ExitCode {
             Err(e) => return fail(format!("{}: {e}", f.id())),
         }
     }
-    for n in scenario.notes.iter().filter(|n| n.level == NoteLevel::Warning) {
+    for n in scenario
+        .notes
+        .iter()
+        .filter(|n| n.level == NoteLevel::Warning)
+    {
         eprintln!("warning: {}", n.text);
     }
     for a in &artifacts {

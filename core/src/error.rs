@@ -48,7 +48,11 @@ pub struct Error {
 impl Error {
     /// A new error of `kind` with `message`.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into(), location: None }
+        Self {
+            kind,
+            message: message.into(),
+            location: None,
+        }
     }
 
     /// The same error, pinned to a 1-based line and column.

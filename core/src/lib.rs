@@ -12,10 +12,18 @@
 //! assert!(pod.text.contains("privileged: true"));
 //! ```
 #![deny(missing_docs)]
-#![warn(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![warn(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 mod emit;
 mod error;
+#[allow(clippy::indexing_slicing)]
+// removed once the lint branches have landed (json IndexMut in report.rs)
+mod lint;
 mod model;
 mod quote;
 mod scenario;
@@ -27,10 +35,15 @@ pub use error::{Error, ErrorKind, Location, Result};
 pub use model::*;
 pub use quote::{Shell, quote_arg, quote_command};
 pub use scenario::{
-    Note, NoteLevel, ParamKind, ParamSpec, ParamValue, Params, Risk, Scenario, ScenarioId, ScenarioInfo,
-    build_scenario, scenarios,
+    Note, NoteLevel, ParamKind, ParamSpec, ParamValue, Params, Risk, Scenario, ScenarioId,
+    ScenarioInfo, build_scenario, scenarios,
 };
 pub use validate::{Problem, is_quantity, validate_compose, validate_pod};
+
+pub use lint::{
+    Finding, InputKind, LintError, LintInput, LintOptions, LintReport, LintedWorkload,
+    RULE_DOCS_BASE, RuleInfo, Severity, WorkloadScenario, lint, rule, rules, selector_is_known,
+};
 
 /// The version of this crate.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

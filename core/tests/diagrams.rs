@@ -5,8 +5,8 @@
 #![allow(clippy::unwrap_used)] // test helpers panic on purpose
 
 use dockscape::{
-    Edge, EdgeKind, ErrorKind, Format, Graph, Node, NodeKind, Options, Params, build_scenario, generate,
-    render_mermaid, render_svg,
+    Edge, EdgeKind, ErrorKind, Format, Graph, Node, NodeKind, Options, Params, build_scenario,
+    generate, render_mermaid, render_svg,
 };
 
 const VARIANTS: &[(&str, &str, &[&str])] = &[
@@ -41,15 +41,31 @@ fn check_svg(svg: &str) -> String {
     let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "svg");
-    assert_eq!(root.tag_name().namespace(), Some("http://www.w3.org/2000/svg"));
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.w3.org/2000/svg")
+    );
     assert_eq!(root.attribute("width"), Some("800"));
-    for forbidden in ["<script", "href", "<image", "@import", "@font-face", "url(http", "<foreignObject", "<style"] {
+    for forbidden in [
+        "<script",
+        "href",
+        "<image",
+        "@import",
+        "@font-face",
+        "url(http",
+        "<foreignObject",
+        "<style",
+    ] {
         assert!(!svg.contains(forbidden), "{forbidden} in\n{svg}");
     }
     for n in doc.descendants().filter(|n| n.is_element()) {
         for a in n.attributes() {
             if a.value().contains("url(") {
-                assert!(a.value().starts_with("url(#"), "external reference {}", a.value());
+                assert!(
+                    a.value().starts_with("url(#"),
+                    "external reference {}",
+                    a.value()
+                );
             }
             if n.tag_name().name() == "rect" && a.name() == "x" {
                 let x: f64 = a.value().parse().unwrap();
@@ -58,7 +74,11 @@ fn check_svg(svg: &str) -> String {
             }
         }
     }
-    doc.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect::<Vec<_>>().join("\n")
+    doc.descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -69,7 +89,14 @@ fn snapshots_of_every_diagram() {
             assert!(f.applies_to(s.id));
             let a = generate(&s, f, &Options::default()).unwrap();
             assert!(a.notice.is_none());
-            assert_eq!(a.file_name, if f == Format::Svg { "topology.svg" } else { "topology.mmd" });
+            assert_eq!(
+                a.file_name,
+                if f == Format::Svg {
+                    "topology.svg"
+                } else {
+                    "topology.mmd"
+                }
+            );
             insta::assert_snapshot!(format!("{}__{name}", f.id()), a.text);
             // Deterministic.
             assert_eq!(generate(&s, f, &Options::default()).unwrap().text, a.text);
@@ -84,14 +111,30 @@ fn svg_is_well_formed_and_names_every_container_and_endpoint() {
         let svg = generate(&s, Format::Svg, &Options::default()).unwrap().text;
         let text = check_svg(&svg);
         for c in &s.pod.containers {
-            assert!(text.contains(&c.name), "{name}: container {} missing", c.name);
+            assert!(
+                text.contains(&c.name),
+                "{name}: container {} missing",
+                c.name
+            );
         }
         for c in &s.topology.clients {
-            assert!(text.contains(&c.endpoint.label()), "{name}: endpoint {} missing", c.endpoint.label());
-            assert!(text.contains(&c.program), "{name}: client {} missing", c.program);
+            assert!(
+                text.contains(&c.endpoint.label()),
+                "{name}: endpoint {} missing",
+                c.endpoint.label()
+            );
+            assert!(
+                text.contains(&c.program),
+                "{name}: client {} missing",
+                c.program
+            );
         }
         for d in &s.topology.daemons {
-            assert!(text.contains(d.kind.program()), "{name}: daemon {} missing", d.kind.program());
+            assert!(
+                text.contains(d.kind.program()),
+                "{name}: daemon {} missing",
+                d.kind.program()
+            );
         }
         for h in &s.topology.hosts {
             assert!(text.contains(&h.name), "{name}");
@@ -109,10 +152,16 @@ fn svg_is_well_formed_and_names_every_container_and_endpoint() {
 fn mermaid_names_every_endpoint_and_container() {
     for (name, id, sets) in VARIANTS {
         let s = scenario(id, sets);
-        let m = generate(&s, Format::Mermaid, &Options::default()).unwrap().text;
+        let m = generate(&s, Format::Mermaid, &Options::default())
+            .unwrap()
+            .text;
         assert!(m.contains("\nflowchart TB\n"), "{name}");
         for c in &s.topology.clients {
-            assert!(m.contains(&c.endpoint.url()), "{name}: {} missing\n{m}", c.endpoint.url());
+            assert!(
+                m.contains(&c.endpoint.url()),
+                "{name}: {} missing\n{m}",
+                c.endpoint.url()
+            );
         }
         for c in &s.pod.containers {
             assert!(m.contains(&c.name), "{name}: {} missing", c.name);
@@ -120,31 +169,64 @@ fn mermaid_names_every_endpoint_and_container() {
         for code in s.risk_codes() {
             assert!(m.contains(code), "{name}: {code} missing");
         }
-        let opens = m.lines().filter(|l| l.trim_start().starts_with("subgraph ")).count();
+        let opens = m
+            .lines()
+            .filter(|l| l.trim_start().starts_with("subgraph "))
+            .count();
         let ends = m.lines().filter(|l| l.trim() == "end").count();
         assert_eq!(opens, ends, "{name}");
     }
-    let m = generate(&scenario("dind", &[]), Format::Mermaid, &Options::default()).unwrap().text;
+    let m = generate(&scenario("dind", &[]), Format::Mermaid, &Options::default())
+        .unwrap()
+        .text;
     assert!(m.contains("-->|\"tcp://localhost:2376 (TLS)\"|"), "{m}");
-    let m = generate(&scenario("windows", &[]), Format::Mermaid, &Options::default()).unwrap().text;
+    let m = generate(
+        &scenario("windows", &[]),
+        Format::Mermaid,
+        &Options::default(),
+    )
+    .unwrap()
+    .text;
     assert!(m.contains("npipe:////./pipe/docker_engine"), "{m}");
-    let m = generate(&scenario("dood", &[]), Format::Mermaid, &Options::default()).unwrap().text;
-    assert!(m.contains("unix:///var/run/docker.sock, hostPath /var/run/docker.sock · DS001 DS016"), "{m}");
+    let m = generate(&scenario("dood", &[]), Format::Mermaid, &Options::default())
+        .unwrap()
+        .text;
+    assert!(
+        m.contains("unix:///var/run/docker.sock, hostPath /var/run/docker.sock · DS001 DS016"),
+        "{m}"
+    );
     assert!(m.contains("linkStyle"), "{m}");
 }
 
 #[test]
 fn siblings_for_dood_children_for_dind() {
     let g = Graph::from_scenario(&scenario("dood", &[]));
-    let sib = g.nodes.iter().find(|n| n.kind == NodeKind::Started).unwrap();
+    let sib = g
+        .nodes
+        .iter()
+        .find(|n| n.kind == NodeKind::Started)
+        .unwrap();
     assert_eq!(sib.label, "sibling containers");
-    assert_eq!(g.node(sib.parent.as_deref().unwrap()).unwrap().kind, NodeKind::Host);
+    assert_eq!(
+        g.node(sib.parent.as_deref().unwrap()).unwrap().kind,
+        NodeKind::Host
+    );
     let g = Graph::from_scenario(&scenario("dind", &[]));
-    let inner = g.nodes.iter().find(|n| n.kind == NodeKind::Started).unwrap();
+    let inner = g
+        .nodes
+        .iter()
+        .find(|n| n.kind == NodeKind::Started)
+        .unwrap();
     assert_eq!(inner.label, "inner containers");
     let parent = g.node(inner.parent.as_deref().unwrap()).unwrap();
-    assert_eq!((parent.kind, parent.label.as_str()), (NodeKind::Container, "dind-daemon"));
-    assert_eq!(g.node(parent.parent.as_deref().unwrap()).unwrap().kind, NodeKind::Pod);
+    assert_eq!(
+        (parent.kind, parent.label.as_str()),
+        (NodeKind::Container, "dind-daemon")
+    );
+    assert_eq!(
+        g.node(parent.parent.as_deref().unwrap()).unwrap().kind,
+        NodeKind::Pod
+    );
 }
 
 /// What `dockscape lint --format svg` will draw for a workload that mounts the host socket and talks
@@ -155,18 +237,42 @@ fn lint_graph() -> Graph {
     g.add_node(Node::new("dockerd", NodeKind::Daemon, "dockerd").inside("node"));
     g.add_node(Node::new("sock", NodeKind::Endpoint, "unix:///var/run/docker.sock").inside("node"));
     g.add_node(Node::new("pod", NodeKind::Pod, "pod ci-job").inside("node"));
-    g.add_node(Node::new("build", NodeKind::Container, "build").detail("docker:28-cli").inside("pod"));
+    g.add_node(
+        Node::new("build", NodeKind::Container, "build")
+            .detail("docker:28-cli")
+            .inside("pod"),
+    );
     g.add_node(
         Node::new("dind", NodeKind::Container, "dind")
             .detail("docker:28-dind, privileged")
             .inside("pod")
             .codes(["DS006", "DS007"]),
     );
-    g.add_node(Node::new("tcp", NodeKind::Endpoint, "tcp://localhost:2375").inside("dind").codes(["DS009"]));
+    g.add_node(
+        Node::new("tcp", NodeKind::Endpoint, "tcp://localhost:2375")
+            .inside("dind")
+            .codes(["DS009"]),
+    );
     g.add_node(Node::new("weird", NodeKind::Container, "a<b & \"c\" 'd' #x|y").inside("pod"));
     g.add_edge(Edge::new("sock", "dockerd", EdgeKind::Serves, ""));
-    g.add_edge(Edge::new("build", "sock", EdgeKind::Calls, "unix:///var/run/docker.sock").codes(["DS001", "DS016"]));
-    g.add_edge(Edge::new("build", "tcp", EdgeKind::Calls, "tcp://localhost:2375 (plain, no TLS)").codes(["DS008"]));
+    g.add_edge(
+        Edge::new(
+            "build",
+            "sock",
+            EdgeKind::Calls,
+            "unix:///var/run/docker.sock",
+        )
+        .codes(["DS001", "DS016"]),
+    );
+    g.add_edge(
+        Edge::new(
+            "build",
+            "tcp",
+            EdgeKind::Calls,
+            "tcp://localhost:2375 (plain, no TLS)",
+        )
+        .codes(["DS008"]),
+    );
     g
 }
 
@@ -175,16 +281,30 @@ fn hand_built_lint_graph_renders_with_codes_on_edges() {
     let g = lint_graph();
     let svg = render_svg(&g).unwrap();
     let text = check_svg(&svg);
-    for needle in
-        ["DS001 DS016", "DS008", "DS006 DS007", "DS009", "a<b & \"c\" 'd' #x|y", "ci-job <lint> & \"friends\""]
-    {
+    for needle in [
+        "DS001 DS016",
+        "DS008",
+        "DS006 DS007",
+        "DS009",
+        "a<b & \"c\" 'd' #x|y",
+        "ci-job <lint> & \"friends\"",
+    ] {
         assert!(text.contains(needle), "{needle} missing from\n{text}");
     }
     assert!(svg.contains("marker-end=\"url(#arrow-risk)\""));
     let m = render_mermaid(&g).unwrap();
-    assert!(m.contains("a#lt;b #amp; #quot;c#quot; 'd' #35;x#124;y"), "{m}");
-    assert!(m.starts_with("---\ntitle: \"ci-job <lint> & \\\"friends\\\"\"\n---\n"), "{m}");
-    assert!(m.contains("|\"unix:///var/run/docker.sock · DS001 DS016\"|"), "{m}");
+    assert!(
+        m.contains("a#lt;b #amp; #quot;c#quot; 'd' #35;x#124;y"),
+        "{m}"
+    );
+    assert!(
+        m.starts_with("---\ntitle: \"ci-job <lint> & \\\"friends\\\"\"\n---\n"),
+        "{m}"
+    );
+    assert!(
+        m.contains("|\"unix:///var/run/docker.sock · DS001 DS016\"|"),
+        "{m}"
+    );
     assert!(m.contains("linkStyle 1,2 stroke:#c00"), "{m}");
     insta::assert_snapshot!("mermaid__lint_graph", m);
     insta::assert_snapshot!("svg__lint_graph", svg);

@@ -3,7 +3,9 @@
 
 #![allow(clippy::unwrap_used)] // test helpers panic on purpose
 
-use dockscape::{Artifact, ErrorKind, Format, Options, Params, ScenarioId, build_scenario, generate};
+use dockscape::{
+    Artifact, ErrorKind, Format, Options, Params, ScenarioId, build_scenario, generate,
+};
 use k8s_openapi::api::core::v1 as k8s;
 use serde_json::Value;
 
@@ -18,7 +20,14 @@ const VARIANTS: &[(&str, &str, &[&str])] = &[
     ("dind-unix", "dind", &["transport=unix"]),
     ("dind-tcp", "dind", &["transport=tcp"]),
     ("dind-native", "dind", &["sidecar=native"]),
-    ("dind-quotes", "dind", &["env.TRICKY=it's '''a\\b $HOME `x`", "command=sh -c 'echo \"hi\" \\ $HOME'"]),
+    (
+        "dind-quotes",
+        "dind",
+        &[
+            "env.TRICKY=it's '''a\\b $HOME `x`",
+            "command=sh -c 'echo \"hi\" \\ $HOME'",
+        ],
+    ),
     ("dind-rootless", "dind-rootless", &[]),
     ("sysbox", "sysbox", &[]),
     ("buildkit", "buildkit", &[]),
@@ -45,7 +54,8 @@ fn snapshots_of_every_recipe_that_applies() {
             if !f.applies_to(s.id) {
                 continue;
             }
-            let a = generate(&s, f, &Options::default()).unwrap_or_else(|e| panic!("{name} {}: {e}", f.id()));
+            let a = generate(&s, f, &Options::default())
+                .unwrap_or_else(|e| panic!("{name} {}: {e}", f.id()));
             assert_eq!(a.format, f);
             assert!(a.notice.is_none());
             insta::assert_snapshot!(format!("{}__{name}", f.id()), a.text);
@@ -61,17 +71,35 @@ fn applies_to_is_the_table() {
     use ScenarioId as S;
     let table: &[(Format, &[ScenarioId])] = &[
         (Format::Gitlab, &[S::Dood, S::Dind, S::DindRootless]),
-        (Format::GithubArc, &[S::Dood, S::Dind, S::DindRootless, S::Sysbox]),
-        (Format::Jenkins, &[S::Dood, S::Dind, S::DindRootless, S::Sysbox, S::Buildkit]),
+        (
+            Format::GithubArc,
+            &[S::Dood, S::Dind, S::DindRootless, S::Sysbox],
+        ),
+        (
+            Format::Jenkins,
+            &[S::Dood, S::Dind, S::DindRootless, S::Sysbox, S::Buildkit],
+        ),
         (Format::Drone, &[S::Dood, S::Dind, S::DindRootless]),
         (Format::Tekton, &[S::Dind, S::DindRootless]),
     ];
     for (f, ids) in table {
         for id in ScenarioId::ALL {
-            assert_eq!(f.applies_to(id), ids.contains(&id), "{} {}", f.id(), id.id());
+            assert_eq!(
+                f.applies_to(id),
+                ids.contains(&id),
+                "{} {}",
+                f.id(),
+                id.id()
+            );
             // generate agrees with the table, with defaults.
             let r = render(id.id(), &[], *f);
-            assert_eq!(r.is_ok(), ids.contains(&id), "{} {}: {r:?}", f.id(), id.id());
+            assert_eq!(
+                r.is_ok(),
+                ids.contains(&id),
+                "{} {}: {r:?}",
+                f.id(),
+                id.id()
+            );
         }
     }
     for f in Format::ALL.into_iter().chain(Format::DIAGRAMS) {
@@ -100,10 +128,17 @@ fn a_recipe_that_does_not_apply_says_why_and_what_does() {
         "`tekton` does not apply to `sysbox`: a Task carries no runtimeClassName or hostUsers, which Sysbox needs; the `jenkins` and `github-arc` recipes carry them in the Pod; recipes for `sysbox`: `github-arc`, `jenkins`"
     );
     let e = render("buildkit", &[], Format::Drone).unwrap_err();
-    assert!(e.message().ends_with("recipes for `buildkit`: `jenkins`"), "{e}");
+    assert!(
+        e.message().ends_with("recipes for `buildkit`: `jenkins`"),
+        "{e}"
+    );
     let e = render("dood", &[], Format::Tekton).unwrap_err();
     assert!(e.message().contains("dood has no daemon in the pod"), "{e}");
-    assert!(e.message().contains("recipes for `dood`: `gitlab`, `github-arc`, `jenkins`, `drone`"), "{e}");
+    assert!(
+        e.message()
+            .contains("recipes for `dood`: `gitlab`, `github-arc`, `jenkins`, `drone`"),
+        "{e}"
+    );
     // Messages are lowercase at the start and have no trailing period.
     for (_, id, sets) in VARIANTS {
         for f in Format::RECIPES {
@@ -123,9 +158,19 @@ fn yaml_docs(text: &str) -> Vec<Value> {
 fn every_yaml_recipe_parses() {
     for (name, id, sets) in VARIANTS {
         let s = scenario(id, sets);
-        for f in [Format::Gitlab, Format::GithubArc, Format::Drone, Format::Tekton] {
-            let Ok(a) = generate(&s, f, &Options::default()) else { continue };
-            let docs: Vec<Value> = yaml_docs(&a.text).into_iter().filter(|d| !d.is_null()).collect();
+        for f in [
+            Format::Gitlab,
+            Format::GithubArc,
+            Format::Drone,
+            Format::Tekton,
+        ] {
+            let Ok(a) = generate(&s, f, &Options::default()) else {
+                continue;
+            };
+            let docs: Vec<Value> = yaml_docs(&a.text)
+                .into_iter()
+                .filter(|d| !d.is_null())
+                .collect();
             let expected = match f {
                 Format::Gitlab | Format::Tekton => 2,
                 _ => 1,
@@ -140,7 +185,12 @@ fn every_yaml_recipe_parses() {
 
 #[test]
 fn gitlab_has_both_executor_forms_from_the_scenario() {
-    let a = render("dind", &["docker_version=27.5", "name=ci-build"], Format::Gitlab).unwrap();
+    let a = render(
+        "dind",
+        &["docker_version=27.5", "name=ci-build"],
+        Format::Gitlab,
+    )
+    .unwrap();
     assert_eq!(a.file_name, ".gitlab-ci.yml");
     let docs = yaml_docs(&a.text);
     assert_eq!(docs.len(), 2);
@@ -155,16 +205,31 @@ fn gitlab_has_both_executor_forms_from_the_scenario() {
         assert_eq!(job["variables"]["DOCKER_CERT_PATH"], "/certs/client");
     }
     let (docker, k8s) = a.text.split_once("\n---\n").unwrap();
-    assert!(docker.contains("#     privileged = true\n#     volumes = [\"/certs/client\", \"/cache\"]"), "{docker}");
-    assert!(k8s.contains("# [[runners]]\n#   executor = \"kubernetes\""), "{k8s}");
+    assert!(
+        docker.contains("#     privileged = true\n#     volumes = [\"/certs/client\", \"/cache\"]"),
+        "{docker}"
+    );
+    assert!(
+        k8s.contains("# [[runners]]\n#   executor = \"kubernetes\""),
+        "{k8s}"
+    );
     assert!(
         k8s.contains("[[runners.kubernetes.volumes.empty_dir]]\n#       name = \"docker-certs\"\n#       mount_path = \"/certs/client\"\n#       medium = \"Memory\""),
         "{k8s}"
     );
     // DooD binds the host socket instead.
     let a = render("dood", &[], Format::Gitlab).unwrap();
-    assert!(a.text.contains("volumes = [\"/var/run/docker.sock:/var/run/docker.sock\", \"/cache\"]"), "{}", a.text);
-    assert!(a.text.contains("host_path = \"/var/run/docker.sock\""), "{}", a.text);
+    assert!(
+        a.text
+            .contains("volumes = [\"/var/run/docker.sock:/var/run/docker.sock\", \"/cache\"]"),
+        "{}",
+        a.text
+    );
+    assert!(
+        a.text.contains("host_path = \"/var/run/docker.sock\""),
+        "{}",
+        a.text
+    );
     assert!(!a.text.contains("services:"));
     // A literal `$` in a variable is written `$$` (GitLab expands variables).
     let a = render("dind", &["env.PRICE=5$"], Format::Gitlab).unwrap();
@@ -191,7 +256,11 @@ fn format_pod(s: &dockscape::Scenario) -> k8s::Pod {
 
 fn container_mut<'p>(pod: &'p mut k8s::Pod, name: &str) -> &'p mut k8s::Container {
     let spec = pod.spec.as_mut().unwrap();
-    spec.containers.iter_mut().chain(spec.init_containers.iter_mut().flatten()).find(|c| c.name == name).unwrap()
+    spec.containers
+        .iter_mut()
+        .chain(spec.init_containers.iter_mut().flatten())
+        .find(|c| c.name == name)
+        .unwrap()
 }
 
 #[test]
@@ -199,21 +268,39 @@ fn jenkins_pod_is_the_format_pod_pod_with_an_idle_job_container() {
     let mut checked = 0;
     for (name, id, sets) in VARIANTS {
         let s = scenario(id, sets);
-        let Ok(a) = generate(&s, Format::Jenkins, &Options::default()) else { continue };
+        let Ok(a) = generate(&s, Format::Jenkins, &Options::default()) else {
+            continue;
+        };
         assert_eq!(a.file_name, "Jenkinsfile");
         let got = jenkins_pod(&a.text);
         let mut expected = format_pod(&s);
         // The one documented difference: the job container idles, its command moves to the `sh` step.
-        let job = a.text.split("container('").nth(1).and_then(|r| r.split('\'').next()).unwrap();
+        let job = a
+            .text
+            .split("container('")
+            .nth(1)
+            .and_then(|r| r.split('\'').next())
+            .unwrap();
         let c = container_mut(&mut expected, job);
-        let argv: Vec<String> = c.command.iter().flatten().chain(c.args.iter().flatten()).cloned().collect();
+        let argv: Vec<String> = c
+            .command
+            .iter()
+            .flatten()
+            .chain(c.args.iter().flatten())
+            .cloned()
+            .collect();
         c.command = Some(vec!["sleep".into()]);
         c.args = Some(vec!["99d".into()]);
         assert_eq!(got, expected, "{name}");
         // The step runs the job's own command line, quoted for sh.
         let line = dockscape::quote_command(dockscape::Shell::Sh, &argv).unwrap();
         let escaped = line.replace('\\', "\\\\").replace('\'', "\\'");
-        assert!(a.text.contains(&format!("sh '''\n                    {escaped}\n")), "{name}\n{}", a.text);
+        assert!(
+            a.text
+                .contains(&format!("sh '''\n                    {escaped}\n")),
+            "{name}\n{}",
+            a.text
+        );
         checked += 1;
     }
     assert_eq!(checked, 10);
@@ -224,9 +311,14 @@ fn github_arc_template_is_the_format_pod_spec_with_the_runner() {
     let mut checked = 0;
     for (name, id, sets) in VARIANTS {
         let s = scenario(id, sets);
-        let Ok(a) = generate(&s, Format::GithubArc, &Options::default()) else { continue };
+        let Ok(a) = generate(&s, Format::GithubArc, &Options::default()) else {
+            continue;
+        };
         let values = &yaml_docs(&a.text)[0];
-        assert_eq!(values["githubConfigUrl"], "https://github.com/your-org/your-repo");
+        assert_eq!(
+            values["githubConfigUrl"],
+            "https://github.com/your-org/your-repo"
+        );
         if s.id == ScenarioId::Dind {
             assert_eq!(values["containerMode"]["type"], "dind", "{name}");
             assert!(values.get("template").is_none());
@@ -253,7 +345,10 @@ fn drone_and_tekton_carry_the_scenario_values() {
     assert_eq!(d["services"][0]["name"], "docker");
     assert_eq!(d["services"][0]["image"], "docker:27-dind");
     assert_eq!(d["services"][0]["privileged"], true);
-    assert_eq!(d["steps"][0]["environment"]["DOCKER_HOST"], "tcp://docker:2376");
+    assert_eq!(
+        d["steps"][0]["environment"]["DOCKER_HOST"],
+        "tcp://docker:2376"
+    );
     assert_eq!(d["volumes"][1]["temp"]["medium"], "memory");
     let a = render("dind", &["transport=unix"], Format::Drone).unwrap();
     let d = &yaml_docs(&a.text)[0];
@@ -280,6 +375,7 @@ fn drone_and_tekton_carry_the_scenario_values() {
     let spec = pod.spec.unwrap();
     let daemon: k8s::Container = serde_json::from_value(sidecar.clone()).unwrap();
     assert_eq!(daemon, spec.containers[0]);
-    let volumes: Vec<k8s::Volume> = serde_json::from_value(docs[0]["spec"]["volumes"].clone()).unwrap();
+    let volumes: Vec<k8s::Volume> =
+        serde_json::from_value(docs[0]["spec"]["volumes"].clone()).unwrap();
     assert_eq!(Some(volumes), spec.volumes);
 }

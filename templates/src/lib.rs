@@ -4,11 +4,26 @@
 
 /// Every template as `(name, source)`, sorted by name.
 pub const TEMPLATES: &[(&str, &str)] = &[
-    ("ci/Jenkinsfile.j2", include_str!("../templates/ci/Jenkinsfile.j2")),
-    ("ci/drone.yml.j2", include_str!("../templates/ci/drone.yml.j2")),
-    ("ci/github-arc.yaml.j2", include_str!("../templates/ci/github-arc.yaml.j2")),
-    ("ci/gitlab-ci.yml.j2", include_str!("../templates/ci/gitlab-ci.yml.j2")),
-    ("ci/tekton.yaml.j2", include_str!("../templates/ci/tekton.yaml.j2")),
+    (
+        "ci/Jenkinsfile.j2",
+        include_str!("../templates/ci/Jenkinsfile.j2"),
+    ),
+    (
+        "ci/drone.yml.j2",
+        include_str!("../templates/ci/drone.yml.j2"),
+    ),
+    (
+        "ci/github-arc.yaml.j2",
+        include_str!("../templates/ci/github-arc.yaml.j2"),
+    ),
+    (
+        "ci/gitlab-ci.yml.j2",
+        include_str!("../templates/ci/gitlab-ci.yml.j2"),
+    ),
+    (
+        "ci/tekton.yaml.j2",
+        include_str!("../templates/ci/tekton.yaml.j2"),
+    ),
     ("explain.md.j2", include_str!("../templates/explain.md.j2")),
 ];
 

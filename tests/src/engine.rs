@@ -66,12 +66,18 @@ pub struct Recorded {
 impl Recorded {
     /// The first value of query parameter `key`.
     pub fn query_param(&self, key: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The first value of header `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -141,7 +147,11 @@ impl Shared {
         log.containers
             .iter()
             .find(|c| c.id == reference || c.name == reference)
-            .or_else(|| log.containers.iter().find(|c| reference.len() >= 4 && c.id.starts_with(reference)))
+            .or_else(|| {
+                log.containers
+                    .iter()
+                    .find(|c| reference.len() >= 4 && c.id.starts_with(reference))
+            })
             .cloned()
     }
 }
@@ -192,7 +202,12 @@ impl Engine {
                 .spawn(move || accept_loop(&listener, &shared))
                 .unwrap_or_else(|e| panic!("recording engine: cannot spawn a thread: {e}"))
         };
-        Engine { dir, socket, shared, acceptor: Some(acceptor) }
+        Engine {
+            dir,
+            socket,
+            shared,
+            acceptor: Some(acceptor),
+        }
     }
 
     /// The unix socket the engine listens on.
@@ -212,7 +227,10 @@ impl Engine {
 
     /// The requests with this method and (unversioned) path.
     pub fn requests_to(&self, method: &str, path: &str) -> Vec<Recorded> {
-        self.requests().into_iter().filter(|r| r.method == method && r.path == path).collect()
+        self.requests()
+            .into_iter()
+            .filter(|r| r.method == method && r.path == path)
+            .collect()
     }
 
     /// The `POST /containers/create` requests (the container name is the `name` query parameter).
@@ -283,7 +301,10 @@ impl Engine {
 }
 
 fn bodies(requests: Vec<Recorded>) -> Vec<Value> {
-    requests.into_iter().map(|r| r.json.unwrap_or(Value::Null)).collect()
+    requests
+        .into_iter()
+        .map(|r| r.json.unwrap_or(Value::Null))
+        .collect()
 }
 
 impl Drop for Engine {
@@ -297,7 +318,13 @@ impl Drop for Engine {
         {
             let _ = acceptor.join();
         }
-        let connections = std::mem::take(&mut *self.shared.connections.lock().unwrap_or_else(PoisonError::into_inner));
+        let connections = std::mem::take(
+            &mut *self
+                .shared
+                .connections
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
         for (stream, _) in &connections {
             let _ = stream.shutdown(Shutdown::Both);
         }
@@ -335,7 +362,10 @@ fn accept_loop(listener: &UnixListener, shared: &Arc<Shared>) {
             .spawn(move || serve_connection(stream, &worker));
         match spawned {
             Ok(handle) => {
-                let mut connections = shared.connections.lock().unwrap_or_else(PoisonError::into_inner);
+                let mut connections = shared
+                    .connections
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
                 // Forget finished connections, so a long test does not pile up descriptors.
                 connections.retain(|(_, handle)| !handle.is_finished());
                 connections.push((for_shutdown, handle));
@@ -388,23 +418,40 @@ fn serve(stream: UnixStream, shared: &Shared) -> io::Result<()> {
         let request = match read_request(&mut reader) {
             Ok(ReadOutcome::Request(request)) => request,
             Ok(ReadOutcome::Closed) => return Ok(()),
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
                 return Ok(());
             }
             Err(e) => {
                 // Logged before the reply, so a client that has its answer also sees the error.
                 shared.log().errors.push(e.to_string());
-                let _ = respond(&mut writer, &Reply::json(400, &json!({ "message": e.to_string() })), false, true);
+                let _ = respond(
+                    &mut writer,
+                    &Reply::json(400, &json!({ "message": e.to_string() })),
+                    false,
+                    true,
+                );
                 return Ok(());
             }
         };
-        let Request { mut recorded, keep_alive } = *request;
+        let Request {
+            mut recorded,
+            keep_alive,
+        } = *request;
         let reply = route(shared, &recorded);
         recorded.handled = !matches!(reply, Reply::Unhandled(_));
         let head = recorded.method == "HEAD";
         shared.log().requests.push(recorded);
         match reply {
-            Reply::Hijack { tty, stdout, stderr } => return hijack(writer, tty, &stdout, &stderr),
+            Reply::Hijack {
+                tty,
+                stdout,
+                stderr,
+            } => return hijack(writer, tty, &stdout, &stderr),
             reply => respond(&mut writer, &reply, head, !keep_alive)?,
         }
         if !keep_alive {
@@ -428,7 +475,8 @@ fn read_request(reader: &mut BufReader<UnixStream>) -> io::Result<ReadOutcome> {
         }
     }
     let mut parts = line.split_whitespace();
-    let (Some(method), Some(target), Some(_version)) = (parts.next(), parts.next(), parts.next()) else {
+    let (Some(method), Some(target), Some(_version)) = (parts.next(), parts.next(), parts.next())
+    else {
         return Err(invalid(format!("bad request line {line:?}")));
     };
     let method = method.to_owned();
@@ -438,7 +486,10 @@ fn read_request(reader: &mut BufReader<UnixStream>) -> io::Result<ReadOutcome> {
     loop {
         line.clear();
         if read_line(reader, &mut line, &mut head_bytes)? == 0 {
-            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed inside a request head"));
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "connection closed inside a request head",
+            ));
         }
         let l = line.trim_end_matches(['\r', '\n']);
         if l.is_empty() {
@@ -449,13 +500,21 @@ fn read_request(reader: &mut BufReader<UnixStream>) -> io::Result<ReadOutcome> {
         };
         headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
     }
-    let header = |name: &str| headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
 
-    let chunked = header("transfer-encoding").is_some_and(|te| te.to_ascii_lowercase().contains("chunked"));
+    let chunked =
+        header("transfer-encoding").is_some_and(|te| te.to_ascii_lowercase().contains("chunked"));
     let body = if chunked {
         read_chunked(reader)?
     } else if let Some(len) = header("content-length") {
-        let len: usize = len.parse().map_err(|_| invalid(format!("bad content-length {len:?}")))?;
+        let len: usize = len
+            .parse()
+            .map_err(|_| invalid(format!("bad content-length {len:?}")))?;
         if len > MAX_BODY_BYTES {
             return Err(invalid(format!("body of {len} bytes is too large")));
         }
@@ -478,14 +537,31 @@ fn read_request(reader: &mut BufReader<UnixStream>) -> io::Result<ReadOutcome> {
             (percent_decode(k, true), percent_decode(v, true))
         })
         .collect();
-    let json = if body.is_empty() { None } else { serde_json::from_slice(&body).ok() };
+    let json = if body.is_empty() {
+        None
+    } else {
+        serde_json::from_slice(&body).ok()
+    };
     Ok(ReadOutcome::Request(Box::new(Request {
-        recorded: Recorded { method, path, api_version, query, headers, body, json, handled: false },
+        recorded: Recorded {
+            method,
+            path,
+            api_version,
+            query,
+            headers,
+            body,
+            json,
+            handled: false,
+        },
         keep_alive,
     })))
 }
 
-fn read_line(reader: &mut BufReader<UnixStream>, line: &mut String, total: &mut usize) -> io::Result<usize> {
+fn read_line(
+    reader: &mut BufReader<UnixStream>,
+    line: &mut String,
+    total: &mut usize,
+) -> io::Result<usize> {
     let limit = (MAX_HEAD_BYTES - *total) as u64 + 1;
     let n = reader.by_ref().take(limit).read_line(line)?;
     *total += n;
@@ -502,15 +578,20 @@ fn read_chunked(reader: &mut BufReader<UnixStream>) -> io::Result<Vec<u8>> {
     loop {
         line.clear();
         if read_line(reader, &mut line, &mut head_bytes)? == 0 {
-            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed inside a chunked body"));
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "connection closed inside a chunked body",
+            ));
         }
         let size = line.trim_end().split(';').next().unwrap_or("").trim();
-        let size = usize::from_str_radix(size, 16).map_err(|_| invalid(format!("bad chunk size line {line:?}")))?;
+        let size = usize::from_str_radix(size, 16)
+            .map_err(|_| invalid(format!("bad chunk size line {line:?}")))?;
         if size == 0 {
             // Trailer fields, up to an empty line.
             loop {
                 line.clear();
-                if read_line(reader, &mut line, &mut head_bytes)? == 0 || line.trim_end().is_empty() {
+                if read_line(reader, &mut line, &mut head_bytes)? == 0 || line.trim_end().is_empty()
+                {
                     return Ok(body);
                 }
             }
@@ -556,7 +637,9 @@ fn percent_decode(s: &str, plus_is_space: bool) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 if let Some(b) = hex {
                     out.push(b);
                     i += 3;
@@ -580,16 +663,30 @@ fn percent_decode(s: &str, plus_is_space: bool) -> String {
 
 /// What to answer.
 enum Reply {
-    Json { status: u16, body: Vec<u8> },
-    Text { status: u16, content_type: &'static str, body: Vec<u8> },
+    Json {
+        status: u16,
+        body: Vec<u8>,
+    },
+    Text {
+        status: u16,
+        content_type: &'static str,
+        body: Vec<u8>,
+    },
     NoContent,
-    Hijack { tty: bool, stdout: Vec<u8>, stderr: Vec<u8> },
+    Hijack {
+        tty: bool,
+        stdout: Vec<u8>,
+        stderr: Vec<u8>,
+    },
     Unhandled(Box<Reply>),
 }
 
 impl Reply {
     fn json(status: u16, value: &Value) -> Reply {
-        Reply::Json { status, body: value.to_string().into_bytes() }
+        Reply::Json {
+            status,
+            body: value.to_string().into_bytes(),
+        }
     }
 }
 
@@ -597,33 +694,54 @@ fn route(shared: &Shared, request: &Recorded) -> Reply {
     let method = request.method.as_str();
     let segments: Vec<&str> = request.path.trim_matches('/').split('/').collect();
     match (method, segments.as_slice()) {
-        ("GET" | "HEAD", ["_ping"]) => {
-            Reply::Text { status: 200, content_type: "text/plain; charset=utf-8", body: b"OK".to_vec() }
-        }
+        ("GET" | "HEAD", ["_ping"]) => Reply::Text {
+            status: 200,
+            content_type: "text/plain; charset=utf-8",
+            body: b"OK".to_vec(),
+        },
         ("GET", ["version"]) => Reply::json(200, &version()),
         ("POST", ["containers", "create"]) => create_container(shared, request),
         ("POST", ["containers", reference, "attach"]) => {
             let container = shared.find_container(reference);
-            let wants =
-                |key: &str| request.query_param(key).is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
+            let wants = |key: &str| {
+                request
+                    .query_param(key)
+                    .is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true"))
+            };
             Reply::Hijack {
                 tty: container.is_some_and(|c| c.tty),
-                stdout: if wants("stdout") { shared.options.stdout.clone() } else { Vec::new() },
-                stderr: if wants("stderr") { shared.options.stderr.clone() } else { Vec::new() },
+                stdout: if wants("stdout") {
+                    shared.options.stdout.clone()
+                } else {
+                    Vec::new()
+                },
+                stderr: if wants("stderr") {
+                    shared.options.stderr.clone()
+                } else {
+                    Vec::new()
+                },
             }
         }
-        ("POST", ["containers", _, "wait"]) => Reply::json(200, &json!({ "StatusCode": shared.options.exit_code })),
+        ("POST", ["containers", _, "wait"]) => {
+            Reply::json(200, &json!({ "StatusCode": shared.options.exit_code }))
+        }
         ("POST", ["containers", _, "start" | "stop" | "kill" | "restart"]) => Reply::NoContent,
         ("DELETE", ["containers", reference]) => {
             let mut log = shared.log();
-            log.containers.retain(|c| c.id != *reference && c.name != *reference);
+            log.containers
+                .retain(|c| c.id != *reference && c.name != *reference);
             Reply::NoContent
         }
         ("GET", ["containers", reference, "json"]) => match shared.find_container(reference) {
             Some(c) => Reply::json(200, &inspect(&c, shared.options.exit_code)),
-            None => Reply::json(404, &json!({ "message": format!("No such container: {reference}") })),
+            None => Reply::json(
+                404,
+                &json!({ "message": format!("No such container: {reference}") }),
+            ),
         },
-        ("POST", ["networks", "create"]) => Reply::json(201, &json!({ "Id": shared.new_id(), "Warning": "" })),
+        ("POST", ["networks", "create"]) => {
+            Reply::json(201, &json!({ "Id": shared.new_id(), "Warning": "" }))
+        }
         ("POST", ["volumes", "create"]) => {
             let name = request
                 .json
@@ -656,8 +774,12 @@ fn route(shared: &Shared, request: &Recorded) -> Reply {
         ("POST", ["images", "create"]) => {
             let image = request.query_param("fromImage").unwrap_or("");
             let tag = request.query_param("tag").unwrap_or("");
-            let status = json!({ "status": format!("Status: Image is up to date for {image}:{tag}") });
-            Reply::Json { status: 200, body: format!("{status}\n").into_bytes() }
+            let status =
+                json!({ "status": format!("Status: Image is up to date for {image}:{tag}") });
+            Reply::Json {
+                status: 200,
+                body: format!("{status}\n").into_bytes(),
+            }
         }
         _ => Reply::Unhandled(Box::new(Reply::json(
             404,
@@ -700,7 +822,10 @@ fn version() -> Value {
 
 fn create_container(shared: &Shared, request: &Recorded) -> Reply {
     let Some(config) = request.json.clone().filter(Value::is_object) else {
-        return Reply::json(400, &json!({ "message": "dockscape recording engine: create body is not a JSON object" }));
+        return Reply::json(
+            400,
+            &json!({ "message": "dockscape recording engine: create body is not a JSON object" }),
+        );
     };
     let id = shared.new_id();
     let name = request
@@ -718,7 +843,12 @@ fn create_container(shared: &Shared, request: &Recorded) -> Reply {
             )}),
         );
     }
-    log.containers.push(Container { id: id.clone(), name, tty, config });
+    log.containers.push(Container {
+        id: id.clone(),
+        name,
+        tty,
+        config,
+    });
     Reply::json(201, &json!({ "Id": id, "Warnings": [] }))
 }
 
@@ -768,7 +898,11 @@ fn common_headers(out: &mut Vec<u8>) {
 fn respond(writer: &mut UnixStream, reply: &Reply, head: bool, close: bool) -> io::Result<()> {
     let (status, content_type, body): (u16, Option<&str>, &[u8]) = match reply {
         Reply::Json { status, body } => (*status, Some("application/json"), body),
-        Reply::Text { status, content_type, body } => (*status, Some(content_type), body),
+        Reply::Text {
+            status,
+            content_type,
+            body,
+        } => (*status, Some(content_type), body),
         Reply::NoContent => (204, None, &[]),
         Reply::Unhandled(inner) => return respond(writer, inner, head, close),
         Reply::Hijack { .. } => return Err(invalid("hijack is not a plain reply".into())),
@@ -795,12 +929,16 @@ fn respond(writer: &mut UnixStream, reply: &Reply, head: bool, close: bool) -> i
 /// Answers an `attach` with `101 UPGRADED`, writes the container's output and closes the stream, which
 /// the client reads as the container having finished.
 fn hijack(mut writer: UnixStream, tty: bool, stdout: &[u8], stderr: &[u8]) -> io::Result<()> {
-    let content_type =
-        if tty { "application/vnd.docker.raw-stream" } else { "application/vnd.docker.multiplexed-stream" };
+    let content_type = if tty {
+        "application/vnd.docker.raw-stream"
+    } else {
+        "application/vnd.docker.multiplexed-stream"
+    };
     let mut out = b"HTTP/1.1 101 UPGRADED\r\n".to_vec();
     common_headers(&mut out);
     out.extend_from_slice(
-        format!("Content-Type: {content_type}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n").as_bytes(),
+        format!("Content-Type: {content_type}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n")
+            .as_bytes(),
     );
     if tty {
         out.extend_from_slice(stdout);
@@ -822,7 +960,12 @@ fn hijack(mut writer: UnixStream, tty: bool, stdout: &[u8], stderr: &[u8]) -> io
 impl Engine {
     /// Names of the containers currently known (created and not removed), in creation order.
     pub fn container_names(&self) -> Vec<String> {
-        self.shared.log().containers.iter().map(|c| c.name.clone()).collect()
+        self.shared
+            .log()
+            .containers
+            .iter()
+            .map(|c| c.name.clone())
+            .collect()
     }
 }
 
@@ -832,7 +975,10 @@ mod tests {
 
     #[test]
     fn strips_the_version_prefix() {
-        assert_eq!(strip_version("/v1.50/containers/create"), (Some("1.50".into()), "/containers/create".into()));
+        assert_eq!(
+            strip_version("/v1.50/containers/create"),
+            (Some("1.50".into()), "/containers/create".into())
+        );
         assert_eq!(strip_version("/_ping"), (None, "/_ping".into()));
         assert_eq!(strip_version("/volumes/x"), (None, "/volumes/x".into()));
     }

@@ -16,15 +16,26 @@ pub fn scenarios() -> Vec<(String, Scenario)> {
         .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
         .collect();
     paths.sort();
-    assert!(paths.len() >= 20, "golden spec files missing in {}", dir().display());
+    assert!(
+        paths.len() >= 20,
+        "golden spec files missing in {}",
+        dir().display()
+    );
     paths
         .into_iter()
         .map(|p| {
-            let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            let (id, params) = Params::from_yaml(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            let id = id.unwrap_or_else(|| panic!("{}: golden files name their scenario", p.display()));
-            let s = dockscape::build_scenario(&id, &params).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let text =
+                std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let (id, params) =
+                Params::from_yaml(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let id =
+                id.unwrap_or_else(|| panic!("{}: golden files name their scenario", p.display()));
+            let s = dockscape::build_scenario(&id, &params)
+                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let stem = p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             (stem, s)
         })
         .collect()
@@ -32,5 +43,8 @@ pub fn scenarios() -> Vec<(String, Scenario)> {
 
 /// The YAML body of an artifact without its leading comment header.
 pub fn body(text: &str) -> String {
-    text.lines().skip_while(|l| l.starts_with('#')).map(|l| format!("{l}\n")).collect()
+    text.lines()
+        .skip_while(|l| l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect()
 }

@@ -16,7 +16,8 @@ impl TempDir {
     /// # Panics
     /// When no directory can be created.
     pub fn new(prefix: &str) -> TempDir {
-        let path = unique_dir(prefix).unwrap_or_else(|e| panic!("cannot create a temporary directory: {e}"));
+        let path = unique_dir(prefix)
+            .unwrap_or_else(|e| panic!("cannot create a temporary directory: {e}"));
         TempDir { path }
     }
 

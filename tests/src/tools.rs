@@ -92,7 +92,9 @@ pub fn kubernetes_validate(yaml: &str) -> Result<(), String> {
     write_file(&dir.path().join("input.yaml"), yaml);
     let tool = tool_path("DOCKSCAPE_KUBERNETES_VALIDATE", "kubernetes-validate");
     let mut cmd = Command::new(&tool);
-    cmd.args(["--strict", "--kubernetes-version", KUBERNETES_VERSION]).arg("input.yaml").current_dir(dir.path());
+    cmd.args(["--strict", "--kubernetes-version", KUBERNETES_VERSION])
+        .arg("input.yaml")
+        .current_dir(dir.path());
     let out = run(cmd, &tool);
     let all = format!("{}{}", out.stdout, out.stderr);
     if all.contains("does not support") {
@@ -102,12 +104,19 @@ pub fn kubernetes_validate(yaml: &str) -> Result<(), String> {
         );
     }
     let lines: Vec<&str> = all.lines().collect();
-    let failed = lines.iter().any(|l| l.starts_with("WARN") || l.starts_with("ERROR") || l.starts_with("FATAL"));
-    let passed = lines.iter().any(|l| l.starts_with("INFO") && l.contains(" passed "));
+    let failed = lines
+        .iter()
+        .any(|l| l.starts_with("WARN") || l.starts_with("ERROR") || l.starts_with("FATAL"));
+    let passed = lines
+        .iter()
+        .any(|l| l.starts_with("INFO") && l.contains(" passed "));
     if out.success() && passed && !failed {
         Ok(())
     } else if out.success() && !passed && !failed {
-        Err(format!("kubernetes-validate found no resource to validate: {}", all.trim()))
+        Err(format!(
+            "kubernetes-validate found no resource to validate: {}",
+            all.trim()
+        ))
     } else {
         Err(all.trim().to_owned())
     }
@@ -128,11 +137,21 @@ pub fn compose_config(yaml: &str) -> Result<String, String> {
     let mut cmd = Command::new(tool);
     cmd.arg("--file")
         .arg(dir.path().join("compose.yaml"))
-        .args(["--project-name", COMPOSE_PROJECT_NAME, "--project-directory", COMPOSE_PROJECT_DIR, "config"])
+        .args([
+            "--project-name",
+            COMPOSE_PROJECT_NAME,
+            "--project-directory",
+            COMPOSE_PROJECT_DIR,
+            "config",
+        ])
         .current_dir(dir.path());
     clean_env(&mut cmd, dir.path());
     let out = run(cmd, tool);
-    if out.success() { Ok(out.stdout) } else { Err(out.stderr.trim().to_owned()) }
+    if out.success() {
+        Ok(out.stdout)
+    } else {
+        Err(out.stderr.trim().to_owned())
+    }
 }
 
 /// Runs `script` with `/bin/sh -c`, `DOCKER_HOST` pointing at `engine`, and a clean environment: only
@@ -165,7 +184,8 @@ fn docker_env(cmd: &mut Command, home: &Path, engine: &Engine) {
     clean_env(cmd, home);
     let config = home.join(".docker");
     create_dir(&config);
-    cmd.env("DOCKER_CONFIG", &config).env("DOCKER_HOST", engine.docker_host());
+    cmd.env("DOCKER_CONFIG", &config)
+        .env("DOCKER_HOST", engine.docker_host());
     // A `DOCKSCAPE_DOCKER` override must also be the `docker` a script finds on PATH.
     if let Some(docker) = std::env::var_os("DOCKSCAPE_DOCKER") {
         let bin = home.join(".bin");
@@ -249,7 +269,10 @@ pub fn run_command(cmd: Command) -> ShOutput {
 fn run(mut cmd: Command, tool: &Path) -> ShOutput {
     // Its own process group, so a timeout can kill what it started too (a shell's `docker`, which
     // would otherwise keep the output pipes open).
-    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).process_group(0);
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
     let mut child = match cmd.spawn() {
         Ok(child) => child,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -260,7 +283,12 @@ fn run(mut cmd: Command, tool: &Path) -> ShOutput {
     let stdout = drain(child.stdout.take());
     let stderr = drain(child.stderr.take());
     let (status, timed_out) = wait(&mut child, tool);
-    ShOutput { status, stdout: collect(stdout), stderr: collect(stderr), timed_out }
+    ShOutput {
+        status,
+        stdout: collect(stdout),
+        stderr: collect(stderr),
+        timed_out,
+    }
 }
 
 fn wait(child: &mut Child, tool: &Path) -> (Option<i32>, bool) {
@@ -269,7 +297,9 @@ fn wait(child: &mut Child, tool: &Path) -> (Option<i32>, bool) {
         match child.try_wait() {
             Ok(Some(status)) => return (status.code(), false),
             Ok(None) if Instant::now() >= deadline => {
-                let _ = Command::new("kill").args(["-s", "KILL", "--", &format!("-{}", child.id())]).status();
+                let _ = Command::new("kill")
+                    .args(["-s", "KILL", "--", &format!("-{}", child.id())])
+                    .status();
                 let _ = child.kill();
                 let _ = child.wait();
                 return (None, true);
@@ -293,6 +323,8 @@ fn drain<R: Read + Send + 'static>(stream: Option<R>) -> Drain {
 }
 
 fn collect(drain: Drain) -> String {
-    let bytes = drain.and_then(|handle| handle.join().ok()).unwrap_or_default();
+    let bytes = drain
+        .and_then(|handle| handle.join().ok())
+        .unwrap_or_default();
     String::from_utf8_lossy(&bytes).into_owned()
 }

@@ -25,7 +25,11 @@ fn env_of(create: &Value) -> Vec<String> {
         .as_array()
         .unwrap_or_else(|| panic!("Env is not a list: {create}"))
         .iter()
-        .map(|v| v.as_str().unwrap_or_else(|| panic!("Env entry {v}")).to_owned())
+        .map(|v| {
+            v.as_str()
+                .unwrap_or_else(|| panic!("Env entry {v}"))
+                .to_owned()
+        })
         .collect();
     env.sort();
     env
@@ -42,11 +46,21 @@ const NASTY: &str = "it's \"quoted\" $HOME ${PATH} `id` $(id) \\n a  b\tc\nline 
 
 #[test]
 fn socket_bind_for_docker_outside_of_docker() {
-    let (engine, create) =
-        create_of(&["run", "--rm", "-v", "/var/run/docker.sock:/var/run/docker.sock", "docker:cli", "docker", "ps"]);
+    let (engine, create) = create_of(&[
+        "run",
+        "--rm",
+        "-v",
+        "/var/run/docker.sock:/var/run/docker.sock",
+        "docker:cli",
+        "docker",
+        "ps",
+    ]);
     assert_eq!(create["Image"], "docker:cli");
     assert_eq!(create["Cmd"], json!(["docker", "ps"]));
-    assert_eq!(create["HostConfig"]["Binds"], json!(["/var/run/docker.sock:/var/run/docker.sock"]));
+    assert_eq!(
+        create["HostConfig"]["Binds"],
+        json!(["/var/run/docker.sock:/var/run/docker.sock"])
+    );
     assert_eq!(create["HostConfig"]["AutoRemove"], true);
     assert_eq!(create["HostConfig"]["Privileged"], false);
     // No name given: the CLI sends no `name` parameter at all.
@@ -131,17 +145,33 @@ fn privileged_dind_on_a_user_network_with_an_alias() {
     assert_eq!(create["Image"], "docker:28-dind");
     assert_eq!(create["HostConfig"]["Privileged"], true);
     assert_eq!(create["HostConfig"]["NetworkMode"], "ci");
-    assert_eq!(create["NetworkingConfig"]["EndpointsConfig"]["ci"]["Aliases"], json!(["docker"]));
+    assert_eq!(
+        create["NetworkingConfig"]["EndpointsConfig"]["ci"]["Aliases"],
+        json!(["docker"])
+    );
     assert_eq!(create["Env"], json!(["DOCKER_TLS_CERTDIR=/certs"]));
-    assert_eq!(create["HostConfig"]["Binds"], json!(["dind-certs:/certs/client"]));
+    assert_eq!(
+        create["HostConfig"]["Binds"],
+        json!(["dind-certs:/certs/client"])
+    );
     assert_eq!(create["AttachStdout"], false, "-d does not attach");
-    assert_eq!(engine.create_requests()[0].query_param("name"), Some("dind"));
+    assert_eq!(
+        engine.create_requests()[0].query_param("name"),
+        Some("dind")
+    );
     assert_eq!(engine.container_names(), ["dind"]);
 }
 
 #[test]
 fn published_port() {
-    let (_engine, create) = create_of(&["run", "-p", "80:80", "-p", "127.0.0.1:8443:443/tcp", "httpd:latest"]);
+    let (_engine, create) = create_of(&[
+        "run",
+        "-p",
+        "80:80",
+        "-p",
+        "127.0.0.1:8443:443/tcp",
+        "httpd:latest",
+    ]);
     assert_eq!(
         create["HostConfig"]["PortBindings"],
         json!({
@@ -149,13 +179,22 @@ fn published_port() {
             "443/tcp": [{ "HostIp": "127.0.0.1", "HostPort": "8443" }],
         })
     );
-    assert_eq!(create["ExposedPorts"], json!({ "80/tcp": {}, "443/tcp": {} }));
+    assert_eq!(
+        create["ExposedPorts"],
+        json!({ "80/tcp": {}, "443/tcp": {} })
+    );
 }
 
 #[test]
 fn entrypoint_and_command() {
-    let (_engine, create) =
-        create_of(&["run", "--entrypoint", "/bin/sh", "docker:cli", "-c", "docker info && docker ps"]);
+    let (_engine, create) = create_of(&[
+        "run",
+        "--entrypoint",
+        "/bin/sh",
+        "docker:cli",
+        "-c",
+        "docker info && docker ps",
+    ]);
     assert_eq!(create["Entrypoint"], json!(["/bin/sh"]));
     assert_eq!(create["Cmd"], json!(["-c", "docker info && docker ps"]));
 }
@@ -179,7 +218,10 @@ fn runtime_security_opts_caps_groups_and_user() {
         "docker:dind-rootless",
     ]);
     assert_eq!(create["HostConfig"]["Runtime"], "sysbox-runc");
-    assert_eq!(create["HostConfig"]["SecurityOpt"], json!(["seccomp=unconfined", "apparmor=unconfined"]));
+    assert_eq!(
+        create["HostConfig"]["SecurityOpt"],
+        json!(["seccomp=unconfined", "apparmor=unconfined"])
+    );
     // Docker 28's CLI writes capabilities in their canonical `CAP_` form; older clients pass them as
     // typed. The daemon accepts both.
     let caps: Vec<&str> = create["HostConfig"]["CapAdd"]
@@ -237,7 +279,10 @@ echo finished
         .iter()
         .filter(|r| r.method != "HEAD")
         .map(|r| {
-            let path = r.path.split('/').map(|s| if s.len() == 64 { "ID" } else { s });
+            let path = r
+                .path
+                .split('/')
+                .map(|s| if s.len() == 64 { "ID" } else { s });
             format!("{} {}", r.method, path.collect::<Vec<_>>().join("/"))
         })
         .collect();
@@ -264,9 +309,16 @@ echo finished
     let creates = engine.creates();
     assert_eq!(
         env_of(&creates[1]),
-        ["DOCKER_CERT_PATH=/certs/client", "DOCKER_HOST=tcp://docker:2376", "DOCKER_TLS_VERIFY=1",]
+        [
+            "DOCKER_CERT_PATH=/certs/client",
+            "DOCKER_HOST=tcp://docker:2376",
+            "DOCKER_TLS_VERIFY=1",
+        ]
     );
-    assert_eq!(creates[1]["HostConfig"]["Binds"], json!(["dind-certs:/certs/client:ro"]));
+    assert_eq!(
+        creates[1]["HostConfig"]["Binds"],
+        json!(["dind-certs:/certs/client:ro"])
+    );
     let removes = engine.requests_to("DELETE", "/containers/dind");
     assert_eq!(removes[0].query_param("force"), Some("1"));
     assert!(engine.unhandled().is_empty(), "{}", engine.describe());
@@ -279,8 +331,14 @@ fn foreground_run_attaches_waits_then_starts_and_negotiates_the_api() {
     docker(&engine, ["run", "alpine"]).assert_success();
     let requests = engine.requests();
     let first = &requests[0];
-    assert_eq!((first.method.as_str(), first.path.as_str()), ("HEAD", "/_ping"));
-    let after_ping: Vec<&str> = requests[1..].iter().map(|r| r.path.rsplit('/').next().unwrap_or("")).collect();
+    assert_eq!(
+        (first.method.as_str(), first.path.as_str()),
+        ("HEAD", "/_ping")
+    );
+    let after_ping: Vec<&str> = requests[1..]
+        .iter()
+        .map(|r| r.path.rsplit('/').next().unwrap_or(""))
+        .collect();
     assert_eq!(after_ping, ["create", "attach", "wait", "start"]);
     let attach = &requests[2];
     assert_eq!(attach.query_param("stream"), Some("1"));
@@ -292,7 +350,10 @@ fn foreground_run_attaches_waits_then_starts_and_negotiates_the_api() {
     let engine_minor = minor(dockscape_tests::engine::API_VERSION);
     let negotiated = requests[1].api_version.clone();
     let negotiated_minor = negotiated.as_deref().and_then(minor);
-    assert!(negotiated_minor.is_some() && negotiated_minor <= engine_minor, "{negotiated:?}");
+    assert!(
+        negotiated_minor.is_some() && negotiated_minor <= engine_minor,
+        "{negotiated:?}"
+    );
     for r in &requests[1..] {
         assert_eq!(r.api_version, negotiated, "{r}");
     }
@@ -302,7 +363,11 @@ fn foreground_run_attaches_waits_then_starts_and_negotiates_the_api() {
 fn run_rm_waits_for_removal() {
     let engine = Engine::start();
     docker(&engine, ["run", "--rm", "alpine"]).assert_success();
-    let waits: Vec<_> = engine.requests().into_iter().filter(|r| r.path.ends_with("/wait")).collect();
+    let waits: Vec<_> = engine
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/wait"))
+        .collect();
     assert_eq!(waits.len(), 1);
     assert_eq!(waits[0].query_param("condition"), Some("removed"));
 }
@@ -323,9 +388,19 @@ fn exit_status_and_output_reach_the_client() {
 #[test]
 fn version_reports_the_recording_engine() {
     let engine = Engine::start();
-    let out = docker(&engine, ["version", "--format", "{{.Server.Version}} {{.Server.APIVersion}}"]);
+    let out = docker(
+        &engine,
+        [
+            "version",
+            "--format",
+            "{{.Server.Version}} {{.Server.APIVersion}}",
+        ],
+    );
     out.assert_success();
-    assert_eq!(out.stdout.trim(), format!("28.2.2 {}", dockscape_tests::engine::API_VERSION));
+    assert_eq!(
+        out.stdout.trim(),
+        format!("28.2.2 {}", dockscape_tests::engine::API_VERSION)
+    );
 }
 
 #[test]
@@ -354,7 +429,10 @@ fn unknown_endpoints_get_404_and_are_recorded() {
     let engine = Engine::start();
     let out = docker(&engine, ["ps"]);
     assert!(!out.success(), "{out}");
-    assert!(out.stderr.contains("no handler for GET /containers/json"), "{out}");
+    assert!(
+        out.stderr.contains("no handler for GET /containers/json"),
+        "{out}"
+    );
     let unhandled = engine.unhandled();
     assert_eq!(unhandled.len(), 1, "{}", engine.describe());
     assert_eq!(unhandled[0].path, "/containers/json");
@@ -372,8 +450,11 @@ fn concurrent_clients_are_all_recorded() {
             });
         }
     });
-    let mut names: Vec<String> =
-        engine.create_requests().iter().filter_map(|r| r.query_param("name").map(str::to_owned)).collect();
+    let mut names: Vec<String> = engine
+        .create_requests()
+        .iter()
+        .filter_map(|r| r.query_param("name").map(str::to_owned))
+        .collect();
     names.sort();
     assert_eq!(names, ["job0", "job1", "job2", "job3", "job4", "job5"]);
     assert!(engine.errors().is_empty(), "{:?}", engine.errors());
@@ -383,10 +464,14 @@ fn concurrent_clients_are_all_recorded() {
 fn raw_exchange(engine: &Engine, request: &[u8]) -> String {
     let mut stream = UnixStream::connect(engine.socket_path()).expect("connect to the engine");
     // Fail rather than hang if the engine never closes the connection.
-    stream.set_read_timeout(Some(Duration::from_secs(60))).expect("set a read timeout");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .expect("set a read timeout");
     stream.write_all(request).expect("write the request");
     let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read the response");
+    stream
+        .read_to_string(&mut response)
+        .expect("read the response");
     response
 }
 
@@ -407,7 +492,10 @@ fn chunked_bodies_are_decoded() {
     let recorded = engine.create_requests();
     assert_eq!(recorded[0].api_version.as_deref(), Some("1.41"));
     assert_eq!(recorded[0].query_param("name"), Some("c d"));
-    assert_eq!(engine.single_create(), json!({"Image": "alpine", "Cmd": ["echo", "chunked"]}));
+    assert_eq!(
+        engine.single_create(),
+        json!({"Image": "alpine", "Cmd": ["echo", "chunked"]})
+    );
 }
 
 #[test]
@@ -427,7 +515,10 @@ fn keep_alive_serves_several_requests_on_one_connection() {
 #[test]
 fn a_malformed_request_gets_400_and_an_error() {
     let engine = Engine::start();
-    let response = raw_exchange(&engine, b"POST /containers/create HTTP/1.1\r\nContent-Length: nope\r\n\r\n");
+    let response = raw_exchange(
+        &engine,
+        b"POST /containers/create HTTP/1.1\r\nContent-Length: nope\r\n\r\n",
+    );
     assert!(response.starts_with("HTTP/1.1 400 "), "{response}");
     assert_eq!(engine.errors().len(), 1);
     assert!(engine.requests().is_empty());
@@ -452,7 +543,10 @@ fn pull_always_asks_for_the_image_first() {
     assert_eq!(pulls.len(), 1, "{}", engine.describe());
     // Docker 28 sends the fully qualified name; Debian's 20.10 client the short one.
     let from = pulls[0].query_param("fromImage");
-    assert!(matches!(from, Some("docker.io/library/httpd" | "httpd")), "{from:?}");
+    assert!(
+        matches!(from, Some("docker.io/library/httpd" | "httpd")),
+        "{from:?}"
+    );
     assert_eq!(pulls[0].query_param("tag"), Some("2.4"));
     assert_eq!(engine.single_create()["Image"], "httpd:2.4");
 }

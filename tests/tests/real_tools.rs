@@ -2,26 +2,35 @@
 //! files by `docker-compose config`, and `sh` scripts run by `/bin/sh` with the real `docker` CLI against
 //! the recording engine, whose recorded requests must mean what the model says.
 
-use dockscape::{ContainerRole, Format, Options, Pod, Protocol, Scenario, ScenarioId, Shell, VolumeSource};
+use dockscape::{
+    ContainerRole, Format, Options, Pod, Protocol, Scenario, ScenarioId, Shell, VolumeSource,
+};
 use dockscape_tests::golden::{body, scenarios};
 use dockscape_tests::{Engine, compose_config, kubernetes_validate, run_sh};
 use proptest::prelude::*;
 use serde_json::Value;
 
 fn artifact(s: &Scenario, format: Format, shell: Option<Shell>) -> String {
-    dockscape::generate(s, format, &Options { shell }).unwrap_or_else(|e| panic!("{}: {e}", s.id.id())).text
+    dockscape::generate(s, format, &Options { shell })
+        .unwrap_or_else(|e| panic!("{}: {e}", s.id.id()))
+        .text
 }
 
 #[test]
 fn every_pod_passes_kubernetes_validate_strict() {
     let all = scenarios();
     // One run of the validator for all pods; on failure, one run per pod to name the culprit.
-    let stream: Vec<String> = all.iter().map(|(_, s)| body(&artifact(s, Format::Pod, None))).collect();
+    let stream: Vec<String> = all
+        .iter()
+        .map(|(_, s)| body(&artifact(s, Format::Pod, None)))
+        .collect();
     if kubernetes_validate(&stream.join("---\n")).is_err() {
         let failures: Vec<String> = all
             .iter()
             .filter_map(|(name, s)| {
-                kubernetes_validate(&artifact(s, Format::Pod, None)).err().map(|e| format!("{name}: {e}"))
+                kubernetes_validate(&artifact(s, Format::Pod, None))
+                    .err()
+                    .map(|e| format!("{name}: {e}"))
             })
             .collect();
         panic!("kubernetes-validate rejected:\n{}", failures.join("\n"));
@@ -34,7 +43,10 @@ fn kubernetes_validate_can_fail_on_an_emitted_pod() {
     let pod = artifact(&s, Format::Pod, None);
     assert!(pod.contains("privileged: true"));
     let broken = pod.replace("privileged: true", "privilegd: true");
-    assert!(kubernetes_validate(&broken).is_err(), "the validator accepted an unknown field");
+    assert!(
+        kubernetes_validate(&broken).is_err(),
+        "the validator accepted an unknown field"
+    );
 }
 
 #[test]
@@ -51,20 +63,39 @@ fn every_compose_file_passes_docker_compose_config() {
             Err(e) => failures.push(format!("{name}: {e}")),
         }
     }
-    assert!(failures.is_empty(), "docker-compose config rejected:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "docker-compose config rejected:\n{}",
+        failures.join("\n")
+    );
 }
 
 /// The script without the lines that point the CLI at another daemon (`DOCKER_HOST`, `docker-machine
 /// env`): the test's engine stands in for that daemon. Returns the script and the removed lines.
 fn without_setup(script: &str) -> (String, Vec<String>) {
-    let is_setup = |l: &str| l.starts_with("export DOCKER_") || l.starts_with("eval \"$(docker-machine env");
-    let kept = script.lines().filter(|l| !is_setup(l)).map(|l| format!("{l}\n")).collect();
-    let removed = script.lines().filter(|l| is_setup(l)).map(str::to_owned).collect();
+    let is_setup =
+        |l: &str| l.starts_with("export DOCKER_") || l.starts_with("eval \"$(docker-machine env");
+    let kept = script
+        .lines()
+        .filter(|l| !is_setup(l))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let removed = script
+        .lines()
+        .filter(|l| is_setup(l))
+        .map(str::to_owned)
+        .collect();
     (kept, removed)
 }
 
 fn strings(v: &Value) -> Vec<String> {
-    v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()).unwrap_or_default()
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn sorted(mut v: Vec<String>) -> Vec<String> {
@@ -85,10 +116,19 @@ fn check_create(pod: &Pod, i: usize, create: &Value, ctx: &str) {
     assert_eq!(strings(&create["Entrypoint"]), entry, "{ctx}: entrypoint");
     assert_eq!(strings(&create["Cmd"]), cmd, "{ctx}: cmd");
     let env = sorted(strings(&create["Env"]));
-    let want_env = sorted(c.env.iter().map(|e| format!("{}={}", e.name, e.network_value())).collect());
+    let want_env = sorted(
+        c.env
+            .iter()
+            .map(|e| format!("{}={}", e.name, e.network_value()))
+            .collect(),
+    );
     assert_eq!(env, want_env, "{ctx}: env");
     let host = &create["HostConfig"];
-    assert_eq!(host["Privileged"].as_bool().unwrap_or(false), c.security.privileged, "{ctx}: privileged");
+    assert_eq!(
+        host["Privileged"].as_bool().unwrap_or(false),
+        c.security.privileged,
+        "{ctx}: privileged"
+    );
     let binds = sorted(strings(&host["Binds"]));
     let want_binds = sorted(
         c.mounts
@@ -106,63 +146,129 @@ fn check_create(pod: &Pod, i: usize, create: &Value, ctx: &str) {
     assert_eq!(binds, want_binds, "{ctx}: binds");
     if multi {
         assert_eq!(host["NetworkMode"], pod.name.as_str(), "{ctx}: network");
-        let aliases = strings(&create["NetworkingConfig"]["EndpointsConfig"][pod.name.as_str()]["Aliases"]);
+        let aliases =
+            strings(&create["NetworkingConfig"]["EndpointsConfig"][pod.name.as_str()]["Aliases"]);
         if let Some(alias) = &c.alias {
-            assert!(aliases.contains(alias), "{ctx}: alias {alias} not in {aliases:?}");
+            assert!(
+                aliases.contains(alias),
+                "{ctx}: alias {alias} not in {aliases:?}"
+            );
         }
     }
     for p in &c.ports {
-        let proto = if p.protocol == Protocol::Udp { "udp" } else { "tcp" };
+        let proto = if p.protocol == Protocol::Udp {
+            "udp"
+        } else {
+            "tcp"
+        };
         let key = format!("{}/{proto}", p.container);
-        assert!(create["ExposedPorts"].get(&key).is_some(), "{ctx}: port {key} not exposed: {create}");
+        assert!(
+            create["ExposedPorts"].get(&key).is_some(),
+            "{ctx}: port {key} not exposed: {create}"
+        );
         match p.published {
-            Some(h) => assert_eq!(host["PortBindings"][&key][0]["HostPort"], h.to_string().as_str(), "{ctx}: {key}"),
-            None => assert!(host["PortBindings"].get(&key).is_none(), "{ctx}: {key} must not be published"),
+            Some(h) => assert_eq!(
+                host["PortBindings"][&key][0]["HostPort"],
+                h.to_string().as_str(),
+                "{ctx}: {key}"
+            ),
+            None => assert!(
+                host["PortBindings"].get(&key).is_none(),
+                "{ctx}: {key} must not be published"
+            ),
         }
     }
     match &pod.runtime_class {
         Some(rc) => assert_eq!(host["Runtime"], rc.as_str(), "{ctx}: runtime"),
-        None => assert!(host["Runtime"].as_str().is_none_or(str::is_empty), "{ctx}: runtime"),
+        None => assert!(
+            host["Runtime"].as_str().is_none_or(str::is_empty),
+            "{ctx}: runtime"
+        ),
     }
     let secopt = strings(&host["SecurityOpt"]);
     assert_eq!(
         c.security.unconfined,
-        secopt.contains(&"seccomp=unconfined".to_owned()) && secopt.contains(&"apparmor=unconfined".to_owned()),
+        secopt.contains(&"seccomp=unconfined".to_owned())
+            && secopt.contains(&"apparmor=unconfined".to_owned()),
         "{ctx}: security options {secopt:?}"
     );
-    let want_user = c.security.run_as_user.map(|u| match c.security.run_as_group {
-        Some(g) => format!("{u}:{g}"),
-        None => u.to_string(),
-    });
-    assert_eq!(create["User"].as_str().filter(|u| !u.is_empty()).map(str::to_owned), want_user, "{ctx}: user");
+    let want_user = c
+        .security
+        .run_as_user
+        .map(|u| match c.security.run_as_group {
+            Some(g) => format!("{u}:{g}"),
+            None => u.to_string(),
+        });
+    assert_eq!(
+        create["User"]
+            .as_str()
+            .filter(|u| !u.is_empty())
+            .map(str::to_owned),
+        want_user,
+        "{ctx}: user"
+    );
 }
 
 fn check_script(name: &str, s: &Scenario, script: &str) {
     let engine = Engine::start();
     let out = run_sh(script, &engine);
-    assert!(out.success(), "{name}: the script failed:\n{out}\n{script}\n{}", engine.describe());
+    assert!(
+        out.success(),
+        "{name}: the script failed:\n{out}\n{script}\n{}",
+        engine.describe()
+    );
     let pod = &s.pod;
     let creates = engine.create_requests();
-    assert_eq!(creates.len(), pod.containers.len(), "{name}: one docker run per container\n{}", engine.describe());
+    assert_eq!(
+        creates.len(),
+        pod.containers.len(),
+        "{name}: one docker run per container\n{}",
+        engine.describe()
+    );
     for (i, rec) in creates.iter().enumerate() {
         let c = &pod.containers[i];
         let body = rec.json.clone().unwrap_or(Value::Null);
         check_create(pod, i, &body, &format!("{name}/{}", c.name));
-        let named = pod.containers.len() > 1 && i + 1 < pod.containers.len() || pod.restart_policy == "Always";
+        let named = pod.containers.len() > 1 && i + 1 < pod.containers.len()
+            || pod.restart_policy == "Always";
         if named {
-            let want = if pod.containers.len() > 1 { format!("{}-{}", pod.name, c.name) } else { c.name.clone() };
-            assert_eq!(rec.query_param("name"), Some(want.as_str()), "{name}: container name");
+            let want = if pod.containers.len() > 1 {
+                format!("{}-{}", pod.name, c.name)
+            } else {
+                c.name.clone()
+            };
+            assert_eq!(
+                rec.query_param("name"),
+                Some(want.as_str()),
+                "{name}: container name"
+            );
         } else {
-            assert_eq!(rec.query_param("name"), None, "{name}: a job container needs no fixed name (DS027)");
+            assert_eq!(
+                rec.query_param("name"),
+                None,
+                "{name}: a job container needs no fixed name (DS027)"
+            );
             assert!(c.role == ContainerRole::Regular);
         }
     }
-    let networks: Vec<String> =
-        engine.network_creates().iter().filter_map(|n| n["Name"].as_str().map(str::to_owned)).collect();
-    let want_networks = if pod.containers.len() > 1 { vec![pod.name.clone()] } else { Vec::new() };
+    let networks: Vec<String> = engine
+        .network_creates()
+        .iter()
+        .filter_map(|n| n["Name"].as_str().map(str::to_owned))
+        .collect();
+    let want_networks = if pod.containers.len() > 1 {
+        vec![pod.name.clone()]
+    } else {
+        Vec::new()
+    };
     assert_eq!(networks, want_networks, "{name}: networks");
-    let volumes =
-        sorted(engine.volume_creates().iter().filter_map(|v| v["Name"].as_str().map(str::to_owned)).collect());
+    let volumes = sorted(
+        engine
+            .volume_creates()
+            .iter()
+            .filter_map(|v| v["Name"].as_str().map(str::to_owned))
+            .collect(),
+    );
     let want_volumes = sorted(
         pod.volumes
             .iter()
@@ -172,11 +278,25 @@ fn check_script(name: &str, s: &Scenario, script: &str) {
     );
     assert_eq!(volumes, want_volumes, "{name}: volumes");
     for v in engine.volume_creates() {
-        let vol = v["Name"].as_str().and_then(|n| n.strip_prefix(&format!("{}-", pod.name))).unwrap();
-        let memory = matches!(pod.volume(vol).map(|x| &x.source), Some(VolumeSource::EmptyDir { memory: true }));
-        assert_eq!(v["DriverOpts"]["type"].as_str() == Some("tmpfs"), memory, "{name}: tmpfs for {vol}");
+        let vol = v["Name"]
+            .as_str()
+            .and_then(|n| n.strip_prefix(&format!("{}-", pod.name)))
+            .unwrap();
+        let memory = matches!(
+            pod.volume(vol).map(|x| &x.source),
+            Some(VolumeSource::EmptyDir { memory: true })
+        );
+        assert_eq!(
+            v["DriverOpts"]["type"].as_str() == Some("tmpfs"),
+            memory,
+            "{name}: tmpfs for {vol}"
+        );
     }
-    assert!(engine.unhandled().is_empty(), "{name}: unhandled requests\n{}", engine.describe());
+    assert!(
+        engine.unhandled().is_empty(),
+        "{name}: unhandled requests\n{}",
+        engine.describe()
+    );
 }
 
 #[test]
@@ -190,7 +310,11 @@ fn every_sh_script_means_what_the_model_says() {
             let text = artifact(&s, Format::Run, Some(shell));
             let (script, setup) = without_setup(&text);
             let has_setup = name.starts_with("windows") || name == "linux-tcp";
-            assert_eq!(!setup.is_empty(), has_setup, "{name}: setup lines {setup:?}");
+            assert_eq!(
+                !setup.is_empty(),
+                has_setup,
+                "{name}: setup lines {setup:?}"
+            );
             check_script(&format!("{name} ({})", shell.id()), &s, &script);
             checked += 1;
         }
@@ -202,11 +326,14 @@ fn every_sh_script_means_what_the_model_says() {
 fn setup_lines_point_the_cli_at_the_scenario_endpoint() {
     let all = scenarios();
     let find = |n: &str| {
-        all.iter().find(|(name, _)| name == n).map(|(_, s)| artifact(s, Format::Run, Some(Shell::Sh))).unwrap()
+        all.iter()
+            .find(|(name, _)| name == n)
+            .map(|(_, s)| artifact(s, Format::Run, Some(Shell::Sh)))
+            .unwrap()
     };
-    assert!(
-        find("linux-tcp").contains("export DOCKER_HOST=tcp://build-host.internal:2376\nexport DOCKER_TLS_VERIFY=1\n")
-    );
+    assert!(find("linux-tcp").contains(
+        "export DOCKER_HOST=tcp://build-host.internal:2376\nexport DOCKER_TLS_VERIFY=1\n"
+    ));
     assert!(find("windows").contains("export DOCKER_HOST=npipe:////./pipe/docker_engine\n"));
     assert!(find("windows-virtualbox").contains("eval \"$(docker-machine env default)\"\n"));
 }

@@ -9,11 +9,21 @@ use serde_json::{Value, json};
 /// The Pod YAML inside `podTemplate(yaml: '''...''')`, unescaped from the Groovy string.
 fn jenkins_pod(text: &str) -> String {
     let open = "podTemplate(yaml: '''\n";
-    let start = text.find(open).map(|i| i + open.len()).expect("podTemplate(yaml: ''' in the Jenkinsfile");
-    let len = text[start..].find("\n''')").expect("end of the yaml string");
+    let start = text
+        .find(open)
+        .map(|i| i + open.len())
+        .expect("podTemplate(yaml: ''' in the Jenkinsfile");
+    let len = text[start..]
+        .find("\n''')")
+        .expect("end of the yaml string");
     text[start..start + len]
         .lines()
-        .map(|l| l.strip_prefix("    ").unwrap_or(l).replace("\\'", "'").replace("\\\\", "\\"))
+        .map(|l| {
+            l.strip_prefix("    ")
+                .unwrap_or(l)
+                .replace("\\'", "'")
+                .replace("\\\\", "\\")
+        })
         .map(|l| format!("{l}\n"))
         .collect()
 }
@@ -27,7 +37,8 @@ fn arc_pod(text: &str, name: &str) -> Option<String> {
     }
     let spec = values["template"]["spec"].clone();
     assert!(spec.is_object(), "{name}: no template.spec");
-    let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "runner"}, "spec": spec});
+    let pod =
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "runner"}, "spec": spec});
     Some(serde_saphyr::to_string(&pod).unwrap())
 }
 
@@ -39,8 +50,14 @@ fn recipe_pods_pass_kubernetes_validate_strict() {
             if !format.applies_to(s.id) {
                 continue;
             }
-            let text = dockscape::generate(&s, format, &Options::default()).unwrap().text;
-            let pod = if format == Format::Jenkins { Some(jenkins_pod(&text)) } else { arc_pod(&text, &name) };
+            let text = dockscape::generate(&s, format, &Options::default())
+                .unwrap()
+                .text;
+            let pod = if format == Format::Jenkins {
+                Some(jenkins_pod(&text))
+            } else {
+                arc_pod(&text, &name)
+            };
             if let Some(pod) = pod {
                 pods.push((format!("{name} ({})", format.id()), pod));
             }
@@ -49,8 +66,10 @@ fn recipe_pods_pass_kubernetes_validate_strict() {
     assert!(pods.len() >= 12, "{}", pods.len());
     let stream: Vec<&str> = pods.iter().map(|(_, p)| p.as_str()).collect();
     if kubernetes_validate(&stream.join("---\n")).is_err() {
-        let failures: Vec<String> =
-            pods.iter().filter_map(|(n, p)| kubernetes_validate(p).err().map(|e| format!("{n}: {e}"))).collect();
+        let failures: Vec<String> = pods
+            .iter()
+            .filter_map(|(n, p)| kubernetes_validate(p).err().map(|e| format!("{n}: {e}")))
+            .collect();
         panic!("kubernetes-validate rejected:\n{}", failures.join("\n"));
     }
 }

@@ -33,15 +33,24 @@ fn kubernetes_validate_accepts_a_valid_pod() {
 
 #[test]
 fn kubernetes_validate_accepts_several_documents() {
-    let two = format!("{DOOD_POD}---\n{}", DOOD_POD.replace("name: dood", "name: dood2"));
+    let two = format!(
+        "{DOOD_POD}---\n{}",
+        DOOD_POD.replace("name: dood", "name: dood2")
+    );
     assert_eq!(kubernetes_validate(&two), Ok(()));
 }
 
 #[test]
 fn kubernetes_validate_rejects_an_unknown_field() {
-    let pod = DOOD_POD.replace("      image: docker:28-cli\n", "      image: docker:28-cli\n      privilegd: true\n");
+    let pod = DOOD_POD.replace(
+        "      image: docker:28-cli\n",
+        "      image: docker:28-cli\n      privilegd: true\n",
+    );
     let err = kubernetes_validate(&pod).expect_err("a misspelt field must be rejected");
-    assert!(err.contains("Additional properties are not allowed ('privilegd' was unexpected)"), "{err}");
+    assert!(
+        err.contains("Additional properties are not allowed ('privilegd' was unexpected)"),
+        "{err}"
+    );
     assert!(err.contains("spec.containers.0"), "{err}");
 }
 
@@ -97,7 +106,10 @@ const DOOD_COMPOSE: &str = r#"services:
 #[test]
 fn compose_config_accepts_a_valid_file_and_normalises_it() {
     let out = compose_config(DOOD_COMPOSE).expect("valid compose file");
-    assert!(out.starts_with(&format!("name: {COMPOSE_PROJECT_NAME}\n")), "{out}");
+    assert!(
+        out.starts_with(&format!("name: {COMPOSE_PROJECT_NAME}\n")),
+        "{out}"
+    );
     for expected in [
         "      - type: bind\n        source: /var/run/docker.sock\n        target: /var/run/docker.sock\n",
         &format!("        source: {COMPOSE_PROJECT_DIR}/work\n"),
@@ -119,8 +131,8 @@ fn compose_config_rejects_an_invalid_file() {
     let err = compose_config("services:\n  web:\n    image: [\n").expect_err("malformed YAML");
     assert!(!err.is_empty());
 
-    let err =
-        compose_config("services:\n  web:\n    ports: [\"eighty:80\"]\n    image: x\n").expect_err("a malformed port");
+    let err = compose_config("services:\n  web:\n    ports: [\"eighty:80\"]\n    image: x\n")
+        .expect_err("a malformed port");
     assert!(err.contains("eighty"), "{err}");
 }
 
@@ -128,7 +140,8 @@ fn compose_config_rejects_an_invalid_file() {
 fn compose_config_sees_no_caller_environment() {
     // `${HOME}` is interpolated from the helper's clean environment, where HOME is a fresh directory,
     // never the caller's.
-    let out = compose_config("services:\n  web:\n    image: \"x:${NO_SUCH_VARIABLE:-fallback}\"\n").expect("valid");
+    let out = compose_config("services:\n  web:\n    image: \"x:${NO_SUCH_VARIABLE:-fallback}\"\n")
+        .expect("valid");
     assert!(out.contains("image: x:fallback"), "{out}");
 }
 
@@ -146,8 +159,10 @@ fn run_sh_reports_status_and_both_streams() {
 #[test]
 fn run_sh_has_a_clean_environment_pointed_at_the_engine() {
     let engine = Engine::start();
-    let out =
-        run_sh(r#"printf '%s\n' "$DOCKER_HOST" "$HOME" "$DOCKER_CONFIG" "$PWD" "${CARGO_PKG_NAME-unset}""#, &engine);
+    let out = run_sh(
+        r#"printf '%s\n' "$DOCKER_HOST" "$HOME" "$DOCKER_CONFIG" "$PWD" "${CARGO_PKG_NAME-unset}""#,
+        &engine,
+    );
     out.assert_success();
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(lines[0], engine.docker_host());
@@ -161,7 +176,10 @@ fn run_sh_has_a_clean_environment_pointed_at_the_engine() {
 fn docker_helper_passes_argv_untouched() {
     let engine = Engine::start();
     docker(&engine, ["run", "alpine", "$HOME", "a b", "", "*"]).assert_success();
-    assert_eq!(engine.single_create()["Cmd"], serde_json::json!(["$HOME", "a b", "", "*"]));
+    assert_eq!(
+        engine.single_create()["Cmd"],
+        serde_json::json!(["$HOME", "a b", "", "*"])
+    );
 }
 
 #[test]
@@ -170,7 +188,13 @@ fn a_missing_tool_names_the_install_script() {
         run_command(Command::new("dockscape-no-such-tool-anywhere"));
     });
     let payload = result.expect_err("running a missing tool must panic");
-    let message = payload.downcast_ref::<String>().cloned().unwrap_or_default();
+    let message = payload
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default();
     assert!(message.contains("scripts/install-test-tools"), "{message}");
-    assert!(message.contains("dockscape-no-such-tool-anywhere"), "{message}");
+    assert!(
+        message.contains("dockscape-no-such-tool-anywhere"),
+        "{message}"
+    );
 }

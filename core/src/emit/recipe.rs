@@ -28,7 +28,10 @@ pub(crate) fn applies_to(format: Format, id: ScenarioId) -> bool {
     match format {
         Format::Gitlab => matches!(id, S::Dood | S::Dind | S::DindRootless),
         Format::GithubArc => matches!(id, S::Dood | S::Dind | S::DindRootless | S::Sysbox),
-        Format::Jenkins => matches!(id, S::Dood | S::Dind | S::DindRootless | S::Sysbox | S::Buildkit),
+        Format::Jenkins => matches!(
+            id,
+            S::Dood | S::Dind | S::DindRootless | S::Sysbox | S::Buildkit
+        ),
         Format::Drone => matches!(id, S::Dood | S::Dind | S::DindRootless),
         Format::Tekton => matches!(id, S::Dind | S::DindRootless),
         _ => true,
@@ -51,7 +54,9 @@ fn reason(format: Format, id: ScenarioId) -> &'static str {
         (Format::GithubArc, S::Buildkit) => {
             "the runner container replaces the workload container, and the runner image has no buildctl-daemonless.sh; the `jenkins` recipe runs the BuildKit container as is"
         }
-        (Format::Drone, S::Sysbox) => "a Drone pipeline cannot choose the container runtime (sysbox-runc)",
+        (Format::Drone, S::Sysbox) => {
+            "a Drone pipeline cannot choose the container runtime (sysbox-runc)"
+        }
         (Format::Drone, S::Buildkit) => {
             "a Drone step cannot set seccomp and AppArmor unconfined, which rootless BuildKit needs"
         }
@@ -70,15 +75,22 @@ fn reason(format: Format, id: ScenarioId) -> &'static str {
 
 /// The recipes that serve `id`, as a sentence fragment.
 fn applicable(id: ScenarioId) -> String {
-    let ids: Vec<String> =
-        Format::RECIPES.iter().filter(|f| applies_to(**f, id)).map(|f| format!("`{}`", f.id())).collect();
+    let ids: Vec<String> = Format::RECIPES
+        .iter()
+        .filter(|f| applies_to(**f, id))
+        .map(|f| format!("`{}`", f.id()))
+        .collect();
     if ids.is_empty() {
         let served: Vec<String> = ScenarioId::ALL
             .iter()
             .filter(|s| Format::RECIPES.iter().any(|f| applies_to(*f, **s)))
             .map(|s| format!("`{}`", s.id()))
             .collect();
-        format!("no ci recipe applies to `{}`; recipes serve {}", id.id(), served.join(", "))
+        format!(
+            "no ci recipe applies to `{}`; recipes serve {}",
+            id.id(),
+            served.join(", ")
+        )
     } else {
         format!("recipes for `{}`: {}", id.id(), ids.join(", "))
     }
@@ -87,7 +99,12 @@ fn applicable(id: ScenarioId) -> String {
 fn unsupported(format: Format, id: ScenarioId, why: &str) -> Error {
     Error::new(
         ErrorKind::UnsupportedFormat,
-        format!("`{}` does not apply to `{}`: {why}; {}", format.id(), id.id(), applicable(id)),
+        format!(
+            "`{}` does not apply to `{}`: {why}; {}",
+            format.id(),
+            id.id(),
+            applicable(id)
+        ),
     )
 }
 
@@ -99,12 +116,29 @@ pub(crate) fn render(s: &Scenario, format: Format) -> Result<(String, String)> {
     let job = Job::of(s)?;
     let header = header_lines(s);
     let (template, file_name, ctx) = match format {
-        Format::Gitlab => ("ci/gitlab-ci.yml.j2", ".gitlab-ci.yml", gitlab(s, &job, header)?),
-        Format::GithubArc => ("ci/github-arc.yaml.j2", "values.yaml", github_arc(s, &job, header)?),
-        Format::Jenkins => ("ci/Jenkinsfile.j2", "Jenkinsfile", jenkins(s, &job, header)?),
+        Format::Gitlab => (
+            "ci/gitlab-ci.yml.j2",
+            ".gitlab-ci.yml",
+            gitlab(s, &job, header)?,
+        ),
+        Format::GithubArc => (
+            "ci/github-arc.yaml.j2",
+            "values.yaml",
+            github_arc(s, &job, header)?,
+        ),
+        Format::Jenkins => (
+            "ci/Jenkinsfile.j2",
+            "Jenkinsfile",
+            jenkins(s, &job, header)?,
+        ),
         Format::Drone => ("ci/drone.yml.j2", ".drone.yml", drone(s, &job, header)?),
         Format::Tekton => ("ci/tekton.yaml.j2", "tekton.yaml", tekton(s, &job, header)?),
-        _ => return Err(Error::new(ErrorKind::UnsupportedFormat, format!("`{}` is not a ci recipe", format.id()))),
+        _ => {
+            return Err(Error::new(
+                ErrorKind::UnsupportedFormat,
+                format!("`{}` is not a ci recipe", format.id()),
+            ));
+        }
     };
     Ok((render_template(template, ctx)?, file_name.to_owned()))
 }
@@ -122,8 +156,19 @@ impl<'s> Job<'s> {
             .clients
             .iter()
             .find_map(|c| s.pod.container(&c.place))
-            .or_else(|| s.pod.containers.iter().rev().find(|c| c.role == ContainerRole::Regular))
-            .ok_or_else(|| Error::new(ErrorKind::InvalidInput, "the scenario's pod has no job container"))?;
+            .or_else(|| {
+                s.pod
+                    .containers
+                    .iter()
+                    .rev()
+                    .find(|c| c.role == ContainerRole::Regular)
+            })
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidInput,
+                    "the scenario's pod has no job container",
+                )
+            })?;
         let daemon = s.topology.daemons.iter().find_map(|d| match &d.place {
             DaemonPlace::Container { container }
                 if matches!(d.kind, DaemonKind::Dockerd | DaemonKind::DockerdRootless) =>
@@ -137,8 +182,17 @@ impl<'s> Job<'s> {
 
     /// The job's command line (Kubernetes `command` then `args`), quoted for sh.
     fn script(&self) -> Result<Option<String>> {
-        let argv: Vec<&String> = self.client.command.iter().chain(&self.client.args).collect();
-        if argv.is_empty() { Ok(None) } else { quote_command(Shell::Sh, &argv).map(Some) }
+        let argv: Vec<&String> = self
+            .client
+            .command
+            .iter()
+            .chain(&self.client.args)
+            .collect();
+        if argv.is_empty() {
+            Ok(None)
+        } else {
+            quote_command(Shell::Sh, &argv).map(Some)
+        }
     }
 }
 
@@ -166,7 +220,12 @@ fn toml_str(s: &str) -> String {
 /// Variables of the job and its service: the daemon's, then the client's, as seen on the job network.
 fn variables(job: &Job<'_>, escape: fn(&str) -> String) -> Map<String, Value> {
     let mut vars = Map::new();
-    for e in job.daemon.iter().flat_map(|d| &d.env).chain(&job.client.env) {
+    for e in job
+        .daemon
+        .iter()
+        .flat_map(|d| &d.env)
+        .chain(&job.client.env)
+    {
         vars.insert(e.name.clone(), Value::String(escape(&e.network_value())));
     }
     vars
@@ -178,7 +237,10 @@ fn gitlab(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja:
     if let Some(d) = job.daemon {
         let mut svc = Map::new();
         svc.insert("name".into(), json!(d.image));
-        svc.insert("alias".into(), json!(d.alias.clone().unwrap_or_else(|| d.name.clone())));
+        svc.insert(
+            "alias".into(),
+            json!(d.alias.clone().unwrap_or_else(|| d.name.clone())),
+        );
         if !d.args.is_empty() {
             svc.insert("command".into(), json!(d.args));
         }
@@ -194,16 +256,25 @@ fn gitlab(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja:
 
     // The runner's config.toml for each executor.
     let privileged = s.pod.containers.iter().any(|c| c.security.privileged);
-    let mut docker_cfg = vec!["[[runners]]".to_owned(), "  executor = \"docker\"".into(), "  [runners.docker]".into()];
-    let mut k8s_cfg =
-        vec!["[[runners]]".to_owned(), "  executor = \"kubernetes\"".into(), "  [runners.kubernetes]".into()];
+    let mut docker_cfg = vec![
+        "[[runners]]".to_owned(),
+        "  executor = \"docker\"".into(),
+        "  [runners.docker]".into(),
+    ];
+    let mut k8s_cfg = vec![
+        "[[runners]]".to_owned(),
+        "  executor = \"kubernetes\"".into(),
+        "  [runners.kubernetes]".into(),
+    ];
     if privileged {
         docker_cfg.push("    privileged = true".into());
         k8s_cfg.push("    privileged = true".into());
     }
     let mut docker_volumes = Vec::new();
     for m in &job.client.mounts {
-        let Some(v) = s.pod.volume(&m.volume) else { continue };
+        let Some(v) = s.pod.volume(&m.volume) else {
+            continue;
+        };
         match &v.source {
             VolumeSource::HostPath { path, .. } => {
                 docker_volumes.push(toml_str(&format!("{path}:{}", m.path)));
@@ -225,7 +296,10 @@ fn gitlab(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja:
         }
     }
     docker_volumes.push(toml_str("/cache"));
-    docker_cfg.insert(3 + usize::from(privileged), format!("    volumes = [{}]", docker_volumes.join(", ")));
+    docker_cfg.insert(
+        3 + usize::from(privileged),
+        format!("    volumes = [{}]", docker_volumes.join(", ")),
+    );
     Ok(context! {
         header => header,
         id => s.id.id(),
@@ -239,9 +313,17 @@ fn gitlab(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja:
 
 /// The scenario's Pod with the job container swapped by `swap`, as the same k8s-openapi value and YAML
 /// text that `--format pod` writes, validated.
-fn swapped_pod(s: &Scenario, job: &Job<'_>, swap: impl FnOnce(&mut Container)) -> Result<(k8s::Pod, String)> {
+fn swapped_pod(
+    s: &Scenario,
+    job: &Job<'_>,
+    swap: impl FnOnce(&mut Container),
+) -> Result<(k8s::Pod, String)> {
     let mut model: Pod = s.pod.clone();
-    if let Some(c) = model.containers.iter_mut().find(|c| c.name == job.client.name) {
+    if let Some(c) = model
+        .containers
+        .iter_mut()
+        .find(|c| c.name == job.client.name)
+    {
         swap(c);
     }
     let text = pod::emit(&model)?;
@@ -250,7 +332,10 @@ fn swapped_pod(s: &Scenario, job: &Job<'_>, swap: impl FnOnce(&mut Container)) -
 
 fn github_arc(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja::Value> {
     let mut values = Map::new();
-    values.insert("githubConfigUrl".into(), json!("https://github.com/your-org/your-repo"));
+    values.insert(
+        "githubConfigUrl".into(),
+        json!("https://github.com/your-org/your-repo"),
+    );
     values.insert("githubConfigSecret".into(), json!("github-config"));
     let container_mode = s.id == ScenarioId::Dind;
     if container_mode {
@@ -262,8 +347,9 @@ fn github_arc(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<miniji
             c.command = vec!["/home/runner/run.sh".into()];
             c.args = Vec::new();
         })?;
-        let spec = serde_json::to_value(&k.spec)
-            .map_err(|e| Error::new(ErrorKind::Validation, format!("cannot write pod spec: {e}")))?;
+        let spec = serde_json::to_value(&k.spec).map_err(|e| {
+            Error::new(ErrorKind::Validation, format!("cannot write pod spec: {e}"))
+        })?;
         values.insert("template".into(), json!({ "spec": spec }));
     }
     Ok(context! {
@@ -299,10 +385,18 @@ fn jenkins(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja
 
 fn drone(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja::Value> {
     let mounts = |c: &Container| -> Value {
-        Value::Array(c.mounts.iter().map(|m| json!({ "name": m.volume, "path": m.path })).collect())
+        Value::Array(
+            c.mounts
+                .iter()
+                .map(|m| json!({ "name": m.volume, "path": m.path }))
+                .collect(),
+        )
     };
     let env = |c: &Container| -> Map<String, Value> {
-        c.env.iter().map(|e| (e.name.clone(), Value::String(dollar(&e.network_value())))).collect()
+        c.env
+            .iter()
+            .map(|e| (e.name.clone(), Value::String(dollar(&e.network_value()))))
+            .collect()
     };
     let mut step = Map::new();
     step.insert("name".into(), json!(job.client.name));
@@ -319,7 +413,9 @@ fn drone(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja::
         // A native sidecar's startup probe has no Drone equivalent: wait here.
         commands.push(json!("until docker info >/dev/null 2>&1; do sleep 1; done"));
     }
-    commands.push(json!(dollar(&job.script()?.unwrap_or_else(|| "docker info".to_owned()))));
+    commands.push(json!(dollar(
+        &job.script()?.unwrap_or_else(|| "docker info".to_owned())
+    )));
     step.insert("commands".into(), Value::Array(commands));
     let mut pipeline = Map::new();
     pipeline.insert("kind".into(), json!("pipeline"));
@@ -329,7 +425,10 @@ fn drone(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja::
     let mut pvc = Vec::new();
     if let Some(d) = job.daemon {
         let mut svc = Map::new();
-        svc.insert("name".into(), json!(d.alias.clone().unwrap_or_else(|| d.name.clone())));
+        svc.insert(
+            "name".into(),
+            json!(d.alias.clone().unwrap_or_else(|| d.name.clone())),
+        );
         svc.insert("image".into(), json!(d.image));
         if d.security.privileged {
             svc.insert("privileged".into(), json!(true));
@@ -339,7 +438,10 @@ fn drone(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja::
             svc.insert("environment".into(), Value::Object(svc_env));
         }
         if !d.args.is_empty() {
-            svc.insert("command".into(), json!(d.args.iter().map(|a| dollar(a)).collect::<Vec<_>>()));
+            svc.insert(
+                "command".into(),
+                json!(d.args.iter().map(|a| dollar(a)).collect::<Vec<_>>()),
+            );
         }
         if !d.mounts.is_empty() {
             svc.insert("volumes".into(), mounts(d));
@@ -349,9 +451,15 @@ fn drone(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja::
     let mut volumes = Vec::new();
     for v in &s.pod.volumes {
         let def = match &v.source {
-            VolumeSource::HostPath { path, .. } => json!({ "name": v.name, "host": { "path": path } }),
-            VolumeSource::EmptyDir { memory: true } => json!({ "name": v.name, "temp": { "medium": "memory" } }),
-            VolumeSource::EmptyDir { memory: false } | VolumeSource::Named => json!({ "name": v.name, "temp": {} }),
+            VolumeSource::HostPath { path, .. } => {
+                json!({ "name": v.name, "host": { "path": path } })
+            }
+            VolumeSource::EmptyDir { memory: true } => {
+                json!({ "name": v.name, "temp": { "medium": "memory" } })
+            }
+            VolumeSource::EmptyDir { memory: false } | VolumeSource::Named => {
+                json!({ "name": v.name, "temp": {} })
+            }
             VolumeSource::Pvc { claim } => {
                 pvc.push(format!("the volume `{}` (PersistentVolumeClaim `{claim}` in the Pod) is a temp volume here: Drone pipelines have no claims", v.name));
                 json!({ "name": v.name, "temp": {} })
@@ -375,8 +483,12 @@ fn drone(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja::
 /// A k8s-openapi container as a Tekton step or sidecar: `resources` is `computeResources`, and the
 /// native-sidecar `restartPolicy` is Tekton's business.
 fn tekton_container(c: &k8s::Container, step: bool) -> Result<Value> {
-    let mut v = serde_json::to_value(c)
-        .map_err(|e| Error::new(ErrorKind::Validation, format!("cannot write container: {e}")))?;
+    let mut v = serde_json::to_value(c).map_err(|e| {
+        Error::new(
+            ErrorKind::Validation,
+            format!("cannot write container: {e}"),
+        )
+    })?;
     if let Value::Object(m) = &mut v {
         if let Some(r) = m.remove("resources") {
             m.insert("computeResources".into(), r);
@@ -396,10 +508,18 @@ fn tekton(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja:
     let k = pod::to_k8s(&s.pod);
     let problems = crate::validate::validate_pod(&k);
     if let Some(p) = problems.first() {
-        return Err(Error::new(ErrorKind::Validation, format!("generated pod is invalid: {p}")));
+        return Err(Error::new(
+            ErrorKind::Validation,
+            format!("generated pod is invalid: {p}"),
+        ));
     }
     let spec = k.spec.unwrap_or_default();
-    let all: Vec<&k8s::Container> = spec.init_containers.iter().flatten().chain(&spec.containers).collect();
+    let all: Vec<&k8s::Container> = spec
+        .init_containers
+        .iter()
+        .flatten()
+        .chain(&spec.containers)
+        .collect();
     let mut steps = Vec::new();
     let mut sidecars = Vec::new();
     for c in all {
@@ -453,14 +573,26 @@ fn render_template(name: &str, ctx: minijinja::Value) -> Result<String> {
     env.set_syntax(syntax);
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
     env.add_filter("comment", comment);
-    env.add_template(name, source).map_err(|e| template_error(name, e))?;
-    let tmpl = env.get_template(name).map_err(|e| template_error(name, e))?;
+    env.add_template(name, source)
+        .map_err(|e| template_error(name, e))?;
+    let tmpl = env
+        .get_template(name)
+        .map_err(|e| template_error(name, e))?;
     tmpl.render(ctx).map_err(|e| template_error(name, e))
 }
 
 /// `{{ text | comment }}`: every line prefixed with `# ` (a bare `#` for empty lines).
 fn comment(text: String) -> String {
-    text.lines().map(|l| if l.is_empty() { "#".to_owned() } else { format!("# {l}") }).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| {
+            if l.is_empty() {
+                "#".to_owned()
+            } else {
+                format!("# {l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn template_error(name: &str, e: minijinja::Error) -> Error {

@@ -47,7 +47,12 @@ pub struct EnvVar {
 impl EnvVar {
     /// A literal variable.
     pub fn text(name: impl Into<String>, value: impl Into<String>) -> Self {
-        Self { name: name.into(), value: EnvValue::Text { value: value.into() } }
+        Self {
+            name: name.into(),
+            value: EnvValue::Text {
+                value: value.into(),
+            },
+        }
     }
 
     /// The value as seen from inside a pod (peers on `localhost`).

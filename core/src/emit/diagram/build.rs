@@ -12,8 +12,13 @@ impl Graph {
     pub fn from_scenario(s: &Scenario) -> Graph {
         let mut g = Graph::new(format!("{} ({})", s.title, s.id.id()));
         let has = |code: &str| s.risks.iter().any(|r| r.code == code);
-        let pick =
-            |codes: &[&str]| -> Vec<String> { codes.iter().filter(|c| has(c)).map(|c| (*c).to_owned()).collect() };
+        let pick = |codes: &[&str]| -> Vec<String> {
+            codes
+                .iter()
+                .filter(|c| has(c))
+                .map(|c| (*c).to_owned())
+                .collect()
+        };
         let t = &s.topology;
         for (i, h) in t.hosts.iter().enumerate() {
             let os = match h.os {
@@ -43,7 +48,11 @@ impl Graph {
             if p.host_users == Some(false) {
                 detail.push_str(", hostUsers false");
             }
-            g.add_node(Node::new("pod", NodeKind::Pod, format!("pod {}", p.name)).detail(detail).inside(host_id(0)));
+            g.add_node(
+                Node::new("pod", NodeKind::Pod, format!("pod {}", p.name))
+                    .detail(detail)
+                    .inside(host_id(0)),
+            );
             for c in &p.containers {
                 let mut detail = c.image.clone();
                 match c.role {
@@ -89,7 +98,9 @@ impl Graph {
                         host_id(*host)
                     }
                 }
-                DaemonPlace::Container { container } if pod_drawn && s.pod.container(container).is_some() => {
+                DaemonPlace::Container { container }
+                    if pod_drawn && s.pod.container(container).is_some() =>
+                {
                     container_id(container)
                 }
                 DaemonPlace::Container { .. } => host_id(0),
@@ -102,7 +113,9 @@ impl Graph {
                 DaemonPlace::Vm { host } => host_id(*host),
                 _ => parent.clone(),
             };
-            g.add_node(Node::new(daemon_id(i), NodeKind::Daemon, d.kind.program()).inside(parent.clone()));
+            g.add_node(
+                Node::new(daemon_id(i), NodeKind::Daemon, d.kind.program()).inside(parent.clone()),
+            );
             for (j, e) in d.endpoints.iter().enumerate() {
                 let what = match e {
                     Endpoint::Unix { .. } => "unix socket",
@@ -111,7 +124,11 @@ impl Graph {
                     Endpoint::Tcp { tls: false, .. } => "TCP port, plain, no TLS",
                 };
                 let detail = format!("{}: {what}", d.kind.program());
-                let codes = if matches!(e, Endpoint::Tcp { tls: false, .. }) { pick(&["DS009"]) } else { Vec::new() };
+                let codes = if matches!(e, Endpoint::Tcp { tls: false, .. }) {
+                    pick(&["DS009"])
+                } else {
+                    Vec::new()
+                };
                 g.add_node(
                     Node::new(endpoint_id(i, j), NodeKind::Endpoint, e.url())
                         .detail(detail)
@@ -122,7 +139,12 @@ impl Graph {
                         })
                         .codes(codes),
                 );
-                g.add_edge(Edge::new(endpoint_id(i, j), daemon_id(i), EdgeKind::Serves, ""));
+                g.add_edge(Edge::new(
+                    endpoint_id(i, j),
+                    daemon_id(i),
+                    EdgeKind::Serves,
+                    "",
+                ));
             }
         }
         // Clients.
@@ -131,15 +153,26 @@ impl Graph {
             let parent = if in_container {
                 container_id(&c.place)
             } else {
-                t.hosts.iter().position(|h| h.name == c.place).map(host_id).unwrap_or_else(|| host_id(0))
+                t.hosts
+                    .iter()
+                    .position(|h| h.name == c.place)
+                    .map(host_id)
+                    .unwrap_or_else(|| host_id(0))
             };
-            let detail = if in_container { None } else { Some(format!("on the {}", c.place)) };
-            let mut node = Node::new(client_id(k), NodeKind::Client, c.program.clone()).inside(parent);
+            let detail = if in_container {
+                None
+            } else {
+                Some(format!("on the {}", c.place))
+            };
+            let mut node =
+                Node::new(client_id(k), NodeKind::Client, c.program.clone()).inside(parent);
             if let Some(d) = detail {
                 node = node.detail(d);
             }
             g.add_node(node);
-            let Some(d) = t.daemons.get(c.daemon) else { continue };
+            let Some(d) = t.daemons.get(c.daemon) else {
+                continue;
+            };
             let target = match d.endpoints.iter().position(|e| *e == c.endpoint) {
                 Some(j) => endpoint_id(c.daemon, j),
                 None if !d.endpoints.is_empty() => endpoint_id(c.daemon, 0),
@@ -151,9 +184,11 @@ impl Graph {
             if in_container && daemon_outside {
                 // DooD: the host's socket reaches the container through a hostPath mount.
                 let host_path = s.pod.container(&c.place).and_then(|ct| {
-                    ct.mounts.iter().find_map(|m| match s.pod.volume(&m.volume).map(|v| &v.source) {
-                        Some(VolumeSource::HostPath { path, .. }) => Some(path.clone()),
-                        _ => None,
+                    ct.mounts.iter().find_map(|m| {
+                        match s.pod.volume(&m.volume).map(|v| &v.source) {
+                            Some(VolumeSource::HostPath { path, .. }) => Some(path.clone()),
+                            _ => None,
+                        }
                     })
                 });
                 if let Some(p) = host_path {
@@ -183,8 +218,13 @@ impl Graph {
                         .inside(parent),
                 );
                 g.add_edge(
-                    Edge::new(daemon_id(i), started_id(i), EdgeKind::Starts, "starts siblings on the host")
-                        .codes(pick(&["DS027"])),
+                    Edge::new(
+                        daemon_id(i),
+                        started_id(i),
+                        EdgeKind::Starts,
+                        "starts siblings on the host",
+                    )
+                    .codes(pick(&["DS027"])),
                 );
             } else if matches!(d.place, DaemonPlace::Container { .. }) && is_docker {
                 g.add_node(
@@ -192,7 +232,12 @@ impl Graph {
                         .detail("children of this daemon, inside the pod")
                         .inside(parent),
                 );
-                g.add_edge(Edge::new(daemon_id(i), started_id(i), EdgeKind::Starts, "starts children in the pod"));
+                g.add_edge(Edge::new(
+                    daemon_id(i),
+                    started_id(i),
+                    EdgeKind::Starts,
+                    "starts children in the pod",
+                ));
             } else if !pod_drawn && i == 0 {
                 for c in &s.pod.containers {
                     let id = format!("workload:{}", c.name);
@@ -209,12 +254,22 @@ impl Graph {
                         detail.push_str(&format!(", -p {}", ports.join(" -p ")));
                     }
                     g.add_node(
-                        Node::new(id.clone(), NodeKind::Started, c.name.clone()).detail(detail).inside(parent.clone()),
+                        Node::new(id.clone(), NodeKind::Started, c.name.clone())
+                            .detail(detail)
+                            .inside(parent.clone()),
                     );
                     g.add_edge(Edge::new(daemon_id(i), id, EdgeKind::Starts, "starts"));
                 }
-            } else if pod_drawn && i == 0 && matches!(d.kind, DaemonKind::Containerd | DaemonKind::CriO) {
-                g.add_edge(Edge::new(daemon_id(i), "pod", EdgeKind::Starts, "runs the pod's containers (runc)"));
+            } else if pod_drawn
+                && i == 0
+                && matches!(d.kind, DaemonKind::Containerd | DaemonKind::CriO)
+            {
+                g.add_edge(Edge::new(
+                    daemon_id(i),
+                    "pod",
+                    EdgeKind::Starts,
+                    "runs the pod's containers (runc)",
+                ));
             }
         }
         // Sibling order is drawing order: daemons, then what they start, their endpoints, then clients,

@@ -9,8 +9,12 @@ use std::fmt::Write as _;
 /// their labels, and arrows and boxes with rule codes are drawn in red with the codes in the label.
 pub fn render_mermaid(graph: &Graph) -> Result<String> {
     graph.check()?;
-    let ids: HashMap<&str, String> =
-        graph.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), format!("n{i}"))).collect();
+    let ids: HashMap<&str, String> = graph
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), format!("n{i}")))
+        .collect();
     let mut out = String::new();
     let _ = writeln!(out, "---\ntitle: \"{}\"\n---", yaml_text(&graph.title));
     out.push_str("flowchart TB\n");
@@ -23,7 +27,9 @@ pub fn render_mermaid(graph: &Graph) -> Result<String> {
     }
     let mut risky_edges = Vec::new();
     for (i, e) in graph.edges.iter().enumerate() {
-        let (Some(from), Some(to)) = (ids.get(e.from.as_str()), ids.get(e.to.as_str())) else { continue };
+        let (Some(from), Some(to)) = (ids.get(e.from.as_str()), ids.get(e.to.as_str())) else {
+            continue;
+        };
         let mut label = e.label.clone();
         if !e.codes.is_empty() {
             if !label.is_empty() {
@@ -76,12 +82,22 @@ pub fn render_mermaid(graph: &Graph) -> Result<String> {
         let _ = writeln!(out, "    class {} risk", risky_nodes.join(","));
     }
     if !risky_edges.is_empty() {
-        let _ = writeln!(out, "    linkStyle {} stroke:#c00,stroke-width:2px,color:#c00", risky_edges.join(","));
+        let _ = writeln!(
+            out,
+            "    linkStyle {} stroke:#c00,stroke-width:2px,color:#c00",
+            risky_edges.join(",")
+        );
     }
     Ok(out)
 }
 
-fn write_children(graph: &Graph, ids: &HashMap<&str, String>, parent: Option<&str>, depth: usize, out: &mut String) {
+fn write_children(
+    graph: &Graph,
+    ids: &HashMap<&str, String>,
+    parent: Option<&str>,
+    depth: usize,
+    out: &mut String,
+) {
     let pad = "    ".repeat(depth);
     for n in graph.children(parent) {
         let id = ids.get(n.id.as_str()).cloned().unwrap_or_default();
@@ -94,7 +110,11 @@ fn write_children(graph: &Graph, ids: &HashMap<&str, String>, parent: Option<&st
             label.push_str("<br/>");
             label.push_str(&text(&n.codes.join(" ")));
         }
-        if graph.nodes.iter().any(|c| c.parent.as_deref() == Some(n.id.as_str())) {
+        if graph
+            .nodes
+            .iter()
+            .any(|c| c.parent.as_deref() == Some(n.id.as_str()))
+        {
             let _ = writeln!(out, "{pad}subgraph {id}[\"{label}\"]");
             write_children(graph, ids, Some(n.id.as_str()), depth + 1, out);
             let _ = writeln!(out, "{pad}end");

@@ -109,7 +109,14 @@ pub struct Node {
 impl Node {
     /// A root box with a label.
     pub fn new(id: impl Into<String>, kind: NodeKind, label: impl Into<String>) -> Self {
-        Self { id: id.into(), kind, label: label.into(), detail: None, parent: None, codes: Vec::new() }
+        Self {
+            id: id.into(),
+            kind,
+            label: label.into(),
+            detail: None,
+            parent: None,
+            codes: Vec::new(),
+        }
     }
 
     /// The same box inside `parent`.
@@ -152,8 +159,19 @@ pub struct Edge {
 
 impl Edge {
     /// An arrow without rule codes.
-    pub fn new(from: impl Into<String>, to: impl Into<String>, kind: EdgeKind, label: impl Into<String>) -> Self {
-        Self { from: from.into(), to: to.into(), kind, label: label.into(), codes: Vec::new() }
+    pub fn new(
+        from: impl Into<String>,
+        to: impl Into<String>,
+        kind: EdgeKind,
+        label: impl Into<String>,
+    ) -> Self {
+        Self {
+            from: from.into(),
+            to: to.into(),
+            kind,
+            label: label.into(),
+            codes: Vec::new(),
+        }
     }
 
     /// The same arrow with rule codes.
@@ -180,7 +198,11 @@ pub struct Graph {
 impl Graph {
     /// An empty graph with a caption.
     pub fn new(title: impl Into<String>) -> Self {
-        Self { title: title.into(), nodes: Vec::new(), edges: Vec::new() }
+        Self {
+            title: title.into(),
+            nodes: Vec::new(),
+            edges: Vec::new(),
+        }
     }
 
     /// Add a box.
@@ -203,7 +225,10 @@ impl Graph {
         let index = self.index()?;
         for n in &self.nodes {
             if let Some(p) = n.parent.as_deref().filter(|p| !index.contains_key(p)) {
-                return Err(invalid(format!("node `{}` is inside `{p}`, which is not a node", n.id)));
+                return Err(invalid(format!(
+                    "node `{}` is inside `{p}`, which is not a node",
+                    n.id
+                )));
             }
             // Walk up: more steps than nodes means a cycle.
             let mut cur = n.parent.as_deref();
@@ -213,13 +238,19 @@ impl Graph {
                 if steps > self.nodes.len() {
                     return Err(invalid(format!("node `{}` is inside itself", n.id)));
                 }
-                cur = index.get(p).and_then(|&i| self.nodes.get(i)).and_then(|x| x.parent.as_deref());
+                cur = index
+                    .get(p)
+                    .and_then(|&i| self.nodes.get(i))
+                    .and_then(|x| x.parent.as_deref());
             }
         }
         for e in &self.edges {
             for end in [&e.from, &e.to] {
                 if !index.contains_key(end.as_str()) {
-                    return Err(invalid(format!("edge `{}` -> `{}` names `{end}`, which is not a node", e.from, e.to)));
+                    return Err(invalid(format!(
+                        "edge `{}` -> `{}` names `{end}`, which is not a node",
+                        e.from, e.to
+                    )));
                 }
             }
         }
@@ -238,10 +269,15 @@ impl Graph {
 
     /// The children of `parent` (the roots for `None`), in node order.
     fn children<'g>(&'g self, parent: Option<&'g str>) -> impl Iterator<Item = &'g Node> + 'g {
-        self.nodes.iter().filter(move |n| n.parent.as_deref() == parent)
+        self.nodes
+            .iter()
+            .filter(move |n| n.parent.as_deref() == parent)
     }
 }
 
 fn invalid(message: String) -> Error {
-    Error::new(ErrorKind::InvalidInput, format!("invalid diagram: {message}"))
+    Error::new(
+        ErrorKind::InvalidInput,
+        format!("invalid diagram: {message}"),
+    )
 }

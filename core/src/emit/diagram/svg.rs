@@ -39,14 +39,29 @@ impl Rect {
     /// Where the ray from the centre towards `(dx, dy)` leaves the box.
     fn border(self, dx: f64, dy: f64) -> (f64, f64) {
         let (cx, cy) = self.center();
-        let tx = if dx.abs() > f64::EPSILON { (self.w / 2.0) / dx.abs() } else { f64::INFINITY };
-        let ty = if dy.abs() > f64::EPSILON { (self.h / 2.0) / dy.abs() } else { f64::INFINITY };
+        let tx = if dx.abs() > f64::EPSILON {
+            (self.w / 2.0) / dx.abs()
+        } else {
+            f64::INFINITY
+        };
+        let ty = if dy.abs() > f64::EPSILON {
+            (self.h / 2.0) / dy.abs()
+        } else {
+            f64::INFINITY
+        };
         let t = tx.min(ty);
-        if t.is_finite() { (cx + dx * t, cy + dy * t) } else { (cx, cy) }
+        if t.is_finite() {
+            (cx + dx * t, cy + dy * t)
+        } else {
+            (cx, cy)
+        }
     }
 
     fn contains(self, o: Rect) -> bool {
-        o.x >= self.x && o.y >= self.y && o.x + o.w <= self.x + self.w && o.y + o.h <= self.y + self.h
+        o.x >= self.x
+            && o.y >= self.y
+            && o.x + o.w <= self.x + self.w
+            && o.y + o.h <= self.y + self.h
     }
 }
 
@@ -63,7 +78,13 @@ impl Lines {
     }
 
     fn width(&self) -> f64 {
-        let chars = self.label.iter().chain(&self.detail).chain(&self.codes).map(|l| l.chars().count()).max();
+        let chars = self
+            .label
+            .iter()
+            .chain(&self.detail)
+            .chain(&self.codes)
+            .map(|l| l.chars().count())
+            .max();
         chars.unwrap_or(0) as f64 * CHAR_W + 2.0 * PAD
     }
 }
@@ -118,7 +139,11 @@ impl<'g> Tree<'g> {
             .map(|node| Tree {
                 node,
                 rect: Rect::default(),
-                lines: Lines { label: Vec::new(), detail: Vec::new(), codes: Vec::new() },
+                lines: Lines {
+                    label: Vec::new(),
+                    detail: Vec::new(),
+                    codes: Vec::new(),
+                },
                 kids: Tree::forest(graph, Some(node.id.as_str()), depth + 1),
             })
             .collect()
@@ -129,17 +154,35 @@ impl<'g> Tree<'g> {
         let n = self.node;
         self.lines = Lines {
             label: wrap(&n.label, max_w),
-            detail: n.detail.as_deref().map(|d| wrap(d, max_w)).unwrap_or_default(),
-            codes: if n.codes.is_empty() { Vec::new() } else { wrap(&n.codes.join(" "), max_w) },
+            detail: n
+                .detail
+                .as_deref()
+                .map(|d| wrap(d, max_w))
+                .unwrap_or_default(),
+            codes: if n.codes.is_empty() {
+                Vec::new()
+            } else {
+                wrap(&n.codes.join(" "), max_w)
+            },
         };
         let text_h = self.lines.count() as f64 * LINE_H + 8.0;
         let text_w = self.lines.width().max(MIN_W).min(max_w);
         if self.kids.is_empty() {
-            self.rect = Rect { x: 0.0, y: 0.0, w: text_w, h: text_h + 4.0 };
+            self.rect = Rect {
+                x: 0.0,
+                y: 0.0,
+                w: text_w,
+                h: text_h + 4.0,
+            };
             return;
         }
         let (w, h) = flow(&mut self.kids, max_w - 2.0 * PAD, text_h + 2.0);
-        self.rect = Rect { x: 0.0, y: 0.0, w: (w + 2.0 * PAD).max(text_w), h: h + PAD };
+        self.rect = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: (w + 2.0 * PAD).max(text_w),
+            h: h + PAD,
+        };
     }
 
     /// Turn relative positions into absolute ones.
@@ -232,8 +275,12 @@ pub fn render_svg(graph: &Graph) -> Result<String> {
     let _ = writeln!(out, "<title>{}</title>", esc(&graph.title));
     out.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#333\"/></marker>");
     out.push_str("<marker id=\"arrow-risk\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#c00\"/></marker></defs>\n");
-    let _ =
-        writeln!(out, "<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>", num(WIDTH), num(height));
+    let _ = writeln!(
+        out,
+        "<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>",
+        num(WIDTH),
+        num(height)
+    );
     let _ = writeln!(
         out,
         "<text x=\"{}\" y=\"{}\" font-size=\"16\" font-weight=\"bold\" fill=\"#222\">{}</text>",
@@ -266,7 +313,11 @@ pub fn render_svg(graph: &Graph) -> Result<String> {
             num(rx),
             if risky { "#cc0000" } else { stroke },
             if risky { "2" } else { "1.2" },
-            if dash { " stroke-dasharray=\"5 3\"" } else { "" }
+            if dash {
+                " stroke-dasharray=\"5 3\""
+            } else {
+                ""
+            }
         );
         let mut y = r.y + 4.0 + LINE_H - 3.0;
         for (lines, style) in [
@@ -275,7 +326,13 @@ pub fn render_svg(graph: &Graph) -> Result<String> {
             (&t.lines.codes, " font-weight=\"bold\" fill=\"#cc0000\""),
         ] {
             for l in lines {
-                let _ = writeln!(out, "<text x=\"{}\" y=\"{}\"{style}>{}</text>", num(r.x + PAD), num(y), esc(l));
+                let _ = writeln!(
+                    out,
+                    "<text x=\"{}\" y=\"{}\"{style}>{}</text>",
+                    num(r.x + PAD),
+                    num(y),
+                    esc(l)
+                );
                 y += LINE_H;
             }
         }
@@ -287,15 +344,33 @@ pub fn render_svg(graph: &Graph) -> Result<String> {
         if e.kind == EdgeKind::Serves {
             continue;
         }
-        let (Some(&ra), Some(&rb)) = (rects.get(e.from.as_str()), rects.get(e.to.as_str())) else { continue };
+        let (Some(&ra), Some(&rb)) = (rects.get(e.from.as_str()), rects.get(e.to.as_str())) else {
+            continue;
+        };
         let ((ax, ay), (bx, by)) = (ra.center(), rb.center());
         let (dx, dy) = (bx - ax, by - ay);
-        let start = if ra.contains(rb) { (ax, ay) } else { ra.border(dx, dy) };
-        let end = if rb.contains(ra) { (bx, by) } else { rb.border(-dx, -dy) };
+        let start = if ra.contains(rb) {
+            (ax, ay)
+        } else {
+            ra.border(dx, dy)
+        };
+        let end = if rb.contains(ra) {
+            (bx, by)
+        } else {
+            rb.border(-dx, -dy)
+        };
         let risky = !e.codes.is_empty();
         let colour = if risky { "#cc0000" } else { "#333333" };
-        let marker = if risky { " marker-end=\"url(#arrow-risk)\"" } else { " marker-end=\"url(#arrow)\"" };
-        let dash = if e.kind == EdgeKind::Starts { " stroke-dasharray=\"6 4\"" } else { "" };
+        let marker = if risky {
+            " marker-end=\"url(#arrow-risk)\""
+        } else {
+            " marker-end=\"url(#arrow)\""
+        };
+        let dash = if e.kind == EdgeKind::Starts {
+            " stroke-dasharray=\"6 4\""
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
             "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{colour}\" stroke-width=\"{}\"{dash}{marker}/>",
@@ -310,7 +385,11 @@ pub fn render_svg(graph: &Graph) -> Result<String> {
         // covers text; the legend below ties the number to the label.
         let (lx, ly) = (end.0 - start.0, end.1 - start.1);
         let len = (lx * lx + ly * ly).sqrt();
-        let along = if len > f64::EPSILON { (len / 2.0).min(18.0) / len } else { 0.0 };
+        let along = if len > f64::EPSILON {
+            (len / 2.0).min(18.0) / len
+        } else {
+            0.0
+        };
         let (mx, my) = (start.0 + lx * along, start.1 + ly * along);
         let _ = writeln!(
             out,
@@ -338,9 +417,18 @@ pub fn render_svg(graph: &Graph) -> Result<String> {
         for (j, l) in lines.iter().enumerate() {
             let mut t = esc(l);
             if risky && j + 1 == lines.len() {
-                let _ = write!(t, " <tspan font-weight=\"bold\" fill=\"#cc0000\">{}</tspan>", esc(&e.codes.join(" ")));
+                let _ = write!(
+                    t,
+                    " <tspan font-weight=\"bold\" fill=\"#cc0000\">{}</tspan>",
+                    esc(&e.codes.join(" "))
+                );
             }
-            let _ = writeln!(out, "<text x=\"{}\" y=\"{}\" fill=\"#222\">{t}</text>", num(MARGIN + 24.0), num(y));
+            let _ = writeln!(
+                out,
+                "<text x=\"{}\" y=\"{}\" fill=\"#222\">{t}</text>",
+                num(MARGIN + 24.0),
+                num(y)
+            );
             y += LINE_H;
         }
     }
@@ -352,7 +440,11 @@ pub fn render_svg(graph: &Graph) -> Result<String> {
 fn num(v: f64) -> String {
     let r = (v * 10.0).round() / 10.0;
     let r = if r == 0.0 { 0.0 } else { r };
-    if r.fract() == 0.0 { format!("{}", r as i64) } else { format!("{r:.1}") }
+    if r.fract() == 0.0 {
+        format!("{}", r as i64)
+    } else {
+        format!("{r:.1}")
+    }
 }
 
 /// Escape text for XML content and attribute values; drop characters XML 1.0 forbids.

@@ -1,0 +1,72 @@
+//! The rules: one file per rule, listed once in [`RULES`].
+//!
+//! # How to add a rule
+//!
+//! 1. Pick the row of `shared/RULES.md` (code, name, severity). Create
+//!    `core/src/lint/rules/<name-with-underscores>.rs` (e.g. `host_network.rs` for `host-network`).
+//!    Copy `privileged_container.rs` (a container-level switch) or `runtime_socket_mount.rs` (a
+//!    mount) as the starting point.
+//! 2. Write the doc comment with exactly these sections, in this order (a test checks them):
+//!    `## What it does`, `## Why is this bad?`, `## Example` (one ```` ```yaml ```` block that fires
+//!    this rule exactly once and nothing else), a line `Use instead:` followed by one ```` ```yaml ````
+//!    block that fires nothing at all, and optionally `## References`. The Example and Use-instead
+//!    blocks are linted by `tests/lint_rules.rs`; any YAML input kind works (a Compose file is
+//!    detected by its top-level `services:`).
+//! 3. Inside `declare_rule!` give `code`, `name` (kebab-case), `severity` (a [`Severity`] variant),
+//!    `summary` (one line for `dockscape rules`), `message` (one or more templates: what is wrong,
+//!    backticks around keys and values, lowercase start, no trailing period; `{0}`, `{1}`, ... are
+//!    the hit's `args`), and `help` (an imperative: what to do).
+//! 4. Write `fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>)`. It only reads the IR
+//!    (`super::super::ir`, documented there): loop over `unit.workloads` (skip those whose `what`
+//!    is not [`WorkloadKind::Pod`] unless the rule is about volume objects), their `containers`,
+//!    and report `cx.report(Hit::new(workload_index, Some(container_index), val.loc).args([..]))`.
+//!    Point `loc` at the offending value (`Val::loc`); the engine renders the message, builds the
+//!    field path, applies suppressions and selection. Never panic: no `unwrap`, no indexing.
+//!    If the IR lacks a field you need, add it to `ir.rs` and fill it in `k8s.rs`, `compose.rs`
+//!    and `run.rs` (all three), with a fixture for each.
+//! 5. Add `mod <file>;` below and the rule to [`RULES`] (keep the list in code order).
+//! 6. Add fixtures: `core/tests/fixtures/lint/<name>/valid*.yaml` (fire nothing of this rule) and
+//!    `invalid*.yaml` (fire it; Compose and `docker run` cases welcome: `invalid-compose.yaml`,
+//!    `invalid.sh`). Run `INSTA_UPDATE=always cargo test -p dockscape --test lint_fixtures` then
+//!    review the new `.snap` files beside the fixtures (`cargo insta review` if installed).
+//! 7. Regenerate the rule page: `UPDATE_DOCS=1 cargo test -p dockscape --test lint_docs`, which
+//!    writes `docs/rules/<name>.md`; without `UPDATE_DOCS` that test fails when a page is stale.
+//! 8. `cargo test -p dockscape`, `cargo clippy -p dockscape --all-targets -- -D warnings`,
+//!    `cargo fmt`.
+
+#[cfg(doc)]
+use super::Severity;
+#[cfg(doc)]
+use super::ir::WorkloadKind;
+use super::registry::Rule;
+
+mod daemon_tls_disabled;
+mod dind_daemon;
+mod docker_host_plain_tcp;
+mod hidden_socket_volume;
+mod privileged_container;
+mod runtime_socket_mount;
+mod runtime_state_mount;
+mod sensitive_host_mount;
+mod socket_directory_mount;
+mod suppression_without_reason;
+mod unused_socket_volume;
+mod windows_host_access;
+mod writable_host_mount;
+
+/// Every rule, in code order.
+pub(crate) const RULES: &[&dyn Rule] = &[
+    &suppression_without_reason::SuppressionWithoutReason,
+    &runtime_socket_mount::RuntimeSocketMount,
+    &socket_directory_mount::SocketDirectoryMount,
+    &runtime_state_mount::RuntimeStateMount,
+    &sensitive_host_mount::SensitiveHostMount,
+    &writable_host_mount::WritableHostMount,
+    &privileged_container::PrivilegedContainer,
+    &dind_daemon::DindDaemon,
+    &docker_host_plain_tcp::DockerHostPlainTcp,
+    &daemon_tls_disabled::DaemonTlsDisabled,
+    &windows_host_access::WindowsHostAccess,
+    &hidden_socket_volume::HiddenSocketVolume,
+    &unused_socket_volume::UnusedSocketVolume,
+];
