@@ -15,6 +15,8 @@ export class Engine {
   private readonly pending = new Map<number, Pending>();
   /** How many times a trapped module was replaced by a fresh one. */
   restarts = 0;
+  /** Time spent inside the worker by each function's last call (ms), for the bench. */
+  readonly lastMs: Partial<Record<Fn, number>> = {};
 
   constructor(private readonly spawn: () => Worker) {
     this.start();
@@ -44,6 +46,7 @@ export class Engine {
     if (!p) return;
     if ('result' in msg) {
       this.pending.delete(msg.id);
+      if (msg.ms !== undefined) this.lastMs[p.fn] = msg.ms;
       p.resolve(msg.result);
     } else if ('trap' in msg) {
       this.pending.delete(msg.id);

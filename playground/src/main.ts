@@ -1,9 +1,9 @@
 // The dockscape playground: Generate and Lint over the wasm core, running in a Web Worker.
 import './style.css';
 import type { EditorView } from '@codemirror/view';
-import type { Artifact, DsError, LintReport, Outcome, ParamSpec, RuleInfo, ScenarioInfo } from './wasm-pkg/dockscape_wasm';
+import type { Artifact, DsError, Formats, LintReport, Outcome, ParamSpec, RuleInfo, ScenarioInfo } from './wasm-pkg/dockscape_wasm';
 import { $, announce, copyText, download, h } from './dom';
-import { createEditor, goToLine, mark, setText, type Mark } from './editor';
+import type { Mark } from './editor';
 import { Engine } from './engine';
 import { escapeHtml, renderMarkdown } from './markdown';
 import { DEFAULT_STATE, type State, type Tab, decodeState, encodeState, loadLocal, saveLocal } from './state';
@@ -20,7 +20,7 @@ let scenarios: ScenarioInfo[] = [];
 let rules: RuleInfo[] = [];
 
 /** Timings for scripts/bench-web and the browser tests (milliseconds, `performance.now()` based). */
-const timings = { firstOutput: -1, generate: [] as number[], lint: [] as number[] };
+const timings = { firstOutput: -1, generate: [] as number[], lint: [] as number[], lintRender: [] as number[], lintWorker: [] as number[], lintInside: [] as number[] };
 declare global {
   interface Window {
     __dockscape: {
@@ -34,14 +34,25 @@ declare global {
 }
 
 interface OutputSpec {
-  format: string;
+  /** Element ids and the artifact map use it. */
+  key: string;
   title: string;
+  /** The format id to generate (the recipe output's depends on the "Recipe" select). */
+  format: () => string;
+  /** Shown as a picture (the SVG topology) above its text. */
+  image?: boolean;
+  wide?: boolean;
 }
+let formats: Formats = { outputs: ['pod', 'compose', 'run', 'explain'], recipes: [], diagrams: [] };
+const recipeFormat = () => (state.recipe && formats.recipes.includes(state.recipe) ? state.recipe : (formats.recipes[0] ?? 'gitlab'));
 const OUTPUTS: OutputSpec[] = [
-  { format: 'pod', title: 'Pod' },
-  { format: 'compose', title: 'Compose' },
-  { format: 'run', title: 'docker run' },
-  { format: 'explain', title: 'Explain' },
+  { key: 'svg', title: 'Topology', format: () => 'svg', image: true, wide: true },
+  { key: 'pod', title: 'Pod', format: () => 'pod' },
+  { key: 'compose', title: 'Compose', format: () => 'compose' },
+  { key: 'run', title: 'docker run', format: () => 'run' },
+  { key: 'explain', title: 'Explain', format: () => 'explain' },
+  { key: 'recipe', title: 'CI recipe', format: recipeFormat },
+  { key: 'mermaid', title: 'Mermaid', format: () => 'mermaid' },
 ];
 /** The scenario parameter the "Shell" select of the docker run output stands for. */
 const SHELL_PARAM = 'shell';
@@ -61,15 +72,29 @@ function track<T>(p: Promise<T>): Promise<T> {
   });
 }
 
-// Persist: localStorage at once, the URL fragment as soon as it is encoded (latest wins).
+// Persist: localStorage and the URL fragment, a moment after the last edit (so typing does not pay for the
+// compression), and at once when the page is hidden or closed.
 let encodeSeq = 0;
-function persist(): void {
+let persistTimer: ReturnType<typeof setTimeout> | undefined;
+let persisted: (() => void) | undefined;
+function persistNow(): void {
+  clearTimeout(persistTimer);
+  persistTimer = undefined;
+  persisted?.();
+  persisted = undefined;
   saveLocal(state);
   const seq = ++encodeSeq;
   track(encodeState(state)).then((frag) => {
     if (seq === encodeSeq && location.hash !== '#' + frag) history.replaceState(null, '', '#' + frag);
   });
 }
+function persist(): void {
+  clearTimeout(persistTimer);
+  if (!persisted) track(new Promise<void>((resolve) => (persisted = resolve)));
+  persistTimer = setTimeout(persistNow, 150);
+}
+addEventListener('pagehide', () => persistTimer !== undefined && persistNow());
+document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && persistTimer !== undefined && persistNow());
 
 function errorText(e: DsError): string {
   const at = e.location ? `line ${e.location.line}, column ${e.location.column}: ` : '';
@@ -115,7 +140,18 @@ const shellSelect = h(
     },
   },
 );
-const outputEls = new Map<string, { section: HTMLElement; notice: HTMLElement; error: HTMLElement; pre: HTMLElement; file: HTMLElement }>();
+const recipeSelect = h('select', {
+  id: 'recipe',
+  onchange: () => {
+    state = { ...state, recipe: recipeSelect.value === formats.recipes[0] ? '' : recipeSelect.value };
+    persist();
+    regenerate(['recipe']);
+  },
+});
+const outputEls = new Map<
+  string,
+  { section: HTMLElement; notice: HTMLElement; error: HTMLElement; pre: HTMLElement; file: HTMLElement; img?: HTMLImageElement }
+>();
 
 genPanel.append(
   h(
@@ -136,30 +172,45 @@ genPanel.append(
 const outputsBox = h('div', { class: 'outputs' });
 genPanel.append(outputsBox);
 for (const o of OUTPUTS) {
-  const headingId = `out-${o.format}-title`;
+  const headingId = `out-${o.key}-title`;
   const notice = h('p', { class: 'notice', hidden: true });
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
-  const pre = h('pre', { class: 'output-text', id: `out-${o.format}`, tabindex: '0', 'aria-labelledby': headingId });
+  const pre = h('pre', { class: 'output-text', id: `out-${o.key}`, tabindex: '0', 'aria-labelledby': headingId, hidden: o.image });
+  const img = o.image ? h('img', { class: 'diagram', alt: '' }) : undefined;
   const file = h('span', { class: 'file-name' });
+  const extra =
+    o.key === 'run'
+      ? h('span', { class: 'field inline' }, h('label', { for: 'shell', text: 'Shell' }), shellSelect)
+      : o.key === 'recipe'
+        ? h('span', { class: 'field inline' }, h('label', { for: 'recipe', text: 'Recipe' }), recipeSelect)
+        : null;
   const section = h(
     'section',
-    { class: 'output', 'aria-labelledby': headingId, 'data-format': o.format },
+    { class: `output${o.wide ? ' wide' : ''}`, 'aria-labelledby': headingId, 'data-format': o.key },
     h(
       'div',
       { class: 'output-head' },
       h('h2', { id: headingId, text: o.title }),
       file,
-      o.format === 'run' ? h('span', { class: 'field inline' }, h('label', { for: 'shell', text: 'Shell' }), shellSelect) : null,
+      extra,
       h('span', { class: 'spacer' }),
       h('button', { type: 'button', text: 'Copy', onclick: () => copyOutput(o) }),
       h('button', { type: 'button', text: 'Download', onclick: () => downloadOutput(o) }),
     ),
     notice,
     error,
+    img ?? null,
     pre,
   );
   outputsBox.append(section);
-  outputEls.set(o.format, { section, notice, error, pre, file });
+  outputEls.set(o.key, { section, notice, error, pre, file, img });
+}
+
+function renderRecipes(): void {
+  recipeSelect.replaceChildren(...formats.recipes.map((r) => h('option', { value: r, text: r })));
+  recipeSelect.value = recipeFormat();
+  outputEls.get('recipe')!.section.hidden = formats.recipes.length === 0;
+  for (const d of ['svg', 'mermaid']) outputEls.get(d)!.section.hidden = !formats.diagrams.includes(d);
 }
 
 function currentScenario(): ScenarioInfo | undefined {
@@ -234,19 +285,20 @@ function chooseScenario(id: string, reset = false): void {
 }
 
 let genSeq = 0;
-function regenerate(formats = OUTPUTS.map((o) => o.format)): void {
+function regenerate(keys = OUTPUTS.map((o) => o.key)): void {
   if (!scenarios.length) return;
   const seq = ++genSeq;
   const started = performance.now();
   const options = state.shell ? { shell: state.shell } : {};
-  const calls = formats.map((f) =>
-    track(engine.call<Artifact>('generate', state.scenario, { ...state.params }, f, options)).then((r) => [f, r] as const),
+  const wanted = OUTPUTS.filter((o) => keys.includes(o.key) && !outputEls.get(o.key)!.section.hidden);
+  const calls = wanted.map((o) =>
+    track(engine.call<Artifact>('generate', state.scenario, { ...state.params }, o.format(), options)).then((r) => [o, r] as const),
   );
   track(Promise.all(calls)).then((results) => {
     if (seq !== genSeq) return; // a newer edit superseded this one
-    for (const [f, r] of results) {
-      artifacts.set(f, r);
-      renderOutput(f, r);
+    for (const [o, r] of results) {
+      artifacts.set(o.key, r);
+      renderOutput(o, r);
     }
     const ms = performance.now() - started;
     timings.generate.push(ms);
@@ -255,8 +307,8 @@ function regenerate(formats = OUTPUTS.map((o) => o.format)): void {
   });
 }
 
-function renderOutput(format: string, r: Outcome<Artifact>): void {
-  const el = outputEls.get(format)!;
+function renderOutput(o: OutputSpec, r: Outcome<Artifact>): void {
+  const el = outputEls.get(o.key)!;
   if (r.ok) {
     el.pre.textContent = r.value.text;
     el.file.textContent = r.value.file_name;
@@ -264,6 +316,20 @@ function renderOutput(format: string, r: Outcome<Artifact>): void {
     el.notice.hidden = !r.value.notice;
     el.error.hidden = true;
     el.section.classList.remove('failed');
+    if (el.img) {
+      el.img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(r.value.text)}`;
+      el.img.alt = `Topology of the ${state.scenario} scenario`;
+      el.img.hidden = false;
+    }
+  } else if (r.error.kind === 'unsupported-format') {
+    // Not a failure: this format does not apply to the scenario, and the message says why.
+    el.pre.textContent = '';
+    el.file.textContent = '';
+    el.notice.textContent = r.error.message;
+    el.notice.hidden = false;
+    el.error.hidden = true;
+    el.section.classList.remove('failed');
+    if (el.img) el.img.hidden = true;
   } else {
     el.pre.textContent = '';
     el.file.textContent = '';
@@ -271,25 +337,26 @@ function renderOutput(format: string, r: Outcome<Artifact>): void {
     el.error.textContent = errorText(r.error);
     el.error.hidden = false;
     el.section.classList.add('failed');
+    if (el.img) el.img.hidden = true;
   }
 }
 
 async function copyOutput(o: OutputSpec): Promise<void> {
-  const r = artifacts.get(o.format);
+  const r = artifacts.get(o.key);
   if (!r?.ok) return announce(`Nothing to copy: ${o.title} has no output`);
   announce((await copyText(r.value.text)) ? `Copied ${o.title}` : `Could not copy ${o.title}`);
 }
 
 function downloadOutput(o: OutputSpec): void {
-  const r = artifacts.get(o.format);
+  const r = artifacts.get(o.key);
   if (!r?.ok) return announce(`Nothing to download: ${o.title} has no output`);
-  download(r.value.file_name, r.value.text);
+  download(r.value.file_name, r.value.text, o.image ? 'image/svg+xml' : undefined);
   announce(`Downloaded ${r.value.file_name}`);
 }
 
 function downloadAll(): void {
   const entries = OUTPUTS.flatMap((o) => {
-    const r = artifacts.get(o.format);
+    const r = artifacts.get(o.key);
     return r?.ok ? [{ name: r.value.file_name, text: r.value.text }] : [];
   });
   if (!entries.length) return announce('Nothing to download yet');
@@ -309,7 +376,7 @@ const exampleSelect = h(
     id: 'example',
     onchange: () => {
       const ex = EXAMPLES.find((e) => e.id === exampleSelect.value);
-      if (ex && editor) setText(editor, ex.text);
+      if (ex && editor) cm!.setText(editor, ex.text);
       exampleSelect.value = '';
     },
   },
@@ -353,7 +420,7 @@ lintPanel.append(
       h('span', { class: 'field inline' }, h('label', { for: 'kind', text: 'Kind' }), kindSelect),
       h('span', { class: 'field inline' }, h('label', { for: 'example', text: 'Example' }), exampleSelect),
       h('button', { type: 'button', text: 'Open file', onclick: () => fileInput.click() }),
-      h('button', { type: 'button', text: 'Clear', onclick: () => editor && setText(editor, '') }),
+      h('button', { type: 'button', text: 'Clear', onclick: () => editor && cm!.setText(editor, '') }),
       fileInput,
     ),
     editorBox,
@@ -375,12 +442,14 @@ fileInput.addEventListener('change', async () => {
   const f = fileInput.files?.[0];
   if (!f || !editor) return;
   inputFileName = f.name;
-  setText(editor, await f.text());
+  cm!.setText(editor, await f.text());
   announce(`Opened ${f.name}`);
   fileInput.value = '';
 });
 
 let editor: EditorView | undefined;
+/** CodeMirror is loaded beside the first output, not before it. */
+let cm: typeof import('./editor') | undefined;
 let lintInFlight = false;
 let lintAgain = false;
 
@@ -402,12 +471,16 @@ function relint(): void {
   const started = performance.now();
   track(engine.call<LintReport>('lint', [{ file: inputFileName, text, kind: state.kind || undefined }], {})).then((r) => {
     lintInFlight = false;
+    timings.lintWorker.push(performance.now() - started);
+    timings.lintInside.push(engine.lastMs.lint ?? NaN);
     if (lintAgain) {
       lintAgain = false;
       relint();
       return;
     }
+    const t = performance.now();
     renderLint(r);
+    timings.lintRender.push(performance.now() - t);
     timings.lint.push(performance.now() - started);
     document.body.dataset.linted = String(timings.lint.length);
   });
@@ -424,21 +497,27 @@ function severityOf(s: string): Mark['severity'] {
 }
 
 function errorsOf(report: LintReport): DsError[] {
-  return (report.errors ?? []).map((e) => {
-    const x = e as Record<string, unknown>;
-    const loc = (x.location ?? (typeof x.line === 'number' ? { line: x.line, column: x.column ?? 1 } : undefined)) as DsError['location'];
-    return { kind: String(x.kind ?? 'error'), message: String(x.message ?? JSON.stringify(x)), location: loc };
-  });
+  return (report.errors ?? []).map((e) => ({
+    kind: 'input',
+    message: e.message,
+    location: e.line ? { line: e.line, column: e.column ?? 1 } : undefined,
+  }));
 }
 
+let lastLint = '';
 function renderLint(r: Outcome<LintReport>): void {
+  // An edit that changes no finding (most keystrokes) changes nothing on screen: the editor's marks
+  // follow the text by themselves.
+  const key = JSON.stringify(r) + (state.input.trim() ? '+' : '-');
+  if (key === lastLint && editor) return;
+  lastLint = key;
   lintErrors.replaceChildren();
   workloadsList.replaceChildren();
   findingsList.replaceChildren();
   if (!r.ok) {
     lintStatus.textContent = 'The input could not be linted.';
     lintErrors.append(h('li', { class: 'error', role: 'alert', text: errorText(r.error) }));
-    if (editor) mark(editor, r.error.location ? [{ ...r.error.location, severity: 'error', code: r.error.kind, message: r.error.message }] : []);
+    if (editor) cm!.mark(editor, r.error.location ? [{ ...r.error.location, severity: 'error', code: r.error.kind, message: r.error.message }] : []);
     return;
   }
   const report = r.value;
@@ -449,16 +528,13 @@ function renderLint(r: Outcome<LintReport>): void {
     if (e.location) marks.push({ ...e.location, severity: 'error', code: e.kind, message: e.message });
   }
   for (const w of report.workloads ?? []) {
-    const x = w as Record<string, unknown>;
-    const what = typeof x.workload === 'string' && x.workload ? x.workload : [x.kind, x.name].filter((v) => typeof v === 'string' && v).join(' ');
-    const where = typeof x.line === 'number' ? ` (line ${x.line})` : '';
-    const sc = String(w.scenario ?? 'none');
+    const sc = w.scenario ?? 'none';
     const known = scenarios.some((s) => s.id === sc);
     workloadsList.append(
       h(
         'li',
         { class: 'workload', 'data-scenario': sc },
-        `${what || 'workload'}${where}: scenario `,
+        `${w.workload || w.name} (line ${w.line}): scenario `,
         h('strong', { class: 'scenario', text: sc }),
         known ? ' ' : null,
         known ? h('button', { type: 'button', class: 'linkish', text: 'Open in Generate', onclick: () => openInGenerate(sc) }) : null,
@@ -481,7 +557,7 @@ function renderLint(r: Outcome<LintReport>): void {
           h('span', { class: `badge sev-${sev}`, text: f.severity }),
           h('a', { href: `#rule/${encodeURIComponent(f.code)}`, class: 'code', text: f.code }),
           h('span', { class: 'rule-name', text: f.name }),
-          f.line > 0 ? h('button', { type: 'button', class: 'linkish', text: `line ${f.line}`, onclick: () => editor && goToLine(editor, f.line, f.column) }) : null,
+          f.line > 0 ? h('button', { type: 'button', class: 'linkish', text: `line ${f.line}`, onclick: () => editor && cm!.goToLine(editor, f.line, f.column) }) : null,
           where ? h('span', { class: 'where', text: where }) : null,
         ),
         h('p', { class: 'message', text: f.message }),
@@ -494,7 +570,7 @@ function renderLint(r: Outcome<LintReport>): void {
   lintStatus.textContent = !state.input.trim()
     ? 'Paste a manifest to lint it.'
     : `${n} finding${n === 1 ? '' : 's'}${errors.length ? `, ${errors.length} error${errors.length === 1 ? '' : 's'}` : ''}.`;
-  if (editor) mark(editor, marks);
+  if (editor) cm!.mark(editor, marks);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -507,7 +583,9 @@ function renderRules(): void {
   const rule = rules.find((r) => r.code.toLowerCase() === state.rule.toLowerCase() || r.name === state.rule);
   if (state.rule && rule) {
     const page = h('article', { class: 'rule-page', id: `rule-${rule.code}` });
-    page.innerHTML = `<h2>${escapeHtml(rule.code)}: ${escapeHtml(rule.name)}</h2><p class="badge sev-${severityOf(rule.severity)}">${escapeHtml(rule.severity)}</p><p class="summary">${escapeHtml(rule.summary)}</p>${renderMarkdown(rule.docs)}`;
+    // The page is the rule's own documentation (docs/rules/<name>.md), served from the wasm: it works offline.
+    const title = /^\s*#\s/.test(rule.docs) ? '' : `<h2>${escapeHtml(rule.code)} ${escapeHtml(rule.name)}</h2><p class="summary">${escapeHtml(rule.summary)}</p>`;
+    page.innerHTML = `${title}${renderMarkdown(rule.docs)}`;
     rulesPanel.append(h('p', {}, h('a', { href: '#rules', text: 'All rules' })), page);
     document.title = `${rule.code} ${rule.name} · dockscape playground`;
     return;
@@ -557,8 +635,9 @@ function applyState(): void {
   showTab(state.tab);
   scenarioSelect.value = state.scenario;
   kindSelect.value = state.kind;
+  recipeSelect.value = recipeFormat();
   renderParams();
-  if (editor && editor.state.doc.toString() !== state.input) setText(editor, state.input);
+  if (editor && editor.state.doc.toString() !== state.input) cm!.setText(editor, state.input);
   if (state.tab === 'rules') renderRules();
 }
 
@@ -602,31 +681,45 @@ $('home-link').addEventListener('click', (ev) => {
 
 let engineReady = false;
 
+// Ask the worker at once: it loads the wasm while the page sets itself up.
+const boot = Promise.all([
+  track(engine.call<string>('version')),
+  track(engine.call<ScenarioInfo[]>('scenarios')),
+  track(engine.call<Formats>('formats')),
+]);
+const rulesCall = track(engine.call<RuleInfo[]>('rules'));
+const editorModule = track(import('./editor'));
+
 async function start(): Promise<void> {
   if (!(await route(location.hash))) state = loadLocal() ?? { ...DEFAULT_STATE };
-  editor = createEditor(editorBox, 'input-label', state.input, onInput, (name, text) => {
-    inputFileName = name;
-    if (editor) setText(editor, text);
-  });
   applyState();
   const status = $('engine-status');
-  const [v, sc, ru] = await Promise.all([
-    track(engine.call<string>('version')),
-    track(engine.call<ScenarioInfo[]>('scenarios')),
-    track(engine.call<RuleInfo[]>('rules')),
-  ]);
+  const problems: string[] = [];
+  const [v, sc, fo] = await boot;
   engineReady = true;
   if (v.ok) $('version').textContent = `dockscape ${v.value}`;
-  const problems = [v, sc, ru].filter((r): r is { ok: false; error: DsError } => !r.ok).map((r) => r.error.message);
-  status.textContent = problems.length ? `Engine: ${problems.join('; ')}` : 'Ready';
-  status.classList.toggle('bad', problems.length > 0);
+  for (const r of [v, sc, fo]) if (!r.ok) problems.push(r.error.message);
   if (sc.ok) scenarios = sc.value;
-  if (ru.ok) rules = ru.value;
+  if (fo.ok) formats = fo.value;
+  renderRecipes();
   renderScenarios();
   applyState();
   regenerate();
-  relint();
   persist();
+
+  cm = await editorModule;
+  editor = cm.createEditor(editorBox, 'input-label', state.input, onInput, (name, text) => {
+    inputFileName = name;
+    if (editor) cm!.setText(editor, text);
+  });
+  if (state.tab === 'lint') editor.requestMeasure();
+  const ru = await rulesCall;
+  if (ru.ok) rules = ru.value;
+  else problems.push(ru.error.message);
+  if (state.tab === 'rules') renderRules();
+  relint();
+  status.textContent = problems.length ? `Engine: ${problems.join('; ')}` : 'Ready';
+  status.classList.toggle('bad', problems.length > 0);
 }
 
 window.__dockscape = {
@@ -634,7 +727,7 @@ window.__dockscape = {
   engine,
   state: () => state,
   idle: () => (busy === 0 ? Promise.resolve() : new Promise((r) => idleWaiters.push(r))),
-  setInput: (text: string) => editor && setText(editor, text),
+  setInput: (text: string) => editor && cm!.setText(editor, text),
 };
 
 start();

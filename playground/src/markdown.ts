@@ -24,6 +24,10 @@ export function inline(text: string): string {
         const ext = /^https?:/i.test(href) ? ' rel="noopener noreferrer" target="_blank"' : '';
         return `<a href="${escapeHtml(href)}"${ext}>${label}</a>`;
       });
+      s = s.replace(/&lt;(https?:\/\/[^\s&]+(?:&amp;[^\s&]+)*)&gt;/g, (_m, url: string) => {
+        const href = url.replace(/&amp;/g, '&');
+        return `<a href="${escapeHtml(href)}" rel="noopener noreferrer" target="_blank">${url}</a>`;
+      });
       s = s.replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>');
       s = s.replace(/(^|[^*\w])\*([^*\s][^*]*)\*/g, '$1<em>$2</em>');
       return s;
@@ -61,8 +65,8 @@ export function renderMarkdown(md: string): string {
     if (heading) {
       flushPara();
       flushList();
-      // The page's own title is h2; the document's headings nest below it.
-      const level = Math.min(heading[1].length + 2, 6);
+      // The page's h1 is the playground's name: a document's `#` is an h2.
+      const level = Math.min(heading[1].length + 1, 6);
       out.push(`<h${level}>${inline(heading[2])}</h${level}>`);
       continue;
     }

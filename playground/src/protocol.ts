@@ -1,7 +1,7 @@
 // Messages between the page and the wasm worker.
 import type { Outcome } from './wasm-pkg/dockscape_wasm';
 
-export type Fn = 'version' | 'scenarios' | 'generate' | 'lint' | 'rules' | 'panicForTest';
+export type Fn = 'version' | 'scenarios' | 'formats' | 'generate' | 'lint' | 'rules' | 'panicForTest';
 
 export interface ToWorker {
   id: number;
@@ -10,6 +10,6 @@ export interface ToWorker {
 }
 
 export type FromWorker =
-  | { id: number; result: Outcome<unknown> }
+  | { id: number; result: Outcome<unknown>; /** time inside the worker, ms */ ms?: number }
   | { id: number; trap: string }
   | { id: number; dead: true };

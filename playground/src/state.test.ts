@@ -18,6 +18,7 @@ const full: State = {
   scenario: 'dind',
   params: { transport: 'unix', name: 'job "one" $HOME `x`', mtu: '1400' },
   shell: 'powershell',
+  recipe: 'jenkins',
   input: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: dood\n# ünïcødé 🐳\n',
   kind: 'kubernetes',
   rule: 'DS002',

@@ -12,6 +12,8 @@ export interface State {
   params: Record<string, string>;
   /** Shell for the `docker run` output; empty means the scenario's own. */
   shell: string;
+  /** The CI recipe shown (`gitlab`, `jenkins`, ...); empty means the first. */
+  recipe: string;
   /** The Lint input. */
   input: string;
   /** What the input is (`kubernetes`, `compose`, `run`); empty means detect it. */
@@ -25,6 +27,7 @@ export const DEFAULT_STATE: State = {
   scenario: 'dood',
   params: {},
   shell: '',
+  recipe: '',
   input: '',
   kind: '',
   rule: '',
@@ -41,6 +44,7 @@ interface Wire {
   s?: string;
   p?: Record<string, string>;
   h?: string;
+  c?: string;
   i?: string;
   k?: string;
   r?: string;
@@ -109,6 +113,7 @@ function toWire(state: State): Wire {
   if (state.scenario !== DEFAULT_STATE.scenario) w.s = state.scenario;
   if (Object.keys(state.params).length > 0) w.p = state.params;
   if (state.shell) w.h = state.shell;
+  if (state.recipe) w.c = state.recipe;
   if (state.input) w.i = state.input;
   if (state.kind) w.k = state.kind;
   if (state.rule) w.r = state.rule;
@@ -134,6 +139,7 @@ export function normalize(value: unknown): State {
     scenario: str(w.s, DEFAULT_STATE.scenario),
     params,
     shell: str(w.h, ''),
+    recipe: str(w.c, ''),
     input: str(w.i, ''),
     kind: str(w.k, ''),
     rule: str(w.r, ''),

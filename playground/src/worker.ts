@@ -12,6 +12,7 @@ const exports = ds as unknown as Record<string, unknown>;
 const table: Partial<Record<Fn, unknown>> = {
   version: exports.version,
   scenarios: exports.scenarios,
+  formats: exports.formats,
   generate: exports.generate,
   lint: exports.lint,
   rules: exports.rules,
@@ -36,8 +37,10 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
     return;
   }
   try {
+    const t = performance.now();
     const result = (f as (...a: unknown[]) => unknown)(...args);
-    post({ id, result: (result ?? { ok: true, value: null }) as FromWorker extends { result: infer R } ? R : never });
+    const ms = performance.now() - t;
+    post({ id, ms, result: (result ?? { ok: true, value: null }) as FromWorker extends { result: infer R } ? R : never });
   } catch (e) {
     // A trap (Rust panic, `unreachable`) leaves the instance unusable: say so, and let the page start a new worker.
     trapped = true;
