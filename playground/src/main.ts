@@ -285,9 +285,12 @@ function chooseScenario(id: string, reset = false): void {
 }
 
 let genSeq = 0;
+/** The latest request per output: an answer to an older one is dropped (a newer edit superseded it). */
+const latest = new Map<string, number>();
 function regenerate(keys = OUTPUTS.map((o) => o.key)): void {
   if (!scenarios.length) return;
   const seq = ++genSeq;
+  for (const k of keys) latest.set(k, seq);
   const started = performance.now();
   const options = state.shell ? { shell: state.shell } : {};
   const wanted = OUTPUTS.filter((o) => keys.includes(o.key) && !outputEls.get(o.key)!.section.hidden);
@@ -295,11 +298,12 @@ function regenerate(keys = OUTPUTS.map((o) => o.key)): void {
     track(engine.call<Artifact>('generate', state.scenario, { ...state.params }, o.format(), options)).then((r) => [o, r] as const),
   );
   track(Promise.all(calls)).then((results) => {
-    if (seq !== genSeq) return; // a newer edit superseded this one
     for (const [o, r] of results) {
+      if (latest.get(o.key) !== seq) continue;
       artifacts.set(o.key, r);
       renderOutput(o, r);
     }
+    if (seq !== genSeq) return;
     const ms = performance.now() - started;
     timings.generate.push(ms);
     if (timings.firstOutput < 0) timings.firstOutput = performance.now();
