@@ -248,7 +248,7 @@ describe('lint', () => {
     await page.waitForSelector('#rule-DS002');
     assert.match(page.url(), /#/);
     assert.ok(((await page.locator('#rule-DS002').textContent()) ?? '').length > 100, 'the rule page has its docs');
-    await page.screenshot({ path: join(RESULTS, 'rules.png'), fullPage: true });
+    await page.screenshot({ path: join(RESULTS, 'rule-DS002.png'), fullPage: true });
     await page.goBack();
     await page.waitForFunction(() => window.__dockscape.state().tab === 'lint');
     assertClean(o);

@@ -5,7 +5,7 @@ import type { Artifact, DsError, Formats, LintReport, Outcome, ParamSpec, RuleIn
 import { $, announce, copyText, download, h } from './dom';
 import type { Mark } from './editor';
 import { Engine } from './engine';
-import { escapeHtml, renderMarkdown } from './markdown';
+import { escapeHtml, inline, renderMarkdown } from './markdown';
 import { DEFAULT_STATE, type State, type Tab, decodeState, encodeState, loadLocal, saveLocal } from './state';
 import { EXAMPLES } from './examples';
 import { zip } from './zip';
@@ -490,6 +490,13 @@ function relint(): void {
   });
 }
 
+/** An element whose text is the core's message, with its `code` spans shown as code. */
+function md(tag: 'p' | 'span', cls: string, text: string): HTMLElement {
+  const el = h(tag, { class: cls });
+  el.innerHTML = inline(text);
+  return el;
+}
+
 function openInGenerate(id: string): void {
   chooseScenario(id, true);
   setTab('generate');
@@ -564,8 +571,8 @@ function renderLint(r: Outcome<LintReport>): void {
           f.line > 0 ? h('button', { type: 'button', class: 'linkish', text: `line ${f.line}`, onclick: () => editor && cm!.goToLine(editor, f.line, f.column) }) : null,
           where ? h('span', { class: 'where', text: where }) : null,
         ),
-        h('p', { class: 'message', text: f.message }),
-        f.help ? h('p', { class: 'help', text: f.help }) : null,
+        md('p', 'message', f.message),
+        f.help ? md('p', 'help', f.help) : null,
         suppressed ? h('p', { class: 'help', text: `suppressed: ${suppressed}` }) : null,
       ),
     );
