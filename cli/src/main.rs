@@ -1,1 +1,47 @@
-fn main() {}
+//! `dockscape`: generate and lint Docker-outside-of-Docker and Docker-in-Docker setups.
+
+mod generate;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Exit code for usage and input errors.
+pub(crate) const EXIT_INPUT: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "dockscape",
+    version,
+    about = "Model, generate and lint the five ways Docker runs: Linux, Windows VM, Kubernetes, DooD and DinD",
+    long_about = "dockscape models hosts, VMs, daemons, pods and volumes. From one model it generates, for every \
+scenario, a validated Kubernetes Pod, a Compose file and `docker run` lines, safe by default; and it lints \
+the Pod specs, Compose files and scripts you already have for the risks of Docker-outside-of-Docker and \
+Docker-in-Docker.",
+    after_help = "Examples:\n  \
+dockscape scenarios\n  \
+dockscape generate dind\n  \
+dockscape generate dind --set transport=unix --set sidecar=native --format pod\n  \
+dockscape generate windows --format run --shell cmd\n  \
+dockscape generate dood --format all -o out/\n\n\
+Exit codes: 0 success, 1 lint findings at or above --fail-on, 2 usage or input error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// List the scenarios: id and a one-line summary.
+    Scenarios(generate::ScenariosArgs),
+    /// Generate a scenario's Pod, Compose file, docker run lines or explanation.
+    Generate(generate::GenerateArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Scenarios(args) => generate::scenarios(&args),
+        Command::Generate(args) => generate::run(&args),
+    }
+}

@@ -6,14 +6,31 @@
 //! The crate is pure: text in, values out. No filesystem, clock, process, environment or network, so the
 //! same code runs in the CLI, in other Rust tools and in the browser.
 //!
+//! ```
+//! let scenario = dockscape::build_scenario("dind", &dockscape::Params::new()).unwrap();
+//! let pod = dockscape::generate(&scenario, dockscape::Format::Pod, &dockscape::Options::default()).unwrap();
+//! assert!(pod.text.contains("privileged: true"));
+//! ```
 #![deny(missing_docs)]
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
+mod emit;
 mod error;
 mod lint;
 mod model;
+mod quote;
+mod scenario;
+mod validate;
 
+pub use emit::{Artifact, Format, Options, generate};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use model::*;
+pub use quote::{Shell, quote_arg, quote_command};
+pub use scenario::{
+    Note, NoteLevel, ParamKind, ParamSpec, ParamValue, Params, Risk, Scenario, ScenarioId, ScenarioInfo,
+    build_scenario, scenarios,
+};
+pub use validate::{Problem, is_quantity, validate_compose, validate_pod};
 
 pub use lint::{
     Finding, InputKind, LintError, LintInput, LintOptions, LintReport, LintedWorkload,

@@ -3,9 +3,7 @@
 #![deny(missing_docs)]
 
 /// Every template as `(name, source)`, sorted by name.
-pub const TEMPLATES: &[(&str, &str)] = &[
-    ("explain.md.j2", include_str!("../templates/explain.md.j2")),
-];
+pub const TEMPLATES: &[(&str, &str)] = &[("explain.md.j2", include_str!("../templates/explain.md.j2"))];
 
 /// The source of the template called `name`, if there is one.
 pub fn get(name: &str) -> Option<&'static str> {

@@ -1,0 +1,177 @@
+//! The workload as a Compose file, per the Compose specification (no `version:` key). Every container is a
+//! service on the project's default network; a container's alias (`docker` for a DinD daemon) is its
+//! service name, which is how the others reach it.
+
+use super::units;
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::{ContainerRole, Pod, Protocol, VolumeSource};
+use serde_json::{Map, Value, json};
+
+/// Compose interpolates `$VAR` in every value: a literal `$` is written `$$`.
+fn lit(s: &str) -> Value {
+    Value::String(s.replace('$', "$$"))
+}
+
+fn list(items: &[String]) -> Value {
+    Value::Array(items.iter().map(|s| lit(s)).collect())
+}
+
+/// The service name of container `name`.
+pub(crate) fn service_name(pod: &Pod, name: &str) -> String {
+    pod.container(name).and_then(|c| c.alias.clone()).unwrap_or_else(|| name.to_owned())
+}
+
+/// The Compose file of a pod as a JSON value (ordered as written).
+pub(crate) fn to_value(pod: &Pod) -> Value {
+    let mut services = Map::new();
+    let mut volumes = Map::new();
+    for (i, c) in pod.containers.iter().enumerate() {
+        let mut s = Map::new();
+        s.insert("image".into(), lit(&c.image));
+        if !c.command.is_empty() {
+            s.insert("entrypoint".into(), list(&c.command));
+        }
+        if !c.args.is_empty() {
+            s.insert("command".into(), list(&c.args));
+        }
+        if let Some(u) = c.security.run_as_user {
+            let user = match c.security.run_as_group {
+                Some(g) => format!("{u}:{g}"),
+                None => u.to_string(),
+            };
+            s.insert("user".into(), Value::String(user));
+        }
+        if c.security.privileged {
+            s.insert("privileged".into(), Value::Bool(true));
+        }
+        if let Some(rc) = &pod.runtime_class {
+            s.insert("runtime".into(), lit(rc));
+        }
+        if c.security.unconfined {
+            s.insert("security_opt".into(), json!(["seccomp=unconfined", "apparmor=unconfined"]));
+        }
+        if !c.env.is_empty() {
+            let env: Map<String, Value> = c.env.iter().map(|e| (e.name.clone(), lit(&e.network_value()))).collect();
+            s.insert("environment".into(), Value::Object(env));
+        }
+        let published: Vec<Value> = c
+            .ports
+            .iter()
+            .filter_map(|p| {
+                let proto = if p.protocol == Protocol::Udp { "/udp" } else { "" };
+                p.published.map(|h| Value::String(format!("{h}:{}{proto}", p.container)))
+            })
+            .collect();
+        if !published.is_empty() {
+            s.insert("ports".into(), Value::Array(published));
+        }
+        let exposed: Vec<Value> = c
+            .ports
+            .iter()
+            .filter(|p| p.published.is_none())
+            .map(|p| {
+                let proto = if p.protocol == Protocol::Udp { "/udp" } else { "" };
+                Value::String(format!("{}{proto}", p.container))
+            })
+            .collect();
+        if !exposed.is_empty() {
+            s.insert("expose".into(), Value::Array(exposed));
+        }
+        let mut mounts = Vec::new();
+        for m in &c.mounts {
+            let Some(v) = pod.volume(&m.volume) else { continue };
+            let ro = if m.read_only { ":ro" } else { "" };
+            match (&v.source, &m.sub_path) {
+                (VolumeSource::HostPath { path, .. }, sub) => {
+                    let src = match sub {
+                        Some(sp) => format!("{}/{}", path.trim_end_matches('/'), sp.trim_start_matches('/')),
+                        None => path.clone(),
+                    };
+                    mounts.push(Value::String(format!("{src}:{}{ro}", m.path)));
+                }
+                (_, None) => {
+                    mounts.push(Value::String(format!("{}:{}{ro}", m.volume, m.path)));
+                    volumes.entry(m.volume.clone()).or_insert_with(|| volume_def(&v.source));
+                }
+                (_, Some(sp)) => {
+                    mounts.push(json!({
+                        "type": "volume", "source": m.volume, "target": m.path,
+                        "read_only": m.read_only, "volume": {"subpath": sp}
+                    }));
+                    volumes.entry(m.volume.clone()).or_insert_with(|| volume_def(&v.source));
+                }
+            }
+        }
+        if !mounts.is_empty() {
+            s.insert("volumes".into(), Value::Array(mounts));
+        }
+        if let Some(p) = c.startup_probe.as_ref().or(c.readiness_probe.as_ref()) {
+            let mut test = vec![Value::String("CMD".into())];
+            test.extend(p.command.iter().map(|a| lit(a)));
+            s.insert(
+                "healthcheck".into(),
+                json!({"test": test, "interval": format!("{}s", p.period_seconds), "retries": p.failure_threshold}),
+            );
+        }
+        let mut deps = Map::new();
+        for before in pod.containers.iter().take(i) {
+            let condition = if before.role == ContainerRole::Init {
+                "service_completed_successfully"
+            } else if before.startup_probe.is_some() || before.readiness_probe.is_some() {
+                "service_healthy"
+            } else {
+                "service_started"
+            };
+            deps.insert(service_name(pod, &before.name), json!({"condition": condition}));
+        }
+        if !deps.is_empty() {
+            s.insert("depends_on".into(), Value::Object(deps));
+        }
+        let r = &c.resources;
+        let mut res = Map::new();
+        for (key, cpu, mem) in
+            [("limits", &r.cpu_limit, &r.memory_limit), ("reservations", &r.cpu_request, &r.memory_request)]
+        {
+            let mut m = Map::new();
+            if let Some(c) = cpu.as_deref().and_then(units::cpus) {
+                m.insert("cpus".into(), Value::String(c));
+            }
+            if let Some(x) = mem.as_deref().and_then(units::memory) {
+                m.insert("memory".into(), Value::String(x));
+            }
+            if !m.is_empty() {
+                res.insert(key.into(), Value::Object(m));
+            }
+        }
+        if !res.is_empty() {
+            s.insert("deploy".into(), json!({"resources": res}));
+        }
+        if pod.restart_policy == "Never" && c.role == ContainerRole::Regular && i + 1 == pod.containers.len() {
+            s.insert("restart".into(), Value::String("no".into()));
+        }
+        services.insert(service_name(pod, &c.name), Value::Object(s));
+    }
+    let mut top = Map::new();
+    top.insert("name".into(), Value::String(pod.name.clone()));
+    top.insert("services".into(), Value::Object(services));
+    if !volumes.is_empty() {
+        top.insert("volumes".into(), Value::Object(volumes));
+    }
+    Value::Object(top)
+}
+
+fn volume_def(source: &VolumeSource) -> Value {
+    match source {
+        VolumeSource::EmptyDir { memory: true } => json!({"driver_opts": {"type": "tmpfs", "device": "tmpfs"}}),
+        _ => json!({}),
+    }
+}
+
+/// The Compose file as YAML, validated first.
+pub(crate) fn emit(pod: &Pod) -> Result<String> {
+    let v = to_value(pod);
+    if let Some(p) = crate::validate::validate_compose(&v).first() {
+        return Err(Error::new(ErrorKind::Validation, format!("generated compose file is invalid: {p}")));
+    }
+    crate::emit::yaml(&v)
+}

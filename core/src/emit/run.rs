@@ -1,0 +1,285 @@
+//! The workload as `docker run` command lines (with the `docker network create` and `docker volume
+//! create` they need), quoted for one shell.
+
+use super::units;
+use crate::error::Result;
+use crate::model::{ContainerRole, Pod, Protocol, VolumeSource};
+use crate::quote::{Shell, quote_arg};
+use crate::scenario::Scenario;
+use crate::scenario::common::SetupStep;
+
+/// One command: words grouped into lines (a flag and its value stay together).
+struct Cmd {
+    groups: Vec<Vec<String>>,
+}
+
+impl Cmd {
+    fn new(words: &[&str]) -> Self {
+        Self { groups: vec![words.iter().map(|w| (*w).to_owned()).collect()] }
+    }
+
+    fn push(&mut self, words: &[&str]) {
+        self.groups.push(words.iter().map(|w| (*w).to_owned()).collect());
+    }
+
+    fn render(&self, shell: Shell) -> Result<String> {
+        let mut lines = Vec::new();
+        for g in &self.groups {
+            let q: Result<Vec<String>> = g.iter().map(|w| quote_arg(shell, w)).collect();
+            lines.push(q?.join(" "));
+        }
+        let one = lines.join(" ");
+        if one.len() <= 100 || lines.len() <= 2 {
+            return Ok(one);
+        }
+        let mut out = String::new();
+        for (i, l) in lines.iter().enumerate() {
+            if i > 0 {
+                out.push_str(shell.continuation());
+                out.push_str("\n  ");
+            }
+            out.push_str(l);
+        }
+        Ok(out)
+    }
+}
+
+fn volume_name(pod: &Pod, volume: &str) -> String {
+    format!("{}-{volume}", pod.name)
+}
+
+/// The `docker` commands that run `pod` (without setup or comments).
+fn commands(pod: &Pod) -> Vec<Cmd> {
+    let mut cmds = Vec::new();
+    let multi = pod.containers.len() > 1;
+    if multi {
+        cmds.push(Cmd::new(&["docker", "network", "create", &pod.name]));
+    }
+    let used: Vec<&str> = pod.containers.iter().flat_map(|c| c.mounts.iter().map(|m| m.volume.as_str())).collect();
+    for v in &pod.volumes {
+        if !used.contains(&v.name.as_str()) {
+            continue;
+        }
+        match &v.source {
+            VolumeSource::HostPath { .. } => {}
+            VolumeSource::EmptyDir { memory: true } => cmds.push(Cmd::new(&[
+                "docker",
+                "volume",
+                "create",
+                "--opt",
+                "type=tmpfs",
+                "--opt",
+                "device=tmpfs",
+                &volume_name(pod, &v.name),
+            ])),
+            _ => cmds.push(Cmd::new(&["docker", "volume", "create", &volume_name(pod, &v.name)])),
+        }
+    }
+    let last = pod.containers.len().saturating_sub(1);
+    for (i, c) in pod.containers.iter().enumerate() {
+        let background = i < last && c.role != ContainerRole::Init;
+        let container_name = if multi { format!("{}-{}", pod.name, c.name) } else { c.name.clone() };
+        let mut cmd = if background || pod.restart_policy == "Always" {
+            Cmd::new(&["docker", "run", "-d", "--name", &container_name])
+        } else {
+            Cmd::new(&["docker", "run", "--rm"])
+        };
+        if multi {
+            cmd.push(&["--network", &pod.name]);
+            if let Some(alias) = &c.alias {
+                cmd.push(&["--network-alias", alias]);
+            }
+        }
+        if c.security.privileged {
+            cmd.push(&["--privileged"]);
+        }
+        if let Some(rc) = &pod.runtime_class {
+            cmd.push(&["--runtime", rc]);
+        }
+        if let Some(u) = c.security.run_as_user {
+            let user = match c.security.run_as_group {
+                Some(g) => format!("{u}:{g}"),
+                None => u.to_string(),
+            };
+            cmd.push(&["--user", &user]);
+        }
+        if c.security.unconfined {
+            cmd.push(&["--security-opt", "seccomp=unconfined"]);
+            cmd.push(&["--security-opt", "apparmor=unconfined"]);
+        }
+        for e in &c.env {
+            cmd.push(&["-e", &format!("{}={}", e.name, e.network_value())]);
+        }
+        for p in &c.ports {
+            let proto = if p.protocol == Protocol::Udp { "/udp" } else { "" };
+            match p.published {
+                Some(h) => cmd.push(&["-p", &format!("{h}:{}{proto}", p.container)]),
+                None => cmd.push(&["--expose", &format!("{}{proto}", p.container)]),
+            }
+        }
+        for m in &c.mounts {
+            let Some(v) = pod.volume(&m.volume) else { continue };
+            let ro = if m.read_only { ":ro" } else { "" };
+            match (&v.source, &m.sub_path) {
+                (VolumeSource::HostPath { path, .. }, sub) => {
+                    let src = match sub {
+                        Some(sp) => format!("{}/{}", path.trim_end_matches('/'), sp.trim_start_matches('/')),
+                        None => path.clone(),
+                    };
+                    cmd.push(&["-v", &format!("{src}:{}{ro}", m.path)]);
+                }
+                (_, None) => cmd.push(&["-v", &format!("{}:{}{ro}", volume_name(pod, &m.volume), m.path)]),
+                (_, Some(sp)) => {
+                    let ro = if m.read_only { ",readonly" } else { "" };
+                    let spec = format!(
+                        "type=volume,src={},dst={},volume-subpath={sp}{ro}",
+                        volume_name(pod, &m.volume),
+                        m.path
+                    );
+                    cmd.push(&["--mount", &spec]);
+                }
+            }
+        }
+        if let Some(p) = c.startup_probe.as_ref().or(c.readiness_probe.as_ref()) {
+            let health = p.command.join(" ");
+            cmd.push(&["--health-cmd", &health]);
+            cmd.push(&["--health-interval", &format!("{}s", p.period_seconds)]);
+            cmd.push(&["--health-retries", &p.failure_threshold.to_string()]);
+        }
+        if let Some(cpu) = c.resources.cpu_limit.as_deref().and_then(units::cpus) {
+            cmd.push(&["--cpus", &cpu]);
+        }
+        if let Some(m) = c.resources.memory_limit.as_deref().and_then(units::memory) {
+            cmd.push(&["--memory", &m]);
+        }
+        if let Some(m) = c.resources.memory_request.as_deref().and_then(units::memory) {
+            cmd.push(&["--memory-reservation", &m]);
+        }
+        let mut tail: Vec<String> = Vec::new();
+        if let Some((entry, rest)) = c.command.split_first() {
+            cmd.push(&["--entrypoint", entry]);
+            tail.extend(rest.iter().cloned());
+        }
+        tail.extend(c.args.iter().cloned());
+        let mut last_group = vec![c.image.clone()];
+        last_group.extend(tail);
+        cmd.groups.push(last_group);
+        cmds.push(cmd);
+    }
+    cmds
+}
+
+fn setup_lines(s: &Scenario, shell: Shell) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for step in &s.setup.steps {
+        match step {
+            SetupStep::Env(k, v) => out.push(match shell {
+                Shell::Sh | Shell::Gitbash => format!("export {k}={}", quote_arg(shell, v)?),
+                Shell::Powershell => format!("$env:{k} = '{}'", v.replace('\'', "''")),
+                Shell::Cmd => format!("set \"{k}={}\"", v.replace('%', "%%")),
+            }),
+            SetupStep::DockerMachineEnv(m) => out.push(match shell {
+                Shell::Sh | Shell::Gitbash => format!("eval \"$(docker-machine env {})\"", quote_arg(shell, m)?),
+                Shell::Powershell => {
+                    format!("& docker-machine env --shell powershell {} | Invoke-Expression", quote_arg(shell, m)?)
+                }
+                Shell::Cmd => format!(
+                    "FOR /f \"tokens=*\" %%i IN ('docker-machine env --shell cmd {}') DO %%i",
+                    quote_arg(shell, m)?
+                ),
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// The whole script for `shell`: header comments, setup, commands, clean-up hints.
+pub(crate) fn emit(s: &Scenario, shell: Shell, header: &[String]) -> Result<String> {
+    let c = shell.comment();
+    let mut out = String::new();
+    if shell == Shell::Cmd {
+        out.push_str("@echo off\n");
+    }
+    for h in header {
+        out.push_str(&format!("{c} {h}\n"));
+    }
+    match shell {
+        Shell::Sh => out.push_str("set -e\n"),
+        Shell::Gitbash => out.push_str("set -e\n# keep Linux paths (/var/run/...) from being rewritten to Windows paths\nexport MSYS_NO_PATHCONV=1\n"),
+        _ => {}
+    }
+    for l in setup_lines(s, shell)? {
+        out.push_str(&l);
+        out.push('\n');
+    }
+    let cmds = commands(&s.pod);
+    let has_double_quote = cmds.iter().flat_map(|c| c.groups.iter().flatten()).any(|w| w.contains('"'));
+    if shell == Shell::Powershell && has_double_quote {
+        // Windows PowerShell 5.1 mangles `"` inside arguments to native programs; 7.3+ passes them intact.
+        out.push_str("# arguments below contain double quotes: this needs PowerShell 7.3 or later\n");
+        out.push_str("$PSNativeCommandArgumentPassing = 'Standard'\n");
+    }
+    for cmd in &cmds {
+        out.push_str(&cmd.render(shell)?);
+        out.push('\n');
+    }
+    let pod = &s.pod;
+    let mut cleanup = Vec::new();
+    if pod.containers.len() > 1 {
+        let last = pod.containers.len() - 1;
+        let names: Vec<String> = pod
+            .containers
+            .iter()
+            .take(last)
+            .filter(|x| x.role != ContainerRole::Init)
+            .map(|x| format!("{}-{}", pod.name, x.name))
+            .collect();
+        if !names.is_empty() {
+            cleanup.push(format!("docker rm -f {}", names.join(" ")));
+        }
+        cleanup.push(format!("docker network rm {}", pod.name));
+    } else if let (Some(only), "Always") = (pod.containers.first(), pod.restart_policy.as_str()) {
+        cleanup.push(format!("docker rm -f {}", only.name));
+    }
+    let vols: Vec<String> = pod
+        .volumes
+        .iter()
+        .filter(|v| !matches!(v.source, VolumeSource::HostPath { .. }))
+        .filter(|v| pod.containers.iter().any(|x| x.mounts.iter().any(|m| m.volume == v.name)))
+        .map(|v| volume_name(pod, &v.name))
+        .collect();
+    if !vols.is_empty() {
+        cleanup.push(format!("docker volume rm {}", vols.join(" ")));
+    }
+    if !cleanup.is_empty() {
+        out.push_str(&format!("{c} clean up afterwards:\n"));
+        for l in cleanup {
+            out.push_str(&format!("{c}   {l}\n"));
+        }
+    }
+    Ok(out)
+}
+
+/// What an admin runs on a Kubernetes node instead of `docker`: crictl against the CRI socket.
+pub(crate) fn crictl(s: &Scenario, header: &[String]) -> String {
+    let endpoint = s
+        .topology
+        .daemons
+        .first()
+        .and_then(|d| d.endpoints.first())
+        .map(|e| e.url())
+        .unwrap_or_else(|| "unix:///run/containerd/containerd.sock".into());
+    let name = s.pod.containers.first().map(|c| c.name.clone()).unwrap_or_else(|| s.pod.name.clone());
+    let q = |x: &str| quote_arg(Shell::Sh, x).unwrap_or_else(|_| x.to_owned());
+    let mut out = String::new();
+    for h in header {
+        out.push_str(&format!("# {h}\n"));
+    }
+    out.push_str(&format!("export CONTAINER_RUNTIME_ENDPOINT={}\n", q(&endpoint)));
+    out.push_str(&format!("crictl pods --name {} --namespace {}\n", q(&s.pod.name), q(&s.pod.namespace)));
+    out.push_str(&format!("crictl ps --name {}\n", q(&name)));
+    out.push_str(&format!("crictl logs \"$(crictl ps -q --name {} | head -n 1)\"\n", q(&name)));
+    out.push_str(&format!("crictl exec -it \"$(crictl ps -q --name {} | head -n 1)\" sh\n", q(&name)));
+    out.push_str("crictl images\n");
+    out
+}

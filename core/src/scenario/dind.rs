@@ -1,0 +1,325 @@
+//! `dind` and `dind-rootless`: the workload brings its own Docker daemon, a `docker:<v>-dind` sidecar in
+//! the same pod (seeds 000 DinD, 001, 002 "Pods and DinD"). `sysbox` reuses this with another flavour.
+
+use super::common::{self, DOCKER_VERSION, SEED_COMMAND};
+use super::{NoteLevel, ParamKind, ParamSpec, Resolved, Scenario, ScenarioId};
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::{
+    Client, Container, ContainerRole, Daemon, DaemonKind, DaemonPlace, Endpoint, EnvValue, EnvVar, Host, Mount, Os,
+    Probe, Topology, Volume, VolumeSource,
+};
+use crate::quote::Shell;
+
+/// Which daemon image and isolation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flavour {
+    /// `docker:<v>-dind`, privileged.
+    Root,
+    /// `docker:<v>-dind-rootless`, uid 1000, still privileged.
+    Rootless,
+    /// `docker:<v>-dind` under `runtimeClassName: sysbox-runc`, not privileged.
+    Sysbox,
+}
+
+impl Flavour {
+    fn image_suffix(self) -> &'static str {
+        match self {
+            Flavour::Rootless => "dind-rootless",
+            _ => "dind",
+        }
+    }
+
+    fn socket_dir(self) -> &'static str {
+        match self {
+            Flavour::Rootless => "/run/user/1000",
+            _ => "/var/run",
+        }
+    }
+
+    fn data_dir(self) -> &'static str {
+        match self {
+            Flavour::Rootless => "/home/rootless/.local/share/docker",
+            _ => "/var/lib/docker",
+        }
+    }
+}
+
+pub(crate) fn params(flavour: Flavour) -> Vec<ParamSpec> {
+    let name = match flavour {
+        Flavour::Root => "dind",
+        Flavour::Rootless => "dind-rootless",
+        Flavour::Sysbox => "sysbox",
+    };
+    let mut p = common::workload_params(name, &format!("docker:{DOCKER_VERSION}-cli"), SEED_COMMAND, "", Shell::Sh);
+    let transports: &[&'static str] = match flavour {
+        Flavour::Root => &["tls", "unix", "tcp"],
+        _ => &["tls", "unix"],
+    };
+    p.push(ParamSpec::choice(
+        "transport",
+        "how the client reaches the daemon: TLS on localhost:2376, a socket on a shared emptyDir, or plain TCP 2375 (insecure)",
+        transports,
+    ));
+    p.push(ParamSpec::choice(
+        "sidecar",
+        "the daemon as a regular container, or as a native sidecar (init container with restartPolicy Always and a startup probe)",
+        &["container", "native"],
+    ));
+    p.push(ParamSpec::text("docker_version", "Docker version in the image tags", DOCKER_VERSION));
+    p.push(ParamSpec::text(
+        "dind_image",
+        "the daemon image",
+        format!("docker:{DOCKER_VERSION}-{}", flavour.image_suffix()),
+    ));
+    p.push(
+        ParamSpec::text("mtu", "MTU of the inner daemon's networks (`--mtu`), e.g. 1440 under an overlay network", "")
+            .of_kind(ParamKind::Number),
+    );
+    p.push(ParamSpec::choice(
+        "storage",
+        "the daemon's storage: an emptyDir, or a PersistentVolumeClaim",
+        &["emptyDir", "pvc"],
+    ));
+    p.push(ParamSpec::choice(
+        "storage_driver",
+        "the inner daemon's storage driver (`--storage-driver`); empty lets dockerd choose",
+        &["", "overlay2", "fuse-overlayfs", "vfs"],
+    ));
+    p
+}
+
+pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
+    let version = r.get("docker_version");
+    if version.is_empty() || !version.chars().all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c)) {
+        return Err(Error::new(
+            ErrorKind::InvalidParameter,
+            format!("invalid value `{version}` for `docker_version`: expected a tag such as `28` or `28.3.3`"),
+        ));
+    }
+    let dind_image = if r.is_set("dind_image") {
+        r.get("dind_image")
+    } else {
+        format!("docker:{version}-{}", flavour.image_suffix())
+    };
+    let transport = r.get("transport");
+    let native = r.get("sidecar") == "native";
+    let pod_name = r.get("name");
+
+    // The daemon.
+    let mut daemon = Container::new("dind-daemon", dind_image.clone());
+    daemon.alias = Some("docker".into());
+    daemon.security.privileged = flavour != Flavour::Sysbox;
+    if flavour == Flavour::Rootless {
+        daemon.security.run_as_user = Some(1000);
+        daemon.security.run_as_group = Some(1000);
+    }
+    let socket = format!("{}/docker.sock", flavour.socket_dir());
+    let mut extra: Vec<String> = Vec::new();
+    if let Some(mtu) = r.number("mtu") {
+        extra.push(format!("--mtu={mtu}"));
+    }
+    let driver = r.get("storage_driver");
+    if !driver.is_empty() {
+        extra.push(format!("--storage-driver={driver}"));
+    }
+    let mut client_env: Vec<EnvVar> = Vec::new();
+    let mut pod = common::pod(r, "Never");
+    let mut client = common::workload_container(r, "docker-cmds")?;
+    let endpoint_in_pod;
+    match transport.as_str() {
+        "unix" => {
+            // Run dockerd directly: the entrypoint then adds no TCP listener.
+            daemon.args = vec!["dockerd".into(), format!("--host=unix://{socket}")];
+            daemon.args.extend(extra);
+            pod.volumes.push(Volume { name: "docker-socket".into(), source: VolumeSource::EmptyDir { memory: false } });
+            daemon.mounts.push(Mount {
+                volume: "docker-socket".into(),
+                path: flavour.socket_dir().into(),
+                read_only: false,
+                sub_path: None,
+            });
+            client.mounts.push(Mount {
+                volume: "docker-socket".into(),
+                path: flavour.socket_dir().into(),
+                read_only: false,
+                sub_path: None,
+            });
+            client_env.push(EnvVar::text("DOCKER_HOST", format!("unix://{socket}")));
+            endpoint_in_pod = Endpoint::Unix { path: socket.clone() };
+        }
+        "tcp" => {
+            daemon.args = extra;
+            daemon.env.push(EnvVar::text("DOCKER_TLS_CERTDIR", ""));
+            client_env.push(EnvVar {
+                name: "DOCKER_HOST".into(),
+                value: EnvValue::PeerUrl { scheme: "tcp".into(), peer: "docker".into(), port: 2375 },
+            });
+            endpoint_in_pod = Endpoint::Tcp { host: "localhost".into(), port: 2375, tls: false };
+        }
+        _ => {
+            daemon.args = extra;
+            daemon.env.push(EnvVar::text("DOCKER_TLS_CERTDIR", "/certs"));
+            pod.volumes.push(Volume { name: "docker-certs".into(), source: VolumeSource::EmptyDir { memory: true } });
+            daemon.mounts.push(Mount {
+                volume: "docker-certs".into(),
+                path: "/certs/client".into(),
+                read_only: false,
+                sub_path: None,
+            });
+            client.mounts.push(Mount {
+                volume: "docker-certs".into(),
+                path: "/certs/client".into(),
+                read_only: true,
+                sub_path: None,
+            });
+            client_env.push(EnvVar {
+                name: "DOCKER_HOST".into(),
+                value: EnvValue::PeerUrl { scheme: "tcp".into(), peer: "docker".into(), port: 2376 },
+            });
+            client_env.push(EnvVar::text("DOCKER_TLS_VERIFY", "1"));
+            client_env.push(EnvVar::text("DOCKER_CERT_PATH", "/certs/client"));
+            endpoint_in_pod = Endpoint::Tcp { host: "localhost".into(), port: 2376, tls: true };
+        }
+    }
+    let storage = if r.get("storage") == "pvc" {
+        VolumeSource::Pvc { claim: format!("{pod_name}-docker-storage") }
+    } else {
+        VolumeSource::EmptyDir { memory: false }
+    };
+    pod.volumes.insert(0, Volume { name: "docker-storage".into(), source: storage });
+    daemon.mounts.insert(
+        0,
+        Mount { volume: "docker-storage".into(), path: flavour.data_dir().into(), read_only: false, sub_path: None },
+    );
+
+    let probe = Probe {
+        command: vec!["docker".into(), "-H".into(), format!("unix://{socket}"), "info".into()],
+        period_seconds: 2,
+        failure_threshold: 30,
+    };
+    if native {
+        daemon.role = ContainerRole::NativeSidecar;
+        daemon.startup_probe = Some(probe);
+    } else {
+        daemon.readiness_probe = Some(probe);
+        // The client may start first: wait for the daemon (and, with TLS, its client certificates).
+        let mut wrapped = vec![
+            "sh".to_owned(),
+            "-c".to_owned(),
+            "until docker info >/dev/null 2>&1; do sleep 1; done; exec \"$@\"".to_owned(),
+            "wait-for-docker".to_owned(),
+        ];
+        wrapped.append(&mut client.command);
+        client.command = wrapped;
+    }
+    // User-given variables win over ours.
+    for e in client_env.into_iter().rev() {
+        if !client.env.iter().any(|u| u.name == e.name) {
+            client.env.insert(0, e);
+        }
+    }
+    pod.containers.push(daemon);
+    pod.containers.push(client);
+    if flavour == Flavour::Sysbox {
+        pod.runtime_class = Some("sysbox-runc".into());
+        pod.host_users = Some(false);
+    }
+
+    let kind = if flavour == Flavour::Rootless { DaemonKind::DockerdRootless } else { DaemonKind::Dockerd };
+    let topology = Topology {
+        hosts: vec![Host { name: "node".into(), os: Os::Linux, vm: None }],
+        daemons: vec![
+            Daemon {
+                kind: DaemonKind::Containerd,
+                place: DaemonPlace::Host { host: 0 },
+                endpoints: vec![Endpoint::Unix { path: "/run/containerd/containerd.sock".into() }],
+                starts_siblings: false,
+            },
+            Daemon {
+                kind,
+                place: DaemonPlace::Container { container: "dind-daemon".into() },
+                endpoints: vec![endpoint_in_pod.clone()],
+                starts_siblings: false,
+            },
+        ],
+        clients: vec![
+            Client {
+                program: "kubelet".into(),
+                place: "node".into(),
+                daemon: 0,
+                endpoint: Endpoint::Unix { path: "/run/containerd/containerd.sock".into() },
+            },
+            Client { program: "docker".into(), place: "docker-cmds".into(), daemon: 1, endpoint: endpoint_in_pod },
+        ],
+    };
+    let id = match flavour {
+        Flavour::Root => ScenarioId::Dind,
+        Flavour::Rootless => ScenarioId::DindRootless,
+        Flavour::Sysbox => ScenarioId::Sysbox,
+    };
+    let mut s = common::scenario(id, r, topology, pod);
+    match flavour {
+        Flavour::Sysbox => {
+            s.notes.push(common::note(
+                NoteLevel::Info,
+                "no privileged: Sysbox gives the pod its own user namespace and virtualises /proc, /sys and cgroups so dockerd runs inside it",
+            ));
+            s.notes.push(common::note(
+                NoteLevel::Warning,
+                "node prerequisites: Sysbox installed on the nodes (its RuntimeClass `sysbox-runc`), CRI-O or containerd as the runtime, and user namespaces for pods (`hostUsers: false`: Kubernetes 1.33+ with a Linux 6.3+ kernel)",
+            ));
+        }
+        _ => {
+            s.risks.push(common::risk(
+                "DS006",
+                "the daemon container is privileged: dockerd needs it to create namespaces, cgroups and mounts",
+            ));
+            s.risks.push(common::risk(
+                "DS007",
+                "a second Docker daemon runs in the pod, root on the node through privileged",
+            ));
+            s.notes.push(common::note(
+                NoteLevel::Warning,
+                if flavour == Flavour::Rootless {
+                    "the docker:dind-rootless image still documents `--privileged` (or seccomp/AppArmor unconfined and /dev/fuse) as required; the daemon runs as uid 1000, which narrows but does not remove the risk"
+                } else {
+                    "privileged is still required: the daemon container can do anything on the node; run these pods on dedicated nodes"
+                },
+            ));
+        }
+    }
+    if transport == "tcp" {
+        s.risks.push(common::risk("DS008", "the client uses DOCKER_HOST=tcp://localhost:2375 without TLS"));
+        s.risks.push(common::risk(
+            "DS009",
+            "DOCKER_TLS_CERTDIR=\"\" turns TLS off: the daemon listens on plain TCP 2375 on every pod address",
+        ));
+        s.notes.push(common::note(
+            NoteLevel::Warning,
+            "INSECURE (the seeds' original): the daemon serves an unauthenticated API on port 2375 of the pod IP; anyone who reaches the pod is root on its daemon. Use transport=tls (default) or unix",
+        ));
+    }
+    s.notes.push(common::note(
+        NoteLevel::Info,
+        format!(
+            "the daemon's storage is a volume at {} so its overlay2 does not stack on the container's own overlay filesystem (storage-driver stacking is a known DinD pitfall); images are not shared with the node and are pulled again by every pod",
+            flavour.data_dir()
+        ),
+    ));
+    s.notes.push(common::note(
+        NoteLevel::Info,
+        "if pods sit on an overlay network with a lower MTU (e.g. 1450), pass `--set mtu=1400` or less so the inner daemon's networks fit",
+    ));
+    if native {
+        s.notes.push(common::note(
+            NoteLevel::Info,
+            "native sidecar (Kubernetes 1.29+): the daemon starts first, its startup probe gates the client, and it stops when the client finishes so the pod completes",
+        ));
+    } else {
+        s.notes.push(common::note(
+            NoteLevel::Info,
+            "the daemon is a regular container: the client waits for it with `docker info`, and the pod does not complete until the daemon is stopped (sidecar=native fixes that)",
+        ));
+    }
+    Ok(s)
+}
