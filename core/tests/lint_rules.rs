@@ -102,12 +102,44 @@ fn every_rule_has_its_doc_sections_in_order() {
     }
 }
 
+/// Codes a rule's docs declare its Example also fires (`Also fires: DS004 (why)`): only for rules
+/// whose every hit implies another rule's, such as DS005.
+fn also_fires(docs: &str) -> Vec<String> {
+    docs.lines()
+        .filter_map(|l| l.strip_prefix("Also fires:"))
+        .map(|rest| rest.split('(').next().unwrap_or(rest))
+        .flat_map(|rest| {
+            rest.split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| w.len() == 5 && w.starts_with("DS"))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 #[test]
 fn every_example_fires_exactly_its_rule_once() {
     for r in rules() {
         let example = block_after(&r.docs, "## Example").unwrap_or_default();
+        let also = also_fires(&r.docs);
         let got = codes_of(&format!("{}-example.yaml", r.name), example);
-        assert_eq!(got, vec![r.code], "{} Example fires {got:?}", r.code);
+        let own = got.iter().filter(|c| **c == r.code).count();
+        let others: Vec<&&str> = got.iter().filter(|c| **c != r.code).collect();
+        assert_eq!(own, 1, "{} Example fires it {own} times: {got:?}", r.code);
+        for o in &others {
+            assert!(
+                also.iter().any(|a| a == **o),
+                "{} Example also fires {o} (undeclared)",
+                r.code
+            );
+        }
+        for a in &also {
+            assert!(
+                got.iter().any(|c| c == a),
+                "{} declares `Also fires: {a}` but it does not",
+                r.code
+            );
+        }
     }
 }
 

@@ -418,6 +418,8 @@ pub(crate) struct Mount<'t> {
     pub target: Option<Val<'t>>,
     /// The volume it mounts (index into `Workload::volumes`), Kubernetes only.
     pub volume: Option<usize>,
+    /// The volume's name as the mount writes it (Kubernetes `name`, a Compose named volume).
+    pub volume_name: Option<Val<'t>>,
     pub sub_path: Option<Val<'t>>,
     /// Set when mounted read-only (`readOnly: true`, `:ro`, `readonly`).
     pub read_only: bool,

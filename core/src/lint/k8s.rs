@@ -351,6 +351,7 @@ fn mount<'t>(r: &Reader<'t, '_>, id: NodeId, w: &Workload<'t>) -> Mount<'t> {
         loc: r.loc(id),
         target: r.field(id, "mountPath"),
         volume: index,
+        volume_name: name,
         sub_path,
         read_only: r.field(id, "readOnly").is_some_and(|v| v.is_true()),
         host,

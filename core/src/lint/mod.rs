@@ -600,7 +600,6 @@ fn process(
                 }
             }
         }
-        let _ = directives;
     }
     for (meta, hit) in &cx.hits {
         let w = unit.workloads.get(hit.workload);

@@ -83,7 +83,6 @@ impl<'t> Hit<'t> {
 
     /// With message template `index`.
     #[must_use]
-    #[allow(dead_code)] // for rules with several messages
     pub(crate) fn message(mut self, index: usize) -> Self {
         self.message = index;
         self

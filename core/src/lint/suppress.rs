@@ -82,7 +82,15 @@ pub(crate) fn annotation_directives<'t>(w: &Workload<'t>) -> Vec<Directive<'t>> 
         return Vec::new();
     };
     let mut out = Vec::new();
-    for entry in v.as_str().split(['\n', ';']) {
+    let text = v.as_str();
+    for entry in text.split(['\n', ';']) {
+        // the entry's line, for block scalars (`|`) whose entries sit one per line
+        let before = text.get(..(entry.as_ptr() as usize).saturating_sub(text.as_ptr() as usize));
+        let line_offset = before.map_or(0, |b| b.matches('\n').count()) as u32;
+        let mut loc = v.loc;
+        if line_offset > 0 {
+            loc.line += line_offset;
+        }
         let entry = entry.trim();
         if entry.is_empty() {
             continue;
@@ -108,11 +116,7 @@ pub(crate) fn annotation_directives<'t>(w: &Workload<'t>) -> Vec<Directive<'t>> 
             None => codes_and_reason(entry),
         };
         if !codes.is_empty() {
-            out.push(Directive {
-                codes,
-                reason,
-                loc: v.loc,
-            });
+            out.push(Directive { codes, reason, loc });
         }
     }
     out

@@ -40,13 +40,33 @@ use super::Severity;
 use super::ir::WorkloadKind;
 use super::registry::Rule;
 
+mod daemon_tls_disabled;
+mod dind_daemon;
+mod docker_host_plain_tcp;
+mod hidden_socket_volume;
 mod privileged_container;
 mod runtime_socket_mount;
+mod runtime_state_mount;
+mod sensitive_host_mount;
+mod socket_directory_mount;
 mod suppression_without_reason;
+mod unused_socket_volume;
+mod windows_host_access;
+mod writable_host_mount;
 
 /// Every rule, in code order.
 pub(crate) const RULES: &[&dyn Rule] = &[
     &suppression_without_reason::SuppressionWithoutReason,
     &runtime_socket_mount::RuntimeSocketMount,
+    &socket_directory_mount::SocketDirectoryMount,
+    &runtime_state_mount::RuntimeStateMount,
+    &sensitive_host_mount::SensitiveHostMount,
+    &writable_host_mount::WritableHostMount,
     &privileged_container::PrivilegedContainer,
+    &dind_daemon::DindDaemon,
+    &docker_host_plain_tcp::DockerHostPlainTcp,
+    &daemon_tls_disabled::DaemonTlsDisabled,
+    &windows_host_access::WindowsHostAccess,
+    &hidden_socket_volume::HiddenSocketVolume,
+    &unused_socket_volume::UnusedSocketVolume,
 ];

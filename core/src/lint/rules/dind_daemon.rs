@@ -1,0 +1,95 @@
+use crate::lint::ir::{Unit, WorkloadKind};
+use crate::lint::registry::{Checker, Hit, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds a Docker daemon running inside a workload: a `docker:*dind*` image (or any image
+    /// whose name ends in `dind`, such as `*/dind`), or `dockerd` as the command. The rootless
+    /// daemon (`docker:*dind-rootless*`, `dockerd-rootless.sh`) and workloads under the Sysbox
+    /// runtime are not flagged: they are the safer forms of the same idea.
+    ///
+    /// ## Why is this bad?
+    /// Classic Docker-in-Docker runs a second root daemon on the node, and it only works
+    /// privileged (DS006). Its storage driver stacks on the node's (overlay on overlay), and every
+    /// build re-pulls its images.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: dind
+    /// spec:
+    ///   containers:
+    ///     - name: dind-daemon
+    ///       image: docker:27-dind
+    ///       volumeMounts:
+    ///         - name: docker-graph-storage
+    ///           mountPath: /var/lib/docker
+    ///   volumes:
+    ///     - name: docker-graph-storage
+    ///       emptyDir: {}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Pod
+    /// metadata:
+    ///   name: dind
+    /// spec:
+    ///   runtimeClassName: sysbox-runc
+    ///   containers:
+    ///     - name: dind-daemon
+    ///       image: docker:27-dind
+    ///       volumeMounts:
+    ///         - name: docker-graph-storage
+    ///           mountPath: /var/lib/docker
+    ///   volumes:
+    ///     - name: docker-graph-storage
+    ///       emptyDir: {}
+    /// ```
+    ///
+    /// ## References
+    /// - <https://jpetazzo.github.io/2015/09/03/do-not-use-docker-in-docker-for-ci/>
+    /// - <https://github.com/nestybox/sysbox>
+    DindDaemon {
+        code: "DS007",
+        name: "dind-daemon",
+        severity: High,
+        summary: "a Docker daemon runs inside the workload",
+        message: ["container runs a Docker daemon (`{0}`)"],
+        help: "use Sysbox, rootless DinD or BuildKit rootless, on dedicated nodes",
+    }
+}
+
+fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
+    for (wi, w) in unit.workloads.iter().enumerate() {
+        if w.what != WorkloadKind::Pod {
+            continue;
+        }
+        if w.runtime_class
+            .as_ref()
+            .is_some_and(|r| r.as_str().contains("sysbox"))
+        {
+            continue;
+        }
+        for (ci, c) in w.containers.iter().enumerate() {
+            let rootless = c
+                .image_parts()
+                .is_some_and(|(_, tag)| tag.contains("rootless"))
+                || c.argv().any(|a| a.as_str().contains("dockerd-rootless"));
+            if rootless {
+                continue;
+            }
+            let at = if c.dind_image() {
+                c.image.as_ref()
+            } else {
+                c.dockerd_word()
+            };
+            if let Some(v) = at {
+                cx.report(Hit::new(wi, Some(ci), v.loc).args([v.as_str()]));
+            }
+        }
+    }
+}
