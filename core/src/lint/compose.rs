@@ -374,7 +374,8 @@ fn service<'t>(
 
     let mut c = Container::new(ContainerKind::Service, name.text.clone(), name.loc);
     c.image = r.ifield(id, "image");
-    c.container_name = r.ifield(id, "container_name");
+    // as written, not interpolated: a name built from a variable is unique per run (DS027)
+    c.container_name = r.field(id, "container_name");
     c.command = words(r, doc.get(id, "entrypoint"));
     c.args = words(r, doc.get(id, "command"));
     for (k, v) in r.ipairs(doc.get(id, "environment")) {
