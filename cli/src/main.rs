@@ -1,6 +1,7 @@
 //! `dockscape`: generate and lint Docker-outside-of-Docker and Docker-in-Docker setups.
 
 mod generate;
+mod lint;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -36,12 +37,21 @@ enum Command {
     Scenarios(generate::ScenariosArgs),
     /// Generate a scenario's Pod, Compose file, docker run lines or explanation.
     Generate(generate::GenerateArgs),
+    /// Lint Kubernetes manifests, Compose files and `docker run` lines.
+    Lint(lint::LintArgs),
+    /// List every lint rule.
+    Rules(lint::RulesArgs),
+    /// Print one lint rule's page.
+    Rule(lint::RuleArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Scenarios(args) => generate::scenarios(&args),
-        Command::Generate(args) => generate::run(&args),
+    match &cli.command {
+        Command::Scenarios(args) => generate::scenarios(args),
+        Command::Generate(args) => generate::run(args),
+        Command::Lint(args) => lint::run_lint(args),
+        Command::Rules(args) => lint::run_rules(args),
+        Command::Rule(args) => lint::run_rule(args),
     }
 }
