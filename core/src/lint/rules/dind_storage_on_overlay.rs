@@ -9,8 +9,8 @@ declare_rule! {
     /// containers land on the container's own overlay filesystem. The data root is
     /// `/var/lib/docker`; `/home/rootless/.local/share/docker` for the rootless images (a
     /// `*rootless*` tag or `dockerd-rootless`); the value of `--data-root` when the command sets
-    /// it. Any volume counts (`emptyDir`, PVC, named volume, bind), mounted at the data root or at
-    /// a directory above it. Not reported under the Sysbox runtime (`runtimeClassName`, Compose
+    /// it. Any volume counts (`emptyDir`, PVC, named volume, bind, `tmpfs`), mounted at the data
+    /// root or at a directory above it. Not reported under the Sysbox runtime (`runtimeClassName`, Compose
     /// `runtime`, `--runtime` naming `sysbox`): Sysbox mounts a host directory at
     /// `/var/lib/docker` itself. Reported whatever `--storage-driver` says: `vfs` and
     /// `fuse-overlayfs` avoid the failure but not the slowness or the growth of the writable
