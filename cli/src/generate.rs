@@ -26,6 +26,8 @@ dockscape generate dind                                  # the Pod, Compose file
 dockscape generate dind --format pod | kubectl apply -f -\n  \
 dockscape generate dind --set transport=tcp              # the seeds' insecure original, flagged\n  \
 dockscape generate dood --set mount=run-dir --format compose\n  \
+dockscape generate dind --format gitlab                  # CI recipes: gitlab, github-arc, jenkins, drone, tekton\n  \
+dockscape generate dood --format svg > dood.svg          # the topology: svg or mermaid\n  \
 dockscape generate windows --set vm=virtualbox --format run --shell powershell\n  \
 dockscape generate -f spec.yaml -o out/                  # spec.yaml: `scenario: dind`, then parameters\n\n\
 `dockscape scenarios --format json` lists every parameter with its default and accepted values.")]
@@ -55,6 +57,20 @@ enum OutFormat {
     Compose,
     Run,
     Explain,
+    /// `.gitlab-ci.yml`: Docker-executor and Kubernetes-executor forms.
+    Gitlab,
+    /// actions-runner-controller scale set values.
+    GithubArc,
+    /// Jenkinsfile with the Kubernetes plugin's podTemplate.
+    Jenkins,
+    /// `.drone.yml`.
+    Drone,
+    /// Tekton Task and TaskRun.
+    Tekton,
+    /// Mermaid flowchart of the topology.
+    Mermaid,
+    /// Self-contained SVG drawing of the topology.
+    Svg,
     All,
 }
 
@@ -88,7 +104,8 @@ pub(crate) fn scenarios(args: &ScenariosArgs) -> ExitCode {
     let res = match args.format {
         ListFormat::Text => {
             let width = list.iter().map(|s| s.id.len()).max().unwrap_or(0);
-            list.iter().try_for_each(|s| writeln!(out, "{:width$}  {}", s.id, s.summary))
+            list.iter()
+                .try_for_each(|s| writeln!(out, "{:width$}  {}", s.id, s.summary))
         }
         ListFormat::Json => match serde_json::to_string_pretty(list) {
             Ok(j) => writeln!(out, "{j}"),
@@ -141,17 +158,32 @@ pub(crate) fn run(args: &GenerateArgs) -> ExitCode {
         OutFormat::Compose => vec![Format::Compose],
         OutFormat::Run => vec![Format::Run],
         OutFormat::Explain => vec![Format::Explain],
+        OutFormat::Gitlab => vec![Format::Gitlab],
+        OutFormat::GithubArc => vec![Format::GithubArc],
+        OutFormat::Jenkins => vec![Format::Jenkins],
+        OutFormat::Drone => vec![Format::Drone],
+        OutFormat::Tekton => vec![Format::Tekton],
+        OutFormat::Mermaid => vec![Format::Mermaid],
+        OutFormat::Svg => vec![Format::Svg],
         OutFormat::All => Format::ALL.to_vec(),
     };
-    let options = Options { shell: args.shell.map(Shell::from) };
+    let options = Options {
+        shell: args.shell.map(Shell::from),
+    };
     let mut artifacts = Vec::new();
     for f in formats {
         match dockscape::generate(&scenario, f, &options) {
             Ok(a) => artifacts.push(a),
+            // A recipe that does not apply names itself in its message.
+            Err(e) if e.kind() == dockscape::ErrorKind::UnsupportedFormat => return fail(e),
             Err(e) => return fail(format!("{}: {e}", f.id())),
         }
     }
-    for n in scenario.notes.iter().filter(|n| n.level == NoteLevel::Warning) {
+    for n in scenario
+        .notes
+        .iter()
+        .filter(|n| n.level == NoteLevel::Warning)
+    {
         eprintln!("warning: {}", n.text);
     }
     for a in &artifacts {

@@ -12,7 +12,12 @@
 //! assert!(pod.text.contains("privileged: true"));
 //! ```
 #![deny(missing_docs)]
-#![warn(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![warn(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 mod emit;
 mod error;
@@ -22,13 +27,14 @@ mod quote;
 mod scenario;
 mod validate;
 
+pub use emit::diagram::{Edge, EdgeKind, Graph, Node, NodeKind, render_mermaid, render_svg};
 pub use emit::{Artifact, Format, Options, generate};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use model::*;
 pub use quote::{Shell, quote_arg, quote_command};
 pub use scenario::{
-    Note, NoteLevel, ParamKind, ParamSpec, ParamValue, Params, Risk, Scenario, ScenarioId, ScenarioInfo,
-    build_scenario, scenarios,
+    Note, NoteLevel, ParamKind, ParamSpec, ParamValue, Params, Risk, Scenario, ScenarioId,
+    ScenarioInfo, build_scenario, scenarios,
 };
 pub use validate::{Problem, is_quantity, validate_compose, validate_pod};
 

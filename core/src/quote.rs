@@ -38,12 +38,17 @@ impl Shell {
 
     /// Parse an id; the error lists the accepted ones.
     pub fn parse(s: &str) -> Result<Shell> {
-        Shell::ALL.into_iter().find(|sh| sh.id() == s).ok_or_else(|| {
-            Error::new(
-                ErrorKind::InvalidParameter,
-                format!("unknown shell `{s}`: expected one of `sh`, `powershell`, `cmd`, `gitbash`"),
-            )
-        })
+        Shell::ALL
+            .into_iter()
+            .find(|sh| sh.id() == s)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidParameter,
+                    format!(
+                        "unknown shell `{s}`: expected one of `sh`, `powershell`, `cmd`, `gitbash`"
+                    ),
+                )
+            })
     }
 
     /// The comment leader of the shell's scripts.
@@ -74,7 +79,9 @@ impl Shell {
 }
 
 fn plain(s: &str, extra: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "_-./:=,@%+".contains(c) || extra.contains(c))
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./:=,@%+".contains(c) || extra.contains(c))
 }
 
 /// Quote one argument for `shell`. Fails only for `cmd`, which cannot pass a newline in an argument.
@@ -114,7 +121,10 @@ fn quote_sh(arg: &str) -> String {
 
 fn quote_powershell(arg: &str) -> String {
     // `@`, `,` and a leading `-` followed by digits carry meaning in PowerShell's argument mode.
-    let safe = !arg.is_empty() && arg.chars().all(|c| c.is_ascii_alphanumeric() || "_-./:=".contains(c));
+    let safe = !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./:=".contains(c));
     if safe {
         return arg.to_owned();
     }
@@ -243,7 +253,10 @@ pub(crate) fn split_words(s: &str) -> Result<Vec<String>> {
 }
 
 fn unclosed(q: &str) -> Error {
-    Error::new(ErrorKind::InvalidParameter, format!("unclosed {q} quote in command"))
+    Error::new(
+        ErrorKind::InvalidParameter,
+        format!("unclosed {q} quote in command"),
+    )
 }
 
 #[cfg(test)]

@@ -27,27 +27,59 @@ fn unknown_parameter_lists_accepted_names() {
     let (kind, msg) = err("dind", &["transprt=tls"]);
     assert_eq!(kind, ErrorKind::UnknownParameter);
     assert!(
-        msg.starts_with("unknown parameter `transprt` for scenario `dind`: accepted are `name`, `namespace`"),
+        msg.starts_with(
+            "unknown parameter `transprt` for scenario `dind`: accepted are `name`, `namespace`"
+        ),
         "{msg}"
     );
-    assert!(msg.contains("`transport`") && msg.contains("`sidecar`"), "{msg}");
-    assert_eq!(err("linux", &["transport=tls"]).0, ErrorKind::UnknownParameter);
+    assert!(
+        msg.contains("`transport`") && msg.contains("`sidecar`"),
+        "{msg}"
+    );
+    assert_eq!(
+        err("linux", &["transport=tls"]).0,
+        ErrorKind::UnknownParameter
+    );
 }
 
 #[test]
 fn bad_values_list_accepted_values() {
     let cases = [
-        ("dind", "transport=ssh", "invalid value `ssh` for `transport`: expected one of `tls`, `unix`, `tcp`"),
-        ("dind-rootless", "transport=tcp", "invalid value `tcp` for `transport`: expected one of `tls`, `unix`"),
-        ("dind", "sidecar=yes", "invalid value `yes` for `sidecar`: expected one of `container`, `native`"),
+        (
+            "dind",
+            "transport=ssh",
+            "invalid value `ssh` for `transport`: expected one of `tls`, `unix`, `tcp`",
+        ),
+        (
+            "dind-rootless",
+            "transport=tcp",
+            "invalid value `tcp` for `transport`: expected one of `tls`, `unix`",
+        ),
+        (
+            "dind",
+            "sidecar=yes",
+            "invalid value `yes` for `sidecar`: expected one of `container`, `native`",
+        ),
         (
             "windows",
             "vm=parallels",
             "invalid value `parallels` for `vm`: expected one of `wsl2`, `hyperv`, `virtualbox`",
         ),
-        ("kubernetes", "runtime=docker", "invalid value `docker` for `runtime`: expected one of `containerd`, `cri-o`"),
-        ("dood", "mount=all", "invalid value `all` for `mount`: expected one of `socket`, `run-dir`"),
-        ("dind", "mtu=big", "invalid value `big` for `mtu`: expected a whole number"),
+        (
+            "kubernetes",
+            "runtime=docker",
+            "invalid value `docker` for `runtime`: expected one of `containerd`, `cri-o`",
+        ),
+        (
+            "dood",
+            "mount=all",
+            "invalid value `all` for `mount`: expected one of `socket`, `run-dir`",
+        ),
+        (
+            "dind",
+            "mtu=big",
+            "invalid value `big` for `mtu`: expected a whole number",
+        ),
         (
             "dind",
             "memory=1GB",
@@ -63,7 +95,11 @@ fn bad_values_list_accepted_values() {
             "shell=fish",
             "invalid value `fish` for `shell`: expected one of `sh`, `powershell`, `cmd`, `gitbash`",
         ),
-        ("dind", "command=docker 'run", "invalid value `docker 'run` for `command`: unclosed ' quote in command"),
+        (
+            "dind",
+            "command=docker 'run",
+            "invalid value `docker 'run` for `command`: unclosed ' quote in command",
+        ),
         (
             "dind",
             "env.1A=x",
@@ -95,7 +131,12 @@ fn every_scenario_builds_from_defaults_alone() {
         assert!(!s.pod.containers.is_empty());
         for p in &info.params {
             if !p.accepted.is_empty() {
-                assert!(p.accepted.contains(&p.default.as_str()), "{}: default of {} not accepted", info.id, p.name);
+                assert!(
+                    p.accepted.contains(&p.default.as_str()),
+                    "{}: default of {} not accepted",
+                    info.id,
+                    p.name
+                );
             }
         }
     }
@@ -109,5 +150,8 @@ fn names_must_be_dns_labels() {
         msg,
         "invalid value `My_Pod` for `name`: expected a DNS-1123 label (at most 63 lowercase letters, digits and `-`, starting and ending with a letter or digit)"
     );
-    assert_eq!(err("dind", &["namespace=CI"]).0, ErrorKind::InvalidParameter);
+    assert_eq!(
+        err("dind", &["namespace=CI"]).0,
+        ErrorKind::InvalidParameter
+    );
 }

@@ -68,7 +68,9 @@ fn pod_checks_fail_with_exact_messages() {
             "spec.containers[0].name: duplicate container name `dind`",
         ),
         (
-            Box::new(|p| p["spec"]["ephemeralContainers"] = json!([{"name": "client", "image": "busybox"}])),
+            Box::new(|p| {
+                p["spec"]["ephemeralContainers"] = json!([{"name": "client", "image": "busybox"}])
+            }),
             "spec.ephemeralContainers[0].name: duplicate container name `client`",
         ),
         (
@@ -84,18 +86,21 @@ fn pod_checks_fail_with_exact_messages() {
             "spec.containers[0].volumeMounts[0].name: volume `cert` is not declared in spec.volumes",
         ),
         (
-            Box::new(|p| p["spec"]["containers"][0]["volumeMounts"][0]["mountPath"] = json!("certs")),
+            Box::new(|p| {
+                p["spec"]["containers"][0]["volumeMounts"][0]["mountPath"] = json!("certs")
+            }),
             "spec.containers[0].volumeMounts[0].mountPath: `certs` is not an absolute path",
         ),
         (
             Box::new(|p| {
-                p["spec"]["containers"][0]["volumeMounts"] =
-                    json!([{"name": "certs", "mountPath": "/x"}, {"name": "sock", "mountPath": "/x"}])
+                p["spec"]["containers"][0]["volumeMounts"] = json!([{"name": "certs", "mountPath": "/x"}, {"name": "sock", "mountPath": "/x"}])
             }),
             "spec.containers[0].volumeMounts[1].mountPath: duplicate mount path `/x`",
         ),
         (
-            Box::new(|p| p["spec"]["containers"][0]["volumeMounts"][0]["subPath"] = json!("../etc")),
+            Box::new(|p| {
+                p["spec"]["containers"][0]["volumeMounts"][0]["subPath"] = json!("../etc")
+            }),
             "spec.containers[0].volumeMounts[0].subPath: `../etc` must be a relative path without `..`",
         ),
         (
@@ -103,10 +108,9 @@ fn pod_checks_fail_with_exact_messages() {
             "spec.containers[0].ports[0].containerPort: 70000 is not between 1 and 65535",
         ),
         (
-            Box::new(|p| {
-                p["spec"]["containers"][0]["ports"] =
-                    json!([{"containerPort": 80, "name": "http"}, {"containerPort": 81, "name": "http"}])
-            }),
+            Box::new(
+                |p| p["spec"]["containers"][0]["ports"] = json!([{"containerPort": 80, "name": "http"}, {"containerPort": 81, "name": "http"}]),
+            ),
             "spec.containers[0].ports[1].name: duplicate port name `http`",
         ),
         (
@@ -126,7 +130,9 @@ fn pod_checks_fail_with_exact_messages() {
             "spec.containers[0].restartPolicy: may only be set on init containers",
         ),
         (
-            Box::new(|p| p["spec"]["containers"][0]["resources"]["requests"]["memory"] = json!("256MB")),
+            Box::new(|p| {
+                p["spec"]["containers"][0]["resources"]["requests"]["memory"] = json!("256MB")
+            }),
             "spec.containers[0].resources.requests.memory: `256MB` is not a quantity",
         ),
         (
@@ -137,16 +143,25 @@ fn pod_checks_fail_with_exact_messages() {
             Box::new(|p| p["spec"]["containers"][0]["env"][0]["name"] = json!("1DOCKER")),
             "spec.containers[0].env[0].name: `1DOCKER` is not a valid environment variable name: letters, digits, `_`, `-` or `.`, not starting with a digit",
         ),
-        (Box::new(|p| p["spec"]["containers"][0]["image"] = json!(" ")), "spec.containers[0].image: required"),
+        (
+            Box::new(|p| p["spec"]["containers"][0]["image"] = json!(" ")),
+            "spec.containers[0].image: required",
+        ),
         (
             Box::new(|p| p["spec"]["volumes"][0] = json!({"name": "certs"})),
             "spec.volumes[0]: must specify a volume type",
         ),
-        (Box::new(|p| p["spec"]["containers"] = json!([])), "spec.containers: at least one container is required"),
+        (
+            Box::new(|p| p["spec"]["containers"] = json!([])),
+            "spec.containers: at least one container is required",
+        ),
     ];
     for (edit, expected) in cases {
         let got = with(edit);
-        assert!(got.contains(&expected.to_owned()), "expected {expected:?} in {got:#?}");
+        assert!(
+            got.contains(&expected.to_owned()),
+            "expected {expected:?} in {got:#?}"
+        );
     }
 }
 
@@ -165,7 +180,10 @@ fn compose() -> Value {
 fn compose_problems(edit: Edit) -> Vec<String> {
     let mut c = compose();
     edit(&mut c);
-    validate_compose(&c).iter().map(Problem::to_string).collect()
+    validate_compose(&c)
+        .iter()
+        .map(Problem::to_string)
+        .collect()
 }
 
 #[test]
@@ -189,7 +207,9 @@ fn compose_checks_fail_with_exact_messages() {
             "services.docker.volumes[0]: target `var/lib/docker` is not an absolute path",
         ),
         (
-            Box::new(|c| c["services"]["docker"]["volumes"] = json!(["storage:/var/lib/docker:rx"])),
+            Box::new(|c| {
+                c["services"]["docker"]["volumes"] = json!(["storage:/var/lib/docker:rx"])
+            }),
             "services.docker.volumes[0]: unsupported mode `rx`",
         ),
         (
@@ -198,7 +218,8 @@ fn compose_checks_fail_with_exact_messages() {
         ),
         (
             Box::new(|c| {
-                c["services"]["docker"]["volumes"] = json!([{"type": "volume", "source": "x", "target": "/x"}])
+                c["services"]["docker"]["volumes"] =
+                    json!([{"type": "volume", "source": "x", "target": "/x"}])
             }),
             "services.docker.volumes[0].source: volume `x` is not declared in the top-level `volumes`",
         ),
@@ -216,7 +237,10 @@ fn compose_checks_fail_with_exact_messages() {
         ),
         (
             Box::new(|c| {
-                c["services"]["client"].as_object_mut().unwrap().remove("image");
+                c["services"]["client"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("image");
             }),
             "services.client: needs `image` or `build`",
         ),
@@ -233,6 +257,9 @@ fn compose_checks_fail_with_exact_messages() {
     ];
     for (edit, expected) in cases {
         let got = compose_problems(edit);
-        assert!(got.contains(&expected.to_owned()), "expected {expected:?} in {got:#?}");
+        assert!(
+            got.contains(&expected.to_owned()),
+            "expected {expected:?} in {got:#?}"
+        );
     }
 }

@@ -1,1 +1,15 @@
 //! Shared helpers for the end-to-end tests.
+//!
+//! - [`golden`]: the golden scenario spec files.
+//! - [`engine`]: a recording Docker Engine API server on a unix socket, for the real `docker` CLI.
+//! - [`tools`]: the real tools (`kubernetes-validate`, `docker-compose`, `docker`, `/bin/sh`), installed
+//!   by `scripts/install-test-tools`.
+
+pub mod engine;
+pub mod golden;
+mod tmp;
+pub mod tools;
+
+pub use engine::{Engine, EngineOptions, Recorded};
+pub use tmp::TempDir;
+pub use tools::{ShOutput, compose_config, docker, kubernetes_validate, run_command, run_sh};

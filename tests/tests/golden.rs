@@ -27,7 +27,10 @@ fn every_format_of_every_golden_scenario() {
         insta::assert_snapshot!("pod", render(&s, Format::Pod, None));
         insta::assert_snapshot!("compose", render(&s, Format::Compose, None));
         for shell in Shell::ALL {
-            insta::assert_snapshot!(format!("run-{}", shell.id()), render(&s, Format::Run, Some(shell)));
+            insta::assert_snapshot!(
+                format!("run-{}", shell.id()),
+                render(&s, Format::Run, Some(shell))
+            );
         }
         insta::assert_snapshot!("explain", render(&s, Format::Explain, None));
     });
@@ -42,7 +45,12 @@ fn output_is_deterministic() {
         for format in Format::ALL {
             let a = render(&build(&path), format, None);
             let b = render(&build(&path), format, None);
-            assert_eq!(a, b, "{}: {format:?} differs between two runs", path.display());
+            assert_eq!(
+                a,
+                b,
+                "{}: {format:?} differs between two runs",
+                path.display()
+            );
         }
         seen += 1;
     }

@@ -9,8 +9,16 @@ use std::process::Command;
 fn through_sh(args: &[String], shell: Shell) -> Vec<String> {
     let quoted: Vec<String> = args.iter().map(|a| quote_arg(shell, a).unwrap()).collect();
     let script = format!("printf '%s\\0' {}", quoted.join(" "));
-    let out = Command::new("/bin/sh").arg("-c").arg(&script).output().unwrap();
-    assert!(out.status.success(), "sh failed on {script:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("/bin/sh")
+        .arg("-c")
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "sh failed on {script:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let mut parts: Vec<String> = text.split('\0').map(str::to_owned).collect();
     assert_eq!(parts.pop().as_deref(), Some(""), "output ends with NUL");

@@ -18,7 +18,9 @@ fn list(items: &[String]) -> Value {
 
 /// The service name of container `name`.
 pub(crate) fn service_name(pod: &Pod, name: &str) -> String {
-    pod.container(name).and_then(|c| c.alias.clone()).unwrap_or_else(|| name.to_owned())
+    pod.container(name)
+        .and_then(|c| c.alias.clone())
+        .unwrap_or_else(|| name.to_owned())
 }
 
 /// The Compose file of a pod as a JSON value (ordered as written).
@@ -48,18 +50,30 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
             s.insert("runtime".into(), lit(rc));
         }
         if c.security.unconfined {
-            s.insert("security_opt".into(), json!(["seccomp=unconfined", "apparmor=unconfined"]));
+            s.insert(
+                "security_opt".into(),
+                json!(["seccomp=unconfined", "apparmor=unconfined"]),
+            );
         }
         if !c.env.is_empty() {
-            let env: Map<String, Value> = c.env.iter().map(|e| (e.name.clone(), lit(&e.network_value()))).collect();
+            let env: Map<String, Value> = c
+                .env
+                .iter()
+                .map(|e| (e.name.clone(), lit(&e.network_value())))
+                .collect();
             s.insert("environment".into(), Value::Object(env));
         }
         let published: Vec<Value> = c
             .ports
             .iter()
             .filter_map(|p| {
-                let proto = if p.protocol == Protocol::Udp { "/udp" } else { "" };
-                p.published.map(|h| Value::String(format!("{h}:{}{proto}", p.container)))
+                let proto = if p.protocol == Protocol::Udp {
+                    "/udp"
+                } else {
+                    ""
+                };
+                p.published
+                    .map(|h| Value::String(format!("{h}:{}{proto}", p.container)))
             })
             .collect();
         if !published.is_empty() {
@@ -70,7 +84,11 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
             .iter()
             .filter(|p| p.published.is_none())
             .map(|p| {
-                let proto = if p.protocol == Protocol::Udp { "/udp" } else { "" };
+                let proto = if p.protocol == Protocol::Udp {
+                    "/udp"
+                } else {
+                    ""
+                };
                 Value::String(format!("{}{proto}", p.container))
             })
             .collect();
@@ -79,26 +97,36 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
         }
         let mut mounts = Vec::new();
         for m in &c.mounts {
-            let Some(v) = pod.volume(&m.volume) else { continue };
+            let Some(v) = pod.volume(&m.volume) else {
+                continue;
+            };
             let ro = if m.read_only { ":ro" } else { "" };
             match (&v.source, &m.sub_path) {
                 (VolumeSource::HostPath { path, .. }, sub) => {
                     let src = match sub {
-                        Some(sp) => format!("{}/{}", path.trim_end_matches('/'), sp.trim_start_matches('/')),
+                        Some(sp) => format!(
+                            "{}/{}",
+                            path.trim_end_matches('/'),
+                            sp.trim_start_matches('/')
+                        ),
                         None => path.clone(),
                     };
                     mounts.push(Value::String(format!("{src}:{}{ro}", m.path)));
                 }
                 (_, None) => {
                     mounts.push(Value::String(format!("{}:{}{ro}", m.volume, m.path)));
-                    volumes.entry(m.volume.clone()).or_insert_with(|| volume_def(&v.source));
+                    volumes
+                        .entry(m.volume.clone())
+                        .or_insert_with(|| volume_def(&v.source));
                 }
                 (_, Some(sp)) => {
                     mounts.push(json!({
                         "type": "volume", "source": m.volume, "target": m.path,
                         "read_only": m.read_only, "volume": {"subpath": sp}
                     }));
-                    volumes.entry(m.volume.clone()).or_insert_with(|| volume_def(&v.source));
+                    volumes
+                        .entry(m.volume.clone())
+                        .or_insert_with(|| volume_def(&v.source));
                 }
             }
         }
@@ -122,16 +150,20 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
             } else {
                 "service_started"
             };
-            deps.insert(service_name(pod, &before.name), json!({"condition": condition}));
+            deps.insert(
+                service_name(pod, &before.name),
+                json!({"condition": condition}),
+            );
         }
         if !deps.is_empty() {
             s.insert("depends_on".into(), Value::Object(deps));
         }
         let r = &c.resources;
         let mut res = Map::new();
-        for (key, cpu, mem) in
-            [("limits", &r.cpu_limit, &r.memory_limit), ("reservations", &r.cpu_request, &r.memory_request)]
-        {
+        for (key, cpu, mem) in [
+            ("limits", &r.cpu_limit, &r.memory_limit),
+            ("reservations", &r.cpu_request, &r.memory_request),
+        ] {
             let mut m = Map::new();
             if let Some(c) = cpu.as_deref().and_then(units::cpus) {
                 m.insert("cpus".into(), Value::String(c));
@@ -146,7 +178,10 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
         if !res.is_empty() {
             s.insert("deploy".into(), json!({"resources": res}));
         }
-        if pod.restart_policy == "Never" && c.role == ContainerRole::Regular && i + 1 == pod.containers.len() {
+        if pod.restart_policy == "Never"
+            && c.role == ContainerRole::Regular
+            && i + 1 == pod.containers.len()
+        {
             s.insert("restart".into(), Value::String("no".into()));
         }
         services.insert(service_name(pod, &c.name), Value::Object(s));
@@ -162,7 +197,9 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
 
 fn volume_def(source: &VolumeSource) -> Value {
     match source {
-        VolumeSource::EmptyDir { memory: true } => json!({"driver_opts": {"type": "tmpfs", "device": "tmpfs"}}),
+        VolumeSource::EmptyDir { memory: true } => {
+            json!({"driver_opts": {"type": "tmpfs", "device": "tmpfs"}})
+        }
         _ => json!({}),
     }
 }
@@ -171,7 +208,10 @@ fn volume_def(source: &VolumeSource) -> Value {
 pub(crate) fn emit(pod: &Pod) -> Result<String> {
     let v = to_value(pod);
     if let Some(p) = crate::validate::validate_compose(&v).first() {
-        return Err(Error::new(ErrorKind::Validation, format!("generated compose file is invalid: {p}")));
+        return Err(Error::new(
+            ErrorKind::Validation,
+            format!("generated compose file is invalid: {p}"),
+        ));
     }
     crate::emit::yaml(&v)
 }

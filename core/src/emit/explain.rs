@@ -16,7 +16,8 @@ pub(crate) fn render(s: &Scenario) -> Result<String> {
         .build()
         .map_err(template_error)?;
     env.set_syntax(syntax);
-    env.add_template("explain.md.j2", source).map_err(template_error)?;
+    env.add_template("explain.md.j2", source)
+        .map_err(template_error)?;
     let daemons: Vec<minijinja::Value> = s
         .topology
         .daemons

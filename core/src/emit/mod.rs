@@ -1,8 +1,10 @@
 //! Output formats: every format is a view of one [`Scenario`].
 
 mod compose;
+pub(crate) mod diagram;
 mod explain;
 mod pod;
+mod recipe;
 mod run;
 mod units;
 
@@ -24,11 +26,66 @@ pub enum Format {
     Run,
     /// A Markdown explanation of the topology, its risks and safer alternatives.
     Explain,
+    /// A `.gitlab-ci.yml` job: the Docker-executor form, then the Kubernetes-executor form.
+    Gitlab,
+    /// Helm values of the actions-runner-controller runner scale set (`gha-runner-scale-set`).
+    GithubArc,
+    /// A `Jenkinsfile` using the Kubernetes plugin's `podTemplate` with this scenario's Pod.
+    Jenkins,
+    /// A `.drone.yml` pipeline.
+    Drone,
+    /// A Tekton `Task` (and a `TaskRun`) with the daemon as a sidecar.
+    Tekton,
+    /// The topology as a Mermaid `flowchart`.
+    Mermaid,
+    /// The topology as a self-contained SVG drawing.
+    Svg,
 }
 
 impl Format {
     /// Every format, in the order `--format all` writes them.
     pub const ALL: [Format; 4] = [Format::Pod, Format::Compose, Format::Run, Format::Explain];
+
+    /// The CI recipes; see [`Format::applies_to`] for which scenarios each one serves.
+    pub const RECIPES: [Format; 5] = [
+        Format::Gitlab,
+        Format::GithubArc,
+        Format::Jenkins,
+        Format::Drone,
+        Format::Tekton,
+    ];
+
+    /// The topology drawings (every scenario has them).
+    pub const DIAGRAMS: [Format; 2] = [Format::Mermaid, Format::Svg];
+
+    /// Every format there is, base formats first.
+    pub const EVERY: [Format; 11] = [
+        Format::Pod,
+        Format::Compose,
+        Format::Run,
+        Format::Explain,
+        Format::Gitlab,
+        Format::GithubArc,
+        Format::Jenkins,
+        Format::Drone,
+        Format::Tekton,
+        Format::Mermaid,
+        Format::Svg,
+    ];
+
+    /// Whether `generate` can render scenario `id` in this format. The base formats and the diagrams
+    /// serve every scenario (with a notice where a format has only a nearest equivalent); a CI recipe
+    /// serves the scenarios that are CI jobs running Docker or builds, and `generate` refuses the others
+    /// with an [`ErrorKind::UnsupportedFormat`](crate::ErrorKind::UnsupportedFormat) error that says why
+    /// and names the recipes that do apply.
+    pub fn applies_to(self, id: ScenarioId) -> bool {
+        recipe::applies_to(self, id)
+    }
+
+    /// Whether this format is one of [`Format::RECIPES`].
+    pub fn is_recipe(self) -> bool {
+        Format::RECIPES.contains(&self)
+    }
 
     /// The id used on the command line.
     pub fn id(self) -> &'static str {
@@ -37,18 +94,31 @@ impl Format {
             Format::Compose => "compose",
             Format::Run => "run",
             Format::Explain => "explain",
+            Format::Gitlab => "gitlab",
+            Format::GithubArc => "github-arc",
+            Format::Jenkins => "jenkins",
+            Format::Drone => "drone",
+            Format::Tekton => "tekton",
+            Format::Mermaid => "mermaid",
+            Format::Svg => "svg",
         }
     }
 
     /// Parse an id; the error lists the accepted ones.
     pub fn parse(s: &str) -> Result<Format> {
-        Format::ALL.into_iter().find(|f| f.id() == s).ok_or_else(|| {
-            let ids: Vec<String> = Format::ALL.iter().map(|f| format!("`{}`", f.id())).collect();
-            Error::new(
-                ErrorKind::UnsupportedFormat,
-                format!("unknown format `{s}`: expected one of {}", ids.join(", ")),
-            )
-        })
+        Format::EVERY
+            .into_iter()
+            .find(|f| f.id() == s)
+            .ok_or_else(|| {
+                let ids: Vec<String> = Format::EVERY
+                    .iter()
+                    .map(|f| format!("`{}`", f.id()))
+                    .collect();
+                Error::new(
+                    ErrorKind::UnsupportedFormat,
+                    format!("unknown format `{s}`: expected one of {}", ids.join(", ")),
+                )
+            })
     }
 }
 
@@ -66,7 +136,8 @@ pub struct Artifact {
     pub format: Format,
     /// The text, ready to paste or save.
     pub text: String,
-    /// A file name for it (`pod.yaml`, `compose.yaml`, `run.sh`, `explain.md`).
+    /// A file name for it (`pod.yaml`, `compose.yaml`, `run.sh`, `explain.md`, `.gitlab-ci.yml`,
+    /// `topology.svg`, ...).
     pub file_name: String,
     /// Set when the format does not apply to the scenario: why, and what `text` holds instead.
     pub notice: Option<String>,
@@ -77,7 +148,10 @@ pub fn generate(scenario: &Scenario, format: Format, options: &Options) -> Resul
     let shell = options.shell.unwrap_or(scenario.shell);
     let mut notice = None;
     let (text, file_name) = match format {
-        Format::Pod => (with_header(scenario, "#", pod::emit(&scenario.pod)?), "pod.yaml".to_owned()),
+        Format::Pod => (
+            with_header(scenario, "#", pod::emit(&scenario.pod)?),
+            "pod.yaml".to_owned(),
+        ),
         Format::Compose => {
             if scenario.id == ScenarioId::Kubernetes {
                 notice = Some(
@@ -85,7 +159,10 @@ pub fn generate(scenario: &Scenario, format: Format, options: &Options) -> Resul
                         .to_owned(),
                 );
             }
-            (with_header(scenario, "#", compose::emit(&scenario.pod)?), "compose.yaml".to_owned())
+            (
+                with_header(scenario, "#", compose::emit(&scenario.pod)?),
+                "compose.yaml".to_owned(),
+            )
         }
         Format::Run => {
             if scenario.id == ScenarioId::Kubernetes {
@@ -93,23 +170,53 @@ pub fn generate(scenario: &Scenario, format: Format, options: &Options) -> Resul
                     "docker run does not apply to `kubernetes`: the node has no Docker CLI or daemon; these are the crictl commands a node admin uses against the CRI socket"
                         .to_owned(),
                 );
-                (run::crictl(scenario, &header_lines(scenario)), "crictl.sh".to_owned())
+                (
+                    run::crictl(scenario, &header_lines(scenario)),
+                    "crictl.sh".to_owned(),
+                )
             } else {
-                (run::emit(scenario, shell, &header_lines(scenario))?, format!("run.{}", shell.extension()))
+                (
+                    run::emit(scenario, shell, &header_lines(scenario))?,
+                    format!("run.{}", shell.extension()),
+                )
             }
         }
         Format::Explain => (explain::render(scenario)?, "explain.md".to_owned()),
+        Format::Gitlab | Format::GithubArc | Format::Jenkins | Format::Drone | Format::Tekton => {
+            recipe::render(scenario, format)?
+        }
+        Format::Mermaid => (
+            diagram::render_mermaid(&diagram::Graph::from_scenario(scenario))?,
+            "topology.mmd".to_owned(),
+        ),
+        Format::Svg => (
+            diagram::render_svg(&diagram::Graph::from_scenario(scenario))?,
+            "topology.svg".to_owned(),
+        ),
     };
-    Ok(Artifact { format, text, file_name, notice })
+    Ok(Artifact {
+        format,
+        text,
+        file_name,
+        notice,
+    })
 }
 
 fn header_lines(s: &Scenario) -> Vec<String> {
-    let mut lines = vec![format!("generated by dockscape: scenario `{}` ({})", s.id.id(), s.title)];
+    let mut lines = vec![format!(
+        "generated by dockscape: scenario `{}` ({})",
+        s.id.id(),
+        s.title
+    )];
     for n in s.notes.iter().filter(|n| n.level == NoteLevel::Warning) {
         lines.push(format!("WARNING: {}", n.text));
     }
     if !s.risks.is_empty() {
-        let codes: Vec<String> = s.risks.iter().map(|r| format!("{} {}", r.code, r.name)).collect();
+        let codes: Vec<String> = s
+            .risks
+            .iter()
+            .map(|r| format!("{} {}", r.code, r.name))
+            .collect();
         lines.push(format!("dockscape lint reports: {}", codes.join(", ")));
     }
     lines
@@ -129,5 +236,6 @@ fn with_header(s: &Scenario, comment: &str, body: String) -> String {
 
 /// Serialise a value as YAML, deterministically.
 pub(crate) fn yaml<T: Serialize>(value: &T) -> Result<String> {
-    serde_saphyr::to_string(value).map_err(|e| Error::new(ErrorKind::Validation, format!("cannot write yaml: {e}")))
+    serde_saphyr::to_string(value)
+        .map_err(|e| Error::new(ErrorKind::Validation, format!("cannot write yaml: {e}")))
 }

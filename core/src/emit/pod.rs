@@ -34,7 +34,8 @@ pub(crate) fn to_k8s(pod: &model::Pod) -> k8s::Pod {
             restart_policy: Some(pod.restart_policy.clone()),
             runtime_class_name: pod.runtime_class.clone(),
             host_users: pod.host_users,
-            node_selector: (!pod.node_selector.is_empty()).then(|| pod.node_selector.iter().cloned().collect()),
+            node_selector: (!pod.node_selector.is_empty())
+                .then(|| pod.node_selector.iter().cloned().collect()),
             ..Default::default()
         }),
         status: None,
@@ -53,14 +54,18 @@ fn container(c: &model::Container) -> k8s::Container {
             run_as_user: s.run_as_user,
             run_as_group: s.run_as_group,
             run_as_non_root: s.run_as_non_root,
-            seccomp_profile: s
-                .unconfined
-                .then(|| k8s::SeccompProfile { type_: unconfined("Unconfined"), localhost_profile: None }),
-            app_armor_profile: s
-                .unconfined
-                .then(|| k8s::AppArmorProfile { type_: unconfined("Unconfined"), localhost_profile: None }),
-            capabilities: (!s.drop_capabilities.is_empty())
-                .then(|| k8s::Capabilities { drop: Some(s.drop_capabilities.clone()), add: None }),
+            seccomp_profile: s.unconfined.then(|| k8s::SeccompProfile {
+                type_: unconfined("Unconfined"),
+                localhost_profile: None,
+            }),
+            app_armor_profile: s.unconfined.then(|| k8s::AppArmorProfile {
+                type_: unconfined("Unconfined"),
+                localhost_profile: None,
+            }),
+            capabilities: (!s.drop_capabilities.is_empty()).then(|| k8s::Capabilities {
+                drop: Some(s.drop_capabilities.clone()),
+                add: None,
+            }),
             ..Default::default()
         })
     };
@@ -72,7 +77,11 @@ fn container(c: &model::Container) -> k8s::Container {
         env: (!c.env.is_empty()).then(|| {
             c.env
                 .iter()
-                .map(|e| k8s::EnvVar { name: e.name.clone(), value: Some(e.pod_value()), value_from: None })
+                .map(|e| k8s::EnvVar {
+                    name: e.name.clone(),
+                    value: Some(e.pod_value()),
+                    value_from: None,
+                })
                 .collect()
         }),
         ports: (!c.ports.is_empty()).then(|| {
@@ -112,7 +121,9 @@ fn container(c: &model::Container) -> k8s::Container {
 
 fn probe(p: &model::Probe) -> k8s::Probe {
     k8s::Probe {
-        exec: Some(k8s::ExecAction { command: Some(p.command.clone()) }),
+        exec: Some(k8s::ExecAction {
+            command: Some(p.command.clone()),
+        }),
         period_seconds: Some(p.period_seconds),
         failure_threshold: Some(p.failure_threshold),
         ..Default::default()
@@ -141,20 +152,29 @@ fn resources(r: &model::Resources) -> Option<k8s::ResourceRequirements> {
 }
 
 fn volume(v: &model::Volume) -> k8s::Volume {
-    let mut kv = k8s::Volume { name: v.name.clone(), ..Default::default() };
+    let mut kv = k8s::Volume {
+        name: v.name.clone(),
+        ..Default::default()
+    };
     match &v.source {
         VolumeSource::HostPath { path, kind } => {
-            kv.host_path =
-                Some(k8s::HostPathVolumeSource { path: path.clone(), type_: kind.map(|k| k.as_str().to_owned()) });
+            kv.host_path = Some(k8s::HostPathVolumeSource {
+                path: path.clone(),
+                type_: kind.map(|k| k.as_str().to_owned()),
+            });
         }
         VolumeSource::EmptyDir { memory } => {
-            kv.empty_dir =
-                Some(k8s::EmptyDirVolumeSource { medium: memory.then(|| "Memory".to_owned()), ..Default::default() });
+            kv.empty_dir = Some(k8s::EmptyDirVolumeSource {
+                medium: memory.then(|| "Memory".to_owned()),
+                ..Default::default()
+            });
         }
         VolumeSource::Named => kv.empty_dir = Some(k8s::EmptyDirVolumeSource::default()),
         VolumeSource::Pvc { claim } => {
-            kv.persistent_volume_claim =
-                Some(k8s::PersistentVolumeClaimVolumeSource { claim_name: claim.clone(), read_only: None });
+            kv.persistent_volume_claim = Some(k8s::PersistentVolumeClaimVolumeSource {
+                claim_name: claim.clone(),
+                read_only: None,
+            });
         }
     }
     kv
@@ -165,7 +185,10 @@ pub(crate) fn emit(pod: &model::Pod) -> Result<String> {
     let k = to_k8s(pod);
     let problems = crate::validate::validate_pod(&k);
     if let Some(p) = problems.first() {
-        return Err(Error::new(ErrorKind::Validation, format!("generated pod is invalid: {p}")));
+        return Err(Error::new(
+            ErrorKind::Validation,
+            format!("generated pod is invalid: {p}"),
+        ));
     }
     crate::emit::yaml(&k)
 }

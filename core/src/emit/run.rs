@@ -15,11 +15,14 @@ struct Cmd {
 
 impl Cmd {
     fn new(words: &[&str]) -> Self {
-        Self { groups: vec![words.iter().map(|w| (*w).to_owned()).collect()] }
+        Self {
+            groups: vec![words.iter().map(|w| (*w).to_owned()).collect()],
+        }
     }
 
     fn push(&mut self, words: &[&str]) {
-        self.groups.push(words.iter().map(|w| (*w).to_owned()).collect());
+        self.groups
+            .push(words.iter().map(|w| (*w).to_owned()).collect());
     }
 
     fn render(&self, shell: Shell) -> Result<String> {
@@ -55,7 +58,11 @@ fn commands(pod: &Pod) -> Vec<Cmd> {
     if multi {
         cmds.push(Cmd::new(&["docker", "network", "create", &pod.name]));
     }
-    let used: Vec<&str> = pod.containers.iter().flat_map(|c| c.mounts.iter().map(|m| m.volume.as_str())).collect();
+    let used: Vec<&str> = pod
+        .containers
+        .iter()
+        .flat_map(|c| c.mounts.iter().map(|m| m.volume.as_str()))
+        .collect();
     for v in &pod.volumes {
         if !used.contains(&v.name.as_str()) {
             continue;
@@ -72,13 +79,22 @@ fn commands(pod: &Pod) -> Vec<Cmd> {
                 "device=tmpfs",
                 &volume_name(pod, &v.name),
             ])),
-            _ => cmds.push(Cmd::new(&["docker", "volume", "create", &volume_name(pod, &v.name)])),
+            _ => cmds.push(Cmd::new(&[
+                "docker",
+                "volume",
+                "create",
+                &volume_name(pod, &v.name),
+            ])),
         }
     }
     let last = pod.containers.len().saturating_sub(1);
     for (i, c) in pod.containers.iter().enumerate() {
         let background = i < last && c.role != ContainerRole::Init;
-        let container_name = if multi { format!("{}-{}", pod.name, c.name) } else { c.name.clone() };
+        let container_name = if multi {
+            format!("{}-{}", pod.name, c.name)
+        } else {
+            c.name.clone()
+        };
         let mut cmd = if background || pod.restart_policy == "Always" {
             Cmd::new(&["docker", "run", "-d", "--name", &container_name])
         } else {
@@ -111,24 +127,37 @@ fn commands(pod: &Pod) -> Vec<Cmd> {
             cmd.push(&["-e", &format!("{}={}", e.name, e.network_value())]);
         }
         for p in &c.ports {
-            let proto = if p.protocol == Protocol::Udp { "/udp" } else { "" };
+            let proto = if p.protocol == Protocol::Udp {
+                "/udp"
+            } else {
+                ""
+            };
             match p.published {
                 Some(h) => cmd.push(&["-p", &format!("{h}:{}{proto}", p.container)]),
                 None => cmd.push(&["--expose", &format!("{}{proto}", p.container)]),
             }
         }
         for m in &c.mounts {
-            let Some(v) = pod.volume(&m.volume) else { continue };
+            let Some(v) = pod.volume(&m.volume) else {
+                continue;
+            };
             let ro = if m.read_only { ":ro" } else { "" };
             match (&v.source, &m.sub_path) {
                 (VolumeSource::HostPath { path, .. }, sub) => {
                     let src = match sub {
-                        Some(sp) => format!("{}/{}", path.trim_end_matches('/'), sp.trim_start_matches('/')),
+                        Some(sp) => format!(
+                            "{}/{}",
+                            path.trim_end_matches('/'),
+                            sp.trim_start_matches('/')
+                        ),
                         None => path.clone(),
                     };
                     cmd.push(&["-v", &format!("{src}:{}{ro}", m.path)]);
                 }
-                (_, None) => cmd.push(&["-v", &format!("{}:{}{ro}", volume_name(pod, &m.volume), m.path)]),
+                (_, None) => cmd.push(&[
+                    "-v",
+                    &format!("{}:{}{ro}", volume_name(pod, &m.volume), m.path),
+                ]),
                 (_, Some(sp)) => {
                     let ro = if m.read_only { ",readonly" } else { "" };
                     let spec = format!(
@@ -152,7 +181,12 @@ fn commands(pod: &Pod) -> Vec<Cmd> {
         if let Some(m) = c.resources.memory_limit.as_deref().and_then(units::memory) {
             cmd.push(&["--memory", &m]);
         }
-        if let Some(m) = c.resources.memory_request.as_deref().and_then(units::memory) {
+        if let Some(m) = c
+            .resources
+            .memory_request
+            .as_deref()
+            .and_then(units::memory)
+        {
             cmd.push(&["--memory-reservation", &m]);
         }
         let mut tail: Vec<String> = Vec::new();
@@ -179,9 +213,14 @@ fn setup_lines(s: &Scenario, shell: Shell) -> Result<Vec<String>> {
                 Shell::Cmd => format!("set \"{k}={}\"", v.replace('%', "%%")),
             }),
             SetupStep::DockerMachineEnv(m) => out.push(match shell {
-                Shell::Sh | Shell::Gitbash => format!("eval \"$(docker-machine env {})\"", quote_arg(shell, m)?),
+                Shell::Sh | Shell::Gitbash => {
+                    format!("eval \"$(docker-machine env {})\"", quote_arg(shell, m)?)
+                }
                 Shell::Powershell => {
-                    format!("& docker-machine env --shell powershell {} | Invoke-Expression", quote_arg(shell, m)?)
+                    format!(
+                        "& docker-machine env --shell powershell {} | Invoke-Expression",
+                        quote_arg(shell, m)?
+                    )
                 }
                 Shell::Cmd => format!(
                     "FOR /f \"tokens=*\" %%i IN ('docker-machine env --shell cmd {}') DO %%i",
@@ -213,10 +252,15 @@ pub(crate) fn emit(s: &Scenario, shell: Shell, header: &[String]) -> Result<Stri
         out.push('\n');
     }
     let cmds = commands(&s.pod);
-    let has_double_quote = cmds.iter().flat_map(|c| c.groups.iter().flatten()).any(|w| w.contains('"'));
+    let has_double_quote = cmds
+        .iter()
+        .flat_map(|c| c.groups.iter().flatten())
+        .any(|w| w.contains('"'));
     if shell == Shell::Powershell && has_double_quote {
         // Windows PowerShell 5.1 mangles `"` inside arguments to native programs; 7.3+ passes them intact.
-        out.push_str("# arguments below contain double quotes: this needs PowerShell 7.3 or later\n");
+        out.push_str(
+            "# arguments below contain double quotes: this needs PowerShell 7.3 or later\n",
+        );
         out.push_str("$PSNativeCommandArgumentPassing = 'Standard'\n");
     }
     for cmd in &cmds {
@@ -245,7 +289,11 @@ pub(crate) fn emit(s: &Scenario, shell: Shell, header: &[String]) -> Result<Stri
         .volumes
         .iter()
         .filter(|v| !matches!(v.source, VolumeSource::HostPath { .. }))
-        .filter(|v| pod.containers.iter().any(|x| x.mounts.iter().any(|m| m.volume == v.name)))
+        .filter(|v| {
+            pod.containers
+                .iter()
+                .any(|x| x.mounts.iter().any(|m| m.volume == v.name))
+        })
         .map(|v| volume_name(pod, &v.name))
         .collect();
     if !vols.is_empty() {
@@ -269,17 +317,35 @@ pub(crate) fn crictl(s: &Scenario, header: &[String]) -> String {
         .and_then(|d| d.endpoints.first())
         .map(|e| e.url())
         .unwrap_or_else(|| "unix:///run/containerd/containerd.sock".into());
-    let name = s.pod.containers.first().map(|c| c.name.clone()).unwrap_or_else(|| s.pod.name.clone());
+    let name = s
+        .pod
+        .containers
+        .first()
+        .map(|c| c.name.clone())
+        .unwrap_or_else(|| s.pod.name.clone());
     let q = |x: &str| quote_arg(Shell::Sh, x).unwrap_or_else(|_| x.to_owned());
     let mut out = String::new();
     for h in header {
         out.push_str(&format!("# {h}\n"));
     }
-    out.push_str(&format!("export CONTAINER_RUNTIME_ENDPOINT={}\n", q(&endpoint)));
-    out.push_str(&format!("crictl pods --name {} --namespace {}\n", q(&s.pod.name), q(&s.pod.namespace)));
+    out.push_str(&format!(
+        "export CONTAINER_RUNTIME_ENDPOINT={}\n",
+        q(&endpoint)
+    ));
+    out.push_str(&format!(
+        "crictl pods --name {} --namespace {}\n",
+        q(&s.pod.name),
+        q(&s.pod.namespace)
+    ));
     out.push_str(&format!("crictl ps --name {}\n", q(&name)));
-    out.push_str(&format!("crictl logs \"$(crictl ps -q --name {} | head -n 1)\"\n", q(&name)));
-    out.push_str(&format!("crictl exec -it \"$(crictl ps -q --name {} | head -n 1)\" sh\n", q(&name)));
+    out.push_str(&format!(
+        "crictl logs \"$(crictl ps -q --name {} | head -n 1)\"\n",
+        q(&name)
+    ));
+    out.push_str(&format!(
+        "crictl exec -it \"$(crictl ps -q --name {} | head -n 1)\" sh\n",
+        q(&name)
+    ));
     out.push_str("crictl images\n");
     out
 }

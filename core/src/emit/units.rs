@@ -10,12 +10,20 @@ pub(crate) fn cpus(q: &str) -> Option<String> {
             return None;
         }
         let i: u64 = if int.is_empty() { 0 } else { int.parse().ok()? };
-        let f: u64 = if frac.is_empty() { 0 } else { format!("{frac:0<3}").parse().ok()? };
+        let f: u64 = if frac.is_empty() {
+            0
+        } else {
+            format!("{frac:0<3}").parse().ok()?
+        };
         i.checked_mul(1000)?.checked_add(f)?
     };
     let whole = millis / 1000;
     let rest = millis % 1000;
-    Some(if rest == 0 { whole.to_string() } else { format!("{whole}.{}", format!("{rest:03}").trim_end_matches('0')) })
+    Some(if rest == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{}", format!("{rest:03}").trim_end_matches('0'))
+    })
 }
 
 /// `256Mi` → `256m`, `1Gi` → `1g`, `500M` → `500000000b`. `None` when not a memory quantity Docker can
@@ -28,7 +36,12 @@ pub(crate) fn memory(q: &str) -> Option<String> {
             return Some(format!("{n}{docker}"));
         }
     }
-    const DECIMAL: [(&str, u64); 4] = [("k", 1_000), ("M", 1_000_000), ("G", 1_000_000_000), ("T", 1_000_000_000_000)];
+    const DECIMAL: [(&str, u64); 4] = [
+        ("k", 1_000),
+        ("M", 1_000_000),
+        ("G", 1_000_000_000),
+        ("T", 1_000_000_000_000),
+    ];
     for (suffix, factor) in DECIMAL {
         if let Some(n) = q.strip_suffix(suffix) {
             let n: u64 = n.parse().ok()?;

@@ -5,7 +5,8 @@ use super::common;
 use super::{NoteLevel, ParamSpec, Resolved, Scenario, ScenarioId};
 use crate::error::Result;
 use crate::model::{
-    Client, Daemon, DaemonKind, DaemonPlace, Endpoint, EnvVar, Host, Mount, Os, Topology, Volume, VolumeSource,
+    Client, Daemon, DaemonKind, DaemonPlace, Endpoint, EnvVar, Host, Mount, Os, Topology, Volume,
+    VolumeSource,
 };
 use crate::quote::Shell;
 
@@ -30,7 +31,11 @@ pub(crate) fn params() -> Vec<ParamSpec> {
         "the image name to build (pushed when `push=true`)",
         "registry.example.com/app:latest",
     ));
-    p.push(ParamSpec::choice("push", "push the image to its registry after the build", &["false", "true"]));
+    p.push(ParamSpec::choice(
+        "push",
+        "push the image to its registry after the build",
+        &["false", "true"],
+    ));
     p
 }
 
@@ -52,7 +57,10 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
         ];
     }
     if !c.env.iter().any(|e| e.name == "BUILDKITD_FLAGS") {
-        c.env.insert(0, EnvVar::text("BUILDKITD_FLAGS", "--oci-worker-no-process-sandbox"));
+        c.env.insert(
+            0,
+            EnvVar::text("BUILDKITD_FLAGS", "--oci-worker-no-process-sandbox"),
+        );
     }
     c.security.run_as_user = Some(1000);
     c.security.run_as_group = Some(1000);
@@ -63,23 +71,44 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
         read_only: false,
         sub_path: None,
     });
-    c.mounts.push(Mount { volume: "workspace".into(), path: context.clone(), read_only: false, sub_path: None });
-    pod.volumes.push(Volume { name: "buildkitd".into(), source: VolumeSource::EmptyDir { memory: false } });
-    pod.volumes.push(Volume { name: "workspace".into(), source: VolumeSource::EmptyDir { memory: false } });
+    c.mounts.push(Mount {
+        volume: "workspace".into(),
+        path: context.clone(),
+        read_only: false,
+        sub_path: None,
+    });
+    pod.volumes.push(Volume {
+        name: "buildkitd".into(),
+        source: VolumeSource::EmptyDir { memory: false },
+    });
+    pod.volumes.push(Volume {
+        name: "workspace".into(),
+        source: VolumeSource::EmptyDir { memory: false },
+    });
     pod.containers.push(c);
-    let socket = Endpoint::Unix { path: "/run/user/1000/buildkit/buildkitd.sock".into() };
+    let socket = Endpoint::Unix {
+        path: "/run/user/1000/buildkit/buildkitd.sock".into(),
+    };
     let topology = Topology {
-        hosts: vec![Host { name: "node".into(), os: Os::Linux, vm: None }],
+        hosts: vec![Host {
+            name: "node".into(),
+            os: Os::Linux,
+            vm: None,
+        }],
         daemons: vec![
             Daemon {
                 kind: DaemonKind::Containerd,
                 place: DaemonPlace::Host { host: 0 },
-                endpoints: vec![Endpoint::Unix { path: "/run/containerd/containerd.sock".into() }],
+                endpoints: vec![Endpoint::Unix {
+                    path: "/run/containerd/containerd.sock".into(),
+                }],
                 starts_siblings: false,
             },
             Daemon {
                 kind: DaemonKind::Buildkitd,
-                place: DaemonPlace::Container { container: "buildkit".into() },
+                place: DaemonPlace::Container {
+                    container: "buildkit".into(),
+                },
                 endpoints: vec![socket.clone()],
                 starts_siblings: false,
             },
@@ -89,9 +118,16 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
                 program: "kubelet".into(),
                 place: "node".into(),
                 daemon: 0,
-                endpoint: Endpoint::Unix { path: "/run/containerd/containerd.sock".into() },
+                endpoint: Endpoint::Unix {
+                    path: "/run/containerd/containerd.sock".into(),
+                },
             },
-            Client { program: "buildctl".into(), place: "buildkit".into(), daemon: 1, endpoint: socket },
+            Client {
+                program: "buildctl".into(),
+                place: "buildkit".into(),
+                daemon: 1,
+                endpoint: socket,
+            },
         ],
     };
     let mut s = common::scenario(ScenarioId::Buildkit, r, topology, pod);

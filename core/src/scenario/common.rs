@@ -12,23 +12,56 @@ pub(crate) const DOCKER_VERSION: &str = "28";
 pub(crate) const SEED_COMMAND: &str = "docker run -p 80:80 httpd:latest";
 
 /// The parameters every scenario takes, with scenario-specific defaults.
-pub(crate) fn workload_params(name: &str, image: &str, command: &str, ports: &str, shell: Shell) -> Vec<ParamSpec> {
+pub(crate) fn workload_params(
+    name: &str,
+    image: &str,
+    command: &str,
+    ports: &str,
+    shell: Shell,
+) -> Vec<ParamSpec> {
     vec![
-        ParamSpec::text("name", "pod name, Compose project and network name (DNS-1123)", name),
+        ParamSpec::text(
+            "name",
+            "pod name, Compose project and network name (DNS-1123)",
+            name,
+        ),
         ParamSpec::text("namespace", "Kubernetes namespace", "default"),
         ParamSpec::text("image", "image of the workload container", image),
-        ParamSpec::text("command", "the workload's command, in sh syntax (Kubernetes `command`)", command)
-            .of_kind(ParamKind::Words),
-        ParamSpec::text("args", "arguments after the command, in sh syntax (Kubernetes `args`)", "")
-            .of_kind(ParamKind::Words),
-        ParamSpec::text("env", "environment of the workload: `NAME=value` lines, or `--set env.NAME=value`", "")
-            .of_kind(ParamKind::Env),
-        ParamSpec::text("ports", "ports, comma-separated `[published:]container[/udp]`", ports)
-            .of_kind(ParamKind::Ports),
-        ParamSpec::text("cpu", "CPU request of the workload (`10m`)", "10m").of_kind(ParamKind::Quantity),
-        ParamSpec::text("memory", "memory request of the workload (`256Mi`)", "256Mi").of_kind(ParamKind::Quantity),
+        ParamSpec::text(
+            "command",
+            "the workload's command, in sh syntax (Kubernetes `command`)",
+            command,
+        )
+        .of_kind(ParamKind::Words),
+        ParamSpec::text(
+            "args",
+            "arguments after the command, in sh syntax (Kubernetes `args`)",
+            "",
+        )
+        .of_kind(ParamKind::Words),
+        ParamSpec::text(
+            "env",
+            "environment of the workload: `NAME=value` lines, or `--set env.NAME=value`",
+            "",
+        )
+        .of_kind(ParamKind::Env),
+        ParamSpec::text(
+            "ports",
+            "ports, comma-separated `[published:]container[/udp]`",
+            ports,
+        )
+        .of_kind(ParamKind::Ports),
+        ParamSpec::text("cpu", "CPU request of the workload (`10m`)", "10m")
+            .of_kind(ParamKind::Quantity),
+        ParamSpec::text(
+            "memory",
+            "memory request of the workload (`256Mi`)",
+            "256Mi",
+        )
+        .of_kind(ParamKind::Quantity),
         ParamSpec::text("cpu_limit", "CPU limit of the workload", "").of_kind(ParamKind::Quantity),
-        ParamSpec::text("memory_limit", "memory limit of the workload", "").of_kind(ParamKind::Quantity),
+        ParamSpec::text("memory_limit", "memory limit of the workload", "")
+            .of_kind(ParamKind::Quantity),
         shell_param(shell),
     ]
 }
@@ -36,8 +69,17 @@ pub(crate) fn workload_params(name: &str, image: &str, command: &str, ports: &st
 /// The `shell` parameter with `default` first.
 pub(crate) fn shell_param(default: Shell) -> ParamSpec {
     let mut accepted: Vec<&'static str> = vec![default.id()];
-    accepted.extend(Shell::ALL.iter().map(|s| s.id()).filter(|s| *s != default.id()));
-    ParamSpec::choice("shell", "shell the `docker run` output is quoted for", &accepted)
+    accepted.extend(
+        Shell::ALL
+            .iter()
+            .map(|s| s.id())
+            .filter(|s| *s != default.id()),
+    );
+    ParamSpec::choice(
+        "shell",
+        "shell the `docker run` output is quoted for",
+        &accepted,
+    )
 }
 
 /// The workload container from the common parameters.
@@ -87,7 +129,10 @@ pub(crate) fn scenario(id: ScenarioId, r: &Resolved<'_>, topology: Topology, pod
 
 /// A note.
 pub(crate) fn note(level: NoteLevel, text: impl Into<String>) -> Note {
-    Note { level, text: text.into() }
+    Note {
+        level,
+        text: text.into(),
+    }
 }
 
 /// The rule names of the codes scenarios declare (checked against the lint registry by a test).
@@ -105,7 +150,11 @@ pub(crate) fn risk(code: &'static str, why: impl Into<String>) -> Risk {
         "DS027" => "sibling-name-conflict",
         _ => "unknown",
     };
-    Risk { code, name, why: why.into() }
+    Risk {
+        code,
+        name,
+        why: why.into(),
+    }
 }
 
 /// One step of pointing the host's Docker CLI at its daemon.

@@ -5,8 +5,8 @@ use super::common::{self, DOCKER_VERSION, SEED_COMMAND};
 use super::{NoteLevel, ParamKind, ParamSpec, Resolved, Scenario, ScenarioId};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{
-    Client, Container, ContainerRole, Daemon, DaemonKind, DaemonPlace, Endpoint, EnvValue, EnvVar, Host, Mount, Os,
-    Probe, Topology, Volume, VolumeSource,
+    Client, Container, ContainerRole, Daemon, DaemonKind, DaemonPlace, Endpoint, EnvValue, EnvVar,
+    Host, Mount, Os, Probe, Topology, Volume, VolumeSource,
 };
 use crate::quote::Shell;
 
@@ -50,7 +50,13 @@ pub(crate) fn params(flavour: Flavour) -> Vec<ParamSpec> {
         Flavour::Rootless => "dind-rootless",
         Flavour::Sysbox => "sysbox",
     };
-    let mut p = common::workload_params(name, &format!("docker:{DOCKER_VERSION}-cli"), SEED_COMMAND, "", Shell::Sh);
+    let mut p = common::workload_params(
+        name,
+        &format!("docker:{DOCKER_VERSION}-cli"),
+        SEED_COMMAND,
+        "",
+        Shell::Sh,
+    );
     let transports: &[&'static str] = match flavour {
         Flavour::Root => &["tls", "unix", "tcp"],
         _ => &["tls", "unix"],
@@ -65,15 +71,23 @@ pub(crate) fn params(flavour: Flavour) -> Vec<ParamSpec> {
         "the daemon as a regular container, or as a native sidecar (init container with restartPolicy Always and a startup probe)",
         &["container", "native"],
     ));
-    p.push(ParamSpec::text("docker_version", "Docker version in the image tags", DOCKER_VERSION));
+    p.push(ParamSpec::text(
+        "docker_version",
+        "Docker version in the image tags",
+        DOCKER_VERSION,
+    ));
     p.push(ParamSpec::text(
         "dind_image",
         "the daemon image",
         format!("docker:{DOCKER_VERSION}-{}", flavour.image_suffix()),
     ));
     p.push(
-        ParamSpec::text("mtu", "MTU of the inner daemon's networks (`--mtu`), e.g. 1440 under an overlay network", "")
-            .of_kind(ParamKind::Number),
+        ParamSpec::text(
+            "mtu",
+            "MTU of the inner daemon's networks (`--mtu`), e.g. 1440 under an overlay network",
+            "",
+        )
+        .of_kind(ParamKind::Number),
     );
     p.push(ParamSpec::choice(
         "storage",
@@ -90,10 +104,16 @@ pub(crate) fn params(flavour: Flavour) -> Vec<ParamSpec> {
 
 pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
     let version = r.get("docker_version");
-    if version.is_empty() || !version.chars().all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c)) {
+    if version.is_empty()
+        || !version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c))
+    {
         return Err(Error::new(
             ErrorKind::InvalidParameter,
-            format!("invalid value `{version}` for `docker_version`: expected a tag such as `28` or `28.3.3`"),
+            format!(
+                "invalid value `{version}` for `docker_version`: expected a tag such as `28` or `28.3.3`"
+            ),
         ));
     }
     let dind_image = if r.is_set("dind_image") {
@@ -131,7 +151,10 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
             // Run dockerd directly: the entrypoint then adds no TCP listener.
             daemon.args = vec!["dockerd".into(), format!("--host=unix://{socket}")];
             daemon.args.extend(extra);
-            pod.volumes.push(Volume { name: "docker-socket".into(), source: VolumeSource::EmptyDir { memory: false } });
+            pod.volumes.push(Volume {
+                name: "docker-socket".into(),
+                source: VolumeSource::EmptyDir { memory: false },
+            });
             daemon.mounts.push(Mount {
                 volume: "docker-socket".into(),
                 path: flavour.socket_dir().into(),
@@ -145,21 +168,36 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
                 sub_path: None,
             });
             client_env.push(EnvVar::text("DOCKER_HOST", format!("unix://{socket}")));
-            endpoint_in_pod = Endpoint::Unix { path: socket.clone() };
+            endpoint_in_pod = Endpoint::Unix {
+                path: socket.clone(),
+            };
         }
         "tcp" => {
             daemon.args = extra;
             daemon.env.push(EnvVar::text("DOCKER_TLS_CERTDIR", ""));
             client_env.push(EnvVar {
                 name: "DOCKER_HOST".into(),
-                value: EnvValue::PeerUrl { scheme: "tcp".into(), peer: "docker".into(), port: 2375 },
+                value: EnvValue::PeerUrl {
+                    scheme: "tcp".into(),
+                    peer: "docker".into(),
+                    port: 2375,
+                },
             });
-            endpoint_in_pod = Endpoint::Tcp { host: "localhost".into(), port: 2375, tls: false };
+            endpoint_in_pod = Endpoint::Tcp {
+                host: "localhost".into(),
+                port: 2375,
+                tls: false,
+            };
         }
         _ => {
             daemon.args = extra;
-            daemon.env.push(EnvVar::text("DOCKER_TLS_CERTDIR", "/certs"));
-            pod.volumes.push(Volume { name: "docker-certs".into(), source: VolumeSource::EmptyDir { memory: true } });
+            daemon
+                .env
+                .push(EnvVar::text("DOCKER_TLS_CERTDIR", "/certs"));
+            pod.volumes.push(Volume {
+                name: "docker-certs".into(),
+                source: VolumeSource::EmptyDir { memory: true },
+            });
             daemon.mounts.push(Mount {
                 volume: "docker-certs".into(),
                 path: "/certs/client".into(),
@@ -174,26 +212,52 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
             });
             client_env.push(EnvVar {
                 name: "DOCKER_HOST".into(),
-                value: EnvValue::PeerUrl { scheme: "tcp".into(), peer: "docker".into(), port: 2376 },
+                value: EnvValue::PeerUrl {
+                    scheme: "tcp".into(),
+                    peer: "docker".into(),
+                    port: 2376,
+                },
             });
             client_env.push(EnvVar::text("DOCKER_TLS_VERIFY", "1"));
             client_env.push(EnvVar::text("DOCKER_CERT_PATH", "/certs/client"));
-            endpoint_in_pod = Endpoint::Tcp { host: "localhost".into(), port: 2376, tls: true };
+            endpoint_in_pod = Endpoint::Tcp {
+                host: "localhost".into(),
+                port: 2376,
+                tls: true,
+            };
         }
     }
     let storage = if r.get("storage") == "pvc" {
-        VolumeSource::Pvc { claim: format!("{pod_name}-docker-storage") }
+        VolumeSource::Pvc {
+            claim: format!("{pod_name}-docker-storage"),
+        }
     } else {
         VolumeSource::EmptyDir { memory: false }
     };
-    pod.volumes.insert(0, Volume { name: "docker-storage".into(), source: storage });
+    pod.volumes.insert(
+        0,
+        Volume {
+            name: "docker-storage".into(),
+            source: storage,
+        },
+    );
     daemon.mounts.insert(
         0,
-        Mount { volume: "docker-storage".into(), path: flavour.data_dir().into(), read_only: false, sub_path: None },
+        Mount {
+            volume: "docker-storage".into(),
+            path: flavour.data_dir().into(),
+            read_only: false,
+            sub_path: None,
+        },
     );
 
     let probe = Probe {
-        command: vec!["docker".into(), "-H".into(), format!("unix://{socket}"), "info".into()],
+        command: vec![
+            "docker".into(),
+            "-H".into(),
+            format!("unix://{socket}"),
+            "info".into(),
+        ],
         period_seconds: 2,
         failure_threshold: 30,
     };
@@ -225,19 +289,31 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
         pod.host_users = Some(false);
     }
 
-    let kind = if flavour == Flavour::Rootless { DaemonKind::DockerdRootless } else { DaemonKind::Dockerd };
+    let kind = if flavour == Flavour::Rootless {
+        DaemonKind::DockerdRootless
+    } else {
+        DaemonKind::Dockerd
+    };
     let topology = Topology {
-        hosts: vec![Host { name: "node".into(), os: Os::Linux, vm: None }],
+        hosts: vec![Host {
+            name: "node".into(),
+            os: Os::Linux,
+            vm: None,
+        }],
         daemons: vec![
             Daemon {
                 kind: DaemonKind::Containerd,
                 place: DaemonPlace::Host { host: 0 },
-                endpoints: vec![Endpoint::Unix { path: "/run/containerd/containerd.sock".into() }],
+                endpoints: vec![Endpoint::Unix {
+                    path: "/run/containerd/containerd.sock".into(),
+                }],
                 starts_siblings: false,
             },
             Daemon {
                 kind,
-                place: DaemonPlace::Container { container: "dind-daemon".into() },
+                place: DaemonPlace::Container {
+                    container: "dind-daemon".into(),
+                },
                 endpoints: vec![endpoint_in_pod.clone()],
                 starts_siblings: false,
             },
@@ -247,9 +323,16 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
                 program: "kubelet".into(),
                 place: "node".into(),
                 daemon: 0,
-                endpoint: Endpoint::Unix { path: "/run/containerd/containerd.sock".into() },
+                endpoint: Endpoint::Unix {
+                    path: "/run/containerd/containerd.sock".into(),
+                },
             },
-            Client { program: "docker".into(), place: "docker-cmds".into(), daemon: 1, endpoint: endpoint_in_pod },
+            Client {
+                program: "docker".into(),
+                place: "docker-cmds".into(),
+                daemon: 1,
+                endpoint: endpoint_in_pod,
+            },
         ],
     };
     let id = match flavour {
@@ -289,7 +372,10 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
         }
     }
     if transport == "tcp" {
-        s.risks.push(common::risk("DS008", "the client uses DOCKER_HOST=tcp://localhost:2375 without TLS"));
+        s.risks.push(common::risk(
+            "DS008",
+            "the client uses DOCKER_HOST=tcp://localhost:2375 without TLS",
+        ));
         s.risks.push(common::risk(
             "DS009",
             "DOCKER_TLS_CERTDIR=\"\" turns TLS off: the daemon listens on plain TCP 2375 on every pod address",

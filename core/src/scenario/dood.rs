@@ -5,18 +5,29 @@ use super::common::{self, DOCKER_VERSION, SEED_COMMAND};
 use super::{NoteLevel, ParamSpec, Resolved, Scenario, ScenarioId};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{
-    Client, Daemon, DaemonKind, DaemonPlace, Endpoint, Host, HostPathType, Mount, Os, Topology, Volume, VolumeSource,
+    Client, Daemon, DaemonKind, DaemonPlace, Endpoint, Host, HostPathType, Mount, Os, Topology,
+    Volume, VolumeSource,
 };
 use crate::quote::Shell;
 
 pub(crate) fn params() -> Vec<ParamSpec> {
-    let mut p = common::workload_params("dood", &format!("docker:{DOCKER_VERSION}-cli"), SEED_COMMAND, "", Shell::Sh);
+    let mut p = common::workload_params(
+        "dood",
+        &format!("docker:{DOCKER_VERSION}-cli"),
+        SEED_COMMAND,
+        "",
+        Shell::Sh,
+    );
     p.push(ParamSpec::choice(
         "mount",
         "mount only the socket, or the whole /var/run directory as seed 002 does",
         &["socket", "run-dir"],
     ));
-    p.push(ParamSpec::text("socket_path", "the host daemon's socket", "/var/run/docker.sock"));
+    p.push(ParamSpec::text(
+        "socket_path",
+        "the host daemon's socket",
+        "/var/run/docker.sock",
+    ));
     p
 }
 
@@ -25,26 +36,44 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
     if !socket.starts_with('/') || !socket.ends_with(".sock") {
         return Err(Error::new(
             ErrorKind::InvalidParameter,
-            format!("invalid value `{socket}` for `socket_path`: expected an absolute path ending in `.sock`"),
+            format!(
+                "invalid value `{socket}` for `socket_path`: expected an absolute path ending in `.sock`"
+            ),
         ));
     }
     let run_dir = r.get("mount") == "run-dir";
     let mut pod = common::pod(r, "Never");
     let mut c = common::workload_container(r, "docker-cmds")?;
     let (volume, mount) = if run_dir {
-        let dir = socket.rsplit_once('/').map(|(d, _)| d).filter(|d| !d.is_empty()).unwrap_or("/").to_owned();
+        let dir = socket
+            .rsplit_once('/')
+            .map(|(d, _)| d)
+            .filter(|d| !d.is_empty())
+            .unwrap_or("/")
+            .to_owned();
         (
             Volume {
                 name: "docker-sock".into(),
-                source: VolumeSource::HostPath { path: dir.clone(), kind: Some(HostPathType::Directory) },
+                source: VolumeSource::HostPath {
+                    path: dir.clone(),
+                    kind: Some(HostPathType::Directory),
+                },
             },
-            Mount { volume: "docker-sock".into(), path: dir, read_only: false, sub_path: None },
+            Mount {
+                volume: "docker-sock".into(),
+                path: dir,
+                read_only: false,
+                sub_path: None,
+            },
         )
     } else {
         (
             Volume {
                 name: "docker-sock".into(),
-                source: VolumeSource::HostPath { path: socket.clone(), kind: Some(HostPathType::Socket) },
+                source: VolumeSource::HostPath {
+                    path: socket.clone(),
+                    kind: Some(HostPathType::Socket),
+                },
             },
             Mount {
                 volume: "docker-sock".into(),
@@ -57,9 +86,15 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
     c.mounts.push(mount);
     pod.volumes.push(volume);
     pod.containers.push(c);
-    let endpoint = Endpoint::Unix { path: socket.clone() };
+    let endpoint = Endpoint::Unix {
+        path: socket.clone(),
+    };
     let topology = Topology {
-        hosts: vec![Host { name: "node".into(), os: Os::Linux, vm: None }],
+        hosts: vec![Host {
+            name: "node".into(),
+            os: Os::Linux,
+            vm: None,
+        }],
         daemons: vec![Daemon {
             kind: DaemonKind::Dockerd,
             place: DaemonPlace::Host { host: 0 },
@@ -70,20 +105,28 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
             program: "docker".into(),
             place: "docker-cmds".into(),
             daemon: 0,
-            endpoint: Endpoint::Unix { path: "/var/run/docker.sock".into() },
+            endpoint: Endpoint::Unix {
+                path: "/var/run/docker.sock".into(),
+            },
         }],
     };
     let mut s = common::scenario(ScenarioId::Dood, r, topology, pod);
     if run_dir {
         s.risks.push(common::risk("DS002", format!("the host directory holding {socket} is mounted, so the socket and every other runtime socket in it reach the container")));
-        s.risks.push(common::risk("DS005", "the host directory is mounted writable"));
+        s.risks.push(common::risk(
+            "DS005",
+            "the host directory is mounted writable",
+        ));
     } else {
         s.risks.push(common::risk(
             "DS001",
             format!("the host daemon's socket {socket} is mounted: its API is root on the node"),
         ));
     }
-    s.risks.push(common::risk("DS016", "the container runs as root, so it can use the socket (root:docker 0660)"));
+    s.risks.push(common::risk(
+        "DS016",
+        "the container runs as root, so it can use the socket (root:docker 0660)",
+    ));
     s.notes.push(common::note(
         NoteLevel::Warning,
         "whoever controls this container controls the node: the Docker API can start a privileged container that mounts the host's /, and it bypasses Kubernetes RBAC, admission and quotas",

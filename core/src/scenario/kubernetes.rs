@@ -9,7 +9,11 @@ use crate::quote::Shell;
 
 pub(crate) fn params() -> Vec<ParamSpec> {
     let mut p = common::workload_params("web", "httpd:latest", "", "80", Shell::Sh);
-    p.push(ParamSpec::choice("runtime", "the CRI runtime the kubelet drives", &["containerd", "cri-o"]));
+    p.push(ParamSpec::choice(
+        "runtime",
+        "the CRI runtime the kubelet drives",
+        &["containerd", "cri-o"],
+    ));
     p
 }
 
@@ -23,12 +27,23 @@ pub(crate) fn cri_socket(runtime: &str) -> &'static str {
 
 pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
     let runtime = r.get("runtime");
-    let kind = if runtime == "cri-o" { DaemonKind::CriO } else { DaemonKind::Containerd };
-    let endpoint = Endpoint::Unix { path: cri_socket(&runtime).into() };
+    let kind = if runtime == "cri-o" {
+        DaemonKind::CriO
+    } else {
+        DaemonKind::Containerd
+    };
+    let endpoint = Endpoint::Unix {
+        path: cri_socket(&runtime).into(),
+    };
     let mut pod = common::pod(r, "Always");
-    pod.containers.push(common::workload_container(r, &r.get("name"))?);
+    pod.containers
+        .push(common::workload_container(r, &r.get("name"))?);
     let topology = Topology {
-        hosts: vec![Host { name: "kubernetes node".into(), os: Os::Linux, vm: None }],
+        hosts: vec![Host {
+            name: "kubernetes node".into(),
+            os: Os::Linux,
+            vm: None,
+        }],
         daemons: vec![Daemon {
             kind,
             place: DaemonPlace::Host { host: 0 },
@@ -42,7 +57,12 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
                 daemon: 0,
                 endpoint: endpoint.clone(),
             },
-            Client { program: "crictl".into(), place: "kubernetes node".into(), daemon: 0, endpoint: endpoint.clone() },
+            Client {
+                program: "crictl".into(),
+                place: "kubernetes node".into(),
+                daemon: 0,
+                endpoint: endpoint.clone(),
+            },
         ],
     };
     let mut s = common::scenario(ScenarioId::Kubernetes, r, topology, pod);

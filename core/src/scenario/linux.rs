@@ -13,19 +13,34 @@ pub(crate) fn params() -> Vec<ParamSpec> {
         "how the CLI reaches dockerd: the local socket or TCP with TLS",
         &["unix", "tcp"],
     ));
-    p.push(ParamSpec::text("tcp_host", "host name of the daemon for `endpoint=tcp`", "docker-host"));
+    p.push(ParamSpec::text(
+        "tcp_host",
+        "host name of the daemon for `endpoint=tcp`",
+        "docker-host",
+    ));
     p
 }
 
 pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
     let endpoint = match r.get("endpoint").as_str() {
-        "tcp" => Endpoint::Tcp { host: r.get("tcp_host"), port: 2376, tls: true },
-        _ => Endpoint::Unix { path: "/var/run/docker.sock".into() },
+        "tcp" => Endpoint::Tcp {
+            host: r.get("tcp_host"),
+            port: 2376,
+            tls: true,
+        },
+        _ => Endpoint::Unix {
+            path: "/var/run/docker.sock".into(),
+        },
     };
     let mut pod = common::pod(r, "Always");
-    pod.containers.push(common::workload_container(r, &r.get("name"))?);
+    pod.containers
+        .push(common::workload_container(r, &r.get("name"))?);
     let topology = Topology {
-        hosts: vec![Host { name: "linux host".into(), os: Os::Linux, vm: None }],
+        hosts: vec![Host {
+            name: "linux host".into(),
+            os: Os::Linux,
+            vm: None,
+        }],
         daemons: vec![Daemon {
             kind: DaemonKind::Dockerd,
             place: DaemonPlace::Host { host: 0 },

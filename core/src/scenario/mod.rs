@@ -70,21 +70,31 @@ impl ScenarioId {
 
     /// Parse an id; the error lists the catalogue.
     pub fn parse(s: &str) -> Result<ScenarioId> {
-        ScenarioId::ALL.into_iter().find(|id| id.id() == s).ok_or_else(|| {
-            let ids: Vec<String> = ScenarioId::ALL.iter().map(|i| format!("`{}`", i.id())).collect();
-            Error::new(
-                ErrorKind::UnknownScenario,
-                format!("unknown scenario `{s}`: expected one of {}", ids.join(", ")),
-            )
-        })
+        ScenarioId::ALL
+            .into_iter()
+            .find(|id| id.id() == s)
+            .ok_or_else(|| {
+                let ids: Vec<String> = ScenarioId::ALL
+                    .iter()
+                    .map(|i| format!("`{}`", i.id()))
+                    .collect();
+                Error::new(
+                    ErrorKind::UnknownScenario,
+                    format!("unknown scenario `{s}`: expected one of {}", ids.join(", ")),
+                )
+            })
     }
 
     fn title_summary(self) -> (&'static str, &'static str) {
         match self {
-            ScenarioId::Linux => ("Docker on Linux", "Docker CLI and dockerd run natively on a Linux host"),
-            ScenarioId::Windows => {
-                ("Docker on Windows", "Docker CLI on Windows, dockerd inside a Linux VM (WSL 2, Hyper-V or VirtualBox)")
-            }
+            ScenarioId::Linux => (
+                "Docker on Linux",
+                "Docker CLI and dockerd run natively on a Linux host",
+            ),
+            ScenarioId::Windows => (
+                "Docker on Windows",
+                "Docker CLI on Windows, dockerd inside a Linux VM (WSL 2, Hyper-V or VirtualBox)",
+            ),
             ScenarioId::Kubernetes => (
                 "Docker on Kubernetes",
                 "the kubelet drives containerd or CRI-O through the CRI; no Docker daemon on the node",
@@ -93,9 +103,10 @@ impl ScenarioId {
                 "Docker-outside-of-Docker",
                 "the workload borrows the host's daemon through its socket; its containers are siblings on the host",
             ),
-            ScenarioId::Dind => {
-                ("Docker-in-Docker", "a privileged docker:dind daemon runs beside the workload in the same pod")
-            }
+            ScenarioId::Dind => (
+                "Docker-in-Docker",
+                "a privileged docker:dind daemon runs beside the workload in the same pod",
+            ),
             ScenarioId::DindRootless => (
                 "Rootless Docker-in-Docker",
                 "as dind with the docker:dind-rootless image (uid 1000), still privileged",
@@ -104,9 +115,10 @@ impl ScenarioId {
                 "Docker-in-Docker on Sysbox",
                 "dockerd inside a Sysbox sandbox (runtimeClassName sysbox-runc), without privileged",
             ),
-            ScenarioId::Buildkit => {
-                ("Rootless BuildKit", "build images without any Docker daemon, with rootless BuildKit")
-            }
+            ScenarioId::Buildkit => (
+                "Rootless BuildKit",
+                "build images without any Docker daemon, with rootless BuildKit",
+            ),
         }
     }
 
@@ -145,7 +157,12 @@ pub fn scenarios() -> &'static [ScenarioInfo] {
             .iter()
             .map(|id| {
                 let (title, summary) = id.title_summary();
-                ScenarioInfo { id: id.id(), title, summary, params: id.params() }
+                ScenarioInfo {
+                    id: id.id(),
+                    title,
+                    summary,
+                    params: id.params(),
+                }
             })
             .collect()
     })
@@ -214,7 +231,10 @@ pub struct Scenario {
 impl Scenario {
     /// The effective value of parameter `name`.
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The rule codes this scenario's artifacts carry.

@@ -35,13 +35,22 @@ impl Params {
     pub fn set(&mut self, key: &str, value: &str) -> Result<()> {
         let key = key.trim();
         if key.is_empty() {
-            return Err(Error::new(ErrorKind::InvalidParameter, "empty parameter name"));
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                "empty parameter name",
+            ));
         }
         if let Some(var) = key.strip_prefix("env.") {
             if var.is_empty() {
-                return Err(Error::new(ErrorKind::InvalidParameter, "empty variable name in `env.`"));
+                return Err(Error::new(
+                    ErrorKind::InvalidParameter,
+                    "empty variable name in `env.`",
+                ));
             }
-            let entry = self.values.entry("env".to_owned()).or_insert_with(|| ParamValue::Map(Vec::new()));
+            let entry = self
+                .values
+                .entry("env".to_owned())
+                .or_insert_with(|| ParamValue::Map(Vec::new()));
             match entry {
                 ParamValue::Map(m) => {
                     m.retain(|(k, _)| k != var);
@@ -56,14 +65,18 @@ impl Params {
             }
             return Ok(());
         }
-        self.values.insert(key.to_owned(), ParamValue::Text(value.to_owned()));
+        self.values
+            .insert(key.to_owned(), ParamValue::Text(value.to_owned()));
         Ok(())
     }
 
     /// Parse and apply `key=value`.
     pub fn set_assignment(&mut self, assignment: &str) -> Result<()> {
         let (k, v) = assignment.split_once('=').ok_or_else(|| {
-            Error::new(ErrorKind::InvalidParameter, format!("expected `key=value`, got `{assignment}`"))
+            Error::new(
+                ErrorKind::InvalidParameter,
+                format!("expected `key=value`, got `{assignment}`"),
+            )
         })?;
         self.set(k, v)
     }
@@ -75,10 +88,17 @@ impl Params {
 
     /// Read a spec file: a YAML mapping of parameters, with an optional `scenario:` key, which is returned.
     pub fn from_yaml(text: &str) -> Result<(Option<String>, Params)> {
-        let value: serde_json::Value = serde_saphyr::from_str(text)
-            .map_err(|e| Error::new(ErrorKind::Parse, format!("spec file: {}", first_line(&e.to_string()))))?;
+        let value: serde_json::Value = serde_saphyr::from_str(text).map_err(|e| {
+            Error::new(
+                ErrorKind::Parse,
+                format!("spec file: {}", first_line(&e.to_string())),
+            )
+        })?;
         let serde_json::Value::Object(map) = value else {
-            return Err(Error::new(ErrorKind::InvalidInput, "spec file: expected a mapping of parameters"));
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "spec file: expected a mapping of parameters",
+            ));
         };
         let mut params = Params::new();
         let mut scenario = None;
@@ -91,9 +111,11 @@ impl Params {
                 serde_json::Value::Array(items) => {
                     ParamValue::List(items.iter().map(|i| scalar(&k, i)).collect::<Result<_>>()?)
                 }
-                serde_json::Value::Object(m) => {
-                    ParamValue::Map(m.iter().map(|(mk, mv)| Ok((mk.clone(), scalar(&k, mv)?))).collect::<Result<_>>()?)
-                }
+                serde_json::Value::Object(m) => ParamValue::Map(
+                    m.iter()
+                        .map(|(mk, mv)| Ok((mk.clone(), scalar(&k, mv)?)))
+                        .collect::<Result<_>>()?,
+                ),
                 _ => ParamValue::Text(scalar(&k, &v)?),
             };
             params.values.insert(k, pv);
@@ -140,9 +162,14 @@ fn env_pairs(v: &ParamValue) -> Result<Vec<(String, String)>> {
         .map(|l| l.trim())
         .filter(|l| !l.is_empty())
         .map(|l| {
-            l.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())).ok_or_else(|| {
-                Error::new(ErrorKind::InvalidParameter, format!("invalid value `{l}` for `env`: expected `NAME=value`"))
-            })
+            l.split_once('=')
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::InvalidParameter,
+                        format!("invalid value `{l}` for `env`: expected `NAME=value`"),
+                    )
+                })
         })
         .collect()
 }
@@ -181,13 +208,33 @@ pub struct ParamSpec {
 }
 
 impl ParamSpec {
-    pub(crate) fn text(name: &'static str, summary: &'static str, default: impl Into<String>) -> Self {
-        Self { name, summary, default: default.into(), accepted: Vec::new(), kind: ParamKind::Text }
+    pub(crate) fn text(
+        name: &'static str,
+        summary: &'static str,
+        default: impl Into<String>,
+    ) -> Self {
+        Self {
+            name,
+            summary,
+            default: default.into(),
+            accepted: Vec::new(),
+            kind: ParamKind::Text,
+        }
     }
 
-    pub(crate) fn choice(name: &'static str, summary: &'static str, accepted: &[&'static str]) -> Self {
+    pub(crate) fn choice(
+        name: &'static str,
+        summary: &'static str,
+        accepted: &[&'static str],
+    ) -> Self {
         let default = accepted.first().copied().unwrap_or_default().to_owned();
-        Self { name, summary, default, accepted: accepted.to_vec(), kind: ParamKind::Text }
+        Self {
+            name,
+            summary,
+            default,
+            accepted: accepted.to_vec(),
+            kind: ParamKind::Text,
+        }
     }
 
     pub(crate) fn of_kind(mut self, kind: ParamKind) -> Self {
@@ -210,7 +257,10 @@ impl<'a> Resolved<'a> {
                 let names: Vec<String> = specs.iter().map(|s| format!("`{}`", s.name)).collect();
                 return Err(Error::new(
                     ErrorKind::UnknownParameter,
-                    format!("unknown parameter `{key}` for scenario `{scenario}`: accepted are {}", names.join(", ")),
+                    format!(
+                        "unknown parameter `{key}` for scenario `{scenario}`: accepted are {}",
+                        names.join(", ")
+                    ),
                 ));
             };
             let r = Resolved { specs, params };
@@ -225,10 +275,21 @@ impl<'a> Resolved<'a> {
                 let v = self.text_of(spec)?;
                 if !spec.accepted.is_empty() && !spec.accepted.contains(&v.as_str()) {
                     let acc: Vec<String> = spec.accepted.iter().map(|a| format!("`{a}`")).collect();
-                    return Err(invalid(spec.name, &v, &format!("expected one of {}", acc.join(", "))));
+                    return Err(invalid(
+                        spec.name,
+                        &v,
+                        &format!("expected one of {}", acc.join(", ")),
+                    ));
                 }
-                if spec.kind == ParamKind::Quantity && !v.is_empty() && !crate::validate::is_quantity(&v) {
-                    return Err(invalid(spec.name, &v, "expected a Kubernetes quantity such as `250m` or `256Mi`"));
+                if spec.kind == ParamKind::Quantity
+                    && !v.is_empty()
+                    && !crate::validate::is_quantity(&v)
+                {
+                    return Err(invalid(
+                        spec.name,
+                        &v,
+                        "expected a Kubernetes quantity such as `250m` or `256Mi`",
+                    ));
                 }
                 if spec.kind == ParamKind::Number && !v.is_empty() && v.parse::<u32>().is_err() {
                     return Err(invalid(spec.name, &v, "expected a whole number"));
@@ -258,7 +319,9 @@ impl<'a> Resolved<'a> {
 
     /// The text value of `name` (its default when unset; empty for a parameter the scenario lacks).
     pub(crate) fn get(&self, name: &str) -> String {
-        self.spec(name).and_then(|s| self.text_of(s).ok()).unwrap_or_default()
+        self.spec(name)
+            .and_then(|s| self.text_of(s).ok())
+            .unwrap_or_default()
     }
 
     /// Whether the user set `name`.
@@ -276,9 +339,10 @@ impl<'a> Resolved<'a> {
         match self.params.get(name) {
             Some(ParamValue::List(l)) => Ok(l.clone()),
             Some(ParamValue::Text(t)) => split_words(t).map_err(|e| invalid(name, t, e.message())),
-            Some(ParamValue::Map(_)) => {
-                Err(Error::new(ErrorKind::InvalidParameter, format!("invalid value for `{name}`: expected a command")))
-            }
+            Some(ParamValue::Map(_)) => Err(Error::new(
+                ErrorKind::InvalidParameter,
+                format!("invalid value for `{name}`: expected a command"),
+            )),
             None => match self.spec(name) {
                 Some(s) => split_words(&s.default),
                 None => Ok(Vec::new()),
@@ -313,11 +377,22 @@ impl<'a> Resolved<'a> {
             Some(ParamValue::List(l)) => l.clone(),
             Some(ParamValue::Text(t)) => t.split(',').map(str::to_owned).collect(),
             Some(ParamValue::Map(_)) => {
-                return Err(Error::new(ErrorKind::InvalidParameter, "invalid value for `ports`: expected a list"));
+                return Err(Error::new(
+                    ErrorKind::InvalidParameter,
+                    "invalid value for `ports`: expected a list",
+                ));
             }
-            None => self.spec("ports").map(|s| s.default.split(',').map(str::to_owned).collect()).unwrap_or_default(),
+            None => self
+                .spec("ports")
+                .map(|s| s.default.split(',').map(str::to_owned).collect())
+                .unwrap_or_default(),
         };
-        items.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).map(parse_port).collect()
+        items
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .map(parse_port)
+            .collect()
     }
 
     /// CPU and memory requests and limits.
@@ -340,7 +415,11 @@ impl<'a> Resolved<'a> {
                     None => s.default.clone(),
                     Some(ParamValue::Text(t)) => t.clone(),
                     Some(ParamValue::List(l)) => l.join(" "),
-                    Some(ParamValue::Map(m)) => m.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","),
+                    Some(ParamValue::Map(m)) => m
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(","),
                 };
                 (s.name.to_owned(), v)
             })
@@ -349,11 +428,20 @@ impl<'a> Resolved<'a> {
 }
 
 fn invalid(name: &str, value: &str, expected: &str) -> Error {
-    Error::new(ErrorKind::InvalidParameter, format!("invalid value `{value}` for `{name}`: {expected}"))
+    Error::new(
+        ErrorKind::InvalidParameter,
+        format!("invalid value `{value}` for `{name}`: {expected}"),
+    )
 }
 
 fn parse_port(s: &str) -> Result<Port> {
-    let bad = || invalid("ports", s, "expected `[published:]container[/tcp|/udp]` with ports 1-65535");
+    let bad = || {
+        invalid(
+            "ports",
+            s,
+            "expected `[published:]container[/tcp|/udp]` with ports 1-65535",
+        )
+    };
     let (nums, protocol) = match s.rsplit_once('/') {
         Some((n, "tcp")) => (n, Protocol::Tcp),
         Some((n, "udp")) => (n, Protocol::Udp),
@@ -365,7 +453,12 @@ fn parse_port(s: &str) -> Result<Port> {
         Some((p, c)) => (Some(num(p)?), num(c)?),
         None => (None, num(nums)?),
     };
-    Ok(Port { container, published, protocol, name: None })
+    Ok(Port {
+        container,
+        published,
+        protocol,
+        name: None,
+    })
 }
 
 #[cfg(test)]
@@ -375,7 +468,10 @@ mod tests {
     #[test]
     fn ports_parse() {
         let p = parse_port("8080:80/udp").unwrap();
-        assert_eq!((p.published, p.container, p.protocol), (Some(8080), 80, Protocol::Udp));
+        assert_eq!(
+            (p.published, p.container, p.protocol),
+            (Some(8080), 80, Protocol::Udp)
+        );
         assert_eq!(parse_port("443").unwrap().published, None);
         for bad in ["0", "80:", "x", "70000", "80/sctp"] {
             assert!(parse_port(bad).is_err(), "{bad}");
@@ -388,15 +484,29 @@ mod tests {
         p.set("env.A", "1").unwrap();
         p.set("env.B", "x=y").unwrap();
         p.set("env.A", "2").unwrap();
-        assert_eq!(p.get("env"), Some(&ParamValue::Map(vec![("B".into(), "x=y".into()), ("A".into(), "2".into())])));
+        assert_eq!(
+            p.get("env"),
+            Some(&ParamValue::Map(vec![
+                ("B".into(), "x=y".into()),
+                ("A".into(), "2".into())
+            ]))
+        );
     }
 
     #[test]
     fn spec_file_reads_lists_and_maps() {
-        let (s, p) = Params::from_yaml("scenario: dind\ncommand: [docker, ps]\nenv: {A: 1}\nmtu: 1400\n").unwrap();
+        let (s, p) =
+            Params::from_yaml("scenario: dind\ncommand: [docker, ps]\nenv: {A: 1}\nmtu: 1400\n")
+                .unwrap();
         assert_eq!(s.as_deref(), Some("dind"));
-        assert_eq!(p.get("command"), Some(&ParamValue::List(vec!["docker".into(), "ps".into()])));
-        assert_eq!(p.get("env"), Some(&ParamValue::Map(vec![("A".into(), "1".into())])));
+        assert_eq!(
+            p.get("command"),
+            Some(&ParamValue::List(vec!["docker".into(), "ps".into()]))
+        );
+        assert_eq!(
+            p.get("env"),
+            Some(&ParamValue::Map(vec![("A".into(), "1".into())]))
+        );
         assert_eq!(p.get("mtu"), Some(&ParamValue::Text("1400".into())));
         assert!(Params::from_yaml("- a\n").is_err());
     }

@@ -3,12 +3,18 @@
 use super::common::{self, SetupStep, endpoint_setup};
 use super::{NoteLevel, ParamSpec, Resolved, Scenario, ScenarioId};
 use crate::error::Result;
-use crate::model::{Client, Daemon, DaemonKind, DaemonPlace, Endpoint, Host, Os, Topology, Vm, VmKind};
+use crate::model::{
+    Client, Daemon, DaemonKind, DaemonPlace, Endpoint, Host, Os, Topology, Vm, VmKind,
+};
 use crate::quote::Shell;
 
 pub(crate) fn params() -> Vec<ParamSpec> {
     let mut p = common::workload_params("web", "httpd:latest", "", "80:80", Shell::Powershell);
-    p.push(ParamSpec::choice("vm", "the Linux VM that runs dockerd", &["wsl2", "hyperv", "virtualbox"]));
+    p.push(ParamSpec::choice(
+        "vm",
+        "the Linux VM that runs dockerd",
+        &["wsl2", "hyperv", "virtualbox"],
+    ));
     p.push(ParamSpec::choice(
         "pipe",
         "the named pipe of Docker Desktop (wsl2, hyperv)",
@@ -36,29 +42,54 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
     }
     pod.containers.push(c);
     if windows_containers {
-        pod.node_selector.push(("kubernetes.io/os".into(), "windows".into()));
+        pod.node_selector
+            .push(("kubernetes.io/os".into(), "windows".into()));
     }
     let (vm, endpoint, place) = if windows_containers {
-        (None, Endpoint::NamedPipe { name: "docker_engine".into() }, DaemonPlace::Host { host: 0 })
+        (
+            None,
+            Endpoint::NamedPipe {
+                name: "docker_engine".into(),
+            },
+            DaemonPlace::Host { host: 0 },
+        )
     } else {
         match vm_kind {
             VmKind::Virtualbox => (
-                Some(Vm { kind: vm_kind, name: "default".into() }),
-                Endpoint::Tcp { host: "192.168.99.100".into(), port: 2376, tls: true },
+                Some(Vm {
+                    kind: vm_kind,
+                    name: "default".into(),
+                }),
+                Endpoint::Tcp {
+                    host: "192.168.99.100".into(),
+                    port: 2376,
+                    tls: true,
+                },
                 DaemonPlace::Vm { host: 0 },
             ),
             _ => (
                 Some(Vm {
                     kind: vm_kind,
-                    name: if vm_kind == VmKind::Wsl2 { "docker-desktop" } else { "DockerDesktopVM" }.into(),
+                    name: if vm_kind == VmKind::Wsl2 {
+                        "docker-desktop"
+                    } else {
+                        "DockerDesktopVM"
+                    }
+                    .into(),
                 }),
-                Endpoint::NamedPipe { name: r.get("pipe") },
+                Endpoint::NamedPipe {
+                    name: r.get("pipe"),
+                },
                 DaemonPlace::Vm { host: 0 },
             ),
         }
     };
     let topology = Topology {
-        hosts: vec![Host { name: "windows host".into(), os: Os::Windows, vm: vm.clone() }],
+        hosts: vec![Host {
+            name: "windows host".into(),
+            os: Os::Windows,
+            vm: vm.clone(),
+        }],
         daemons: vec![Daemon {
             kind: DaemonKind::Dockerd,
             place,
@@ -82,8 +113,16 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
                 "Windows containers run on the Windows host itself (process or Hyper-V isolation); the CLI reaches dockerd through npipe:////./pipe/docker_engine",
             ));
         }
-        (Some(Vm { kind: VmKind::Virtualbox, name }), false) => {
-            s.setup.steps.push(SetupStep::DockerMachineEnv(name.clone()));
+        (
+            Some(Vm {
+                kind: VmKind::Virtualbox,
+                name,
+            }),
+            false,
+        ) => {
+            s.setup
+                .steps
+                .push(SetupStep::DockerMachineEnv(name.clone()));
             s.notes.push(common::note(
                 NoteLevel::Info,
                 format!(

@@ -16,8 +16,13 @@ pub fn validate_compose(file: &Value) -> Vec<Problem> {
     let volumes = top.get("volumes").and_then(Value::as_object);
     for (name, svc) in services {
         let path = format!("services.{name}");
-        let valid_name = name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+        let valid_name = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
         if !valid_name {
             out.push(problem(&path, format!("`{name}` is not a valid service name: letters, digits, `_`, `.` and `-`, starting with a letter or digit")));
         }
@@ -31,37 +36,65 @@ pub fn validate_compose(file: &Value) -> Vec<Problem> {
         if let Some(env) = svc.get("environment").and_then(Value::as_object) {
             for k in env.keys() {
                 if !is_env_name(k) {
-                    out.push(problem(format!("{path}.environment"), format!("`{k}` is not a valid variable name")));
+                    out.push(problem(
+                        format!("{path}.environment"),
+                        format!("`{k}` is not a valid variable name"),
+                    ));
                 }
             }
         }
-        for (i, p) in svc.get("ports").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (i, p) in svc
+            .get("ports")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             let pp = format!("{path}.ports[{i}]");
             match p.as_str() {
                 Some(s) if port_ok(s) => {}
-                Some(s) => {
-                    out.push(problem(pp, format!("`{s}` is not `[ip:][host:]container[/protocol]` with ports 1-65535")))
-                }
+                Some(s) => out.push(problem(
+                    pp,
+                    format!("`{s}` is not `[ip:][host:]container[/protocol]` with ports 1-65535"),
+                )),
                 None if p.is_object() => {
-                    if p.get("target").and_then(Value::as_u64).is_none_or(|t| t == 0 || t > 65535) {
-                        out.push(problem(format!("{pp}.target"), "required: a port between 1 and 65535"));
+                    if p.get("target")
+                        .and_then(Value::as_u64)
+                        .is_none_or(|t| t == 0 || t > 65535)
+                    {
+                        out.push(problem(
+                            format!("{pp}.target"),
+                            "required: a port between 1 and 65535",
+                        ));
                     }
                 }
                 None => out.push(problem(pp, "a port is a string or a mapping")),
             }
         }
-        for (i, v) in svc.get("volumes").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (i, v) in svc
+            .get("volumes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             let vp = format!("{path}.volumes[{i}]");
             match v {
                 Value::String(s) => check_short_volume(s, &vp, volumes, &mut out),
                 Value::Object(m) => {
                     let ty = m.get("type").and_then(Value::as_str).unwrap_or("");
                     if !["bind", "volume", "tmpfs", "npipe", "cluster", "image"].contains(&ty) {
-                        out.push(problem(format!("{vp}.type"), format!("unsupported value `{ty}`")));
+                        out.push(problem(
+                            format!("{vp}.type"),
+                            format!("unsupported value `{ty}`"),
+                        ));
                     }
                     match m.get("target").and_then(Value::as_str) {
                         Some(t) if t.starts_with('/') => {}
-                        _ => out.push(problem(format!("{vp}.target"), "required: an absolute path in the container")),
+                        _ => out.push(problem(
+                            format!("{vp}.target"),
+                            "required: an absolute path in the container",
+                        )),
                     }
                     if ty == "volume"
                         && let Some(src) = m.get("source").and_then(Value::as_str)
@@ -89,9 +122,15 @@ pub fn validate_compose(file: &Value) -> Vec<Problem> {
         };
         for d in deps {
             if d == name {
-                out.push(problem(format!("{path}.depends_on"), "a service cannot depend on itself"));
+                out.push(problem(
+                    format!("{path}.depends_on"),
+                    "a service cannot depend on itself",
+                ));
             } else if !services.contains_key(d) {
-                out.push(problem(format!("{path}.depends_on"), format!("service `{d}` is not defined")));
+                out.push(problem(
+                    format!("{path}.depends_on"),
+                    format!("service `{d}` is not defined"),
+                ));
             }
         }
     }
@@ -119,23 +158,45 @@ fn port_ok(s: &str) -> bool {
     }
 }
 
-fn check_short_volume(s: &str, path: &str, volumes: Option<&serde_json::Map<String, Value>>, out: &mut Vec<Problem>) {
+fn check_short_volume(
+    s: &str,
+    path: &str,
+    volumes: Option<&serde_json::Map<String, Value>>,
+    out: &mut Vec<Problem>,
+) {
     let parts: Vec<&str> = s.split(':').collect();
     let (src, dst, mode) = match parts.as_slice() {
         [d] => (None, *d, None),
         [a, b] => (Some(*a), *b, None),
         [a, b, m] => (Some(*a), *b, Some(*m)),
         _ => {
-            out.push(problem(path, format!("`{s}` is not `[source:]target[:mode]`")));
+            out.push(problem(
+                path,
+                format!("`{s}` is not `[source:]target[:mode]`"),
+            ));
             return;
         }
     };
     if !dst.starts_with('/') {
-        out.push(problem(path, format!("target `{dst}` is not an absolute path")));
+        out.push(problem(
+            path,
+            format!("target `{dst}` is not an absolute path"),
+        ));
     }
     if let Some(m) = mode {
-        let ok =
-            m.split(',').all(|o| ["ro", "rw", "z", "Z", "cached", "delegated", "consistent", "nocopy"].contains(&o));
+        let ok = m.split(',').all(|o| {
+            [
+                "ro",
+                "rw",
+                "z",
+                "Z",
+                "cached",
+                "delegated",
+                "consistent",
+                "nocopy",
+            ]
+            .contains(&o)
+        });
         if !ok {
             out.push(problem(path, format!("unsupported mode `{m}`")));
         }
@@ -143,7 +204,10 @@ fn check_short_volume(s: &str, path: &str, volumes: Option<&serde_json::Map<Stri
     if let Some(src) = src {
         let is_path = src.starts_with(['/', '.', '~']) || src.contains('/');
         if !is_path && !volumes.is_some_and(|v| v.contains_key(src)) {
-            out.push(problem(path, format!("volume `{src}` is not declared in the top-level `volumes`")));
+            out.push(problem(
+                path,
+                format!("volume `{src}` is not declared in the top-level `volumes`"),
+            ));
         }
     }
 }

@@ -27,14 +27,18 @@ impl fmt::Display for Problem {
 }
 
 pub(crate) fn problem(path: impl Into<String>, message: impl Into<String>) -> Problem {
-    Problem { path: path.into(), message: message.into() }
+    Problem {
+        path: path.into(),
+        message: message.into(),
+    }
 }
 
 /// A DNS-1123 label: at most 63 lowercase alphanumerics or `-`, starting and ending alphanumeric.
 pub(crate) fn is_dns1123_label(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
@@ -45,7 +49,8 @@ pub(crate) fn is_dns1123_subdomain(s: &str) -> bool {
         && s.len() <= 253
         && s.split('.').all(|l| {
             !l.is_empty()
-                && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && l.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
                 && !l.starts_with('-')
                 && !l.ends_with('-')
         })
@@ -63,7 +68,8 @@ pub(crate) fn is_env_name(s: &str) -> bool {
 pub(crate) fn is_port_name(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 15
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && s.bytes().any(|b| b.is_ascii_lowercase())
         && !s.contains("--")
         && !s.starts_with('-')
@@ -74,16 +80,21 @@ pub(crate) fn is_port_name(s: &str) -> bool {
 /// (`n u m k M G T P E`) or exponent (`e3`) suffix.
 pub fn is_quantity(s: &str) -> bool {
     let s = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let num_end = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+    let num_end = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
     let (num, suffix) = s.split_at(num_end);
     let digits = num.chars().filter(char::is_ascii_digit).count();
     if digits == 0 || num.matches('.').count() > 1 {
         return false;
     }
     match suffix {
-        "" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" | "n" | "u" | "m" | "k" | "M" | "G" | "T" | "P" | "E" => true,
+        "" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" | "n" | "u" | "m" | "k" | "M" | "G" | "T"
+        | "P" | "E" => true,
         _ => {
-            let Some(exp) = suffix.strip_prefix(['e', 'E']) else { return false };
+            let Some(exp) = suffix.strip_prefix(['e', 'E']) else {
+                return false;
+            };
             let exp = exp.strip_prefix(['+', '-']).unwrap_or(exp);
             !exp.is_empty() && exp.chars().all(|c| c.is_ascii_digit())
         }
@@ -95,7 +106,9 @@ pub(crate) fn quantity_millis(s: &str) -> Option<f64> {
     if !is_quantity(s) {
         return None;
     }
-    let num_end = s.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-')).unwrap_or(s.len());
+    let num_end = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
+        .unwrap_or(s.len());
     let (num, suffix) = s.split_at(num_end);
     let n: f64 = num.parse().ok()?;
     let factor = match suffix {
@@ -132,7 +145,12 @@ mod tests {
         }
         assert!(is_dns1123_subdomain("a.b-c"));
         assert!(!is_dns1123_subdomain("a..b"));
-        assert!(is_env_name("DOCKER_HOST") && is_env_name("a.b-c") && !is_env_name("1A") && !is_env_name("A=B"));
+        assert!(
+            is_env_name("DOCKER_HOST")
+                && is_env_name("a.b-c")
+                && !is_env_name("1A")
+                && !is_env_name("A=B")
+        );
         assert!(
             is_port_name("docker-tls")
                 && !is_port_name("123")

@@ -1,12 +1,23 @@
 //! Pod checks modelled on the Kubernetes API server's (`ValidatePodCreate`), for the fields dockscape
 //! writes.
 
-use super::{Problem, is_dns1123_label, is_dns1123_subdomain, is_env_name, is_port_name, problem, quantity_millis};
+use super::{
+    Problem, is_dns1123_label, is_dns1123_subdomain, is_env_name, is_port_name, problem,
+    quantity_millis,
+};
 use k8s_openapi::api::core::v1::{Container, Pod, Probe, Volume};
 use std::collections::HashSet;
 
-const HOST_PATH_TYPES: [&str; 8] =
-    ["", "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice"];
+const HOST_PATH_TYPES: [&str; 8] = [
+    "",
+    "DirectoryOrCreate",
+    "Directory",
+    "FileOrCreate",
+    "File",
+    "Socket",
+    "CharDevice",
+    "BlockDevice",
+];
 
 /// Every problem in `pod`; empty when it would be accepted.
 pub fn validate_pod(pod: &Pod) -> Vec<Problem> {
@@ -22,14 +33,20 @@ pub fn validate_pod(pod: &Pod) -> Vec<Problem> {
     if let Some(ns) = pod.metadata.namespace.as_deref()
         && !is_dns1123_label(ns)
     {
-        out.push(problem("metadata.namespace", format!("`{ns}` is not a DNS-1123 label")));
+        out.push(problem(
+            "metadata.namespace",
+            format!("`{ns}` is not a DNS-1123 label"),
+        ));
     }
     let Some(spec) = &pod.spec else {
         out.push(problem("spec", "required"));
         return out;
     };
     if spec.containers.is_empty() {
-        out.push(problem("spec.containers", "at least one container is required"));
+        out.push(problem(
+            "spec.containers",
+            "at least one container is required",
+        ));
     }
     match spec.restart_policy.as_deref() {
         None | Some("Always" | "OnFailure" | "Never") => {}
@@ -44,29 +61,48 @@ pub fn validate_pod(pod: &Pod) -> Vec<Problem> {
     for (i, v) in volumes.iter().enumerate() {
         let path = format!("spec.volumes[{i}]");
         if !is_dns1123_label(&v.name) {
-            out.push(problem(format!("{path}.name"), format!("`{}` is not a DNS-1123 label", v.name)));
+            out.push(problem(
+                format!("{path}.name"),
+                format!("`{}` is not a DNS-1123 label", v.name),
+            ));
         }
         if !volume_names.insert(v.name.as_str()) {
-            out.push(problem(format!("{path}.name"), format!("duplicate volume name `{}`", v.name)));
+            out.push(problem(
+                format!("{path}.name"),
+                format!("duplicate volume name `{}`", v.name),
+            ));
         }
         check_volume(v, &path, &mut out);
     }
 
     let mut names = HashSet::new();
     let groups = [
-        ("spec.initContainers", spec.init_containers.as_deref().unwrap_or_default(), true),
+        (
+            "spec.initContainers",
+            spec.init_containers.as_deref().unwrap_or_default(),
+            true,
+        ),
         ("spec.containers", spec.containers.as_slice(), false),
     ];
     for (field, containers, init) in groups {
         for (i, c) in containers.iter().enumerate() {
             let path = format!("{field}[{i}]");
             if !names.insert(c.name.as_str()) {
-                out.push(problem(format!("{path}.name"), format!("duplicate container name `{}`", c.name)));
+                out.push(problem(
+                    format!("{path}.name"),
+                    format!("duplicate container name `{}`", c.name),
+                ));
             }
             check_container(c, &path, init, &volume_names, &mut out);
         }
     }
-    for (i, c) in spec.ephemeral_containers.as_deref().unwrap_or_default().iter().enumerate() {
+    for (i, c) in spec
+        .ephemeral_containers
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
         if !names.insert(c.name.as_str()) {
             out.push(problem(
                 format!("spec.ephemeralContainers[{i}].name"),
@@ -101,14 +137,20 @@ fn check_volume(v: &Volume, path: &str, out: &mut Vec<Problem>) {
             out.push(problem(format!("{path}.hostPath.path"), "required"));
         }
         if hp.path.split('/').any(|seg| seg == "..") {
-            out.push(problem(format!("{path}.hostPath.path"), "must not contain `..`"));
+            out.push(problem(
+                format!("{path}.hostPath.path"),
+                "must not contain `..`",
+            ));
         }
         if let Some(t) = hp.type_.as_deref()
             && !HOST_PATH_TYPES.contains(&t)
         {
             out.push(problem(
                 format!("{path}.hostPath.type"),
-                format!("unsupported value `{t}`: expected one of {}", HOST_PATH_TYPES[1..].join(", ")),
+                format!(
+                    "unsupported value `{t}`: expected one of {}",
+                    HOST_PATH_TYPES[1..].join(", ")
+                ),
             ));
         }
     }
@@ -124,13 +166,25 @@ fn check_volume(v: &Volume, path: &str, out: &mut Vec<Problem>) {
         && let Some(m) = ed.medium.as_deref()
         && !["", "Memory"].contains(&m)
     {
-        out.push(problem(format!("{path}.emptyDir.medium"), format!("unsupported value `{m}`")));
+        out.push(problem(
+            format!("{path}.emptyDir.medium"),
+            format!("unsupported value `{m}`"),
+        ));
     }
 }
 
-fn check_container(c: &Container, path: &str, init: bool, volumes: &HashSet<&str>, out: &mut Vec<Problem>) {
+fn check_container(
+    c: &Container,
+    path: &str,
+    init: bool,
+    volumes: &HashSet<&str>,
+    out: &mut Vec<Problem>,
+) {
     if !is_dns1123_label(&c.name) {
-        out.push(problem(format!("{path}.name"), format!("`{}` is not a DNS-1123 label", c.name)));
+        out.push(problem(
+            format!("{path}.name"),
+            format!("`{}` is not a DNS-1123 label", c.name),
+        ));
     }
     if c.image.as_deref().is_none_or(|i| i.trim().is_empty()) {
         out.push(problem(format!("{path}.image"), "required"));
@@ -141,7 +195,10 @@ fn check_container(c: &Container, path: &str, init: bool, volumes: &HashSet<&str
             format!("{path}.restartPolicy"),
             format!("unsupported value `{p}`: only `Always` is allowed (a native sidecar)"),
         )),
-        (Some(_), false) => out.push(problem(format!("{path}.restartPolicy"), "may only be set on init containers")),
+        (Some(_), false) => out.push(problem(
+            format!("{path}.restartPolicy"),
+            "may only be set on init containers",
+        )),
     }
     if init && c.restart_policy.is_none() && c.startup_probe.is_some() {
         out.push(problem(
@@ -172,12 +229,18 @@ fn check_container(c: &Container, path: &str, init: bool, volumes: &HashSet<&str
         if let Some(h) = p.host_port
             && !(0..=65535).contains(&h)
         {
-            out.push(problem(format!("{pp}.hostPort"), format!("{h} is not between 0 and 65535")));
+            out.push(problem(
+                format!("{pp}.hostPort"),
+                format!("{h} is not between 0 and 65535"),
+            ));
         }
         if let Some(proto) = p.protocol.as_deref()
             && !["TCP", "UDP", "SCTP"].contains(&proto)
         {
-            out.push(problem(format!("{pp}.protocol"), format!("unsupported value `{proto}`")));
+            out.push(problem(
+                format!("{pp}.protocol"),
+                format!("unsupported value `{proto}`"),
+            ));
         }
         if let Some(n) = p.name.as_deref() {
             if !is_port_name(n) {
@@ -189,36 +252,63 @@ fn check_container(c: &Container, path: &str, init: bool, volumes: &HashSet<&str
                 ));
             }
             if !port_names.insert(n) {
-                out.push(problem(format!("{pp}.name"), format!("duplicate port name `{n}`")));
+                out.push(problem(
+                    format!("{pp}.name"),
+                    format!("duplicate port name `{n}`"),
+                ));
             }
         }
     }
     let mut mount_paths = HashSet::new();
-    for (i, m) in c.volume_mounts.as_deref().unwrap_or_default().iter().enumerate() {
+    for (i, m) in c
+        .volume_mounts
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
         let mp = format!("{path}.volumeMounts[{i}]");
         if !volumes.contains(m.name.as_str()) {
-            out.push(problem(format!("{mp}.name"), format!("volume `{}` is not declared in spec.volumes", m.name)));
+            out.push(problem(
+                format!("{mp}.name"),
+                format!("volume `{}` is not declared in spec.volumes", m.name),
+            ));
         }
         if !m.mount_path.starts_with('/') {
-            out.push(problem(format!("{mp}.mountPath"), format!("`{}` is not an absolute path", m.mount_path)));
+            out.push(problem(
+                format!("{mp}.mountPath"),
+                format!("`{}` is not an absolute path", m.mount_path),
+            ));
         }
         if !mount_paths.insert(m.mount_path.as_str()) {
-            out.push(problem(format!("{mp}.mountPath"), format!("duplicate mount path `{}`", m.mount_path)));
+            out.push(problem(
+                format!("{mp}.mountPath"),
+                format!("duplicate mount path `{}`", m.mount_path),
+            ));
         }
         if let Some(sp) = m.sub_path.as_deref()
             && (sp.starts_with('/') || sp.split('/').any(|s| s == ".."))
         {
-            out.push(problem(format!("{mp}.subPath"), format!("`{sp}` must be a relative path without `..`")));
+            out.push(problem(
+                format!("{mp}.subPath"),
+                format!("`{sp}` must be a relative path without `..`"),
+            ));
         }
     }
     if let Some(r) = &c.resources {
         let mut check = |kind: &str,
                          map: &Option<
-            std::collections::BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>,
+            std::collections::BTreeMap<
+                String,
+                k8s_openapi::apimachinery::pkg::api::resource::Quantity,
+            >,
         >| {
             for (k, q) in map.iter().flatten() {
                 if quantity_millis(&q.0).is_none() {
-                    out.push(problem(format!("{path}.resources.{kind}.{k}"), format!("`{}` is not a quantity", q.0)));
+                    out.push(problem(
+                        format!("{path}.resources.{kind}.{k}"),
+                        format!("`{}` is not a quantity", q.0),
+                    ));
                 }
             }
         };
@@ -226,8 +316,10 @@ fn check_container(c: &Container, path: &str, init: bool, volumes: &HashSet<&str
         check("limits", &r.limits);
         for (k, req) in r.requests.iter().flatten() {
             let lim = r.limits.as_ref().and_then(|l| l.get(k));
-            if let (Some(a), Some(b)) = (quantity_millis(&req.0), lim.and_then(|l| quantity_millis(&l.0)))
-                && a > b
+            if let (Some(a), Some(b)) = (
+                quantity_millis(&req.0),
+                lim.and_then(|l| quantity_millis(&l.0)),
+            ) && a > b
             {
                 out.push(problem(
                     format!("{path}.resources.requests.{k}"),
@@ -248,7 +340,12 @@ fn check_container(c: &Container, path: &str, init: bool, volumes: &HashSet<&str
 }
 
 fn check_probe(p: &Probe, path: &str, out: &mut Vec<Problem>) {
-    let handlers = [p.exec.is_some(), p.http_get.is_some(), p.tcp_socket.is_some(), p.grpc.is_some()];
+    let handlers = [
+        p.exec.is_some(),
+        p.http_get.is_some(),
+        p.tcp_socket.is_some(),
+        p.grpc.is_some(),
+    ];
     if handlers.iter().filter(|h| **h).count() != 1 {
         out.push(problem(path, "must specify exactly one handler"));
     }

@@ -1,0 +1,75 @@
+//! The Pods inside the `jenkins` and `github-arc` recipes pass `kubernetes-validate --strict`, like the
+//! `--format pod` Pods they come from.
+
+use dockscape::{Format, Options};
+use dockscape_tests::golden::scenarios;
+use dockscape_tests::kubernetes_validate;
+use serde_json::{Value, json};
+
+/// The Pod YAML inside `podTemplate(yaml: '''...''')`, unescaped from the Groovy string.
+fn jenkins_pod(text: &str) -> String {
+    let open = "podTemplate(yaml: '''\n";
+    let start = text
+        .find(open)
+        .map(|i| i + open.len())
+        .expect("podTemplate(yaml: ''' in the Jenkinsfile");
+    let len = text[start..]
+        .find("\n''')")
+        .expect("end of the yaml string");
+    text[start..start + len]
+        .lines()
+        .map(|l| {
+            l.strip_prefix("    ")
+                .unwrap_or(l)
+                .replace("\\'", "'")
+                .replace("\\\\", "\\")
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// `template.spec` of the runner scale set values, as a Pod; `None` for `containerMode: dind`, where the
+/// chart builds the pod itself.
+fn arc_pod(text: &str, name: &str) -> Option<String> {
+    let values: Value = serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    if values["containerMode"]["type"] == "dind" {
+        return None;
+    }
+    let spec = values["template"]["spec"].clone();
+    assert!(spec.is_object(), "{name}: no template.spec");
+    let pod =
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "runner"}, "spec": spec});
+    Some(serde_saphyr::to_string(&pod).unwrap())
+}
+
+#[test]
+fn recipe_pods_pass_kubernetes_validate_strict() {
+    let mut pods: Vec<(String, String)> = Vec::new();
+    for (name, s) in scenarios() {
+        for format in [Format::Jenkins, Format::GithubArc] {
+            if !format.applies_to(s.id) {
+                continue;
+            }
+            let text = dockscape::generate(&s, format, &Options::default())
+                .unwrap()
+                .text;
+            let pod = if format == Format::Jenkins {
+                Some(jenkins_pod(&text))
+            } else {
+                arc_pod(&text, &name)
+            };
+            if let Some(pod) = pod {
+                pods.push((format!("{name} ({})", format.id()), pod));
+            }
+        }
+    }
+    assert!(pods.len() >= 12, "{}", pods.len());
+    let stream: Vec<&str> = pods.iter().map(|(_, p)| p.as_str()).collect();
+    if kubernetes_validate(&stream.join("---\n")).is_err() {
+        let failures: Vec<String> = pods
+            .iter()
+            .filter_map(|(n, p)| kubernetes_validate(p).err().map(|e| format!("{n}: {e}")))
+            .collect();
+        panic!("kubernetes-validate rejected:\n{}", failures.join("\n"));
+    }
+}
