@@ -276,7 +276,10 @@ fn selection_by_code_prefix_and_name() {
     assert_eq!(only(&["DS001"], &[]), ["DS001"]);
     assert_eq!(only(&["privileged-container"], &[]), ["DS006"]);
     assert_eq!(only(&["DS00"], &["runtime-socket-mount"]), ["DS006"]);
-    assert_eq!(only(&[], &["ds006", "DS001", "root-socket-access"]), Vec::<&str>::new());
+    assert_eq!(
+        only(&[], &["ds006", "DS001", "root-socket-access"]),
+        Vec::<&str>::new()
+    );
 }
 
 #[test]

@@ -421,7 +421,15 @@ fn service<'t>(
     for t in r.istrings(doc.get(id, "tmpfs")) {
         let target = t.as_str().split(':').next().unwrap_or("").to_string();
         let target = Some(Val::new(target, t.loc));
-        c.mounts.push(Mount { loc: t.loc, target, volume: None, volume_name: None, sub_path: None, read_only: false, host: None });
+        c.mounts.push(Mount {
+            loc: t.loc,
+            target,
+            volume: None,
+            volume_name: None,
+            sub_path: None,
+            read_only: false,
+            host: None,
+        });
     }
     w.containers.push(c);
     w

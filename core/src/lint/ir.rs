@@ -310,7 +310,8 @@ impl<'t> Container<'t> {
 
     /// Whether the daemon it runs is rootless Docker (a `*rootless*` tag or `dockerd-rootless`).
     pub(crate) fn rootless_daemon(&self) -> bool {
-        self.image_parts().is_some_and(|(_, tag)| tag.contains("rootless"))
+        self.image_parts()
+            .is_some_and(|(_, tag)| tag.contains("rootless"))
             || self.argv().any(|a| a.as_str().contains("dockerd-rootless"))
     }
 

@@ -67,7 +67,9 @@ fn daemon_port(spec: &str) -> Option<u16> {
 }
 
 fn container_daemon_port(p: &Port<'_>) -> Option<u16> {
-    p.container_port.as_ref().and_then(|c| daemon_port(c.as_str()))
+    p.container_port
+        .as_ref()
+        .and_then(|c| daemon_port(c.as_str()))
 }
 
 fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
@@ -80,19 +82,23 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
                 let Some(port) = container_daemon_port(p) else {
                     continue;
                 };
-                let host = p.host_port.as_ref().filter(|h| !h.as_str().trim().is_empty() && h.as_str().trim() != "0");
+                let host = p
+                    .host_port
+                    .as_ref()
+                    .filter(|h| !h.as_str().trim().is_empty() && h.as_str().trim() != "0");
                 let at = p.container_port.as_ref().map_or(p.loc, |v| v.loc);
                 let hit = match (host, unit.source) {
-                    (Some(h), _) => {
-                        Hit::new(wi, Some(ci), h.loc).args([port.to_string(), h.as_str().trim().to_string()])
-                    }
+                    (Some(h), _) => Hit::new(wi, Some(ci), h.loc)
+                        .args([port.to_string(), h.as_str().trim().to_string()]),
                     (None, Source::Kubernetes) if w.host_network.is_some() => {
-                        Hit::new(wi, Some(ci), at).message(2).args([port.to_string()])
+                        Hit::new(wi, Some(ci), at)
+                            .message(2)
+                            .args([port.to_string()])
                     }
                     (None, Source::Kubernetes) => continue,
-                    (None, Source::Compose | Source::Run) => {
-                        Hit::new(wi, Some(ci), at).message(1).args([port.to_string()])
-                    }
+                    (None, Source::Compose | Source::Run) => Hit::new(wi, Some(ci), at)
+                        .message(1)
+                        .args([port.to_string()]),
                 };
                 cx.report(hit);
             }

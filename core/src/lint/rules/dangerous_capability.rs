@@ -73,9 +73,21 @@ declare_rule! {
 
 /// (normalised name, critical, what it allows).
 const DANGEROUS: &[(&str, bool, &str)] = &[
-    ("ALL", true, "every capability, root on the node in all but name"),
-    ("SYS_ADMIN", true, "mounts and namespace control, a known container escape"),
-    ("SYS_PTRACE", false, "tracing and injecting into other processes"),
+    (
+        "ALL",
+        true,
+        "every capability, root on the node in all but name",
+    ),
+    (
+        "SYS_ADMIN",
+        true,
+        "mounts and namespace control, a known container escape",
+    ),
+    (
+        "SYS_PTRACE",
+        false,
+        "tracing and injecting into other processes",
+    ),
     ("SYS_MODULE", false, "loading kernel modules"),
     ("DAC_READ_SEARCH", false, "opening host files by handle"),
     ("NET_ADMIN", false, "rewriting routes and firewall rules"),
@@ -99,10 +111,15 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
         }
         for (ci, c) in w.containers.iter().enumerate() {
             // `--cap-add SYS_ADMIN,NET_ADMIN` is read as two capabilities
-            let caps = c.security.cap_add.iter().flat_map(|v| v.as_str().split(',').map(move |s| (s.trim(), v.loc)));
+            let caps = c
+                .security
+                .cap_add
+                .iter()
+                .flat_map(|v| v.as_str().split(',').map(move |s| (s.trim(), v.loc)));
             for (written, loc) in caps {
                 let name = normalise(written);
-                let Some(&(_, critical, what)) = DANGEROUS.iter().find(|(n, _, _)| *n == name) else {
+                let Some(&(_, critical, what)) = DANGEROUS.iter().find(|(n, _, _)| *n == name)
+                else {
                     continue;
                 };
                 let mut hit = Hit::new(wi, Some(ci), loc).args([written, what]);

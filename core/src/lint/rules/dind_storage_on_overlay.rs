@@ -73,7 +73,10 @@ declare_rule! {
 
 /// The daemon's data root: `--data-root` (or the old `--graph`) when set, else the default.
 fn data_root(c: &Container<'_>) -> String {
-    let words: Vec<&str> = c.argv().flat_map(|v| v.as_str().split_whitespace()).collect();
+    let words: Vec<&str> = c
+        .argv()
+        .flat_map(|v| v.as_str().split_whitespace())
+        .collect();
     for (i, w) in words.iter().enumerate() {
         for flag in ["--data-root", "--graph"] {
             if let Some(v) = w.strip_prefix(flag).and_then(|r| r.strip_prefix('='))
@@ -88,13 +91,21 @@ fn data_root(c: &Container<'_>) -> String {
             }
         }
     }
-    if c.rootless_daemon() { "/home/rootless/.local/share/docker".to_string() } else { "/var/lib/docker".to_string() }
+    if c.rootless_daemon() {
+        "/home/rootless/.local/share/docker".to_string()
+    } else {
+        "/var/lib/docker".to_string()
+    }
 }
 
 /// Whether a mount at `target` holds `root` (equal or above it, `/` excluded).
 fn covers(target: &str, root: &str) -> bool {
     let t = paths::normalize(target);
-    t != "/" && (t == root || root.strip_prefix(t.as_str()).is_some_and(|r| r.starts_with('/')))
+    t != "/"
+        && (t == root
+            || root
+                .strip_prefix(t.as_str())
+                .is_some_and(|r| r.starts_with('/')))
 }
 
 fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
@@ -102,7 +113,10 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
         if w.what != WorkloadKind::Pod {
             continue;
         }
-        if w.runtime_class.as_ref().is_some_and(|r| r.as_str().to_ascii_lowercase().contains("sysbox")) {
+        if w.runtime_class
+            .as_ref()
+            .is_some_and(|r| r.as_str().to_ascii_lowercase().contains("sysbox"))
+        {
             continue;
         }
         for (ci, c) in w.containers.iter().enumerate() {
@@ -110,11 +124,19 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
                 continue;
             }
             let root = data_root(c);
-            let stored = c.mounts.iter().filter_map(|m| m.target.as_ref()).any(|t| covers(t.as_str(), &root));
+            let stored = c
+                .mounts
+                .iter()
+                .filter_map(|m| m.target.as_ref())
+                .any(|t| covers(t.as_str(), &root));
             if stored {
                 continue;
             }
-            let at = if c.dind_image() { c.image.as_ref() } else { c.dockerd_word() };
+            let at = if c.dind_image() {
+                c.image.as_ref()
+            } else {
+                c.dockerd_word()
+            };
             let loc = at.map_or(c.loc, |v| v.loc);
             cx.report(Hit::new(wi, Some(ci), loc).args([root]));
         }

@@ -62,7 +62,12 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
             continue;
         }
         if let Some(v) = &w.host_network {
-            cx.report(Hit::new(wi, None, v.loc).args([written(unit.source, v, "hostNetwork", "network_mode")]));
+            cx.report(Hit::new(wi, None, v.loc).args([written(
+                unit.source,
+                v,
+                "hostNetwork",
+                "network_mode",
+            )]));
         }
     }
 }

@@ -60,7 +60,9 @@ declare_rule! {
 
 /// Whether a container-port spec covers a Docker API port (DS010's).
 fn daemon_port(spec: &str) -> bool {
-    spec.trim().parse::<u16>().is_ok_and(|p| p == 2375 || p == 2376)
+    spec.trim()
+        .parse::<u16>()
+        .is_ok_and(|p| p == 2375 || p == 2376)
 }
 
 fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
@@ -73,7 +75,11 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
         }
         for (ci, c) in w.containers.iter().enumerate() {
             for p in &c.ports {
-                let Some(h) = p.host_port.as_ref().filter(|h| !matches!(h.as_str().trim(), "" | "0")) else {
+                let Some(h) = p
+                    .host_port
+                    .as_ref()
+                    .filter(|h| !matches!(h.as_str().trim(), "" | "0"))
+                else {
                     continue;
                 };
                 let container = p.container_port.as_ref().map_or("", |v| v.as_str().trim());

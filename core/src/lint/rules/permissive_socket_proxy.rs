@@ -91,14 +91,18 @@ fn is_proxy(c: &Container<'_>) -> bool {
 /// `1`, `true`, `yes`, `on`, any non-zero number.
 fn truthy(v: &str) -> bool {
     let v = v.trim().trim_matches(['"', '\'']);
-    matches!(v.to_ascii_lowercase().as_str(), "true" | "yes" | "on") || v.parse::<i64>().is_ok_and(|n| n != 0)
+    matches!(v.to_ascii_lowercase().as_str(), "true" | "yes" | "on")
+        || v.parse::<i64>().is_ok_and(|n| n != 0)
 }
 
 /// `SP_ALLOW_POST`, `SP_ALLOW_POST_2`: the method, when it writes.
 fn wollomatic_env(name: &str) -> Option<&'static str> {
     let rest = name.strip_prefix("SP_ALLOW_")?;
     let method = rest.split('_').next().unwrap_or(rest);
-    WRITE_METHODS.iter().copied().find(|m| m.eq_ignore_ascii_case(method))
+    WRITE_METHODS
+        .iter()
+        .copied()
+        .find(|m| m.eq_ignore_ascii_case(method))
 }
 
 /// `-allowPOST=...` / `--allowPOST=...` (or the value in the next word): the method.
@@ -109,7 +113,11 @@ fn wollomatic_flag(word: &str) -> Option<(&'static str, Option<&str>)> {
         Some((m, v)) => (m, Some(v)),
         None => (rest, None),
     };
-    WRITE_METHODS.iter().copied().find(|m| *m == method).map(|m| (m, value))
+    WRITE_METHODS
+        .iter()
+        .copied()
+        .find(|m| *m == method)
+        .map(|m| (m, value))
 }
 
 fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {

@@ -97,7 +97,11 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
             };
             let what = match host.class {
                 PathClass::SocketDir(s) => {
-                    format!("`{}`, which holds the {} socket", host.effective, s.runtime.label())
+                    format!(
+                        "`{}`, which holds the {} socket",
+                        host.effective,
+                        s.runtime.label()
+                    )
                 }
                 PathClass::Socket(s) => {
                     format!("the {} socket `{}`", s.runtime.label(), host.effective)
@@ -105,12 +109,26 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
                 _ => continue,
             };
             if w.runs_as_root(c) {
-                let user = c.security.run_as_user.as_ref().or(w.security.run_as_user.as_ref());
-                let non_root = c.security.run_as_non_root.as_ref().or(w.security.run_as_non_root.as_ref());
+                let user = c
+                    .security
+                    .run_as_user
+                    .as_ref()
+                    .or(w.security.run_as_user.as_ref());
+                let non_root = c
+                    .security
+                    .run_as_non_root
+                    .as_ref()
+                    .or(w.security.run_as_non_root.as_ref());
                 let (reason, loc) = match (unit.source, user, non_root) {
-                    (Source::Kubernetes, Some(u), _) => (format!("`runAsUser: {}`", u.as_str()), u.loc),
-                    (Source::Kubernetes, None, Some(n)) => (format!("`runAsNonRoot: {}`", n.as_str()), n.loc),
-                    (Source::Kubernetes, None, None) => ("no `runAsUser`, `runAsNonRoot` unset".to_string(), c.loc),
+                    (Source::Kubernetes, Some(u), _) => {
+                        (format!("`runAsUser: {}`", u.as_str()), u.loc)
+                    }
+                    (Source::Kubernetes, None, Some(n)) => {
+                        (format!("`runAsNonRoot: {}`", n.as_str()), n.loc)
+                    }
+                    (Source::Kubernetes, None, None) => {
+                        ("no `runAsUser`, `runAsNonRoot` unset".to_string(), c.loc)
+                    }
                     (Source::Compose, Some(u), _) => (format!("`user: {}`", u.as_str()), u.loc),
                     (Source::Compose, None, _) => ("no `user`".to_string(), c.loc),
                     (Source::Run, Some(u), _) => {
@@ -125,9 +143,18 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
                 cx.report(Hit::new(wi, Some(ci), loc).args([reason, what]));
                 continue;
             }
-            let group = c.security.groups.iter().chain(w.security.groups.iter()).find(|g| docker_group(g));
+            let group = c
+                .security
+                .groups
+                .iter()
+                .chain(w.security.groups.iter())
+                .find(|g| docker_group(g));
             if let Some(g) = group {
-                cx.report(Hit::new(wi, Some(ci), g.loc).message(1).args([g.as_str().trim().to_string(), what]));
+                cx.report(
+                    Hit::new(wi, Some(ci), g.loc)
+                        .message(1)
+                        .args([g.as_str().trim().to_string(), what]),
+                );
             }
         }
     }

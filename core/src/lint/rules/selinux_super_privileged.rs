@@ -67,7 +67,9 @@ declare_rule! {
 const UNCONFINED_TYPES: &[&str] = &["spc_t", "unconfined_t", "container_runtime_t"];
 
 fn unconfined_type<'a, 't>(s: &'a Security<'t>) -> Option<&'a Val<'t>> {
-    s.selinux_type.as_ref().filter(|v| UNCONFINED_TYPES.iter().any(|t| v.eq_ci(t)))
+    s.selinux_type
+        .as_ref()
+        .filter(|v| UNCONFINED_TYPES.iter().any(|t| v.eq_ci(t)))
 }
 
 fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
@@ -76,9 +78,16 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
             continue;
         }
         if let Some(v) = unconfined_type(&w.security) {
-            let inherited = w.containers.iter().any(|c| c.security.selinux_type.is_none());
+            let inherited = w
+                .containers
+                .iter()
+                .any(|c| c.security.selinux_type.is_none());
             if inherited || w.containers.is_empty() {
-                cx.report(Hit::new(wi, None, v.loc).message(1).args([v.as_str().trim()]));
+                cx.report(
+                    Hit::new(wi, None, v.loc)
+                        .message(1)
+                        .args([v.as_str().trim()]),
+                );
             }
         }
         for (ci, c) in w.containers.iter().enumerate() {

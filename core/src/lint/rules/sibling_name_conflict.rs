@@ -145,7 +145,15 @@ fn words<'t>(text: &str, loc: Loc<'t>, out: &mut Vec<Word<'t>>) {
 }
 
 /// Docker's global options that take a value (before `run`).
-const GLOBAL_VALUE: &[&str] = &["-H", "--host", "-c", "--context", "--config", "-l", "--log-level"];
+const GLOBAL_VALUE: &[&str] = &[
+    "-H",
+    "--host",
+    "-c",
+    "--context",
+    "--config",
+    "-l",
+    "--log-level",
+];
 
 /// The `--name` values of every `docker run|create` in the words.
 fn run_names<'w, 't>(ws: &'w [Word<'t>]) -> Vec<(&'w str, Loc<'t>)> {
@@ -205,7 +213,11 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
                     Source::Compose => "container_name",
                     _ => "--name",
                 };
-                cx.report(Hit::new(wi, Some(ci), n.loc).message(1).args([n.as_str().trim(), key]));
+                cx.report(
+                    Hit::new(wi, Some(ci), n.loc)
+                        .message(1)
+                        .args([n.as_str().trim(), key]),
+                );
             }
             let mut ws = Vec::new();
             for v in c.argv() {
@@ -227,15 +239,30 @@ mod tests {
     fn names(s: &str) -> Vec<String> {
         let mut ws = Vec::new();
         words(s, Loc::NONE, &mut ws);
-        run_names(&ws).into_iter().map(|(n, _)| n.to_string()).collect()
+        run_names(&ws)
+            .into_iter()
+            .map(|(n, _)| n.to_string())
+            .collect()
     }
 
     #[test]
     fn finds_names() {
-        assert_eq!(names("docker run --rm --name sleep_60 alpine"), ["sleep_60"]);
-        assert_eq!(names("set -e; docker -H unix:///x container create --name=a b"), ["a"]);
-        assert_eq!(names("docker run --name \"x-$BUILD_ID\" alpine"), ["x-$BUILD_ID"]);
-        assert_eq!(names("docker run --name x-$(date +%s) alpine"), ["x-$(date"]);
+        assert_eq!(
+            names("docker run --rm --name sleep_60 alpine"),
+            ["sleep_60"]
+        );
+        assert_eq!(
+            names("set -e; docker -H unix:///x container create --name=a b"),
+            ["a"]
+        );
+        assert_eq!(
+            names("docker run --name \"x-$BUILD_ID\" alpine"),
+            ["x-$BUILD_ID"]
+        );
+        assert_eq!(
+            names("docker run --name x-$(date +%s) alpine"),
+            ["x-$(date"]
+        );
         assert!(names("docker ps --filter name=x; echo --name y").is_empty());
         assert!(!fixed("x-${CI_JOB_ID}"));
         assert!(fixed("sleep_60"));

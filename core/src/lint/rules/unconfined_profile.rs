@@ -75,9 +75,12 @@ declare_rule! {
 
 /// The unconfined profiles of a security context: (kind, value).
 fn unconfined<'a, 't>(s: &'a Security<'t>) -> impl Iterator<Item = (&'static str, &'a Val<'t>)> {
-    [("seccomp", s.seccomp.as_ref()), ("AppArmor", s.apparmor.as_ref())]
-        .into_iter()
-        .filter_map(|(k, v)| v.filter(|v| v.eq_ci("unconfined")).map(|v| (k, v)))
+    [
+        ("seccomp", s.seccomp.as_ref()),
+        ("AppArmor", s.apparmor.as_ref()),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.filter(|v| v.eq_ci("unconfined")).map(|v| (k, v)))
 }
 
 fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
@@ -87,11 +90,19 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
         }
         for (kind, v) in unconfined(&w.security) {
             let inherited = w.containers.iter().any(|c| {
-                let own = if kind == "seccomp" { &c.security.seccomp } else { &c.security.apparmor };
+                let own = if kind == "seccomp" {
+                    &c.security.seccomp
+                } else {
+                    &c.security.apparmor
+                };
                 own.is_none()
             });
             if inherited || w.containers.is_empty() {
-                cx.report(Hit::new(wi, None, v.loc).message(1).args([kind, v.as_str().trim()]));
+                cx.report(
+                    Hit::new(wi, None, v.loc)
+                        .message(1)
+                        .args([kind, v.as_str().trim()]),
+                );
             }
         }
         for (ci, c) in w.containers.iter().enumerate() {

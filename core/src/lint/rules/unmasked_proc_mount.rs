@@ -68,11 +68,18 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
         if w.what != WorkloadKind::Pod {
             continue;
         }
-        if unit.source == Source::Kubernetes && w.host_users.as_ref().is_some_and(|v| v.eq_ci("false")) {
+        if unit.source == Source::Kubernetes
+            && w.host_users.as_ref().is_some_and(|v| v.eq_ci("false"))
+        {
             continue;
         }
         for (ci, c) in w.containers.iter().enumerate() {
-            if let Some(v) = c.security.proc_mount.as_ref().filter(|v| v.eq_ci("unmasked")) {
+            if let Some(v) = c
+                .security
+                .proc_mount
+                .as_ref()
+                .filter(|v| v.eq_ci("unmasked"))
+            {
                 let message = usize::from(unit.source != Source::Kubernetes);
                 cx.report(Hit::new(wi, Some(ci), v.loc).message(message));
             }
