@@ -23,7 +23,10 @@ dockscape scenarios\n  \
 dockscape generate dind\n  \
 dockscape generate dind --set transport=unix --set sidecar=native --format pod\n  \
 dockscape generate windows --format run --shell cmd\n  \
-dockscape generate dood --format all -o out/\n\n\
+dockscape generate dood --format all -o out/\n  \
+dockscape lint k8s/ docker-compose.yml ci/build.sh\n  \
+dockscape lint --format sarif . > dockscape.sarif\n  \
+dockscape rule DS001\n\n\
 Exit codes: 0 success, 1 lint findings at or above --fail-on, 2 usage or input error."
 )]
 struct Cli {
@@ -35,7 +38,7 @@ struct Cli {
 enum Command {
     /// List the scenarios: id and a one-line summary.
     Scenarios(generate::ScenariosArgs),
-    /// Generate a scenario's Pod, Compose file, docker run lines or explanation.
+    /// Generate a scenario's Pod, Compose file, docker run lines, CI recipe, diagram or explanation.
     Generate(generate::GenerateArgs),
     /// Lint Kubernetes manifests, Compose files and `docker run` lines.
     Lint(lint::LintArgs),

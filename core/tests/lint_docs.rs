@@ -1,6 +1,8 @@
 //! `docs/rules/<name>.md` is generated from each rule's doc comment. This test fails when a page
 //! is stale or missing; `UPDATE_DOCS=1 cargo test -p dockscape --test lint_docs` rewrites them.
 
+#![allow(clippy::disallowed_methods)] // tests read fixtures and write snapshots; the library stays pure
+
 use std::path::PathBuf;
 
 fn docs_dir() -> PathBuf {

@@ -2,6 +2,8 @@
 //! `invalid*` file fires its folder's rule, no `valid*` file does, and the text output (what a user
 //! sees) is snapshotted beside the fixture as `<file>.snap`.
 
+#![allow(clippy::disallowed_methods)] // tests read fixtures and write snapshots; the library stays pure
+
 use std::path::{Path, PathBuf};
 
 use dockscape::{LintInput, LintOptions, lint, rules};

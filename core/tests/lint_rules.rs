@@ -1,6 +1,8 @@
 //! Tests over the whole rule registry: codes, names, doc sections, and every rule's Example and
 //! Use-instead blocks.
 
+#![allow(clippy::disallowed_methods)] // tests read fixtures and write snapshots; the library stays pure
+
 use std::collections::HashSet;
 use std::path::Path;
 

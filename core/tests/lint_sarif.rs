@@ -1,6 +1,8 @@
 //! SARIF output against the official SARIF 2.1.0 schema, with a real JSON-schema validator
 //! (Python's `jsonschema`; the schema file's provenance is in `fixtures/lint/_sarif/README.md`).
 
+#![allow(clippy::disallowed_methods)] // tests read fixtures and write snapshots; the library stays pure
+
 use std::path::PathBuf;
 use std::process::Command;
 

@@ -1,5 +1,7 @@
 //! One test per socket path and normalisation case of RULES.md, and the seeds' own examples.
 
+#![allow(clippy::disallowed_methods)] // tests read fixtures and write snapshots; the library stays pure
+
 use dockscape::{LintInput, LintOptions, WorkloadScenario, lint};
 
 /// A pod mounting `host` (with an optional `subPath`), run as non-root so only path rules fire.
