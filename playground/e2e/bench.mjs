@@ -104,15 +104,15 @@ try {
 
   rows.push(
     ['wasm raw', kb(wasm.length), ''],
-    ['wasm gzip -9', kb(gz), 'target <= 500 KB'],
+    ['wasm gzip -9', kb(gz), `target <= 500 KB${gz > 500 * 1024 ? ': OVER' : ''}`],
     ['wasm brotli -q11', kb(br), ''],
     ['js (all chunks) raw / gzip', `${kb(jsRaw)} / ${kb(jsGz)}`, ''],
-    ['navigation -> first rendered output', ms(median(firsts)), `median of ${firsts.length}, target <= 1000 ms`],
+    ['navigation -> first rendered output', ms(median(firsts)), `median of ${firsts.length}, target <= 1000 ms${median(firsts) > 1000 ? ': OVER' : ''}`],
     ['generate (one format, worker round trip)', ms(median(one)), `median of ${one.length}`],
-    ['edit: keystroke -> 4 outputs rendered', ms(median(edits)), `median of ${edits.length}, target <= 16 ms`],
+    ['edit: keystroke in a parameter -> every output rendered', ms(median(edits)), `median of ${edits.length}, target <= 16 ms${median(edits) > 16 ? ': OVER' : ''}`],
     [`lint ${manifest.split('\n').length - 1}-line manifest (worker round trip)`, ms(median(lintCall)), `median of ${lintCall.length}`],
     [`paste 300 lines -> ${findings} findings rendered`, ms(median(pastes)), `median of ${pastes.length}`],
-    ['edit: keystroke -> lint findings rendered', ms(median(keys)), `median of ${keys.length}, target <= 16 ms`],
+    ['edit: keystroke -> lint findings rendered', ms(median(keys)), `median of ${keys.length}, target <= 16 ms${median(keys) > 16 ? ': OVER' : ''}`],
   );
 } finally {
   await h.close();
