@@ -135,26 +135,11 @@ pub(crate) fn note(level: NoteLevel, text: impl Into<String>) -> Note {
     }
 }
 
-/// The rule names of the codes scenarios declare (checked against the lint registry by a test).
+/// A risk the scenario's artifacts carry: the rule's name comes from the lint registry, so the
+/// generator and the linter cannot drift apart (`tests/tests/consistency.rs` lints every artifact).
 pub(crate) fn risk(code: &'static str, why: impl Into<String>) -> Risk {
-    let name = match code {
-        "DS001" => "runtime-socket-mount",
-        "DS002" => "socket-directory-mount",
-        "DS005" => "writable-host-mount",
-        "DS006" => "privileged-container",
-        "DS007" => "dind-daemon",
-        "DS008" => "docker-host-plain-tcp",
-        "DS009" => "daemon-tls-disabled",
-        "DS016" => "root-socket-access",
-        "DS017" => "unconfined-profile",
-        "DS027" => "sibling-name-conflict",
-        _ => "unknown",
-    };
-    Risk {
-        code,
-        name,
-        why: why.into(),
-    }
+    let name = crate::lint::rule(code).map_or("unknown-rule", |r| r.name);
+    Risk { code, name, why: why.into() }
 }
 
 /// One step of pointing the host's Docker CLI at its daemon.
