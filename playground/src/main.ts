@@ -39,8 +39,10 @@ interface OutputSpec {
   title: string;
   /** The format id to generate (the recipe output's depends on the "Recipe" select). */
   format: () => string;
-  /** Shown as a picture (the SVG topology) above its text. */
+  /** Shown as a picture (the SVG topology); its text stays for Copy and Download. */
   image?: boolean;
+  /** Markdown, shown rendered; its text stays for Copy and Download. */
+  markdown?: boolean;
   wide?: boolean;
 }
 let formats: Formats = { outputs: ['pod', 'compose', 'run', 'explain'], recipes: [], diagrams: [] };
@@ -50,7 +52,7 @@ const OUTPUTS: OutputSpec[] = [
   { key: 'pod', title: 'Pod', format: () => 'pod' },
   { key: 'compose', title: 'Compose', format: () => 'compose' },
   { key: 'run', title: 'docker run', format: () => 'run' },
-  { key: 'explain', title: 'Explain', format: () => 'explain' },
+  { key: 'explain', title: 'Explain', format: () => 'explain', markdown: true },
   { key: 'recipe', title: 'CI recipe', format: recipeFormat },
   { key: 'mermaid', title: 'Mermaid', format: () => 'mermaid' },
 ];
@@ -150,7 +152,15 @@ const recipeSelect = h('select', {
 });
 const outputEls = new Map<
   string,
-  { section: HTMLElement; notice: HTMLElement; error: HTMLElement; pre: HTMLElement; file: HTMLElement; img?: HTMLImageElement }
+  {
+    section: HTMLElement;
+    notice: HTMLElement;
+    error: HTMLElement;
+    pre: HTMLElement;
+    file: HTMLElement;
+    img?: HTMLImageElement;
+    rendered?: HTMLElement;
+  }
 >();
 
 genPanel.append(
@@ -175,8 +185,9 @@ for (const o of OUTPUTS) {
   const headingId = `out-${o.key}-title`;
   const notice = h('p', { class: 'notice', hidden: true });
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
-  const pre = h('pre', { class: 'output-text', id: `out-${o.key}`, tabindex: '0', 'aria-labelledby': headingId, hidden: o.image });
+  const pre = h('pre', { class: 'output-text', id: `out-${o.key}`, tabindex: '0', 'aria-labelledby': headingId, hidden: o.image || o.markdown });
   const img = o.image ? h('img', { class: 'diagram', alt: '' }) : undefined;
+  const rendered = o.markdown ? h('div', { class: 'rendered' }) : undefined;
   const file = h('span', { class: 'file-name' });
   const extra =
     o.key === 'run'
@@ -200,10 +211,11 @@ for (const o of OUTPUTS) {
     notice,
     error,
     img ?? null,
+    rendered ?? null,
     pre,
   );
   outputsBox.append(section);
-  outputEls.set(o.key, { section, notice, error, pre, file, img });
+  outputEls.set(o.key, { section, notice, error, pre, file, img, rendered });
 }
 
 function renderRecipes(): void {
@@ -320,6 +332,7 @@ function renderOutput(o: OutputSpec, r: Outcome<Artifact>): void {
     el.notice.hidden = !r.value.notice;
     el.error.hidden = true;
     el.section.classList.remove('failed');
+    if (el.rendered) el.rendered.innerHTML = renderMarkdown(r.value.text);
     if (el.img) {
       el.img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(r.value.text)}`;
       el.img.alt = `Topology of the ${state.scenario} scenario`;
@@ -342,6 +355,7 @@ function renderOutput(o: OutputSpec, r: Outcome<Artifact>): void {
     el.error.hidden = false;
     el.section.classList.add('failed');
     if (el.img) el.img.hidden = true;
+    if (el.rendered) el.rendered.replaceChildren();
   }
 }
 
