@@ -195,6 +195,12 @@ impl PathClass {
 /// stay relative (without a leading `/`); `~` and `$HOME`/`${HOME}` prefixes become `~`.
 pub(crate) fn normalize(path: &str) -> String {
     let path = path.trim();
+    let xdg = path
+        .strip_prefix("${XDG_RUNTIME_DIR}")
+        .or_else(|| path.strip_prefix("$XDG_RUNTIME_DIR"));
+    if let Some(r) = xdg {
+        return normalize(&format!("/run/user/<uid>{r}"));
+    }
     let (prefix, rest) = if let Some(r) = path.strip_prefix("${HOME}") {
         ("~", r)
     } else if let Some(r) = path.strip_prefix("$HOME") {
@@ -458,6 +464,8 @@ mod tests {
         assert!(sock("/var/run/docker.sock"));
         assert!(sock("/run/docker.sock"));
         assert!(sock("/run/user/1000/docker.sock"));
+        assert!(sock("$XDG_RUNTIME_DIR/docker.sock"));
+        assert!(sock("${XDG_RUNTIME_DIR}/podman/podman.sock"));
         assert!(sock("/var/run/containerd/containerd.sock"));
         assert!(sock("/home/me/.docker/run/docker.sock"));
         assert!(sock("/Users/me/.docker/desktop/docker.sock"));
