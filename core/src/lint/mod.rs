@@ -546,12 +546,16 @@ fn lint_one<'a>(
                 process(&unit, Some(doc), rules, &mut ctx, report);
             },
             |e| {
-                errors.push(LintError {
+                let err = LintError {
                     file: input.file.to_string(),
                     line: Some(e.line),
                     column: Some(e.column),
                     message: e.message,
-                })
+                };
+                // a document re-read after recovery may fail at the same place again
+                if errors.last() != Some(&err) {
+                    errors.push(err);
+                }
             },
         );
         report.errors.extend(errors);

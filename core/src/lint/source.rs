@@ -488,7 +488,7 @@ impl<'a> Loader<'a> {
         let id = self.doc.nodes.len() as NodeId;
         let (parent, slot) = match self.stack.last() {
             Some(&(p, from)) => {
-                let pos = self.pending.len() - from;
+                let pos = self.pending.len().saturating_sub(from);
                 let pk = self.doc.nodes.get(p as usize).map(|n| n.kind);
                 match pk {
                     Some(Kind::Map) => {
