@@ -104,7 +104,8 @@ fn explanations_name_exactly_the_declared_codes() {
 fn declared_risks_are_rules_of_the_registry() {
     for (name, s) in scenarios() {
         for r in &s.risks {
-            let rule = dockscape::rule(r.code).unwrap_or_else(|| panic!("{name}: {} is not a rule", r.code));
+            let rule = dockscape::rule(r.code)
+                .unwrap_or_else(|| panic!("{name}: {} is not a rule", r.code));
             assert_eq!(rule.name, r.name, "{name}: {}", r.code);
             assert!(!r.why.is_empty());
         }

@@ -2,7 +2,9 @@
 
 use super::{Note, NoteLevel, ParamKind, ParamSpec, Resolved, Risk, Scenario, ScenarioId};
 use crate::error::Result;
-use crate::model::{Container, Endpoint, Os, Pod, Topology};
+use crate::model::{
+    Client, Container, Daemon, DaemonKind, DaemonPlace, Endpoint, Host, Os, Pod, Topology,
+};
 use crate::quote::Shell;
 
 /// Docker version used in image tags by default.
@@ -139,7 +141,11 @@ pub(crate) fn note(level: NoteLevel, text: impl Into<String>) -> Note {
 /// generator and the linter cannot drift apart (`tests/tests/consistency.rs` lints every artifact).
 pub(crate) fn risk(code: &'static str, why: impl Into<String>) -> Risk {
     let name = crate::lint::rule(code).map_or("unknown-rule", |r| r.name);
-    Risk { code, name, why: why.into() }
+    Risk {
+        code,
+        name,
+        why: why.into(),
+    }
 }
 
 /// One step of pointing the host's Docker CLI at its daemon.
@@ -165,4 +171,55 @@ pub(crate) fn endpoint_setup(endpoint: &Endpoint) -> Setup {
         steps.push(SetupStep::Env("DOCKER_TLS_VERIFY".into(), "1".into()));
     }
     Setup { steps }
+}
+
+/// A Kubernetes node (the kubelet driving containerd) whose pod runs a daemon of its own in
+/// `container`, called by `client` in `client_place` at `endpoint`: DinD, rootless DinD, Sysbox, BuildKit.
+pub(crate) fn node_with_pod_daemon(
+    kind: DaemonKind,
+    container: &str,
+    endpoint: Endpoint,
+    client: &str,
+    client_place: &str,
+) -> Topology {
+    let cri = Endpoint::Unix {
+        path: "/run/containerd/containerd.sock".into(),
+    };
+    Topology {
+        hosts: vec![Host {
+            name: "node".into(),
+            os: Os::Linux,
+            vm: None,
+        }],
+        daemons: vec![
+            Daemon {
+                kind: DaemonKind::Containerd,
+                place: DaemonPlace::Host { host: 0 },
+                endpoints: vec![cri.clone()],
+                starts_siblings: false,
+            },
+            Daemon {
+                kind,
+                place: DaemonPlace::Container {
+                    container: container.into(),
+                },
+                endpoints: vec![endpoint.clone()],
+                starts_siblings: false,
+            },
+        ],
+        clients: vec![
+            Client {
+                program: "kubelet".into(),
+                place: "node".into(),
+                daemon: 0,
+                endpoint: cri,
+            },
+            Client {
+                program: client.into(),
+                place: client_place.into(),
+                daemon: 1,
+                endpoint,
+            },
+        ],
+    }
 }
