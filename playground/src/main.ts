@@ -591,6 +591,7 @@ function renderLint(r: Outcome<LintReport>): void {
       ),
     );
   }
+  if (!report.findings.length) findingsList.append(h('li', { class: 'empty', text: state.input.trim() ? 'No findings.' : 'Nothing to lint yet.' }));
   const n = report.findings.filter((f) => !f.suppressed).length;
   lintStatus.textContent = !state.input.trim()
     ? 'Paste a manifest to lint it.'
