@@ -5,8 +5,12 @@
 //! [`source`]), normalise into the IR ([`ir`]: `k8s.rs`, `compose.rs`, `run.rs`), run every
 //! selected rule of the registry ([`rules`]) over it, and turn the hits into [`Finding`]s (message
 //! rendering, field paths, suppressions) in one place here. Reports render in `report.rs`.
+//! CI configurations (Tekton, actions-runner-controller values, Jenkinsfiles, GitLab CI, Drone)
+//! are turned into the same IR by [`ci`].
 
+mod ci;
 mod compose;
+mod diagram;
 mod ir;
 mod k8s;
 mod paths;
@@ -127,6 +131,18 @@ pub enum InputKind {
     Compose,
     /// A shell script (or any text) with `docker run` / `docker create` lines.
     Run,
+    /// Tekton `Task`, `TaskRun`, `Pipeline`, `PipelineRun` (`apiVersion: tekton.dev/*`).
+    Tekton,
+    /// Helm values of the actions-runner-controller runner scale set (`template.spec`,
+    /// `containerMode`).
+    #[serde(rename = "github-arc")]
+    GithubArc,
+    /// A Jenkinsfile: the Pods of its `podTemplate(yaml: ...)` / `yaml '''...'''` strings.
+    Jenkins,
+    /// `.gitlab-ci.yml`: jobs, their `image`, `services` and `variables`.
+    Gitlab,
+    /// `.drone.yml`: pipelines, their `steps`, `services` and `volumes`.
+    Drone,
 }
 
 impl FromStr for InputKind {
@@ -137,9 +153,16 @@ impl FromStr for InputKind {
             "k8s" | "kubernetes" | "kube" => Ok(InputKind::Kubernetes),
             "compose" | "docker-compose" => Ok(InputKind::Compose),
             "run" | "sh" | "shell" | "docker-run" => Ok(InputKind::Run),
+            "tekton" => Ok(InputKind::Tekton),
+            "github-arc" | "arc" => Ok(InputKind::GithubArc),
+            "jenkins" | "jenkinsfile" => Ok(InputKind::Jenkins),
+            "gitlab" | "gitlab-ci" => Ok(InputKind::Gitlab),
+            "drone" => Ok(InputKind::Drone),
             _ => Err(Error::new(
                 ErrorKind::InvalidParameter,
-                format!("unknown input kind `{s}` (k8s, compose, run)"),
+                format!(
+                    "unknown input kind `{s}` (k8s, compose, run, tekton, github-arc, jenkins, gitlab, drone)"
+                ),
             )),
         }
     }
@@ -271,6 +294,9 @@ pub struct LintReport {
     pub errors: Vec<LintError>,
     #[serde(skip)]
     fail_on: Severity,
+    /// What each workload reaches, parallel to `workloads` (for [`LintReport::diagram`]).
+    #[serde(skip)]
+    reach: Vec<diagram::Reach>,
 }
 
 impl LintReport {
@@ -406,6 +432,7 @@ pub fn lint<'a>(inputs: &[LintInput<'a>], options: &LintOptions) -> LintReport {
         workloads: Vec::new(),
         errors: Vec::new(),
         fail_on: options.fail_on,
+        reach: Vec::new(),
     };
     let mut loader = Loader::default();
     for input in inputs {
@@ -416,6 +443,9 @@ pub fn lint<'a>(inputs: &[LintInput<'a>], options: &LintOptions) -> LintReport {
 
 fn detect(input: &LintInput<'_>) -> Option<InputKind> {
     let name = input.file.to_ascii_lowercase();
+    if let Some(kind) = ci::detect(&name, input.text) {
+        return Some(kind);
+    }
     let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
     match ext {
         "yaml" | "yml" | "json" => return None,
@@ -498,7 +528,9 @@ fn lint_one<'a>(
         lines: None,
     };
     let first_finding = report.findings.len();
-    if kind == Some(InputKind::Run) {
+    if kind == Some(InputKind::Jenkins) {
+        ci::jenkins::lint(input, rules, &mut ctx, report);
+    } else if kind == Some(InputKind::Run) {
         let unit = run::unit(input.text);
         process(&unit, None, rules, &mut ctx, report);
     } else {
@@ -512,7 +544,10 @@ fn lint_one<'a>(
                     Some(_) => false,
                     None => is_compose(doc),
                 };
-                let unit = if compose {
+                let ci_kind = ci::doc_kind(kind, doc);
+                let unit = if let Some(k) = ci_kind {
+                    ci::unit(k, doc)
+                } else if compose {
                     compose::unit(doc)
                 } else {
                     k8s::unit(doc)
@@ -527,7 +562,11 @@ fn lint_one<'a>(
                     });
                     return;
                 }
+                let start = report.findings.len();
                 process(&unit, Some(doc), rules, &mut ctx, report);
+                if let Some(k) = ci_kind {
+                    ci::after(k, &unit, doc, rules, &mut ctx, report, start);
+                }
             },
             |e| {
                 errors.push(LintError {
@@ -587,6 +626,7 @@ fn process(
             namespace: w.namespace.as_ref().map(|n| n.to_string()),
             scenario: scenario::classify(w),
         });
+        report.reach.push(diagram::reach(w));
     }
     let ds000 = rules.iter().any(|r| r.meta().code == suppress::CODE);
     for (wi, w) in unit.workloads.iter().enumerate() {

@@ -1,0 +1,197 @@
+//! CI configurations → IR, so every rule applies to them unchanged.
+//!
+//! One module per CI system:
+//! - [`tekton`]: `Task`/`ClusterTask` (`steps`, `sidecars`, `volumes`, `stepTemplate`), `TaskRun`
+//!   (`taskSpec`, `podTemplate`), `Pipeline`/`PipelineRun` (inline `taskSpec`s, `podTemplate`,
+//!   `taskRunTemplate.podTemplate`, `taskRunSpecs[].podTemplate`), `StepAction`;
+//! - [`arc`]: Helm values of the actions-runner-controller runner scale set: `template.spec` and
+//!   `listenerTemplate.spec` are pod specs; `containerMode.type: dind` stands for the runner and the
+//!   privileged `docker:dind` container the chart adds (findings point at the `containerMode` value);
+//! - [`jenkins`]: the Pods in a Jenkinsfile's `podTemplate(yaml: '''...''')` and declarative
+//!   `yaml '''...'''` strings, linted as Kubernetes YAML with positions mapped back to the Jenkinsfile;
+//! - [`gitlab`]: `.gitlab-ci.yml` jobs: the job container (`image`), its `services` and the
+//!   `variables` GitLab hands both; a Docker daemon service implies a privileged runner (DS006 on the
+//!   service); `docker run` lines of `script`s;
+//! - [`drone`]: `.drone.yml` pipelines: `steps` and `services` (`image`, `privileged`,
+//!   `environment`, `volumes` of pipeline-level `host`/`temp` volumes), `docker run` lines of
+//!   `commands`.
+//!
+//! What a CI file cannot say is not guessed: a GitLab runner's host socket binding and its
+//! `privileged` flag live in the runner's `config.toml`, not in `.gitlab-ci.yml`.
+
+mod arc;
+mod drone;
+mod embed;
+mod gitlab;
+pub(super) mod jenkins;
+mod tekton;
+
+use std::borrow::Cow;
+
+use super::ir::{ContainerKind, HostPath, Loc, Mount, Unit, Val, Via, VolumeSource, Workload};
+use super::registry::Rule;
+use super::source::Doc;
+use super::{FileCtx, InputKind, LintReport};
+
+/// Detect a CI input by its name (and, for a Jenkinsfile, its text). YAML CI files that are not
+/// named by convention are detected per document ([`doc_kind`]).
+pub(super) fn detect(name: &str, text: &str) -> Option<InputKind> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let ext = base.rsplit_once('.').map_or("", |(_, e)| e);
+    if base.ends_with("jenkinsfile") || ext == "groovy" {
+        return Some(InputKind::Jenkins);
+    }
+    if base.ends_with(".gitlab-ci.yml") || base.ends_with(".gitlab-ci.yaml") {
+        return Some(InputKind::Gitlab);
+    }
+    if base == ".drone.yml" || base == ".drone.yaml" {
+        return Some(InputKind::Drone);
+    }
+    if !matches!(ext, "yaml" | "yml" | "json") && jenkins::looks_like(text) {
+        return Some(InputKind::Jenkins);
+    }
+    None
+}
+
+/// The CI kind of one YAML document: the forced kind when it is a CI kind, else detected from the
+/// content when nothing was forced.
+pub(super) fn doc_kind(forced: Option<InputKind>, doc: &Doc<'_>) -> Option<InputKind> {
+    match forced {
+        Some(
+            k @ (InputKind::Tekton | InputKind::GithubArc | InputKind::Gitlab | InputKind::Drone),
+        ) => return Some(k),
+        Some(_) => return None,
+        None => {}
+    }
+    let root = doc.root().filter(|&r| doc.is_map(r))?;
+    let api = doc.get(root, "apiVersion").and_then(|v| doc.str(v));
+    let kind = doc.get(root, "kind").and_then(|v| doc.str(v));
+    if api.is_some_and(|a| a.starts_with("tekton.dev/")) {
+        return Some(InputKind::Tekton);
+    }
+    if api.is_some() {
+        return None;
+    }
+    if kind == Some("pipeline") {
+        return Some(InputKind::Drone);
+    }
+    if kind.is_some() {
+        return None;
+    }
+    if arc::looks_like(doc, root) {
+        return Some(InputKind::GithubArc);
+    }
+    if gitlab::looks_like(doc, root) {
+        return Some(InputKind::Gitlab);
+    }
+    None
+}
+
+/// Normalise one document of a CI kind.
+pub(super) fn unit<'t>(kind: InputKind, doc: &'t Doc<'_>) -> Unit<'t> {
+    match kind {
+        InputKind::Tekton => tekton::unit(doc),
+        InputKind::GithubArc => arc::unit(doc),
+        InputKind::Gitlab => gitlab::unit(doc),
+        InputKind::Drone => drone::unit(doc),
+        _ => super::k8s::unit(doc),
+    }
+}
+
+/// After a CI document's findings are in: the `docker run` lines of its shell steps, and one
+/// finding per value (GitLab hands the same `variables` to the job and its services).
+pub(super) fn after(
+    kind: InputKind,
+    unit: &Unit<'_>,
+    doc: &Doc<'_>,
+    rules: &[&'static dyn Rule],
+    ctx: &mut FileCtx<'_>,
+    report: &mut LintReport,
+    start: usize,
+) {
+    if kind == InputKind::Gitlab {
+        dedupe(report, start);
+    }
+    let scripts = match kind {
+        InputKind::Gitlab => gitlab::scripts(doc),
+        InputKind::Drone => drone::scripts(doc),
+        _ => Vec::new(),
+    };
+    let _ = unit;
+    for id in scripts {
+        embed::shell_scalar(doc, id, rules, ctx, report);
+    }
+}
+
+/// Drop findings that repeat an earlier one (same code, position and workload).
+fn dedupe(report: &mut LintReport, start: usize) {
+    let Some(tail) = report.findings.get(start..) else {
+        return;
+    };
+    let mut keep: Vec<super::Finding> = Vec::with_capacity(tail.len());
+    for f in tail {
+        if !keep.iter().any(|k| {
+            k.code == f.code && k.line == f.line && k.column == f.column && k.workload == f.workload
+        }) {
+            keep.push(f.clone());
+        }
+    }
+    report.findings.truncate(start);
+    report.findings.extend(keep);
+}
+
+/// A value that stands for something the CI system adds (not written in the file), placed at `loc`.
+fn implied<'t>(text: &'static str, loc: Loc<'t>) -> Val<'t> {
+    Val::new(Cow::Borrowed(text), loc)
+}
+
+/// A mount of volume `index` (by name) at `target`, resolved against the workload's volumes.
+fn mount_volume<'t>(
+    w: &Workload<'t>,
+    loc: Loc<'t>,
+    name: Val<'t>,
+    target: Option<Val<'t>>,
+    read_only: bool,
+) -> Mount<'t> {
+    let index = w.volumes.iter().position(|v| v.name == name.as_str());
+    let host = index
+        .and_then(|i| w.volumes.get(i))
+        .and_then(|v| match &v.source {
+            VolumeSource::Host { path, .. } => {
+                Some(HostPath::resolve(path.clone(), None, Via::Direct))
+            }
+            _ => None,
+        });
+    Mount {
+        loc,
+        target,
+        volume: index,
+        volume_name: Some(name),
+        sub_path: None,
+        read_only,
+        host,
+    }
+}
+
+/// Mark the volumes some container mounts.
+fn mark_used(w: &mut Workload<'_>) {
+    for i in 0..w.volumes.len() {
+        let used = w.volume_used(i);
+        if let Some(v) = w.volumes.get_mut(i) {
+            v.used = used;
+        }
+    }
+}
+
+/// `$$` → `$` (GitLab and Drone escape a literal dollar so).
+fn undollar(v: Val<'_>) -> Val<'_> {
+    if v.as_str().contains("$$") {
+        let t = v.as_str().replace("$$", "$");
+        Val::new(t, v.loc)
+    } else {
+        v
+    }
+}
+
+/// The kind every CI container is (they run side by side in one pod or job network).
+const CONTAINER: ContainerKind = ContainerKind::Container;
