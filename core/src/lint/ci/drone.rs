@@ -20,6 +20,10 @@ pub(super) fn unit<'t>(doc: &'t Doc<'_>) -> Unit<'t> {
     };
     let r = Reader { doc };
     let Some(root) = doc.root() else { return unit };
+    // `kind: secret`, `kind: signature` documents carry no containers
+    if doc.get(root, "kind").and_then(|k| doc.str(k)) != Some("pipeline") {
+        return unit;
+    }
     let mut w = Workload::new(
         WorkloadKind::Pod,
         "pipeline",
