@@ -49,7 +49,8 @@ struct HostLink {
     target: Option<String>,
     /// `Docker`, `containerd`, ...
     runtime: &'static str,
-    dir: bool,
+    /// For a socket directory: the socket it holds.
+    dir: Option<&'static str>,
     pipe: bool,
 }
 
@@ -75,7 +76,10 @@ fn reacher(c: &Container<'_>) -> Reacher {
                 path: h.effective.clone(),
                 target: m.target.as_ref().map(|t| t.as_str().to_string()),
                 runtime: runtime.label(),
-                dir: matches!(h.class, PathClass::SocketDir(_)),
+                dir: match h.class {
+                    PathClass::SocketDir(sock) => Some(sock.path),
+                    _ => None,
+                },
                 pipe: matches!(h.class, PathClass::Pipe(_)),
             })
         })
@@ -277,8 +281,8 @@ fn graph(w: &LintedWorkload, r: &Reach, findings: &[&Finding]) -> Graph {
         for h in &c.host {
             let url = if h.pipe {
                 h.path.clone()
-            } else if h.dir {
-                format!("{}/ (holds a {} socket)", h.path, h.runtime)
+            } else if let Some(sock) = h.dir {
+                format!("unix://{sock} (in {})", h.path)
             } else {
                 format!("unix://{}", h.path)
             };
@@ -330,10 +334,17 @@ fn graph(w: &LintedWorkload, r: &Reach, findings: &[&Finding]) -> Graph {
                     ep
                 }
             };
-            let mut label = match &h.target {
-                Some(t) if !h.pipe && !h.dir => format!("unix://{t}"),
-                Some(t) => t.clone(),
-                None => url.clone(),
+            let mut label = match (&h.target, h.dir) {
+                (Some(t), None) if !h.pipe => format!("unix://{t}"),
+                // the socket as the container sees it, below the mounted directory
+                (Some(t), Some(sock)) => {
+                    let below = sock
+                        .strip_prefix(h.path.trim_end_matches('/'))
+                        .unwrap_or("");
+                    format!("unix://{}{below}", t.trim_end_matches('/'))
+                }
+                (Some(t), None) => t.clone(),
+                (None, _) => url.clone(),
             };
             label.push_str(&format!(", hostPath {}", h.path));
             edges.push(Edge::new(&id, &ep, EdgeKind::Calls, label).codes(codes(
