@@ -92,7 +92,7 @@ fn positions_are_in_the_original_file() {
     ] {
         let text = std::fs::read_to_string(root().join(path)).unwrap();
         let report = lint_text(path, &text, kind);
-        assert!(report.findings.len() > 0, "{path}");
+        assert!(!report.findings.is_empty(), "{path}");
         for f in &report.findings {
             let line = text.lines().nth(f.line - 1).unwrap_or("");
             assert_eq!(f.source_line, line, "{path}: {f:?}");

@@ -3,15 +3,20 @@
 //! unescaped as Groovy does it and linted as Kubernetes YAML, each position mapped back to the
 //! character it came from in the Jenkinsfile. `${...}` interpolations in `"""` strings stay as
 //! written. `yamlFile` names a file in the repository, which a linter of this text cannot follow.
+//! The strings given to `sh` (and `sh(script: ...)`) are shell: their `docker run` lines are
+//! linted where they stand. The Groovy form of a pod (`containerTemplate`, `hostPathVolume`) is
+//! read by `jenkins_dsl`.
 
 use super::super::registry::Rule;
 use super::super::source::Loader;
-use super::super::{FileCtx, LintError, LintInput, LintReport, k8s};
+use super::super::{FileCtx, LintError, LintInput, LintReport, k8s, process, run};
 use super::embed::{PosMap, process_embedded};
 
 /// Whether a text that is not named as a Jenkinsfile reads as one.
 pub(super) fn looks_like(text: &str) -> bool {
-    text.contains("podTemplate(") || (text.contains("agent {") && text.contains("kubernetes {"))
+    text.contains("podTemplate(")
+        || text.contains("containerTemplate(")
+        || (text.contains("agent {") && text.contains("kubernetes {"))
 }
 
 /// One string literal: its value and where each of its characters came from.
@@ -28,8 +33,18 @@ pub(in crate::lint) fn lint(
     ctx: &mut FileCtx<'_>,
     report: &mut LintReport,
 ) {
-    for lit in yaml_literals(input.text) {
+    let chars = positions(input.text);
+    for (role, lit) in literals(&chars) {
         let map = PosMap::Table(&lit.rows);
+        if role == Role::Shell {
+            if lit.text.contains("docker") {
+                let unit = run::unit(&lit.text);
+                if !unit.workloads.is_empty() {
+                    process_embedded(&unit, None, &lit.text, rules, ctx, report, &map);
+                }
+            }
+            continue;
+        }
         let mut errors: Vec<LintError> = Vec::new();
         let mut budget: Vec<LintError> = Vec::new();
         let mut loader = Loader::default();
@@ -69,6 +84,10 @@ pub(in crate::lint) fn lint(
         report.errors.extend(errors);
         report.errors.extend(budget);
     }
+    let unit = super::jenkins_dsl::unit(&chars);
+    if !unit.workloads.is_empty() {
+        process(&unit, None, rules, ctx, report);
+    }
 }
 
 fn first_pos(rows: &[Vec<(u32, u32)>]) -> (usize, usize) {
@@ -78,9 +97,17 @@ fn first_pos(rows: &[Vec<(u32, u32)>]) -> (usize, usize) {
         .map_or((1, 1), |&(l, c)| (l as usize, c as usize))
 }
 
-/// The string literals given to `yaml` (`yaml: '''...'''`, `yaml '''...'''`, `yaml: "..."`).
-pub(super) fn yaml_literals(text: &str) -> Vec<Literal> {
-    // every character with its 1-based line and column
+/// What a string literal is given to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Role {
+    /// `yaml: '''...'''`, `yaml '''...'''`: a Pod.
+    Yaml,
+    /// `sh '...'`, `sh(script: '...')`: shell lines.
+    Shell,
+}
+
+/// Every character of `text` with its 1-based line and column.
+pub(super) fn positions(text: &str) -> Vec<(char, u32, u32)> {
     let mut chars: Vec<(char, u32, u32)> = Vec::with_capacity(text.len());
     let (mut line, mut col) = (1u32, 1u32);
     for ch in text.chars() {
@@ -92,55 +119,109 @@ pub(super) fn yaml_literals(text: &str) -> Vec<Literal> {
             col += 1;
         }
     }
+    chars
+}
+
+/// The string literals given to `yaml` (`yaml: '''...'''`, `yaml '''...'''`, `yaml: "..."`).
+#[cfg(test)]
+fn yaml_literals(text: &str) -> Vec<Literal> {
+    literals(&positions(text))
+        .into_iter()
+        .filter(|(r, _)| *r == Role::Yaml)
+        .map(|(_, l)| l)
+        .collect()
+}
+
+/// Whether the identifier `w` starts at `i`.
+pub(super) fn word_at(chars: &[(char, u32, u32)], i: usize, w: &str) -> bool {
     let at = |i: usize| chars.get(i).map(|&(c, _, _)| c);
-    let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$');
+    !ident(i.checked_sub(1).and_then(at))
+        && w.chars().enumerate().all(|(k, c)| at(i + k) == Some(c))
+        && !ident(at(i + w.chars().count()))
+}
+
+fn ident(c: Option<char>) -> bool {
+    c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
+}
+
+/// The index after a comment starting at `i`, if one does.
+pub(super) fn skip_comment(chars: &[(char, u32, u32)], i: usize) -> Option<usize> {
+    let at = |i: usize| chars.get(i).map(|&(c, _, _)| c);
+    match (at(i), at(i + 1)) {
+        (Some('/'), Some('/')) => {
+            let mut j = i;
+            while j < chars.len() && at(j) != Some('\n') {
+                j += 1;
+            }
+            Some(j)
+        }
+        (Some('/'), Some('*')) => {
+            let mut j = i + 2;
+            while j < chars.len() && !(at(j) == Some('*') && at(j + 1) == Some('/')) {
+                j += 1;
+            }
+            Some(j + 2)
+        }
+        _ => None,
+    }
+}
+
+/// The string literals given to `yaml`, `sh` and `script`, outside comments.
+pub(super) fn literals(chars: &[(char, u32, u32)]) -> Vec<(Role, Literal)> {
+    let at = |i: usize| chars.get(i).map(|&(c, _, _)| c);
+    let skip = |j: &mut usize| {
+        while at(*j).is_some_and(char::is_whitespace) {
+            *j += 1;
+        }
+    };
     let mut out = Vec::new();
     let mut i = 0usize;
     while i < chars.len() {
-        match at(i) {
-            // comments
-            Some('/') if at(i + 1) == Some('/') => {
-                while i < chars.len() && at(i) != Some('\n') {
-                    i += 1;
-                }
-            }
-            Some('/') if at(i + 1) == Some('*') => {
-                i += 2;
-                while i < chars.len() && !(at(i) == Some('*') && at(i + 1) == Some('/')) {
-                    i += 1;
-                }
-                i += 2;
-            }
+        if let Some(end) = skip_comment(chars, i) {
+            i = end.max(i + 1);
+            continue;
+        }
+        if let Some(q @ ('\'' | '"')) = at(i) {
             // other strings are skipped whole
+            let (_, end) = literal(chars, i, q);
+            i = end.max(i + 1);
+            continue;
+        }
+        let role = if word_at(chars, i, "yaml") {
+            Some((Role::Yaml, 4))
+        } else if word_at(chars, i, "sh") {
+            Some((Role::Shell, 2))
+        } else if word_at(chars, i, "script") {
+            Some((Role::Shell, 6))
+        } else {
+            None
+        };
+        let Some((role, len)) = role else {
+            i += 1;
+            continue;
+        };
+        let mut j = i + len;
+        skip(&mut j);
+        if matches!(at(j), Some(':' | '(')) {
+            j += 1;
+        }
+        skip(&mut j);
+        // `sh(script: '...')`
+        if role == Role::Shell && word_at(chars, j, "script") {
+            j += 6;
+            skip(&mut j);
+            if at(j) == Some(':') {
+                j += 1;
+            }
+            skip(&mut j);
+        }
+        match at(j) {
             Some(q @ ('\'' | '"')) => {
-                let (_, end) = literal(&chars, i, q);
-                i = end;
+                let (lit, end) = literal(chars, j, q);
+                out.push((role, lit));
+                i = end.max(j + 1);
             }
-            Some('y')
-                if !ident(i.checked_sub(1).and_then(at))
-                    && (0..4).all(|k| at(i + k) == "yaml".chars().nth(k))
-                    && !ident(at(i + 4)) =>
-            {
-                let mut j = i + 4;
-                while at(j).is_some_and(char::is_whitespace) {
-                    j += 1;
-                }
-                if at(j) == Some(':') {
-                    j += 1;
-                }
-                while at(j).is_some_and(char::is_whitespace) {
-                    j += 1;
-                }
-                match at(j) {
-                    Some(q @ ('\'' | '"')) => {
-                        let (lit, end) = literal(&chars, j, q);
-                        out.push(lit);
-                        i = end;
-                    }
-                    _ => i = j.max(i + 1),
-                }
-            }
-            _ => i += 1,
+            _ => i = j.max(i + 1),
         }
     }
     out
@@ -148,7 +229,7 @@ pub(super) fn yaml_literals(text: &str) -> Vec<Literal> {
 
 /// Read the Groovy string literal opening at `start` with quote `q` (`'''`/`"""` when tripled):
 /// its unescaped value and the index after it.
-fn literal(chars: &[(char, u32, u32)], start: usize, q: char) -> (Literal, usize) {
+pub(super) fn literal(chars: &[(char, u32, u32)], start: usize, q: char) -> (Literal, usize) {
     let at = |i: usize| chars.get(i).map(|&(c, _, _)| c);
     let triple = at(start + 1) == Some(q) && at(start + 2) == Some(q);
     let mut i = start + if triple { 3 } else { 1 };

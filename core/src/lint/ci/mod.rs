@@ -8,7 +8,9 @@
 //!   `listenerTemplate.spec` are pod specs; `containerMode.type: dind` stands for the runner and the
 //!   privileged `docker:dind` container the chart adds (findings point at the `containerMode` value);
 //! - [`jenkins`]: the Pods in a Jenkinsfile's `podTemplate(yaml: '''...''')` and declarative
-//!   `yaml '''...'''` strings, linted as Kubernetes YAML with positions mapped back to the Jenkinsfile;
+//!   `yaml '''...'''` strings, linted as Kubernetes YAML with positions mapped back to the Jenkinsfile,
+//!   the Groovy form (`containerTemplate(...)`, `hostPathVolume(...)`, [`jenkins_dsl`]) and the
+//!   `docker run` lines of `sh` steps;
 //! - [`gitlab`]: `.gitlab-ci.yml` jobs: the job container (`image`), its `services` and the
 //!   `variables` GitLab hands both; a Docker daemon service implies a privileged runner (DS006 on the
 //!   service); `docker run` lines of `script`s;
@@ -24,6 +26,7 @@ mod drone;
 mod embed;
 mod gitlab;
 pub(super) mod jenkins;
+mod jenkins_dsl;
 mod tekton;
 
 use std::borrow::Cow;
