@@ -3,7 +3,8 @@
 //! One module per CI system:
 //! - [`tekton`]: `Task`/`ClusterTask` (`steps`, `sidecars`, `volumes`, `stepTemplate`), `TaskRun`
 //!   (`taskSpec`, `podTemplate`), `Pipeline`/`PipelineRun` (inline `taskSpec`s, `podTemplate`,
-//!   `taskRunTemplate.podTemplate`, `taskRunSpecs[].podTemplate`), `StepAction`;
+//!   `taskRunTemplate.podTemplate`, `taskRunSpecs[].podTemplate`), `StepAction`; `docker run`
+//!   lines of `script`s;
 //! - [`arc`]: Helm values of the actions-runner-controller runner scale set: `template.spec` and
 //!   `listenerTemplate.spec` are pod specs; `containerMode.type: dind` stands for the runner and the
 //!   privileged `docker:dind` container the chart adds (findings point at the `containerMode` value);
@@ -118,6 +119,7 @@ pub(super) fn after(
     let scripts = match kind {
         InputKind::Gitlab => gitlab::scripts(doc),
         InputKind::Drone => drone::scripts(doc),
+        InputKind::Tekton => tekton::scripts(doc),
         _ => Vec::new(),
     };
     let _ = unit;

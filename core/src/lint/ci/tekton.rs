@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use super::super::ir::{Container, Source, Unit, Val, Workload, WorkloadKind};
 use super::super::k8s::{self, Reader};
-use super::super::source::{Doc, NodeId};
+use super::super::source::{Doc, Kind, NodeId};
 use super::{CONTAINER, mark_used};
 use crate::lint::compose::shell_words;
 
@@ -90,6 +90,26 @@ pub(super) fn unit<'t>(doc: &'t Doc<'_>) -> Unit<'t> {
         _ => return k8s::unit(doc),
     }
     unit
+}
+
+/// The `script` of every step and sidecar (any depth: tasks, inline task specs, step actions).
+pub(super) fn scripts(doc: &Doc<'_>) -> Vec<NodeId> {
+    (0..doc.nodes.len())
+        .filter_map(|i| NodeId::try_from(i).ok())
+        .filter(|&id| {
+            doc.nodes.get(id as usize).is_some_and(|n| {
+                n.kind == Kind::Scalar
+                    && doc
+                        .nodes
+                        .get(n.parent as usize)
+                        .is_some_and(|p| p.kind == Kind::Map)
+                    && doc
+                        .nodes
+                        .get(n.slot as usize)
+                        .is_some_and(|k| k.text == "script")
+            })
+        })
+        .collect()
 }
 
 fn kind_str<'t>(doc: &'t Doc<'_>, root: NodeId) -> &'t str {
