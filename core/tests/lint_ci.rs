@@ -41,7 +41,10 @@ fn ci_fixtures() {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
             .unwrap()
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_none_or(|e| e != "snap"))
+            .filter(|p| {
+                let n = p.to_string_lossy();
+                !n.ends_with(".snap") && !n.contains(".snap.") && !n.ends_with(".pending-snap")
+            })
             .collect();
         files.sort();
         for file in files {

@@ -257,7 +257,7 @@ fn selection_by_code_prefix_and_name() {
         "{PRIV_POD}      volumeMounts: [{{name: s, mountPath: /s}}]\n  volumes: [{{name: s, hostPath: {{path: /run/docker.sock}}}}]\n"
     );
     let all = run("p.yaml", &text);
-    assert_eq!(codes(&all), ["DS006", "DS001"]);
+    assert_eq!(codes(&all), ["DS016", "DS006", "DS001"]);
     let only = |select: &[&str], ignore: &[&str]| {
         let o = LintOptions {
             select: select.iter().map(|s| s.to_string()).collect(),
@@ -276,7 +276,10 @@ fn selection_by_code_prefix_and_name() {
     assert_eq!(only(&["DS001"], &[]), ["DS001"]);
     assert_eq!(only(&["privileged-container"], &[]), ["DS006"]);
     assert_eq!(only(&["DS00"], &["runtime-socket-mount"]), ["DS006"]);
-    assert_eq!(only(&[], &["ds006", "DS001"]), Vec::<&str>::new());
+    assert_eq!(
+        only(&[], &["ds006", "DS001", "root-socket-access"]),
+        Vec::<&str>::new()
+    );
 }
 
 #[test]

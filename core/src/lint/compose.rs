@@ -374,7 +374,8 @@ fn service<'t>(
 
     let mut c = Container::new(ContainerKind::Service, name.text.clone(), name.loc);
     c.image = r.ifield(id, "image");
-    c.container_name = r.ifield(id, "container_name");
+    // as written, not interpolated: a name built from a variable is unique per run (DS027)
+    c.container_name = r.field(id, "container_name");
     c.command = words(r, doc.get(id, "entrypoint"));
     c.args = words(r, doc.get(id, "command"));
     for (k, v) in r.ipairs(doc.get(id, "environment")) {
@@ -415,6 +416,20 @@ fn service<'t>(
                 c.mounts.push(m);
             }
         }
+    }
+    // `tmpfs: /path[:options]`: a mount without a host path (DS026 counts it as storage)
+    for t in r.istrings(doc.get(id, "tmpfs")) {
+        let target = t.as_str().split(':').next().unwrap_or("").to_string();
+        let target = Some(Val::new(target, t.loc));
+        c.mounts.push(Mount {
+            loc: t.loc,
+            target,
+            volume: None,
+            volume_name: None,
+            sub_path: None,
+            read_only: false,
+            host: None,
+        });
     }
     w.containers.push(c);
     w

@@ -22,6 +22,18 @@ use std::borrow::Cow;
 use super::paths::{self, PathClass, Runtime};
 use super::source::NodeId;
 
+/// How a setting reads in the input it came from, for messages: `hostNetwork: true`
+/// (Kubernetes, `k8s` key), `network_mode: host` (Compose, `compose` key), `--net host` (the
+/// `docker run` flag as written).
+pub(crate) fn written(source: Source, v: &Val<'_>, k8s: &str, compose: &str) -> String {
+    match (source, v.loc.field) {
+        (Source::Kubernetes, _) => format!("{k8s}: {}", v.as_str()),
+        (Source::Compose, _) => format!("{compose}: {}", v.as_str()),
+        (Source::Run, Field::Text(flag)) => format!("{flag} {}", v.as_str()),
+        (Source::Run, _) => v.as_str().to_string(),
+    }
+}
+
 /// Which kind of input a unit came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Source {
@@ -224,7 +236,7 @@ pub(crate) struct Container<'t> {
     pub mounts: Vec<Mount<'t>>,
     pub ports: Vec<Port<'t>>,
     pub security: Security<'t>,
-    /// Compose `container_name`, `docker run --name`.
+    /// Compose `container_name` (as written, not interpolated), `docker run --name`.
     pub container_name: Option<Val<'t>>,
 }
 
@@ -294,6 +306,22 @@ impl<'t> Container<'t> {
     /// Whether a Docker daemon runs in this container (DS007's test).
     pub(crate) fn runs_dockerd(&self) -> bool {
         self.dind_image() || self.dockerd_word().is_some()
+    }
+
+    /// Whether the daemon it runs is rootless Docker (a `*rootless*` tag or `dockerd-rootless`).
+    pub(crate) fn rootless_daemon(&self) -> bool {
+        self.image_parts()
+            .is_some_and(|(_, tag)| tag.contains("rootless"))
+            || self.argv().any(|a| a.as_str().contains("dockerd-rootless"))
+    }
+
+    /// The first mount through which a host runtime socket or socket directory reaches the
+    /// container (what DS001, DS002 and DS021 find; named pipes are DS020's), with its host path.
+    pub(crate) fn socket_mount(&self) -> Option<(&Mount<'t>, &HostPath<'t>)> {
+        self.mounts.iter().find_map(|m| {
+            let h = m.host.as_ref()?;
+            matches!(h.class, PathClass::Socket(_) | PathClass::SocketDir(_)).then_some((m, h))
+        })
     }
 }
 

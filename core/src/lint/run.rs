@@ -463,6 +463,20 @@ fn apply_option<'t>(
                 value: val.map(|x| Val::new(x, v.loc)),
             });
         }
+        "--tmpfs" => {
+            // a mount without a host path (DS026 counts it as storage)
+            let target = v.as_str().split(':').next().unwrap_or("").to_string();
+            let target = Some(Val::new(target, v.loc));
+            c.mounts.push(Mount {
+                loc: v.loc,
+                target,
+                volume: None,
+                volume_name: None,
+                sub_path: None,
+                read_only: false,
+                host: None,
+            });
+        }
         "-p" | "--publish" => c.ports.push(parse_port(v.as_str(), v.loc)),
         "--privileged" if !matches!(v.as_str(), "false" | "0") => sec.privileged = Some(v),
         "--cap-add" => sec.cap_add.push(v),

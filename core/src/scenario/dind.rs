@@ -357,10 +357,12 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
                 "DS006",
                 "the daemon container is privileged: dockerd needs it to create namespaces, cgroups and mounts",
             ));
-            s.risks.push(common::risk(
-                "DS007",
-                "a second Docker daemon runs in the pod, root on the node through privileged",
-            ));
+            if flavour == Flavour::Root {
+                s.risks.push(common::risk(
+                    "DS007",
+                    "a second Docker daemon runs in the pod, root on the node through privileged",
+                ));
+            }
             s.notes.push(common::note(
                 NoteLevel::Warning,
                 if flavour == Flavour::Rootless {

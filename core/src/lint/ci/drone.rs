@@ -1,7 +1,8 @@
 //! `.drone.yml` (`kind: pipeline`, `type: docker` or `kubernetes`) → IR: one workload per
 //! pipeline; its containers are the `steps` and `services` (`image`, `privileged`, `environment`,
 //! `entrypoint`, `command`, `volumes: [{name, path}]`), its volumes the pipeline's `volumes`
-//! (`host: {path}` a host path, `temp: {}` an emptyDir, `claim` a claim).
+//! (`host: {path}` a host path, `temp: {}` an emptyDir, `claim` a claim). On the Docker runner the
+//! `docker:*dind*` images' `VOLUME` is an anonymous volume, as Docker makes it.
 
 use std::borrow::Cow;
 
@@ -11,7 +12,7 @@ use super::super::ir::{
 use super::super::k8s::Reader;
 use super::super::paths;
 use super::super::source::{Doc, NodeId};
-use super::{CONTAINER, mark_used, mount_volume, undollar};
+use super::{CONTAINER, image_volume, mark_used, mount_volume, undollar};
 
 pub(super) fn unit<'t>(doc: &'t Doc<'_>) -> Unit<'t> {
     let mut unit = Unit {
@@ -37,6 +38,7 @@ pub(super) fn unit<'t>(doc: &'t Doc<'_>) -> Unit<'t> {
             w.volumes.push(volume(&r, item));
         }
     }
+    let docker_runner = r.field(root, "type").is_none_or(|t| t.eq_ci("docker"));
     for list in ["services", "steps"] {
         let Some(items) = doc.get(root, list) else {
             continue;
@@ -45,7 +47,10 @@ pub(super) fn unit<'t>(doc: &'t Doc<'_>) -> Unit<'t> {
             if !doc.is_map(item) {
                 continue;
             }
-            let c = container(&r, item, list, i, &w);
+            let mut c = container(&r, item, list, i, &w);
+            if docker_runner {
+                image_volume(&mut c);
+            }
             if let Some(h) = r.field(item, "network_mode").filter(|v| v.eq_ci("host")) {
                 w.host_network = Some(h);
             }

@@ -7,7 +7,8 @@
 //! What the YAML cannot say: the runner's `privileged` flag and its volumes (a host socket binding)
 //! live in its `config.toml`. A service that runs a Docker daemon only starts on a privileged
 //! runner, so it is reported as privileged (DS006), the value pointing at the service's image and
-//! the field path saying why. A socket binding is not visible here at all.
+//! the field path saying why. A socket binding is not visible here at all. The `docker:*dind*`
+//! images' `VOLUME` is taken as given (the Docker executor makes it an anonymous volume).
 
 use std::borrow::Cow;
 
@@ -16,7 +17,7 @@ use super::super::ir::{
 };
 use super::super::k8s::Reader;
 use super::super::source::{Doc, NodeId};
-use super::{CONTAINER, implied, undollar};
+use super::{CONTAINER, image_volume, implied, undollar};
 use crate::lint::compose::shell_words;
 
 /// Top-level keys that are not jobs.
@@ -225,6 +226,7 @@ pub(super) fn unit<'t>(doc: &'t Doc<'_>) -> Unit<'t> {
                     };
                     sc.security.privileged = Some(implied("true", loc));
                 }
+                image_volume(&mut sc);
                 w.containers.push(sc);
             }
         }

@@ -32,7 +32,10 @@ mod tekton;
 
 use std::borrow::Cow;
 
-use super::ir::{ContainerKind, HostPath, Loc, Mount, Unit, Val, Via, VolumeSource, Workload};
+use super::ir::{
+    Container, ContainerKind, HostPath, Loc, Mount, Unit, Val, Via, VolumeSource, Workload,
+    image_parts,
+};
 use super::registry::Rule;
 use super::source::Doc;
 use super::{FileCtx, InputKind, LintReport};
@@ -196,6 +199,33 @@ fn undollar(v: Val<'_>) -> Val<'_> {
     } else {
         v
     }
+}
+
+/// The anonymous volume Docker creates for the `VOLUME` of the official `docker:*dind*` images
+/// (`/var/lib/docker`, `/home/rootless/.local/share/docker` for rootless), which runners that start
+/// containers with Docker honour (GitLab's Docker executor, Drone's Docker runner): the daemon's
+/// storage is not on the overlay there (DS026).
+fn image_volume(c: &mut Container<'_>) {
+    let Some(img) = &c.image else { return };
+    let (repo, tag) = image_parts(img.as_str());
+    if repo != "docker" || !tag.contains("dind") {
+        return;
+    }
+    let target = if tag.contains("rootless") {
+        "/home/rootless/.local/share/docker"
+    } else {
+        "/var/lib/docker"
+    };
+    let loc = img.loc;
+    c.mounts.push(Mount {
+        loc,
+        target: Some(implied(target, loc)),
+        volume: None,
+        volume_name: None,
+        sub_path: None,
+        read_only: false,
+        host: None,
+    });
 }
 
 /// The kind every CI container is (they run side by side in one pod or job network).

@@ -40,16 +40,31 @@ use super::Severity;
 use super::ir::WorkloadKind;
 use super::registry::Rule;
 
+mod daemon_port_exposed;
 mod daemon_tls_disabled;
+mod dangerous_capability;
 mod dind_daemon;
+mod dind_storage_on_overlay;
 mod docker_host_plain_tcp;
 mod hidden_socket_volume;
+mod host_ipc;
+mod host_network;
+mod host_pid;
+mod host_port;
+mod permissive_socket_proxy;
+mod privilege_escalation_allowed;
 mod privileged_container;
+mod root_socket_access;
 mod runtime_socket_mount;
 mod runtime_state_mount;
+mod selinux_super_privileged;
 mod sensitive_host_mount;
+mod sibling_name_conflict;
 mod socket_directory_mount;
 mod suppression_without_reason;
+mod unconfined_profile;
+mod unmasked_proc_mount;
+mod unsafe_sysctl;
 mod unused_socket_volume;
 mod windows_host_access;
 mod writable_host_mount;
@@ -66,7 +81,22 @@ pub(crate) const RULES: &[&dyn Rule] = &[
     &dind_daemon::DindDaemon,
     &docker_host_plain_tcp::DockerHostPlainTcp,
     &daemon_tls_disabled::DaemonTlsDisabled,
+    &daemon_port_exposed::DaemonPortExposed,
+    &host_network::HostNetwork,
+    &host_pid::HostPid,
+    &host_ipc::HostIpc,
+    &dangerous_capability::DangerousCapability,
+    &privilege_escalation_allowed::PrivilegeEscalationAllowed,
+    &root_socket_access::RootSocketAccess,
+    &unconfined_profile::UnconfinedProfile,
+    &unmasked_proc_mount::UnmaskedProcMount,
+    &selinux_super_privileged::SelinuxSuperPrivileged,
     &windows_host_access::WindowsHostAccess,
     &hidden_socket_volume::HiddenSocketVolume,
+    &permissive_socket_proxy::PermissiveSocketProxy,
+    &unsafe_sysctl::UnsafeSysctl,
+    &host_port::HostPort,
     &unused_socket_volume::UnusedSocketVolume,
+    &dind_storage_on_overlay::DindStorageOnOverlay,
+    &sibling_name_conflict::SiblingNameConflict,
 ];
