@@ -222,3 +222,27 @@ fn bad_ci_input_is_an_error_not_a_panic() {
         }
     }
 }
+
+proptest::proptest! {
+    /// Any text, read as any CI kind: no panic, and every finding's line is a line of the text.
+    #[test]
+    fn any_text_as_any_ci_kind(
+        text in "(podTemplate\\(|containerTemplate\\(|yaml |sh |'''|\"\"\"|kind: pipeline\n|steps:\n|- |services:\n|script:|image: docker:dind\n|privileged: true\n|[a-z:'\"\\\\(){}\\[\\], \n#$/.-]){0,60}",
+        k in 0usize..5,
+    ) {
+        let kind = [
+            InputKind::Tekton,
+            InputKind::GithubArc,
+            InputKind::Jenkins,
+            InputKind::Gitlab,
+            InputKind::Drone,
+        ][k];
+        for kind in [Some(kind), None] {
+            let r = lint_text("Jenkinsfile", &text, kind);
+            let lines = text.lines().count().max(1);
+            for f in &r.findings {
+                proptest::prop_assert!(f.line <= lines, "{f:?}");
+            }
+        }
+    }
+}
