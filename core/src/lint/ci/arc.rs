@@ -44,6 +44,14 @@ pub(super) fn unit<'t>(doc: &'t Doc<'_>) -> Unit<'t> {
     };
     let r = Reader { doc };
     let Some(root) = doc.root() else { return unit };
+    if doc
+        .get(root, "apiVersion")
+        .and_then(|a| doc.str(a))
+        .is_some_and(|a| a.starts_with(LEGACY_API))
+    {
+        legacy(&r, root, &mut unit);
+        return unit;
+    }
     let name = r
         .field(root, "runnerScaleSetName")
         .map_or(Cow::Borrowed("runner-scale-set"), |v| v.text);
@@ -80,6 +88,95 @@ pub(super) fn unit<'t>(doc: &'t Doc<'_>) -> Unit<'t> {
         unit.workloads.push(w);
     }
     unit
+}
+
+/// The API group of the legacy (summerwind) actions-runner-controller.
+pub(super) const LEGACY_API: &str = "actions.summerwind.dev/";
+
+/// The legacy controller's `Runner`, `RunnerDeployment`, `RunnerReplicaSet` and `RunnerSet`: the
+/// runner spec carries pod spec fields, and unless `dockerEnabled: false` the controller adds a
+/// privileged `docker:dind` sidecar (`dockerdWithinRunnerContainer: true` runs the daemon in the
+/// privileged runner container instead, from the `actions-runner-dind` image). Values the
+/// controller adds by default point at `dockerEnabled` when written, else at `kind`.
+fn legacy<'t>(r: &Reader<'t, '_>, root: NodeId, unit: &mut Unit<'t>) {
+    let doc = r.doc;
+    let kind_node = doc.get(root, "kind");
+    let kind = kind_node.and_then(|k| doc.str(k)).unwrap_or("Runner");
+    let spec = doc.get(root, "spec");
+    let runner_spec = match kind {
+        "Runner" | "RunnerSet" => spec,
+        _ => spec.and_then(|s| doc.path(s, &["template", "spec"])),
+    };
+    let Some(rs) = runner_spec.filter(|&s| doc.is_map(s)) else {
+        return;
+    };
+    let kind_loc = r.loc(kind_node.unwrap_or(root));
+    let mut w = Workload::new(WorkloadKind::Pod, kind, kind_loc);
+    k8s::name_and_namespace(r, &mut w, doc.get(root, "metadata"));
+    // a RunnerSet's pod fields are in its StatefulSet-like template
+    let pod = if kind == "RunnerSet" {
+        spec.and_then(|s| doc.path(s, &["template", "spec"]))
+            .filter(|&p| doc.is_map(p))
+            .unwrap_or(rs)
+    } else {
+        rs
+    };
+    k8s::pod_spec(r, pod, &mut w);
+    let enabled = r.field(rs, "dockerEnabled");
+    let within = r.on(rs, "dockerdWithinRunnerContainer");
+    let runner_at = w.containers.iter().position(|c| c.name == "runner");
+    let runner_image = r.field(rs, "image");
+    if let Some(on) = within {
+        let loc = on.loc;
+        let mut c = match runner_at {
+            Some(i) if i < w.containers.len() => w.containers.remove(i),
+            _ => Container::new(CONTAINER, "runner", loc),
+        };
+        if c.image.is_none() {
+            c.image = Some(
+                runner_image
+                    .clone()
+                    .unwrap_or_else(|| implied("summerwind/actions-runner-dind:latest", loc)),
+            );
+        }
+        c.security.privileged = Some(implied("true", loc));
+        c.command.push(implied("dockerd", loc));
+        w.containers.push(c);
+    } else {
+        if runner_at.is_none() {
+            let mut c = Container::new(CONTAINER, "runner", kind_loc);
+            c.image = Some(
+                runner_image
+                    .clone()
+                    .unwrap_or_else(|| implied("summerwind/actions-runner:latest", kind_loc)),
+            );
+            w.containers.push(c);
+        }
+        if enabled.as_ref().is_none_or(|e| !e.eq_ci("false")) {
+            let loc = enabled.map_or(kind_loc, |e| e.loc);
+            let mut d = Container::new(CONTAINER, "docker", loc);
+            d.image = Some(implied("docker:dind", loc));
+            d.security.privileged = Some(implied("true", loc));
+            if !w.volumes.iter().any(|v| v.name == "var-run") {
+                w.volumes.push(Volume {
+                    name: Cow::Borrowed("var-run"),
+                    loc,
+                    source: VolumeSource::EmptyDir,
+                    used: false,
+                });
+            }
+            d.mounts.push(mount_volume(
+                &w,
+                loc,
+                implied("var-run", loc),
+                Some(implied("/run", loc)),
+                false,
+            ));
+            w.containers.push(d);
+        }
+    }
+    mark_used(&mut w);
+    unit.workloads.push(w);
 }
 
 /// What `containerMode.type: dind` adds to the runner pod.

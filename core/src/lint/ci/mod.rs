@@ -8,6 +8,8 @@
 //! - [`arc`]: Helm values of the actions-runner-controller runner scale set: `template.spec` and
 //!   `listenerTemplate.spec` are pod specs; `containerMode.type: dind` stands for the runner and the
 //!   privileged `docker:dind` container the chart adds (findings point at the `containerMode` value);
+//!   and the legacy controller's `Runner`/`RunnerDeployment`/`RunnerReplicaSet`/`RunnerSet`
+//!   (`actions.summerwind.dev`), whose default privileged `docker:dind` sidecar is modelled too;
 //! - [`jenkins`]: the Pods in a Jenkinsfile's `podTemplate(yaml: '''...''')` and declarative
 //!   `yaml '''...'''` strings, linted as Kubernetes YAML with positions mapped back to the Jenkinsfile,
 //!   the Groovy form (`containerTemplate(...)`, `hostPathVolume(...)`, [`jenkins_dsl`]) and the
@@ -75,6 +77,9 @@ pub(super) fn doc_kind(forced: Option<InputKind>, doc: &Doc<'_>) -> Option<Input
     let kind = doc.get(root, "kind").and_then(|v| doc.str(v));
     if api.is_some_and(|a| a.starts_with("tekton.dev/")) {
         return Some(InputKind::Tekton);
+    }
+    if api.is_some_and(|a| a.starts_with(arc::LEGACY_API)) {
+        return Some(InputKind::GithubArc);
     }
     if api.is_some() {
         return None;
