@@ -176,7 +176,9 @@ pub struct LintInput<'a> {
     /// The text.
     pub text: &'a str,
     /// The kind; `None` detects it: `.sh`-like names and non-YAML text are `docker run` lines, a
-    /// YAML document with a top-level `services:` is Compose, anything else Kubernetes.
+    /// YAML document with a top-level `services:` is Compose, anything else Kubernetes. CI files
+    /// are detected by name (`Jenkinsfile`, `.gitlab-ci.yml`, `.drone.yml`) or content (see
+    /// `docs/lint-ci.md`).
     pub kind: Option<InputKind>,
 }
 

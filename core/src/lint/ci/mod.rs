@@ -56,7 +56,8 @@ pub(super) fn detect(name: &str, text: &str) -> Option<InputKind> {
     if base == ".drone.yml" || base == ".drone.yaml" {
         return Some(InputKind::Drone);
     }
-    if !matches!(ext, "yaml" | "yml" | "json") && jenkins::looks_like(text) {
+    // a text without a telling extension (stdin, `ci/build`) that reads as Groovy
+    if !base.contains('.') && jenkins::looks_like(text) {
         return Some(InputKind::Jenkins);
     }
     None
