@@ -44,6 +44,8 @@ pub enum Input {
     Gitlab,
     /// `.drone.yml`.
     Drone,
+    /// A GitLab runner's `config.toml`.
+    GitlabRunner,
 }
 
 /// When to colour text output.
@@ -164,10 +166,10 @@ fn wanted(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| EXTENSIONS.contains(&e))
-        || path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.to_ascii_lowercase().ends_with("jenkinsfile"))
+        || path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+            let n = n.to_ascii_lowercase();
+            n.ends_with("jenkinsfile") || n == "config.toml"
+        })
 }
 
 /// Walk a directory (sorted, skipping hidden folders and build output).
@@ -300,6 +302,7 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
         Input::Jenkins => InputKind::Jenkins,
         Input::Gitlab => InputKind::Gitlab,
         Input::Drone => InputKind::Drone,
+        Input::GitlabRunner => InputKind::GitlabRunner,
     });
     let mut inputs = Vec::new();
     for f in &files {

@@ -132,9 +132,18 @@ fn ci_files_in_a_directory_are_found_and_detected() {
             "{want:?} missing from {codes:?}"
         );
     }
-    // a bare directory walk finds the Jenkinsfile too
+    // a bare directory walk finds the Jenkinsfile and a runner's config.toml too
+    t.file(
+        "runner/config.toml",
+        "[[runners]]\n  name = \"r\"\n  [runners.docker]\n    privileged = true\n",
+    );
     let o = run(&["lint", "."], &t.0, None);
     assert!(out(&o).contains("Jenkinsfile:9:"), "{}", out(&o));
+    assert!(
+        out(&o).contains("runner/config.toml:4:18: DS006"),
+        "{}",
+        out(&o)
+    );
 }
 
 #[test]

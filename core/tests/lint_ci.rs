@@ -168,6 +168,7 @@ fn forced_kinds_and_classification() {
         ("jenkins", InputKind::Jenkins),
         ("gitlab", InputKind::Gitlab),
         ("drone", InputKind::Drone),
+        ("gitlab-runner", InputKind::GitlabRunner),
     ] {
         assert_eq!(s.parse::<InputKind>().unwrap(), k);
     }
@@ -217,6 +218,7 @@ fn bad_ci_input_is_an_error_not_a_panic() {
             InputKind::Jenkins,
             InputKind::Gitlab,
             InputKind::Drone,
+            InputKind::GitlabRunner,
         ] {
             let _ = lint_text("x", text, Some(k));
         }
@@ -227,8 +229,8 @@ proptest::proptest! {
     /// Any text, read as any CI kind: no panic, and every finding's line is a line of the text.
     #[test]
     fn any_text_as_any_ci_kind(
-        text in "(podTemplate\\(|containerTemplate\\(|yaml |sh |'''|\"\"\"|kind: pipeline\n|steps:\n|- |services:\n|script:|image: docker:dind\n|privileged: true\n|[a-z:'\"\\\\(){}\\[\\], \n#$/.-]){0,60}",
-        k in 0usize..5,
+        text in "(podTemplate\\(|containerTemplate\\(|yaml |sh |'''|\"\"\"|kind: pipeline\n|steps:\n|- |services:\n|script:|image: docker:dind\n|privileged: true\n|\\[\\[runners\\]\\]\n|volumes = \\[|[a-z:'\"\\\\(){}\\[\\], \n#$/.-]){0,60}",
+        k in 0usize..6,
     ) {
         let kind = [
             InputKind::Tekton,
@@ -236,6 +238,7 @@ proptest::proptest! {
             InputKind::Jenkins,
             InputKind::Gitlab,
             InputKind::Drone,
+            InputKind::GitlabRunner,
         ][k];
         for kind in [Some(kind), None] {
             let r = lint_text("Jenkinsfile", &text, kind);

@@ -143,6 +143,9 @@ pub enum InputKind {
     Gitlab,
     /// `.drone.yml`: pipelines, their `steps`, `services` and `volumes`.
     Drone,
+    /// A GitLab runner's `config.toml`: its `privileged` flags and host volumes.
+    #[serde(rename = "gitlab-runner")]
+    GitlabRunner,
 }
 
 impl FromStr for InputKind {
@@ -158,10 +161,11 @@ impl FromStr for InputKind {
             "jenkins" | "jenkinsfile" => Ok(InputKind::Jenkins),
             "gitlab" | "gitlab-ci" => Ok(InputKind::Gitlab),
             "drone" => Ok(InputKind::Drone),
+            "gitlab-runner" | "runner-config" => Ok(InputKind::GitlabRunner),
             _ => Err(Error::new(
                 ErrorKind::InvalidParameter,
                 format!(
-                    "unknown input kind `{s}` (k8s, compose, run, tekton, github-arc, jenkins, gitlab, drone)"
+                    "unknown input kind `{s}` (k8s, compose, run, tekton, github-arc, jenkins, gitlab, drone, gitlab-runner)"
                 ),
             )),
         }
@@ -530,8 +534,8 @@ fn lint_one<'a>(
         lines: None,
     };
     let first_finding = report.findings.len();
-    if kind == Some(InputKind::Jenkins) {
-        ci::jenkins::lint(input, rules, &mut ctx, report);
+    if let Some(k) = kind.filter(|k| ci::is_text(*k)) {
+        ci::lint_text(k, input, rules, &mut ctx, report);
     } else if kind == Some(InputKind::Run) {
         let unit = run::unit(input.text);
         process(&unit, None, rules, &mut ctx, report);

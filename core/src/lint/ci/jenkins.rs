@@ -27,7 +27,7 @@ pub(super) struct Literal {
 }
 
 /// Lint every Pod YAML of a Jenkinsfile.
-pub(in crate::lint) fn lint(
+pub(super) fn lint(
     input: &LintInput<'_>,
     rules: &[&'static dyn Rule],
     ctx: &mut FileCtx<'_>,

@@ -21,6 +21,9 @@
 //!   `environment`, `volumes` of pipeline-level `host`/`temp` volumes), `docker run` lines of
 //!   `commands`.
 //!
+//! - [`gitlab_runner`]: a GitLab runner's `config.toml`, where its `privileged` flag and host
+//!   volumes (the socket binding) live.
+//!
 //! What a CI file cannot say is not guessed: a GitLab runner's host socket binding and its
 //! `privileged` flag live in the runner's `config.toml`, not in `.gitlab-ci.yml`.
 
@@ -28,7 +31,8 @@ mod arc;
 mod drone;
 mod embed;
 mod gitlab;
-pub(super) mod jenkins;
+mod gitlab_runner;
+mod jenkins;
 mod jenkins_dsl;
 mod tekton;
 
@@ -55,6 +59,11 @@ pub(super) fn detect(name: &str, text: &str) -> Option<InputKind> {
     }
     if base == ".drone.yml" || base == ".drone.yaml" {
         return Some(InputKind::Drone);
+    }
+    if (base == "config.toml" || ext == "toml" || !base.contains('.'))
+        && gitlab_runner::looks_like(text)
+    {
+        return Some(InputKind::GitlabRunner);
     }
     // a text without a telling extension (stdin, `ci/build`) that reads as Groovy
     if !base.contains('.') && jenkins::looks_like(text) {
@@ -98,6 +107,28 @@ pub(super) fn doc_kind(forced: Option<InputKind>, doc: &Doc<'_>) -> Option<Input
         return Some(InputKind::Gitlab);
     }
     None
+}
+
+/// Whether a CI kind is read as text (not YAML documents).
+pub(super) fn is_text(kind: InputKind) -> bool {
+    matches!(kind, InputKind::Jenkins | InputKind::GitlabRunner)
+}
+
+/// Lint an input of a text kind ([`is_text`]).
+pub(super) fn lint_text(
+    kind: InputKind,
+    input: &super::LintInput<'_>,
+    rules: &[&'static dyn Rule],
+    ctx: &mut FileCtx<'_>,
+    report: &mut LintReport,
+) {
+    match kind {
+        InputKind::GitlabRunner => {
+            let unit = gitlab_runner::unit(input.text);
+            super::process(&unit, None, rules, ctx, report);
+        }
+        _ => jenkins::lint(input, rules, ctx, report),
+    }
 }
 
 /// Normalise one document of a CI kind.
