@@ -44,7 +44,10 @@ impl PosMap<'_> {
                 if line == 1
                     && let Some(off) = offset
                 {
-                    return (*nl as usize, *nc as usize + *off as usize + col - 1);
+                    return (
+                        *nl as usize,
+                        (*nc as usize + *off as usize + col).saturating_sub(1),
+                    );
                 }
                 let word: String = text
                     .lines()
