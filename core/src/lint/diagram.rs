@@ -165,7 +165,20 @@ impl LintReport {
                     many.len(),
                     many.iter()
                         .filter_map(|&i| self.workloads.get(i))
-                        .map(|w| format!("`{}`", w.workload))
+                        .map(|w| {
+                            // a label twice (two files, two documents) says where each is
+                            let twice = many
+                                .iter()
+                                .filter_map(|&j| self.workloads.get(j))
+                                .filter(|o| o.workload == w.workload)
+                                .count()
+                                > 1;
+                            if twice {
+                                format!("`{}` ({}:{})", w.workload, w.file, w.line)
+                            } else {
+                                format!("`{}`", w.workload)
+                            }
+                        })
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
