@@ -99,6 +99,9 @@ fn container<'t>(
     c.image = r.field(item, "image");
     c.command = r.strings(doc.get(item, "entrypoint"));
     c.args = r.strings(doc.get(item, "command"));
+    // a step's `commands` become its shell script: they are what it runs (`dockerd`, a fixed
+    // `docker run --name` next to a mounted socket)
+    c.args.extend(r.strings(doc.get(item, "commands")));
     c.security.privileged = r.on(item, "privileged");
     if let Some(u) = r.field(item, "user") {
         c.security.run_as_user = Some(u);
