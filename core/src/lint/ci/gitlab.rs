@@ -192,6 +192,10 @@ pub(super) fn unit<'t>(doc: &'t Doc<'_>) -> Unit<'t> {
             c.image = img;
             c.command = entry;
         }
+        // the job's script is what its container runs
+        for key in ["before_script", "script", "after_script"] {
+            c.args.extend(r.strings(lookup(doc, root, job, key)));
+        }
         env(&mut c.env);
         w.containers.push(c);
         if let Some(services) = lookup(doc, root, job, "services") {
