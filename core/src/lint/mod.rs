@@ -571,7 +571,7 @@ fn lint_one<'a>(
                 let start = report.findings.len();
                 process(&unit, Some(doc), rules, &mut ctx, report);
                 if let Some(k) = ci_kind {
-                    ci::after(k, &unit, doc, rules, &mut ctx, report, start);
+                    ci::after(k, doc, rules, &mut ctx, report, start);
                 }
             },
             |e| {

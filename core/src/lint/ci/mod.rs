@@ -146,7 +146,6 @@ pub(super) fn unit<'t>(kind: InputKind, doc: &'t Doc<'_>) -> Unit<'t> {
 /// finding per value (GitLab hands the same `variables` to the job and its services).
 pub(super) fn after(
     kind: InputKind,
-    unit: &Unit<'_>,
     doc: &Doc<'_>,
     rules: &[&'static dyn Rule],
     ctx: &mut FileCtx<'_>,
@@ -162,7 +161,6 @@ pub(super) fn after(
         InputKind::Tekton => tekton::scripts(doc),
         _ => Vec::new(),
     };
-    let _ = unit;
     for id in scripts {
         embed::shell_scalar(doc, id, rules, ctx, report);
     }
