@@ -46,6 +46,8 @@ pub enum Input {
     Drone,
     /// A GitLab runner's `config.toml`.
     GitlabRunner,
+    /// A GitHub Actions workflow.
+    GithubActions,
 }
 
 /// When to colour text output.
@@ -303,6 +305,7 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
         Input::Gitlab => InputKind::Gitlab,
         Input::Drone => InputKind::Drone,
         Input::GitlabRunner => InputKind::GitlabRunner,
+        Input::GithubActions => InputKind::GithubActions,
     });
     let mut inputs = Vec::new();
     for f in &files {

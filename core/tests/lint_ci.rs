@@ -174,6 +174,7 @@ fn forced_kinds_and_classification() {
         ("gitlab", InputKind::Gitlab),
         ("drone", InputKind::Drone),
         ("gitlab-runner", InputKind::GitlabRunner),
+        ("github-actions", InputKind::GithubActions),
     ] {
         assert_eq!(s.parse::<InputKind>().unwrap(), k);
     }
@@ -214,6 +215,7 @@ fn bad_ci_input_is_an_error_not_a_panic() {
         "kind: pipeline\nsteps: 3\nvolumes: {a: 1}\n",
         "containerMode: {type: dind}\ntemplate: [1]\n",
         "build:\n  script: [1]\n  services: [{alias: x}, 3]\n  extends: [build]\n",
+        "on: push\njobs:\n  a:\n    container: {options: '--privileged -v'}\n    services: {s: 3, t: {options: \"-e\"}}\n    steps: [{run: [1]}]\n",
         "apiVersion: tekton.dev/v1\nkind: PipelineRun\nspec:\n  pipelineSpec:\n    tasks: [{taskSpec: {steps: [1, {}]}}]\n",
     ] {
         let _ = lint_text("x", text, None);
@@ -224,6 +226,7 @@ fn bad_ci_input_is_an_error_not_a_panic() {
             InputKind::Gitlab,
             InputKind::Drone,
             InputKind::GitlabRunner,
+            InputKind::GithubActions,
         ] {
             let _ = lint_text("x", text, Some(k));
         }
@@ -235,7 +238,7 @@ proptest::proptest! {
     #[test]
     fn any_text_as_any_ci_kind(
         text in "(podTemplate\\(|containerTemplate\\(|yaml |sh |'''|\"\"\"|kind: pipeline\n|steps:\n|- |services:\n|script:|image: docker:dind\n|privileged: true\n|\\[\\[runners\\]\\]\n|volumes = \\[|[a-z:'\"\\\\(){}\\[\\], \n#$/.-]){0,60}",
-        k in 0usize..6,
+        k in 0usize..7,
     ) {
         let kind = [
             InputKind::Tekton,
@@ -244,6 +247,7 @@ proptest::proptest! {
             InputKind::Gitlab,
             InputKind::Drone,
             InputKind::GitlabRunner,
+            InputKind::GithubActions,
         ][k];
         for kind in [Some(kind), None] {
             let r = lint_text("Jenkinsfile", &text, kind);

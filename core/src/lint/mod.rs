@@ -146,6 +146,9 @@ pub enum InputKind {
     /// A GitLab runner's `config.toml`: its `privileged` flags and host volumes.
     #[serde(rename = "gitlab-runner")]
     GitlabRunner,
+    /// A GitHub Actions workflow: each job's `container` and `services`.
+    #[serde(rename = "github-actions")]
+    GithubActions,
 }
 
 impl FromStr for InputKind {
@@ -162,10 +165,11 @@ impl FromStr for InputKind {
             "gitlab" | "gitlab-ci" => Ok(InputKind::Gitlab),
             "drone" => Ok(InputKind::Drone),
             "gitlab-runner" | "runner-config" => Ok(InputKind::GitlabRunner),
+            "github-actions" | "actions" | "workflow" => Ok(InputKind::GithubActions),
             _ => Err(Error::new(
                 ErrorKind::InvalidParameter,
                 format!(
-                    "unknown input kind `{s}` (k8s, compose, run, tekton, github-arc, jenkins, gitlab, drone, gitlab-runner)"
+                    "unknown input kind `{s}` (k8s, compose, run, tekton, github-arc, jenkins, gitlab, drone, gitlab-runner, github-actions)"
                 ),
             )),
         }

@@ -21,12 +21,16 @@
 //!   `environment`, `volumes` of pipeline-level `host`/`temp` volumes), `docker run` lines of
 //!   `commands`.
 //!
+//! - [`actions`]: GitHub Actions workflows: each job's `container` and `services` (`image`, `env`,
+//!   `volumes`, `ports`, and `options` read as `docker create` flags), `docker run` lines of `run`
+//!   steps;
 //! - [`gitlab_runner`]: a GitLab runner's `config.toml`, where its `privileged` flag and host
 //!   volumes (the socket binding) live.
 //!
 //! What a CI file cannot say is not guessed: a GitLab runner's host socket binding and its
 //! `privileged` flag live in the runner's `config.toml`, not in `.gitlab-ci.yml`.
 
+mod actions;
 mod arc;
 mod drone;
 mod embed;
@@ -57,6 +61,9 @@ pub(super) fn detect(name: &str, text: &str) -> Option<InputKind> {
     if base.ends_with(".gitlab-ci.yml") || base.ends_with(".gitlab-ci.yaml") {
         return Some(InputKind::Gitlab);
     }
+    if name.contains(".github/workflows/") && matches!(ext, "yml" | "yaml") {
+        return Some(InputKind::GithubActions);
+    }
     if base == ".drone.yml" || base == ".drone.yaml" {
         return Some(InputKind::Drone);
     }
@@ -77,7 +84,11 @@ pub(super) fn detect(name: &str, text: &str) -> Option<InputKind> {
 pub(super) fn doc_kind(forced: Option<InputKind>, doc: &Doc<'_>) -> Option<InputKind> {
     match forced {
         Some(
-            k @ (InputKind::Tekton | InputKind::GithubArc | InputKind::Gitlab | InputKind::Drone),
+            k @ (InputKind::Tekton
+            | InputKind::GithubArc
+            | InputKind::Gitlab
+            | InputKind::Drone
+            | InputKind::GithubActions),
         ) => return Some(k),
         Some(_) => return None,
         None => {}
@@ -102,6 +113,9 @@ pub(super) fn doc_kind(forced: Option<InputKind>, doc: &Doc<'_>) -> Option<Input
     }
     if arc::looks_like(doc, root) {
         return Some(InputKind::GithubArc);
+    }
+    if actions::looks_like(doc, root) {
+        return Some(InputKind::GithubActions);
     }
     if gitlab::looks_like(doc, root) {
         return Some(InputKind::Gitlab);
@@ -138,6 +152,7 @@ pub(super) fn unit<'t>(kind: InputKind, doc: &'t Doc<'_>) -> Unit<'t> {
         InputKind::GithubArc => arc::unit(doc),
         InputKind::Gitlab => gitlab::unit(doc),
         InputKind::Drone => drone::unit(doc),
+        InputKind::GithubActions => actions::unit(doc),
         _ => super::k8s::unit(doc),
     }
 }
@@ -159,6 +174,7 @@ pub(super) fn after(
         InputKind::Gitlab => gitlab::scripts(doc),
         InputKind::Drone => drone::scripts(doc),
         InputKind::Tekton => tekton::scripts(doc),
+        InputKind::GithubActions => actions::scripts(doc),
         _ => Vec::new(),
     };
     for id in scripts {
