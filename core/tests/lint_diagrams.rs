@@ -170,3 +170,26 @@ fn zero_or_several_workloads_are_errors() {
     let e = two.diagram(Some("Pod/nope")).unwrap_err().to_string();
     assert!(e.contains("no workload `Pod/nope`"), "{e}");
 }
+
+#[test]
+fn a_remote_plain_tcp_daemon_is_another_host() {
+    let report = lint_one(
+        "compose.yaml",
+        "services:\n  ci:\n    image: docker:cli\n    environment:\n      DOCKER_HOST: tcp://10.0.0.1:2375\n",
+    );
+    let g = report.diagram(Some("service/ci")).unwrap();
+    g.check().unwrap();
+    let remote = g
+        .nodes
+        .iter()
+        .find(|n| n.kind == NodeKind::Host && n.label == "10.0.0.1")
+        .unwrap();
+    let ep = g
+        .nodes
+        .iter()
+        .find(|n| n.kind == NodeKind::Endpoint && n.parent.as_deref() == Some(&remote.id))
+        .unwrap();
+    assert_eq!(ep.label, "tcp://10.0.0.1:2375 (plain, no TLS)");
+    assert_eq!(edge_codes(&g, NodeKind::Endpoint), vec!["DS008"]);
+    check_svg(&render_svg(&g).unwrap());
+}

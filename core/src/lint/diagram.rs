@@ -409,9 +409,28 @@ fn graph(w: &LintedWorkload, r: &Reach, findings: &[&Finding]) -> Graph {
                     ep
                 }
                 None => {
-                    let ep = format!("remote{remote}");
+                    // another machine's daemon
+                    let host = format!("remote{remote}");
+                    let ep = format!("{host}-tcp");
                     remote += 1;
-                    g.add_node(Node::new(&ep, NodeKind::Endpoint, &label));
+                    let name = url
+                        .strip_prefix("tcp://")
+                        .unwrap_or(url)
+                        .rsplit_once(':')
+                        .map_or(url.as_str(), |(h, _)| h)
+                        .to_string();
+                    g.add_node(Node::new(&host, NodeKind::Host, name).detail("remote host"));
+                    g.add_node(
+                        Node::new(format!("{host}-dockerd"), NodeKind::Daemon, "dockerd")
+                            .inside(&host),
+                    );
+                    g.add_node(Node::new(&ep, NodeKind::Endpoint, &label).inside(&host));
+                    edges.push(Edge::new(
+                        &ep,
+                        format!("{host}-dockerd"),
+                        EdgeKind::Serves,
+                        "",
+                    ));
                     ep
                 }
             };
