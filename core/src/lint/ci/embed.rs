@@ -94,7 +94,8 @@ pub(super) fn process_embedded(
     };
     process(unit, doc, rules, &mut ectx, report);
     for f in report.findings.iter_mut().skip(fstart) {
-        if f.line > 0 {
+        // a pipeline step added to an embedded Pod's container is already placed in the file
+        if f.line > 0 && f.path != super::jenkins::SH_FIELD {
             let (l, c) = map.map(ctx, f.line, f.column);
             f.line = l;
             f.column = c;

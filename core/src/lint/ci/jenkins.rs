@@ -7,6 +7,7 @@
 //! linted where they stand. The Groovy form of a pod (`containerTemplate`, `hostPathVolume`) is
 //! read by `jenkins_dsl`.
 
+use super::super::ir::{Field, Loc, Unit, Val};
 use super::super::registry::Rule;
 use super::super::source::Loader;
 use super::super::{FileCtx, LintError, LintInput, LintReport, k8s, process, run};
@@ -24,6 +25,125 @@ pub(super) fn looks_like(text: &str) -> bool {
 pub(super) struct Literal {
     pub text: String,
     pub rows: Vec<Vec<(u32, u32)>>,
+    /// The index of its opening quote among the file's characters.
+    pub start: usize,
+}
+
+/// The field path of a pipeline's `sh` step when it counts as its container's command.
+pub(super) const SH_FIELD: &str = "sh (a pipeline step run in this container)";
+
+/// The `sh` steps run in each container: `container('name') { sh '...' }`, by container name,
+/// as values at their opening quote (`SH_FIELD` as path).
+pub(super) fn steps_by_container(
+    chars: &[(char, u32, u32)],
+    lits: &[(Role, Literal)],
+) -> Vec<(String, Val<'static>)> {
+    let blocks = container_blocks(chars);
+    let mut out = Vec::new();
+    for (role, lit) in lits {
+        if *role != Role::Shell {
+            continue;
+        }
+        // the innermost block holding the step
+        let Some((name, ..)) = blocks
+            .iter()
+            .filter(|(_, open, close)| *open < lit.start && lit.start < *close)
+            .max_by_key(|(_, open, _)| *open)
+        else {
+            continue;
+        };
+        let (line, col) = chars.get(lit.start).map_or((0, 0), |&(_, l, c)| (l, c));
+        let loc = Loc {
+            line,
+            col,
+            field: Field::Text(SH_FIELD),
+        };
+        out.push((name.clone(), Val::new(lit.text.clone(), loc)));
+    }
+    out
+}
+
+/// `container('name') { ... }` blocks: (name, index of `{`, index of the matching `}`).
+fn container_blocks(chars: &[(char, u32, u32)]) -> Vec<(String, usize, usize)> {
+    let at = |i: usize| chars.get(i).map(|&(c, _, _)| c);
+    let skip = |mut j: usize| {
+        while at(j).is_some_and(char::is_whitespace) {
+            j += 1;
+        }
+        j
+    };
+    let mut out = Vec::new();
+    let mut i = 0usize;
+    while i < chars.len() {
+        if let Some(end) = skip_comment(chars, i) {
+            i = end.max(i + 1);
+            continue;
+        }
+        if let Some(q @ ('\'' | '"')) = at(i) {
+            let (_, end) = literal(chars, i, q);
+            i = end.max(i + 1);
+            continue;
+        }
+        if !word_at(chars, i, "container") {
+            i += 1;
+            continue;
+        }
+        i += "container".len();
+        let mut j = skip(i);
+        if at(j) != Some('(') {
+            continue;
+        }
+        j = skip(j + 1);
+        if word_at(chars, j, "name") {
+            j = skip(j + 4);
+            if at(j) == Some(':') {
+                j = skip(j + 1);
+            }
+        }
+        let Some(q @ ('\'' | '"')) = at(j) else {
+            continue;
+        };
+        let (name, end) = literal(chars, j, q);
+        j = skip(end);
+        if at(j) != Some(')') {
+            continue;
+        }
+        j = skip(j + 1);
+        if at(j) != Some('{') {
+            continue;
+        }
+        let open = j;
+        // the matching brace, strings and comments skipped
+        let mut depth = 0usize;
+        let mut k = open;
+        let mut close = chars.len();
+        while k < chars.len() {
+            if let Some(e) = skip_comment(chars, k) {
+                k = e.max(k + 1);
+                continue;
+            }
+            match at(k) {
+                Some(q @ ('\'' | '"')) => {
+                    let (_, e) = literal(chars, k, q);
+                    k = e.max(k + 1);
+                    continue;
+                }
+                Some('{') => depth += 1,
+                Some('}') => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        close = k;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            k += 1;
+        }
+        out.push((name.text, open, close));
+        i = open + 1;
+    }
+    out
 }
 
 /// Lint every Pod YAML of a Jenkinsfile.
@@ -34,7 +154,10 @@ pub(super) fn lint(
     report: &mut LintReport,
 ) {
     let chars = positions(input.text);
-    for (role, lit) in literals(&chars) {
+    let lits = literals(&chars);
+    let steps = steps_by_container(&chars, &lits);
+    for (role, lit) in &lits {
+        let role = *role;
         let map = PosMap::Table(&lit.rows);
         if role == Role::Shell {
             if lit.text.contains("docker") {
@@ -54,7 +177,8 @@ pub(super) fn lint(
                 if doc.exceeded() {
                     return;
                 }
-                let unit = k8s::unit(doc);
+                let mut unit = k8s::unit(doc);
+                add_steps(&mut unit, &steps);
                 if doc.exceeded() {
                     let (l, c) = first_pos(&lit.rows);
                     budget.push(LintError {
@@ -84,9 +208,24 @@ pub(super) fn lint(
         report.errors.extend(errors);
         report.errors.extend(budget);
     }
-    let unit = super::jenkins_dsl::unit(&chars);
+    let mut unit = super::jenkins_dsl::unit(&chars);
+    add_steps(&mut unit, &steps);
     if !unit.workloads.is_empty() {
         process(&unit, None, rules, ctx, report);
+    }
+}
+
+/// The `sh` steps run in a container become words of its command (DS007 sees `dockerd`, DS027 a
+/// fixed `docker run --name` next to a mounted socket).
+fn add_steps(unit: &mut Unit<'_>, steps: &[(String, Val<'static>)]) {
+    for w in &mut unit.workloads {
+        for c in &mut w.containers {
+            for (name, v) in steps {
+                if c.name == name.as_str() {
+                    c.args.push(v.clone());
+                }
+            }
+        }
     }
 }
 
@@ -287,7 +426,7 @@ pub(super) fn literal(chars: &[(char, u32, u32)], start: usize, q: char) -> (Lit
         push(c, (l, col), &mut text);
         i += 1;
     }
-    (Literal { text, rows }, i)
+    (Literal { text, rows, start }, i)
 }
 
 #[cfg(test)]
