@@ -40,7 +40,11 @@ pub(super) fn steps_by_container(
 ) -> Vec<(String, Val<'static>)> {
     let blocks = container_blocks(chars);
     let mut out = Vec::new();
-    for (role, lit) in lits {
+    // bounded work on pathological input: a real pipeline has a handful of each
+    if blocks.len() > 10_000 {
+        return out;
+    }
+    for (role, lit) in lits.iter().take(10_000) {
         if *role != Role::Shell {
             continue;
         }
@@ -63,6 +67,36 @@ pub(super) fn steps_by_container(
     out
 }
 
+/// Every `{` with its matching `}` (strings and comments skipped), in one pass, sorted by `{`.
+fn brace_pairs(chars: &[(char, u32, u32)]) -> Vec<(usize, usize)> {
+    let mut stack = Vec::new();
+    let mut pairs = Vec::new();
+    let mut k = 0usize;
+    while let Some(&(c, _, _)) = chars.get(k) {
+        if let Some(e) = skip_comment(chars, k) {
+            k = e.max(k + 1);
+            continue;
+        }
+        match c {
+            '\'' | '"' => {
+                let (_, e) = literal(chars, k, c);
+                k = e.max(k + 1);
+                continue;
+            }
+            '{' => stack.push(k),
+            '}' => {
+                if let Some(o) = stack.pop() {
+                    pairs.push((o, k));
+                }
+            }
+            _ => {}
+        }
+        k += 1;
+    }
+    pairs.sort_unstable();
+    pairs
+}
+
 /// `container('name') { ... }` blocks: (name, index of `{`, index of the matching `}`).
 fn container_blocks(chars: &[(char, u32, u32)]) -> Vec<(String, usize, usize)> {
     let at = |i: usize| chars.get(i).map(|&(c, _, _)| c);
@@ -72,6 +106,7 @@ fn container_blocks(chars: &[(char, u32, u32)]) -> Vec<(String, usize, usize)> {
         }
         j
     };
+    let braces = brace_pairs(chars);
     let mut out = Vec::new();
     let mut i = 0usize;
     while i < chars.len() {
@@ -113,33 +148,11 @@ fn container_blocks(chars: &[(char, u32, u32)]) -> Vec<(String, usize, usize)> {
             continue;
         }
         let open = j;
-        // the matching brace, strings and comments skipped
-        let mut depth = 0usize;
-        let mut k = open;
-        let mut close = chars.len();
-        while k < chars.len() {
-            if let Some(e) = skip_comment(chars, k) {
-                k = e.max(k + 1);
-                continue;
-            }
-            match at(k) {
-                Some(q @ ('\'' | '"')) => {
-                    let (_, e) = literal(chars, k, q);
-                    k = e.max(k + 1);
-                    continue;
-                }
-                Some('{') => depth += 1,
-                Some('}') => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        close = k;
-                        break;
-                    }
-                }
-                _ => {}
-            }
-            k += 1;
-        }
+        let close = braces
+            .binary_search_by_key(&open, |&(o, _)| o)
+            .ok()
+            .and_then(|k| braces.get(k))
+            .map_or(chars.len(), |&(_, c)| c);
         out.push((name.text, open, close));
         i = open + 1;
     }

@@ -56,7 +56,8 @@ fn is_ident(c: char) -> bool {
 fn value(chars: Chars<'_>, i: usize, depth: u32) -> (Option<GVal>, usize) {
     let i = skip_ws(chars, i);
     if depth > 32 {
-        return (None, i + 1);
+        // deeper than any pod template: give up on the rest
+        return (None, chars.len());
     }
     match at(chars, i) {
         Some(q @ ('\'' | '"')) => {
@@ -207,9 +208,9 @@ pub(super) fn unit(chars: Chars<'_>) -> Unit<'static> {
             continue;
         }
         let (l, c) = chars.get(i).map_or((0, 0), |&(_, l, c)| (l, c));
-        let (v, _) = value(chars, i, 0);
-        // continue inside the call: nested podTemplates are templates too
-        i += "podTemplate".len();
+        let (v, end) = value(chars, i, 0);
+        // on after the call (templates nested in its closure follow it)
+        i = end.max(i + 1);
         let Some(GVal::Call(_, a)) = v else { continue };
         if arg(&a, "containers").is_none() && arg(&a, "volumes").is_none() {
             continue;
