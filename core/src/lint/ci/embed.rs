@@ -91,6 +91,7 @@ pub(super) fn process_embedded(
         file: ctx.file,
         text,
         lines: None,
+        has_directives: None,
     };
     process(unit, doc, rules, &mut ectx, report);
     for f in report.findings.iter_mut().skip(fstart) {
