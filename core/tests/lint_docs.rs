@@ -45,6 +45,30 @@ fn rule_pages_are_up_to_date() {
             }
         }
     }
+    // the rule table of docs/rules/README.md, between its markers
+    let readme = dir.join("README.md");
+    let current = std::fs::read_to_string(&readme).unwrap_or_default();
+    let (start, end) = ("<!-- rules:start -->\n", "<!-- rules:end -->");
+    let mut table = String::from("| code | name | severity | summary |\n|---|---|---|---|\n");
+    for r in &rules {
+        table.push_str(&format!(
+            "| {} | [{}]({}.md) | {} | {} |\n",
+            r.code, r.name, r.name, r.severity, r.summary
+        ));
+    }
+    let wanted = match (current.find(start), current.find(end)) {
+        (Some(a), Some(b)) if a < b => {
+            format!("{}{start}{table}{}", &current[..a], &current[b..])
+        }
+        _ => panic!("{} lacks the rules markers", readme.display()),
+    };
+    if wanted != current {
+        if update {
+            std::fs::write(&readme, &wanted).unwrap_or_else(|e| panic!("{e}"));
+        } else {
+            stale.push(readme.display().to_string());
+        }
+    }
     assert!(
         stale.is_empty() && orphans.is_empty(),
         "stale rule pages {stale:?}, orphan pages {orphans:?}: run \

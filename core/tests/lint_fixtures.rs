@@ -85,3 +85,38 @@ fn fixtures() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(checked > 0, "no fixtures found");
 }
+
+/// The seeds' own examples (`_seeds/`), snapshotted as users see them.
+#[test]
+fn seeds() {
+    let dir = fixture_root().join("_seeds");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "sh"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3);
+    for file in files {
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{e}"));
+        let display = format!("seeds/{name}");
+        let report = lint(
+            &[LintInput {
+                file: &display,
+                text: &text,
+                kind: None,
+            }],
+            &LintOptions::default(),
+        );
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(&dir);
+        settings.set_prepend_module_to_snapshot(false);
+        settings.set_input_file(&file);
+        settings.set_omit_expression(true);
+        settings.bind(|| insta::assert_snapshot!(name.clone(), report.to_text(false)));
+    }
+}

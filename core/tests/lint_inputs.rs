@@ -385,3 +385,64 @@ fn github_and_text() {
     );
     assert!(r.to_text(true).contains("\x1b["));
 }
+
+#[test]
+fn scenarios() {
+    let pod =
+        |spec: &str| format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n{spec}");
+    let cases = [
+        (
+            pod("  containers: [{name: c, image: nginx:1.27}]\n"),
+            WorkloadScenario::None,
+        ),
+        (
+            pod(
+                "  containers: [{name: c, image: x, volumeMounts: [{name: s, mountPath: /s}]}]\n  volumes: [{name: s, hostPath: {path: /run/docker.sock}}]\n",
+            ),
+            WorkloadScenario::Dood,
+        ),
+        (
+            pod(
+                "  containers: [{name: d, image: 'docker:27-dind', securityContext: {privileged: true}}]\n",
+            ),
+            WorkloadScenario::Dind,
+        ),
+        (
+            pod("  containers: [{name: d, image: 'docker:27-dind-rootless'}]\n"),
+            WorkloadScenario::DindRootless,
+        ),
+        (
+            pod(
+                "  runtimeClassName: sysbox-runc\n  containers: [{name: d, image: 'docker:27-dind'}]\n",
+            ),
+            WorkloadScenario::Sysbox,
+        ),
+        (
+            pod("  containers: [{name: k, image: 'gcr.io/kaniko-project/executor:v1.23.2'}]\n"),
+            WorkloadScenario::DaemonlessBuild,
+        ),
+        (
+            pod("  containers: [{name: b, image: 'moby/buildkit:rootless'}]\n"),
+            WorkloadScenario::DaemonlessBuild,
+        ),
+        (
+            pod(
+                "  containers: [{name: c, image: x, volumeMounts: [{name: s, mountPath: /s}]}]\n  volumes: [{name: s, hostPath: {path: /Users/me/.docker/run/docker.sock}}]\n",
+            ),
+            WorkloadScenario::DockerDesktop,
+        ),
+    ];
+    for (text, want) in cases {
+        let r = run("p.yaml", &text);
+        assert_eq!(
+            r.workloads.first().map(|w| w.scenario),
+            Some(want),
+            "{text}"
+        );
+    }
+    let r = run(
+        "run.sh",
+        "docker run -v //./pipe/docker_engine://./pipe/docker_engine docker:cli\n",
+    );
+    assert_eq!(r.workloads[0].scenario, WorkloadScenario::DockerDesktop);
+}

@@ -264,3 +264,18 @@ fn seed_dood_run_line() {
     assert_eq!(r.workloads[0].scenario, WorkloadScenario::Dood);
     assert_eq!(r.workloads[0].name, "run_docker_cmds");
 }
+
+#[test]
+fn environment_variables_that_place_sockets() {
+    let run = |text: &str| codes("x.sh", text);
+    assert_eq!(
+        run("docker run -v \"$XDG_RUNTIME_DIR/docker.sock:/var/run/docker.sock\" --user 1000 x\n"),
+        ["DS001"]
+    );
+    assert_eq!(
+        run("docker run -v $HOME/.docker/run/docker.sock:/var/run/docker.sock -u 1000 x\n"),
+        ["DS001"]
+    );
+    let compose = "services:\n  a:\n    image: x\n    user: '1000'\n    volumes:\n      - ${XDG_RUNTIME_DIR}/docker.sock:/var/run/docker.sock\n      - ${HOME}/.colima/default/docker.sock:/colima.sock\n";
+    assert_eq!(codes("compose.yaml", compose), ["DS001", "DS001"]);
+}

@@ -12,6 +12,17 @@ use super::k8s::Reader;
 use super::paths;
 use super::source::{Doc, NodeId};
 
+/// What a variable without a default stands for when judging host paths: the ones that place
+/// runtime sockets (`$HOME`, `$XDG_RUNTIME_DIR`); anything else is unknown here and empty.
+pub(crate) fn well_known(name: &str) -> &'static str {
+    match name {
+        "HOME" => "~",
+        "XDG_RUNTIME_DIR" => "/run/user/<uid>",
+        "PWD" => ".",
+        _ => "",
+    }
+}
+
 /// Interpolate Compose variables: `${VAR:-default}` and `${VAR-default}` become the default,
 /// `$$` becomes `$`, any other variable (unknown here) becomes empty.
 pub(crate) fn interpolate(s: &str) -> Cow<'_, str> {
@@ -55,6 +66,8 @@ pub(crate) fn interpolate(s: &str) -> Cow<'_, str> {
             let default = op.strip_prefix(":-").or_else(|| op.strip_prefix('-'));
             if let Some(d) = default {
                 out.push_str(&interpolate(d));
+            } else {
+                out.push_str(well_known(inner.get(..name_len).unwrap_or("")));
             }
             rest = body.get(end + 1..).unwrap_or("");
         } else {
@@ -64,6 +77,7 @@ pub(crate) fn interpolate(s: &str) -> Cow<'_, str> {
             if n == 0 {
                 out.push('$');
             }
+            out.push_str(well_known(after.get(..n).unwrap_or("")));
             rest = after.get(n..).unwrap_or("");
         }
     }
@@ -526,6 +540,14 @@ mod tests {
         );
         assert_eq!(interpolate("${SOCK-/run}"), "/run");
         assert_eq!(interpolate("$$HOME/${X}y"), "$HOME/y");
+        assert_eq!(
+            interpolate("${XDG_RUNTIME_DIR}/docker.sock"),
+            "/run/user/<uid>/docker.sock"
+        );
+        assert_eq!(
+            interpolate("$HOME/.docker/run/docker.sock"),
+            "~/.docker/run/docker.sock"
+        );
         assert_eq!(interpolate("${A:-${B:-/var/run}}"), "/var/run");
         assert_eq!(interpolate("plain"), "plain");
     }

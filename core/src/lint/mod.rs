@@ -464,9 +464,19 @@ struct FileCtx<'i> {
     file: &'i str,
     text: &'i str,
     lines: Option<Vec<usize>>,
+    /// Whether the text has a `dockscape:` comment at all (computed once).
+    has_directives: Option<bool>,
 }
 
 impl<'i> FileCtx<'i> {
+    /// Whether any `dockscape:` directive may be in the text.
+    fn has_directives(&mut self) -> bool {
+        let text = self.text;
+        *self
+            .has_directives
+            .get_or_insert_with(|| text.contains(suppress::MARKER))
+    }
+
     /// The text of 1-based line `n`, without its line break.
     fn line(&mut self, n: usize) -> &'i str {
         let text = self.text;
@@ -496,6 +506,7 @@ fn lint_one<'a>(
         file: input.file,
         text: input.text,
         lines: None,
+        has_directives: None,
     };
     let first_finding = report.findings.len();
     if kind == Some(InputKind::Run) {
@@ -589,28 +600,29 @@ fn process(
         });
     }
     let ds000 = rules.iter().any(|r| r.meta().code == suppress::CODE);
-    for (wi, w) in unit.workloads.iter().enumerate() {
-        let directives = suppress::annotation_directives(w);
-        if ds000 {
-            for d in directives.iter().filter(|d| d.reason.is_none()) {
-                if let Some(meta) = suppress::meta() {
-                    let hit = registry::Hit::new(wi, None, d.loc).args([d.codes.join(", ")]);
-                    let f = finding(meta, &hit, unit, doc, &labels, ctx, None);
-                    report.findings.push(f);
-                }
+    let directives: Vec<Vec<suppress::Directive<'_>>> = unit
+        .workloads
+        .iter()
+        .map(suppress::annotation_directives)
+        .collect();
+    if ds000 && let Some(meta) = suppress::meta() {
+        for (wi, ds) in directives.iter().enumerate() {
+            for d in ds.iter().filter(|d| d.reason.is_none()) {
+                let hit = registry::Hit::new(wi, None, d.loc).args([d.codes.join(", ")]);
+                let f = finding(meta, &hit, unit, doc, &labels, ctx, None);
+                report.findings.push(f);
             }
         }
     }
     for (meta, hit) in &cx.hits {
-        let w = unit.workloads.get(hit.workload);
-        let annotations = w.map(suppress::annotation_directives).unwrap_or_default();
-        let line = hit.loc.line as usize;
-        let inline = suppress::inline_for(ctx, line, meta);
-        let reason = annotations
-            .iter()
-            .find(|d| d.covers(meta))
-            .and_then(|d| d.reason.clone())
-            .or(inline);
+        let reason = directives
+            .get(hit.workload)
+            .and_then(|ds| {
+                ds.iter()
+                    .filter(|d| d.covers(meta))
+                    .find_map(|d| d.reason.clone())
+            })
+            .or_else(|| suppress::inline_for(ctx, hit.loc.line as usize, meta));
         let f = finding(meta, hit, unit, doc, &labels, ctx, reason);
         report.findings.push(f);
     }

@@ -56,7 +56,7 @@ pub(crate) struct Socket {
 }
 
 /// The runtime-socket catalogue of RULES.md, in one table.
-pub(crate) const SOCKETS: &[Socket] = &[
+pub(crate) static SOCKETS: &[Socket] = &[
     Socket {
         path: "/var/run/docker.sock",
         runtime: Runtime::Docker,
@@ -195,6 +195,12 @@ impl PathClass {
 /// stay relative (without a leading `/`); `~` and `$HOME`/`${HOME}` prefixes become `~`.
 pub(crate) fn normalize(path: &str) -> String {
     let path = path.trim();
+    let xdg = path
+        .strip_prefix("${XDG_RUNTIME_DIR}")
+        .or_else(|| path.strip_prefix("$XDG_RUNTIME_DIR"));
+    if let Some(r) = xdg {
+        return normalize(&format!("/run/user/<uid>{r}"));
+    }
     let (prefix, rest) = if let Some(r) = path.strip_prefix("${HOME}") {
         ("~", r)
     } else if let Some(r) = path.strip_prefix("$HOME") {
@@ -334,38 +340,56 @@ fn ancestor(path: &str, pattern: &str) -> bool {
     }
 }
 
-fn candidates(p: &str) -> impl Iterator<Item = String> {
-    let home = home_form(p);
-    let alt = alt_run(p);
-    std::iter::once(p.to_string()).chain(home).chain(alt)
+fn candidates(p: &str) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
+    use std::borrow::Cow;
+    let home = home_form(p).map(Cow::Owned);
+    let alt = alt_run(p).map(Cow::Owned);
+    std::iter::once(Cow::Borrowed(p)).chain(home).chain(alt)
 }
 
-fn socket_forms(s: &Socket) -> impl Iterator<Item = String> {
-    std::iter::once(s.path.to_string()).chain(alt_run(s.path))
+/// Every socket pattern in both its `/run` and `/var/run` forms, built once.
+fn socket_forms() -> &'static [(String, &'static Socket)] {
+    static FORMS: std::sync::OnceLock<Vec<(String, &'static Socket)>> = std::sync::OnceLock::new();
+    FORMS.get_or_init(|| {
+        let mut v = Vec::new();
+        for s in SOCKETS {
+            v.push((s.path.to_string(), s));
+            if let Some(alt) = alt_run(s.path) {
+                v.push((alt, s));
+            }
+        }
+        v
+    })
+}
+
+/// The first socket (in catalogue order) whose pattern passes `test` against a candidate form.
+fn find_socket(path: &str, test: fn(&str, &str) -> bool) -> Option<&'static Socket> {
+    // only absolute or home paths can name a socket
+    if !path.starts_with('/') && !path.starts_with('~') {
+        return None;
+    }
+    let forms = socket_forms();
+    for c in candidates(path) {
+        for s in SOCKETS {
+            if forms
+                .iter()
+                .any(|(f, fs)| std::ptr::eq(*fs, s) && test(&c, f))
+            {
+                return Some(s);
+            }
+        }
+    }
+    None
 }
 
 /// The socket `path` (already normalised) names exactly.
 pub(crate) fn socket(path: &str) -> Option<&'static Socket> {
-    for c in candidates(path) {
-        for s in SOCKETS {
-            if socket_forms(s).any(|f| equals(&f, &c)) {
-                return Some(s);
-            }
-        }
-    }
-    None
+    find_socket(path, |c, f| equals(f, c))
 }
 
 /// A socket below the directory `path` (already normalised), preferring the Docker one.
 pub(crate) fn socket_below(path: &str) -> Option<&'static Socket> {
-    for c in candidates(path) {
-        for s in SOCKETS {
-            if socket_forms(s).any(|f| ancestor(&c, &f)) {
-                return Some(s);
-            }
-        }
-    }
-    None
+    find_socket(path, ancestor)
 }
 
 fn equal_or_below(path: &str, dir: &str) -> bool {
@@ -440,6 +464,8 @@ mod tests {
         assert!(sock("/var/run/docker.sock"));
         assert!(sock("/run/docker.sock"));
         assert!(sock("/run/user/1000/docker.sock"));
+        assert!(sock("$XDG_RUNTIME_DIR/docker.sock"));
+        assert!(sock("${XDG_RUNTIME_DIR}/podman/podman.sock"));
         assert!(sock("/var/run/containerd/containerd.sock"));
         assert!(sock("/home/me/.docker/run/docker.sock"));
         assert!(sock("/Users/me/.docker/desktop/docker.sock"));

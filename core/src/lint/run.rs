@@ -199,6 +199,45 @@ const GLOBAL_VALUE: &[&str] = &[
     "--tlskey",
 ];
 
+/// The `docker run` / `docker create` commands a container's own command runs: its argv as one
+/// command (`["docker", "run", ...]`), and every argument that is a shell script
+/// (`sh -c "docker run --name x ..."`). Each word points at the argument it came from.
+#[allow(dead_code)] // for DS027 (sibling-name-conflict)
+pub(crate) fn docker_runs_in<'t>(c: &Container<'t>) -> Vec<Workload<'t>> {
+    let mut out = Vec::new();
+    let word = |text: Cow<'t, str>, v: &Val<'t>| {
+        let raw = match &v.text {
+            Cow::Borrowed(b) if *b == text.as_ref() => *b,
+            _ => "",
+        };
+        Word {
+            text,
+            raw,
+            line: v.loc.line,
+            col: v.loc.col,
+        }
+    };
+    let argv: Vec<Word<'t>> = c.argv().map(|v| word(v.text.clone(), v)).collect();
+    if let Some(w) = docker_run(&argv) {
+        out.push(w);
+    }
+    for v in c
+        .argv()
+        .filter(|v| v.as_str().contains("docker") && v.as_str().contains(char::is_whitespace))
+    {
+        for cmd in commands(v.as_str()) {
+            let words: Vec<Word<'t>> = cmd
+                .into_iter()
+                .map(|w| word(Cow::Owned(w.text.into_owned()), v))
+                .collect();
+            if let Some(w) = docker_run(&words) {
+                out.push(w);
+            }
+        }
+    }
+    out
+}
+
 /// Normalise a shell text.
 pub(crate) fn unit(text: &str) -> Unit<'_> {
     let mut unit = Unit {
@@ -219,6 +258,48 @@ fn loc_of<'t>(w: &Word<'t>, offset: usize, flag: &'t str) -> Loc<'t> {
         col: w.col + offset as u32,
         field: Field::Text(flag),
     }
+}
+
+/// Flags a finding's path can name when the word is not a slice of the input.
+const KNOWN_FLAGS: &[&str] = &[
+    "--volume",
+    "--mount",
+    "--env",
+    "--publish",
+    "--privileged",
+    "--cap-add",
+    "--security-opt",
+    "--network",
+    "--net",
+    "--pid",
+    "--ipc",
+    "--user",
+    "--group-add",
+    "--name",
+    "--runtime",
+    "--sysctl",
+    "--userns",
+    "--host",
+    "--entrypoint",
+    "-v",
+    "-e",
+    "-p",
+    "-u",
+    "-H",
+];
+
+/// The flag a word starts with, as a path: a slice of the input when the word is one, else the
+/// known flag it starts with.
+fn flag_path<'t>(w: &Word<'t>) -> &'t str {
+    if !w.raw.is_empty() {
+        return flag_of(w.raw);
+    }
+    let t = w.text.as_ref();
+    KNOWN_FLAGS
+        .iter()
+        .find(|f| t.starts_with(*f) && (f.starts_with("--") || t.len() >= 2))
+        .copied()
+        .unwrap_or("docker run")
 }
 
 /// The flag part of a raw word (`--volume` of `--volume=/x:/y`, `-v` of `-v/x:/y`).
@@ -276,17 +357,17 @@ fn docker_run<'t>(cmd: &[Word<'t>]) -> Option<Workload<'t>> {
         } else if let Some(v) = inline {
             Some(Val::new(
                 v.to_string(),
-                loc_of(w, name.len() + 1, flag_of(w.raw)),
+                loc_of(w, name.len() + 1, flag_path(w)),
             ))
         } else {
             i += 1;
             cmd.get(i)
-                .map(|v| Val::new(v.text.clone(), loc_of(v, 0, flag_of(w.raw))))
+                .map(|v| Val::new(v.text.clone(), loc_of(v, 0, flag_path(w))))
         };
         if let Some(v) = value
             && (name == "-H" || name == "--host")
         {
-            globals.push((Val::new("DOCKER_HOST", loc_of(w, 0, flag_of(w.raw))), v));
+            globals.push((Val::new("DOCKER_HOST", loc_of(w, 0, flag_path(w))), v));
         }
         i += 1;
     }
@@ -323,7 +404,7 @@ fn docker_run<'t>(cmd: &[Word<'t>]) -> Option<Workload<'t>> {
         if !t.starts_with('-') || t == "-" {
             break;
         }
-        let flag = flag_of(word.raw);
+        let flag = flag_path(word);
         // (name, value, value loc)
         let mut opts: Vec<(String, Option<Val<'t>>)> = Vec::new();
         if let Some(long) = t.strip_prefix("--") {
@@ -525,6 +606,39 @@ mod tests {
                 ("a\"b", 2, 26)
             ]
         );
+    }
+
+    #[test]
+    fn docker_run_inside_a_container_command() {
+        let mut c = Container::new(ContainerKind::Container, "c", Loc::NONE);
+        c.command = vec![Val::new("sh", Loc::NONE), Val::new("-c", Loc::NONE)];
+        c.args = vec![Val::new(
+            "set -e; docker run --rm --name my_webserver httpd:latest && echo ok",
+            Loc::NONE,
+        )];
+        let runs = docker_runs_in(&c);
+        assert_eq!(runs.len(), 1);
+        let name = runs[0].containers[0]
+            .container_name
+            .as_ref()
+            .map(|n| n.as_str().to_string());
+        assert_eq!(name.as_deref(), Some("my_webserver"));
+        let mut d = Container::new(ContainerKind::Container, "d", Loc::NONE);
+        d.command = [
+            "docker",
+            "run",
+            "--name",
+            "x",
+            "-v",
+            "/run/docker.sock:/s",
+            "img",
+        ]
+        .iter()
+        .map(|s| Val::new(*s, Loc::NONE))
+        .collect();
+        let runs = docker_runs_in(&d);
+        assert_eq!(runs.len(), 1);
+        assert!(runs[0].containers[0].mounts[0].host.is_some());
     }
 
     #[test]

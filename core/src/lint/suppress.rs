@@ -12,7 +12,7 @@ pub(crate) const CODE: &str = "DS000";
 /// The annotation (Compose label) key.
 pub(crate) const ANNOTATION: &str = "dockscape.io/ignore";
 /// The comment marker.
-const MARKER: &str = "dockscape:";
+pub(crate) const MARKER: &str = "dockscape:";
 
 /// One suppression.
 #[derive(Debug, Clone)]
@@ -142,7 +142,7 @@ fn comment_directive(line: &str) -> Option<(usize, Vec<String>, Option<String>)>
 
 /// The reason of an inline suppression of `meta` on `line` or the line above, if any.
 pub(crate) fn inline_for(ctx: &mut FileCtx<'_>, line: usize, meta: &Meta) -> Option<String> {
-    if !ctx.text.contains(MARKER) {
+    if !ctx.has_directives() {
         return None;
     }
     for l in [line, line.saturating_sub(1)] {
@@ -166,7 +166,7 @@ pub(crate) fn inline_for(ctx: &mut FileCtx<'_>, line: usize, meta: &Meta) -> Opt
 /// Report every comment directive of the input that has no reason (DS000).
 pub(crate) fn reasonless_comments(ctx: &mut FileCtx<'_>, report: &mut LintReport) {
     let Some(meta) = meta() else { return };
-    if !ctx.text.contains(MARKER) {
+    if !ctx.has_directives() {
         return;
     }
     let text = ctx.text;

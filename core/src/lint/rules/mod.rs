@@ -33,11 +33,34 @@
 //!    writes `docs/rules/<name>.md`; without `UPDATE_DOCS` that test fails when a page is stale.
 //! 8. `cargo test -p dockscape`, `cargo clippy -p dockscape --all-targets -- -D warnings`,
 //!    `cargo fmt`.
+//!
+//! # Helpers the IR already has
+//!
+//! - `Workload::runs_as_root(c)` (DS016), `Workload::annotation(key)`, `Workload::volume_used(i)`;
+//!   `security.groups` holds `supplementalGroups` / `group_add` / `--group-add`.
+//! - `Container::runs_dockerd()`, `dind_image()`, `dockerd_word()` (DS007's test; DS026),
+//!   `image_parts()` (repository without registry, tag), `env_value(name)`, `has_env(name)`,
+//!   `argv()` (command then args), `container_name` (Compose `container_name`, `--name`).
+//! - `Mount::host` is the resolved host path: `HostPath::class` ([`PathClass`]: `Socket`,
+//!   `SocketDir`, `Pipe`, `RuntimeState`, `Sensitive`), `HostPath::runtime()` (any runtime API
+//!   access: socket, socket directory or pipe, DS016), `via` (direct or a Compose named volume).
+//!   `Mount::target` is the path in the container (DS026: a volume at `/var/lib/docker`).
+//! - `Port` has `container_port`, `host_port`, `host_ip` for Kubernetes, Compose (short and long
+//!   syntax) and `-p` alike (DS010, DS024).
+//! - Pod-level switches are on the workload (`host_network`, `host_pid`, `host_ipc`, `host_users`,
+//!   `runtime_class`, `sysctls`, `security`); container-level ones on `Container::security`
+//!   (`cap_add`, `allow_privilege_escalation`, `seccomp`, `apparmor` (legacy annotations folded
+//!   in), `proc_mount` (`systempaths=unconfined` becomes `Unmasked`), `selinux_type`,
+//!   `selinux_disabled`). A rule checks both levels where Kubernetes has both.
+//! - `run::docker_runs_in(container)` parses the `docker run` lines a container's own command
+//!   runs (`["docker", "run", ...]` or `sh -c "docker run --name x ..."`) into workloads (DS027).
 
 #[cfg(doc)]
 use super::Severity;
 #[cfg(doc)]
 use super::ir::WorkloadKind;
+#[cfg(doc)]
+use super::paths::PathClass;
 use super::registry::Rule;
 
 mod daemon_port_exposed;
