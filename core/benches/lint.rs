@@ -19,7 +19,7 @@ use saphyr_parser::Parser;
 static ALLOC: PeakAlloc = PeakAlloc;
 
 const TARGET_BYTES: usize = 12 * 1024 * 1024;
-const RUNS: usize = 5;
+const RUNS: usize = 9;
 
 struct Lcg(u64);
 
@@ -292,15 +292,10 @@ fn corpus() -> Vec<(String, String, Option<InputKind>)> {
     files
 }
 
-fn best<F: FnMut() -> usize>(mut f: F) -> (Duration, usize) {
-    let mut best = Duration::MAX;
-    let mut out = 0;
-    for _ in 0..RUNS {
-        let t = Instant::now();
-        out = black_box(f());
-        best = best.min(t.elapsed());
-    }
-    (best, out)
+fn best1<F: FnMut() -> usize>(mut f: F) -> (Duration, usize) {
+    let t = Instant::now();
+    let out = black_box(f());
+    (t.elapsed(), out)
 }
 
 fn mbps(bytes: usize, d: Duration) -> f64 {
@@ -330,29 +325,82 @@ fn main() {
         })
         .collect();
     let options = LintOptions::default();
+    // `DOCKSCAPE_BENCH_PROFILE=lint|events|tree`: one phase only, in a loop, for a profiler or
+    // `perf stat -e instructions` (counts do not depend on the machine's load)
+    if let Some(phase) = std::env::var_os("DOCKSCAPE_BENCH_PROFILE") {
+        let iters: usize = std::env::var("DOCKSCAPE_BENCH_ITERS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(10);
+        let n: usize = (0..iters)
+            .map(|_| match phase.to_str() {
+                Some("events") => yaml
+                    .iter()
+                    .map(|f| {
+                        let mut p = Parser::new_from_str(&f.1);
+                        let mut n = 0;
+                        while let Some(Ok(_)) = p.next_event() {
+                            n += 1;
+                        }
+                        n
+                    })
+                    .sum(),
+                Some("tree") => yaml
+                    .iter()
+                    .map(|f| {
+                        let mut p = Parser::new_from_str(&f.1);
+                        MarkedYaml::load_from_parser(&mut p)
+                            .map(|d| d.len())
+                            .unwrap_or(0)
+                    })
+                    .sum(),
+                Some("none") => 0,
+                _ => lint(&yaml_inputs, &options).findings.len(),
+            })
+            .sum();
+        println!("{n}");
+        return;
+    }
 
-    let (events_t, events) = best(|| {
-        let mut n = 0;
-        for f in &yaml {
-            let mut p = Parser::new_from_str(&f.1);
-            while let Some(Ok(_)) = p.next_event() {
-                n += 1;
+    // Interleaved rounds (events, tree, lint, mixed, events, ...) and the best time of each: the
+    // machine is shared, so a load spike hits every measurement alike instead of one of them.
+    let mut events_t = Duration::MAX;
+    let mut tree_t = Duration::MAX;
+    let mut lint_t = Duration::MAX;
+    let mut mixed_t = Duration::MAX;
+    let (mut events, mut docs, mut findings, mut mixed_findings) = (0, 0, 0, 0);
+    for _ in 0..RUNS {
+        let (t, n) = best1(|| {
+            let mut n = 0;
+            for f in &yaml {
+                let mut p = Parser::new_from_str(&f.1);
+                while let Some(Ok(_)) = p.next_event() {
+                    n += 1;
+                }
             }
-        }
-        n
-    });
-    let (tree_t, docs) = best(|| {
-        let mut n = 0;
-        for f in &yaml {
-            let mut p = Parser::new_from_str(&f.1);
-            n += MarkedYaml::load_from_parser(&mut p)
-                .map(|d| d.len())
-                .unwrap_or(0);
-        }
-        n
-    });
-    let (lint_t, findings) = best(|| lint(&yaml_inputs, &options).findings.len());
-    let (mixed_t, mixed_findings) = best(|| lint(&all_inputs, &options).findings.len());
+            n
+        });
+        events_t = events_t.min(t);
+        events = n;
+        let (t, n) = best1(|| {
+            let mut n = 0;
+            for f in &yaml {
+                let mut p = Parser::new_from_str(&f.1);
+                n += MarkedYaml::load_from_parser(&mut p)
+                    .map(|d| d.len())
+                    .unwrap_or(0);
+            }
+            n
+        });
+        tree_t = tree_t.min(t);
+        docs = n;
+        let (t, n) = best1(|| lint(&yaml_inputs, &options).findings.len());
+        lint_t = lint_t.min(t);
+        findings = n;
+        let (t, n) = best1(|| lint(&all_inputs, &options).findings.len());
+        mixed_t = mixed_t.min(t);
+        mixed_findings = n;
+    }
 
     // memory: peak bytes allocated while linting (the corpus is already allocated)
     ALLOC.reset_peak_usage();
@@ -361,6 +409,7 @@ fn main() {
     let peak = ALLOC.peak_usage().saturating_sub(base);
     let report_bytes = ALLOC.current_usage().saturating_sub(base);
     let workloads = report.workloads.len();
+    let input_errors = report.errors.len();
     drop(report);
     ALLOC.reset_peak_usage();
     let base = ALLOC.current_usage();
@@ -376,7 +425,7 @@ fn main() {
     let tree_peak = ALLOC.peak_usage().saturating_sub(base);
 
     let mb = |b: usize| b as f64 / (1024.0 * 1024.0);
-    println!("dockscape lint benchmark (best of {RUNS} runs)");
+    println!("dockscape lint benchmark (best of {RUNS} interleaved rounds)");
     println!(
         "corpus: {:.1} MB in {} files ({:.1} MB YAML: {} documents; {} shell scripts), {} workloads",
         mb(all_bytes),
@@ -418,6 +467,6 @@ fn main() {
         tree_peak as f64 / yaml_bytes as f64
     );
     println!(
-        "checks: {events} events, {tree_docs} documents, {findings} findings (YAML), {mixed_findings} findings (mixed)"
+        "checks: {events} events, {tree_docs} documents, {findings} findings (YAML), {mixed_findings} findings (mixed), {input_errors} input errors"
     );
 }

@@ -446,3 +446,15 @@ fn scenarios() {
     );
     assert_eq!(r.workloads[0].scenario, WorkloadScenario::DockerDesktop);
 }
+
+#[test]
+fn several_broken_documents_each_reported_once() {
+    let text = format!("a: [\n---\nb: {{\n---\n- c: d: e\n---\n{PRIV_POD}");
+    let r = run("multi.yaml", &text);
+    assert_eq!(codes(&r), ["DS006"]);
+    let lines: Vec<Option<usize>> = r.errors.iter().map(|e| e.line).collect();
+    assert_eq!(lines.len(), 3, "{:?}", r.errors);
+    let mut dedup = lines.clone();
+    dedup.dedup();
+    assert_eq!(dedup, lines);
+}

@@ -481,8 +481,13 @@ impl<'i> FileCtx<'i> {
     fn line(&mut self, n: usize) -> &'i str {
         let text = self.text;
         let starts = self.lines.get_or_insert_with(|| {
-            let mut v = vec![0];
-            v.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+            let mut v = Vec::with_capacity(text.len() / 32 + 1);
+            v.push(0);
+            for (i, b) in text.bytes().enumerate() {
+                if b == b'\n' {
+                    v.push(i + 1);
+                }
+            }
             v
         });
         let Some(&start) = n.checked_sub(1).and_then(|i| starts.get(i)) else {
@@ -541,12 +546,16 @@ fn lint_one<'a>(
                 process(&unit, Some(doc), rules, &mut ctx, report);
             },
             |e| {
-                errors.push(LintError {
+                let err = LintError {
                     file: input.file.to_string(),
                     line: Some(e.line),
                     column: Some(e.column),
                     message: e.message,
-                })
+                };
+                // a document re-read after recovery may fail at the same place again
+                if errors.last() != Some(&err) {
+                    errors.push(err);
+                }
             },
         );
         report.errors.extend(errors);

@@ -313,6 +313,9 @@ fn seg_eq(pat: &str, seg: &str) -> bool {
 
 /// Whether `path` equals the pattern (segment-wise, `<uid>` matching any one segment).
 fn equals(pattern: &str, path: &str) -> bool {
+    if !pattern.contains('<') {
+        return pattern == path;
+    }
     let mut a = pattern.split('/');
     let mut b = path.split('/');
     loop {
@@ -328,6 +331,11 @@ fn equals(pattern: &str, path: &str) -> bool {
 fn ancestor(path: &str, pattern: &str) -> bool {
     if path == "/" {
         return pattern.starts_with('/');
+    }
+    if !pattern.contains('<') {
+        return pattern.len() > path.len()
+            && pattern.starts_with(path)
+            && pattern.as_bytes().get(path.len()) == Some(&b'/');
     }
     let mut a = pattern.split('/');
     let mut b = path.split('/');
@@ -370,13 +378,9 @@ fn find_socket(path: &str, test: fn(&str, &str) -> bool) -> Option<&'static Sock
     }
     let forms = socket_forms();
     for c in candidates(path) {
-        for s in SOCKETS {
-            if forms
-                .iter()
-                .any(|(f, fs)| std::ptr::eq(*fs, s) && test(&c, f))
-            {
-                return Some(s);
-            }
+        // forms are in catalogue order, each socket's two forms next to each other
+        if let Some((_, s)) = forms.iter().find(|(f, _)| test(&c, f)) {
+            return Some(s);
         }
     }
     None

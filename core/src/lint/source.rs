@@ -277,7 +277,9 @@ impl<'a> Doc<'a> {
 
     /// The field path of a node: `spec.volumes[0].hostPath.path`.
     pub fn field_path(&self, id: NodeId) -> String {
-        let mut parts: Vec<String> = Vec::new();
+        use std::fmt::Write as _;
+        // (key text, or item index) from the node up to the root
+        let mut parts: Vec<Result<&str, u32>> = Vec::new();
         let mut cur = id;
         let mut guard = 0;
         while let Some(n) = self.nodes.get(cur as usize) {
@@ -289,31 +291,28 @@ impl<'a> Doc<'a> {
                 break;
             };
             match parent.kind {
-                Kind::Seq => parts.push(format!("[{}]", n.slot)),
-                Kind::Map => {
-                    if n.slot == NONE {
-                        // a key: its path is its mapping's
-                    } else {
-                        let key = self.nodes.get(n.slot as usize).map_or("?", |k| &*k.text);
-                        if needs_quoting(key) {
-                            parts.push(format!("[{key:?}]"));
-                        } else {
-                            parts.push(format!(".{key}"));
-                        }
-                    }
+                Kind::Seq => parts.push(Err(n.slot)),
+                // a key's path is its mapping's; a value's adds the key
+                Kind::Map if n.slot != NONE => {
+                    parts.push(Ok(self
+                        .nodes
+                        .get(n.slot as usize)
+                        .map_or("?", |k| &*k.text)));
                 }
                 _ => {}
             }
             cur = n.parent;
         }
-        let mut out = String::new();
+        let mut out = String::with_capacity(parts.len() * 12);
         for p in parts.iter().rev() {
-            out.push_str(p);
+            let _ = match p {
+                Err(i) => write!(out, "[{i}]"),
+                Ok(key) if needs_quoting(key) => write!(out, "[{key:?}]"),
+                Ok(key) if out.is_empty() => write!(out, "{key}"),
+                Ok(key) => write!(out, ".{key}"),
+            };
         }
-        match out.strip_prefix('.') {
-            Some(s) => s.to_string(),
-            None => out,
-        }
+        out
     }
 }
 
@@ -489,7 +488,7 @@ impl<'a> Loader<'a> {
         let id = self.doc.nodes.len() as NodeId;
         let (parent, slot) = match self.stack.last() {
             Some(&(p, from)) => {
-                let pos = self.pending.len() - from;
+                let pos = self.pending.len().saturating_sub(from);
                 let pk = self.doc.nodes.get(p as usize).map(|n| n.kind);
                 match pk {
                     Some(Kind::Map) => {
