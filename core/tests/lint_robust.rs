@@ -1,6 +1,8 @@
 //! Never a panic: every prefix of every fixture, and arbitrary YAML-ish text, lints to findings
 //! or errors.
 
+#![allow(clippy::disallowed_methods)] // tests read fixtures and write snapshots; the library stays pure
+
 use std::path::Path;
 
 use dockscape::{InputKind, LintInput, LintOptions, lint};

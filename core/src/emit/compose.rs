@@ -103,14 +103,7 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
             let ro = if m.read_only { ":ro" } else { "" };
             match (&v.source, &m.sub_path) {
                 (VolumeSource::HostPath { path, .. }, sub) => {
-                    let src = match sub {
-                        Some(sp) => format!(
-                            "{}/{}",
-                            path.trim_end_matches('/'),
-                            sp.trim_start_matches('/')
-                        ),
-                        None => path.clone(),
-                    };
+                    let src = crate::model::join_sub_path(path, sub.as_deref());
                     mounts.push(Value::String(format!("{src}:{}{ro}", m.path)));
                 }
                 (_, None) => {

@@ -144,14 +144,7 @@ fn commands(pod: &Pod) -> Vec<Cmd> {
             let ro = if m.read_only { ":ro" } else { "" };
             match (&v.source, &m.sub_path) {
                 (VolumeSource::HostPath { path, .. }, sub) => {
-                    let src = match sub {
-                        Some(sp) => format!(
-                            "{}/{}",
-                            path.trim_end_matches('/'),
-                            sp.trim_start_matches('/')
-                        ),
-                        None => path.clone(),
-                    };
+                    let src = crate::model::join_sub_path(path, sub.as_deref());
                     cmd.push(&["-v", &format!("{src}:{}{ro}", m.path)]);
                 }
                 (_, None) => cmd.push(&[

@@ -148,9 +148,9 @@ impl LintReport {
                 if f.line > 0 {
                     let mut region = json!({ "startLine": f.line, "startColumn": f.column.max(1) });
                     if !f.source_line.is_empty() {
-                        region["snippet"] = json!({ "text": f.source_line });
+                        set(&mut region, "snippet", json!({ "text": f.source_line }));
                     }
-                    physical["region"] = region;
+                    set(&mut physical, "region", region);
                 }
                 let mut location = json!({ "physicalLocation": physical });
                 let mut logical = Vec::new();
@@ -165,7 +165,7 @@ impl LintReport {
                     logical.push(json!({ "fullyQualifiedName": f.path, "kind": "member" }));
                 }
                 if !logical.is_empty() {
-                    location["logicalLocations"] = Value::Array(logical);
+                    set(&mut location, "logicalLocations", Value::Array(logical));
                 }
                 let mut result = json!({
                     "ruleId": f.code,
@@ -175,11 +175,10 @@ impl LintReport {
                     "properties": { "severity": f.severity.as_str(), "name": f.name },
                 });
                 if let Some(i) = index {
-                    result["ruleIndex"] = json!(i);
+                    set(&mut result, "ruleIndex", json!(i));
                 }
                 if let Some(reason) = &f.suppressed {
-                    result["suppressions"] =
-                        json!([{ "kind": "inSource", "status": "accepted", "justification": reason }]);
+                    set(&mut result, "suppressions", json!([{ "kind": "inSource", "status": "accepted", "justification": reason }]));
                 }
                 result
             })
@@ -190,8 +189,11 @@ impl LintReport {
             .map(|e| {
                 let mut physical = json!({ "artifactLocation": { "uri": uri(&e.file) } });
                 if let Some(l) = e.line.filter(|l| *l > 0) {
-                    physical["region"] =
-                        json!({ "startLine": l, "startColumn": e.column.unwrap_or(1).max(1) });
+                    set(
+                        &mut physical,
+                        "region",
+                        json!({ "startLine": l, "startColumn": e.column.unwrap_or(1).max(1) }),
+                    );
                 }
                 json!({
                     "level": "error",
@@ -357,4 +359,11 @@ fn gh_data(s: &str) -> String {
 
 fn gh_prop(s: &str) -> String {
     gh_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Set `key` on a JSON object (a no-op on anything else, which the values built here never are).
+fn set(value: &mut Value, key: &str, v: Value) {
+    if let Some(o) = value.as_object_mut() {
+        o.insert(key.to_owned(), v);
+    }
 }

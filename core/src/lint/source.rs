@@ -159,7 +159,10 @@ impl<'a> Doc<'a> {
     pub fn raw_pairs(&self, id: NodeId) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
         self.kids(id, Kind::Map)
             .chunks_exact(2)
-            .map(|c| (c[0], c[1]))
+            .filter_map(|c| match c {
+                [k, v] => Some((*k, *v)),
+                _ => None,
+            })
     }
 
     /// Key/value pairs of a mapping with YAML merge keys (`<<: *base`) applied: own keys first, then

@@ -9,5 +9,5 @@ mod workload;
 pub use host::{Client, Daemon, DaemonKind, DaemonPlace, Endpoint, Host, Os, Topology, Vm, VmKind};
 pub use workload::{
     Container, ContainerRole, EnvValue, EnvVar, HostPathType, Mount, Pod, Port, Probe, Protocol,
-    Resources, SecurityContext, Volume, VolumeSource,
+    Resources, SecurityContext, Volume, VolumeSource, join_sub_path,
 };

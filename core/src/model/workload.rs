@@ -288,6 +288,18 @@ pub struct Volume {
     pub source: VolumeSource,
 }
 
+/// The host path a bind of `path` with `sub_path` reaches: `path/sub_path`.
+pub fn join_sub_path(path: &str, sub_path: Option<&str>) -> String {
+    match sub_path {
+        Some(sp) => format!(
+            "{}/{}",
+            path.trim_end_matches('/'),
+            sp.trim_start_matches('/')
+        ),
+        None => path.to_owned(),
+    }
+}
+
 /// A container's mount of a pod volume.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Mount {

@@ -4,10 +4,7 @@
 use super::common;
 use super::{NoteLevel, ParamSpec, Resolved, Scenario, ScenarioId};
 use crate::error::Result;
-use crate::model::{
-    Client, Daemon, DaemonKind, DaemonPlace, Endpoint, EnvVar, Host, Mount, Os, Topology, Volume,
-    VolumeSource,
-};
+use crate::model::{DaemonKind, Endpoint, EnvVar, Mount, Volume, VolumeSource};
 use crate::quote::Shell;
 
 /// The BuildKit release in the default image.
@@ -89,47 +86,13 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
     let socket = Endpoint::Unix {
         path: "/run/user/1000/buildkit/buildkitd.sock".into(),
     };
-    let topology = Topology {
-        hosts: vec![Host {
-            name: "node".into(),
-            os: Os::Linux,
-            vm: None,
-        }],
-        daemons: vec![
-            Daemon {
-                kind: DaemonKind::Containerd,
-                place: DaemonPlace::Host { host: 0 },
-                endpoints: vec![Endpoint::Unix {
-                    path: "/run/containerd/containerd.sock".into(),
-                }],
-                starts_siblings: false,
-            },
-            Daemon {
-                kind: DaemonKind::Buildkitd,
-                place: DaemonPlace::Container {
-                    container: "buildkit".into(),
-                },
-                endpoints: vec![socket.clone()],
-                starts_siblings: false,
-            },
-        ],
-        clients: vec![
-            Client {
-                program: "kubelet".into(),
-                place: "node".into(),
-                daemon: 0,
-                endpoint: Endpoint::Unix {
-                    path: "/run/containerd/containerd.sock".into(),
-                },
-            },
-            Client {
-                program: "buildctl".into(),
-                place: "buildkit".into(),
-                daemon: 1,
-                endpoint: socket,
-            },
-        ],
-    };
+    let topology = common::node_with_pod_daemon(
+        DaemonKind::Buildkitd,
+        "buildkit",
+        socket,
+        "buildctl",
+        "buildkit",
+    );
     let mut s = common::scenario(ScenarioId::Buildkit, r, topology, pod);
     s.risks.push(common::risk(
         "DS017",

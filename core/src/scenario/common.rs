@@ -2,7 +2,9 @@
 
 use super::{Note, NoteLevel, ParamKind, ParamSpec, Resolved, Risk, Scenario, ScenarioId};
 use crate::error::Result;
-use crate::model::{Container, Endpoint, Os, Pod, Topology};
+use crate::model::{
+    Client, Container, Daemon, DaemonKind, DaemonPlace, Endpoint, Host, Os, Pod, Topology,
+};
 use crate::quote::Shell;
 
 /// Docker version used in image tags by default.
@@ -135,21 +137,10 @@ pub(crate) fn note(level: NoteLevel, text: impl Into<String>) -> Note {
     }
 }
 
-/// The rule names of the codes scenarios declare (checked against the lint registry by a test).
+/// A risk the scenario's artifacts carry: the rule's name comes from the lint registry, so the
+/// generator and the linter cannot drift apart (`tests/tests/consistency.rs` lints every artifact).
 pub(crate) fn risk(code: &'static str, why: impl Into<String>) -> Risk {
-    let name = match code {
-        "DS001" => "runtime-socket-mount",
-        "DS002" => "socket-directory-mount",
-        "DS005" => "writable-host-mount",
-        "DS006" => "privileged-container",
-        "DS007" => "dind-daemon",
-        "DS008" => "docker-host-plain-tcp",
-        "DS009" => "daemon-tls-disabled",
-        "DS016" => "root-socket-access",
-        "DS017" => "unconfined-profile",
-        "DS027" => "sibling-name-conflict",
-        _ => "unknown",
-    };
+    let name = crate::lint::rule(code).map_or("unknown-rule", |r| r.name);
     Risk {
         code,
         name,
@@ -180,4 +171,55 @@ pub(crate) fn endpoint_setup(endpoint: &Endpoint) -> Setup {
         steps.push(SetupStep::Env("DOCKER_TLS_VERIFY".into(), "1".into()));
     }
     Setup { steps }
+}
+
+/// A Kubernetes node (the kubelet driving containerd) whose pod runs a daemon of its own in
+/// `container`, called by `client` in `client_place` at `endpoint`: DinD, rootless DinD, Sysbox, BuildKit.
+pub(crate) fn node_with_pod_daemon(
+    kind: DaemonKind,
+    container: &str,
+    endpoint: Endpoint,
+    client: &str,
+    client_place: &str,
+) -> Topology {
+    let cri = Endpoint::Unix {
+        path: "/run/containerd/containerd.sock".into(),
+    };
+    Topology {
+        hosts: vec![Host {
+            name: "node".into(),
+            os: Os::Linux,
+            vm: None,
+        }],
+        daemons: vec![
+            Daemon {
+                kind: DaemonKind::Containerd,
+                place: DaemonPlace::Host { host: 0 },
+                endpoints: vec![cri.clone()],
+                starts_siblings: false,
+            },
+            Daemon {
+                kind,
+                place: DaemonPlace::Container {
+                    container: container.into(),
+                },
+                endpoints: vec![endpoint.clone()],
+                starts_siblings: false,
+            },
+        ],
+        clients: vec![
+            Client {
+                program: "kubelet".into(),
+                place: "node".into(),
+                daemon: 0,
+                endpoint: cri,
+            },
+            Client {
+                program: client.into(),
+                place: client_place.into(),
+                daemon: 1,
+                endpoint,
+            },
+        ],
+    }
 }

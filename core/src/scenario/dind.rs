@@ -5,8 +5,8 @@ use super::common::{self, DOCKER_VERSION, SEED_COMMAND};
 use super::{NoteLevel, ParamKind, ParamSpec, Resolved, Scenario, ScenarioId};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{
-    Client, Container, ContainerRole, Daemon, DaemonKind, DaemonPlace, Endpoint, EnvValue, EnvVar,
-    Host, Mount, Os, Probe, Topology, Volume, VolumeSource,
+    Container, ContainerRole, DaemonKind, Endpoint, EnvValue, EnvVar, Mount, Probe, Volume,
+    VolumeSource,
 };
 use crate::quote::Shell;
 
@@ -294,47 +294,13 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
     } else {
         DaemonKind::Dockerd
     };
-    let topology = Topology {
-        hosts: vec![Host {
-            name: "node".into(),
-            os: Os::Linux,
-            vm: None,
-        }],
-        daemons: vec![
-            Daemon {
-                kind: DaemonKind::Containerd,
-                place: DaemonPlace::Host { host: 0 },
-                endpoints: vec![Endpoint::Unix {
-                    path: "/run/containerd/containerd.sock".into(),
-                }],
-                starts_siblings: false,
-            },
-            Daemon {
-                kind,
-                place: DaemonPlace::Container {
-                    container: "dind-daemon".into(),
-                },
-                endpoints: vec![endpoint_in_pod.clone()],
-                starts_siblings: false,
-            },
-        ],
-        clients: vec![
-            Client {
-                program: "kubelet".into(),
-                place: "node".into(),
-                daemon: 0,
-                endpoint: Endpoint::Unix {
-                    path: "/run/containerd/containerd.sock".into(),
-                },
-            },
-            Client {
-                program: "docker".into(),
-                place: "docker-cmds".into(),
-                daemon: 1,
-                endpoint: endpoint_in_pod,
-            },
-        ],
-    };
+    let topology = common::node_with_pod_daemon(
+        kind,
+        "dind-daemon",
+        endpoint_in_pod,
+        "docker",
+        "docker-cmds",
+    );
     let id = match flavour {
         Flavour::Root => ScenarioId::Dind,
         Flavour::Rootless => ScenarioId::DindRootless,
