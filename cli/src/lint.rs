@@ -19,6 +19,10 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (`::error file=...,line=...`).
     Github,
+    /// A diagram (SVG) of what one workload reaches, rule codes on the offending edges.
+    Svg,
+    /// The same diagram as Mermaid text.
+    Mermaid,
 }
 
 /// Input kind forced with `--input`.
@@ -30,6 +34,20 @@ pub enum Input {
     Compose,
     /// Shell text with `docker run` / `docker create` lines.
     Run,
+    /// Tekton Task, TaskRun, Pipeline, PipelineRun.
+    Tekton,
+    /// actions-runner-controller runner scale set Helm values.
+    GithubArc,
+    /// A Jenkinsfile (the Pods of its `podTemplate` / `yaml` strings).
+    Jenkins,
+    /// `.gitlab-ci.yml`.
+    Gitlab,
+    /// `.drone.yml`.
+    Drone,
+    /// A GitLab runner's `config.toml`.
+    GitlabRunner,
+    /// A GitHub Actions workflow.
+    GithubActions,
 }
 
 /// When to colour text output.
@@ -80,6 +98,8 @@ Examples:
   dockscape lint --format sarif . > dockscape.sarif
   dockscape lint --select DS001,DS002 --fail-on critical manifests/
   dockscape lint --ignore dind-daemon --input compose docker-compose.override.yml
+  dockscape lint Jenkinsfile .gitlab-ci.yml .drone.yml tekton/ values.yaml
+  dockscape lint --format svg --workload Pod/default/ci pod.yaml > reach.svg
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 input errors (2 wins).
 Suppress with the annotation `dockscape.io/ignore: \"DS001: reason\"` or a comment
@@ -105,6 +125,10 @@ pub struct LintArgs {
     /// Colour for text output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// The workload `--format svg|mermaid` draws (`kind/namespace/name` or `kind/name`, as the
+    /// findings name it); needed when the input has several.
+    #[arg(long, value_name = "KIND/NAMESPACE/NAME")]
+    pub workload: Option<String>,
 }
 
 /// List every rule: code, severity, name and summary.
@@ -144,6 +168,10 @@ fn wanted(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| EXTENSIONS.contains(&e))
+        || path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+            let n = n.to_ascii_lowercase();
+            n.ends_with("jenkinsfile") || n == "config.toml"
+        })
 }
 
 /// Walk a directory (sorted, skipping hidden folders and build output).
@@ -271,6 +299,13 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
         Input::K8s => InputKind::Kubernetes,
         Input::Compose => InputKind::Compose,
         Input::Run => InputKind::Run,
+        Input::Tekton => InputKind::Tekton,
+        Input::GithubArc => InputKind::GithubArc,
+        Input::Jenkins => InputKind::Jenkins,
+        Input::Gitlab => InputKind::Gitlab,
+        Input::Drone => InputKind::Drone,
+        Input::GitlabRunner => InputKind::GitlabRunner,
+        Input::GithubActions => InputKind::GithubActions,
     });
     let mut inputs = Vec::new();
     for f in &files {
@@ -308,6 +343,33 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
             s
         }
         Format::Github => report.to_github(),
+        Format::Svg | Format::Mermaid => {
+            if !report.errors.is_empty() {
+                for e in &report.errors {
+                    eprintln!("dockscape: {e}");
+                }
+                return ExitCode::from(2);
+            }
+            let drawn = report.diagram(args.workload.as_deref()).and_then(|g| {
+                if args.format == Format::Svg {
+                    dockscape::render_svg(&g)
+                } else {
+                    dockscape::render_mermaid(&g)
+                }
+            });
+            match drawn {
+                Ok(mut s) => {
+                    if !s.ends_with('\n') {
+                        s.push('\n');
+                    }
+                    s
+                }
+                Err(e) => {
+                    eprintln!("dockscape: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
     };
     let printed = print(&text);
     if printed != ExitCode::SUCCESS {

@@ -141,7 +141,11 @@ fn object<'t>(r: &Reader<'t, '_>, id: NodeId, unit: &mut Unit<'t>, depth: u32) {
     unit.workloads.push(w);
 }
 
-fn name_and_namespace<'t>(r: &Reader<'t, '_>, w: &mut Workload<'t>, meta: Option<NodeId>) {
+pub(super) fn name_and_namespace<'t>(
+    r: &Reader<'t, '_>,
+    w: &mut Workload<'t>,
+    meta: Option<NodeId>,
+) {
     if let Some(m) = meta {
         if let Some(n) = r.field(m, "name").or_else(|| r.field(m, "generateName")) {
             w.name = n.text;
@@ -181,7 +185,7 @@ fn persistent_volume<'t>(
     unit.workloads.push(w);
 }
 
-fn pod_spec<'t>(r: &Reader<'t, '_>, spec: NodeId, w: &mut Workload<'t>) {
+pub(super) fn pod_spec<'t>(r: &Reader<'t, '_>, spec: NodeId, w: &mut Workload<'t>) {
     let doc = r.doc;
     w.host_network = r.on(spec, "hostNetwork");
     w.host_pid = r.on(spec, "hostPID");
@@ -244,7 +248,7 @@ fn pod_spec<'t>(r: &Reader<'t, '_>, spec: NodeId, w: &mut Workload<'t>) {
     }
 }
 
-fn volume<'t>(r: &Reader<'t, '_>, item: NodeId) -> Volume<'t> {
+pub(super) fn volume<'t>(r: &Reader<'t, '_>, item: NodeId) -> Volume<'t> {
     let doc = r.doc;
     let name = r.field(item, "name").map_or(Cow::Borrowed(""), |n| n.text);
     let source = if let Some(path) = doc.get(item, "hostPath").and_then(|h| r.field(h, "path")) {
@@ -268,7 +272,7 @@ fn volume<'t>(r: &Reader<'t, '_>, item: NodeId) -> Volume<'t> {
     }
 }
 
-fn container<'t>(
+pub(super) fn container<'t>(
     r: &Reader<'t, '_>,
     id: NodeId,
     kind: ContainerKind,

@@ -5,8 +5,12 @@
 //! [`source`]), normalise into the IR ([`ir`]: `k8s.rs`, `compose.rs`, `run.rs`), run every
 //! selected rule of the registry ([`rules`]) over it, and turn the hits into [`Finding`]s (message
 //! rendering, field paths, suppressions) in one place here. Reports render in `report.rs`.
+//! CI configurations (Tekton, actions-runner-controller values, Jenkinsfiles, GitLab CI, Drone)
+//! are turned into the same IR by [`ci`].
 
+mod ci;
 mod compose;
+mod diagram;
 mod ir;
 mod k8s;
 mod paths;
@@ -127,6 +131,24 @@ pub enum InputKind {
     Compose,
     /// A shell script (or any text) with `docker run` / `docker create` lines.
     Run,
+    /// Tekton `Task`, `TaskRun`, `Pipeline`, `PipelineRun` (`apiVersion: tekton.dev/*`).
+    Tekton,
+    /// Helm values of the actions-runner-controller runner scale set (`template.spec`,
+    /// `containerMode`).
+    #[serde(rename = "github-arc")]
+    GithubArc,
+    /// A Jenkinsfile: the Pods of its `podTemplate(yaml: ...)` / `yaml '''...'''` strings.
+    Jenkins,
+    /// `.gitlab-ci.yml`: jobs, their `image`, `services` and `variables`.
+    Gitlab,
+    /// `.drone.yml`: pipelines, their `steps`, `services` and `volumes`.
+    Drone,
+    /// A GitLab runner's `config.toml`: its `privileged` flags and host volumes.
+    #[serde(rename = "gitlab-runner")]
+    GitlabRunner,
+    /// A GitHub Actions workflow: each job's `container` and `services`.
+    #[serde(rename = "github-actions")]
+    GithubActions,
 }
 
 impl FromStr for InputKind {
@@ -137,9 +159,18 @@ impl FromStr for InputKind {
             "k8s" | "kubernetes" | "kube" => Ok(InputKind::Kubernetes),
             "compose" | "docker-compose" => Ok(InputKind::Compose),
             "run" | "sh" | "shell" | "docker-run" => Ok(InputKind::Run),
+            "tekton" => Ok(InputKind::Tekton),
+            "github-arc" | "arc" => Ok(InputKind::GithubArc),
+            "jenkins" | "jenkinsfile" => Ok(InputKind::Jenkins),
+            "gitlab" | "gitlab-ci" => Ok(InputKind::Gitlab),
+            "drone" => Ok(InputKind::Drone),
+            "gitlab-runner" | "runner-config" => Ok(InputKind::GitlabRunner),
+            "github-actions" | "actions" | "workflow" => Ok(InputKind::GithubActions),
             _ => Err(Error::new(
                 ErrorKind::InvalidParameter,
-                format!("unknown input kind `{s}` (k8s, compose, run)"),
+                format!(
+                    "unknown input kind `{s}` (k8s, compose, run, tekton, github-arc, jenkins, gitlab, drone, gitlab-runner, github-actions)"
+                ),
             )),
         }
     }
@@ -153,7 +184,9 @@ pub struct LintInput<'a> {
     /// The text.
     pub text: &'a str,
     /// The kind; `None` detects it: `.sh`-like names and non-YAML text are `docker run` lines, a
-    /// YAML document with a top-level `services:` is Compose, anything else Kubernetes.
+    /// YAML document with a top-level `services:` is Compose, anything else Kubernetes. CI files
+    /// are detected by name (`Jenkinsfile`, `.gitlab-ci.yml`, `.drone.yml`) or content (see
+    /// `docs/lint-ci.md`).
     pub kind: Option<InputKind>,
 }
 
@@ -271,6 +304,9 @@ pub struct LintReport {
     pub errors: Vec<LintError>,
     #[serde(skip)]
     fail_on: Severity,
+    /// What each workload reaches, parallel to `workloads` (for [`LintReport::diagram`]).
+    #[serde(skip)]
+    reach: Vec<diagram::Reach>,
 }
 
 impl LintReport {
@@ -406,6 +442,7 @@ pub fn lint<'a>(inputs: &[LintInput<'a>], options: &LintOptions) -> LintReport {
         workloads: Vec::new(),
         errors: Vec::new(),
         fail_on: options.fail_on,
+        reach: Vec::new(),
     };
     let mut loader = Loader::default();
     for input in inputs {
@@ -416,6 +453,9 @@ pub fn lint<'a>(inputs: &[LintInput<'a>], options: &LintOptions) -> LintReport {
 
 fn detect(input: &LintInput<'_>) -> Option<InputKind> {
     let name = input.file.to_ascii_lowercase();
+    if let Some(kind) = ci::detect(&name, input.text) {
+        return Some(kind);
+    }
     let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
     match ext {
         "yaml" | "yml" | "json" => return None,
@@ -514,7 +554,9 @@ fn lint_one<'a>(
         has_directives: None,
     };
     let first_finding = report.findings.len();
-    if kind == Some(InputKind::Run) {
+    if let Some(k) = kind.filter(|k| ci::is_text(*k)) {
+        ci::lint_text(k, input, rules, &mut ctx, report);
+    } else if kind == Some(InputKind::Run) {
         let unit = run::unit(input.text);
         process(&unit, None, rules, &mut ctx, report);
     } else {
@@ -528,7 +570,10 @@ fn lint_one<'a>(
                     Some(_) => false,
                     None => is_compose(doc),
                 };
-                let unit = if compose {
+                let ci_kind = ci::doc_kind(kind, doc);
+                let unit = if let Some(k) = ci_kind {
+                    ci::unit(k, doc)
+                } else if compose {
                     compose::unit(doc)
                 } else {
                     k8s::unit(doc)
@@ -543,7 +588,11 @@ fn lint_one<'a>(
                     });
                     return;
                 }
+                let start = report.findings.len();
                 process(&unit, Some(doc), rules, &mut ctx, report);
+                if let Some(k) = ci_kind {
+                    ci::after(k, doc, rules, &mut ctx, report, start);
+                }
             },
             |e| {
                 let err = LintError {
@@ -607,6 +656,7 @@ fn process(
             namespace: w.namespace.as_ref().map(|n| n.to_string()),
             scenario: scenario::classify(w),
         });
+        report.reach.push(diagram::reach(w));
     }
     let ds000 = rules.iter().any(|r| r.meta().code == suppress::CODE);
     let directives: Vec<Vec<suppress::Directive<'_>>> = unit

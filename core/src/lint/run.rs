@@ -481,7 +481,7 @@ fn docker_run<'t>(cmd: &[Word<'t>]) -> Option<Workload<'t>> {
     Some(w)
 }
 
-fn apply_option<'t>(
+pub(super) fn apply_option<'t>(
     w: &mut Workload<'t>,
     c: &mut Container<'t>,
     sec: &mut Security<'t>,

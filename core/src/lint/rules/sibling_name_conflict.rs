@@ -1,5 +1,6 @@
-use crate::lint::ir::{Loc, Source, Unit, WorkloadKind};
+use crate::lint::ir::{Source, Unit, WorkloadKind};
 use crate::lint::registry::{Checker, Hit, declare_rule};
+use crate::lint::run::docker_runs_in;
 
 declare_rule! {
     /// ## What it does
@@ -7,7 +8,8 @@ declare_rule! {
     /// in the host daemon's one namespace. A container that reaches a host runtime socket (what
     /// DS001, DS002 and DS021 find) is reported when:
     /// - its command or args run `docker run --name <name>` or `docker create --name <name>`
-    ///   (also `docker container run|create`, `--name=<name>`, inside `sh -c` scripts);
+    ///   (also `docker container run|create`, `--name=<name>`, inside `sh -c` scripts; the line
+    ///   is read as `docker run` reads it, so a `--name` after the image is not the name);
     /// - it has a fixed name itself: Compose `container_name`, `docker run --name` on the line
     ///   that mounts the socket.
     ///
@@ -87,110 +89,6 @@ declare_rule! {
     }
 }
 
-/// A word of a command line, or a command separator (`None`).
-type Word<'t> = (Option<String>, Loc<'t>);
-
-/// Split a command (or `sh -c` script) into words and separators, like sh without expansion.
-fn words<'t>(text: &str, loc: Loc<'t>, out: &mut Vec<Word<'t>>) {
-    let mut cur = String::new();
-    let mut in_word = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' | '"' => {
-                in_word = true;
-                while let Some(d) = chars.next() {
-                    if d == c {
-                        break;
-                    }
-                    if c == '"' && d == '\\' {
-                        if let Some(e) = chars.next() {
-                            cur.push(e);
-                        }
-                        continue;
-                    }
-                    cur.push(d);
-                }
-            }
-            '\\' => {
-                in_word = true;
-                if let Some(e) = chars.next() {
-                    cur.push(e);
-                }
-            }
-            // `$(` stays in the word: a substituted name is not fixed
-            '(' if cur.ends_with('$') => cur.push(c),
-            ';' | '&' | '|' | '(' | ')' | '\n' | '`' => {
-                if in_word {
-                    out.push((Some(std::mem::take(&mut cur)), loc));
-                    in_word = false;
-                }
-                out.push((None, loc));
-            }
-            c if c.is_whitespace() => {
-                if in_word {
-                    out.push((Some(std::mem::take(&mut cur)), loc));
-                    in_word = false;
-                }
-            }
-            c => {
-                in_word = true;
-                cur.push(c);
-            }
-        }
-    }
-    if in_word {
-        out.push((Some(cur), loc));
-    }
-}
-
-/// Docker's global options that take a value (before `run`).
-const GLOBAL_VALUE: &[&str] = &[
-    "-H",
-    "--host",
-    "-c",
-    "--context",
-    "--config",
-    "-l",
-    "--log-level",
-];
-
-/// The `--name` values of every `docker run|create` in the words.
-fn run_names<'w, 't>(ws: &'w [Word<'t>]) -> Vec<(&'w str, Loc<'t>)> {
-    let word = |i: usize| ws.get(i).and_then(|(w, _)| w.as_deref());
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < ws.len() {
-        let is_docker = word(i).is_some_and(|w| {
-            let base = w.rsplit('/').next().unwrap_or(w);
-            base == "docker" || base == "docker.exe"
-        });
-        i += 1;
-        if !is_docker {
-            continue;
-        }
-        while let Some(w) = word(i).filter(|w| w.starts_with('-')) {
-            i += if GLOBAL_VALUE.contains(&w) { 2 } else { 1 };
-        }
-        match word(i) {
-            Some("run" | "create") => i += 1,
-            Some("container") if matches!(word(i + 1), Some("run" | "create")) => i += 2,
-            _ => continue,
-        }
-        while let Some((Some(w), loc)) = ws.get(i) {
-            if w == "--name" {
-                if let Some((Some(n), nloc)) = ws.get(i + 1) {
-                    out.push((n.as_str(), *nloc));
-                }
-            } else if let Some(n) = w.strip_prefix("--name=") {
-                out.push((n, *loc));
-            }
-            i += 1;
-        }
-    }
-    out
-}
-
 /// A name without variables or substitutions.
 fn fixed(name: &str) -> bool {
     let n = name.trim();
@@ -219,13 +117,23 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
                         .args([n.as_str().trim(), key]),
                 );
             }
-            let mut ws = Vec::new();
-            for v in c.argv() {
-                words(v.as_str(), v.loc, &mut ws);
-            }
-            for (name, loc) in run_names(&ws) {
-                if fixed(name) {
-                    cx.report(Hit::new(wi, Some(ci), loc).args([name]));
+            for run in docker_runs_in(c) {
+                for n in run
+                    .containers
+                    .iter()
+                    .filter_map(|r| r.container_name.as_ref())
+                {
+                    if !fixed(n.as_str()) {
+                        continue;
+                    }
+                    // point at the argument the name came from, with its field path
+                    // (the word's line; its column, or the `--name=` before it)
+                    let loc = c
+                        .argv()
+                        .filter(|a| a.loc.line == n.loc.line && a.loc.col <= n.loc.col)
+                        .max_by_key(|a| a.loc.col)
+                        .map_or(n.loc, |a| a.loc);
+                    cx.report(Hit::new(wi, Some(ci), loc).args([n.as_str().trim()]));
                 }
             }
         }
@@ -234,37 +142,15 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    fn names(s: &str) -> Vec<String> {
-        let mut ws = Vec::new();
-        words(s, Loc::NONE, &mut ws);
-        run_names(&ws)
-            .into_iter()
-            .map(|(n, _)| n.to_string())
-            .collect()
-    }
+    use super::fixed;
 
     #[test]
-    fn finds_names() {
-        assert_eq!(
-            names("docker run --rm --name sleep_60 alpine"),
-            ["sleep_60"]
-        );
-        assert_eq!(
-            names("set -e; docker -H unix:///x container create --name=a b"),
-            ["a"]
-        );
-        assert_eq!(
-            names("docker run --name \"x-$BUILD_ID\" alpine"),
-            ["x-$BUILD_ID"]
-        );
-        assert_eq!(
-            names("docker run --name x-$(date +%s) alpine"),
-            ["x-$(date"]
-        );
-        assert!(names("docker ps --filter name=x; echo --name y").is_empty());
-        assert!(!fixed("x-${CI_JOB_ID}"));
+    fn fixed_names() {
         assert!(fixed("sleep_60"));
+        assert!(!fixed("x-${CI_JOB_ID}"));
+        assert!(!fixed("x-$BUILD_ID"));
+        assert!(!fixed("x-$(POD_NAME)"));
+        assert!(!fixed("x-`date +%s`"));
+        assert!(!fixed(" "));
     }
 }

@@ -1,0 +1,283 @@
+//! CI configurations → IR, so every rule applies to them unchanged.
+//!
+//! One module per CI system:
+//! - [`tekton`]: `Task`/`ClusterTask` (`steps`, `sidecars`, `volumes`, `stepTemplate`), `TaskRun`
+//!   (`taskSpec`, `podTemplate`), `Pipeline`/`PipelineRun` (inline `taskSpec`s, `podTemplate`,
+//!   `taskRunTemplate.podTemplate`, `taskRunSpecs[].podTemplate`), `StepAction`; `docker run`
+//!   lines of `script`s;
+//! - [`arc`]: Helm values of the actions-runner-controller runner scale set: `template.spec` and
+//!   `listenerTemplate.spec` are pod specs; `containerMode.type: dind` stands for the runner and the
+//!   privileged `docker:dind` container the chart adds (findings point at the `containerMode` value);
+//!   and the legacy controller's `Runner`/`RunnerDeployment`/`RunnerReplicaSet`/`RunnerSet`
+//!   (`actions.summerwind.dev`), whose default privileged `docker:dind` sidecar is modelled too;
+//! - [`jenkins`]: the Pods in a Jenkinsfile's `podTemplate(yaml: '''...''')` and declarative
+//!   `yaml '''...'''` strings, linted as Kubernetes YAML with positions mapped back to the Jenkinsfile,
+//!   the Groovy form (`containerTemplate(...)`, `hostPathVolume(...)`, [`jenkins_dsl`]) and the
+//!   `docker run` lines of `sh` steps;
+//! - [`gitlab`]: `.gitlab-ci.yml` jobs: the job container (`image`), its `services` and the
+//!   `variables` GitLab hands both; a Docker daemon service implies a privileged runner (DS006 on the
+//!   service); `docker run` lines of `script`s;
+//! - [`drone`]: `.drone.yml` pipelines: `steps` and `services` (`image`, `privileged`,
+//!   `environment`, `volumes` of pipeline-level `host`/`temp` volumes), `docker run` lines of
+//!   `commands`.
+//!
+//! - [`actions`]: GitHub Actions workflows: each job's `container` and `services` (`image`, `env`,
+//!   `volumes`, `ports`, and `options` read as `docker create` flags), `docker run` lines of `run`
+//!   steps;
+//! - [`gitlab_runner`]: a GitLab runner's `config.toml`, where its `privileged` flag and host
+//!   volumes (the socket binding) live.
+//!
+//! What a CI file cannot say is not guessed: a GitLab runner's host socket binding and its
+//! `privileged` flag live in the runner's `config.toml`, not in `.gitlab-ci.yml`.
+
+mod actions;
+mod arc;
+mod drone;
+mod embed;
+mod gitlab;
+mod gitlab_runner;
+mod jenkins;
+mod jenkins_dsl;
+mod tekton;
+
+use std::borrow::Cow;
+
+use super::ir::{
+    Container, ContainerKind, HostPath, Loc, Mount, Unit, Val, Via, VolumeSource, Workload,
+    image_parts,
+};
+use super::registry::Rule;
+use super::source::Doc;
+use super::{FileCtx, InputKind, LintReport};
+
+/// Detect a CI input by its name (and, for a Jenkinsfile, its text). YAML CI files that are not
+/// named by convention are detected per document ([`doc_kind`]).
+pub(super) fn detect(name: &str, text: &str) -> Option<InputKind> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let ext = base.rsplit_once('.').map_or("", |(_, e)| e);
+    if base.ends_with("jenkinsfile") || ext == "groovy" {
+        return Some(InputKind::Jenkins);
+    }
+    if base.ends_with(".gitlab-ci.yml") || base.ends_with(".gitlab-ci.yaml") {
+        return Some(InputKind::Gitlab);
+    }
+    if name.contains(".github/workflows/") && matches!(ext, "yml" | "yaml") {
+        return Some(InputKind::GithubActions);
+    }
+    if base == ".drone.yml" || base == ".drone.yaml" {
+        return Some(InputKind::Drone);
+    }
+    if (base == "config.toml" || ext == "toml" || !base.contains('.'))
+        && gitlab_runner::looks_like(text)
+    {
+        return Some(InputKind::GitlabRunner);
+    }
+    // a text without a telling extension (stdin, `ci/build`) that reads as Groovy
+    if !base.contains('.') && jenkins::looks_like(text) {
+        return Some(InputKind::Jenkins);
+    }
+    None
+}
+
+/// The CI kind of one YAML document: the forced kind when it is a CI kind, else detected from the
+/// content when nothing was forced.
+pub(super) fn doc_kind(forced: Option<InputKind>, doc: &Doc<'_>) -> Option<InputKind> {
+    match forced {
+        Some(
+            k @ (InputKind::Tekton
+            | InputKind::GithubArc
+            | InputKind::Gitlab
+            | InputKind::Drone
+            | InputKind::GithubActions),
+        ) => return Some(k),
+        Some(_) => return None,
+        None => {}
+    }
+    let root = doc.root().filter(|&r| doc.is_map(r))?;
+    let api = doc.get(root, "apiVersion").and_then(|v| doc.str(v));
+    let kind = doc.get(root, "kind").and_then(|v| doc.str(v));
+    if api.is_some_and(|a| a.starts_with("tekton.dev/")) {
+        return Some(InputKind::Tekton);
+    }
+    if api.is_some_and(|a| a.starts_with(arc::LEGACY_API)) {
+        return Some(InputKind::GithubArc);
+    }
+    if api.is_some() {
+        return None;
+    }
+    if kind == Some("pipeline") {
+        return Some(InputKind::Drone);
+    }
+    if kind.is_some() {
+        return None;
+    }
+    if arc::looks_like(doc, root) {
+        return Some(InputKind::GithubArc);
+    }
+    if actions::looks_like(doc, root) {
+        return Some(InputKind::GithubActions);
+    }
+    if gitlab::looks_like(doc, root) {
+        return Some(InputKind::Gitlab);
+    }
+    None
+}
+
+/// Whether a CI kind is read as text (not YAML documents).
+pub(super) fn is_text(kind: InputKind) -> bool {
+    matches!(kind, InputKind::Jenkins | InputKind::GitlabRunner)
+}
+
+/// Lint an input of a text kind ([`is_text`]).
+pub(super) fn lint_text(
+    kind: InputKind,
+    input: &super::LintInput<'_>,
+    rules: &[&'static dyn Rule],
+    ctx: &mut FileCtx<'_>,
+    report: &mut LintReport,
+) {
+    match kind {
+        InputKind::GitlabRunner => {
+            let unit = gitlab_runner::unit(input.text);
+            super::process(&unit, None, rules, ctx, report);
+        }
+        _ => jenkins::lint(input, rules, ctx, report),
+    }
+}
+
+/// Normalise one document of a CI kind.
+pub(super) fn unit<'t>(kind: InputKind, doc: &'t Doc<'_>) -> Unit<'t> {
+    match kind {
+        InputKind::Tekton => tekton::unit(doc),
+        InputKind::GithubArc => arc::unit(doc),
+        InputKind::Gitlab => gitlab::unit(doc),
+        InputKind::Drone => drone::unit(doc),
+        InputKind::GithubActions => actions::unit(doc),
+        _ => super::k8s::unit(doc),
+    }
+}
+
+/// After a CI document's findings are in: the `docker run` lines of its shell steps, and one
+/// finding per value (GitLab hands the same `variables` to the job and its services).
+pub(super) fn after(
+    kind: InputKind,
+    doc: &Doc<'_>,
+    rules: &[&'static dyn Rule],
+    ctx: &mut FileCtx<'_>,
+    report: &mut LintReport,
+    start: usize,
+) {
+    if kind == InputKind::Gitlab {
+        dedupe(report, start);
+    }
+    let scripts = match kind {
+        InputKind::Gitlab => gitlab::scripts(doc),
+        InputKind::Drone => drone::scripts(doc),
+        InputKind::Tekton => tekton::scripts(doc),
+        InputKind::GithubActions => actions::scripts(doc),
+        _ => Vec::new(),
+    };
+    for id in scripts {
+        embed::shell_scalar(doc, id, rules, ctx, report);
+    }
+}
+
+/// Drop findings that repeat an earlier one (same code, position and workload).
+fn dedupe(report: &mut LintReport, start: usize) {
+    let Some(tail) = report.findings.get(start..) else {
+        return;
+    };
+    let mut keep: Vec<super::Finding> = Vec::with_capacity(tail.len());
+    for f in tail {
+        if !keep.iter().any(|k| {
+            k.code == f.code && k.line == f.line && k.column == f.column && k.workload == f.workload
+        }) {
+            keep.push(f.clone());
+        }
+    }
+    report.findings.truncate(start);
+    report.findings.extend(keep);
+}
+
+/// A value that stands for something the CI system adds (not written in the file), placed at `loc`.
+fn implied<'t>(text: &'static str, loc: Loc<'t>) -> Val<'t> {
+    Val::new(Cow::Borrowed(text), loc)
+}
+
+/// A mount of volume `index` (by name) at `target`, resolved against the workload's volumes.
+fn mount_volume<'t>(
+    w: &Workload<'t>,
+    loc: Loc<'t>,
+    name: Val<'t>,
+    target: Option<Val<'t>>,
+    read_only: bool,
+) -> Mount<'t> {
+    let index = w.volumes.iter().position(|v| v.name == name.as_str());
+    let host = index
+        .and_then(|i| w.volumes.get(i))
+        .and_then(|v| match &v.source {
+            VolumeSource::Host { path, .. } => {
+                Some(HostPath::resolve(path.clone(), None, Via::Direct))
+            }
+            _ => None,
+        });
+    Mount {
+        loc,
+        target,
+        volume: index,
+        volume_name: Some(name),
+        sub_path: None,
+        read_only,
+        host,
+    }
+}
+
+/// Mark the volumes some container mounts.
+fn mark_used(w: &mut Workload<'_>) {
+    for i in 0..w.volumes.len() {
+        let used = w.volume_used(i);
+        if let Some(v) = w.volumes.get_mut(i) {
+            v.used = used;
+        }
+    }
+}
+
+/// `$$` → `$` (GitLab and Drone escape a literal dollar so).
+fn undollar(v: Val<'_>) -> Val<'_> {
+    if v.as_str().contains("$$") {
+        let t = v.as_str().replace("$$", "$");
+        Val::new(t, v.loc)
+    } else {
+        v
+    }
+}
+
+/// The anonymous volume Docker creates for the `VOLUME` of the official `docker:*dind*` images
+/// (`/var/lib/docker`, `/home/rootless/.local/share/docker` for rootless), which runners that start
+/// containers with Docker honour (GitLab's Docker executor, Drone's Docker runner): the daemon's
+/// storage is not on the overlay there (DS026).
+fn image_volume(c: &mut Container<'_>) {
+    let Some(img) = &c.image else { return };
+    let (repo, tag) = image_parts(img.as_str());
+    if repo != "docker" || !tag.contains("dind") {
+        return;
+    }
+    let target = if tag.contains("rootless") {
+        "/home/rootless/.local/share/docker"
+    } else {
+        "/var/lib/docker"
+    };
+    let loc = img.loc;
+    c.mounts.push(Mount {
+        loc,
+        target: Some(implied(target, loc)),
+        volume: None,
+        volume_name: None,
+        sub_path: None,
+        read_only: false,
+        host: None,
+    });
+}
+
+/// The kind every CI container is (they run side by side in one pod or job network).
+const CONTAINER: ContainerKind = ContainerKind::Container;
