@@ -102,15 +102,24 @@ impl Params {
             },
             |e| {
                 if failure.is_none() {
-                    let kind = if e.budget { ErrorKind::Budget } else { ErrorKind::Parse };
-                    failure = Some(Error::new(kind, format!("spec file: {}", e.message)).at(e.line, e.column));
+                    let kind = if e.budget {
+                        ErrorKind::Budget
+                    } else {
+                        ErrorKind::Parse
+                    };
+                    failure = Some(
+                        Error::new(kind, format!("spec file: {}", e.message)).at(e.line, e.column),
+                    );
                 }
             },
         );
         match (failure, read) {
             (Some(e), _) => Err(e),
             (None, Some(r)) => r,
-            (None, None) => Err(Error::new(ErrorKind::InvalidInput, "spec file: empty: expected a mapping of parameters")),
+            (None, None) => Err(Error::new(
+                ErrorKind::InvalidInput,
+                "spec file: empty: expected a mapping of parameters",
+            )),
         }
     }
 
@@ -131,11 +140,18 @@ fn read_spec(doc: &Doc<'_>) -> Result<(Option<String>, Params)> {
         (l as usize, c as usize)
     };
     let Some(root) = doc.root().map(|r| doc.resolve(r)) else {
-        return Err(Error::new(ErrorKind::InvalidInput, "spec file: empty: expected a mapping of parameters"));
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "spec file: empty: expected a mapping of parameters",
+        ));
     };
     if !doc.is_map(root) {
         let (l, c) = at(root);
-        return Err(Error::new(ErrorKind::InvalidInput, "spec file: expected a mapping of parameters").at(l, c));
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "spec file: expected a mapping of parameters",
+        )
+        .at(l, c));
     }
     let scalar = |key: &str, id: NodeId| -> Result<String> {
         let id = doc.resolve(id);
@@ -159,7 +175,11 @@ fn read_spec(doc: &Doc<'_>) -> Result<(Option<String>, Params)> {
             continue;
         }
         let pv = if doc.is_seq(v) {
-            ParamValue::List(doc.items(v).map(|i| scalar(&key, i)).collect::<Result<_>>()?)
+            ParamValue::List(
+                doc.items(v)
+                    .map(|i| scalar(&key, i))
+                    .collect::<Result<_>>()?,
+            )
         } else if doc.is_map(v) {
             ParamValue::Map(
                 doc.pairs(v)
