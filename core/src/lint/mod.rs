@@ -15,7 +15,7 @@ mod report;
 mod rules;
 mod run;
 mod scenario;
-mod source;
+pub(crate) mod source;
 mod suppress;
 
 use std::fmt;

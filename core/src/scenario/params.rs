@@ -1,6 +1,7 @@
 //! Scenario parameters: what users set with `--set key=value`, a spec file, or the playground's form.
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::lint::source::{Doc, Loader, NodeId};
 use crate::model::{EnvVar, Port, Protocol, Resources};
 use crate::quote::split_words;
 use serde::Serialize;
@@ -87,40 +88,30 @@ impl Params {
     }
 
     /// Read a spec file: a YAML mapping of parameters, with an optional `scenario:` key, which is returned.
+    /// Read with the linter's YAML reader (positions, budgets), so errors say where.
     pub fn from_yaml(text: &str) -> Result<(Option<String>, Params)> {
-        let value: serde_json::Value = serde_saphyr::from_str(text).map_err(|e| {
-            Error::new(
-                ErrorKind::Parse,
-                format!("spec file: {}", first_line(&e.to_string())),
-            )
-        })?;
-        let serde_json::Value::Object(map) = value else {
-            return Err(Error::new(
-                ErrorKind::InvalidInput,
-                "spec file: expected a mapping of parameters",
-            ));
-        };
-        let mut params = Params::new();
-        let mut scenario = None;
-        for (k, v) in map {
-            if k == "scenario" {
-                scenario = Some(scalar(&k, &v)?);
-                continue;
-            }
-            let pv = match &v {
-                serde_json::Value::Array(items) => {
-                    ParamValue::List(items.iter().map(|i| scalar(&k, i)).collect::<Result<_>>()?)
+        let mut loader = Loader::default();
+        let mut read: Option<Result<(Option<String>, Params)>> = None;
+        let mut failure: Option<Error> = None;
+        loader.run(
+            text,
+            |doc, _| {
+                if read.is_none() {
+                    read = Some(read_spec(doc));
                 }
-                serde_json::Value::Object(m) => ParamValue::Map(
-                    m.iter()
-                        .map(|(mk, mv)| Ok((mk.clone(), scalar(&k, mv)?)))
-                        .collect::<Result<_>>()?,
-                ),
-                _ => ParamValue::Text(scalar(&k, &v)?),
-            };
-            params.values.insert(k, pv);
+            },
+            |e| {
+                if failure.is_none() {
+                    let kind = if e.budget { ErrorKind::Budget } else { ErrorKind::Parse };
+                    failure = Some(Error::new(kind, format!("spec file: {}", e.message)).at(e.line, e.column));
+                }
+            },
+        );
+        match (failure, read) {
+            (Some(e), _) => Err(e),
+            (None, Some(r)) => r,
+            (None, None) => Err(Error::new(ErrorKind::InvalidInput, "spec file: empty: expected a mapping of parameters")),
         }
-        Ok((scenario, params))
     }
 
     /// The names that were set.
@@ -134,21 +125,54 @@ impl Params {
     }
 }
 
-fn first_line(s: &str) -> &str {
-    s.lines().next().unwrap_or(s)
-}
-
-fn scalar(key: &str, v: &serde_json::Value) -> Result<String> {
-    match v {
-        serde_json::Value::String(s) => Ok(s.clone()),
-        serde_json::Value::Number(n) => Ok(n.to_string()),
-        serde_json::Value::Bool(b) => Ok(b.to_string()),
-        serde_json::Value::Null => Ok(String::new()),
-        _ => Err(Error::new(
-            ErrorKind::InvalidParameter,
-            format!("spec file: `{key}` holds a nested value where a string was expected"),
-        )),
+fn read_spec(doc: &Doc<'_>) -> Result<(Option<String>, Params)> {
+    let at = |id: NodeId| {
+        let (l, c) = doc.pos(id);
+        (l as usize, c as usize)
+    };
+    let Some(root) = doc.root().map(|r| doc.resolve(r)) else {
+        return Err(Error::new(ErrorKind::InvalidInput, "spec file: empty: expected a mapping of parameters"));
+    };
+    if !doc.is_map(root) {
+        let (l, c) = at(root);
+        return Err(Error::new(ErrorKind::InvalidInput, "spec file: expected a mapping of parameters").at(l, c));
     }
+    let scalar = |key: &str, id: NodeId| -> Result<String> {
+        let id = doc.resolve(id);
+        if doc.is_map(id) || doc.is_seq(id) {
+            let (l, c) = at(id);
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                format!("spec file: `{key}` holds a nested value where a string was expected"),
+            )
+            .at(l, c));
+        }
+        Ok(doc.str(id).unwrap_or_default().to_owned())
+    };
+    let mut params = Params::new();
+    let mut scenario = None;
+    for (k, v) in doc.pairs(root) {
+        let key = scalar("key", k)?;
+        let v = doc.resolve(v);
+        if key == "scenario" {
+            scenario = Some(scalar(&key, v)?);
+            continue;
+        }
+        let pv = if doc.is_seq(v) {
+            ParamValue::List(doc.items(v).map(|i| scalar(&key, i)).collect::<Result<_>>()?)
+        } else if doc.is_map(v) {
+            ParamValue::Map(
+                doc.pairs(v)
+                    .into_iter()
+                    .map(|(mk, mv)| Ok((scalar(&key, mk)?, scalar(&key, mv)?)))
+                    .collect::<Result<_>>()?,
+            )
+        } else {
+            ParamValue::Text(scalar(&key, v)?)
+        };
+        params.values.insert(key, pv);
+    }
+    Ok((scenario, params))
 }
 
 fn env_pairs(v: &ParamValue) -> Result<Vec<(String, String)>> {

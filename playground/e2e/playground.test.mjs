@@ -1,0 +1,403 @@
+// The playground in a real browser (Debian's chromium through playwright-core), used as a person would.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { RESULTS, ROOT, idle, start } from './harness.mjs';
+
+const SEED_DOOD = readFileSync(join(ROOT, 'e2e/fixtures/seed-002-dood-pod.yaml'), 'utf8');
+const OUTPUTS = ['Pod', 'Compose', 'docker run', 'Explain'];
+
+/** What each scenario's outputs must show (SCENARIOS.md), beyond being non-empty and error-free. */
+const EXPECT = {
+  linux: { Pod: /image: httpd:latest/, Compose: /services:/, 'docker run': /docker run .*-p 80:80/ },
+  windows: { 'docker run': /\$env:DOCKER_HOST = 'npipe:/ },
+  kubernetes: { 'docker run': /crictl ps/, 'docker run notice': /does not apply/, 'Compose notice': /does not apply/ },
+  dood: { Pod: /\/var\/run\/docker\.sock/, Compose: /\/var\/run\/docker\.sock:\/var\/run\/docker\.sock/, 'docker run': /-v \/var\/run\/docker\.sock:\/var\/run\/docker\.sock/ },
+  dind: { Pod: /docker:28-dind[\s\S]*privileged: true|privileged: true[\s\S]*docker:28-dind/, Compose: /docker:28-dind/, 'docker run': /--privileged/ },
+  'dind-rootless': { Pod: /dind-rootless/ },
+  sysbox: { Pod: /runtimeClassName: sysbox-runc/, 'docker run': /--runtime[= ]sysbox-runc/ },
+  buildkit: { Pod: /moby\/buildkit:.*rootless/ },
+};
+
+let h;
+const opened = [];
+before(async () => {
+  h = await start();
+});
+after(async () => {
+  for (const o of opened) await o.context.close().catch(() => {});
+  await h?.close();
+});
+
+async function open(hash = '') {
+  const o = await h.page();
+  opened.push(o);
+  await o.page.goto(h.url + hash);
+  await idle(o.page);
+  await o.page.waitForFunction(() => document.getElementById('engine-status')?.textContent !== 'Loading…');
+  return o;
+}
+
+/** The section of one output, found by its heading as a person would. */
+function output(page, title) {
+  return page.getByRole('region', { name: title, exact: true });
+}
+
+async function outputText(page, title) {
+  return (await output(page, title).locator('pre').textContent()) ?? '';
+}
+
+async function settle(page) {
+  await idle(page);
+  // one more frame for the DOM writes after the last answer
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+}
+
+function assertClean(o) {
+  assert.deepEqual(o.problems, [], 'no page errors or console errors');
+  for (const u of o.requests) {
+    const url = new URL(u);
+    assert.ok(url.origin === h.origin || ['data:', 'blob:'].includes(url.protocol), `request left the page's origin: ${u}`);
+  }
+}
+
+describe('generate', () => {
+  test('every scenario renders every output, with a labelled control per parameter', async () => {
+    const o = await open();
+    const { page } = o;
+    const scenarios = await page.evaluate(() => window.__dockscape.engine.call('scenarios'));
+    assert.equal(scenarios.ok, true, JSON.stringify(scenarios));
+    assert.ok(scenarios.value.length >= 8, 'the catalogue has at least the eight scenarios');
+    const select = page.getByLabel('Scenario', { exact: true });
+    const options = await select.locator('option').evaluateAll((os) => os.map((x) => x.value));
+    assert.deepEqual(options, scenarios.value.map((s) => s.id));
+    for (const sc of scenarios.value) {
+      await select.selectOption(sc.id);
+      await settle(page);
+      for (const title of OUTPUTS) {
+        const region = output(page, title);
+        assert.equal(await region.locator('.error').isHidden(), true, `${sc.id}/${title}: ${await region.locator('.error').textContent()}`);
+        const text = await outputText(page, title);
+        assert.ok(text.trim().length > 0, `${sc.id}/${title} is not empty`);
+      }
+      const pod = await outputText(page, 'Pod');
+      assert.match(pod, /kind: Pod/, `${sc.id}: the Pod output is a Pod`);
+      for (const [what, re] of Object.entries(EXPECT[sc.id] ?? {})) {
+        const [title, part] = what.endsWith(' notice') ? [what.slice(0, -7), '.notice'] : [what, 'pre'];
+        assert.match((await output(page, title).locator(part).textContent()) ?? '', re, `${sc.id}: ${what}`);
+      }
+      const topology = output(page, 'Topology').getByRole('img');
+      assert.match((await topology.getAttribute('src')) ?? '', /^data:image\/svg\+xml/, `${sc.id}: the topology is drawn`);
+      assert.equal(await topology.evaluate((img) => img.complete && img.naturalWidth > 0), true, `${sc.id}: the SVG renders`);
+      assert.match(await outputText(page, 'Mermaid'), /flowchart|graph/, `${sc.id}: Mermaid text`);
+      const explain = await outputText(page, 'Explain');
+      assert.match(explain, new RegExp(sc.id.replace('-', '.')), `${sc.id}: Explain names the scenario`);
+      const compose = await outputText(page, 'Compose');
+      const composeNotice = (await output(page, 'Compose').locator('.notice').textContent()) ?? '';
+      assert.ok(/services:/.test(compose) || composeNotice.length > 0, `${sc.id}: a Compose file, or a notice why not`);
+      const run = await outputText(page, 'docker run');
+      const runNotice = (await output(page, 'docker run').locator('.notice').textContent()) ?? '';
+      assert.ok(/docker /.test(run) || runNotice.length > 0, `${sc.id}: docker run lines, or a notice why not`);
+      for (const p of sc.params) {
+        if (p.name === 'shell') {
+          // stands as the "Shell" select of the docker run output
+          const shells = await page.getByLabel('Shell', { exact: true }).locator('option').evaluateAll((os) => os.map((x) => x.value));
+          assert.deepEqual(shells, p.accepted, `${sc.id}: the Shell select offers the accepted shells`);
+          assert.equal(await page.getByLabel('Shell', { exact: true }).inputValue(), p.default);
+          continue;
+        }
+        const control = page.getByLabel(p.name, { exact: true });
+        assert.equal(await control.count(), 1, `${sc.id}: one control labelled ${p.name}`);
+        assert.equal(await control.inputValue(), p.default, `${sc.id}: ${p.name} starts at its default`);
+        if (p.accepted.length) {
+          const values = await control.locator('option').evaluateAll((os) => os.map((x) => x.value));
+          assert.deepEqual(values, p.accepted, `${sc.id}: ${p.name} offers its accepted values`);
+        }
+      }
+    }
+    assertClean(o);
+  });
+
+  test('outputs follow the parameters as you type', async () => {
+    const { page } = await open();
+    await page.getByLabel('Scenario', { exact: true }).selectOption('dood');
+    await settle(page);
+    const name = page.getByLabel('name', { exact: true });
+    await name.fill('');
+    await name.pressSequentially('ci-job-7', { delay: 5 });
+    await settle(page);
+    assert.match(await outputText(page, 'Pod'), /name: ci-job-7/);
+    assert.match(await outputText(page, 'Compose'), /ci-job-7/);
+    const image = page.getByLabel('image', { exact: true });
+    await image.fill('');
+    await image.pressSequentially('docker:27.5-cli', { delay: 5 });
+    await settle(page);
+    for (const title of ['Pod', 'Compose', 'docker run']) assert.match(await outputText(page, title), /docker:27\.5-cli/, title);
+    assert.deepEqual(await page.evaluate(() => window.__dockscape.state().params), { name: 'ci-job-7', image: 'docker:27.5-cli' });
+  });
+
+  test('a bad parameter value is a readable error, and fixing it recovers', async () => {
+    const { page } = await open();
+    await page.getByLabel('Scenario', { exact: true }).selectOption('dood');
+    await settle(page);
+    const free = await page.evaluate(() => {
+      const sc = window.__dockscape.state().scenario;
+      return window.__dockscape.engine.call('scenarios').then((r) => r.value.find((s) => s.id === sc).params.filter((p) => !p.accepted.length).map((p) => p.name));
+    });
+    const field = free.includes('ports') ? 'ports' : free.includes('mtu') ? 'mtu' : null;
+    if (!field) return;
+    const control = page.getByLabel(field, { exact: true });
+    await control.fill('not a port');
+    await settle(page);
+    const err = output(page, 'Pod').getByRole('alert');
+    assert.equal(await err.isVisible(), true);
+    assert.match((await err.textContent()) ?? '', new RegExp(field));
+    await control.fill('');
+    await settle(page);
+    assert.equal(await err.isHidden(), true);
+  });
+
+  test('the Shell select quotes docker run for each shell', async () => {
+    const { page } = await open();
+    await page.getByLabel('Scenario', { exact: true }).selectOption('dood');
+    await settle(page);
+    const seen = new Map();
+    for (const shell of ['sh', 'powershell', 'cmd', 'gitbash']) {
+      await page.getByLabel('Shell', { exact: true }).selectOption(shell);
+      await settle(page);
+      const text = await outputText(page, 'docker run');
+      assert.match(text, /docker run/, `${shell}: docker run lines`);
+      seen.set(shell, text);
+    }
+    assert.equal(new Set(seen.values()).size, 4, 'each shell gets its own quoting');
+    assert.match(seen.get('powershell') + seen.get('cmd'), /`|\^|"/, 'PowerShell or cmd continuation/quoting');
+  });
+
+  test('the CI recipe follows the Recipe select, and says when it does not apply', async () => {
+    const { page } = await open();
+    await page.getByLabel('Scenario', { exact: true }).selectOption('dind');
+    await settle(page);
+    const recipe = page.getByLabel('Recipe', { exact: true });
+    const recipes = await recipe.locator('option').evaluateAll((os) => os.map((x) => x.value));
+    assert.deepEqual(recipes, ['gitlab', 'github-arc', 'jenkins', 'drone', 'tekton']);
+    for (const r of recipes) {
+      await recipe.selectOption(r);
+      await settle(page);
+      assert.ok((await outputText(page, 'CI recipe')).length > 100, `${r}: a recipe`);
+      assert.equal(await output(page, 'CI recipe').locator('.error').isHidden(), true);
+    }
+    await recipe.selectOption('gitlab');
+    await settle(page);
+    assert.match(await outputText(page, 'CI recipe'), /dind/);
+    await page.getByLabel('Scenario', { exact: true }).selectOption('linux');
+    await settle(page);
+    assert.equal(await outputText(page, 'CI recipe'), '');
+    assert.match((await output(page, 'CI recipe').locator('.notice').textContent()) ?? '', /does not apply/);
+    assert.equal(await output(page, 'CI recipe').locator('.error').isHidden(), true, 'not shown as an error');
+  });
+
+  test('Copy puts exactly the output on the clipboard; Download and Download all save files', async () => {
+    const { page } = await open();
+    await page.getByLabel('Scenario', { exact: true }).selectOption('dind');
+    await settle(page);
+    for (const title of [...OUTPUTS, 'Topology', 'Mermaid', 'CI recipe']) {
+      await output(page, title).getByRole('button', { name: 'Copy', exact: true }).click();
+      const clip = await page.evaluate(() => navigator.clipboard.readText());
+      assert.equal(clip, await outputText(page, title), `${title}: clipboard equals the output`);
+    }
+    const [one] = await Promise.all([page.waitForEvent('download'), output(page, 'Pod').getByRole('button', { name: 'Download', exact: true }).click()]);
+    const podFile = join(RESULTS, one.suggestedFilename());
+    await one.saveAs(podFile);
+    assert.equal(readFileSync(podFile, 'utf8'), await outputText(page, 'Pod'));
+    const [all] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download all', exact: true }).click()]);
+    assert.equal(all.suggestedFilename(), 'dockscape-dind.zip');
+    const zipFile = join(RESULTS, all.suggestedFilename());
+    await all.saveAs(zipFile);
+    const names = JSON.parse(
+      execFileSync('python3', ['-c', 'import json,sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(json.dumps(z.namelist()))', zipFile], { encoding: 'utf8' }),
+    );
+    for (const f of ['pod.yaml', 'compose.yaml', 'run.sh', 'explain.md', 'topology.svg', 'topology.mmd', '.gitlab-ci.yml']) {
+      assert.ok(names.includes(f), `${f} in the zip: ${names}`);
+    }
+  });
+});
+
+describe('lint', () => {
+  test('the seed DooD pod pasted into Input shows DS002 on the `path: /var/run` line, linked to its rule page', async () => {
+    const o = await open();
+    const { page } = o;
+    await page.getByRole('tab', { name: 'Lint', exact: true }).click();
+    const input = page.getByRole('textbox', { name: 'Input', exact: true });
+    await input.click();
+    await page.evaluate((t) => navigator.clipboard.writeText(t), SEED_DOOD);
+    await page.keyboard.press('Control+V');
+    await settle(page);
+    assert.equal(await page.evaluate(() => window.__dockscape.state().input), SEED_DOOD, 'the paste arrived unchanged');
+    const line = SEED_DOOD.split('\n').findIndex((l) => l.includes('path: /var/run')) + 1;
+    const finding = page.locator('.finding[data-code="DS002"]');
+    assert.ok((await finding.count()) >= 1, 'DS002 is reported');
+    assert.equal(await finding.first().getAttribute('data-line'), String(line), 'on the path: /var/run line');
+    assert.match((await finding.first().textContent()) ?? '', new RegExp(`line ${line}`));
+    for (const part of ['.badge', '.message']) assert.ok(((await finding.first().locator(part).textContent()) ?? '').trim(), `${part} shown`);
+    const marked = page.locator('.cm-line.ds-marked', { hasText: /^\s*path: \/var\/run\s*$/ });
+    assert.match((await marked.getAttribute('data-codes')) ?? '', /DS002/, 'the editor marks the line');
+    assert.match((await page.locator('#workloads').textContent()) ?? '', /dood/, "the workload's scenario is shown");
+    await finding.first().getByRole('link', { name: 'DS002', exact: true }).click();
+    await page.waitForSelector('#rule-DS002');
+    assert.match(page.url(), /#/);
+    assert.ok(((await page.locator('#rule-DS002').textContent()) ?? '').length > 100, 'the rule page has its docs');
+    await page.screenshot({ path: join(RESULTS, 'rule-DS002.png'), fullPage: true });
+    await page.goBack();
+    await page.waitForFunction(() => window.__dockscape.state().tab === 'lint');
+    assertClean(o);
+  });
+
+  test('a file dropped on Input replaces it and is linted', async () => {
+    const { page } = await open();
+    await page.getByRole('tab', { name: 'Lint', exact: true }).click();
+    await page.evaluate(() => window.__dockscape.setInput('kind: Pod\n'));
+    await page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'dood.yaml', { type: 'application/yaml' }));
+      const target = document.querySelector('.cm-content');
+      const r = target.getBoundingClientRect();
+      target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true, clientX: r.left + 10, clientY: r.top + 10 }));
+    }, SEED_DOOD);
+    await page.waitForFunction((t) => window.__dockscape.state().input === t, SEED_DOOD);
+    await settle(page);
+    assert.ok((await page.locator('.finding[data-code="DS002"]').count()) >= 1);
+    assert.equal(await page.locator('.finding[data-code="DS002"]').first().evaluate((el) => el.textContent.includes('dood')), true);
+  });
+
+  test('invalid YAML shows a readable error and the page keeps working', async () => {
+    const { page } = await open();
+    await page.getByRole('tab', { name: 'Lint', exact: true }).click();
+    await page.evaluate(() => window.__dockscape.setInput('apiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\nspec: {\n'));
+    await settle(page);
+    const alert = page.locator('#lint-errors [role=alert]');
+    assert.ok((await alert.count()) >= 1, 'an error is shown');
+    assert.match((await alert.first().textContent()) ?? '', /line \d+/, 'the error says where');
+    await page.evaluate((t) => window.__dockscape.setInput(t), SEED_DOOD);
+    await settle(page);
+    assert.equal(await alert.count(), 0, 'the error goes away');
+    assert.ok((await page.locator('.finding[data-code="DS002"]').count()) >= 1, 'linting works again');
+    await page.getByRole('tab', { name: 'Generate', exact: true }).click();
+    await page.getByLabel('Scenario', { exact: true }).selectOption('linux');
+    await settle(page);
+    assert.match(await outputText(page, 'Pod'), /kind: Pod/);
+  });
+});
+
+describe('state', () => {
+  test('a copied link reopens the same view in a fresh page', async () => {
+    const { page } = await open();
+    await page.getByLabel('Scenario', { exact: true }).selectOption('dind');
+    await settle(page);
+    const transport = page.getByLabel('transport', { exact: true });
+    if (await transport.count()) await transport.selectOption('unix');
+    await page.getByLabel('Shell', { exact: true }).selectOption('powershell');
+    await page.getByRole('tab', { name: 'Lint', exact: true }).click();
+    await page.evaluate((t) => window.__dockscape.setInput(t), SEED_DOOD);
+    await settle(page);
+    await page.getByRole('button', { name: 'Copy link', exact: true }).click();
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+    assert.match(link, /#s=1\./);
+    const before = await page.evaluate(() => window.__dockscape.state());
+    const pod = await page.locator('#out-pod').textContent();
+    assert.match(pod, /kind: Pod/);
+
+    const fresh = await h.page(); // a new context: no localStorage, nothing shared
+    opened.push(fresh);
+    await fresh.page.goto(link);
+    await idle(fresh.page);
+    await settle(fresh.page);
+    assert.deepEqual(await fresh.page.evaluate(() => window.__dockscape.state()), before);
+    assert.equal(await fresh.page.getByRole('tab', { name: 'Lint', exact: true }).getAttribute('aria-selected'), 'true');
+    assert.equal(await fresh.page.getByLabel('Scenario', { exact: true }).inputValue(), 'dind');
+    assert.equal(await fresh.page.getByLabel('Shell', { exact: true }).inputValue(), 'powershell');
+    assert.equal(await fresh.page.locator('#out-pod').textContent(), pod);
+    assert.ok((await fresh.page.locator('.finding[data-code="DS002"]').count()) >= 1);
+  });
+
+  test('the last state comes back from localStorage', async () => {
+    const { page } = await open();
+    await page.getByLabel('Scenario', { exact: true }).selectOption('buildkit');
+    await settle(page);
+    await page.goto(h.url);
+    await idle(page);
+    await settle(page);
+    assert.equal(await page.getByLabel('Scenario', { exact: true }).inputValue(), 'buildkit');
+  });
+});
+
+describe('engine', () => {
+  test('a Rust panic is a structured error and the next call works', async () => {
+    const o = await open();
+    const r = await o.page.evaluate(() => window.__dockscape.engine.call('panicForTest'));
+    assert.equal(r.ok, false);
+    assert.equal(r.error.kind, 'panic');
+    assert.match(r.error.message, /restarted/);
+    const v = await o.page.evaluate(() => window.__dockscape.engine.call('version'));
+    assert.equal(v.ok, true);
+    assert.equal(await o.page.evaluate(() => window.__dockscape.engine.restarts), 1);
+    // the panic hook reported the panic message on the console, nothing else went wrong
+    assert.ok(o.problems.some((p) => p.includes('panic requested by panicForTest')));
+    o.problems.length = 0;
+    assertClean(o);
+  });
+});
+
+describe('accessibility and screenshots', () => {
+  test("every control's accessible name equals its visible text, on every tab", async () => {
+    const o = await open();
+    const { page } = o;
+    await page.evaluate((t) => window.__dockscape.setInput(t), SEED_DOOD);
+    for (const tab of ['Generate', 'Lint', 'Rules', 'DS002']) {
+      if (tab === 'DS002') await page.getByRole('link', { name: 'DS002', exact: true }).click();
+      else await page.getByRole('tab', { name: tab, exact: true }).click();
+      await settle(page);
+      const controls = await page.evaluate(() => {
+        const out = [];
+        const els = document.querySelectorAll('button, select, input, textarea, a[href], [role=tab], [contenteditable=true]');
+        let i = 0;
+        for (const el of els) {
+          if (!(el instanceof HTMLElement) || el.offsetParent === null || el.closest('[hidden]')) continue;
+          const id = `a11y-${i++}`;
+          el.dataset.a11y = id;
+          let visible = '';
+          let role = el.getAttribute('role') ?? '';
+          const tag = el.tagName.toLowerCase();
+          if (tag === 'select' || tag === 'input' || tag === 'textarea') {
+            visible = [...(el.labels ?? [])].map((l) => l.textContent).join(' ');
+            role = role || (tag === 'select' ? 'combobox' : 'textbox');
+          } else if (el.isContentEditable) {
+            const ids = (el.getAttribute('aria-labelledby') ?? '').split(/\s+/).filter(Boolean);
+            visible = ids.map((x) => document.getElementById(x)?.textContent ?? '').join(' ');
+            role = 'textbox';
+          } else {
+            visible = el.innerText;
+            role = role || (tag === 'a' ? 'link' : 'button');
+          }
+          out.push({ id, role, visible: visible.replace(/\s+/g, ' ').trim() });
+        }
+        return out;
+      });
+      assert.ok(controls.length > 3, `${tab}: controls found`);
+      for (const c of controls) {
+        assert.ok(c.visible, `${tab}: control ${c.role} ${c.id} has visible text`);
+        const match = page.getByRole(c.role, { name: c.visible, exact: true }).and(page.locator(`[data-a11y="${c.id}"]`));
+        assert.equal(await match.count(), 1, `${tab}: the ${c.role} showing "${c.visible}" is named "${c.visible}"`);
+      }
+      if (tab !== 'DS002') await page.screenshot({ path: join(RESULTS, `${tab.toLowerCase()}.png`), fullPage: true });
+    }
+    assertClean(o);
+  });
+});
+
+// Kept last: a report of what the pages asked for, for a human reading test-results/.
+after(() => {
+  const all = opened.flatMap((o) => o.requests);
+  writeFileSync(join(RESULTS, 'requests.txt'), [...new Set(all)].sort().join('\n') + '\n');
+});

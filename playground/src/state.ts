@@ -1,0 +1,185 @@
+// The playground's whole state, and its codec for the URL fragment and localStorage.
+//
+// A link is `#s=1.<base64url(deflate-raw(JSON))>`: the fragment never reaches a server, the `1.` prefix
+// versions the format, and decoding never throws: a damaged or foreign fragment gives `null`.
+
+export type Tab = 'generate' | 'lint' | 'rules';
+
+export interface State {
+  tab: Tab;
+  scenario: string;
+  /** Only the parameters whose value differs from the scenario's default. */
+  params: Record<string, string>;
+  /** Shell for the `docker run` output; empty means the scenario's own. */
+  shell: string;
+  /** The CI recipe shown (`gitlab`, `jenkins`, ...); empty means the first. */
+  recipe: string;
+  /** The Lint input. */
+  input: string;
+  /** What the input is (`kubernetes`, `compose`, `run`); empty means detect it. */
+  kind: string;
+  /** The rule page shown on the Rules tab, if any. */
+  rule: string;
+}
+
+export const DEFAULT_STATE: State = {
+  tab: 'generate',
+  scenario: 'dood',
+  params: {},
+  shell: '',
+  recipe: '',
+  input: '',
+  kind: '',
+  rule: '',
+};
+
+const VERSION = '1';
+const TABS: readonly Tab[] = ['generate', 'lint', 'rules'];
+/** Bound on decompressed size, so a crafted link cannot exhaust memory. */
+const MAX_DECODED = 4 * 1024 * 1024;
+
+/** Compact wire form: short keys, defaults left out. */
+interface Wire {
+  t?: string;
+  s?: string;
+  p?: Record<string, string>;
+  h?: string;
+  c?: string;
+  i?: string;
+  k?: string;
+  r?: string;
+}
+
+export function toBase64Url(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export function fromBase64Url(text: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4);
+  try {
+    const bin = atob(b64);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream, limit: number): Promise<Uint8Array> {
+  const writer = stream.writable.getWriter();
+  const write = writer.write(bytes as Uint8Array<ArrayBuffer>).then(() => writer.close());
+  write.catch(() => {});
+  const reader = stream.readable.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw new Error('state too large');
+    }
+    chunks.push(value);
+  }
+  await write;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+export async function deflate(text: string): Promise<Uint8Array> {
+  return pipe(new TextEncoder().encode(text), new CompressionStream('deflate-raw'), Number.MAX_SAFE_INTEGER);
+}
+
+export async function inflate(bytes: Uint8Array, limit = MAX_DECODED): Promise<string> {
+  const out = await pipe(bytes, new DecompressionStream('deflate-raw'), limit);
+  return new TextDecoder('utf-8', { fatal: true }).decode(out);
+}
+
+function toWire(state: State): Wire {
+  const w: Wire = {};
+  if (state.tab !== DEFAULT_STATE.tab) w.t = state.tab;
+  if (state.scenario !== DEFAULT_STATE.scenario) w.s = state.scenario;
+  if (Object.keys(state.params).length > 0) w.p = state.params;
+  if (state.shell) w.h = state.shell;
+  if (state.recipe) w.c = state.recipe;
+  if (state.input) w.i = state.input;
+  if (state.kind) w.k = state.kind;
+  if (state.rule) w.r = state.rule;
+  return w;
+}
+
+function str(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
+/** Accepts anything, returns a well-formed state: unknown fields are dropped, bad ones defaulted. */
+export function normalize(value: unknown): State {
+  const w = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+  const tab = str(w.t, DEFAULT_STATE.tab) as Tab;
+  const params: Record<string, string> = {};
+  if (w.p && typeof w.p === 'object' && !Array.isArray(w.p)) {
+    for (const [k, v] of Object.entries(w.p as Record<string, unknown>)) {
+      if (typeof v === 'string') params[k] = v;
+    }
+  }
+  return {
+    tab: TABS.includes(tab) ? tab : DEFAULT_STATE.tab,
+    scenario: str(w.s, DEFAULT_STATE.scenario),
+    params,
+    shell: str(w.h, ''),
+    recipe: str(w.c, ''),
+    input: str(w.i, ''),
+    kind: str(w.k, ''),
+    rule: str(w.r, ''),
+  };
+}
+
+/** The fragment (without `#`) for a state. */
+export async function encodeState(state: State): Promise<string> {
+  const json = JSON.stringify(toWire(state));
+  return `s=${VERSION}.${toBase64Url(await deflate(json))}`;
+}
+
+/** The state in a fragment (with or without `#`), or `null` when it holds none or is damaged. */
+export async function decodeState(fragment: string): Promise<State | null> {
+  const m = /^#?s=(\d+)\.([A-Za-z0-9_-]*)$/.exec(fragment);
+  if (!m || m[1] !== VERSION) return null;
+  const bytes = fromBase64Url(m[2]);
+  if (!bytes) return null;
+  try {
+    return normalize(JSON.parse(await inflate(bytes)));
+  } catch {
+    return null;
+  }
+}
+
+const STORAGE_KEY = 'dockscape.playground.state';
+
+export function saveLocal(state: State, storage: Pick<Storage, 'setItem'> | undefined = globalThis.localStorage): void {
+  try {
+    storage?.setItem(STORAGE_KEY, JSON.stringify(toWire(state)));
+  } catch {
+    // Storage full or disabled: the URL still holds the state.
+  }
+}
+
+export function loadLocal(storage: Pick<Storage, 'getItem'> | undefined = globalThis.localStorage): State | null {
+  try {
+    const raw = storage?.getItem(STORAGE_KEY);
+    return raw ? normalize(JSON.parse(raw)) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,245 @@
+//! dockscape in the browser: thin wasm-bindgen functions over the `dockscape` core.
+//!
+//! This crate converts types at the boundary and nothing else. Every function returns a plain object
+//! `{ ok: true, value }` or `{ ok: false, error: { kind, message, location? } }`: never a thrown string.
+//! A Rust panic is reported on the console by `console_error_panic_hook` and traps the instance; the
+//! playground's Web Worker then starts a fresh one.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+/** Where in an input, 1-based. */
+export interface Location { line: number; column: number }
+/** The one error shape of every function: `kind` is kebab-case (`unknown-scenario`, `parse`, ...). */
+export interface DsError { kind: string; message: string; location?: Location }
+/** What every function returns: a value or a structured error, never a thrown string. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: DsError };
+/** How a parameter's value is read. */
+export type ParamKind = "text" | "words" | "env" | "ports" | "quantity" | "number";
+/** One parameter of a scenario; `accepted` empty means free text. */
+export interface ParamSpec { name: string; summary: string; default: string; accepted: string[]; kind: ParamKind }
+/** A scenario of the catalogue. */
+export interface ScenarioInfo { id: string; title: string; summary: string; params: ParamSpec[] }
+/** Parameter values by name, in the CLI's `--set key=value` syntax. */
+export type Params = Record<string, string>;
+/** Format ids by family: `outputs` (pod, compose, run, explain), CI `recipes`, `diagrams` (mermaid, svg). */
+export interface Formats { outputs: string[]; recipes: string[]; diagrams: string[] }
+/** Options of `generate`: `shell` is `sh`, `powershell`, `cmd` or `gitbash`. */
+export interface GenerateOptions { shell?: string }
+/** One output; `notice` says why a format does not apply and what `text` offers instead. */
+export interface Artifact { format: string; text: string; file_name: string; notice: string | null }
+/** One input of `lint`; `kind` (`kubernetes`, `compose`, `run`) is detected from the name and text when left out. */
+export interface LintInput { file: string; text: string; kind?: string }
+/** Rule selection as the CLI's `--select` / `--ignore` (codes, code prefixes, names, `ALL`); `fail_on` a severity. */
+export interface LintOptions { select?: string[]; ignore?: string[]; fail_on?: Severity }
+export type Severity = "critical" | "high" | "medium" | "low" | "info";
+export interface Finding {
+  code: string; name: string; severity: Severity; message: string; help: string;
+  file: string; line: number; column: number; path: string;
+  workload: string | null; container: string | null; suppressed: string | null
+}
+/** `dood`, `dind`, `dind-rootless`, `sysbox`, `daemonless-build`, `docker-desktop` or `none`. */
+export type WorkloadScenario = string;
+export interface LintedWorkload {
+  file: string; line: number; workload: string; kind: string; name: string;
+  namespace: string | null; scenario: WorkloadScenario
+}
+export interface LintError { file: string; line: number | null; column: number | null; message: string }
+export interface LintReport { findings: Finding[]; workloads: LintedWorkload[]; errors: LintError[] }
+/** A lint rule and its page (`docs`, Markdown: what `docs/rules/<name>.md` holds). */
+export interface RuleInfo {
+  code: string; name: string; severity: Severity; summary: string; help: string; docs: string; help_uri: string
+}
+"#;
+
+#[wasm_bindgen(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
+#[derive(Serialize)]
+struct Ok<'a, T: Serialize> {
+    ok: bool,
+    value: &'a T,
+}
+
+#[derive(Serialize)]
+struct Err<'a> {
+    ok: bool,
+    error: &'a dockscape::Error,
+}
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or_else(|e| JsValue::from_str(&e.to_string()))
+}
+
+fn ok<T: Serialize>(value: &T) -> JsValue {
+    to_js(&Ok { ok: true, value })
+}
+
+fn err(error: &dockscape::Error) -> JsValue {
+    to_js(&Err { ok: false, error })
+}
+
+fn invalid(message: String) -> dockscape::Error {
+    dockscape::Error::new(dockscape::ErrorKind::InvalidInput, message)
+}
+
+/// Reads a JavaScript value into `T`, or says what was wrong with it.
+fn from_js<T: for<'de> Deserialize<'de>>(
+    value: JsValue,
+    what: &str,
+) -> Result<T, dockscape::Error> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| invalid(format!("{what}: {e}")))
+}
+
+fn outcome<T: Serialize>(result: Result<T, dockscape::Error>) -> JsValue {
+    match result {
+        Result::Ok(value) => ok(&value),
+        Result::Err(error) => err(&error),
+    }
+}
+
+/// The version of the dockscape core.
+#[wasm_bindgen(unchecked_return_type = "Outcome<string>")]
+pub fn version() -> JsValue {
+    outcome(Result::Ok(dockscape::VERSION))
+}
+
+/// The scenario catalogue: ids, titles, and every parameter with its default and accepted values.
+#[wasm_bindgen(unchecked_return_type = "Outcome<ScenarioInfo[]>")]
+pub fn scenarios() -> JsValue {
+    ok(&dockscape::scenarios())
+}
+
+#[derive(Serialize)]
+struct Formats {
+    outputs: &'static [dockscape::Format],
+    recipes: &'static [dockscape::Format],
+    diagrams: &'static [dockscape::Format],
+}
+
+/// Every format `generate` takes, by family.
+#[wasm_bindgen(unchecked_return_type = "Outcome<Formats>")]
+pub fn formats() -> JsValue {
+    ok(&Formats {
+        outputs: &dockscape::Format::ALL,
+        recipes: &dockscape::Format::RECIPES,
+        diagrams: &dockscape::Format::DIAGRAMS,
+    })
+}
+
+#[derive(Deserialize, Default)]
+struct GenerateOptions {
+    #[serde(default)]
+    shell: Option<String>,
+}
+
+/// Renders scenario `id` with `params` (name to value, as `--set`) as `format` (an id of `formats()`).
+#[wasm_bindgen(unchecked_return_type = "Outcome<Artifact>")]
+pub fn generate(
+    id: &str,
+    #[wasm_bindgen(unchecked_param_type = "Params | undefined")] params: JsValue,
+    format: &str,
+    #[wasm_bindgen(unchecked_param_type = "GenerateOptions | undefined")] options: JsValue,
+) -> JsValue {
+    outcome((|| {
+        let mut set = dockscape::Params::new();
+        if !params.is_undefined() && !params.is_null() {
+            let map: BTreeMap<String, String> =
+                from_js(params, "params must map names to strings")?;
+            for (key, value) in &map {
+                set.set(key, value)?;
+            }
+        }
+        let options: GenerateOptions = if options.is_undefined() || options.is_null() {
+            GenerateOptions::default()
+        } else {
+            from_js(options, "options")?
+        };
+        let shell = match options.shell.as_deref() {
+            None | Some("") => None,
+            Some(s) => Some(dockscape::Shell::parse(s)?),
+        };
+        let format = dockscape::Format::parse(format)?;
+        let scenario = dockscape::build_scenario(id, &set)?;
+        dockscape::generate(&scenario, format, &dockscape::Options { shell })
+    })())
+}
+
+#[derive(Deserialize)]
+struct Input {
+    file: String,
+    text: String,
+    #[serde(default)]
+    kind: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct LintOptions {
+    #[serde(default)]
+    select: Vec<String>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    #[serde(default)]
+    fail_on: Option<String>,
+}
+
+/// Lints `inputs` (`[{ file, text, kind? }]`): findings, workloads with their scenario, and the inputs
+/// that could not be read (`errors`, with line and column).
+#[wasm_bindgen(unchecked_return_type = "Outcome<LintReport>")]
+pub fn lint(
+    #[wasm_bindgen(unchecked_param_type = "LintInput[]")] inputs: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "LintOptions | undefined")] options: JsValue,
+) -> JsValue {
+    outcome((|| {
+        let inputs: Vec<Input> = from_js(inputs, "inputs must be a list of { file, text, kind? }")?;
+        let opts: LintOptions = if options.is_undefined() || options.is_null() {
+            LintOptions::default()
+        } else {
+            from_js(options, "options")?
+        };
+        let mut kinds = Vec::with_capacity(inputs.len());
+        for i in &inputs {
+            kinds.push(match i.kind.as_deref() {
+                None | Some("") => None,
+                Some(k) => Some(k.parse::<dockscape::InputKind>()?),
+            });
+        }
+        let borrowed: Vec<dockscape::LintInput<'_>> = inputs
+            .iter()
+            .zip(kinds)
+            .map(|(i, kind)| dockscape::LintInput {
+                file: &i.file,
+                text: &i.text,
+                kind,
+            })
+            .collect();
+        let mut options = dockscape::LintOptions {
+            select: opts.select,
+            ignore: opts.ignore,
+            ..Default::default()
+        };
+        if let Some(s) = opts.fail_on.as_deref() {
+            options.fail_on = s.parse()?;
+        }
+        Ok(dockscape::lint(&borrowed, &options))
+    })())
+}
+
+/// Every lint rule, with its page.
+#[wasm_bindgen(unchecked_return_type = "Outcome<RuleInfo[]>")]
+pub fn rules() -> JsValue {
+    ok(&dockscape::rules())
+}
+
+/// Panics on purpose, so the playground and its tests can prove a panic never leaves a dead module.
+#[wasm_bindgen(js_name = "panicForTest")]
+pub fn panic_for_test() {
+    panic!("panic requested by panicForTest");
+}
