@@ -224,6 +224,56 @@ describe('generate', () => {
   });
 });
 
+describe('diagrams', () => {
+  test('every scenario\'s Mermaid text renders through the mermaid package, and its SVG topology is screenshotted', async () => {
+    const o = await open();
+    const { page } = o;
+    const scenarios = await page.evaluate(() => window.__dockscape.engine.call('scenarios'));
+    const select = page.getByLabel('Scenario', { exact: true });
+    const texts = {};
+    for (const sc of scenarios.value) {
+      await select.selectOption(sc.id);
+      await settle(page);
+      texts[sc.id] = await outputText(page, 'Mermaid');
+      const topology = output(page, 'Topology');
+      await topology.getByRole('img').evaluate((img) => img.decode());
+      await topology.screenshot({ path: join(RESULTS, `topology-${sc.id}.png`) });
+    }
+    assertClean(o);
+    // A blank page of its own: the playground's Content-Security-Policy rightly refuses extra scripts.
+    const m = await h.page();
+    opened.push(m);
+    await m.page.setContent('<!doctype html><html><body></body></html>');
+    await m.page.addScriptTag({ path: join(ROOT, 'node_modules/mermaid/dist/mermaid.min.js') });
+    const results = await m.page.evaluate(async (all) => {
+      window.mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' });
+      const out = {};
+      let n = 0;
+      for (const [id, text] of Object.entries(all)) {
+        try {
+          const { svg } = await window.mermaid.render(`d${n++}`, text);
+          out[id] = svg.includes('<svg') ? 'ok' : 'no svg';
+        } catch (e) {
+          out[id] = String(e?.message ?? e);
+        }
+      }
+      return out;
+    }, texts);
+    assert.equal(Object.keys(results).length, scenarios.value.length);
+    for (const [id, r] of Object.entries(results)) assert.equal(r, 'ok', `${id}: mermaid could not render:\n${texts[id]}`);
+    // and mermaid does reject a broken diagram, so the check above can fail
+    const broken = await m.page.evaluate(async () => {
+      try {
+        await window.mermaid.render('broken', 'flowchart TB\n  a -->|unclosed b');
+        return 'rendered';
+      } catch {
+        return 'rejected';
+      }
+    });
+    assert.equal(broken, 'rejected');
+  });
+});
+
 describe('lint', () => {
   test('the seed DooD pod pasted into Input shows DS002 on the `path: /var/run` line, linked to its rule page', async () => {
     const o = await open();
