@@ -294,6 +294,13 @@ describe('lint', () => {
     const marked = page.locator('.cm-line.ds-marked', { hasText: /^\s*path: \/var\/run\s*$/ });
     assert.match((await marked.getAttribute('data-codes')) ?? '', /DS002/, 'the editor marks the line');
     assert.match((await page.locator('#workloads').textContent()) ?? '', /dood/, "the workload's scenario is shown");
+    const reach = page.getByRole('img', { name: 'Reach of Pod/dood', exact: true });
+    await reach.waitFor();
+    const svg = decodeURIComponent(((await reach.getAttribute('src')) ?? '').replace(/^data:image\/svg\+xml;charset=utf-8,/, ''));
+    assert.match(svg, /^<svg|^<\?xml/, 'the reach diagram is an SVG');
+    assert.match(svg, /DS002/, 'the socket edge carries its rule code');
+    assert.equal(await reach.evaluate((img) => img.decode().then(() => img.naturalWidth > 0)), true, 'it renders');
+    await page.locator('#workloads').screenshot({ path: join(RESULTS, 'lint-reach.png') });
     await finding.first().getByRole('link', { name: 'DS002', exact: true }).click();
     await page.waitForSelector('#rule-DS002');
     assert.match(page.url(), /#/);

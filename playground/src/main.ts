@@ -529,6 +529,9 @@ function errorsOf(report: LintReport): DsError[] {
   }));
 }
 
+/** Reach diagrams drawn per lint (one per workload, the first few). */
+const MAX_REACH_DIAGRAMS = 4;
+
 let lastLint = '';
 function renderLint(r: Outcome<LintReport>): void {
   // An edit that changes no finding (most keystrokes) changes nothing on screen: the editor's marks
@@ -552,19 +555,28 @@ function renderLint(r: Outcome<LintReport>): void {
     lintErrors.append(h('li', { class: 'error', role: 'alert', text: `Input ${errorText(e)}` }));
     if (e.location) marks.push({ ...e.location, severity: 'error', code: e.kind, message: e.message });
   }
-  for (const w of report.workloads ?? []) {
+  const linted = { file: inputFileName, text: state.input, kind: state.kind || undefined };
+  for (const [i, w] of (report.workloads ?? []).entries()) {
     const sc = w.scenario ?? 'none';
     const known = scenarios.some((s) => s.id === sc);
-    workloadsList.append(
-      h(
-        'li',
-        { class: 'workload', 'data-scenario': sc },
-        `${w.workload || w.name} (line ${w.line}): scenario `,
-        h('strong', { class: 'scenario', text: sc }),
-        known ? ' ' : null,
-        known ? h('button', { type: 'button', class: 'linkish', text: 'Open in Generate', onclick: () => openInGenerate(sc) }) : null,
-      ),
+    const li = h(
+      'li',
+      { class: 'workload', 'data-scenario': sc },
+      `${w.workload || w.name} (line ${w.line}): scenario `,
+      h('strong', { class: 'scenario', text: sc }),
+      known ? ' ' : null,
+      known ? h('button', { type: 'button', class: 'linkish', text: 'Open in Generate', onclick: () => openInGenerate(sc) }) : null,
     );
+    workloadsList.append(li);
+    // What the workload can reach, drawn by the core with the rule codes on the offending edges.
+    if (i < MAX_REACH_DIAGRAMS && w.workload) {
+      void track(engine.call<string>('lintDiagram', [linted], w.workload)).then((d) => {
+        if (!d.ok || !li.isConnected) return;
+        const img = h('img', { class: 'reach', alt: `Reach of ${w.workload}` }) as HTMLImageElement;
+        img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(d.value)}`;
+        li.append(h('div', { class: 'reach-diagram' }, img));
+      });
+    }
   }
   if (!report.workloads?.length) workloadsList.append(h('li', { class: 'empty', text: 'No workload found.' }));
   for (const f of report.findings) {

@@ -1,7 +1,7 @@
 // Messages between the page and the wasm worker.
 import type { Outcome } from './wasm-pkg/dockscape_wasm';
 
-export type Fn = 'version' | 'scenarios' | 'formats' | 'generate' | 'lint' | 'rules' | 'panicForTest';
+export type Fn = 'version' | 'scenarios' | 'formats' | 'generate' | 'lint' | 'lintDiagram' | 'rules' | 'panicForTest';
 
 export interface ToWorker {
   id: number;

@@ -15,6 +15,7 @@ const table: Partial<Record<Fn, unknown>> = {
   formats: exports.formats,
   generate: exports.generate,
   lint: exports.lint,
+  lintDiagram: exports.lintDiagram,
   rules: exports.rules,
   panicForTest: exports.panicForTest,
 };

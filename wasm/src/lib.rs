@@ -204,22 +204,6 @@ pub fn lint(
         } else {
             from_js(options, "options")?
         };
-        let mut kinds = Vec::with_capacity(inputs.len());
-        for i in &inputs {
-            kinds.push(match i.kind.as_deref() {
-                None | Some("") => None,
-                Some(k) => Some(k.parse::<dockscape::InputKind>()?),
-            });
-        }
-        let borrowed: Vec<dockscape::LintInput<'_>> = inputs
-            .iter()
-            .zip(kinds)
-            .map(|(i, kind)| dockscape::LintInput {
-                file: &i.file,
-                text: &i.text,
-                kind,
-            })
-            .collect();
         let mut options = dockscape::LintOptions {
             select: opts.select,
             ignore: opts.ignore,
@@ -228,7 +212,40 @@ pub fn lint(
         if let Some(s) = opts.fail_on.as_deref() {
             options.fail_on = s.parse()?;
         }
-        Ok(dockscape::lint(&borrowed, &options))
+        Ok(dockscape::lint(&borrow(&inputs)?, &options))
+    })())
+}
+
+/// The inputs as the core takes them.
+fn borrow(inputs: &[Input]) -> Result<Vec<dockscape::LintInput<'_>>, dockscape::Error> {
+    inputs
+        .iter()
+        .map(|i| {
+            let kind = match i.kind.as_deref() {
+                None | Some("") => None,
+                Some(k) => Some(k.parse::<dockscape::InputKind>()?),
+            };
+            Ok(dockscape::LintInput {
+                file: &i.file,
+                text: &i.text,
+                kind,
+            })
+        })
+        .collect()
+}
+
+/// What one linted workload can reach (the host daemon through a socket, its own daemon, a plain-TCP
+/// endpoint), drawn as a self-contained SVG with the rule codes on the offending edges. `workload` is a
+/// `LintedWorkload.workload` label.
+#[wasm_bindgen(js_name = "lintDiagram", unchecked_return_type = "Outcome<string>")]
+pub fn lint_diagram(
+    #[wasm_bindgen(unchecked_param_type = "LintInput[]")] inputs: JsValue,
+    workload: String,
+) -> JsValue {
+    outcome((|| {
+        let inputs: Vec<Input> = from_js(inputs, "inputs must be a list of { file, text, kind? }")?;
+        let report = dockscape::lint(&borrow(&inputs)?, &dockscape::LintOptions::default());
+        dockscape::render_svg(&report.diagram(Some(&workload))?)
     })())
 }
 

@@ -226,6 +226,25 @@ fn lint_finds_ds002_on_the_seed_dood_pod() {
 }
 
 #[wasm_bindgen_test]
+fn lint_diagram_draws_the_socket_edge_with_its_codes() {
+    let svg = value(dockscape_wasm::lint_diagram(
+        inputs("dood.yaml", SEED_DOOD, None),
+        "Pod/dood".into(),
+    ));
+    let svg = svg.as_str().expect("an SVG string");
+    assert!(svg.starts_with("<svg") || svg.starts_with("<?xml"), "{svg}");
+    assert!(
+        svg.contains("DS002") && svg.contains("docker-cmds"),
+        "{svg}"
+    );
+    let e = error(dockscape_wasm::lint_diagram(
+        inputs("dood.yaml", SEED_DOOD, None),
+        "Pod/nope".into(),
+    ));
+    assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()), "{e}");
+}
+
+#[wasm_bindgen_test]
 fn lint_matches_the_core() {
     let want = dockscape::lint(
         &[dockscape::LintInput {
