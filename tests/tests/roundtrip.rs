@@ -1,5 +1,5 @@
 //! Every emitted Pod deserialises into the k8s-openapi Pod with nothing lost, and every Compose file
-//! parses back to the same document: emit, parse back, emit again, compare.
+//! parses back to the same document: emit, parse back, compare.
 
 use dockscape::{Format, Options};
 use k8s_openapi::api::core::v1::Pod;
@@ -14,10 +14,12 @@ fn pods_round_trip_through_k8s_openapi() {
             .text;
         let pod: Pod =
             serde_saphyr::from_str(&body(&text)).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let again = serde_saphyr::to_string(&pod).unwrap();
+        // Read untyped, the YAML is exactly what the typed Pod holds: no field unknown to k8s-openapi,
+        // no string read back as a number or a boolean.
+        let untyped: serde_json::Value = serde_saphyr::from_str(&body(&text)).unwrap();
         assert_eq!(
-            body(&text),
-            again,
+            serde_json::to_value(&pod).unwrap(),
+            untyped,
             "{name}: the pod lost or changed something on the way back"
         );
         assert!(dockscape::validate_pod(&pod).is_empty(), "{name}");
@@ -36,8 +38,41 @@ fn compose_files_round_trip() {
         let value: serde_json::Value =
             serde_saphyr::from_str(&body(&text)).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(dockscape::validate_compose(&value).is_empty(), "{name}");
-        let again = serde_saphyr::to_string(&value).unwrap();
-        assert_eq!(body(&text), again, "{name}");
+        // Every scalar reads back as a string where the model has one (ports, versions, "no").
+        for (svc, def) in services_of(&value) {
+            for key in ["image", "user", "restart"] {
+                if let Some(v) = def.get(key) {
+                    assert!(
+                        v.is_string(),
+                        "{name}: services.{svc}.{key} read back as {v}"
+                    );
+                }
+            }
+            for list in ["ports", "entrypoint", "command", "volumes"] {
+                for item in def
+                    .get(list)
+                    .and_then(|l| l.as_array())
+                    .into_iter()
+                    .flatten()
+                {
+                    assert!(
+                        item.is_string() || item.is_object(),
+                        "{name}: services.{svc}.{list}: {item}"
+                    );
+                }
+            }
+            for (k, v) in def
+                .get("environment")
+                .and_then(|e| e.as_object())
+                .into_iter()
+                .flatten()
+            {
+                assert!(
+                    v.is_string(),
+                    "{name}: services.{svc}.environment.{k} read back as {v}"
+                );
+            }
+        }
         let services = value["services"].as_object().unwrap();
         assert_eq!(
             services.len(),
@@ -48,5 +83,38 @@ fn compose_files_round_trip() {
             value.get("version").is_none(),
             "{name}: the Compose spec has no version key"
         );
+    }
+}
+
+fn services_of(v: &serde_json::Value) -> Vec<(String, serde_json::Value)> {
+    v["services"]
+        .as_object()
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Any string the user gives comes back from the Pod and Compose YAML as the same string.
+    #[test]
+    fn any_string_reads_back_from_the_yaml(value in "[^\\x00]{0,30}", word in "[ -~\n]{0,12}") {
+        let mut p = dockscape::Params::new();
+        p.set("env.VALUE", &value).unwrap();
+        p.insert("args", dockscape::ParamValue::List(vec![word.clone()]));
+        let s = dockscape::build_scenario("dood", &p).unwrap();
+        let pod = dockscape::generate(&s, Format::Pod, &Options::default()).unwrap().text;
+        let pod: Pod = serde_saphyr::from_str(&body(&pod)).map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{e}\n{pod}")))?;
+        let c = &pod.spec.unwrap().containers[0];
+        let env = c.env.as_ref().unwrap().iter().find(|e| e.name == "VALUE").unwrap();
+        proptest::prop_assert_eq!(env.value.as_deref(), Some(value.as_str()));
+        proptest::prop_assert_eq!(c.args.as_ref().unwrap(), &vec![word.clone()]);
+        let compose = dockscape::generate(&s, Format::Compose, &Options::default()).unwrap().text;
+        let v: serde_json::Value = serde_saphyr::from_str(&body(&compose)).unwrap();
+        let svc = &v["services"]["docker-cmds"];
+        // Compose writes a literal `$` as `$$`.
+        let (want_value, want_word) = (value.replace('$', "$$"), word.replace('$', "$$"));
+        proptest::prop_assert_eq!(svc["environment"]["VALUE"].as_str(), Some(want_value.as_str()));
+        proptest::prop_assert_eq!(svc["command"][0].as_str(), Some(want_word.as_str()));
     }
 }

@@ -7,6 +7,7 @@ mod pod;
 mod recipe;
 mod run;
 mod units;
+mod yaml;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::quote::Shell;
@@ -236,6 +237,7 @@ fn with_header(s: &Scenario, comment: &str, body: String) -> String {
 
 /// Serialise a value as YAML, deterministically.
 pub(crate) fn yaml<T: Serialize>(value: &T) -> Result<String> {
-    serde_saphyr::to_string(value)
-        .map_err(|e| Error::new(ErrorKind::Validation, format!("cannot write yaml: {e}")))
+    let v = serde_json::to_value(value)
+        .map_err(|e| Error::new(ErrorKind::Validation, format!("cannot write yaml: {e}")))?;
+    Ok(yaml::to_string(&v))
 }
