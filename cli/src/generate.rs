@@ -1,6 +1,7 @@
 //! `dockscape scenarios` and `dockscape generate`.
 
 use crate::EXIT_INPUT;
+use clap::builder::PossibleValuesParser;
 use clap::{Args, ValueEnum};
 use dockscape::{Format, NoteLevel, Options, Params, Shell};
 use std::io::Write;
@@ -34,9 +35,10 @@ dockscape generate -f spec.yaml -o out/                  # spec.yaml: `scenario:
 pub(crate) struct GenerateArgs {
     /// Scenario id (see `dockscape scenarios`); may come from the spec file's `scenario:` key instead.
     scenario: Option<String>,
-    /// What to write.
-    #[arg(long, value_enum, default_value_t = OutFormat::All)]
-    format: OutFormat,
+    /// What to write: pod, compose, run, explain; a CI recipe (gitlab, github-arc, jenkins, drone,
+    /// tekton); a topology drawing (mermaid, svg); or all (the first four).
+    #[arg(long, default_value = "all", value_parser = PossibleValuesParser::new(format_ids()))]
+    format: String,
     /// Set a parameter: `key=value` (repeatable; `env.NAME=value` adds a variable). Overrides `-f`.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
@@ -44,53 +46,18 @@ pub(crate) struct GenerateArgs {
     #[arg(short = 'f', long = "file", value_name = "SPEC.yaml")]
     file: Option<PathBuf>,
     /// Shell the `docker run` lines are quoted for (default: the scenario's, powershell for windows).
-    #[arg(long, value_enum)]
-    shell: Option<ShellArg>,
+    #[arg(long, value_parser = PossibleValuesParser::new(Shell::ALL.map(Shell::id)))]
+    shell: Option<String>,
     /// Write one file per format into DIR instead of printing.
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     output: Option<PathBuf>,
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum OutFormat {
-    Pod,
-    Compose,
-    Run,
-    Explain,
-    /// `.gitlab-ci.yml`: Docker-executor and Kubernetes-executor forms.
-    Gitlab,
-    /// actions-runner-controller scale set values.
-    GithubArc,
-    /// Jenkinsfile with the Kubernetes plugin's podTemplate.
-    Jenkins,
-    /// `.drone.yml`.
-    Drone,
-    /// Tekton Task and TaskRun.
-    Tekton,
-    /// Mermaid flowchart of the topology.
-    Mermaid,
-    /// Self-contained SVG drawing of the topology.
-    Svg,
-    All,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum ShellArg {
-    Sh,
-    Powershell,
-    Cmd,
-    Gitbash,
-}
-
-impl From<ShellArg> for Shell {
-    fn from(s: ShellArg) -> Shell {
-        match s {
-            ShellArg::Sh => Shell::Sh,
-            ShellArg::Powershell => Shell::Powershell,
-            ShellArg::Cmd => Shell::Cmd,
-            ShellArg::Gitbash => Shell::Gitbash,
-        }
-    }
+/// `--format` values: every format of the core, and `all` (the four base ones).
+fn format_ids() -> Vec<&'static str> {
+    let mut ids: Vec<&'static str> = Format::EVERY.iter().map(|f| f.id()).collect();
+    ids.push("all");
+    ids
 }
 
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
@@ -153,22 +120,16 @@ pub(crate) fn run(args: &GenerateArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
-    let formats: Vec<Format> = match args.format {
-        OutFormat::Pod => vec![Format::Pod],
-        OutFormat::Compose => vec![Format::Compose],
-        OutFormat::Run => vec![Format::Run],
-        OutFormat::Explain => vec![Format::Explain],
-        OutFormat::Gitlab => vec![Format::Gitlab],
-        OutFormat::GithubArc => vec![Format::GithubArc],
-        OutFormat::Jenkins => vec![Format::Jenkins],
-        OutFormat::Drone => vec![Format::Drone],
-        OutFormat::Tekton => vec![Format::Tekton],
-        OutFormat::Mermaid => vec![Format::Mermaid],
-        OutFormat::Svg => vec![Format::Svg],
-        OutFormat::All => Format::ALL.to_vec(),
+    let formats: Vec<Format> = if args.format == "all" {
+        Format::ALL.to_vec()
+    } else {
+        match Format::parse(&args.format) {
+            Ok(f) => vec![f],
+            Err(e) => return fail(e),
+        }
     };
     let options = Options {
-        shell: args.shell.map(Shell::from),
+        shell: args.shell.as_deref().and_then(|s| Shell::parse(s).ok()),
     };
     let mut artifacts = Vec::new();
     for f in formats {
