@@ -272,6 +272,24 @@ pub(super) fn volume<'t>(r: &Reader<'t, '_>, item: NodeId) -> Volume<'t> {
     }
 }
 
+/// A container named by its `name` (`list[index]` without one), with its `image`: how every
+/// pod-like input (Kubernetes, Drone steps, ...) starts a container.
+pub(super) fn named_container<'t>(
+    r: &Reader<'t, '_>,
+    id: NodeId,
+    kind: ContainerKind,
+    list: &str,
+    index: usize,
+) -> Container<'t> {
+    let name = match r.field(id, "name") {
+        Some(n) => n.text,
+        None => Cow::Owned(format!("{list}[{index}]")),
+    };
+    let mut c = Container::new(kind, name, r.loc(id));
+    c.image = r.field(id, "image");
+    c
+}
+
 pub(super) fn container<'t>(
     r: &Reader<'t, '_>,
     id: NodeId,
@@ -281,12 +299,7 @@ pub(super) fn container<'t>(
     w: &Workload<'t>,
 ) -> Container<'t> {
     let doc = r.doc;
-    let name = match r.field(id, "name") {
-        Some(n) => n.text,
-        None => Cow::Owned(format!("{list}[{index}]")),
-    };
-    let mut c = Container::new(kind, name, r.loc(id));
-    c.image = r.field(id, "image");
+    let mut c = named_container(r, id, kind, list, index);
     c.command = r.strings(doc.get(id, "command"));
     c.args = r.strings(doc.get(id, "args"));
     if let Some(env) = doc.get(id, "env") {

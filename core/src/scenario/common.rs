@@ -223,3 +223,34 @@ pub(crate) fn node_with_pod_daemon(
         ],
     }
 }
+
+/// A Linux machine running `dockerd` at `endpoint`, called by the `docker` CLI in `client_place`
+/// through `client_endpoint`: the `linux` host, or the node whose socket a DooD container borrows
+/// (`starts_siblings`).
+pub(crate) fn linux_dockerd(
+    host: &str,
+    endpoint: Endpoint,
+    client_place: &str,
+    client_endpoint: Endpoint,
+    starts_siblings: bool,
+) -> Topology {
+    Topology {
+        hosts: vec![Host {
+            name: host.into(),
+            os: Os::Linux,
+            vm: None,
+        }],
+        daemons: vec![Daemon {
+            kind: DaemonKind::Dockerd,
+            place: DaemonPlace::Host { host: 0 },
+            endpoints: vec![endpoint],
+            starts_siblings,
+        }],
+        clients: vec![Client {
+            program: "docker".into(),
+            place: client_place.into(),
+            daemon: 0,
+            endpoint: client_endpoint,
+        }],
+    }
+}

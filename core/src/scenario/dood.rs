@@ -4,10 +4,7 @@
 use super::common::{self, DOCKER_VERSION, SEED_COMMAND};
 use super::{NoteLevel, ParamSpec, Resolved, Scenario, ScenarioId};
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{
-    Client, Daemon, DaemonKind, DaemonPlace, Endpoint, Host, HostPathType, Mount, Os, Topology,
-    Volume, VolumeSource,
-};
+use crate::model::{Endpoint, HostPathType, Mount, Volume, VolumeSource};
 use crate::quote::Shell;
 
 pub(crate) fn params() -> Vec<ParamSpec> {
@@ -89,27 +86,15 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
     let endpoint = Endpoint::Unix {
         path: socket.clone(),
     };
-    let topology = Topology {
-        hosts: vec![Host {
-            name: "node".into(),
-            os: Os::Linux,
-            vm: None,
-        }],
-        daemons: vec![Daemon {
-            kind: DaemonKind::Dockerd,
-            place: DaemonPlace::Host { host: 0 },
-            endpoints: vec![endpoint.clone()],
-            starts_siblings: true,
-        }],
-        clients: vec![Client {
-            program: "docker".into(),
-            place: "docker-cmds".into(),
-            daemon: 0,
-            endpoint: Endpoint::Unix {
-                path: "/var/run/docker.sock".into(),
-            },
-        }],
-    };
+    let topology = common::linux_dockerd(
+        "node",
+        endpoint,
+        "docker-cmds",
+        Endpoint::Unix {
+            path: "/var/run/docker.sock".into(),
+        },
+        true,
+    );
     let mut s = common::scenario(ScenarioId::Dood, r, topology, pod);
     if run_dir {
         s.risks.push(common::risk("DS002", format!("the host directory holding {socket} is mounted, so the socket and every other runtime socket in it reach the container")));

@@ -3,7 +3,7 @@
 use super::common::{self, endpoint_setup};
 use super::{NoteLevel, ParamSpec, Resolved, Scenario, ScenarioId};
 use crate::error::Result;
-use crate::model::{Client, Daemon, DaemonKind, DaemonPlace, Endpoint, Host, Os, Topology};
+use crate::model::Endpoint;
 use crate::quote::Shell;
 
 pub(crate) fn params() -> Vec<ParamSpec> {
@@ -35,25 +35,13 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
     let mut pod = common::pod(r, "Always");
     pod.containers
         .push(common::workload_container(r, &r.get("name"))?);
-    let topology = Topology {
-        hosts: vec![Host {
-            name: "linux host".into(),
-            os: Os::Linux,
-            vm: None,
-        }],
-        daemons: vec![Daemon {
-            kind: DaemonKind::Dockerd,
-            place: DaemonPlace::Host { host: 0 },
-            endpoints: vec![endpoint.clone()],
-            starts_siblings: false,
-        }],
-        clients: vec![Client {
-            program: "docker".into(),
-            place: "linux host".into(),
-            daemon: 0,
-            endpoint: endpoint.clone(),
-        }],
-    };
+    let topology = common::linux_dockerd(
+        "linux host",
+        endpoint.clone(),
+        "linux host",
+        endpoint.clone(),
+        false,
+    );
     let mut s = common::scenario(ScenarioId::Linux, r, topology, pod);
     if let Endpoint::Tcp { .. } = endpoint {
         s.setup = endpoint_setup(&endpoint);

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use super::super::ir::{
     Container, Env, Source, Unit, Val, Volume, VolumeSource, Workload, WorkloadKind,
 };
-use super::super::k8s::Reader;
+use super::super::k8s::{Reader, named_container};
 use super::super::paths;
 use super::super::source::{Doc, NodeId};
 use super::{CONTAINER, image_volume, mark_used, mount_volume, undollar};
@@ -91,12 +91,7 @@ fn container<'t>(
     w: &Workload<'t>,
 ) -> Container<'t> {
     let doc = r.doc;
-    let name = match r.field(item, "name") {
-        Some(n) => n.text,
-        None => Cow::Owned(format!("{list}[{index}]")),
-    };
-    let mut c = Container::new(CONTAINER, name, r.loc(item));
-    c.image = r.field(item, "image");
+    let mut c = named_container(r, item, CONTAINER, list, index);
     c.command = r.strings(doc.get(item, "entrypoint"));
     c.args = r.strings(doc.get(item, "command"));
     // a step's `commands` become its shell script: they are what it runs (`dockerd`, a fixed

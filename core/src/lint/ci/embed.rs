@@ -172,3 +172,19 @@ pub(super) fn shell_scalar(
     };
     process_embedded(&unit, None, text, rules, ctx, report, &map);
 }
+
+/// Every character of `text` with its 1-based line and column.
+pub(super) fn positions(text: &str) -> Vec<(char, u32, u32)> {
+    let mut chars: Vec<(char, u32, u32)> = Vec::with_capacity(text.len());
+    let (mut line, mut col) = (1u32, 1u32);
+    for ch in text.chars() {
+        chars.push((ch, line, col));
+        if ch == '\n' {
+            line += 1;
+            col = 1;
+        } else {
+            col += 1;
+        }
+    }
+    chars
+}

@@ -148,17 +148,7 @@ impl Cursor<'_> {
 type Header = (String, usize, u32, u32);
 
 fn parse(text: &str) -> (Vec<Entry>, Vec<Header>) {
-    let mut chars: Vec<(char, u32, u32)> = Vec::with_capacity(text.len());
-    let (mut line, mut col) = (1u32, 1u32);
-    for ch in text.chars() {
-        chars.push((ch, line, col));
-        if ch == '\n' {
-            line += 1;
-            col = 1;
-        } else {
-            col += 1;
-        }
-    }
+    let chars = super::embed::positions(text);
     let mut cur = Cursor {
         chars,
         i: 0,

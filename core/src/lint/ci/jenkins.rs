@@ -11,7 +11,7 @@ use super::super::ir::{Field, Loc, Unit, Val};
 use super::super::registry::Rule;
 use super::super::source::Loader;
 use super::super::{FileCtx, LintError, LintInput, LintReport, k8s, process, run};
-use super::embed::{PosMap, process_embedded};
+use super::embed::{PosMap, positions, process_embedded};
 
 /// Whether a text that is not named as a Jenkinsfile reads as one.
 pub(super) fn looks_like(text: &str) -> bool {
@@ -256,22 +256,6 @@ pub(super) enum Role {
     Yaml,
     /// `sh '...'`, `sh(script: '...')`: shell lines.
     Shell,
-}
-
-/// Every character of `text` with its 1-based line and column.
-pub(super) fn positions(text: &str) -> Vec<(char, u32, u32)> {
-    let mut chars: Vec<(char, u32, u32)> = Vec::with_capacity(text.len());
-    let (mut line, mut col) = (1u32, 1u32);
-    for ch in text.chars() {
-        chars.push((ch, line, col));
-        if ch == '\n' {
-            line += 1;
-            col = 1;
-        } else {
-            col += 1;
-        }
-    }
-    chars
 }
 
 /// The string literals given to `yaml` (`yaml: '''...'''`, `yaml '''...'''`, `yaml: "..."`).

@@ -321,7 +321,7 @@ fn workload(a: &[(String, GVal)], at: Loc<'static>) -> Option<Workload<'static>>
 
 #[cfg(test)]
 mod tests {
-    use super::super::jenkins::positions;
+    use super::super::embed::positions;
     use super::*;
 
     #[test]
