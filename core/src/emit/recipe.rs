@@ -347,9 +347,10 @@ fn github_arc(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<miniji
             c.command = vec!["/home/runner/run.sh".into()];
             c.args = Vec::new();
         })?;
-        let spec = serde_json::to_value(&k.spec).map_err(|e| {
-            Error::new(ErrorKind::Validation, format!("cannot write pod spec: {e}"))
-        })?;
+        let spec = match &k.spec {
+            Some(spec) => pod::spec_value(spec)?,
+            None => Value::Null,
+        };
         values.insert("template".into(), json!({ "spec": spec }));
     }
     Ok(context! {
@@ -535,9 +536,7 @@ fn tekton(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja:
         task_spec.insert("sidecars".into(), Value::Array(sidecars));
     }
     if let Some(v) = &spec.volumes {
-        let v = serde_json::to_value(v)
-            .map_err(|e| Error::new(ErrorKind::Validation, format!("cannot write volumes: {e}")))?;
-        task_spec.insert("volumes".into(), v);
+        task_spec.insert("volumes".into(), pod::volumes_value(v)?);
     }
     let task = json!({
         "apiVersion": "tekton.dev/v1",
