@@ -1,23 +1,12 @@
 //! `--format explain`: a Markdown page per scenario, rendered from the `explain.md.j2` template.
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::model::{DaemonPlace, Endpoint};
 use crate::scenario::Scenario;
-use minijinja::{Environment, Value, context};
+use minijinja::{Value, context};
 
 /// Render the explanation of `s`.
 pub(crate) fn render(s: &Scenario) -> Result<String> {
-    let source = dockscape_templates::get("explain.md.j2")
-        .ok_or_else(|| Error::new(ErrorKind::Template, "template `explain.md.j2` is missing"))?;
-    let mut env = Environment::new();
-    let syntax = minijinja::syntax::SyntaxConfig::builder()
-        .trim_blocks(true)
-        .lstrip_blocks(true)
-        .build()
-        .map_err(template_error)?;
-    env.set_syntax(syntax);
-    env.add_template("explain.md.j2", source)
-        .map_err(template_error)?;
     let daemons: Vec<minijinja::Value> = s
         .topology
         .daemons
@@ -46,9 +35,9 @@ pub(crate) fn render(s: &Scenario) -> Result<String> {
             context! { program => &c.program, place => &c.place, daemon => daemon, endpoint => c.endpoint.label() }
         })
         .collect();
-    let tmpl = env.get_template("explain.md.j2").map_err(template_error)?;
-    let out = tmpl
-        .render(context! {
+    super::jinja::render(
+        "explain.md.j2",
+        context! {
             id => s.id.id(),
             title => s.title,
             summary => s.summary,
@@ -59,11 +48,7 @@ pub(crate) fn render(s: &Scenario) -> Result<String> {
             pod => Value::from(minijinja::value::Serde(&s.pod)),
             notes => Value::from(minijinja::value::Serde(&s.notes)),
             risks => Value::from(minijinja::value::Serde(&s.risks)),
-        })
-        .map_err(template_error)?;
-    Ok(out)
-}
-
-fn template_error(e: minijinja::Error) -> Error {
-    Error::new(ErrorKind::Template, format!("explain template: {e}"))
+        },
+        false,
+    )
 }

@@ -3,6 +3,7 @@
 mod compose;
 pub(crate) mod diagram;
 mod explain;
+mod jinja;
 mod pod;
 mod recipe;
 mod run;

@@ -12,7 +12,7 @@ use crate::model::{Container, ContainerRole, DaemonKind, DaemonPlace, Pod, Volum
 use crate::quote::{Shell, quote_command};
 use crate::scenario::{Scenario, ScenarioId};
 use k8s_openapi::api::core::v1 as k8s;
-use minijinja::{Environment, context};
+use minijinja::context;
 use serde_json::{Map, Value, json};
 
 /// The image of the runner container of actions-runner-controller scale sets.
@@ -560,40 +560,5 @@ fn tekton(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja:
 }
 
 fn render_template(name: &str, ctx: minijinja::Value) -> Result<String> {
-    let source = dockscape_templates::get(name)
-        .ok_or_else(|| Error::new(ErrorKind::Template, format!("template `{name}` is missing")))?;
-    let mut env = Environment::new();
-    let syntax = minijinja::syntax::SyntaxConfig::builder()
-        .trim_blocks(true)
-        .lstrip_blocks(true)
-        .keep_trailing_newline(true)
-        .build()
-        .map_err(|e| template_error(name, e))?;
-    env.set_syntax(syntax);
-    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
-    env.add_filter("comment", comment);
-    env.add_template(name, source)
-        .map_err(|e| template_error(name, e))?;
-    let tmpl = env
-        .get_template(name)
-        .map_err(|e| template_error(name, e))?;
-    tmpl.render(ctx).map_err(|e| template_error(name, e))
-}
-
-/// `{{ text | comment }}`: every line prefixed with `# ` (a bare `#` for empty lines).
-fn comment(text: String) -> String {
-    text.lines()
-        .map(|l| {
-            if l.is_empty() {
-                "#".to_owned()
-            } else {
-                format!("# {l}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn template_error(name: &str, e: minijinja::Error) -> Error {
-    Error::new(ErrorKind::Template, format!("template `{name}`: {e}"))
+    super::jinja::render(name, ctx, true)
 }
