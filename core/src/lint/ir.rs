@@ -303,9 +303,39 @@ impl<'t> Container<'t> {
         })
     }
 
+    /// Whether the container runs a Docker-in-Docker image's own entrypoint up to `dockerd`.
+    ///
+    /// Replacing the entrypoint (Kubernetes `command`, Compose `entrypoint`, `--entrypoint`) makes
+    /// any image a client. The official image's entrypoint (`docker:*dind*`, `dockerd-entrypoint.sh`)
+    /// starts the daemon with no arguments, a flag first (`--tls=false`) or `dockerd` first; any other
+    /// first argument (`sh -c ...`, `docker build .`, a Drone step's `commands`, the shell a GitLab job
+    /// runs) is run in the daemon's place, as in the Drone docs' client step on `docker:dind`. Other
+    /// dind images (`*/dind`) keep their own entrypoints, so their arguments are not judged.
+    pub(crate) fn dind_image_daemon(&self) -> bool {
+        let Some((repo, tag)) = self.image_parts() else {
+            return false;
+        };
+        let last = repo.rsplit('/').next().unwrap_or(repo);
+        let official = last == "docker" && tag.contains("dind");
+        if !(official || last.contains("dind")) || !self.command.is_empty() {
+            return false;
+        }
+        !official
+            || self.args.first().is_none_or(|a| {
+                let first = a.as_str().trim();
+                first.starts_with('-')
+                    || first.rsplit('/').next().is_some_and(|w| {
+                        matches!(
+                            w,
+                            "dockerd" | "dockerd-entrypoint.sh" | "dockerd-rootless.sh"
+                        )
+                    })
+            })
+    }
+
     /// Whether a Docker daemon runs in this container (DS007's test).
     pub(crate) fn runs_dockerd(&self) -> bool {
-        self.dind_image() || self.dockerd_word().is_some()
+        self.dind_image_daemon() || self.dockerd_word().is_some()
     }
 
     /// Whether the daemon it runs is rootless Docker (a `*rootless*` tag or `dockerd-rootless`).

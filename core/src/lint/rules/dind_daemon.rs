@@ -4,7 +4,10 @@ use crate::lint::registry::{Checker, Hit, declare_rule};
 declare_rule! {
     /// ## What it does
     /// Finds a Docker daemon running inside a workload: a `docker:*dind*` image (or any image
-    /// whose name ends in `dind`, such as `*/dind`), or `dockerd` as the command. The rootless
+    /// whose name ends in `dind`, such as `*/dind`) left to start its daemon, or `dockerd` as the
+    /// command. The image's entrypoint starts `dockerd` only with no arguments or flags
+    /// (`--tls=false`); with its entrypoint replaced (`command`, Compose `entrypoint`) or a command
+    /// as its first argument (`sh -c ...`, a Drone step's `commands`) it is a client. The rootless
     /// daemon (`docker:*dind-rootless*`, `dockerd-rootless.sh`) and workloads under the Sysbox
     /// runtime are not flagged: they are the safer forms of the same idea.
     ///
@@ -82,7 +85,7 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
             if rootless {
                 continue;
             }
-            let at = if c.dind_image() {
+            let at = if c.dind_image_daemon() {
                 c.image.as_ref()
             } else {
                 c.dockerd_word()

@@ -132,7 +132,7 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
             if stored {
                 continue;
             }
-            let at = if c.dind_image() {
+            let at = if c.dind_image_daemon() {
                 c.image.as_ref()
             } else {
                 c.dockerd_word()
