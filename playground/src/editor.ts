@@ -47,6 +47,20 @@ const marksField = StateField.define<DecorationSet>({
   provide: (f) => EditorView.decorations.from(f),
 });
 
+/**
+ * CodeMirror's search panel (Ctrl-F) and lint panel (Ctrl-Shift-M) draw their close button as "×" with the
+ * accessible name "close"; every control here shows its name, so the button says "Close".
+ */
+const closeButtonsShowTheirName = [
+  EditorState.phrases.of({ close: 'Close' }),
+  EditorView.updateListener.of((u) => {
+    for (const b of u.view.dom.querySelectorAll<HTMLButtonElement>('.cm-panel button[name="close"]')) {
+      const name = b.getAttribute('aria-label') ?? 'Close';
+      if (b.textContent !== name) b.textContent = name;
+    }
+  }),
+];
+
 /** A dropped file replaces the input (as "Open file" does); dragged text is left to CodeMirror. */
 function dropFile(onFile: (name: string, text: string) => void) {
   return EditorView.domEventHandlers({
@@ -77,6 +91,7 @@ export function createEditor(
         lintGutter(),
         marksField,
         dropFile(onFile),
+        closeButtonsShowTheirName,
         EditorView.contentAttributes.of({ 'aria-labelledby': labelId }),
         EditorView.updateListener.of((u) => {
           if (u.docChanged) onChange(u.state.doc.toString());

@@ -72,10 +72,26 @@ struct Err<'a> {
     error: &'a dockscape::Error,
 }
 
-fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+/// A Rust value as a plain JavaScript value; public only for the Node tests.
+#[doc(hidden)]
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or_else(|e| JsValue::from_str(&e.to_string()))
+        .unwrap_or_else(|e| conversion_failed(&e.to_string()))
+}
+
+/// The outcome when a result cannot be converted to JavaScript: still `{ ok: false, error }`, built
+/// by hand, never a bare string.
+fn conversion_failed(why: &str) -> JsValue {
+    let error = js_sys::Object::new();
+    let message = format!("cannot convert the result to JavaScript: {why}");
+    for (k, v) in [("kind", "validation"), ("message", message.as_str())] {
+        let _ = js_sys::Reflect::set(&error, &JsValue::from_str(k), &JsValue::from_str(v));
+    }
+    let out = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&out, &JsValue::from_str("ok"), &JsValue::FALSE);
+    let _ = js_sys::Reflect::set(&out, &JsValue::from_str("error"), &error);
+    out.into()
 }
 
 fn ok<T: Serialize>(value: &T) -> JsValue {

@@ -38,6 +38,25 @@ fn error(outcome: JsValue) -> Value {
     o["error"].clone()
 }
 
+/// A value that cannot be converted still comes back as an error outcome, never a bare string.
+#[wasm_bindgen_test]
+fn a_result_that_cannot_be_converted_is_an_error_outcome() {
+    struct Unconvertible;
+    impl serde::Serialize for Unconvertible {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("no JavaScript form"))
+        }
+    }
+    let e = error(dockscape_wasm::to_js(&Unconvertible));
+    assert_eq!(e["kind"], json!("validation"));
+    assert!(
+        e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("no JavaScript form")),
+        "{e}"
+    );
+}
+
 fn obj(pairs: &[(&str, &str)]) -> JsValue {
     let map: std::collections::BTreeMap<&str, &str> = pairs.iter().copied().collect();
     // A plain object, as JavaScript callers pass (not a `Map`).
