@@ -5,8 +5,8 @@
 #![allow(clippy::unwrap_used)] // test helpers panic on purpose
 
 use dockscape::{
-    Edge, EdgeKind, ErrorKind, Format, Graph, Node, NodeKind, Options, Params, build_scenario,
-    generate, render_mermaid, render_svg,
+    Edge, EdgeKind, ErrorKind, Format, Graph, Node, NodeKind, Options, generate, render_mermaid,
+    render_svg,
 };
 
 const VARIANTS: &[(&str, &str, &[&str])] = &[
@@ -28,13 +28,8 @@ const VARIANTS: &[(&str, &str, &[&str])] = &[
     ("buildkit", "buildkit", &[]),
 ];
 
-fn scenario(id: &str, sets: &[&str]) -> dockscape::Scenario {
-    let mut p = Params::new();
-    for s in sets {
-        p.set_assignment(s).unwrap();
-    }
-    build_scenario(id, &p).unwrap()
-}
+mod common;
+use common::scenario;
 
 /// Parse the SVG and check it is self-contained and fits 800 px; returns all its text.
 fn check_svg(svg: &str) -> String {

@@ -3,43 +3,12 @@
 
 #![allow(clippy::unwrap_used)] // test helpers panic on purpose
 
-use dockscape::{
-    Artifact, ErrorKind, Format, Options, Params, ScenarioId, build_scenario, generate,
-};
+use dockscape::{Artifact, ErrorKind, Format, Options, ScenarioId, generate};
 use k8s_openapi::api::core::v1 as k8s;
 use serde_json::Value;
 
-/// Scenario variants: snapshot name, scenario id, parameters.
-const VARIANTS: &[(&str, &str, &[&str])] = &[
-    ("linux", "linux", &[]),
-    ("windows", "windows", &[]),
-    ("kubernetes", "kubernetes", &[]),
-    ("dood", "dood", &[]),
-    ("dood-run-dir", "dood", &["mount=run-dir"]),
-    ("dind", "dind", &[]),
-    ("dind-unix", "dind", &["transport=unix"]),
-    ("dind-tcp", "dind", &["transport=tcp"]),
-    ("dind-native", "dind", &["sidecar=native"]),
-    (
-        "dind-quotes",
-        "dind",
-        &[
-            "env.TRICKY=it's '''a\\b $HOME `x`",
-            "command=sh -c 'echo \"hi\" \\ $HOME'",
-        ],
-    ),
-    ("dind-rootless", "dind-rootless", &[]),
-    ("sysbox", "sysbox", &[]),
-    ("buildkit", "buildkit", &[]),
-];
-
-fn scenario(id: &str, sets: &[&str]) -> dockscape::Scenario {
-    let mut p = Params::new();
-    for s in sets {
-        p.set_assignment(s).unwrap();
-    }
-    build_scenario(id, &p).unwrap()
-}
+mod common;
+use common::{RECIPE_VARIANTS as VARIANTS, scenario};
 
 fn render(id: &str, sets: &[&str], format: Format) -> dockscape::Result<Artifact> {
     generate(&scenario(id, sets), format, &Options::default())

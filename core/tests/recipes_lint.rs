@@ -11,33 +11,11 @@
 use std::collections::BTreeSet;
 
 use dockscape::{
-    Format, LintInput, LintOptions, Options, Params, ScenarioId, WorkloadScenario, build_scenario,
-    generate, lint,
+    Format, LintInput, LintOptions, Options, ScenarioId, WorkloadScenario, generate, lint,
 };
 
-/// Scenario variants: name, scenario id, parameters (the variants of `recipes.rs`).
-const VARIANTS: &[(&str, &str, &[&str])] = &[
-    ("dood", "dood", &[]),
-    ("dood-run-dir", "dood", &["mount=run-dir"]),
-    ("dind", "dind", &[]),
-    ("dind-unix", "dind", &["transport=unix"]),
-    ("dind-tcp", "dind", &["transport=tcp"]),
-    ("dind-native", "dind", &["sidecar=native"]),
-    (
-        "dind-quotes",
-        "dind",
-        &[
-            "env.TRICKY=it's '''a\\b $HOME `x`",
-            "command=sh -c 'echo \"hi\" \\ $HOME'",
-        ],
-    ),
-    ("dind-rootless", "dind-rootless", &[]),
-    ("sysbox", "sysbox", &[]),
-    ("buildkit", "buildkit", &[]),
-    ("linux", "linux", &[]),
-    ("windows", "windows", &[]),
-    ("kubernetes", "kubernetes", &[]),
-];
+mod common;
+use common::{RECIPE_VARIANTS as VARIANTS, scenario};
 
 /// A documented difference between a recipe's findings and its scenario's codes.
 struct Exception {
@@ -100,11 +78,7 @@ fn every_recipe_lints_to_its_scenarios_codes() {
     let mut checked = 0;
     let mut used_exceptions = BTreeSet::new();
     for (name, id, sets) in VARIANTS {
-        let mut p = Params::new();
-        for s in *sets {
-            p.set_assignment(s).unwrap();
-        }
-        let s = build_scenario(id, &p).unwrap();
+        let s = scenario(id, sets);
         for f in Format::RECIPES {
             if !f.applies_to(s.id) {
                 continue;

@@ -238,7 +238,11 @@ fn with_header(s: &Scenario, comment: &str, body: String) -> String {
 
 /// Serialise a value as YAML, deterministically.
 pub(crate) fn yaml<T: Serialize>(value: &T) -> Result<String> {
-    let v = serde_json::to_value(value)
-        .map_err(|e| Error::new(ErrorKind::Validation, format!("cannot write yaml: {e}")))?;
-    Ok(yaml::to_string(&v))
+    Ok(yaml::to_string(&json(value)?))
+}
+
+/// A value as the JSON tree the YAML writer and the recipes work on.
+pub(crate) fn json<T: Serialize + ?Sized>(value: &T) -> Result<serde_json::Value> {
+    serde_json::to_value(value)
+        .map_err(|e| Error::new(ErrorKind::Validation, format!("cannot write yaml: {e}")))
 }

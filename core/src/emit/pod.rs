@@ -1,6 +1,7 @@
 //! The workload as a Kubernetes Pod, built from k8s-openapi types so field names and types are right by
 //! construction.
 
+use crate::emit::json;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{self, ContainerRole, Protocol, VolumeSource};
 use k8s_openapi::api::core::v1 as k8s;
@@ -182,15 +183,24 @@ fn volume(v: &model::Volume) -> k8s::Volume {
 
 /// The Pod as YAML, validated first.
 pub(crate) fn emit(pod: &model::Pod) -> Result<String> {
+    write(&checked(pod)?)
+}
+
+/// The k8s-openapi Pod of a model pod, validated as the API server would.
+pub(crate) fn checked(pod: &model::Pod) -> Result<k8s::Pod> {
     let k = to_k8s(pod);
-    let problems = crate::validate::validate_pod(&k);
-    if let Some(p) = problems.first() {
+    if let Some(p) = crate::validate::validate_pod(&k).first() {
         return Err(Error::new(
             ErrorKind::Validation,
             format!("generated pod is invalid: {p}"),
         ));
     }
-    crate::emit::yaml(&pod_value(&k)?)
+    Ok(k)
+}
+
+/// A k8s-openapi Pod as YAML (see `pod_value`).
+pub(crate) fn write(pod: &k8s::Pod) -> Result<String> {
+    crate::emit::yaml(&pod_value(pod)?)
 }
 
 /// The Pod as `emit` writes it: the same text as k8s-openapi's own serialiser, without the parts
@@ -215,7 +225,7 @@ pub(crate) fn pod_value(pod: &k8s::Pod) -> Result<serde_json::Value> {
     let mut out = serde_json::Map::new();
     out.insert("apiVersion".into(), "v1".into());
     out.insert("kind".into(), "Pod".into());
-    out.insert("metadata".into(), to_value(&meta)?);
+    out.insert("metadata".into(), json(&meta)?);
     if let Some(spec) = &pod.spec {
         out.insert("spec".into(), spec_value(spec)?);
     }
@@ -245,7 +255,7 @@ pub(crate) fn spec_value(spec: &k8s::PodSpec) -> Result<serde_json::Value> {
         Some(v) => Some(volumes_value(v)?),
         None => None,
     };
-    to_value(&SpecDoc {
+    json(&SpecDoc {
         containers: &spec.containers,
         host_users: spec.host_users,
         init_containers: spec.init_containers.as_ref(),
@@ -267,12 +277,7 @@ pub(crate) fn volumes_value(volumes: &[k8s::Volume]) -> Result<serde_json::Value
             persistent_volume_claim: v.persistent_volume_claim.as_ref(),
         })
         .collect();
-    to_value(&docs)
-}
-
-fn to_value<T: serde::Serialize>(value: &T) -> Result<serde_json::Value> {
-    serde_json::to_value(value)
-        .map_err(|e| Error::new(ErrorKind::Validation, format!("cannot write pod: {e}")))
+    json(&docs)
 }
 
 #[derive(serde::Serialize)]

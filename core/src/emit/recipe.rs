@@ -311,13 +311,9 @@ fn gitlab(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja:
     })
 }
 
-/// The scenario's Pod with the job container swapped by `swap`, as the same k8s-openapi value and YAML
-/// text that `--format pod` writes, validated.
-fn swapped_pod(
-    s: &Scenario,
-    job: &Job<'_>,
-    swap: impl FnOnce(&mut Container),
-) -> Result<(k8s::Pod, String)> {
+/// The scenario's Pod with the job container swapped by `swap`, as the same validated k8s-openapi
+/// value that `--format pod` writes.
+fn swapped_pod(s: &Scenario, job: &Job<'_>, swap: impl FnOnce(&mut Container)) -> Result<k8s::Pod> {
     let mut model: Pod = s.pod.clone();
     if let Some(c) = model
         .containers
@@ -326,8 +322,7 @@ fn swapped_pod(
     {
         swap(c);
     }
-    let text = pod::emit(&model)?;
-    Ok((pod::to_k8s(&model), text))
+    pod::checked(&model)
 }
 
 fn github_arc(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja::Value> {
@@ -341,7 +336,7 @@ fn github_arc(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<miniji
     if container_mode {
         values.insert("containerMode".into(), json!({ "type": "dind" }));
     } else {
-        let (k, _) = swapped_pod(s, job, |c| {
+        let k = swapped_pod(s, job, |c| {
             c.name = "runner".into();
             c.image = ARC_RUNNER_IMAGE.into();
             c.command = vec!["/home/runner/run.sh".into()];
@@ -369,10 +364,10 @@ fn groovy(s: &str) -> String {
 }
 
 fn jenkins(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja::Value> {
-    let (_, text) = swapped_pod(s, job, |c| {
+    let text = pod::write(&swapped_pod(s, job, |c| {
         c.command = vec![JENKINS_IDLE[0].into()];
         c.args = vec![JENKINS_IDLE[1].into()];
-    })?;
+    })?)?;
     let script = job.script()?.unwrap_or_else(|| "docker info".to_owned());
     Ok(context! {
         header => header,
@@ -484,12 +479,7 @@ fn drone(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja::
 /// A k8s-openapi container as a Tekton step or sidecar: `resources` is `computeResources`, and the
 /// native-sidecar `restartPolicy` is Tekton's business.
 fn tekton_container(c: &k8s::Container, step: bool) -> Result<Value> {
-    let mut v = serde_json::to_value(c).map_err(|e| {
-        Error::new(
-            ErrorKind::Validation,
-            format!("cannot write container: {e}"),
-        )
-    })?;
+    let mut v = super::json(c)?;
     if let Value::Object(m) = &mut v {
         if let Some(r) = m.remove("resources") {
             m.insert("computeResources".into(), r);
@@ -506,15 +496,7 @@ fn tekton_container(c: &k8s::Container, step: bool) -> Result<Value> {
 }
 
 fn tekton(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja::Value> {
-    let k = pod::to_k8s(&s.pod);
-    let problems = crate::validate::validate_pod(&k);
-    if let Some(p) = problems.first() {
-        return Err(Error::new(
-            ErrorKind::Validation,
-            format!("generated pod is invalid: {p}"),
-        ));
-    }
-    let spec = k.spec.unwrap_or_default();
+    let spec = pod::checked(&s.pod)?.spec.unwrap_or_default();
     let all: Vec<&k8s::Container> = spec
         .init_containers
         .iter()

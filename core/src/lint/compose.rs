@@ -170,6 +170,24 @@ pub(crate) fn split_volume(spec: &str) -> (Option<&str>, &str, Option<&str>) {
     }
 }
 
+/// A short volume spec as a mount, where nothing names volumes (`docker run -v`, GitHub Actions
+/// `volumes`, the GitLab runner's `volumes`): a bind when the source is a host path, else a named
+/// volume left unresolved.
+pub(crate) fn short_mount<'t>(spec: &Val<'t>) -> Mount<'t> {
+    let (s, t, m) = split_volume(spec.as_str());
+    Mount {
+        loc: spec.loc,
+        target: Some(Val::new(t.to_string(), spec.loc)),
+        volume: None,
+        volume_name: None,
+        sub_path: None,
+        read_only: m.is_some_and(read_only_mode),
+        host: s
+            .filter(|s| is_host_source(s))
+            .map(|s| HostPath::resolve(Val::new(s.to_string(), spec.loc), None, Via::Direct)),
+    }
+}
+
 /// Whether a volume source is a host path (not a named volume).
 pub(crate) fn is_host_source(s: &str) -> bool {
     let s = s.trim();
@@ -434,16 +452,7 @@ fn service<'t>(
     // `tmpfs: /path[:options]`: a mount without a host path (DS026 counts it as storage)
     for t in r.istrings(doc.get(id, "tmpfs")) {
         let target = t.as_str().split(':').next().unwrap_or("").to_string();
-        let target = Some(Val::new(target, t.loc));
-        c.mounts.push(Mount {
-            loc: t.loc,
-            target,
-            volume: None,
-            volume_name: None,
-            sub_path: None,
-            read_only: false,
-            host: None,
-        });
+        c.mounts.push(Mount::anonymous(Val::new(target, t.loc)));
     }
     w.containers.push(c);
     w

@@ -58,10 +58,7 @@ struct HostLink {
 pub(crate) fn reach(w: &Workload<'_>) -> Reach {
     Reach {
         containers: w.containers.iter().map(reacher).collect(),
-        sysbox: w
-            .runtime_class
-            .as_ref()
-            .is_some_and(|r| r.as_str().contains("sysbox")),
+        sysbox: w.sysbox(),
     }
 }
 
@@ -84,15 +81,11 @@ fn reacher(c: &Container<'_>) -> Reacher {
             })
         })
         .collect();
-    let rootless = c
-        .image_parts()
-        .is_some_and(|(_, tag)| tag.contains("rootless"))
-        || c.argv().any(|a| a.as_str().contains("dockerd-rootless"));
     Reacher {
         name: c.name.to_string(),
         image: c.image.as_ref().map(|i| i.as_str().to_string()),
         privileged: c.security.privileged.is_some(),
-        daemon: c.runs_dockerd().then_some(rootless),
+        daemon: c.runs_dockerd().then(|| c.rootless_daemon()),
         host,
         docker_host: c
             .env_value("DOCKER_HOST")

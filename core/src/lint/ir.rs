@@ -202,6 +202,13 @@ impl<'t> Workload<'t> {
         !non_root.is_some_and(Val::is_true)
     }
 
+    /// Whether the workload runs under the Sysbox runtime (`runtimeClassName`, `runtime`, `--runtime`).
+    pub(crate) fn sysbox(&self) -> bool {
+        self.runtime_class
+            .as_ref()
+            .is_some_and(|r| r.as_str().contains("sysbox"))
+    }
+
     /// Whether any container of the workload mounts volume `index`.
     pub(crate) fn volume_used(&self, index: usize) -> bool {
         self.containers
@@ -286,21 +293,17 @@ impl<'t> Container<'t> {
         self.argv().find(|v| {
             v.as_str()
                 .split(|c: char| c.is_whitespace() || c == ';' || c == '&')
-                .any(|w| {
-                    let base = w.rsplit('/').next().unwrap_or(w);
-                    base == "dockerd"
-                        || base == "dockerd-entrypoint.sh"
-                        || base == "dockerd-rootless.sh"
-                })
+                .any(starts_dockerd)
         })
     }
 
-    /// Whether the image is a Docker-in-Docker image (`docker:*dind*`, `*/dind`, `*dind*`).
-    pub(crate) fn dind_image(&self) -> bool {
-        self.image_parts().is_some_and(|(repo, tag)| {
-            let last = repo.rsplit('/').next().unwrap_or(repo);
-            (last == "docker" && tag.contains("dind")) || last.contains("dind")
-        })
+    /// `Some(true)` for the official Docker-in-Docker image (`docker:*dind*`), `Some(false)` for
+    /// another one (`*/dind`, `*dind*`), `None` for any other image.
+    fn dind_image(&self) -> Option<bool> {
+        let (repo, tag) = self.image_parts()?;
+        let last = repo.rsplit('/').next().unwrap_or(repo);
+        let official = last == "docker" && tag.contains("dind");
+        (official || last.contains("dind")).then_some(official)
     }
 
     /// Whether the container runs a Docker-in-Docker image's own entrypoint up to `dockerd`.
@@ -312,30 +315,30 @@ impl<'t> Container<'t> {
     /// runs) is run in the daemon's place, as in the Drone docs' client step on `docker:dind`. Other
     /// dind images (`*/dind`) keep their own entrypoints, so their arguments are not judged.
     pub(crate) fn dind_image_daemon(&self) -> bool {
-        let Some((repo, tag)) = self.image_parts() else {
-            return false;
-        };
-        let last = repo.rsplit('/').next().unwrap_or(repo);
-        let official = last == "docker" && tag.contains("dind");
-        if !(official || last.contains("dind")) || !self.command.is_empty() {
-            return false;
-        }
-        !official
-            || self.args.first().is_none_or(|a| {
+        match self.dind_image() {
+            _ if !self.command.is_empty() => false,
+            None => false,
+            Some(false) => true,
+            Some(true) => self.args.first().is_none_or(|a| {
                 let first = a.as_str().trim();
-                first.starts_with('-')
-                    || first.rsplit('/').next().is_some_and(|w| {
-                        matches!(
-                            w,
-                            "dockerd" | "dockerd-entrypoint.sh" | "dockerd-rootless.sh"
-                        )
-                    })
-            })
+                first.starts_with('-') || starts_dockerd(first)
+            }),
+        }
+    }
+
+    /// What makes this container a Docker daemon, where findings about the daemon point: its dind
+    /// image left to start the daemon, else the `dockerd` word in its command.
+    pub(crate) fn daemon_origin(&self) -> Option<&Val<'t>> {
+        if self.dind_image_daemon() {
+            self.image.as_ref()
+        } else {
+            self.dockerd_word()
+        }
     }
 
     /// Whether a Docker daemon runs in this container (DS007's test).
     pub(crate) fn runs_dockerd(&self) -> bool {
-        self.dind_image_daemon() || self.dockerd_word().is_some()
+        self.daemon_origin().is_some()
     }
 
     /// Whether the daemon it runs is rootless Docker (a `*rootless*` tag or `dockerd-rootless`).
@@ -353,6 +356,15 @@ impl<'t> Container<'t> {
             matches!(h.class, PathClass::Socket(_) | PathClass::SocketDir(_)).then_some((m, h))
         })
     }
+}
+
+/// Whether `word` (a name or a path) is a program that starts `dockerd`.
+fn starts_dockerd(word: &str) -> bool {
+    let base = word.rsplit('/').next().unwrap_or(word);
+    matches!(
+        base,
+        "dockerd" | "dockerd-entrypoint.sh" | "dockerd-rootless.sh"
+    )
 }
 
 /// Split an image reference into (repository path without registry, tag).
@@ -483,6 +495,22 @@ pub(crate) struct Mount<'t> {
     pub read_only: bool,
     /// The host path the mount reaches, when it reaches one.
     pub host: Option<HostPath<'t>>,
+}
+
+impl<'t> Mount<'t> {
+    /// A mount at `target` with no volume and no host path (a tmpfs, an image's anonymous `VOLUME`),
+    /// pointing where the target is written.
+    pub(crate) fn anonymous(target: Val<'t>) -> Self {
+        Mount {
+            loc: target.loc,
+            target: Some(target),
+            volume: None,
+            volume_name: None,
+            sub_path: None,
+            read_only: false,
+            host: None,
+        }
+    }
 }
 
 /// The effective host path of a mount.

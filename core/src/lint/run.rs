@@ -3,9 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::compose::{
-    apply_security_opt, is_host_source, parse_port, read_only_mode, split_volume,
-};
+use super::compose::{apply_security_opt, parse_port, short_mount};
 use super::ir::{
     Container, ContainerKind, Env, Field, HostPath, Loc, Mount, Security, Source, Unit, Val, Via,
     Workload, WorkloadKind,
@@ -490,21 +488,7 @@ pub(super) fn apply_option<'t>(
 ) {
     match name {
         "-v" | "--volume" => {
-            let (s, t, m) = split_volume(v.as_str());
-            let target = Some(Val::new(t.to_string(), v.loc));
-            let read_only = m.is_some_and(read_only_mode);
-            let host = s
-                .filter(|s| is_host_source(s))
-                .map(|s| HostPath::resolve(Val::new(s.to_string(), v.loc), None, Via::Direct));
-            c.mounts.push(Mount {
-                loc: v.loc,
-                target,
-                volume: None,
-                volume_name: None,
-                sub_path: None,
-                read_only,
-                host,
-            });
+            c.mounts.push(short_mount(&v));
         }
         "--mount" => {
             let mut kind = "volume".to_string();
@@ -547,16 +531,7 @@ pub(super) fn apply_option<'t>(
         "--tmpfs" => {
             // a mount without a host path (DS026 counts it as storage)
             let target = v.as_str().split(':').next().unwrap_or("").to_string();
-            let target = Some(Val::new(target, v.loc));
-            c.mounts.push(Mount {
-                loc: v.loc,
-                target,
-                volume: None,
-                volume_name: None,
-                sub_path: None,
-                read_only: false,
-                host: None,
-            });
+            c.mounts.push(Mount::anonymous(Val::new(target, v.loc)));
         }
         "-p" | "--publish" => c.ports.push(parse_port(v.as_str(), v.loc)),
         "--privileged" if !matches!(v.as_str(), "false" | "0") => sec.privileged = Some(v),

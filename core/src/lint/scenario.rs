@@ -64,19 +64,12 @@ pub(crate) fn classify(w: &Workload<'_>) -> WorkloadScenario {
     if hosts().any(|h| h.runtime().is_some()) {
         return WorkloadScenario::Dood;
     }
-    if w.runtime_class
-        .as_ref()
-        .is_some_and(|r| r.as_str().contains("sysbox"))
-    {
+    if w.sysbox() {
         return WorkloadScenario::Sysbox;
     }
     let dind: Vec<_> = w.containers.iter().filter(|c| c.runs_dockerd()).collect();
     if !dind.is_empty() {
-        let rootless = dind.iter().any(|c| {
-            c.image_parts()
-                .is_some_and(|(_, tag)| tag.contains("rootless"))
-                || c.argv().any(|a| a.as_str().contains("dockerd-rootless"))
-        });
+        let rootless = dind.iter().any(|c| c.rootless_daemon());
         return if rootless {
             WorkloadScenario::DindRootless
         } else {

@@ -6,10 +6,8 @@
 
 use std::borrow::Cow;
 
-use super::super::compose::{is_host_source, parse_port, read_only_mode, split_volume};
-use super::super::ir::{
-    Container, Env, Field, HostPath, Loc, Mount, Source, Unit, Val, Via, Workload, WorkloadKind,
-};
+use super::super::compose::{parse_port, short_mount};
+use super::super::ir::{Container, Env, Field, Loc, Source, Unit, Val, Workload, WorkloadKind};
 use super::super::k8s::Reader;
 use super::super::run::apply_option;
 use super::super::source::{Doc, NodeId};
@@ -187,19 +185,7 @@ fn container<'t>(
         });
     }
     for spec in r.strings(doc.get(id, "volumes")) {
-        let (s, t, m) = split_volume(spec.as_str());
-        let host = s
-            .filter(|s| is_host_source(s))
-            .map(|s| HostPath::resolve(Val::new(s.to_string(), spec.loc), None, Via::Direct));
-        c.mounts.push(Mount {
-            loc: spec.loc,
-            target: Some(Val::new(t.to_string(), spec.loc)),
-            volume: None,
-            volume_name: None,
-            sub_path: None,
-            read_only: m.is_some_and(read_only_mode),
-            host,
-        });
+        c.mounts.push(short_mount(&spec));
     }
     for p in r.strings(doc.get(id, "ports")) {
         c.ports.push(parse_port(p.as_str(), p.loc));

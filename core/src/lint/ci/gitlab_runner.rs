@@ -10,7 +10,7 @@
 
 use std::borrow::Cow;
 
-use super::super::compose::{apply_security_opt, is_host_source, read_only_mode, split_volume};
+use super::super::compose::{apply_security_opt, short_mount};
 use super::super::ir::{
     Container, Field, HostPath, Loc, Mount, Source, Unit, Val, Via, Volume, VolumeSource, Workload,
     WorkloadKind,
@@ -312,19 +312,7 @@ pub(super) fn unit(text: &str) -> Unit<'static> {
         }
         if let Some(v) = get("runners.docker", "volumes") {
             for spec in list(v, "runners.docker.volumes") {
-                let (s, t, m) = split_volume(spec.as_str());
-                let host = s.filter(|s| is_host_source(s)).map(|s| {
-                    HostPath::resolve(Val::new(s.to_string(), spec.loc), None, Via::Direct)
-                });
-                c.mounts.push(Mount {
-                    loc: spec.loc,
-                    target: Some(Val::new(t.to_string(), spec.loc)),
-                    volume: None,
-                    volume_name: None,
-                    sub_path: None,
-                    read_only: m.is_some_and(read_only_mode),
-                    host,
-                });
+                c.mounts.push(short_mount(&spec));
             }
         }
         // [[runners.kubernetes.volumes.host_path]] entries of this runner

@@ -267,16 +267,7 @@ fn image_volume(c: &mut Container<'_>) {
     } else {
         "/var/lib/docker"
     };
-    let loc = img.loc;
-    c.mounts.push(Mount {
-        loc,
-        target: Some(implied(target, loc)),
-        volume: None,
-        volume_name: None,
-        sub_path: None,
-        read_only: false,
-        host: None,
-    });
+    c.mounts.push(Mount::anonymous(implied(target, img.loc)));
 }
 
 /// The kind every CI container is (they run side by side in one pod or job network).

@@ -71,26 +71,14 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
         if w.what != WorkloadKind::Pod {
             continue;
         }
-        if w.runtime_class
-            .as_ref()
-            .is_some_and(|r| r.as_str().contains("sysbox"))
-        {
+        if w.sysbox() {
             continue;
         }
         for (ci, c) in w.containers.iter().enumerate() {
-            let rootless = c
-                .image_parts()
-                .is_some_and(|(_, tag)| tag.contains("rootless"))
-                || c.argv().any(|a| a.as_str().contains("dockerd-rootless"));
-            if rootless {
+            if c.rootless_daemon() {
                 continue;
             }
-            let at = if c.dind_image_daemon() {
-                c.image.as_ref()
-            } else {
-                c.dockerd_word()
-            };
-            if let Some(v) = at {
+            if let Some(v) = c.daemon_origin() {
                 cx.report(Hit::new(wi, Some(ci), v.loc).args([v.as_str()]));
             }
         }

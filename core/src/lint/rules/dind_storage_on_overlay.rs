@@ -113,16 +113,13 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
         if w.what != WorkloadKind::Pod {
             continue;
         }
-        if w.runtime_class
-            .as_ref()
-            .is_some_and(|r| r.as_str().to_ascii_lowercase().contains("sysbox"))
-        {
+        if w.sysbox() {
             continue;
         }
         for (ci, c) in w.containers.iter().enumerate() {
-            if !c.runs_dockerd() {
+            let Some(origin) = c.daemon_origin() else {
                 continue;
-            }
+            };
             let root = data_root(c);
             let stored = c
                 .mounts
@@ -132,13 +129,7 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
             if stored {
                 continue;
             }
-            let at = if c.dind_image_daemon() {
-                c.image.as_ref()
-            } else {
-                c.dockerd_word()
-            };
-            let loc = at.map_or(c.loc, |v| v.loc);
-            cx.report(Hit::new(wi, Some(ci), loc).args([root]));
+            cx.report(Hit::new(wi, Some(ci), origin.loc).args([root]));
         }
     }
 }

@@ -38,8 +38,9 @@
 //!
 //! - `Workload::runs_as_root(c)` (DS016), `Workload::annotation(key)`, `Workload::volume_used(i)`;
 //!   `security.groups` holds `supplementalGroups` / `group_add` / `--group-add`.
-//! - `Container::runs_dockerd()`, `dind_image_daemon()` (a dind image that starts its daemon),
-//!   `dind_image()`, `dockerd_word()` (DS007's test; DS026),
+//! - `Container::runs_dockerd()` and `daemon_origin()` (DS007's test and where it points; DS026),
+//!   `dind_image_daemon()` (a dind image that starts its daemon), `dockerd_word()`,
+//!   `rootless_daemon()`; `Workload::sysbox()`,
 //!   `image_parts()` (repository without registry, tag), `env_value(name)`, `has_env(name)`,
 //!   `argv()` (command then args), `container_name` (Compose `container_name`, `--name`).
 //! - `Mount::host` is the resolved host path: `HostPath::class` ([`PathClass`]: `Socket`,

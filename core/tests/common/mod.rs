@@ -1,0 +1,39 @@
+//! Helpers shared by the integration tests that build scenarios (`mod common;` in each).
+
+#![allow(dead_code)] // each test crate uses its own subset
+#![allow(clippy::unwrap_used)] // test helpers panic on purpose
+
+use dockscape::{Params, Scenario, build_scenario};
+
+/// The scenario variants every CI recipe is generated for: name, scenario id, parameters.
+pub const RECIPE_VARIANTS: &[(&str, &str, &[&str])] = &[
+    ("linux", "linux", &[]),
+    ("windows", "windows", &[]),
+    ("kubernetes", "kubernetes", &[]),
+    ("dood", "dood", &[]),
+    ("dood-run-dir", "dood", &["mount=run-dir"]),
+    ("dind", "dind", &[]),
+    ("dind-unix", "dind", &["transport=unix"]),
+    ("dind-tcp", "dind", &["transport=tcp"]),
+    ("dind-native", "dind", &["sidecar=native"]),
+    (
+        "dind-quotes",
+        "dind",
+        &[
+            "env.TRICKY=it's '''a\\b $HOME `x`",
+            "command=sh -c 'echo \"hi\" \\ $HOME'",
+        ],
+    ),
+    ("dind-rootless", "dind-rootless", &[]),
+    ("sysbox", "sysbox", &[]),
+    ("buildkit", "buildkit", &[]),
+];
+
+/// Scenario `id` with the `name=value` assignments `sets`.
+pub fn scenario(id: &str, sets: &[&str]) -> Scenario {
+    let mut p = Params::new();
+    for s in sets {
+        p.set_assignment(s).unwrap();
+    }
+    build_scenario(id, &p).unwrap()
+}
