@@ -28,6 +28,7 @@ mod error;
 mod lint;
 mod model;
 mod quote;
+mod read;
 mod scenario;
 mod validate;
 

@@ -6,11 +6,11 @@
 //! input and is gone when [`lint`](super::lint) returns); [`LintReport::diagram`] builds the graph
 //! from it and the workload's findings.
 
-use super::ir::{Container, Workload};
-use super::paths::{PathClass, Runtime};
-use super::{Finding, LintReport, LintedWorkload};
+use super::types::{Finding, LintReport, LintedWorkload};
 use crate::emit::diagram::{Edge, EdgeKind, Graph, Node, NodeKind};
 use crate::error::{Error, ErrorKind, Result};
+use crate::read::ir::{Container, Workload};
+use crate::read::paths::{PathClass, Runtime};
 
 /// Codes drawn on the edge from a container to a host socket it mounts.
 const SOCKET_CODES: &[&str] = &["DS001", "DS002", "DS005", "DS016", "DS020", "DS021"];

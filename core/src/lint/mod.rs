@@ -1,341 +1,35 @@
 //! `dockscape lint`: the risk catalogue of `RULES.md` over Kubernetes manifests, Compose files and
 //! `docker run` lines.
 //!
-//! The pipeline, per input: detect the kind, parse (YAML with positions, one document at a time,
-//! [`source`]), normalise into the IR ([`ir`]: `k8s.rs`, `compose.rs`, `run.rs`), run every
-//! selected rule of the registry ([`rules`]) over it, and turn the hits into [`Finding`]s (message
-//! rendering, field paths, suppressions) in one place here. Reports render in `report.rs`.
-//! CI configurations (Tekton, actions-runner-controller values, Jenkinsfiles, GitLab CI, Drone)
-//! are turned into the same IR by [`ci`].
+//! The pipeline, per input: detect the kind and read it into the IR (the readers of
+//! `crate::read`: YAML with positions, one document at a time; Kubernetes, Compose, `docker run`
+//! lines and CI configurations), run every selected rule of the registry ([`rules`]) over it, and
+//! turn the hits into [`Finding`]s (message rendering, field paths, suppressions) in one place
+//! here. The shared types are in `types.rs`, the report renderers in `report/`.
 
-mod ci;
-mod compose;
 mod diagram;
-mod ir;
-mod k8s;
-mod paths;
+mod embed;
 mod registry;
 mod report;
 mod rules;
-mod run;
 mod scenario;
-pub(crate) mod source;
 mod suppress;
+mod types;
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::Serialize;
-
-use crate::{Error, ErrorKind};
-use ir::{Field, Loc, Unit, WorkloadKind};
+use crate::read::context::{FileCtx, PosMap};
+use crate::read::ir::{self, Field, Loc, Unit, WorkloadKind};
+use crate::read::source::{Doc, Loader};
+use crate::read::{ReadError, Sink, ci, compose, detect, is_compose, k8s, run};
 use registry::{Checker, Meta, Rule};
 use rules::RULES;
-use source::{Doc, Loader};
+use serde::Serialize;
 
+pub use crate::read::InputKind;
 pub use scenario::WorkloadScenario;
+pub use types::{Finding, LintError, LintInput, LintOptions, LintReport, LintedWorkload, Severity};
 
 /// Where the rule pages live (SARIF `helpUri`, `dockscape rule`).
 pub const RULE_DOCS_BASE: &str = "https://github.com/dockscape/dockscape/blob/main/docs/rules/";
-
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Root on the node, directly.
-    Critical,
-    /// A likely path to the node or the daemon.
-    High,
-    /// Weakens a boundary.
-    Medium,
-    /// Worth knowing.
-    Low,
-    /// Dead configuration, notes.
-    Info,
-}
-
-impl Severity {
-    /// All severities, most serious first.
-    pub const ALL: [Severity; 5] = [
-        Severity::Critical,
-        Severity::High,
-        Severity::Medium,
-        Severity::Low,
-        Severity::Info,
-    ];
-
-    fn rank(self) -> u8 {
-        match self {
-            Severity::Critical => 4,
-            Severity::High => 3,
-            Severity::Medium => 2,
-            Severity::Low => 1,
-            Severity::Info => 0,
-        }
-    }
-
-    /// The lowercase name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Critical => "critical",
-            Severity::High => "high",
-            Severity::Medium => "medium",
-            Severity::Low => "low",
-            Severity::Info => "info",
-        }
-    }
-}
-
-impl PartialOrd for Severity {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Severity {
-    /// `Critical` is the greatest.
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.rank().cmp(&other.rank())
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Severity {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Severity::ALL
-            .into_iter()
-            .find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::InvalidParameter,
-                    format!("unknown severity `{s}` (critical, high, medium, low, info)"),
-                )
-            })
-    }
-}
-
-/// What an input is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum InputKind {
-    /// Kubernetes manifests (YAML or JSON, any number of documents).
-    Kubernetes,
-    /// A Compose file.
-    Compose,
-    /// A shell script (or any text) with `docker run` / `docker create` lines.
-    Run,
-    /// Tekton `Task`, `TaskRun`, `Pipeline`, `PipelineRun` (`apiVersion: tekton.dev/*`).
-    Tekton,
-    /// Helm values of the actions-runner-controller runner scale set (`template.spec`,
-    /// `containerMode`).
-    #[serde(rename = "github-arc")]
-    GithubArc,
-    /// A Jenkinsfile: the Pods of its `podTemplate(yaml: ...)` / `yaml '''...'''` strings.
-    Jenkins,
-    /// `.gitlab-ci.yml`: jobs, their `image`, `services` and `variables`.
-    Gitlab,
-    /// `.drone.yml`: pipelines, their `steps`, `services` and `volumes`.
-    Drone,
-    /// A GitLab runner's `config.toml`: its `privileged` flags and host volumes.
-    #[serde(rename = "gitlab-runner")]
-    GitlabRunner,
-    /// A GitHub Actions workflow: each job's `container` and `services`.
-    #[serde(rename = "github-actions")]
-    GithubActions,
-}
-
-impl FromStr for InputKind {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "k8s" | "kubernetes" | "kube" => Ok(InputKind::Kubernetes),
-            "compose" | "docker-compose" => Ok(InputKind::Compose),
-            "run" | "sh" | "shell" | "docker-run" => Ok(InputKind::Run),
-            "tekton" => Ok(InputKind::Tekton),
-            "github-arc" | "arc" => Ok(InputKind::GithubArc),
-            "jenkins" | "jenkinsfile" => Ok(InputKind::Jenkins),
-            "gitlab" | "gitlab-ci" => Ok(InputKind::Gitlab),
-            "drone" => Ok(InputKind::Drone),
-            "gitlab-runner" | "runner-config" => Ok(InputKind::GitlabRunner),
-            "github-actions" | "actions" | "workflow" => Ok(InputKind::GithubActions),
-            _ => Err(Error::new(
-                ErrorKind::InvalidParameter,
-                format!(
-                    "unknown input kind `{s}` (k8s, compose, run, tekton, github-arc, jenkins, gitlab, drone, gitlab-runner, github-actions)"
-                ),
-            )),
-        }
-    }
-}
-
-/// One input: a display name, its text, and its kind (detected when `None`).
-#[derive(Debug, Clone, Copy)]
-pub struct LintInput<'a> {
-    /// The name findings report (a path, `-` for stdin, a playground tab).
-    pub file: &'a str,
-    /// The text.
-    pub text: &'a str,
-    /// The kind; `None` detects it: `.sh`-like names and non-YAML text are `docker run` lines, a
-    /// YAML document with a top-level `services:` is Compose, anything else Kubernetes. CI files
-    /// are detected by name (`Jenkinsfile`, `.gitlab-ci.yml`, `.drone.yml`) or content (see
-    /// `docs/lint-ci.md`).
-    pub kind: Option<InputKind>,
-}
-
-/// Which rules run and what fails.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LintOptions {
-    /// Rules to run, by code (`DS001`), code prefix (`DS00`), name (`runtime-socket-mount`) or
-    /// `ALL`; empty means all.
-    pub select: Vec<String>,
-    /// Rules not to run, same forms as `select`.
-    pub ignore: Vec<String>,
-    /// The least severity that makes [`LintReport::exit_code`] 1.
-    pub fail_on: Severity,
-}
-
-impl Default for LintOptions {
-    fn default() -> Self {
-        LintOptions {
-            select: Vec::new(),
-            ignore: Vec::new(),
-            fail_on: Severity::High,
-        }
-    }
-}
-
-/// One finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    /// `DS001`.
-    pub code: &'static str,
-    /// `runtime-socket-mount`.
-    pub name: &'static str,
-    /// How serious.
-    pub severity: Severity,
-    /// What is wrong.
-    pub message: String,
-    /// What to do.
-    pub help: String,
-    /// The input's display name.
-    pub file: String,
-    /// 1-based line of the offending key or value (0 when the input has no position).
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub column: usize,
-    /// Field path (`spec.volumes[0].hostPath.path`), or the `docker run` flag.
-    pub path: String,
-    /// The workload: `kind/namespace/name` (`kind/name` without a namespace).
-    pub workload: Option<String>,
-    /// The container's name.
-    pub container: Option<String>,
-    /// The reason, when a suppression (annotation or comment) covers this finding.
-    pub suppressed: Option<String>,
-    /// The source line, for the code frame.
-    #[serde(skip)]
-    pub source_line: String,
-}
-
-impl Finding {
-    /// Whether a suppression covers it.
-    pub fn is_suppressed(&self) -> bool {
-        self.suppressed.is_some()
-    }
-}
-
-/// A workload seen in the input, with its scenario.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LintedWorkload {
-    /// The input's display name.
-    pub file: String,
-    /// 1-based line where it starts.
-    pub line: usize,
-    /// `kind/namespace/name`.
-    pub workload: String,
-    /// `Deployment`, `Pod`, ..., `service` (Compose), `run` (`docker run`).
-    pub kind: String,
-    /// The name.
-    pub name: String,
-    /// The namespace, when set.
-    pub namespace: Option<String>,
-    /// How Docker is reached from it.
-    pub scenario: WorkloadScenario,
-}
-
-/// An input (or one document of it) that could not be linted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LintError {
-    /// The input's display name.
-    pub file: String,
-    /// 1-based line, when known.
-    pub line: Option<usize>,
-    /// 1-based column, when known.
-    pub column: Option<usize>,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for LintError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.line, self.column) {
-            (Some(l), Some(c)) => write!(f, "{}:{l}:{c}: {}", self.file, self.message),
-            (Some(l), None) => write!(f, "{}:{l}: {}", self.file, self.message),
-            _ => write!(f, "{}: {}", self.file, self.message),
-        }
-    }
-}
-
-/// The result of [`lint`]: serialises to `{ "findings": [...], "workloads": [...], "errors": [...] }`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LintReport {
-    /// Findings, suppressed ones included (see [`Finding::suppressed`]), by file, line, column.
-    pub findings: Vec<Finding>,
-    /// Every workload, with its scenario.
-    pub workloads: Vec<LintedWorkload>,
-    /// Inputs or documents that could not be linted.
-    pub errors: Vec<LintError>,
-    #[serde(skip)]
-    fail_on: Severity,
-    /// What each workload reaches, parallel to `workloads` (for [`LintReport::diagram`]).
-    #[serde(skip)]
-    reach: Vec<diagram::Reach>,
-}
-
-impl LintReport {
-    /// 2 when an input could not be linted; else 1 when an unsuppressed finding is at or above
-    /// `fail_on`; else 0.
-    pub fn exit_code(&self) -> i32 {
-        if !self.errors.is_empty() {
-            2
-        } else if self
-            .findings
-            .iter()
-            .any(|f| !f.is_suppressed() && f.severity >= self.fail_on)
-        {
-            1
-        } else {
-            0
-        }
-    }
-
-    /// The severity that fails ([`LintOptions::fail_on`]).
-    pub fn fail_on(&self) -> Severity {
-        self.fail_on
-    }
-
-    /// Unsuppressed findings.
-    pub fn active(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(|f| !f.is_suppressed())
-    }
-}
 
 /// A rule of the catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -451,92 +145,34 @@ pub fn lint<'a>(inputs: &[LintInput<'a>], options: &LintOptions) -> LintReport {
     report
 }
 
-fn detect(input: &LintInput<'_>) -> Option<InputKind> {
-    let name = input.file.to_ascii_lowercase();
-    if let Some(kind) = ci::detect(&name, input.text) {
-        return Some(kind);
-    }
-    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
-    match ext {
-        "yaml" | "yml" | "json" => return None,
-        "sh" | "bash" | "zsh" | "ksh" | "bats" | "ps1" | "cmd" | "bat" | "txt" => {
-            return Some(InputKind::Run);
-        }
-        _ => {}
-    }
-    if name.ends_with("makefile") || name.ends_with("dockerfile") || name.ends_with("jenkinsfile") {
-        return Some(InputKind::Run);
-    }
-    // first meaningful line: YAML if it looks like a key, a document marker or a flow collection
-    for line in input.text.lines() {
-        let t = line.trim();
-        if t.is_empty() || t.starts_with('#') {
-            if t.starts_with("#!") {
-                return Some(InputKind::Run);
-            }
-            continue;
-        }
-        if t.starts_with("---") || t.starts_with('{') || t.starts_with('[') || t.starts_with("- ") {
-            return None;
-        }
-        let key = t.split_once(':').map(|(k, _)| k.trim_matches(['"', '\'']));
-        let yaml_key = key.is_some_and(|k| {
-            !k.is_empty()
-                && k.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
-        }) && !t.contains(" docker ")
-            && !t.starts_with("docker ");
-        return if yaml_key { None } else { Some(InputKind::Run) };
-    }
-    None
+/// The lint pipeline as a reader's [`Sink`]: every unit is checked by the rules and its hits
+/// become findings of the file.
+struct LintSink<'r, 'c, 'i> {
+    rules: &'r [&'static dyn Rule],
+    ctx: &'c mut FileCtx<'i>,
+    report: &'r mut LintReport,
 }
 
-/// Whether a document is a Compose file: a top-level `services:` mapping and no `apiVersion`/`kind`.
-fn is_compose(doc: &Doc<'_>) -> bool {
-    let Some(root) = doc.root() else { return false };
-    doc.get(root, "services").is_some_and(|s| doc.is_map(s))
-        && doc.get(root, "apiVersion").is_none()
-        && doc.get(root, "kind").is_none()
-}
-
-/// Per-input state for turning hits into findings.
-struct FileCtx<'i> {
-    file: &'i str,
-    text: &'i str,
-    lines: Option<Vec<usize>>,
-    /// Whether the text has a `dockscape:` comment at all (computed once).
-    has_directives: Option<bool>,
-}
-
-impl<'i> FileCtx<'i> {
-    /// Whether any `dockscape:` directive may be in the text.
-    fn has_directives(&mut self) -> bool {
-        let text = self.text;
-        *self
-            .has_directives
-            .get_or_insert_with(|| text.contains(suppress::MARKER))
+impl Sink for LintSink<'_, '_, '_> {
+    fn unit(&mut self, unit: &Unit<'_>, doc: Option<&Doc<'_>>) {
+        process(unit, doc, self.rules, self.ctx, self.report);
     }
 
-    /// The text of 1-based line `n`, without its line break.
-    fn line(&mut self, n: usize) -> &'i str {
-        let text = self.text;
-        let starts = self.lines.get_or_insert_with(|| {
-            let mut v = Vec::with_capacity(text.len() / 32 + 1);
-            v.push(0);
-            for (i, b) in text.bytes().enumerate() {
-                if b == b'\n' {
-                    v.push(i + 1);
-                }
-            }
-            v
+    fn embedded(&mut self, unit: &Unit<'_>, doc: Option<&Doc<'_>>, text: &str, map: &PosMap<'_>) {
+        embed::process_embedded(unit, doc, text, self.rules, self.ctx, self.report, map);
+    }
+
+    fn error(&mut self, error: ReadError) {
+        self.report.errors.push(LintError {
+            file: self.ctx.file.to_string(),
+            line: error.line,
+            column: error.column,
+            message: error.message,
         });
-        let Some(&start) = n.checked_sub(1).and_then(|i| starts.get(i)) else {
-            return "";
-        };
-        let end = starts.get(n).map_or(text.len(), |&e| e.saturating_sub(1));
-        text.get(start..end.max(start))
-            .unwrap_or("")
-            .trim_end_matches('\r')
+    }
+
+    fn line(&mut self, n: usize) -> &str {
+        self.ctx.line(n)
     }
 }
 
@@ -546,7 +182,7 @@ fn lint_one<'a>(
     loader: &mut Loader<'a>,
     report: &mut LintReport,
 ) {
-    let kind = input.kind.or_else(|| detect(input));
+    let kind = input.kind.or_else(|| detect(input.file, input.text));
     let mut ctx = FileCtx {
         file: input.file,
         text: input.text,
@@ -555,7 +191,12 @@ fn lint_one<'a>(
     };
     let first_finding = report.findings.len();
     if let Some(k) = kind.filter(|k| ci::is_text(*k)) {
-        ci::lint_text(k, input, rules, &mut ctx, report);
+        let mut sink = LintSink {
+            rules,
+            ctx: &mut ctx,
+            report,
+        };
+        ci::read_text(k, input.text, &mut sink);
     } else if kind == Some(InputKind::Run) {
         let unit = run::unit(input.text);
         process(&unit, None, rules, &mut ctx, report);
@@ -591,7 +232,19 @@ fn lint_one<'a>(
                 let start = report.findings.len();
                 process(&unit, Some(doc), rules, &mut ctx, report);
                 if let Some(k) = ci_kind {
-                    ci::after(k, doc, rules, &mut ctx, report, start);
+                    // GitLab hands the same `variables` to the job and its services: one finding
+                    // per value
+                    if k == InputKind::Gitlab {
+                        dedupe(report, start);
+                    }
+                    let mut sink = LintSink {
+                        rules,
+                        ctx: &mut ctx,
+                        report,
+                    };
+                    for id in ci::scripts(k, doc) {
+                        ci::shell_scalar(doc, id, &mut sink);
+                    }
                 }
             },
             |e| {
@@ -616,6 +269,23 @@ fn lint_one<'a>(
     if let Some(slice) = report.findings.get_mut(first_finding..) {
         slice.sort_by(|a, b| (a.line, a.column, a.code).cmp(&(b.line, b.column, b.code)));
     }
+}
+
+/// Drop findings that repeat an earlier one (same code, position and workload).
+fn dedupe(report: &mut LintReport, start: usize) {
+    let Some(tail) = report.findings.get(start..) else {
+        return;
+    };
+    let mut keep: Vec<Finding> = Vec::with_capacity(tail.len());
+    for f in tail {
+        if !keep.iter().any(|k| {
+            k.code == f.code && k.line == f.line && k.column == f.column && k.workload == f.workload
+        }) {
+            keep.push(f.clone());
+        }
+    }
+    report.findings.truncate(start);
+    report.findings.extend(keep);
 }
 
 fn workload_label(w: &ir::Workload<'_>) -> String {

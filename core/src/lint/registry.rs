@@ -1,7 +1,7 @@
 //! The [`Rule`] trait, the [`declare_rule!`] macro and the [`Checker`] rules report into.
 
-use super::Severity;
-use super::ir::{Loc, Unit};
+use super::types::Severity;
+use crate::read::ir::{Loc, Unit};
 
 /// Everything about a rule except its check: captured by [`declare_rule!`].
 #[derive(Debug)]
@@ -177,7 +177,7 @@ macro_rules! declare_rule {
 
             fn check<'t>(
                 &self,
-                unit: &$crate::lint::ir::Unit<'t>,
+                unit: &$crate::read::ir::Unit<'t>,
                 cx: &mut $crate::lint::registry::Checker<'t>,
             ) {
                 check(unit, cx)

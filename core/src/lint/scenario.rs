@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::ir::Workload;
-use super::paths::{PathClass, Runtime};
+use crate::read::ir::Workload;
+use crate::read::paths::{PathClass, Runtime};
 
 /// How a workload reaches a container runtime (SCENARIOS.md ids).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -2,17 +2,18 @@
 //! label) and the comment `# dockscape: ignore DS001 reason` on the finding's line or the line
 //! above. A suppression needs a reason: one without is reported (DS000) and suppresses nothing.
 
-use super::ir::{Loc, Workload};
 use super::registry::{Meta, render};
 use super::rules::RULES;
-use super::{FileCtx, Finding, LintReport};
+use super::types::{Finding, LintReport};
+use crate::read::context::FileCtx;
+use crate::read::ir::{Loc, Workload};
 
 /// The code of `suppression-without-reason`.
 pub(crate) const CODE: &str = "DS000";
 /// The annotation (Compose label) key.
 pub(crate) const ANNOTATION: &str = "dockscape.io/ignore";
 /// The comment marker.
-pub(crate) const MARKER: &str = "dockscape:";
+pub(crate) use crate::read::context::MARKER;
 
 /// One suppression.
 #[derive(Debug, Clone)]

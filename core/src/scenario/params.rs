@@ -1,9 +1,9 @@
 //! Scenario parameters: what users set with `--set key=value`, a spec file, or the playground's form.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::lint::source::{Doc, Loader, NodeId};
 use crate::model::{EnvVar, Port, Protocol, Resources};
 use crate::quote::split_words;
+use crate::read::source::{Doc, Loader, NodeId};
 use serde::Serialize;
 use std::collections::BTreeMap;
 

@@ -1,5 +1,5 @@
-use crate::lint::ir::{Port, Source, Unit, WorkloadKind};
 use crate::lint::registry::{Checker, Hit, declare_rule};
+use crate::read::ir::{Port, Source, Unit, WorkloadKind};
 
 declare_rule! {
     /// ## What it does

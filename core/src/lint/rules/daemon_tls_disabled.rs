@@ -1,5 +1,5 @@
-use crate::lint::ir::{Unit, WorkloadKind};
 use crate::lint::registry::{Checker, Hit, declare_rule};
+use crate::read::ir::{Unit, WorkloadKind};
 
 declare_rule! {
     /// ## What it does
@@ -94,7 +94,7 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
             {
                 cx.report(Hit::new(wi, Some(ci), v.loc));
             }
-            let words: Vec<(&str, &crate::lint::ir::Val<'t>)> = c
+            let words: Vec<(&str, &crate::read::ir::Val<'t>)> = c
                 .argv()
                 .flat_map(|v| v.as_str().split_whitespace().map(move |w| (w, v)))
                 .collect();

@@ -1,6 +1,6 @@
 use crate::lint::Severity;
-use crate::lint::ir::{Unit, WorkloadKind};
 use crate::lint::registry::{Checker, Hit, declare_rule};
+use crate::read::ir::{Unit, WorkloadKind};
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,6 @@
-use crate::lint::ir::{Container, Unit, WorkloadKind};
-use crate::lint::paths;
 use crate::lint::registry::{Checker, Hit, declare_rule};
+use crate::read::ir::{Container, Unit, WorkloadKind};
+use crate::read::paths;
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,6 @@
-use crate::lint::ir::{Unit, Via, VolumeSource, WorkloadKind};
-use crate::lint::paths::PathClass;
 use crate::lint::registry::{Checker, Hit, declare_rule};
+use crate::read::ir::{Unit, Via, VolumeSource, WorkloadKind};
+use crate::read::paths::PathClass;
 
 declare_rule! {
     /// ## What it does

@@ -17,13 +17,13 @@
 //!    backticks around keys and values, lowercase start, no trailing period; `{0}`, `{1}`, ... are
 //!    the hit's `args`), and `help` (an imperative: what to do).
 //! 4. Write `fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>)`. It only reads the IR
-//!    (`super::super::ir`, documented there): loop over `unit.workloads` (skip those whose `what`
+//!    (`crate::read::ir`, documented there): loop over `unit.workloads` (skip those whose `what`
 //!    is not [`WorkloadKind::Pod`] unless the rule is about volume objects), their `containers`,
 //!    and report `cx.report(Hit::new(workload_index, Some(container_index), val.loc).args([..]))`.
 //!    Point `loc` at the offending value (`Val::loc`); the engine renders the message, builds the
 //!    field path, applies suppressions and selection. Never panic: no `unwrap`, no indexing.
-//!    If the IR lacks a field you need, add it to `ir.rs` and fill it in `k8s.rs`, `compose.rs`
-//!    and `run.rs` (all three), with a fixture for each.
+//!    If the IR lacks a field you need, add it to `core/src/read/ir.rs` and fill it in the readers
+//!    beside it (`k8s.rs`, `compose.rs` and `run.rs`, all three), with a fixture for each.
 //! 5. Add `mod <file>;` below and the rule to [`RULES`] (keep the list in code order).
 //! 6. Add fixtures: `core/tests/fixtures/lint/<name>/valid*.yaml` (fire nothing of this rule) and
 //!    `invalid*.yaml` (fire it; Compose and `docker run` cases welcome: `invalid-compose.yaml`,
@@ -57,13 +57,13 @@
 //! - `run::docker_runs_in(container)` parses the `docker run` lines a container's own command
 //!   runs (`["docker", "run", ...]` or `sh -c "docker run --name x ..."`) into workloads (DS027).
 
-#[cfg(doc)]
-use super::Severity;
-#[cfg(doc)]
-use super::ir::WorkloadKind;
-#[cfg(doc)]
-use super::paths::PathClass;
 use super::registry::Rule;
+#[cfg(doc)]
+use super::types::Severity;
+#[cfg(doc)]
+use crate::read::ir::WorkloadKind;
+#[cfg(doc)]
+use crate::read::paths::PathClass;
 
 mod daemon_port_exposed;
 mod daemon_tls_disabled;

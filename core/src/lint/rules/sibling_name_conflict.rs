@@ -1,6 +1,6 @@
-use crate::lint::ir::{Source, Unit, WorkloadKind};
 use crate::lint::registry::{Checker, Hit, declare_rule};
-use crate::lint::run::docker_runs_in;
+use crate::read::ir::{Source, Unit, WorkloadKind};
+use crate::read::run::docker_runs_in;
 
 declare_rule! {
     /// ## What it does

@@ -1,5 +1,5 @@
-use crate::lint::ir::Unit;
 use crate::lint::registry::{Checker, declare_rule};
+use crate::read::ir::Unit;
 
 declare_rule! {
     /// ## What it does

@@ -1,5 +1,5 @@
-use crate::lint::ir::{Security, Unit, Val, WorkloadKind};
 use crate::lint::registry::{Checker, Hit, declare_rule};
+use crate::read::ir::{Security, Unit, Val, WorkloadKind};
 
 declare_rule! {
     /// ## What it does

@@ -1,5 +1,5 @@
-use crate::lint::ir::{Source, Unit, WorkloadKind};
 use crate::lint::registry::{Checker, Hit, declare_rule};
+use crate::read::ir::{Source, Unit, WorkloadKind};
 
 declare_rule! {
     /// ## What it does

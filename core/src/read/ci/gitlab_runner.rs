@@ -10,13 +10,13 @@
 
 use std::borrow::Cow;
 
-use super::super::compose::{apply_security_opt, short_mount};
-use super::super::ir::{
+use super::{CONTAINER, mark_used};
+use crate::read::compose::{apply_security_opt, short_mount};
+use crate::read::ir::{
     Container, Field, HostPath, Loc, Mount, Source, Unit, Val, Via, Volume, VolumeSource, Workload,
     WorkloadKind,
 };
-use super::super::paths;
-use super::{CONTAINER, mark_used};
+use crate::read::paths;
 
 /// A TOML value with the position where it starts.
 #[derive(Debug, Clone)]
@@ -148,7 +148,7 @@ impl Cursor<'_> {
 type Header = (String, usize, u32, u32);
 
 fn parse(text: &str) -> (Vec<Entry>, Vec<Header>) {
-    let chars = super::embed::positions(text);
+    let chars = crate::read::context::positions(text);
     let mut cur = Cursor {
         chars,
         i: 0,

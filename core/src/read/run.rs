@@ -479,7 +479,7 @@ fn docker_run<'t>(cmd: &[Word<'t>]) -> Option<Workload<'t>> {
     Some(w)
 }
 
-pub(super) fn apply_option<'t>(
+pub(crate) fn apply_option<'t>(
     w: &mut Workload<'t>,
     c: &mut Container<'t>,
     sec: &mut Security<'t>,

@@ -9,14 +9,14 @@
 
 use std::borrow::Cow;
 
-use super::super::ir::{
+use super::jenkins::{Literal, literal, skip_comment, word_at};
+use super::{CONTAINER, mark_used};
+use crate::read::compose::shell_words;
+use crate::read::ir::{
     Container, Env, Field, HostPath, Loc, Mount, Source, Unit, Val, Via, Volume, VolumeSource,
     Workload, WorkloadKind,
 };
-use super::super::paths;
-use super::jenkins::{Literal, literal, skip_comment, word_at};
-use super::{CONTAINER, mark_used};
-use crate::lint::compose::shell_words;
+use crate::read::paths;
 
 /// A Groovy value, as far as a pod template needs.
 #[derive(Debug)]
@@ -321,8 +321,8 @@ fn workload(a: &[(String, GVal)], at: Loc<'static>) -> Option<Workload<'static>>
 
 #[cfg(test)]
 mod tests {
-    use super::super::embed::positions;
     use super::*;
+    use crate::read::context::positions;
 
     #[test]
     fn container_templates_and_volumes() {

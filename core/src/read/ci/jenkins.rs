@@ -7,11 +7,10 @@
 //! linted where they stand. The Groovy form of a pod (`containerTemplate`, `hostPathVolume`) is
 //! read by `jenkins_dsl`.
 
-use super::super::ir::{Field, Loc, Unit, Val};
-use super::super::registry::Rule;
-use super::super::source::Loader;
-use super::super::{FileCtx, LintError, LintInput, LintReport, k8s, process, run};
-use super::embed::{PosMap, positions, process_embedded};
+use crate::read::context::{PosMap, positions};
+use crate::read::ir::{Field, Loc, Unit, Val};
+use crate::read::source::Loader;
+use crate::read::{ReadError, Sink, k8s, run};
 
 /// Whether a text that is not named as a Jenkinsfile reads as one.
 pub(super) fn looks_like(text: &str) -> bool {
@@ -30,7 +29,7 @@ pub(super) struct Literal {
 }
 
 /// The field path of a pipeline's `sh` step when it counts as its container's command.
-pub(super) const SH_FIELD: &str = "sh (a pipeline step run in this container)";
+pub(crate) const SH_FIELD: &str = "sh (a pipeline step run in this container)";
 
 /// The `sh` steps run in each container: `container('name') { sh '...' }`, by container name,
 /// as values at their opening quote (`SH_FIELD` as path).
@@ -159,14 +158,9 @@ fn container_blocks(chars: &[(char, u32, u32)]) -> Vec<(String, usize, usize)> {
     out
 }
 
-/// Lint every Pod YAML of a Jenkinsfile.
-pub(super) fn lint(
-    input: &LintInput<'_>,
-    rules: &[&'static dyn Rule],
-    ctx: &mut FileCtx<'_>,
-    report: &mut LintReport,
-) {
-    let chars = positions(input.text);
+/// Read every Pod YAML, `sh` step and Groovy pod of a Jenkinsfile.
+pub(super) fn read(text: &str, sink: &mut dyn Sink) {
+    let chars = positions(text);
     let lits = literals(&chars);
     let steps = steps_by_container(&chars, &lits);
     for (role, lit) in &lits {
@@ -176,13 +170,13 @@ pub(super) fn lint(
             if lit.text.contains("docker") {
                 let unit = run::unit(&lit.text);
                 if !unit.workloads.is_empty() {
-                    process_embedded(&unit, None, &lit.text, rules, ctx, report, &map);
+                    sink.embedded(&unit, None, &lit.text, &map);
                 }
             }
             continue;
         }
-        let mut errors: Vec<LintError> = Vec::new();
-        let mut budget: Vec<LintError> = Vec::new();
+        let mut errors: Vec<ReadError> = Vec::new();
+        let mut budget: Vec<ReadError> = Vec::new();
         let mut loader = Loader::default();
         loader.run(
             &lit.text,
@@ -194,15 +188,14 @@ pub(super) fn lint(
                 add_steps(&mut unit, &steps);
                 if doc.exceeded() {
                     let (l, c) = first_pos(&lit.rows);
-                    budget.push(LintError {
-                        file: input.file.to_string(),
+                    budget.push(ReadError {
                         line: Some(l),
                         column: Some(c),
                         message: "document expands too many aliases (alias budget exceeded)".into(),
                     });
                     return;
                 }
-                process_embedded(&unit, Some(doc), &lit.text, rules, ctx, report, &map);
+                sink.embedded(&unit, Some(doc), &lit.text, &map);
             },
             |e| {
                 let (l, c) = lit
@@ -210,21 +203,21 @@ pub(super) fn lint(
                     .get(e.line.saturating_sub(1))
                     .and_then(|r| r.get(e.column.saturating_sub(1)).or(r.last()))
                     .map_or(first_pos(&lit.rows), |&(l, c)| (l as usize, c as usize));
-                errors.push(LintError {
-                    file: input.file.to_string(),
+                errors.push(ReadError {
                     line: Some(l),
                     column: Some(c),
                     message: format!("in the podTemplate yaml: {}", e.message),
                 });
             },
         );
-        report.errors.extend(errors);
-        report.errors.extend(budget);
+        for e in errors.into_iter().chain(budget) {
+            sink.error(e);
+        }
     }
     let mut unit = super::jenkins_dsl::unit(&chars);
     add_steps(&mut unit, &steps);
     if !unit.workloads.is_empty() {
-        process(&unit, None, rules, ctx, report);
+        sink.unit(&unit, None);
     }
 }
 

@@ -141,7 +141,7 @@ fn object<'t>(r: &Reader<'t, '_>, id: NodeId, unit: &mut Unit<'t>, depth: u32) {
     unit.workloads.push(w);
 }
 
-pub(super) fn name_and_namespace<'t>(
+pub(crate) fn name_and_namespace<'t>(
     r: &Reader<'t, '_>,
     w: &mut Workload<'t>,
     meta: Option<NodeId>,
@@ -185,7 +185,7 @@ fn persistent_volume<'t>(
     unit.workloads.push(w);
 }
 
-pub(super) fn pod_spec<'t>(r: &Reader<'t, '_>, spec: NodeId, w: &mut Workload<'t>) {
+pub(crate) fn pod_spec<'t>(r: &Reader<'t, '_>, spec: NodeId, w: &mut Workload<'t>) {
     let doc = r.doc;
     w.host_network = r.on(spec, "hostNetwork");
     w.host_pid = r.on(spec, "hostPID");
@@ -248,7 +248,7 @@ pub(super) fn pod_spec<'t>(r: &Reader<'t, '_>, spec: NodeId, w: &mut Workload<'t
     }
 }
 
-pub(super) fn volume<'t>(r: &Reader<'t, '_>, item: NodeId) -> Volume<'t> {
+pub(crate) fn volume<'t>(r: &Reader<'t, '_>, item: NodeId) -> Volume<'t> {
     let doc = r.doc;
     let name = r.field(item, "name").map_or(Cow::Borrowed(""), |n| n.text);
     let source = if let Some(path) = doc.get(item, "hostPath").and_then(|h| r.field(h, "path")) {
@@ -274,7 +274,7 @@ pub(super) fn volume<'t>(r: &Reader<'t, '_>, item: NodeId) -> Volume<'t> {
 
 /// A container named by its `name` (`list[index]` without one), with its `image`: how every
 /// pod-like input (Kubernetes, Drone steps, ...) starts a container.
-pub(super) fn named_container<'t>(
+pub(crate) fn named_container<'t>(
     r: &Reader<'t, '_>,
     id: NodeId,
     kind: ContainerKind,
@@ -290,7 +290,7 @@ pub(super) fn named_container<'t>(
     c
 }
 
-pub(super) fn container<'t>(
+pub(crate) fn container<'t>(
     r: &Reader<'t, '_>,
     id: NodeId,
     kind: ContainerKind,

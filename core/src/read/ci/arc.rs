@@ -9,12 +9,12 @@
 
 use std::borrow::Cow;
 
-use super::super::ir::{
+use super::{CONTAINER, implied, mark_used, mount_volume};
+use crate::read::ir::{
     Container, Env, Loc, Source, Unit, Volume, VolumeSource, Workload, WorkloadKind,
 };
-use super::super::k8s::{self, Reader};
-use super::super::source::{Doc, NodeId};
-use super::{CONTAINER, implied, mark_used, mount_volume};
+use crate::read::k8s::{self, Reader};
+use crate::read::source::{Doc, NodeId};
 
 /// The runner image the chart uses when `template.spec` gives none.
 const RUNNER_IMAGE: &str = "ghcr.io/actions/actions-runner:latest";

@@ -12,13 +12,13 @@
 
 use std::borrow::Cow;
 
-use super::super::ir::{
+use super::{CONTAINER, image_volume, implied, undollar};
+use crate::read::compose::shell_words;
+use crate::read::ir::{
     Container, Env, Field, Loc, Source, Unit, Val, Workload, WorkloadKind, image_parts,
 };
-use super::super::k8s::Reader;
-use super::super::source::{Doc, NodeId};
-use super::{CONTAINER, image_volume, implied, undollar};
-use crate::lint::compose::shell_words;
+use crate::read::k8s::Reader;
+use crate::read::source::{Doc, NodeId};
 
 /// Top-level keys that are not jobs.
 const RESERVED: &[&str] = &[

@@ -46,13 +46,15 @@ use super::ir::{
     Container, ContainerKind, HostPath, Loc, Mount, Unit, Val, Via, VolumeSource, Workload,
     image_parts,
 };
-use super::registry::Rule;
 use super::source::Doc;
-use super::{FileCtx, InputKind, LintReport};
+use super::{InputKind, Sink};
+
+pub(crate) use embed::shell_scalar;
+pub(crate) use jenkins::SH_FIELD;
 
 /// Detect a CI input by its name (and, for a Jenkinsfile, its text). YAML CI files that are not
 /// named by convention are detected per document ([`doc_kind`]).
-pub(super) fn detect(name: &str, text: &str) -> Option<InputKind> {
+pub(crate) fn detect(name: &str, text: &str) -> Option<InputKind> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let ext = base.rsplit_once('.').map_or("", |(_, e)| e);
     if base.ends_with("jenkinsfile") || ext == "groovy" {
@@ -81,7 +83,7 @@ pub(super) fn detect(name: &str, text: &str) -> Option<InputKind> {
 
 /// The CI kind of one YAML document: the forced kind when it is a CI kind, else detected from the
 /// content when nothing was forced.
-pub(super) fn doc_kind(forced: Option<InputKind>, doc: &Doc<'_>) -> Option<InputKind> {
+pub(crate) fn doc_kind(forced: Option<InputKind>, doc: &Doc<'_>) -> Option<InputKind> {
     match forced {
         Some(
             k @ (InputKind::Tekton
@@ -124,29 +126,23 @@ pub(super) fn doc_kind(forced: Option<InputKind>, doc: &Doc<'_>) -> Option<Input
 }
 
 /// Whether a CI kind is read as text (not YAML documents).
-pub(super) fn is_text(kind: InputKind) -> bool {
+pub(crate) fn is_text(kind: InputKind) -> bool {
     matches!(kind, InputKind::Jenkins | InputKind::GitlabRunner)
 }
 
-/// Lint an input of a text kind ([`is_text`]).
-pub(super) fn lint_text(
-    kind: InputKind,
-    input: &super::LintInput<'_>,
-    rules: &[&'static dyn Rule],
-    ctx: &mut FileCtx<'_>,
-    report: &mut LintReport,
-) {
+/// Read an input of a text kind ([`is_text`]).
+pub(crate) fn read_text(kind: InputKind, text: &str, sink: &mut dyn Sink) {
     match kind {
         InputKind::GitlabRunner => {
-            let unit = gitlab_runner::unit(input.text);
-            super::process(&unit, None, rules, ctx, report);
+            let unit = gitlab_runner::unit(text);
+            sink.unit(&unit, None);
         }
-        _ => jenkins::lint(input, rules, ctx, report),
+        _ => jenkins::read(text, sink),
     }
 }
 
 /// Normalise one document of a CI kind.
-pub(super) fn unit<'t>(kind: InputKind, doc: &'t Doc<'_>) -> Unit<'t> {
+pub(crate) fn unit<'t>(kind: InputKind, doc: &'t Doc<'_>) -> Unit<'t> {
     match kind {
         InputKind::Tekton => tekton::unit(doc),
         InputKind::GithubArc => arc::unit(doc),
@@ -157,46 +153,16 @@ pub(super) fn unit<'t>(kind: InputKind, doc: &'t Doc<'_>) -> Unit<'t> {
     }
 }
 
-/// After a CI document's findings are in: the `docker run` lines of its shell steps, and one
-/// finding per value (GitLab hands the same `variables` to the job and its services).
-pub(super) fn after(
-    kind: InputKind,
-    doc: &Doc<'_>,
-    rules: &[&'static dyn Rule],
-    ctx: &mut FileCtx<'_>,
-    report: &mut LintReport,
-    start: usize,
-) {
-    if kind == InputKind::Gitlab {
-        dedupe(report, start);
-    }
-    let scripts = match kind {
+/// The YAML scalars of a CI document that are shell scripts (their `docker run` lines are read
+/// as embedded text, [`shell_scalar`]).
+pub(crate) fn scripts(kind: InputKind, doc: &Doc<'_>) -> Vec<super::source::NodeId> {
+    match kind {
         InputKind::Gitlab => gitlab::scripts(doc),
         InputKind::Drone => drone::scripts(doc),
         InputKind::Tekton => tekton::scripts(doc),
         InputKind::GithubActions => actions::scripts(doc),
         _ => Vec::new(),
-    };
-    for id in scripts {
-        embed::shell_scalar(doc, id, rules, ctx, report);
     }
-}
-
-/// Drop findings that repeat an earlier one (same code, position and workload).
-fn dedupe(report: &mut LintReport, start: usize) {
-    let Some(tail) = report.findings.get(start..) else {
-        return;
-    };
-    let mut keep: Vec<super::Finding> = Vec::with_capacity(tail.len());
-    for f in tail {
-        if !keep.iter().any(|k| {
-            k.code == f.code && k.line == f.line && k.column == f.column && k.workload == f.workload
-        }) {
-            keep.push(f.clone());
-        }
-    }
-    report.findings.truncate(start);
-    report.findings.extend(keep);
 }
 
 /// A value that stands for something the CI system adds (not written in the file), placed at `loc`.

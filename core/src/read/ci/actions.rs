@@ -6,12 +6,12 @@
 
 use std::borrow::Cow;
 
-use super::super::compose::{parse_port, short_mount};
-use super::super::ir::{Container, Env, Field, Loc, Source, Unit, Val, Workload, WorkloadKind};
-use super::super::k8s::Reader;
-use super::super::run::apply_option;
-use super::super::source::{Doc, NodeId};
 use super::CONTAINER;
+use crate::read::compose::{parse_port, short_mount};
+use crate::read::ir::{Container, Env, Field, Loc, Source, Unit, Val, Workload, WorkloadKind};
+use crate::read::k8s::Reader;
+use crate::read::run::apply_option;
+use crate::read::source::{Doc, NodeId};
 
 /// Whether a document (no `apiVersion`/`kind`) reads as a workflow.
 pub(super) fn looks_like(doc: &Doc<'_>, root: NodeId) -> bool {

@@ -6,13 +6,13 @@
 
 use std::borrow::Cow;
 
-use super::super::ir::{
+use super::{CONTAINER, image_volume, mark_used, mount_volume, undollar};
+use crate::read::ir::{
     Container, Env, Source, Unit, Val, Volume, VolumeSource, Workload, WorkloadKind,
 };
-use super::super::k8s::{Reader, named_container};
-use super::super::paths;
-use super::super::source::{Doc, NodeId};
-use super::{CONTAINER, image_volume, mark_used, mount_volume, undollar};
+use crate::read::k8s::{Reader, named_container};
+use crate::read::paths;
+use crate::read::source::{Doc, NodeId};
 
 pub(super) fn unit<'t>(doc: &'t Doc<'_>) -> Unit<'t> {
     let mut unit = Unit {

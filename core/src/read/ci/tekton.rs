@@ -5,11 +5,11 @@
 
 use std::borrow::Cow;
 
-use super::super::ir::{Container, Source, Unit, Val, Workload, WorkloadKind};
-use super::super::k8s::{self, Reader};
-use super::super::source::{Doc, Kind, NodeId};
 use super::{CONTAINER, mark_used};
-use crate::lint::compose::shell_words;
+use crate::read::compose::shell_words;
+use crate::read::ir::{Container, Source, Unit, Val, Workload, WorkloadKind};
+use crate::read::k8s::{self, Reader};
+use crate::read::source::{Doc, Kind, NodeId};
 
 pub(super) fn unit<'t>(doc: &'t Doc<'_>) -> Unit<'t> {
     let mut unit = Unit {

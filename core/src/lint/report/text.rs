@@ -1,0 +1,160 @@
+//! The text report: a code frame per finding, a summary, colours when asked.
+
+use std::fmt::Write as _;
+
+use crate::lint::types::{Finding, LintReport, Severity};
+
+const RESET: &str = "\x1b[0m";
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const BLUE: &str = "\x1b[34m";
+const CYAN: &str = "\x1b[36m";
+
+fn sev_colour(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "\x1b[1;31m",
+        Severity::High => "\x1b[31m",
+        Severity::Medium => "\x1b[33m",
+        Severity::Low => "\x1b[34m",
+        Severity::Info => "\x1b[2m",
+    }
+}
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn p(&self, code: &'static str) -> &'static str {
+        if self.on { code } else { "" }
+    }
+}
+
+impl LintReport {
+    /// Human output: each unsuppressed finding with a code frame and a caret under its column,
+    /// then input errors and a summary. ANSI colour only when `color` is set.
+    pub fn to_text(&self, color: bool) -> String {
+        let c = Paint { on: color };
+        let mut out = String::new();
+        for f in self.active() {
+            render_finding(&mut out, f, &c);
+        }
+        for e in &self.errors {
+            let _ = writeln!(out, "{}error{}: {}", c.p("\x1b[1;31m"), c.p(RESET), e);
+        }
+        let active: Vec<&Finding> = self.active().collect();
+        let suppressed = self.findings.len() - active.len();
+        if active.is_empty() {
+            out.push_str("no findings");
+        } else {
+            let _ = write!(
+                out,
+                "{} finding{}",
+                active.len(),
+                if active.len() == 1 { "" } else { "s" }
+            );
+            let parts: Vec<String> = Severity::ALL
+                .iter()
+                .filter_map(|s| {
+                    let n = active.iter().filter(|f| f.severity == *s).count();
+                    (n > 0).then(|| format!("{n} {s}"))
+                })
+                .collect();
+            let _ = write!(out, " ({})", parts.join(", "));
+        }
+        if suppressed > 0 {
+            let _ = write!(out, ", {suppressed} suppressed");
+        }
+        if !self.errors.is_empty() {
+            let n = self.errors.len();
+            let _ = write!(out, ", {n} input error{}", if n == 1 { "" } else { "s" });
+        }
+        out.push('\n');
+        out
+    }
+}
+
+fn render_finding(out: &mut String, f: &Finding, c: &Paint) {
+    let sev = f.severity;
+    let _ = writeln!(
+        out,
+        "{}{}:{}:{}{}: {}{} [{}]{} {}{}{}: {}",
+        c.p(BOLD),
+        f.file,
+        f.line,
+        f.column,
+        c.p(RESET),
+        c.p(sev_colour(sev)),
+        f.code,
+        sev,
+        c.p(RESET),
+        c.p(BOLD),
+        f.name,
+        c.p(RESET),
+        f.message
+    );
+    if f.line > 0 && !f.source_line.is_empty() {
+        let num = f.line.to_string();
+        let pad = " ".repeat(num.len());
+        let _ = writeln!(out, "{}{pad} |{}", c.p(BLUE), c.p(RESET));
+        let _ = writeln!(out, "{}{num} |{} {}", c.p(BLUE), c.p(RESET), f.source_line);
+        let prefix: String = f
+            .source_line
+            .chars()
+            .take(f.column.saturating_sub(1))
+            .map(|ch| if ch == '\t' { '\t' } else { ' ' })
+            .collect();
+        let width = token_width(&f.source_line, f.column);
+        let _ = writeln!(
+            out,
+            "{}{pad} |{} {prefix}{}{}{}",
+            c.p(BLUE),
+            c.p(RESET),
+            c.p(sev_colour(sev)),
+            "^".repeat(width),
+            c.p(RESET)
+        );
+    }
+    let mut ctx = Vec::new();
+    if let Some(w) = &f.workload {
+        ctx.push(format!("workload {w}"));
+    }
+    if let Some(ct) = &f.container {
+        ctx.push(format!("container {ct}"));
+    }
+    if !f.path.is_empty() {
+        ctx.push(format!("at {}", f.path));
+    }
+    if !ctx.is_empty() {
+        let _ = writeln!(out, "  {}= {}{}", c.p(DIM), ctx.join(", "), c.p(RESET));
+    }
+    let _ = writeln!(out, "  {}= help{}: {}", c.p(CYAN), c.p(RESET), f.help);
+    out.push('\n');
+}
+
+/// How many characters to underline from 1-based `column`: a quoted string to its closing quote,
+/// else up to whitespace or a flow delimiter.
+fn token_width(line: &str, column: usize) -> usize {
+    let mut chars = line.chars().skip(column.saturating_sub(1));
+    let n = match chars.next() {
+        Some(q @ ('"' | '\'')) => {
+            let mut n = 1;
+            let mut escaped = false;
+            for ch in chars {
+                n += 1;
+                if ch == q && !escaped {
+                    break;
+                }
+                escaped = q == '"' && ch == '\\' && !escaped;
+            }
+            n
+        }
+        Some(first) if !first.is_whitespace() => {
+            1 + chars
+                .take_while(|ch| !ch.is_whitespace() && !matches!(ch, ',' | '}' | ']'))
+                .count()
+        }
+        _ => 1,
+    };
+    n.max(1)
+}

@@ -1,0 +1,258 @@
+//! The types every part of the linter shares, at the bottom of it: [`Severity`], what goes in
+//! ([`LintInput`], [`LintOptions`]) and what comes out ([`Finding`], [`LintedWorkload`],
+//! [`LintError`], [`LintReport`]). Rules, readers, suppressions and report renderers import them
+//! from here, never from the module above.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use super::diagram::Reach;
+use super::scenario::WorkloadScenario;
+use crate::read::InputKind;
+use crate::{Error, ErrorKind};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Root on the node, directly.
+    Critical,
+    /// A likely path to the node or the daemon.
+    High,
+    /// Weakens a boundary.
+    Medium,
+    /// Worth knowing.
+    Low,
+    /// Dead configuration, notes.
+    Info,
+}
+
+impl Severity {
+    /// All severities, most serious first.
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    pub(crate) fn rank(self) -> u8 {
+        match self {
+            Severity::Critical => 4,
+            Severity::High => 3,
+            Severity::Medium => 2,
+            Severity::Low => 1,
+            Severity::Info => 0,
+        }
+    }
+
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl PartialOrd for Severity {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Severity {
+    /// `Critical` is the greatest.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Severity::ALL
+            .into_iter()
+            .find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidParameter,
+                    format!("unknown severity `{s}` (critical, high, medium, low, info)"),
+                )
+            })
+    }
+}
+
+/// One input: a display name, its text, and its kind (detected when `None`).
+#[derive(Debug, Clone, Copy)]
+pub struct LintInput<'a> {
+    /// The name findings report (a path, `-` for stdin, a playground tab).
+    pub file: &'a str,
+    /// The text.
+    pub text: &'a str,
+    /// The kind; `None` detects it: `.sh`-like names and non-YAML text are `docker run` lines, a
+    /// YAML document with a top-level `services:` is Compose, anything else Kubernetes. CI files
+    /// are detected by name (`Jenkinsfile`, `.gitlab-ci.yml`, `.drone.yml`) or content (see
+    /// `docs/lint-ci.md`).
+    pub kind: Option<InputKind>,
+}
+
+/// Which rules run and what fails.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LintOptions {
+    /// Rules to run, by code (`DS001`), code prefix (`DS00`), name (`runtime-socket-mount`) or
+    /// `ALL`; empty means all.
+    pub select: Vec<String>,
+    /// Rules not to run, same forms as `select`.
+    pub ignore: Vec<String>,
+    /// The least severity that makes [`LintReport::exit_code`] 1.
+    pub fail_on: Severity,
+}
+
+impl Default for LintOptions {
+    fn default() -> Self {
+        LintOptions {
+            select: Vec::new(),
+            ignore: Vec::new(),
+            fail_on: Severity::High,
+        }
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// `DS001`.
+    pub code: &'static str,
+    /// `runtime-socket-mount`.
+    pub name: &'static str,
+    /// How serious.
+    pub severity: Severity,
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub help: String,
+    /// The input's display name.
+    pub file: String,
+    /// 1-based line of the offending key or value (0 when the input has no position).
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// Field path (`spec.volumes[0].hostPath.path`), or the `docker run` flag.
+    pub path: String,
+    /// The workload: `kind/namespace/name` (`kind/name` without a namespace).
+    pub workload: Option<String>,
+    /// The container's name.
+    pub container: Option<String>,
+    /// The reason, when a suppression (annotation or comment) covers this finding.
+    pub suppressed: Option<String>,
+    /// The source line, for the code frame.
+    #[serde(skip)]
+    pub source_line: String,
+}
+
+impl Finding {
+    /// Whether a suppression covers it.
+    pub fn is_suppressed(&self) -> bool {
+        self.suppressed.is_some()
+    }
+}
+
+/// A workload seen in the input, with its scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LintedWorkload {
+    /// The input's display name.
+    pub file: String,
+    /// 1-based line where it starts.
+    pub line: usize,
+    /// `kind/namespace/name`.
+    pub workload: String,
+    /// `Deployment`, `Pod`, ..., `service` (Compose), `run` (`docker run`).
+    pub kind: String,
+    /// The name.
+    pub name: String,
+    /// The namespace, when set.
+    pub namespace: Option<String>,
+    /// How Docker is reached from it.
+    pub scenario: WorkloadScenario,
+}
+
+/// An input (or one document of it) that could not be linted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LintError {
+    /// The input's display name.
+    pub file: String,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for LintError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "{}:{l}:{c}: {}", self.file, self.message),
+            (Some(l), None) => write!(f, "{}:{l}: {}", self.file, self.message),
+            _ => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// The result of [`lint`]: serialises to `{ "findings": [...], "workloads": [...], "errors": [...] }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LintReport {
+    /// Findings, suppressed ones included (see [`Finding::suppressed`]), by file, line, column.
+    pub findings: Vec<Finding>,
+    /// Every workload, with its scenario.
+    pub workloads: Vec<LintedWorkload>,
+    /// Inputs or documents that could not be linted.
+    pub errors: Vec<LintError>,
+    #[serde(skip)]
+    pub(crate) fail_on: Severity,
+    /// What each workload reaches, parallel to `workloads` (for [`LintReport::diagram`]).
+    #[serde(skip)]
+    pub(crate) reach: Vec<Reach>,
+}
+
+impl LintReport {
+    /// 2 when an input could not be linted; else 1 when an unsuppressed finding is at or above
+    /// `fail_on`; else 0.
+    pub fn exit_code(&self) -> i32 {
+        if !self.errors.is_empty() {
+            2
+        } else if self
+            .findings
+            .iter()
+            .any(|f| !f.is_suppressed() && f.severity >= self.fail_on)
+        {
+            1
+        } else {
+            0
+        }
+    }
+
+    /// The severity that fails ([`LintOptions::fail_on`]).
+    pub fn fail_on(&self) -> Severity {
+        self.fail_on
+    }
+
+    /// Unsuppressed findings.
+    pub fn active(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| !f.is_suppressed())
+    }
+}
