@@ -25,6 +25,7 @@
 
 mod emit;
 mod error;
+mod flags;
 mod lint;
 mod model;
 mod quote;

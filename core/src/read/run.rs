@@ -8,6 +8,7 @@ use super::ir::{
     Container, ContainerKind, Env, Field, HostPath, Loc, Mount, Security, Source, Unit, Val, Via,
     Workload, WorkloadKind,
 };
+use crate::flags::{self, GLOBAL_FLAGS, RUN_FLAGS, Value};
 
 /// A shell word: its unquoted text, the raw slice, and where it starts.
 #[derive(Debug)]
@@ -162,40 +163,14 @@ fn commands(text: &str) -> Vec<Vec<Word<'_>>> {
     out
 }
 
-/// `docker run` boolean flags (everything else long takes a value).
-const BOOL_LONG: &[&str] = &[
-    "--privileged",
-    "--rm",
-    "--detach",
-    "--interactive",
-    "--tty",
-    "--init",
-    "--read-only",
-    "--publish-all",
-    "--no-healthcheck",
-    "--oom-kill-disable",
-    "--disable-content-trust",
-    "--quiet",
-    "--sig-proxy",
-    "--help",
-    "--use-api-socket",
-];
-/// Short flags that take a value.
-const SHORT_VALUE: &[char] = &['v', 'e', 'p', 'u', 'w', 'h', 'l', 'm', 'c', 'a'];
-
-/// Docker's global options taking a value (before `run`).
-const GLOBAL_VALUE: &[&str] = &[
-    "-H",
-    "--host",
-    "-c",
-    "--context",
-    "--config",
-    "-l",
-    "--log-level",
-    "--tlscacert",
-    "--tlscert",
-    "--tlskey",
-];
+/// The commands of a shell text as their unquoted words (for the flag table's tests).
+#[cfg(test)]
+pub(crate) fn command_words(text: &str) -> Vec<Vec<String>> {
+    commands(text)
+        .into_iter()
+        .map(|c| c.into_iter().map(|w| w.text.into_owned()).collect())
+        .collect()
+}
 
 /// The `docker run` / `docker create` commands a container's own command runs: its argv as one
 /// command (`["docker", "run", ...]`), and every argument that is a shell script
@@ -258,34 +233,6 @@ fn loc_of<'t>(w: &Word<'t>, offset: usize, flag: &'t str) -> Loc<'t> {
     }
 }
 
-/// Flags a finding's path can name when the word is not a slice of the input.
-const KNOWN_FLAGS: &[&str] = &[
-    "--volume",
-    "--mount",
-    "--env",
-    "--publish",
-    "--privileged",
-    "--cap-add",
-    "--security-opt",
-    "--network",
-    "--net",
-    "--pid",
-    "--ipc",
-    "--user",
-    "--group-add",
-    "--name",
-    "--runtime",
-    "--sysctl",
-    "--userns",
-    "--host",
-    "--entrypoint",
-    "-v",
-    "-e",
-    "-p",
-    "-u",
-    "-H",
-];
-
 /// The flag a word starts with, as a path: a slice of the input when the word is one, else the
 /// known flag it starts with.
 fn flag_path<'t>(w: &Word<'t>) -> &'t str {
@@ -293,11 +240,9 @@ fn flag_path<'t>(w: &Word<'t>) -> &'t str {
         return flag_of(w.raw);
     }
     let t = w.text.as_ref();
-    KNOWN_FLAGS
-        .iter()
-        .find(|f| t.starts_with(*f) && (f.starts_with("--") || t.len() >= 2))
-        .copied()
-        .unwrap_or("docker run")
+    flags::written(RUN_FLAGS, t)
+        .or_else(|| flags::written(GLOBAL_FLAGS, t))
+        .map_or("docker run", |(_, form)| form)
 }
 
 /// The flag part of a raw word (`--volume` of `--volume=/x:/y`, `-v` of `-v/x:/y`).
@@ -349,7 +294,10 @@ fn docker_run<'t>(cmd: &[Word<'t>]) -> Option<Workload<'t>> {
             Some((n, v)) if t.starts_with("--") => (n, Some(v)),
             _ => (t, None),
         };
-        let takes = GLOBAL_VALUE.contains(&name);
+        let takes = GLOBAL_FLAGS.iter().any(|f| {
+            f.value != Value::Bool
+                && (name == flags::long_form(f) || Some(name) == flags::short_form(f))
+        });
         let value = if !takes {
             None
         } else if let Some(v) = inline {
@@ -410,8 +358,9 @@ fn docker_run<'t>(cmd: &[Word<'t>]) -> Option<Workload<'t>> {
                 Some((n, v)) => (n, Some(v)),
                 None => (long, None),
             };
+            let long_name = name;
             let name = format!("--{name}");
-            if BOOL_LONG.contains(&name.as_str()) {
+            if flags::by_long(RUN_FLAGS, long_name).is_some_and(|f| f.value == Value::Bool) {
                 let v = inline.unwrap_or("true");
                 opts.push((name, Some(Val::new(v.to_string(), loc_of(word, 0, flag)))));
             } else if let Some(v) = inline {
@@ -428,7 +377,7 @@ fn docker_run<'t>(cmd: &[Word<'t>]) -> Option<Workload<'t>> {
             // a cluster of short flags: `-it`, `-v/x:/y`, `-e` `K=V`
             let body = t.get(1..).unwrap_or("");
             for (k, ch) in body.char_indices() {
-                if SHORT_VALUE.contains(&ch) {
+                if flags::by_short(RUN_FLAGS, ch).is_some_and(|f| f.value != Value::Bool) {
                     let rest = body.get(k + ch.len_utf8()..).unwrap_or("");
                     if rest.is_empty() {
                         i += 1;
