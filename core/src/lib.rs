@@ -46,7 +46,8 @@ pub use validate::{Problem, is_quantity, validate_compose, validate_pod};
 
 pub use lint::{
     Finding, InputKind, LintError, LintInput, LintOptions, LintReport, LintedWorkload,
-    RULE_DOCS_BASE, RuleInfo, Severity, WorkloadScenario, lint, rule, rules, selector_is_known,
+    RULE_DOCS_BASE, RuleInfo, Severity, Skipped, WorkloadScenario, lint, rule, rules,
+    selector_is_known,
 };
 
 /// The version of this crate.

@@ -348,7 +348,7 @@ fn json_shape() {
         .as_object()
         .map(|o| o.keys().map(String::as_str).collect())
         .unwrap_or_default();
-    assert_eq!(keys, ["findings", "workloads", "errors"]);
+    assert_eq!(keys, ["findings", "workloads", "errors", "skipped"]);
     let f = &v["findings"][0];
     for k in [
         "code",

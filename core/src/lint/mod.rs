@@ -26,7 +26,9 @@ use serde::Serialize;
 
 pub use crate::read::InputKind;
 pub use scenario::WorkloadScenario;
-pub use types::{Finding, LintError, LintInput, LintOptions, LintReport, LintedWorkload, Severity};
+pub use types::{
+    Finding, LintError, LintInput, LintOptions, LintReport, LintedWorkload, Severity, Skipped,
+};
 
 /// Where the rule pages live (SARIF `helpUri`, `dockscape rule`).
 pub const RULE_DOCS_BASE: &str = "https://github.com/dockscape/dockscape/blob/main/docs/rules/";
@@ -135,6 +137,9 @@ pub fn lint<'a>(inputs: &[LintInput<'a>], options: &LintOptions) -> LintReport {
         findings: Vec::new(),
         workloads: Vec::new(),
         errors: Vec::new(),
+        skipped: Vec::new(),
+        inputs: inputs.len(),
+        skipped_given: 0,
         fail_on: options.fail_on,
         reach: Vec::new(),
     };
@@ -182,7 +187,17 @@ fn lint_one<'a>(
     loader: &mut Loader<'a>,
     report: &mut LintReport,
 ) {
+    if input.kind.is_none()
+        && let Some(reason) = template_reason(input.file, input.text)
+    {
+        skip(report, input.file, reason);
+        return;
+    }
     let kind = input.kind.or_else(|| detect(input.file, input.text));
+    let first_workload = report.workloads.len();
+    let first_error = report.errors.len();
+    // whether anything of the input is a kind the linter reads
+    let mut recognised = false;
     let mut ctx = FileCtx {
         file: input.file,
         text: input.text,
@@ -197,8 +212,12 @@ fn lint_one<'a>(
             report,
         };
         ci::read_text(k, input.text, &mut sink);
+        recognised = true;
     } else if kind == Some(InputKind::Run) {
         let unit = run::unit(input.text);
+        // a script named as one was looked at, with or without `docker run` lines; other text
+        // is only something the linter reads when it holds one
+        recognised = !unit.workloads.is_empty() || is_script_name(input.file);
         process(&unit, None, rules, &mut ctx, report);
     } else {
         let mut errors = Vec::new();
@@ -212,6 +231,7 @@ fn lint_one<'a>(
                     None => is_compose(doc),
                 };
                 let ci_kind = ci::doc_kind(kind, doc);
+                recognised |= compose || ci_kind.is_some() || is_k8s_object(doc);
                 let unit = if let Some(k) = ci_kind {
                     ci::unit(k, doc)
                 } else if compose {
@@ -263,12 +283,83 @@ fn lint_one<'a>(
         report.errors.extend(errors);
         report.errors.extend(budget_errors);
     }
+    let nothing = report.workloads.len() == first_workload && report.errors.len() == first_error;
+    if let Some(k) = input.kind.filter(|_| nothing) {
+        skip(
+            report,
+            input.file,
+            format!(
+                "read as {} (forced), but no workload was found in it",
+                k.as_str()
+            ),
+        );
+    } else if !recognised && nothing {
+        skip(
+            report,
+            input.file,
+            "not a Kubernetes object, Compose file, CI configuration or script with `docker run` lines"
+                .to_string(),
+        );
+    }
     if rules.iter().any(|r| r.meta().code == suppress::CODE) {
         suppress::reasonless_comments(&mut ctx, report);
     }
     if let Some(slice) = report.findings.get_mut(first_finding..) {
         slice.sort_by(|a, b| (a.line, a.column, a.code).cmp(&(b.line, b.column, b.code)));
     }
+}
+
+fn skip(report: &mut LintReport, file: &str, reason: String) {
+    report.skipped.push(Skipped {
+        file: file.to_string(),
+        reason,
+    });
+    report.skipped_given += 1;
+}
+
+/// Whether a name says it is a script (`.sh`, a `Makefile`...), linted even without `docker run`.
+fn is_script_name(file: &str) -> bool {
+    let name = file.to_ascii_lowercase();
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    matches!(
+        ext,
+        "sh" | "bash" | "zsh" | "ksh" | "bats" | "ps1" | "cmd" | "bat"
+    ) || name.ends_with("makefile")
+        || name.ends_with("dockerfile")
+}
+
+/// Whether a YAML document is a Kubernetes object (`apiVersion` and `kind` at the top).
+fn is_k8s_object(doc: &Doc<'_>) -> bool {
+    doc.root().is_some_and(|r| {
+        doc.is_map(r) && doc.get(r, "kind").is_some() && doc.get(r, "apiVersion").is_some()
+    })
+}
+
+/// Why an input is a template to render before linting (Helm's `{{ }}` actions on lines of their
+/// own or in keys, Jinja's `{% %}`, a `.tpl`/`.j2`/`.gotmpl` name), if it is one. A `{{ }}` inside
+/// a value is not enough: Argo Workflows and GitHub Actions write those in the documents
+/// themselves.
+fn template_reason(file: &str, text: &str) -> Option<String> {
+    let name = file.to_ascii_lowercase();
+    let templated_name = [".tpl", ".j2", ".jinja", ".jinja2", ".gotmpl", ".tmpl"]
+        .iter()
+        .any(|e| name.ends_with(e));
+    let action_line = text.lines().any(|l| {
+        let t = l.trim_start();
+        t.starts_with("{{") || t.starts_with("{%") || t.starts_with("- {{-")
+    });
+    if !(templated_name || action_line) {
+        return None;
+    }
+    let helm = name.contains("templates/") || name.contains("templates\\");
+    Some(
+        if helm || text.contains(".Values") || text.contains(".Release") {
+            "a Helm template: lint the rendered output (`helm template . | dockscape lint -`)"
+                .into()
+        } else {
+            "a template (`{{ }}` or `{% %}` actions): lint the rendered output".into()
+        },
+    )
 }
 
 /// Drop findings that repeat an earlier one (same code, position and workload).

@@ -222,6 +222,15 @@ pub struct LintReport {
     pub workloads: Vec<LintedWorkload>,
     /// Inputs or documents that could not be linted.
     pub errors: Vec<LintError>,
+    /// Inputs that were not linted because they are none of the kinds the linter reads (or a
+    /// template to render first), each with the reason; not an error.
+    pub skipped: Vec<Skipped>,
+    /// How many inputs were given (linted, skipped or unreadable).
+    #[serde(skip)]
+    pub(crate) inputs: usize,
+    /// How many of `skipped` were inputs given to [`lint`](super::lint).
+    #[serde(skip)]
+    pub(crate) skipped_given: usize,
     #[serde(skip)]
     pub(crate) fail_on: Severity,
     /// What each workload reaches, parallel to `workloads` (for [`LintReport::diagram`]).
@@ -229,7 +238,23 @@ pub struct LintReport {
     pub(crate) reach: Vec<Reach>,
 }
 
+/// An input that was not linted, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// The input's display name.
+    pub file: String,
+    /// Why it was not linted.
+    pub reason: String,
+}
+
 impl LintReport {
+    /// How many inputs were linted: given, less the skipped ones. Inputs a caller adds to
+    /// [`LintReport::skipped`] itself (a file a directory walk reached but could not read as text)
+    /// were never given, so they are not counted against it.
+    pub fn linted(&self) -> usize {
+        self.inputs.saturating_sub(self.skipped_given)
+    }
+
     /// 2 when an input could not be linted; else 1 when an unsuppressed finding is at or above
     /// `fail_on`; else 0.
     pub fn exit_code(&self) -> i32 {

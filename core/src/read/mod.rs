@@ -55,6 +55,24 @@ pub enum InputKind {
     GithubActions,
 }
 
+impl InputKind {
+    /// The name `--input` takes and the JSON report writes (`k8s`, `compose`, `github-arc`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputKind::Kubernetes => "k8s",
+            InputKind::Compose => "compose",
+            InputKind::Run => "run",
+            InputKind::Tekton => "tekton",
+            InputKind::GithubArc => "github-arc",
+            InputKind::Jenkins => "jenkins",
+            InputKind::Gitlab => "gitlab",
+            InputKind::Drone => "drone",
+            InputKind::GitlabRunner => "gitlab-runner",
+            InputKind::GithubActions => "github-actions",
+        }
+    }
+}
+
 impl FromStr for InputKind {
     type Err = Error;
 

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use super::escape;
 use crate::lint::types::{LintReport, Severity};
 
 impl LintReport {
@@ -41,10 +42,14 @@ impl LintReport {
     }
 }
 
+/// A workflow command's data: `%`, CR and LF as GitHub escapes them, every other control
+/// character made visible (a log line must not carry ESC sequences or a forged command).
 fn gh_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let s = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    escape::text(&s).into_owned()
 }
 
 fn gh_prop(s: &str) -> String {

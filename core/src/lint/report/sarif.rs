@@ -143,7 +143,16 @@ fn uri(file: &str) -> String {
         return "stdin".into();
     }
     let mut out = String::with_capacity(file.len());
-    for ch in file.replace('\\', "/").chars() {
+    let file = file.replace('\\', "/");
+    // a relative reference whose first segment holds a `:` would read as a scheme (`x:y.yaml`)
+    let first = file.split('/').next().unwrap_or("");
+    let relative = !file.starts_with('/') && !is_drive(&file);
+    if relative && first.contains(':') {
+        out.push_str("./");
+    } else if is_drive(&file) {
+        out.push_str("file:///");
+    }
+    for ch in file.chars() {
         match ch {
             'A'..='Z' | 'a'..='z' | '0'..='9' | '-' | '.' | '_' | '~' | '/' | ':' | '@' | '+' => {
                 out.push(ch)
@@ -157,6 +166,14 @@ fn uri(file: &str) -> String {
         }
     }
     out
+}
+
+/// A Windows drive path (`C:/x`), which SARIF readers take as an absolute file path.
+fn is_drive(file: &str) -> bool {
+    let mut b = file.bytes();
+    b.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && b.next() == Some(b':')
+        && b.next() == Some(b'/')
 }
 
 /// Set `key` on a JSON object (a no-op on anything else, which the values built here never are).

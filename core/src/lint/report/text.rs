@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use super::escape;
 use crate::lint::types::{Finding, LintReport, Severity};
 
 const RESET: &str = "\x1b[0m";
@@ -40,11 +41,30 @@ impl LintReport {
             render_finding(&mut out, f, &c);
         }
         for e in &self.errors {
-            let _ = writeln!(out, "{}error{}: {}", c.p("\x1b[1;31m"), c.p(RESET), e);
+            let _ = writeln!(
+                out,
+                "{}error{}: {}",
+                c.p("\x1b[1;31m"),
+                c.p(RESET),
+                escape::text(&e.to_string())
+            );
+        }
+        for k in &self.skipped {
+            let _ = writeln!(
+                out,
+                "{}skipped{}: {}: {}",
+                c.p(DIM),
+                c.p(RESET),
+                escape::text(&k.file),
+                escape::text(&k.reason)
+            );
         }
         let active: Vec<&Finding> = self.active().collect();
         let suppressed = self.findings.len() - active.len();
-        if active.is_empty() {
+        if active.is_empty() && self.linted() == 0 && self.errors.is_empty() {
+            // "no findings" only when the linter looked at something
+            out.push_str("nothing linted");
+        } else if active.is_empty() {
             out.push_str("no findings");
         } else {
             let _ = write!(
@@ -69,6 +89,9 @@ impl LintReport {
             let n = self.errors.len();
             let _ = write!(out, ", {n} input error{}", if n == 1 { "" } else { "s" });
         }
+        if !self.skipped.is_empty() {
+            let _ = write!(out, ", {} skipped", self.skipped.len());
+        }
         out.push('\n');
         out
     }
@@ -80,7 +103,7 @@ fn render_finding(out: &mut String, f: &Finding, c: &Paint) {
         out,
         "{}{}:{}:{}{}: {}{} [{}]{} {}{}{}: {}",
         c.p(BOLD),
-        f.file,
+        escape::text(&f.file),
         f.line,
         f.column,
         c.p(RESET),
@@ -91,19 +114,14 @@ fn render_finding(out: &mut String, f: &Finding, c: &Paint) {
         c.p(BOLD),
         f.name,
         c.p(RESET),
-        f.message
+        escape::text(&f.message)
     );
     if f.line > 0 && !f.source_line.is_empty() {
         let num = f.line.to_string();
         let pad = " ".repeat(num.len());
         let _ = writeln!(out, "{}{pad} |{}", c.p(BLUE), c.p(RESET));
-        let _ = writeln!(out, "{}{num} |{} {}", c.p(BLUE), c.p(RESET), f.source_line);
-        let prefix: String = f
-            .source_line
-            .chars()
-            .take(f.column.saturating_sub(1))
-            .map(|ch| if ch == '\t' { '\t' } else { ' ' })
-            .collect();
+        let (shown, prefix) = escape::frame(&f.source_line, f.column);
+        let _ = writeln!(out, "{}{num} |{} {shown}", c.p(BLUE), c.p(RESET));
         let width = token_width(&f.source_line, f.column);
         let _ = writeln!(
             out,
@@ -117,18 +135,24 @@ fn render_finding(out: &mut String, f: &Finding, c: &Paint) {
     }
     let mut ctx = Vec::new();
     if let Some(w) = &f.workload {
-        ctx.push(format!("workload {w}"));
+        ctx.push(format!("workload {}", escape::text(w)));
     }
     if let Some(ct) = &f.container {
-        ctx.push(format!("container {ct}"));
+        ctx.push(format!("container {}", escape::text(ct)));
     }
     if !f.path.is_empty() {
-        ctx.push(format!("at {}", f.path));
+        ctx.push(format!("at {}", escape::text(&f.path)));
     }
     if !ctx.is_empty() {
         let _ = writeln!(out, "  {}= {}{}", c.p(DIM), ctx.join(", "), c.p(RESET));
     }
-    let _ = writeln!(out, "  {}= help{}: {}", c.p(CYAN), c.p(RESET), f.help);
+    let _ = writeln!(
+        out,
+        "  {}= help{}: {}",
+        c.p(CYAN),
+        c.p(RESET),
+        escape::text(&f.help)
+    );
     out.push('\n');
 }
 
