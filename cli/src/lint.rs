@@ -1,12 +1,14 @@
 //! `dockscape lint`, `dockscape rules`, `dockscape rule`: files, stdin, colours and exit codes
 //! around `dockscape::lint`.
 
-use std::io::{IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use dockscape::{InputKind, LintError, LintInput, LintOptions, Severity};
+
+use crate::files;
 
 /// Output format of `lint`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -93,6 +95,8 @@ impl From<FailOn> for Severity {
 #[command(after_help = "\
 Examples:
   dockscape lint k8s/                          every *.yaml, *.yml, *.json, *.sh below k8s/
+  dockscape lint .                             .github/, .gitlab-ci.yml, .drone.yml too; .gitignore respected
+  dockscape lint --no-ignore .                 ignored files too
   dockscape lint deploy.yaml compose.yaml ci.sh
   kubectl get pods -A -o yaml | dockscape lint -
   dockscape lint --format sarif . > dockscape.sarif
@@ -125,6 +129,9 @@ pub struct LintArgs {
     /// Colour for text output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Lint files that `.gitignore` / `.ignore` exclude too (and `node_modules/`, `target/`).
+    #[arg(long)]
+    pub no_ignore: bool,
     /// The workload `--format svg|mermaid` draws (`kind/namespace/name` or `kind/name`, as the
     /// findings name it); needed when the input has several.
     #[arg(long, value_name = "KIND/NAMESPACE/NAME")]
@@ -154,111 +161,6 @@ pub enum RulesFormat {
 pub struct RuleArgs {
     /// A code (`DS001`) or a name (`runtime-socket-mount`).
     pub rule: String,
-}
-
-/// A file found, with its text or the reason it could not be read.
-struct Loaded {
-    name: String,
-    text: Result<String, String>,
-}
-
-const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "sh"];
-
-fn wanted(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| EXTENSIONS.contains(&e))
-        || path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-            let n = n.to_ascii_lowercase();
-            n.ends_with("jenkinsfile") || n == "config.toml"
-        })
-}
-
-/// Walk a directory (sorted, skipping hidden folders and build output).
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<LintError>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            errors.push(error(dir, &e.to_string()));
-            return;
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if p.is_dir() {
-            if name.starts_with('.') || matches!(name, "target" | "node_modules") {
-                continue;
-            }
-            walk(&p, out, errors);
-        } else if wanted(&p) {
-            out.push(p);
-        }
-    }
-}
-
-fn error(path: &Path, message: &str) -> LintError {
-    LintError {
-        file: path.display().to_string(),
-        line: None,
-        column: None,
-        message: message.into(),
-    }
-}
-
-fn decode(bytes: Vec<u8>) -> Result<String, String> {
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        format!("not valid UTF-8 (byte {at})")
-    })
-}
-
-fn load(paths: &[PathBuf], errors: &mut Vec<LintError>) -> Vec<Loaded> {
-    let mut files = Vec::new();
-    let default = [PathBuf::from(".")];
-    let paths = if paths.is_empty() {
-        &default[..]
-    } else {
-        paths
-    };
-    for p in paths {
-        if p.as_os_str() == "-" {
-            let mut buf = Vec::new();
-            let text = match std::io::stdin().read_to_end(&mut buf) {
-                Ok(_) => decode(buf),
-                Err(e) => Err(e.to_string()),
-            };
-            files.push(Loaded {
-                name: "-".into(),
-                text,
-            });
-        } else if p.is_dir() {
-            let mut found = Vec::new();
-            walk(p, &mut found, errors);
-            for f in found {
-                let text = std::fs::read(&f)
-                    .map_err(|e| e.to_string())
-                    .and_then(decode);
-                files.push(Loaded {
-                    name: display(&f),
-                    text,
-                });
-            }
-        } else {
-            let text = std::fs::read(p).map_err(|e| e.to_string()).and_then(decode);
-            files.push(Loaded {
-                name: display(p),
-                text,
-            });
-        }
-    }
-    files
-}
-
-fn display(p: &Path) -> String {
-    let s = p.display().to_string();
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
 fn use_color(choice: Color) -> bool {
@@ -293,8 +195,9 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let mut errors = Vec::new();
-    let files = load(&args.paths, &mut errors);
+    let found = files::load(&args.paths, args.no_ignore);
+    let mut errors = found.errors;
+    let files = found.files;
     let kind = args.input.map(|i| match i {
         Input::K8s => InputKind::Kubernetes,
         Input::Compose => InputKind::Compose,
@@ -330,8 +233,20 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
     };
     let mut report = dockscape::lint(&inputs, &options);
     report.errors.splice(0..0, errors);
+    report.skipped.splice(0..0, found.skipped);
     let text = match args.format {
-        Format::Text => report.to_text(use_color(args.color)),
+        Format::Text => {
+            let mut s = report.to_text(use_color(args.color));
+            if found.ignored > 0 {
+                let n = found.ignored;
+                s.truncate(s.trim_end_matches('\n').len());
+                s.push_str(&format!(
+                    ", {n} file{} ignored by .gitignore (--no-ignore lints them)\n",
+                    if n == 1 { "" } else { "s" }
+                ));
+            }
+            s
+        }
         Format::Json => {
             let mut s = report.to_json();
             s.push('\n');

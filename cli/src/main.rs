@@ -1,5 +1,6 @@
 //! `dockscape`: generate and lint Docker-outside-of-Docker and Docker-in-Docker setups.
 
+mod files;
 mod generate;
 mod lint;
 

@@ -1,0 +1,143 @@
+//! What `dockscape lint DIR` reads: the walk (ripgrep's `ignore` walker), symlink loops, files that
+//! are not regular files, files reached twice, `.gitignore`, hidden CI folders, and inputs read in
+//! bounded pieces.
+
+use std::io::Write;
+use std::os::unix::fs::symlink;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: x\n    securityContext: {privileged: true}\n";
+
+fn run(args: &[&str], cwd: &Path, stdin: Option<&mut dyn FnMut(&mut dyn Write)>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dockscape"))
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(mut s) = child.stdin.take()
+        && let Some(feed) = stdin
+    {
+        feed(&mut s);
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+struct Tree(PathBuf);
+
+impl Tree {
+    fn new(name: &str) -> Tree {
+        let dir =
+            std::env::temp_dir().join(format!("dockscape-walk-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Tree(dir)
+    }
+    fn file(&self, rel: &str, text: &str) -> &Tree {
+        let p = self.0.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+        self
+    }
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn count(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
+}
+
+#[test]
+fn symlink_cycles_are_walked_once_and_each_real_file_linted_once() {
+    let t = Tree::new("cycle");
+    t.file("a/pod.yaml", POD);
+    symlink(t.0.join("a"), t.0.join("a/again")).unwrap();
+    symlink(t.0.join("a/pod.yaml"), t.0.join("alias.yaml")).unwrap();
+    let o = run(&["lint", "--format", "json", ".", "a/pod.yaml"], &t.0, None);
+    let text = out(&o);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let ds006 = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "DS006")
+        .count();
+    assert_eq!(ds006, 1, "one real file, linted once: {text}");
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn fifos_and_devices_are_noted_when_reached_and_errors_when_named() {
+    let t = Tree::new("fifo");
+    t.file("ok.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n");
+    let fifo = t.0.join("pipe.yaml");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    symlink("/dev/zero", t.0.join("zero.yaml")).unwrap();
+    let o = run(&["lint", "."], &t.0, None);
+    let text = out(&o);
+    assert!(text.contains("skipped: pipe.yaml: a FIFO"), "{text}");
+    assert!(text.contains("skipped: zero.yaml: a device"), "{text}");
+    assert_eq!(o.status.code(), Some(0), "a note, not an error: {text}");
+    for named in ["pipe.yaml", "zero.yaml"] {
+        let o = run(&["lint", named], &t.0, None);
+        assert_eq!(o.status.code(), Some(2), "{named}: {}", out(&o));
+        assert!(out(&o).contains("not a regular file"), "{}", out(&o));
+    }
+}
+
+#[test]
+fn stdin_is_read_in_bounded_pieces() {
+    let t = Tree::new("stdin");
+    let chunk = vec![0u8; 1 << 20];
+    let mut feed = |w: &mut dyn Write| {
+        for _ in 0..200 {
+            if w.write_all(&chunk).is_err() {
+                break; // the reader stopped at its budget
+            }
+        }
+    };
+    let o = run(&["lint", "-"], &t.0, Some(&mut feed));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        out(&o).contains("larger than the 64 MiB budget"),
+        "{}",
+        out(&o)
+    );
+}
+
+#[test]
+fn gitignore_is_respected_counted_and_overridable_and_hidden_ci_folders_are_linted() {
+    let t = Tree::new("ignore");
+    t.file(".gitignore", "build/\n")
+        .file("build/pod.yaml", POD)
+        .file(".github/workflows/ci.yml", "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    container:\n      image: x\n      options: --privileged\n    steps:\n    - run: true\n")
+        .file(".git/config.yaml", POD);
+    let o = run(&["lint", "."], &t.0, None);
+    let text = out(&o);
+    assert!(text.contains(".github/workflows/ci.yml"), "{text}");
+    assert!(!text.contains("build/pod.yaml"), "{text}");
+    assert!(!text.contains(".git/config.yaml"), "{text}");
+    assert!(text.contains("1 file ignored by .gitignore"), "{text}");
+    let o = run(&["lint", "--no-ignore", "."], &t.0, None);
+    let text = out(&o);
+    assert!(text.contains("build/pod.yaml"), "{text}");
+    assert!(!text.contains(".git/config.yaml"), "{text}");
+    assert_eq!(count(&text, "ignored by .gitignore"), 0, "{text}");
+}
