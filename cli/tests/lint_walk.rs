@@ -9,7 +9,10 @@ use std::process::{Command, Output, Stdio};
 
 const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: x\n    securityContext: {privileged: true}\n";
 
-fn run(args: &[&str], cwd: &Path, stdin: Option<&mut dyn FnMut(&mut dyn Write)>) -> Output {
+/// Writes a test's standard input.
+type Feed<'f> = &'f mut dyn FnMut(&mut dyn Write);
+
+fn run(args: &[&str], cwd: &Path, stdin: Option<Feed<'_>>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_dockscape"))
         .args(args)
         .current_dir(cwd)
@@ -80,7 +83,10 @@ fn symlink_cycles_are_walked_once_and_each_real_file_linted_once() {
 #[test]
 fn fifos_and_devices_are_noted_when_reached_and_errors_when_named() {
     let t = Tree::new("fifo");
-    t.file("ok.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n");
+    t.file(
+        "ok.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+    );
     let fifo = t.0.join("pipe.yaml");
     assert!(
         Command::new("mkfifo")
