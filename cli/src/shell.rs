@@ -39,8 +39,8 @@ pub(crate) struct CompletionsArgs {
 dockscape man | man -l -                          # read it now\n  \
 dockscape man --dir /usr/local/share/man/man1     # dockscape.1 and dockscape-<command>.1")]
 pub(crate) struct ManArgs {
-    /// Write dockscape.1 and one dockscape-<command>.1 per subcommand into DIR instead of printing
-    /// dockscape.1.
+    /// Write `dockscape.1` and one `dockscape-<command>.1` per subcommand into DIR instead of printing
+    /// `dockscape.1`.
     #[arg(long, value_name = "DIR")]
     dir: Option<PathBuf>,
 }

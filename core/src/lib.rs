@@ -68,3 +68,8 @@ const fn kubernetes_api_version() -> &'static str {
     #[allow(unreachable_code)]
     "unknown"
 }
+
+/// The examples of `core/README.md` (the crate's page on crates.io), run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
