@@ -98,6 +98,7 @@ import webInit, * as web from "@dockscape/core/web";
 const dood = readFileSync("dood.yaml", "utf8");
 const out = {};
 out.version = ds.version();
+out.kubernetes = ds.kubernetesApiVersion();
 out.scenarioIds = ds.scenarios().value.map((s) => s.id);
 out.pod = ds.generate("dood", {}, "pod");
 out.unknown = ds.generate("no-such-scenario", {}, "pod");
@@ -136,6 +137,10 @@ fn packed_package_generates_and_lints_from_node_as_the_native_core_does() {
     let out: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
 
     assert_eq!(out["version"]["value"], dockscape::VERSION);
+    assert_eq!(
+        out["kubernetes"]["value"],
+        dockscape::KUBERNETES_API_VERSION
+    );
     let ids: Vec<&str> = dockscape::scenarios().iter().map(|s| s.id).collect();
     assert_eq!(out["scenarioIds"], serde_json::json!(ids));
 
