@@ -55,8 +55,10 @@ pub fn to_compose(scenario: &Scenario) -> Result<ComposeFile> {
 /// [Compose specification](https://github.com/compose-spec/compose-spec/blob/main/spec.md) the
 /// generator uses, with the spec's key names (`serde` reads and writes exactly them; an unknown key is
 /// an error, not silently dropped). Strings are as written in the file: Compose interpolates `$VAR`,
-/// so a literal `$` is `$$`.
+/// so a literal `$` is `$$`. The structs are `#[non_exhaustive]`: fields are added within a major
+/// version, so they are read, not built by hand.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ComposeFile {
     /// The project name (`name:`), the Pod's name.
@@ -71,6 +73,7 @@ pub struct ComposeFile {
 
 /// One service (`services.<name>`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ComposeService {
     /// `image`.
@@ -121,6 +124,7 @@ pub struct ComposeService {
 
 /// One entry of a service's `volumes`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 #[serde(untagged)]
 pub enum ComposeMount {
     /// The short syntax `SOURCE:TARGET[:ro]`: a host path (a bind mount) or a named volume.
@@ -131,6 +135,7 @@ pub enum ComposeMount {
 
 /// A mount in the long syntax (`type: volume`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ComposeLongMount {
     /// `type` (`volume`).
@@ -149,6 +154,7 @@ pub struct ComposeLongMount {
 
 /// The `volume:` options of a long-syntax mount.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ComposeVolumeOptions {
     /// `subpath`: the directory of the volume to mount.
@@ -157,6 +163,7 @@ pub struct ComposeVolumeOptions {
 
 /// A service's `healthcheck`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ComposeHealthcheck {
     /// `test`: `CMD` then the command.
@@ -169,6 +176,7 @@ pub struct ComposeHealthcheck {
 
 /// One entry of `depends_on`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ComposeDependency {
     /// `service_started`, `service_healthy` or `service_completed_successfully`.
@@ -177,6 +185,7 @@ pub struct ComposeDependency {
 
 /// A service's `deploy`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ComposeDeploy {
     /// `deploy.resources`.
@@ -185,6 +194,7 @@ pub struct ComposeDeploy {
 
 /// `deploy.resources`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ComposeResources {
     /// `limits` (from the container's resource limits).
@@ -197,6 +207,7 @@ pub struct ComposeResources {
 
 /// CPU and memory of `limits` or `reservations`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ComposeResourceSpec {
     /// `cpus`, a decimal number of CPUs (`0.5`).
@@ -209,6 +220,7 @@ pub struct ComposeResourceSpec {
 
 /// A named volume's definition (`volumes.<name>`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ComposeVolume {
     /// `driver_opts` (`type: tmpfs`, `device: tmpfs` for a memory-backed `emptyDir`).
