@@ -306,3 +306,23 @@ fn version_names_the_kubernetes_api() {
         assert_eq!(stdout(&out), want);
     }
 }
+
+#[test]
+fn help_shows_an_example_of_each_new_command() {
+    for (args, example) in [
+        (
+            &["completions", "--help"][..],
+            "dockscape completions bash >",
+        ),
+        (&["man", "--help"][..], "dockscape man --dir"),
+        (&["--help"][..], "dockscape completions bash"),
+    ] {
+        let out = dockscape(args);
+        assert!(out.status.success());
+        let text = stdout(&out);
+        assert!(
+            text.contains("Examples:") && text.contains(example),
+            "{args:?}:\n{text}"
+        );
+    }
+}
