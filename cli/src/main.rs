@@ -3,6 +3,7 @@
 mod files;
 mod generate;
 mod lint;
+mod shell;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -13,7 +14,7 @@ pub(crate) const EXIT_INPUT: u8 = 2;
 #[derive(Parser, Debug)]
 #[command(
     name = "dockscape",
-    version,
+    version = shell::version(),
     about = "Model, generate and lint the five ways Docker runs: Linux, Windows VM, Kubernetes, DooD and DinD",
     long_about = "dockscape models hosts, VMs, daemons, pods and volumes. From one model it generates, for every \
 scenario, a validated Kubernetes Pod, a Compose file and `docker run` lines, safe by default; and it lints \
@@ -27,7 +28,9 @@ dockscape generate windows --format run --shell cmd\n  \
 dockscape generate dood --format all -o out/\n  \
 dockscape lint k8s/ docker-compose.yml ci/build.sh\n  \
 dockscape lint --format sarif . > dockscape.sarif\n  \
-dockscape rule DS001\n\n\
+dockscape rule DS001\n  \
+dockscape completions bash > /etc/bash_completion.d/dockscape\n  \
+dockscape man --dir /usr/local/share/man/man1\n\n\
 Exit codes: 0 success, 1 lint findings at or above --fail-on, 2 usage or input error."
 )]
 struct Cli {
@@ -47,6 +50,10 @@ enum Command {
     Rules(lint::RulesArgs),
     /// Print one lint rule's page.
     Rule(lint::RuleArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(shell::CompletionsArgs),
+    /// Print the man page, or write one page per command into a directory.
+    Man(shell::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,5 +64,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint::run_lint(args),
         Command::Rules(args) => lint::run_rules(args),
         Command::Rule(args) => lint::run_rule(args),
+        Command::Completions(args) => shell::completions::<Cli>(args),
+        Command::Man(args) => shell::man::<Cli>(args),
     }
 }

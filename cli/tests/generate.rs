@@ -231,7 +231,11 @@ fn help_teaches_and_version_prints() {
     let version = text(&dockscape(&["--version"]).stdout);
     assert_eq!(
         version.trim(),
-        format!("dockscape {}", env!("CARGO_PKG_VERSION"))
+        format!(
+            "dockscape {} (Kubernetes API {})",
+            env!("CARGO_PKG_VERSION"),
+            dockscape::KUBERNETES_API_VERSION
+        )
     );
 }
 

@@ -34,7 +34,11 @@ mod scenario;
 mod validate;
 
 pub use emit::diagram::{Edge, EdgeKind, Graph, Node, NodeKind, render_mermaid, render_svg};
-pub use emit::{Artifact, Format, Options, generate};
+pub use emit::{
+    Artifact, ComposeDependency, ComposeDeploy, ComposeFile, ComposeHealthcheck, ComposeLongMount,
+    ComposeMount, ComposeResourceSpec, ComposeResources, ComposeService, ComposeVolume,
+    ComposeVolumeOptions, Format, Options, generate, to_compose, to_pod,
+};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use model::*;
 pub use quote::{Shell, quote_arg, quote_command};
@@ -52,3 +56,23 @@ pub use lint::{
 
 /// The version of this crate.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The Kubernetes API version (`1.NN`) of the k8s-openapi types in this build. The library does not
+/// choose it: the final binary does, through k8s-openapi's `v1_NN` (or `latest`) feature or the
+/// `K8S_OPENAPI_ENABLED_VERSION` variable.
+pub const KUBERNETES_API_VERSION: &str = kubernetes_api_version();
+
+const fn kubernetes_api_version() -> &'static str {
+    k8s_openapi::k8s_if_1_33! { return "1.33"; }
+    k8s_openapi::k8s_if_1_34! { return "1.34"; }
+    k8s_openapi::k8s_if_1_35! { return "1.35"; }
+    k8s_openapi::k8s_if_1_36! { return "1.36"; }
+    k8s_openapi::k8s_if_1_37! { return "1.37"; }
+    #[allow(unreachable_code)]
+    "unknown"
+}
+
+/// The examples of `core/README.md` (the crate's page on crates.io), run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -277,3 +277,13 @@ pub fn rules() -> JsValue {
 pub fn panic_for_test() {
     panic!("panic requested by panicForTest");
 }
+
+/// The Kubernetes API version (`1.NN`) the generated and linted Pods are typed against (k8s-openapi's
+/// enabled version in this build).
+#[wasm_bindgen(
+    js_name = "kubernetesApiVersion",
+    unchecked_return_type = "Outcome<string>"
+)]
+pub fn kubernetes_api_version() -> JsValue {
+    outcome(Result::Ok(dockscape::KUBERNETES_API_VERSION))
+}

@@ -7,6 +7,7 @@ mod jinja;
 mod pod;
 mod recipe;
 mod run;
+mod typed;
 mod units;
 mod yaml;
 
@@ -14,6 +15,8 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::quote::Shell;
 use crate::scenario::{NoteLevel, Scenario, ScenarioId};
 use serde::Serialize;
+
+pub use typed::*;
 
 /// An output format of `generate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
