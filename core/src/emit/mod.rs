@@ -8,6 +8,7 @@ mod pod;
 mod recipe;
 mod run;
 mod units;
+mod workload;
 mod yaml;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -15,12 +16,18 @@ use crate::quote::Shell;
 use crate::scenario::{NoteLevel, Scenario, ScenarioId};
 use serde::Serialize;
 
+pub(crate) use workload::{
+    CONCURRENCY_POLICY as CRON_CONCURRENCY_POLICY,
+    STARTING_DEADLINE_SECONDS as CRON_STARTING_DEADLINE_SECONDS,
+};
+
 /// An output format of `generate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Format {
-    /// A Kubernetes Pod (YAML).
+    /// The Kubernetes workload (YAML): a Pod, or the Job, Deployment or CronJob of the scenario's
+    /// `kind` parameter.
     Pod,
     /// A Compose file (YAML).
     Compose,
@@ -151,8 +158,12 @@ pub fn generate(scenario: &Scenario, format: Format, options: &Options) -> Resul
     let mut notice = None;
     let (text, file_name) = match format {
         Format::Pod => (
-            with_header(scenario, "#", pod::emit(&scenario.pod)?),
-            "pod.yaml".to_owned(),
+            with_header(
+                scenario,
+                "#",
+                workload::workload(&pod::checked(&scenario.pod)?, &scenario.workload)?,
+            ),
+            format!("{}.yaml", scenario.workload.id()),
         ),
         Format::Compose => {
             if scenario.id == ScenarioId::Kubernetes {

@@ -182,6 +182,7 @@ fn volume(v: &model::Volume) -> k8s::Volume {
 }
 
 /// The Pod as YAML, validated first.
+#[cfg(test)]
 pub(crate) fn emit(pod: &model::Pod) -> Result<String> {
     write(&checked(pod)?)
 }
@@ -214,22 +215,40 @@ pub(crate) fn write(pod: &k8s::Pod) -> Result<String> {
 /// k8s-openapi's (alphabetical) order; containers and volume sources through k8s-openapi itself. The test below
 /// checks the text is byte for byte what k8s-openapi writes, for every scenario and variant.
 pub(crate) fn pod_value(pod: &k8s::Pod) -> Result<serde_json::Value> {
-    let m = &pod.metadata;
-    let meta = MetaDoc {
+    let mut out = serde_json::Map::new();
+    out.insert("apiVersion".into(), "v1".into());
+    out.insert("kind".into(), "Pod".into());
+    out.insert("metadata".into(), meta_value(&pod.metadata)?);
+    if let Some(spec) = &pod.spec {
+        out.insert("spec".into(), spec_value(spec)?);
+    }
+    Ok(serde_json::Value::Object(out))
+}
+
+/// Object metadata as k8s-openapi writes it (see `pod_value`). A field outside `MetaDoc` is an
+/// error here, never silently dropped.
+pub(crate) fn meta_value(m: &ObjectMeta) -> Result<serde_json::Value> {
+    let rest = ObjectMeta {
+        annotations: None,
+        generate_name: None,
+        labels: None,
+        name: None,
+        namespace: None,
+        ..m.clone()
+    };
+    if rest != ObjectMeta::default() {
+        return Err(Error::new(
+            ErrorKind::Validation,
+            "cannot write metadata: it sets a field the writer does not carry (emit::pod::MetaDoc)",
+        ));
+    }
+    json(&MetaDoc {
         annotations: m.annotations.as_ref(),
         generate_name: m.generate_name.as_deref(),
         labels: m.labels.as_ref(),
         name: m.name.as_deref(),
         namespace: m.namespace.as_deref(),
-    };
-    let mut out = serde_json::Map::new();
-    out.insert("apiVersion".into(), "v1".into());
-    out.insert("kind".into(), "Pod".into());
-    out.insert("metadata".into(), json(&meta)?);
-    if let Some(spec) = &pod.spec {
-        out.insert("spec".into(), spec_value(spec)?);
-    }
-    Ok(serde_json::Value::Object(out))
+    })
 }
 
 /// A Pod spec as k8s-openapi writes it (see `pod_value`). A field outside `SpecDoc` is an error

@@ -352,3 +352,69 @@ impl Pod {
         self.volumes.iter().find(|v| v.name == name)
     }
 }
+
+/// How a Job runs its pod: retries, clean-up and a deadline (Kubernetes `JobSpec`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JobSettings {
+    /// `backoffLimit`: failed pods retried before the Job fails.
+    pub backoff_limit: i32,
+    /// `ttlSecondsAfterFinished`: the finished Job (and its pods and logs) is deleted this long after.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ttl_seconds_after_finished: Option<i32>,
+    /// `activeDeadlineSeconds`: the Job fails, its pods killed, when it runs longer than this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active_deadline_seconds: Option<i64>,
+}
+
+/// The Kubernetes object that carries a pod: the pod itself or a controller that makes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum WorkloadKind {
+    /// A bare `Pod`.
+    Pod,
+    /// A `Job` (`batch/v1`): one-shot work that ends.
+    Job(JobSettings),
+    /// A `Deployment` (`apps/v1`): a pod kept running.
+    Deployment {
+        /// `replicas`.
+        replicas: i32,
+    },
+    /// A `CronJob` (`batch/v1`): a Job on a schedule.
+    CronJob {
+        /// `schedule`, in cron syntax.
+        schedule: String,
+        /// `timeZone` of the schedule (an IANA name), when set.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        time_zone: Option<String>,
+        /// The Job each run creates.
+        job: JobSettings,
+    },
+}
+
+impl WorkloadKind {
+    /// The Kubernetes `kind`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            WorkloadKind::Pod => "Pod",
+            WorkloadKind::Job(_) => "Job",
+            WorkloadKind::Deployment { .. } => "Deployment",
+            WorkloadKind::CronJob { .. } => "CronJob",
+        }
+    }
+
+    /// The id used in parameters (`--set kind=job`) and `convert --to`.
+    pub fn id(&self) -> &'static str {
+        match self {
+            WorkloadKind::Pod => "pod",
+            WorkloadKind::Job(_) => "job",
+            WorkloadKind::Deployment { .. } => "deployment",
+            WorkloadKind::CronJob { .. } => "cronjob",
+        }
+    }
+
+    /// Whether the pod runs to completion (a Job, or a CronJob's Job).
+    pub fn runs_to_completion(&self) -> bool {
+        matches!(self, WorkloadKind::Job(_) | WorkloadKind::CronJob { .. })
+    }
+}

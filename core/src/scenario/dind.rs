@@ -122,7 +122,11 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
         format!("docker:{version}-{}", flavour.image_suffix())
     };
     let transport = r.get("transport");
-    let native = r.get("sidecar") == "native";
+    // A Job completes when its regular containers exit: a daemon in a regular container never does,
+    // so in a Job or CronJob the daemon is a native sidecar unless `sidecar` says otherwise.
+    let completes = matches!(r.get("kind").as_str(), "job" | "cronjob");
+    let auto_native = completes && !r.is_set("sidecar");
+    let native = r.get("sidecar") == "native" || auto_native;
     let pod_name = r.get("name");
 
     // The daemon.
@@ -364,6 +368,18 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
         NoteLevel::Info,
         "if pods sit on an overlay network with a lower MTU (e.g. 1450), pass `--set mtu=1400` or less so the inner daemon's networks fit",
     ));
+    if auto_native {
+        s.derived.push(("sidecar".into(), "native".into()));
+        s.notes.push(common::note(
+            NoteLevel::Info,
+            "in a Job the daemon is a native sidecar by default: a regular daemon container never exits, so the Job would never complete",
+        ));
+    } else if completes && !native {
+        s.notes.push(common::note(
+            NoteLevel::Warning,
+            "sidecar=container in a Job: the daemon container never exits, so the Job never completes and runs until its activeDeadlineSeconds; use sidecar=native",
+        ));
+    }
     if native {
         s.notes.push(common::note(
             NoteLevel::Info,

@@ -4,9 +4,11 @@
 
 mod compose;
 mod pod;
+mod workload;
 
 pub use compose::validate_compose;
 pub use pod::validate_pod;
+pub(crate) use workload::validate_workload;
 
 use serde::Serialize;
 use std::fmt;
