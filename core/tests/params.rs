@@ -113,7 +113,7 @@ fn bad_values_list_accepted_values() {
         (
             "dind",
             "docker_version=28 rc",
-            "invalid value `28 rc` for `docker_version`: expected a tag such as `28` or `28.3.3`",
+            "invalid value `28 rc` for `docker_version`: expected a tag such as `29` or `29.8.2`",
         ),
     ];
     for (id, set, expected) in cases {

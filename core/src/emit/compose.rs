@@ -106,6 +106,9 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
                     let src = crate::model::join_sub_path(path, sub.as_deref());
                     mounts.push(Value::String(format!("{src}:{}{ro}", m.path)));
                 }
+                (VolumeSource::Secret { secret, .. }, _) => {
+                    mounts.push(Value::String(format!("./{secret}:{}:ro", m.path)));
+                }
                 (_, None) => {
                     mounts.push(Value::String(format!("{}:{}{ro}", m.volume, m.path)));
                     volumes

@@ -21,11 +21,13 @@ pub(crate) fn to_k8s(pod: &model::Pod) -> k8s::Pod {
         }
     }
     let labels: BTreeMap<String, String> = pod.labels.iter().cloned().collect();
+    let annotations: BTreeMap<String, String> = pod.annotations.iter().cloned().collect();
     k8s::Pod {
         metadata: ObjectMeta {
             name: Some(pod.name.clone()),
             namespace: Some(pod.namespace.clone()),
             labels: (!labels.is_empty()).then_some(labels),
+            annotations: (!annotations.is_empty()).then_some(annotations),
             ..Default::default()
         },
         spec: Some(k8s::PodSpec {
@@ -177,6 +179,22 @@ fn volume(v: &model::Volume) -> k8s::Volume {
                 read_only: None,
             });
         }
+        VolumeSource::Secret { secret, items } => {
+            kv.secret = Some(k8s::SecretVolumeSource {
+                secret_name: Some(secret.clone()),
+                items: (!items.is_empty()).then(|| {
+                    items
+                        .iter()
+                        .map(|(key, path)| k8s::KeyToPath {
+                            key: key.clone(),
+                            path: path.clone(),
+                            ..Default::default()
+                        })
+                        .collect()
+                }),
+                ..Default::default()
+            });
+        }
     }
     kv
 }
@@ -294,6 +312,7 @@ pub(crate) fn volumes_value(volumes: &[k8s::Volume]) -> Result<serde_json::Value
             host_path: v.host_path.as_ref(),
             name: &v.name,
             persistent_volume_claim: v.persistent_volume_claim.as_ref(),
+            secret: v.secret.as_ref(),
         })
         .collect();
     json(&docs)
@@ -344,6 +363,8 @@ struct VolumeDoc<'a> {
         skip_serializing_if = "Option::is_none"
     )]
     persistent_volume_claim: Option<&'a k8s::PersistentVolumeClaimVolumeSource>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret: Option<&'a k8s::SecretVolumeSource>,
 }
 
 #[cfg(test)]

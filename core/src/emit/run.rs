@@ -68,7 +68,7 @@ fn commands(pod: &Pod) -> Vec<Cmd> {
             continue;
         }
         match &v.source {
-            VolumeSource::HostPath { .. } => {}
+            VolumeSource::HostPath { .. } | VolumeSource::Secret { .. } => {}
             VolumeSource::EmptyDir { memory: true } => cmds.push(Cmd::new(&[
                 "docker",
                 "volume",
@@ -146,6 +146,10 @@ fn commands(pod: &Pod) -> Vec<Cmd> {
                 (VolumeSource::HostPath { path, .. }, sub) => {
                     let src = crate::model::join_sub_path(path, sub.as_deref());
                     cmd.push(&["-v", &format!("{src}:{}{ro}", m.path)]);
+                }
+                // The docker CLI (23+) makes a `./` source absolute from the working directory.
+                (VolumeSource::Secret { secret, .. }, _) => {
+                    cmd.push(&["-v", &format!("./{secret}:{}:ro", m.path)]);
                 }
                 (_, None) => cmd.push(&[
                     "-v",
@@ -281,7 +285,12 @@ pub(crate) fn emit(s: &Scenario, shell: Shell, header: &[String]) -> Result<Stri
     let vols: Vec<String> = pod
         .volumes
         .iter()
-        .filter(|v| !matches!(v.source, VolumeSource::HostPath { .. }))
+        .filter(|v| {
+            !matches!(
+                v.source,
+                VolumeSource::HostPath { .. } | VolumeSource::Secret { .. }
+            )
+        })
         .filter(|v| {
             pod.containers
                 .iter()

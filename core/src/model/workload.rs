@@ -277,6 +277,14 @@ pub enum VolumeSource {
         /// The claim's name.
         claim: String,
     },
+    /// A Secret's keys as files (registry credentials); outside Kubernetes a read-only bind of the
+    /// folder `./<secret>` beside the Compose file or script, holding the same files.
+    Secret {
+        /// The Secret's name.
+        secret: String,
+        /// `key` of the Secret to the file name it takes in the volume.
+        items: Vec<(String, String)>,
+    },
 }
 
 /// A pod-level volume.
@@ -324,6 +332,9 @@ pub struct Pod {
     pub namespace: String,
     /// Labels.
     pub labels: Vec<(String, String)>,
+    /// Annotations (`io.kubernetes.cri-o.userns-mode` for Sysbox on CRI-O).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub annotations: Vec<(String, String)>,
     /// Containers in order: init containers and native sidecars first, then regular ones.
     pub containers: Vec<Container>,
     /// Volumes.

@@ -8,11 +8,54 @@ use crate::model::{
 };
 use crate::quote::Shell;
 
-/// Docker version used in image tags by default.
-pub(crate) const DOCKER_VERSION: &str = "28";
+pub(crate) use super::images::DOCKER_VERSION;
 
-/// The seeds' own example job: what the workload's docker client runs.
-pub(crate) const SEED_COMMAND: &str = "docker run -p 80:80 httpd:latest";
+/// What the workload's docker client runs by default: a command that ends, and fails when the
+/// client cannot reach the daemon. (The seeds' own example, `docker run -p 80:80 httpd:latest`,
+/// starts a server that never exits, so a CI job or a Job running it never ends: set it with
+/// `--set command=...` to replay the seeds.)
+pub(crate) const CLIENT_COMMAND: &str = "docker version";
+
+/// How long a client waits for its daemon before it fails, in seconds.
+pub(crate) const WAIT_SECONDS: u32 = 120;
+
+/// The sh loop that waits for the daemon (and, with TLS, its client certificates), failing after
+/// [`WAIT_SECONDS`] so a broken daemon fails the job fast instead of hanging it.
+pub(crate) fn wait_for_docker() -> String {
+    format!(
+        "i=0; until docker info >/dev/null 2>&1; do i=$((i+1)); if [ \"$i\" -ge {WAIT_SECONDS} ]; then echo \"the Docker daemon did not answer within {WAIT_SECONDS}s\" >&2; exit 1; fi; sleep 1; done"
+    )
+}
+
+/// The name `$0` takes in the wrapper `sh -c '<wait>; exec "$@"' wait-for-docker <command>`.
+pub(crate) const WAIT_WRAPPER_NAME: &str = "wait-for-docker";
+
+/// The client's command wrapped so it first waits for the daemon.
+pub(crate) fn wrap_wait(command: Vec<String>) -> Vec<String> {
+    let mut wrapped = vec![
+        "sh".to_owned(),
+        "-c".to_owned(),
+        format!("{}; exec \"$@\"", wait_for_docker()),
+        WAIT_WRAPPER_NAME.to_owned(),
+    ];
+    wrapped.extend(command);
+    wrapped
+}
+
+/// The command inside [`wrap_wait`]'s wrapper, if `argv` is one.
+pub(crate) fn unwrap_wait(argv: &[String]) -> Option<&[String]> {
+    match argv {
+        [sh, c, script, name, rest @ ..]
+            if sh == "sh"
+                && c == "-c"
+                && *script == format!("{}; exec \"$@\"", wait_for_docker())
+                && name == WAIT_WRAPPER_NAME =>
+        {
+            Some(rest)
+        }
+        _ => None,
+    }
+}
 
 /// The parameters every scenario takes, with scenario-specific defaults.
 pub(crate) fn workload_params(
@@ -241,6 +284,22 @@ pub(crate) fn workload_kind(r: &Resolved<'_>) -> Result<(WorkloadKind, Vec<Note>
     Ok((kind, notes))
 }
 
+/// The parameters of the CI recipes (scenarios that have them).
+pub(crate) fn ci_params() -> Vec<ParamSpec> {
+    vec![
+        ParamSpec::choice(
+            "executor",
+            "CI recipes: the GitLab executor and the Drone runner the recipe is for",
+            &["docker", "kubernetes"],
+        ),
+        ParamSpec::choice(
+            "jenkins_pipeline",
+            "the Jenkinsfile's syntax: a declarative `pipeline { agent { kubernetes { ... } } }` or a scripted `podTemplate`",
+            &["declarative", "scripted"],
+        ),
+    ]
+}
+
 /// The `shell` parameter with `default` first.
 pub(crate) fn shell_param(default: Shell) -> ParamSpec {
     let mut accepted: Vec<&'static str> = vec![default.id()];
@@ -273,6 +332,7 @@ pub(crate) fn pod(r: &Resolved<'_>, restart_policy: &str) -> Pod {
     let name = r.get("name");
     Pod {
         labels: vec![("app.kubernetes.io/name".to_owned(), name.clone())],
+        annotations: Vec::new(),
         name,
         namespace: r.get("namespace"),
         containers: Vec::new(),

@@ -1,7 +1,7 @@
 //! `dind` and `dind-rootless`: the workload brings its own Docker daemon, a `docker:<v>-dind` sidecar in
 //! the same pod (seeds 000 DinD, 001, 002 "Pods and DinD"). `sysbox` reuses this with another flavour.
 
-use super::common::{self, DOCKER_VERSION, SEED_COMMAND};
+use super::common::{self, CLIENT_COMMAND, DOCKER_VERSION};
 use super::{NoteLevel, ParamKind, ParamSpec, Resolved, Scenario, ScenarioId};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{
@@ -36,6 +36,18 @@ impl Flavour {
         }
     }
 
+    /// Where the socket volume is mounted: the socket's folder, except for the rootless image, whose
+    /// daemon creates its runtime folder `/run/user/1000` itself (owned by uid 1000, as rootlesskit
+    /// requires) inside `/run/user`. A volume mounted at `/run/user/1000` is created owned by root,
+    /// and the rootless daemon exits; `/run/user` is world-writable (1777) in the image, and a new
+    /// volume takes the mode of the folder it is mounted over.
+    fn socket_mount(self) -> &'static str {
+        match self {
+            Flavour::Rootless => "/run/user",
+            _ => "/var/run",
+        }
+    }
+
     fn data_dir(self) -> &'static str {
         match self {
             Flavour::Rootless => "/home/rootless/.local/share/docker",
@@ -53,10 +65,11 @@ pub(crate) fn params(flavour: Flavour) -> Vec<ParamSpec> {
     let mut p = common::workload_params(
         name,
         &format!("docker:{DOCKER_VERSION}-cli"),
-        SEED_COMMAND,
+        CLIENT_COMMAND,
         "",
         Shell::Sh,
     );
+    p.extend(common::ci_params());
     let transports: &[&'static str] = match flavour {
         Flavour::Root => &["tls", "unix", "tcp"],
         _ => &["tls", "unix"],
@@ -94,6 +107,13 @@ pub(crate) fn params(flavour: Flavour) -> Vec<ParamSpec> {
         "the daemon's storage: an emptyDir, or a PersistentVolumeClaim",
         &["emptyDir", "pvc"],
     ));
+    if flavour == Flavour::Sysbox {
+        p.push(ParamSpec::choice(
+            "userns",
+            "how the pod gets its user namespace: `hostUsers: false` (Kubernetes 1.33+ user namespaces), or CRI-O's `io.kubernetes.cri-o.userns-mode: auto` annotation (clusters on CRI-O without Kubernetes user namespaces)",
+            &["host-users", "crio-annotation"],
+        ));
+    }
     p.push(ParamSpec::choice(
         "storage_driver",
         "the inner daemon's storage driver (`--storage-driver`); empty lets dockerd choose",
@@ -112,7 +132,7 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
         return Err(Error::new(
             ErrorKind::InvalidParameter,
             format!(
-                "invalid value `{version}` for `docker_version`: expected a tag such as `28` or `28.3.3`"
+                "invalid value `{version}` for `docker_version`: expected a tag such as `29` or `29.8.2`"
             ),
         ));
     }
@@ -161,13 +181,13 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
             });
             daemon.mounts.push(Mount {
                 volume: "docker-socket".into(),
-                path: flavour.socket_dir().into(),
+                path: flavour.socket_mount().into(),
                 read_only: false,
                 sub_path: None,
             });
             client.mounts.push(Mount {
                 volume: "docker-socket".into(),
-                path: flavour.socket_dir().into(),
+                path: flavour.socket_mount().into(),
                 read_only: false,
                 sub_path: None,
             });
@@ -271,14 +291,7 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
     } else {
         daemon.readiness_probe = Some(probe);
         // The client may start first: wait for the daemon (and, with TLS, its client certificates).
-        let mut wrapped = vec![
-            "sh".to_owned(),
-            "-c".to_owned(),
-            "until docker info >/dev/null 2>&1; do sleep 1; done; exec \"$@\"".to_owned(),
-            "wait-for-docker".to_owned(),
-        ];
-        wrapped.append(&mut client.command);
-        client.command = wrapped;
+        client.command = common::wrap_wait(std::mem::take(&mut client.command));
     }
     // User-given variables win over ours.
     for e in client_env.into_iter().rev() {
@@ -288,9 +301,15 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
     }
     pod.containers.push(daemon);
     pod.containers.push(client);
+    let crio_userns = flavour == Flavour::Sysbox && r.get("userns") == "crio-annotation";
     if flavour == Flavour::Sysbox {
         pod.runtime_class = Some("sysbox-runc".into());
-        pod.host_users = Some(false);
+        if crio_userns {
+            pod.annotations
+                .push(("io.kubernetes.cri-o.userns-mode".into(), "auto".into()));
+        } else {
+            pod.host_users = Some(false);
+        }
     }
 
     let kind = if flavour == Flavour::Rootless {
@@ -319,7 +338,11 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
             ));
             s.notes.push(common::note(
                 NoteLevel::Warning,
-                "node prerequisites: Sysbox installed on the nodes (its RuntimeClass `sysbox-runc`), CRI-O or containerd as the runtime, and user namespaces for pods (`hostUsers: false`: Kubernetes 1.33+ with a Linux 6.3+ kernel)",
+                if crio_userns {
+                    "node prerequisites: Sysbox installed on the nodes (its RuntimeClass `sysbox-runc`) with CRI-O as the runtime; the annotation `io.kubernetes.cri-o.userns-mode: auto` has CRI-O give the pod its own user namespace (CRI-O must allow the annotation for the runtime, as the Sysbox installer configures it)"
+                } else {
+                    "node prerequisites: Sysbox installed on the nodes (its RuntimeClass `sysbox-runc`), CRI-O or containerd as the runtime, and user namespaces for pods (`hostUsers: false`: Kubernetes 1.33+ with a Linux 6.3+ kernel); on CRI-O clusters without them, `--set userns=crio-annotation`"
+                },
             ));
         }
         _ => {

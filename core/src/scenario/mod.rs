@@ -4,12 +4,15 @@ mod buildkit;
 pub(crate) mod common;
 mod dind;
 mod dood;
+pub(crate) mod images;
 mod kubernetes;
 mod linux;
 mod params;
 mod sysbox;
 mod windows;
 
+pub(crate) use buildkit::build_args as buildkit_build_args;
+pub use images::{IMAGES, ImageVersion, images, images_markdown};
 pub(crate) use params::Resolved;
 pub use params::{ParamKind, ParamSpec, ParamValue, Params};
 
