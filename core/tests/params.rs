@@ -155,3 +155,20 @@ fn names_must_be_dns_labels() {
         ErrorKind::InvalidParameter
     );
 }
+
+/// The README shows the one table of pinned images, word for word.
+#[test]
+fn readme_shows_the_images_table() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("README.md");
+    let table = dockscape::images_markdown();
+    assert!(
+        readme.contains(&table),
+        "README.md lacks the images table (dockscape::images_markdown()):\n{table}"
+    );
+    assert!(
+        dockscape::images()
+            .iter()
+            .any(|i| i.image == "docker" && i.tag.starts_with("29-"))
+    );
+}

@@ -156,6 +156,9 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
         }
         let r = &c.resources;
         let mut res = Map::new();
+        // The Windows daemon refuses a memory reservation ("Windows does not support
+        // MemoryReservation"): the memory request stays in the Pod only.
+        let windows = crate::model::windows_containers(pod);
         for (key, cpu, mem) in [
             ("limits", &r.cpu_limit, &r.memory_limit),
             ("reservations", &r.cpu_request, &r.memory_request),
@@ -164,7 +167,9 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
             if let Some(c) = cpu.as_deref().and_then(units::cpus) {
                 m.insert("cpus".into(), Value::String(c));
             }
-            if let Some(x) = mem.as_deref().and_then(units::memory) {
+            if let Some(x) = mem.as_deref().and_then(units::memory)
+                && !(windows && key == "reservations")
+            {
                 m.insert("memory".into(), Value::String(x));
             }
             if !m.is_empty() {

@@ -178,11 +178,13 @@ fn commands(pod: &Pod) -> Vec<Cmd> {
         if let Some(m) = c.resources.memory_limit.as_deref().and_then(units::memory) {
             cmd.push(&["--memory", &m]);
         }
+        // The Windows daemon refuses `--memory-reservation` (no MemoryReservation on Windows).
         if let Some(m) = c
             .resources
             .memory_request
             .as_deref()
             .and_then(units::memory)
+            .filter(|_| !crate::model::windows_containers(pod))
         {
             cmd.push(&["--memory-reservation", &m]);
         }

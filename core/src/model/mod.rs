@@ -10,4 +10,5 @@ pub use host::{Client, Daemon, DaemonKind, DaemonPlace, Endpoint, Host, Os, Topo
 pub use workload::{
     Container, ContainerRole, EnvValue, EnvVar, HostPathType, JobSettings, Mount, Pod, Port, Probe,
     Protocol, Resources, SecurityContext, Volume, VolumeSource, WorkloadKind, join_sub_path,
+    windows_containers,
 };

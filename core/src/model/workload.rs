@@ -308,6 +308,13 @@ pub fn join_sub_path(path: &str, sub_path: Option<&str>) -> String {
     }
 }
 
+/// Whether `pod` runs Windows containers (its node selector asks for `kubernetes.io/os: windows`).
+pub fn windows_containers(pod: &Pod) -> bool {
+    pod.node_selector
+        .iter()
+        .any(|(k, v)| k == "kubernetes.io/os" && v == "windows")
+}
+
 /// A container's mount of a pod volume.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Mount {
