@@ -159,8 +159,7 @@ fn names_must_be_dns_labels() {
 /// The README shows the one table of pinned images, word for word.
 #[test]
 fn readme_shows_the_images_table() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
-        .expect("README.md");
+    let readme = include_str!("../../README.md");
     let table = dockscape::images_markdown();
     assert!(
         readme.contains(&table),
