@@ -171,3 +171,45 @@ fn readme_shows_the_images_table() {
             .any(|i| i.image == "docker" && i.tag.starts_with("29-"))
     );
 }
+
+/// Quantities the API server would refuse are refused before anything is written: negative,
+/// malformed, out of range.
+#[test]
+fn bad_quantities_are_refused() {
+    for (set, expected) in [
+        (
+            "cpu=-100m",
+            "invalid value `-100m` for `cpu`: expected a quantity of at least 0",
+        ),
+        (
+            "memory_limit=-1Gi",
+            "invalid value `-1Gi` for `memory_limit`: expected a quantity of at least 0",
+        ),
+        (
+            "memory=1e400",
+            "invalid value `1e400` for `memory`: expected a quantity of at least 0",
+        ),
+        (
+            "cpu=1.2.3",
+            "invalid value `1.2.3` for `cpu`: expected a Kubernetes quantity",
+        ),
+        (
+            "memory=256MB",
+            "invalid value `256MB` for `memory`: expected a Kubernetes quantity",
+        ),
+        (
+            "cpu_limit=1 k",
+            "invalid value `1 k` for `cpu_limit`: expected a Kubernetes quantity",
+        ),
+    ] {
+        let (kind, msg) = err("dind", &[set]);
+        assert_eq!(kind, ErrorKind::InvalidParameter, "{set}");
+        assert!(msg.starts_with(expected), "{set}: {msg}");
+    }
+    // Zero and a sign-less decimal are fine, as for the API server.
+    for ok in ["cpu=0", "memory=0.5Gi", "cpu=+250m"] {
+        let mut p = dockscape::Params::new();
+        p.set_assignment(ok).unwrap();
+        assert!(dockscape::build_scenario("dind", &p).is_ok(), "{ok}");
+    }
+}
