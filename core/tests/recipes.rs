@@ -550,7 +550,15 @@ fn drone_and_tekton_carry_the_scenario_values() {
     // The containers are the Pod's: same env, mounts, security.
     let pod = format_pod(&scenario("dind", &[]));
     let spec = pod.spec.unwrap();
-    let daemon: k8s::Container = serde_json::from_value(sidecar.clone()).unwrap();
+    // Tekton calls a sidecar's resources `computeResources`.
+    let mut as_container = sidecar.clone();
+    let res = as_container
+        .as_object_mut()
+        .unwrap()
+        .remove("computeResources")
+        .unwrap();
+    as_container["resources"] = res;
+    let daemon: k8s::Container = serde_json::from_value(as_container).unwrap();
     assert_eq!(daemon, spec.containers[0]);
     let volumes: Vec<k8s::Volume> =
         serde_json::from_value(docs[0]["spec"]["volumes"].clone()).unwrap();

@@ -320,7 +320,7 @@ fn check_script(name: &str, s: &Scenario, script: &str) {
             .unwrap();
         let memory = matches!(
             pod.volume(vol).map(|x| &x.source),
-            Some(VolumeSource::EmptyDir { memory: true })
+            Some(VolumeSource::EmptyDir { memory: true, .. })
         );
         assert_eq!(
             v["DriverOpts"]["type"].as_str() == Some("tmpfs"),

@@ -54,6 +54,20 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
                 "security_opt".into(),
                 json!(["seccomp=unconfined", "apparmor=unconfined"]),
             );
+        } else if c.security.allow_privilege_escalation == Some(false) {
+            s.insert("security_opt".into(), json!(["no-new-privileges:true"]));
+        }
+        if !c.security.drop_capabilities.is_empty() {
+            s.insert("cap_drop".into(), json!(c.security.drop_capabilities));
+        }
+        // Each service has its own network namespace: the pod's sysctls go to every one.
+        if !pod.sysctls.is_empty() {
+            let m: Map<String, Value> = pod
+                .sysctls
+                .iter()
+                .map(|(k, v)| (k.clone(), lit(v)))
+                .collect();
+            s.insert("sysctls".into(), Value::Object(m));
         }
         if !c.env.is_empty() {
             let env: Map<String, Value> = c
@@ -198,7 +212,7 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
 
 fn volume_def(source: &VolumeSource) -> Value {
     match source {
-        VolumeSource::EmptyDir { memory: true } => {
+        VolumeSource::EmptyDir { memory: true, .. } => {
             json!({"driver_opts": {"type": "tmpfs", "device": "tmpfs"}})
         }
         _ => json!({}),

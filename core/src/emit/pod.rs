@@ -39,6 +39,19 @@ pub(crate) fn to_k8s(pod: &model::Pod) -> k8s::Pod {
             host_users: pod.host_users,
             node_selector: (!pod.node_selector.is_empty())
                 .then(|| pod.node_selector.iter().cloned().collect()),
+            automount_service_account_token: pod.automount_service_account_token,
+            security_context: (!pod.sysctls.is_empty()).then(|| k8s::PodSecurityContext {
+                sysctls: Some(
+                    pod.sysctls
+                        .iter()
+                        .map(|(name, value)| k8s::Sysctl {
+                            name: name.clone(),
+                            value: value.clone(),
+                        })
+                        .collect(),
+                ),
+                ..Default::default()
+            }),
             ..Default::default()
         }),
         status: None,
@@ -57,9 +70,15 @@ fn container(c: &model::Container) -> k8s::Container {
             run_as_user: s.run_as_user,
             run_as_group: s.run_as_group,
             run_as_non_root: s.run_as_non_root,
-            seccomp_profile: s.unconfined.then(|| k8s::SeccompProfile {
-                type_: unconfined("Unconfined"),
-                localhost_profile: None,
+            seccomp_profile: (s.unconfined || s.seccomp_runtime_default).then(|| {
+                k8s::SeccompProfile {
+                    type_: unconfined(if s.unconfined {
+                        "Unconfined"
+                    } else {
+                        "RuntimeDefault"
+                    }),
+                    localhost_profile: None,
+                }
             }),
             app_armor_profile: s.unconfined.then(|| k8s::AppArmorProfile {
                 type_: unconfined("Unconfined"),
@@ -166,9 +185,10 @@ fn volume(v: &model::Volume) -> k8s::Volume {
                 type_: kind.map(|k| k.as_str().to_owned()),
             });
         }
-        VolumeSource::EmptyDir { memory } => {
+        VolumeSource::EmptyDir { memory, size_limit } => {
             kv.empty_dir = Some(k8s::EmptyDirVolumeSource {
                 medium: memory.then(|| "Memory".to_owned()),
+                size_limit: size_limit.clone().map(Quantity),
                 ..Default::default()
             });
         }
@@ -273,8 +293,10 @@ pub(crate) fn meta_value(m: &ObjectMeta) -> Result<serde_json::Value> {
 /// here, never silently dropped.
 pub(crate) fn spec_value(spec: &k8s::PodSpec) -> Result<serde_json::Value> {
     let rest = k8s::PodSpec {
+        automount_service_account_token: None,
         containers: Vec::new(),
         host_users: None,
+        security_context: None,
         init_containers: None,
         node_selector: None,
         restart_policy: None,
@@ -293,12 +315,14 @@ pub(crate) fn spec_value(spec: &k8s::PodSpec) -> Result<serde_json::Value> {
         None => None,
     };
     json(&SpecDoc {
+        automount_service_account_token: spec.automount_service_account_token,
         containers: &spec.containers,
         host_users: spec.host_users,
         init_containers: spec.init_containers.as_ref(),
         node_selector: spec.node_selector.as_ref(),
         restart_policy: spec.restart_policy.as_deref(),
         runtime_class_name: spec.runtime_class_name.as_deref(),
+        security_context: spec.security_context.as_ref(),
         volumes,
     })
 }
@@ -335,6 +359,11 @@ struct MetaDoc<'a> {
 /// The PodSpec fields `to_k8s` sets.
 #[derive(serde::Serialize)]
 struct SpecDoc<'a> {
+    #[serde(
+        rename = "automountServiceAccountToken",
+        skip_serializing_if = "Option::is_none"
+    )]
+    automount_service_account_token: Option<bool>,
     containers: &'a [k8s::Container],
     #[serde(rename = "hostUsers", skip_serializing_if = "Option::is_none")]
     host_users: Option<bool>,
@@ -346,6 +375,8 @@ struct SpecDoc<'a> {
     restart_policy: Option<&'a str>,
     #[serde(rename = "runtimeClassName", skip_serializing_if = "Option::is_none")]
     runtime_class_name: Option<&'a str>,
+    #[serde(rename = "securityContext", skip_serializing_if = "Option::is_none")]
+    security_context: Option<&'a k8s::PodSecurityContext>,
     #[serde(skip_serializing_if = "Option::is_none")]
     volumes: Option<serde_json::Value>,
 }

@@ -270,6 +270,7 @@ fn buildkit_argv(s: &Scenario, job: &Job<'_>, context: &str) -> Vec<String> {
         from,
         s.param("output").unwrap_or_default(),
         pushes(s),
+        s.param("cache").unwrap_or_default(),
     ));
     argv
 }
@@ -366,7 +367,7 @@ fn gitlab(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja:
                         cfg.push(format!("      host_path = {}", toml_str(path)));
                     }
                 }
-                VolumeSource::EmptyDir { memory } => {
+                VolumeSource::EmptyDir { memory, .. } => {
                     docker_volumes.push(toml_str(&m.path));
                     if k8s_exec {
                         cfg.push("    [[runners.kubernetes.volumes.empty_dir]]".into());
@@ -477,11 +478,17 @@ fn github_arc(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<miniji
                 let Some(daemon) = &daemon else { return };
                 p.volumes.push(Volume {
                     name: "work".into(),
-                    source: VolumeSource::EmptyDir { memory: false },
+                    source: VolumeSource::EmptyDir {
+                        memory: false,
+                        size_limit: None,
+                    },
                 });
                 p.volumes.push(Volume {
                     name: "dind-externals".into(),
-                    source: VolumeSource::EmptyDir { memory: false },
+                    source: VolumeSource::EmptyDir {
+                        memory: false,
+                        size_limit: None,
+                    },
                 });
                 let mut init = Container::new("init-dind-externals", ARC_RUNNER_IMAGE);
                 init.role = ContainerRole::Init;
@@ -752,6 +759,7 @@ fn tekton(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja:
                     from,
                     s.param("output").unwrap_or_default(),
                     push,
+                    s.param("cache").unwrap_or_default(),
                 );
                 if push {
                     c.env.push(EnvVar::text(

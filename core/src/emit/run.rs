@@ -69,7 +69,7 @@ fn commands(pod: &Pod) -> Vec<Cmd> {
         }
         match &v.source {
             VolumeSource::HostPath { .. } | VolumeSource::Secret { .. } => {}
-            VolumeSource::EmptyDir { memory: true } => cmds.push(Cmd::new(&[
+            VolumeSource::EmptyDir { memory: true, .. } => cmds.push(Cmd::new(&[
                 "docker",
                 "volume",
                 "create",
@@ -122,6 +122,14 @@ fn commands(pod: &Pod) -> Vec<Cmd> {
         if c.security.unconfined {
             cmd.push(&["--security-opt", "seccomp=unconfined"]);
             cmd.push(&["--security-opt", "apparmor=unconfined"]);
+        } else if c.security.allow_privilege_escalation == Some(false) {
+            cmd.push(&["--security-opt", "no-new-privileges"]);
+        }
+        for cap in &c.security.drop_capabilities {
+            cmd.push(&["--cap-drop", cap]);
+        }
+        for (k, v) in &pod.sysctls {
+            cmd.push(&["--sysctl", &format!("{k}={v}")]);
         }
         for e in &c.env {
             cmd.push(&["-e", &format!("{}={}", e.name, e.network_value())]);

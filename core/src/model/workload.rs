@@ -152,6 +152,10 @@ pub struct SecurityContext {
     pub run_as_non_root: Option<bool>,
     /// seccomp and AppArmor `Unconfined` (rootless BuildKit needs both).
     pub unconfined: bool,
+    /// seccomp `RuntimeDefault` written out (the container runtime's default filter; Kubernetes
+    /// otherwise runs pods `Unconfined` unless the kubelet defaults them).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub seccomp_runtime_default: bool,
     /// Capabilities to drop (`ALL`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub drop_capabilities: Vec<String>,
@@ -268,6 +272,9 @@ pub enum VolumeSource {
     EmptyDir {
         /// `medium: Memory` (tmpfs).
         memory: bool,
+        /// `sizeLimit` (a quantity): the kubelet evicts the pod when the volume grows past it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        size_limit: Option<String>,
     },
     /// A named volume of the engine (Compose top-level `volumes`, `docker volume create`); in a Pod an
     /// emptyDir.
@@ -357,6 +364,12 @@ pub struct Pod {
     pub node_selector: Vec<(String, String)>,
     /// Pod `restartPolicy` (`Never` for jobs, `Always` for services).
     pub restart_policy: String,
+    /// `automountServiceAccountToken` (false: no API token in the pod).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub automount_service_account_token: Option<bool>,
+    /// Namespaced sysctls of the pod (`securityContext.sysctls`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sysctls: Vec<(String, String)>,
 }
 
 impl Pod {

@@ -42,6 +42,11 @@ pub(crate) fn params() -> Vec<ParamSpec> {
         "",
     ));
     p.push(ParamSpec::text(
+        "cache",
+        "a registry reference for BuildKit's layer cache (`--export-cache`/`--import-cache type=registry`), e.g. `registry.example.com/app:buildcache`; empty: none",
+        "",
+    ));
+    p.push(ParamSpec::text(
         "registry_secret",
         "with `push=true`: the Secret (type kubernetes.io/dockerconfigjson) holding the registry credentials",
         "registry-credentials",
@@ -54,7 +59,7 @@ pub(crate) const DOCKER_CONFIG_DIR: &str = "/home/user/.docker";
 
 /// `buildctl build` arguments: the Dockerfile frontend over `context` (a local folder, or a Git URL
 /// that BuildKit fetches itself), the image `output`, pushed when `push`.
-pub(crate) fn build_args(context: &str, output: &str, push: bool) -> Vec<String> {
+pub(crate) fn build_args(context: &str, output: &str, push: bool, cache: &str) -> Vec<String> {
     let mut args: Vec<String> = vec!["build".into(), "--frontend".into(), "dockerfile.v0".into()];
     if is_git_url(context) {
         args.extend(["--opt".into(), format!("context={context}")]);
@@ -70,6 +75,15 @@ pub(crate) fn build_args(context: &str, output: &str, push: bool) -> Vec<String>
         "--output".into(),
         format!("type=image,name={output},push={push}"),
     ]);
+    if !cache.is_empty() {
+        // The layer cache lives in a registry: every job starts with an empty BuildKit store.
+        args.extend([
+            "--export-cache".into(),
+            format!("type=registry,ref={cache},mode=max"),
+            "--import-cache".into(),
+            format!("type=registry,ref={cache}"),
+        ]);
+    }
     args
 }
 
@@ -97,7 +111,7 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
     let mut c = common::workload_container(r, "buildkit")?;
     if !r.is_set("args") {
         let from = if source.is_empty() { &context } else { &source };
-        c.args = build_args(from, &r.get("output"), push);
+        c.args = build_args(from, &r.get("output"), push, &r.get("cache"));
     }
     if !c.env.iter().any(|e| e.name == "BUILDKITD_FLAGS") {
         c.env.insert(
@@ -116,7 +130,10 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
     });
     pod.volumes.push(Volume {
         name: "buildkitd".into(),
-        source: VolumeSource::EmptyDir { memory: false },
+        source: VolumeSource::EmptyDir {
+            memory: false,
+            size_limit: None,
+        },
     });
     if source.is_empty() {
         // The source step (upstream's rootless Job form): it fills the context before the build.
@@ -145,7 +162,10 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
         });
         pod.volumes.push(Volume {
             name: "workspace".into(),
-            source: VolumeSource::EmptyDir { memory: false },
+            source: VolumeSource::EmptyDir {
+                memory: false,
+                size_limit: None,
+            },
         });
     }
     if push {
@@ -172,6 +192,8 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
             },
         });
     }
+    // No Kubernetes API token: the build needs none.
+    pod.automount_service_account_token = Some(false);
     pod.containers.push(c);
     let socket = Endpoint::Unix {
         path: "/run/user/1000/buildkit/buildkitd.sock".into(),
@@ -207,6 +229,19 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
             format!("BuildKit fetches the build context from {source} itself: no source step, no context volume"),
         ));
     }
+    let cache = r.get("cache");
+    if cache.is_empty() {
+        s.notes.push(common::note(
+            NoteLevel::Info,
+            "each job starts with an empty BuildKit store: `--set cache=<registry ref>` exports the layer cache to a registry and imports it on the next build",
+        ));
+    } else {
+        s.notes.push(common::note(
+            NoteLevel::Info,
+            format!("the layer cache is {cache} in the registry (`mode=max` keeps every stage's layers): the next job imports it instead of rebuilding; the credentials must allow pushing there"),
+        ));
+    }
+    common::hardening_notes(&mut s);
     if push {
         s.notes.push(common::note(
             NoteLevel::Info,

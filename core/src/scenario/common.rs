@@ -327,6 +327,74 @@ pub(crate) fn workload_container(r: &Resolved<'_>, name: &str) -> Result<Contain
     Ok(c)
 }
 
+/// The docker client's hardening: it only talks to a daemon, so it needs no capability, no
+/// privilege escalation, and the runtime's default seccomp filter.
+pub(crate) fn harden_client(c: &mut Container) {
+    c.security.allow_privilege_escalation = Some(false);
+    c.security.drop_capabilities = vec!["ALL".into()];
+    c.security.seccomp_runtime_default = true;
+}
+
+/// The reasons for [`harden_client`] and for the pod's missing service-account token.
+pub(crate) fn hardening_notes(s: &mut Scenario) {
+    s.notes.push(note(
+        NoteLevel::Info,
+        "`automountServiceAccountToken: false`: the job needs no Kubernetes API token, so a compromised job cannot use one",
+    ));
+    if let Some(c) = s
+        .pod
+        .containers
+        .iter()
+        .find(|c| c.security.seccomp_runtime_default)
+    {
+        s.notes.push(note(
+            NoteLevel::Info,
+            format!(
+                "the client `{}` is hardened: it only talks to a daemon, so it drops every capability, cannot gain privileges (`allowPrivilegeEscalation: false`, `no-new-privileges`) and runs under the runtime's default seccomp filter{}",
+                c.name,
+                if c.security.run_as_non_root == Some(true) {
+                    ", as a non-root user"
+                } else {
+                    "; it stays root because the daemon's socket and certificates belong to root"
+                }
+            ),
+        ));
+    }
+}
+
+/// Whether the container's command publishes a host port below 1024 (`-p 80:80`, `--publish=443:8443`).
+pub(crate) fn publishes_low_port(c: &Container) -> bool {
+    let argv: Vec<&String> = c.command.iter().chain(&c.args).collect();
+    let low = |spec: &str| {
+        // [ip:]host:container[/proto]; the host port is the part before the last `:`.
+        let spec = spec.split('/').next().unwrap_or(spec);
+        let mut parts: Vec<&str> = spec.split(':').collect();
+        if parts.len() < 2 {
+            return false;
+        }
+        parts.pop();
+        parts
+            .last()
+            .and_then(|h| h.split('-').next())
+            .and_then(|h| h.parse::<u16>().ok())
+            .is_some_and(|p| p > 0 && p < 1024)
+    };
+    argv.iter().enumerate().any(|(i, a)| {
+        if a.as_str() == "-p" || a.as_str() == "--publish" {
+            argv.get(i + 1).is_some_and(|v| low(v))
+        } else if let Some(v) = a.strip_prefix("--publish=") {
+            low(v)
+        } else if let Some(v) = a
+            .strip_prefix("-p")
+            .filter(|v| !v.is_empty() && !a.starts_with("--"))
+        {
+            low(v.strip_prefix('=').unwrap_or(v))
+        } else {
+            false
+        }
+    })
+}
+
 /// An empty pod named by the `name` and `namespace` parameters.
 pub(crate) fn pod(r: &Resolved<'_>, restart_policy: &str) -> Pod {
     let name = r.get("name");
@@ -341,6 +409,8 @@ pub(crate) fn pod(r: &Resolved<'_>, restart_policy: &str) -> Pod {
         host_users: None,
         node_selector: Vec::new(),
         restart_policy: restart_policy.to_owned(),
+        automount_service_account_token: None,
+        sysctls: Vec::new(),
     }
 }
 

@@ -56,6 +56,15 @@ impl Flavour {
     }
 }
 
+/// The daemon's requests by default: enough to schedule a daemon and a build or two; no CPU limit,
+/// which would throttle builds without protecting anything a request does not.
+const DAEMON_CPU: &str = "500m";
+const DAEMON_MEMORY: &str = "1Gi";
+/// The daemon's memory limit by default: a runaway build is killed in its pod, not the node.
+const DAEMON_MEMORY_LIMIT: &str = "4Gi";
+/// The daemon's emptyDir storage limit by default.
+const DAEMON_STORAGE_SIZE: &str = "20Gi";
+
 pub(crate) fn params(flavour: Flavour) -> Vec<ParamSpec> {
     let name = match flavour {
         Flavour::Root => "dind",
@@ -102,6 +111,43 @@ pub(crate) fn params(flavour: Flavour) -> Vec<ParamSpec> {
         )
         .of_kind(ParamKind::Number),
     );
+    p.push(
+        ParamSpec::text(
+            "storage_size",
+            "the daemon's emptyDir storage `sizeLimit` (images, layers, containers): past it the kubelet evicts the pod instead of filling the node's disk",
+            DAEMON_STORAGE_SIZE,
+        )
+        .of_kind(ParamKind::Quantity),
+    );
+    p.push(
+        ParamSpec::text(
+            "daemon_cpu",
+            "CPU request of the daemon container",
+            DAEMON_CPU,
+        )
+        .of_kind(ParamKind::Quantity),
+    );
+    p.push(
+        ParamSpec::text(
+            "daemon_memory",
+            "memory request of the daemon container",
+            DAEMON_MEMORY,
+        )
+        .of_kind(ParamKind::Quantity),
+    );
+    p.push(
+        ParamSpec::text(
+            "daemon_memory_limit",
+            "memory limit of the daemon container (empty: none)",
+            DAEMON_MEMORY_LIMIT,
+        )
+        .of_kind(ParamKind::Quantity),
+    );
+    p.push(ParamSpec::text(
+        "registry_mirror",
+        "a pull-through registry mirror for the inner daemon (`--registry-mirror`), e.g. `https://mirror.gcr.io`",
+        "",
+    ));
     p.push(ParamSpec::choice(
         "storage",
         "the daemon's storage: an emptyDir, or a PersistentVolumeClaim",
@@ -160,7 +206,26 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
     let socket = format!("{}/docker.sock", flavour.socket_dir());
     let mut extra: Vec<String> = Vec::new();
     if let Some(mtu) = r.number("mtu") {
+        // `--mtu` is the default bridge's; networks created inside (Compose's) take theirs from
+        // the default network options.
         extra.push(format!("--mtu={mtu}"));
+        extra.push(format!(
+            "--default-network-opt=bridge=com.docker.network.driver.mtu={mtu}"
+        ));
+    }
+    let mirror = r.get("registry_mirror");
+    if !mirror.is_empty() {
+        if !(mirror.starts_with("https://") || mirror.starts_with("http://"))
+            || mirror.contains(char::is_whitespace)
+        {
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                format!(
+                    "invalid value `{mirror}` for `registry_mirror`: expected a URL such as `https://mirror.gcr.io`"
+                ),
+            ));
+        }
+        extra.push(format!("--registry-mirror={mirror}"));
     }
     let driver = r.get("storage_driver");
     if !driver.is_empty() {
@@ -169,6 +234,22 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
     let mut client_env: Vec<EnvVar> = Vec::new();
     let mut pod = common::pod(r, "Never");
     let mut client = common::workload_container(r, "docker-cmds")?;
+    common::harden_client(&mut client);
+    if flavour == Flavour::Rootless {
+        // The rootless daemon's socket folder and certificates belong to uid 1000; a client
+        // without capabilities reaches them as that user.
+        client.security.run_as_user = Some(1000);
+        client.security.run_as_group = Some(1000);
+        client.security.run_as_non_root = Some(true);
+        // The image's HOME (/root) is not this user's: the CLI keeps its config in /tmp.
+        client_env.push(EnvVar::text("DOCKER_CONFIG", "/tmp/.docker"));
+    }
+    daemon.resources = crate::model::Resources {
+        cpu_request: Some(r.get("daemon_cpu")).filter(|v| !v.is_empty()),
+        memory_request: Some(r.get("daemon_memory")).filter(|v| !v.is_empty()),
+        cpu_limit: None,
+        memory_limit: Some(r.get("daemon_memory_limit")).filter(|v| !v.is_empty()),
+    };
     let endpoint_in_pod;
     match transport.as_str() {
         "unix" => {
@@ -177,7 +258,10 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
             daemon.args.extend(extra);
             pod.volumes.push(Volume {
                 name: "docker-socket".into(),
-                source: VolumeSource::EmptyDir { memory: false },
+                source: VolumeSource::EmptyDir {
+                    memory: false,
+                    size_limit: None,
+                },
             });
             daemon.mounts.push(Mount {
                 volume: "docker-socket".into(),
@@ -220,7 +304,10 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
                 .push(EnvVar::text("DOCKER_TLS_CERTDIR", "/certs"));
             pod.volumes.push(Volume {
                 name: "docker-certs".into(),
-                source: VolumeSource::EmptyDir { memory: true },
+                source: VolumeSource::EmptyDir {
+                    memory: true,
+                    size_limit: None,
+                },
             });
             daemon.mounts.push(Mount {
                 volume: "docker-certs".into(),
@@ -251,12 +338,16 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
             };
         }
     }
+    let storage_size = Some(r.get("storage_size")).filter(|v| !v.is_empty());
     let storage = if r.get("storage") == "pvc" {
         VolumeSource::Pvc {
             claim: format!("{pod_name}-docker-storage"),
         }
     } else {
-        VolumeSource::EmptyDir { memory: false }
+        VolumeSource::EmptyDir {
+            memory: false,
+            size_limit: storage_size.clone(),
+        }
     };
     pod.volumes.insert(
         0,
@@ -299,6 +390,12 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
             client.env.insert(0, e);
         }
     }
+    let low_port = flavour == Flavour::Rootless && common::publishes_low_port(&client);
+    if low_port {
+        pod.sysctls
+            .push(("net.ipv4.ip_unprivileged_port_start".into(), "0".into()));
+    }
+    pod.automount_service_account_token = Some(false);
     pod.containers.push(daemon);
     pod.containers.push(client);
     let crio_userns = flavour == Flavour::Sysbox && r.get("userns") == "crio-annotation";
@@ -387,10 +484,60 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
             flavour.data_dir()
         ),
     ));
+    if r.number("mtu").is_none() {
+        s.notes.push(common::note(
+            NoteLevel::Info,
+            "if pods sit on an overlay network with a lower MTU (e.g. 1450), pass `--set mtu=1400` or less: the daemon gets `--mtu` for its default bridge and `--default-network-opt` for the networks created inside it (Compose's), so their packets fit",
+        ));
+    } else {
+        s.notes.push(common::note(
+            NoteLevel::Info,
+            "the MTU applies to the inner daemon's default bridge (`--mtu`) and to every network created inside it (`--default-network-opt=bridge=com.docker.network.driver.mtu=...`, dockerd 24+), so their packets fit the pod network",
+        ));
+    }
+    let d = s
+        .pod
+        .container("dind-daemon")
+        .map(|c| c.resources.clone())
+        .unwrap_or_default();
     s.notes.push(common::note(
         NoteLevel::Info,
-        "if pods sit on an overlay network with a lower MTU (e.g. 1450), pass `--set mtu=1400` or less so the inner daemon's networks fit",
+        format!(
+            "the daemon requests {} CPU and {} memory{}; no CPU limit, which would only throttle builds: requests are what the scheduler reserves, so a node is not packed with daemons that then starve",
+            d.cpu_request.as_deref().unwrap_or("no"),
+            d.memory_request.as_deref().unwrap_or("no"),
+            match &d.memory_limit {
+                Some(l) => format!(" with a {l} memory limit, so a runaway build is killed inside its pod rather than taking the node's memory"),
+                None => String::new(),
+            }
+        ),
     ));
+    if let Some(size) = &storage_size
+        && r.get("storage") != "pvc"
+    {
+        s.notes.push(common::note(
+            NoteLevel::Info,
+            format!("the storage emptyDir has `sizeLimit: {size}`: images and layers past it get the pod evicted instead of filling the node's disk (outside Kubernetes a Docker volume has no size limit)"),
+        ));
+    }
+    if !mirror.is_empty() {
+        s.notes.push(common::note(
+            NoteLevel::Info,
+            format!("pulls go through the mirror {mirror} (`--registry-mirror`): every pod starts with an empty image store, so a mirror saves the upstream registry's rate limits and the download time"),
+        ));
+    } else {
+        s.notes.push(common::note(
+            NoteLevel::Info,
+            "every pod's daemon starts with an empty image store and pulls everything again: `--set registry_mirror=https://...` points it at a pull-through mirror, `--set storage=pvc` keeps its layers between runs (one pod at a time per claim)",
+        ));
+    }
+    if low_port {
+        s.notes.push(common::note(
+            NoteLevel::Info,
+            "the job publishes a port below 1024, which a rootless daemon cannot bind: the pod sets the namespaced sysctl `net.ipv4.ip_unprivileged_port_start=0` (safe: it applies to the pod's own network namespace)",
+        ));
+    }
+    common::hardening_notes(&mut s);
     if auto_native {
         s.derived.push(("sidecar".into(), "native".into()));
         s.notes.push(common::note(

@@ -42,6 +42,8 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
     let run_dir = r.get("mount") == "run-dir";
     let mut pod = common::pod(r, "Never");
     let mut c = common::workload_container(r, "docker-cmds")?;
+    common::harden_client(&mut c);
+    pod.automount_service_account_token = Some(false);
     let (volume, mount) = if run_dir {
         let dir = socket
             .rsplit_once('/')
@@ -129,6 +131,7 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
         NoteLevel::Warning,
         format!("the socket {socket} is `root:docker` mode 0660: a client that does not run as root (a CI runner such as ARC's, uid 1001) can use it only with the `docker` group's GID of the node among its groups (`securityContext.supplementalGroups`); the GID differs from node to node"),
     ));
+    common::hardening_notes(&mut s);
     s.notes.push(common::note(
         NoteLevel::Info,
         "safer: `dind-rootless`, `sysbox` or `buildkit`; if the socket must stay, put a read-only socket proxy in front of it",
