@@ -525,7 +525,13 @@ fn github_arc(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<miniji
             Some(spec) => pod::spec_value(spec)?,
             None => Value::Null,
         };
-        values.insert("template".into(), json!({ "spec": spec }));
+        let mut template = Map::new();
+        // The pod's annotations (CRI-O's user namespace for Sysbox) go on the runner pods too.
+        if let Some(a) = k.metadata.annotations.as_ref().filter(|a| !a.is_empty()) {
+            template.insert("metadata".into(), json!({ "annotations": a }));
+        }
+        template.insert("spec".into(), spec);
+        values.insert("template".into(), Value::Object(template));
     }
     // The workflow that runs on the scale set: the job's lines as `run:` steps.
     let mut steps = Vec::new();
