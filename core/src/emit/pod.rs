@@ -322,9 +322,36 @@ pub(crate) fn spec_value(spec: &k8s::PodSpec) -> Result<serde_json::Value> {
         node_selector: spec.node_selector.as_ref(),
         restart_policy: spec.restart_policy.as_deref(),
         runtime_class_name: spec.runtime_class_name.as_deref(),
-        security_context: spec.security_context.as_ref(),
+        security_context: match &spec.security_context {
+            Some(sc) => Some(pod_security_value(sc)?),
+            None => None,
+        },
         volumes,
     })
+}
+
+/// The pod's security context as k8s-openapi writes it: only `sysctls`, which the generator sets
+/// (k8s-openapi's serialiser of the whole type costs wasm size); anything else is an error.
+fn pod_security_value(sc: &k8s::PodSecurityContext) -> Result<serde_json::Value> {
+    let rest = k8s::PodSecurityContext {
+        sysctls: None,
+        ..sc.clone()
+    };
+    if rest != k8s::PodSecurityContext::default() {
+        return Err(Error::new(
+            ErrorKind::Validation,
+            "cannot write pod: the security context sets a field the writer does not carry (emit::pod)",
+        ));
+    }
+    let mut out = serde_json::Map::new();
+    if let Some(list) = &sc.sysctls {
+        let items: Vec<serde_json::Value> = list
+            .iter()
+            .map(|s| serde_json::json!({ "name": s.name, "value": s.value }))
+            .collect();
+        out.insert("sysctls".into(), serde_json::Value::Array(items));
+    }
+    Ok(serde_json::Value::Object(out))
 }
 
 /// Pod volumes as k8s-openapi writes them (see `pod_value`).
@@ -376,7 +403,7 @@ struct SpecDoc<'a> {
     #[serde(rename = "runtimeClassName", skip_serializing_if = "Option::is_none")]
     runtime_class_name: Option<&'a str>,
     #[serde(rename = "securityContext", skip_serializing_if = "Option::is_none")]
-    security_context: Option<&'a k8s::PodSecurityContext>,
+    security_context: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     volumes: Option<serde_json::Value>,
 }

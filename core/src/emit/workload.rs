@@ -13,7 +13,6 @@
 //! - the template carries the pod's labels and annotations, never its name or namespace, which
 //!   belong to the controller.
 
-use super::json;
 use super::pod::{meta_value, spec_value};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{JobSettings, WorkloadKind};
@@ -257,9 +256,35 @@ pub(crate) fn deployment_value(d: &apps::Deployment) -> Result<Value> {
     if let Some(r) = s.replicas {
         out.insert("replicas".into(), r.into());
     }
-    out.insert("selector".into(), json(&s.selector)?);
+    // Written by hand, not by k8s-openapi's serialisers of these types (wasm size): only the
+    // fields set here, which `carried_only` above and the test below hold to.
+    let mut selector = Map::new();
+    if let Some(m) = &s.selector.match_labels {
+        let labels: Map<String, Value> = m
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect();
+        selector.insert("matchLabels".into(), Value::Object(labels));
+    }
+    if s.selector.match_expressions.is_some() {
+        return Err(Error::new(
+            ErrorKind::Validation,
+            "cannot write a deployment: matchExpressions are not carried (emit::workload)",
+        ));
+    }
+    out.insert("selector".into(), Value::Object(selector));
     if let Some(st) = &s.strategy {
-        out.insert("strategy".into(), json(st)?);
+        if st.rolling_update.is_some() {
+            return Err(Error::new(
+                ErrorKind::Validation,
+                "cannot write a deployment: rollingUpdate is not carried (emit::workload)",
+            ));
+        }
+        let mut m = Map::new();
+        if let Some(t) = &st.type_ {
+            m.insert("type".into(), Value::String(t.clone()));
+        }
+        out.insert("strategy".into(), Value::Object(m));
     }
     out.insert("template".into(), template_value(&s.template)?);
     let spec = Some(Value::Object(out));
