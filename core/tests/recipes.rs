@@ -37,7 +37,7 @@ fn snapshots_of_every_recipe_that_applies() {
         }
     }
     // every variant times every recipe that applies (dind-rootless-unix on ARC is refused).
-    assert_eq!(count, 71);
+    assert_eq!(count, 74);
 }
 
 #[test]
@@ -50,7 +50,7 @@ fn applies_to_is_the_table() {
         ),
         (
             Format::GithubArc,
-            &[S::Dood, S::Dind, S::DindRootless, S::Sysbox],
+            &[S::Dood, S::Dind, S::DindRootless, S::Sysbox, S::Buildkit],
         ),
         (
             Format::Jenkins,
@@ -109,7 +109,7 @@ fn a_recipe_that_does_not_apply_says_why_and_what_does() {
     let e = render("buildkit", &[], Format::Drone).unwrap_err();
     assert!(
         e.message()
-            .ends_with("recipes for `buildkit`: `gitlab`, `jenkins`, `tekton`"),
+            .ends_with("recipes for `buildkit`: `gitlab`, `github-arc`, `jenkins`, `tekton`"),
         "{e}"
     );
     let e = render("dood", &[], Format::Tekton).unwrap_err();
@@ -422,6 +422,44 @@ fn github_arc_template_is_the_format_pod_spec_with_the_runner() {
         if s.id == ScenarioId::Dind {
             assert_eq!(values["containerMode"]["type"], "dind", "{name}");
             assert!(values.get("template").is_none());
+            continue;
+        }
+        if s.id == ScenarioId::Buildkit {
+            // containerMode kubernetes: no privileged pod; the hook extension gives the job pod
+            // BuildKit's profiles, and the job container is the BuildKit image.
+            assert_eq!(values["containerMode"]["type"], "kubernetes", "{name}");
+            let runner = &values["template"]["spec"]["containers"][0];
+            assert!(
+                !serde_json::to_string(runner)
+                    .unwrap()
+                    .contains("privileged")
+            );
+            assert!(
+                a.text.contains(
+                    "#       - name: $job
+"
+                ),
+                "{name}"
+            );
+            assert!(
+                a.text.contains(
+                    "#             type: Unconfined
+"
+                ),
+                "{name}"
+            );
+            assert!(
+                a.text.contains(
+                    "#       image: moby/buildkit:v0.33.0-rootless
+"
+                ),
+                "{name}"
+            );
+            assert_eq!(
+                a.text.contains("${{ secrets.REGISTRY_PASSWORD }}"),
+                sets.contains(&"push=true"),
+                "{name}"
+            );
             continue;
         }
         let got: k8s::PodSpec = serde_json::from_value(values["template"]["spec"].clone()).unwrap();

@@ -28,7 +28,10 @@ pub(crate) fn applies_to(format: Format, id: ScenarioId) -> bool {
     use ScenarioId as S;
     match format {
         Format::Gitlab => matches!(id, S::Dood | S::Dind | S::DindRootless | S::Buildkit),
-        Format::GithubArc => matches!(id, S::Dood | S::Dind | S::DindRootless | S::Sysbox),
+        Format::GithubArc => matches!(
+            id,
+            S::Dood | S::Dind | S::DindRootless | S::Sysbox | S::Buildkit
+        ),
         Format::Jenkins => matches!(
             id,
             S::Dood | S::Dind | S::DindRootless | S::Sysbox | S::Buildkit
@@ -48,9 +51,6 @@ fn reason(format: Format, id: ScenarioId) -> &'static str {
         }
         (Format::Gitlab, S::Sysbox) => {
             "a GitLab job cannot ask for the pod's user namespace (`hostUsers: false`), which this Sysbox pod needs; the `jenkins`, `github-arc` and `tekton` recipes carry it in the Pod"
-        }
-        (Format::GithubArc, S::Buildkit) => {
-            "the runner container replaces the workload container, and the runner image has no buildctl-daemonless.sh; the `jenkins`, `gitlab` and `tekton` recipes run the BuildKit container as is"
         }
         (Format::Drone, S::Sysbox) => {
             "a Drone pipeline cannot choose the container runtime (sysbox-runc)"
@@ -448,7 +448,117 @@ fn mount(volume: &str, path: &str) -> crate::model::Mount {
     }
 }
 
+/// The hook extension ARC's Kubernetes mode applies to the job pod it creates (`$job` is the job
+/// container): rootless BuildKit's profiles and user.
+const ARC_HOOK_EXTENSION: &str = "metadata: {}
+spec:
+  containers:
+  - name: $job
+    securityContext:
+      runAsUser: 1000
+      runAsGroup: 1000
+      seccompProfile:
+        type: Unconfined
+      appArmorProfile:
+        type: Unconfined
+";
+
+/// ARC's `containerMode: kubernetes` for the BuildKit job: no privileged pod and no daemon; the
+/// runner's container hooks start the workflow's job container (rootless BuildKit) as its own pod,
+/// which the hook extension gives BuildKit's profiles.
+fn github_arc_buildkit(
+    s: &Scenario,
+    job: &Job<'_>,
+    header: Vec<String>,
+) -> Result<minijinja::Value> {
+    let mut values = Map::new();
+    values.insert(
+        "githubConfigUrl".into(),
+        json!("https://github.com/your-org/your-repo"),
+    );
+    values.insert("githubConfigSecret".into(), json!("github-config"));
+    values.insert(
+        "containerMode".into(),
+        json!({
+            "type": "kubernetes",
+            "kubernetesModeWorkVolumeClaim": {
+                "accessModes": ["ReadWriteOnce"],
+                "storageClassName": "standard",
+                "resources": { "requests": { "storage": "1Gi" } },
+            },
+        }),
+    );
+    values.insert(
+        "template".into(),
+        json!({ "spec": {
+            "containers": [{
+                "name": "runner",
+                "image": ARC_RUNNER_IMAGE,
+                "command": ["/home/runner/run.sh"],
+                "env": [
+                    { "name": "ACTIONS_RUNNER_CONTAINER_HOOKS", "value": "/home/runner/k8s/index.js" },
+                    { "name": "ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE", "value": "/home/runner/pod-templates/default.yaml" },
+                    { "name": "ACTIONS_RUNNER_REQUIRE_JOB_CONTAINER", "value": "true" },
+                ],
+                "volumeMounts": [{ "name": "pod-templates", "mountPath": "/home/runner/pod-templates", "readOnly": true }],
+            }],
+            "volumes": [{ "name": "pod-templates", "configMap": { "name": "buildkit-hook-extension" } }],
+        } }),
+    );
+    let config_map = json!({
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": { "name": "buildkit-hook-extension", "namespace": "arc-runners" },
+        "data": { "default.yaml": ARC_HOOK_EXTENSION },
+    });
+    let mut env = Map::new();
+    for e in &job.client.env {
+        env.insert(e.name.clone(), json!(e.network_value()));
+    }
+    let mut steps = vec![json!({ "uses": "actions/checkout@v4" })];
+    if pushes(s) {
+        let registry = registry_of(s.param("output").unwrap_or_default());
+        steps.push(json!({
+            "name": "registry login",
+            "env": {
+                "REGISTRY_USER": "${{ secrets.REGISTRY_USER }}",
+                "REGISTRY_PASSWORD": "${{ secrets.REGISTRY_PASSWORD }}",
+            },
+            "run": format!(
+                "mkdir -p ~/.docker && printf '{{\"auths\":{{\"%s\":{{\"auth\":\"%s\"}}}}}}' {} \"$(printf '%s:%s' \"$REGISTRY_USER\" \"$REGISTRY_PASSWORD\" | base64 | tr -d '\\n')\" > ~/.docker/config.json",
+                crate::quote::quote_arg(Shell::Sh, &registry)?
+            ),
+        }));
+    }
+    steps.push(json!({ "run": quote_command(Shell::Sh, &buildkit_argv(s, job, "."))? }));
+    let workflow = json!({
+        "name": s.pod.name,
+        "on": { "push": {}, "workflow_dispatch": {} },
+        "jobs": { s.pod.name.clone(): {
+            "runs-on": "arc-runner-set",
+            "timeout-minutes": 30,
+            "container": { "image": job.client.image, "env": Value::Object(env) },
+            "steps": steps,
+        } },
+    });
+    Ok(context! {
+        header => header,
+        id => s.id.id(),
+        container_mode => false,
+        kubernetes_mode => true,
+        pushes => pushes(s),
+        dood => false,
+        job_container => job.client.name.clone(),
+        values => super::yaml(&Value::Object(values))?,
+        config_map => super::yaml(&config_map)?,
+        workflow => super::yaml(&workflow)?,
+    })
+}
+
 fn github_arc(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja::Value> {
+    if s.id == ScenarioId::Buildkit {
+        return github_arc_buildkit(s, job, header);
+    }
     let rootless_unix = s.id == ScenarioId::DindRootless && s.param("transport") == Some("unix");
     if rootless_unix {
         return Err(unsupported(
