@@ -244,7 +244,7 @@ fn recipes_and_diagrams_by_format_and_clear_errors_where_a_recipe_does_not_apply
     let out = dockscape(&["generate", "dind", "--format", "gitlab"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("services:\n  - name: docker:28-dind"),
+        text(&out.stdout).contains("services:\n  - name: docker:29-dind"),
         "{}",
         text(&out.stdout)
     );

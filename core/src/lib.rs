@@ -43,8 +43,8 @@ pub use error::{Error, ErrorKind, Location, Result};
 pub use model::*;
 pub use quote::{Shell, quote_arg, quote_command};
 pub use scenario::{
-    Note, NoteLevel, ParamKind, ParamSpec, ParamValue, Params, Risk, Scenario, ScenarioId,
-    ScenarioInfo, build_scenario, scenarios,
+    IMAGES, ImageVersion, Note, NoteLevel, ParamKind, ParamSpec, ParamValue, Params, Risk,
+    Scenario, ScenarioId, ScenarioInfo, build_scenario, images, images_markdown, scenarios,
 };
 pub use validate::{Problem, is_quantity, validate_compose, validate_pod};
 

@@ -113,7 +113,7 @@ fn bad_values_list_accepted_values() {
         (
             "dind",
             "docker_version=28 rc",
-            "invalid value `28 rc` for `docker_version`: expected a tag such as `28` or `28.3.3`",
+            "invalid value `28 rc` for `docker_version`: expected a tag such as `29` or `29.8.2`",
         ),
     ];
     for (id, set, expected) in cases {
@@ -154,4 +154,62 @@ fn names_must_be_dns_labels() {
         err("dind", &["namespace=CI"]).0,
         ErrorKind::InvalidParameter
     );
+}
+
+/// The README shows the one table of pinned images, word for word.
+#[test]
+fn readme_shows_the_images_table() {
+    let readme = include_str!("../../README.md");
+    let table = dockscape::images_markdown();
+    assert!(
+        readme.contains(&table),
+        "README.md lacks the images table (dockscape::images_markdown()):\n{table}"
+    );
+    assert!(
+        dockscape::images()
+            .iter()
+            .any(|i| i.image == "docker" && i.tag.starts_with("29-"))
+    );
+}
+
+/// Quantities the API server would refuse are refused before anything is written: negative,
+/// malformed, out of range.
+#[test]
+fn bad_quantities_are_refused() {
+    for (set, expected) in [
+        (
+            "cpu=-100m",
+            "invalid value `-100m` for `cpu`: expected a quantity of at least 0",
+        ),
+        (
+            "memory_limit=-1Gi",
+            "invalid value `-1Gi` for `memory_limit`: expected a quantity of at least 0",
+        ),
+        (
+            "memory=1e400",
+            "invalid value `1e400` for `memory`: expected a quantity of at least 0",
+        ),
+        (
+            "cpu=1.2.3",
+            "invalid value `1.2.3` for `cpu`: expected a Kubernetes quantity",
+        ),
+        (
+            "memory=256MB",
+            "invalid value `256MB` for `memory`: expected a Kubernetes quantity",
+        ),
+        (
+            "cpu_limit=1 k",
+            "invalid value `1 k` for `cpu_limit`: expected a Kubernetes quantity",
+        ),
+    ] {
+        let (kind, msg) = err("dind", &[set]);
+        assert_eq!(kind, ErrorKind::InvalidParameter, "{set}");
+        assert!(msg.starts_with(expected), "{set}: {msg}");
+    }
+    // Zero and a sign-less decimal are fine, as for the API server.
+    for ok in ["cpu=0", "memory=0.5Gi", "cpu=+250m"] {
+        let mut p = dockscape::Params::new();
+        p.set_assignment(ok).unwrap();
+        assert!(dockscape::build_scenario("dind", &p).is_ok(), "{ok}");
+    }
 }

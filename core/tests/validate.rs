@@ -136,6 +136,12 @@ fn pod_checks_fail_with_exact_messages() {
             "spec.containers[0].resources.requests.memory: `256MB` is not a quantity",
         ),
         (
+            Box::new(|p| {
+                p["spec"]["containers"][0]["resources"]["requests"]["cpu"] = json!("-10m")
+            }),
+            "spec.containers[0].resources.requests.cpu: `-10m` must be greater than or equal to 0",
+        ),
+        (
             Box::new(|p| p["spec"]["containers"][0]["resources"]["limits"] = json!({"cpu": "5m"})),
             "spec.containers[0].resources.requests.cpu: must be less than or equal to the cpu limit",
         ),

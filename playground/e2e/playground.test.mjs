@@ -15,7 +15,7 @@ const EXPECT = {
   windows: { 'docker run': /\$env:DOCKER_HOST = 'npipe:/ },
   kubernetes: { 'docker run': /crictl ps/, 'docker run notice': /does not apply/, 'Compose notice': /does not apply/ },
   dood: { Pod: /\/var\/run\/docker\.sock/, Compose: /\/var\/run\/docker\.sock:\/var\/run\/docker\.sock/, 'docker run': /-v \/var\/run\/docker\.sock:\/var\/run\/docker\.sock/ },
-  dind: { Pod: /docker:28-dind[\s\S]*privileged: true|privileged: true[\s\S]*docker:28-dind/, Compose: /docker:28-dind/, 'docker run': /--privileged/ },
+  dind: { Pod: /docker:\d+-dind[\s\S]*privileged: true|privileged: true[\s\S]*docker:\d+-dind/, Compose: /docker:\d+-dind/, 'docker run': /--privileged/ },
   'dind-rootless': { Pod: /dind-rootless/ },
   sysbox: { Pod: /runtimeClassName: sysbox-runc/, 'docker run': /--runtime[= ]sysbox-runc/ },
   buildkit: { Pod: /moby\/buildkit:.*rootless/ },

@@ -129,7 +129,30 @@ fn check_create(pod: &Pod, i: usize, create: &Value, ctx: &str) {
         c.security.privileged,
         "{ctx}: privileged"
     );
-    let binds = sorted(strings(&host["Binds"]));
+    // A Secret is a bind of `./<secret>`, which the docker CLI makes absolute from the script's
+    // working directory: compare it as the relative path it was written.
+    let secrets: Vec<&str> = pod
+        .volumes
+        .iter()
+        .filter_map(|v| match &v.source {
+            VolumeSource::Secret { secret, .. } => Some(secret.as_str()),
+            _ => None,
+        })
+        .collect();
+    let binds = sorted(
+        strings(&host["Binds"])
+            .into_iter()
+            .map(|b| {
+                let (src, rest) = b.split_once(':').unwrap_or((&b, ""));
+                match src.rsplit_once('/') {
+                    Some((dir, name)) if dir.starts_with('/') && secrets.contains(&name) => {
+                        format!("./{name}:{rest}")
+                    }
+                    _ => b.clone(),
+                }
+            })
+            .collect(),
+    );
     let want_binds = sorted(
         c.mounts
             .iter()
@@ -137,6 +160,7 @@ fn check_create(pod: &Pod, i: usize, create: &Value, ctx: &str) {
                 let v = pod.volume(&m.volume).unwrap();
                 let src = match &v.source {
                     VolumeSource::HostPath { path, .. } => path.clone(),
+                    VolumeSource::Secret { secret, .. } => format!("./{secret}"),
                     _ => format!("{}-{}", pod.name, m.volume),
                 };
                 format!("{src}:{}{}", m.path, if m.read_only { ":ro" } else { "" })
@@ -229,7 +253,11 @@ fn check_script(name: &str, s: &Scenario, script: &str) {
         let c = &pod.containers[i];
         let body = rec.json.clone().unwrap_or(Value::Null);
         check_create(pod, i, &body, &format!("{name}/{}", c.name));
-        let named = pod.containers.len() > 1 && i + 1 < pod.containers.len()
+        // Daemons run in the background under a name; an init container (the BuildKit source
+        // step) and the job itself run in the foreground, unnamed.
+        let named = pod.containers.len() > 1
+            && i + 1 < pod.containers.len()
+            && c.role != ContainerRole::Init
             || pod.restart_policy == "Always";
         if named {
             let want = if pod.containers.len() > 1 {
@@ -248,7 +276,10 @@ fn check_script(name: &str, s: &Scenario, script: &str) {
                 None,
                 "{name}: a job container needs no fixed name (DS027)"
             );
-            assert!(c.role == ContainerRole::Regular);
+            assert!(matches!(
+                c.role,
+                ContainerRole::Regular | ContainerRole::Init
+            ));
         }
     }
     let networks: Vec<String> = engine
@@ -272,7 +303,12 @@ fn check_script(name: &str, s: &Scenario, script: &str) {
     let want_volumes = sorted(
         pod.volumes
             .iter()
-            .filter(|v| !matches!(v.source, VolumeSource::HostPath { .. }))
+            .filter(|v| {
+                !matches!(
+                    v.source,
+                    VolumeSource::HostPath { .. } | VolumeSource::Secret { .. }
+                )
+            })
             .map(|v| format!("{}-{}", pod.name, v.name))
             .collect(),
     );
@@ -284,7 +320,7 @@ fn check_script(name: &str, s: &Scenario, script: &str) {
             .unwrap();
         let memory = matches!(
             pod.volume(vol).map(|x| &x.source),
-            Some(VolumeSource::EmptyDir { memory: true })
+            Some(VolumeSource::EmptyDir { memory: true, .. })
         );
         assert_eq!(
             v["DriverOpts"]["type"].as_str() == Some("tmpfs"),

@@ -1,32 +1,80 @@
 //! Every emitted Pod deserialises into the k8s-openapi Pod with nothing lost, and every Compose file
 //! parses back to the same document: emit, parse back, compare.
 
-use dockscape::{Format, Options};
+use dockscape::{Format, Options, WorkloadKind};
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::Pod;
 
 use dockscape_tests::golden::{body, scenarios as golden};
 
+/// Read `text` as the k8s-openapi type `T`, and check that the untyped YAML is exactly what the
+/// typed value holds: no field unknown to k8s-openapi, no string read back as a number or a boolean.
+fn typed<T: serde::de::DeserializeOwned + serde::Serialize>(name: &str, text: &str) -> T {
+    let value: T = serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let untyped: serde_json::Value = serde_saphyr::from_str(text).unwrap();
+    assert_eq!(
+        serde_json::to_value(&value).unwrap(),
+        untyped,
+        "{name}: the object lost or changed something on the way back"
+    );
+    value
+}
+
 #[test]
 fn pods_round_trip_through_k8s_openapi() {
+    let mut kinds = std::collections::BTreeSet::new();
     for (name, s) in golden() {
         let text = dockscape::generate(&s, Format::Pod, &Options::default())
             .unwrap()
             .text;
-        let pod: Pod =
-            serde_saphyr::from_str(&body(&text)).unwrap_or_else(|e| panic!("{name}: {e}"));
-        // Read untyped, the YAML is exactly what the typed Pod holds: no field unknown to k8s-openapi,
-        // no string read back as a number or a boolean.
-        let untyped: serde_json::Value = serde_saphyr::from_str(&body(&text)).unwrap();
-        assert_eq!(
-            serde_json::to_value(&pod).unwrap(),
-            untyped,
-            "{name}: the pod lost or changed something on the way back"
-        );
-        assert!(dockscape::validate_pod(&pod).is_empty(), "{name}");
+        let text = body(&text);
+        // The pod itself, or the template of the controller that carries it.
+        let (meta, spec) = match &s.workload {
+            WorkloadKind::Pod => {
+                let pod: Pod = typed(&name, &text);
+                (Some(pod.metadata), pod.spec)
+            }
+            WorkloadKind::Job(_) => {
+                let job: Job = typed(&name, &text);
+                let t = job.spec.unwrap().template;
+                (t.metadata, t.spec)
+            }
+            WorkloadKind::CronJob { .. } => {
+                let cron: CronJob = typed(&name, &text);
+                let t = cron.spec.job_template.spec.unwrap().template;
+                (t.metadata, t.spec)
+            }
+            WorkloadKind::Deployment { .. } => {
+                let d: Deployment = typed(&name, &text);
+                assert_eq!(
+                    d.spec.selector.match_labels, d.metadata.labels,
+                    "{name}: the selector selects the pods"
+                );
+                (d.spec.template.metadata, d.spec.template.spec)
+            }
+            other => panic!("{name}: unknown workload {other:?}"),
+        };
+        kinds.insert(s.workload.id());
+        // A template has no name of its own: the controller names its pods.
+        let mut metadata = meta.unwrap_or_default();
+        metadata.name.get_or_insert_with(|| s.pod.name.clone());
+        let pod = Pod {
+            metadata,
+            spec,
+            status: None,
+        };
+        let problems = dockscape::validate_pod(&pod);
+        assert!(problems.is_empty(), "{name}: {problems:?}");
         let spec = pod.spec.unwrap();
         let n = spec.containers.len() + spec.init_containers.map_or(0, |c| c.len());
         assert_eq!(n, s.pod.containers.len(), "{name}: container count");
     }
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        ["cronjob", "deployment", "job", "pod"],
+        "golden files cover every kind"
+    );
 }
 
 #[test]

@@ -54,6 +54,20 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
                 "security_opt".into(),
                 json!(["seccomp=unconfined", "apparmor=unconfined"]),
             );
+        } else if c.security.allow_privilege_escalation == Some(false) {
+            s.insert("security_opt".into(), json!(["no-new-privileges:true"]));
+        }
+        if !c.security.drop_capabilities.is_empty() {
+            s.insert("cap_drop".into(), json!(c.security.drop_capabilities));
+        }
+        // Each service has its own network namespace: the pod's sysctls go to every one.
+        if !pod.sysctls.is_empty() {
+            let m: Map<String, Value> = pod
+                .sysctls
+                .iter()
+                .map(|(k, v)| (k.clone(), lit(v)))
+                .collect();
+            s.insert("sysctls".into(), Value::Object(m));
         }
         if !c.env.is_empty() {
             let env: Map<String, Value> = c
@@ -106,6 +120,9 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
                     let src = crate::model::join_sub_path(path, sub.as_deref());
                     mounts.push(Value::String(format!("{src}:{}{ro}", m.path)));
                 }
+                (VolumeSource::Secret { secret, .. }, _) => {
+                    mounts.push(Value::String(format!("./{secret}:{}:ro", m.path)));
+                }
                 (_, None) => {
                     mounts.push(Value::String(format!("{}:{}{ro}", m.volume, m.path)));
                     volumes
@@ -153,6 +170,9 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
         }
         let r = &c.resources;
         let mut res = Map::new();
+        // The Windows daemon refuses a memory reservation ("Windows does not support
+        // MemoryReservation"): the memory request stays in the Pod only.
+        let windows = crate::model::windows_containers(pod);
         for (key, cpu, mem) in [
             ("limits", &r.cpu_limit, &r.memory_limit),
             ("reservations", &r.cpu_request, &r.memory_request),
@@ -161,7 +181,9 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
             if let Some(c) = cpu.as_deref().and_then(units::cpus) {
                 m.insert("cpus".into(), Value::String(c));
             }
-            if let Some(x) = mem.as_deref().and_then(units::memory) {
+            if let Some(x) = mem.as_deref().and_then(units::memory)
+                && !(windows && key == "reservations")
+            {
                 m.insert("memory".into(), Value::String(x));
             }
             if !m.is_empty() {
@@ -190,7 +212,7 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
 
 fn volume_def(source: &VolumeSource) -> Value {
     match source {
-        VolumeSource::EmptyDir { memory: true } => {
+        VolumeSource::EmptyDir { memory: true, .. } => {
             json!({"driver_opts": {"type": "tmpfs", "device": "tmpfs"}})
         }
         _ => json!({}),

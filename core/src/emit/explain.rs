@@ -5,6 +5,20 @@ use crate::model::{DaemonPlace, Endpoint};
 use crate::scenario::Scenario;
 use minijinja::{Value, context};
 
+/// The rows of the pinned-images table whose image this scenario's pod uses.
+fn images(s: &Scenario) -> Vec<minijinja::Value> {
+    crate::scenario::IMAGES
+        .iter()
+        .filter(|i| {
+            s.pod
+                .containers
+                .iter()
+                .any(|c| c.image.starts_with(&format!("{}:", i.image)))
+        })
+        .map(|i| minijinja::Value::from(minijinja::value::Serde(i)))
+        .collect()
+}
+
 /// Render the explanation of `s`.
 pub(crate) fn render(s: &Scenario) -> Result<String> {
     let daemons: Vec<minijinja::Value> = s
@@ -48,6 +62,7 @@ pub(crate) fn render(s: &Scenario) -> Result<String> {
             pod => Value::from(minijinja::value::Serde(&s.pod)),
             notes => Value::from(minijinja::value::Serde(&s.notes)),
             risks => Value::from(minijinja::value::Serde(&s.risks)),
+            images => images(s),
         },
         false,
     )

@@ -9,6 +9,7 @@ mod recipe;
 mod run;
 mod typed;
 mod units;
+mod workload;
 mod yaml;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -17,13 +18,18 @@ use crate::scenario::{NoteLevel, Scenario, ScenarioId};
 use serde::Serialize;
 
 pub use typed::*;
+pub(crate) use workload::{
+    CONCURRENCY_POLICY as CRON_CONCURRENCY_POLICY,
+    STARTING_DEADLINE_SECONDS as CRON_STARTING_DEADLINE_SECONDS,
+};
 
 /// An output format of `generate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Format {
-    /// A Kubernetes Pod (YAML).
+    /// The Kubernetes workload (YAML): a Pod, or the Job, Deployment or CronJob of the scenario's
+    /// `kind` parameter.
     Pod,
     /// A Compose file (YAML).
     Compose,
@@ -154,8 +160,12 @@ pub fn generate(scenario: &Scenario, format: Format, options: &Options) -> Resul
     let mut notice = None;
     let (text, file_name) = match format {
         Format::Pod => (
-            with_header(scenario, "#", pod::emit(&scenario.pod)?),
-            "pod.yaml".to_owned(),
+            with_header(
+                scenario,
+                "#",
+                workload::workload(&pod::checked(&scenario.pod)?, &scenario.workload)?,
+            ),
+            format!("{}.yaml", scenario.workload.id()),
         ),
         Format::Compose => {
             if scenario.id == ScenarioId::Kubernetes {

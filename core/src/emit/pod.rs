@@ -21,11 +21,13 @@ pub(crate) fn to_k8s(pod: &model::Pod) -> k8s::Pod {
         }
     }
     let labels: BTreeMap<String, String> = pod.labels.iter().cloned().collect();
+    let annotations: BTreeMap<String, String> = pod.annotations.iter().cloned().collect();
     k8s::Pod {
         metadata: ObjectMeta {
             name: Some(pod.name.clone()),
             namespace: Some(pod.namespace.clone()),
             labels: (!labels.is_empty()).then_some(labels),
+            annotations: (!annotations.is_empty()).then_some(annotations),
             ..Default::default()
         },
         spec: Some(k8s::PodSpec {
@@ -37,6 +39,19 @@ pub(crate) fn to_k8s(pod: &model::Pod) -> k8s::Pod {
             host_users: pod.host_users,
             node_selector: (!pod.node_selector.is_empty())
                 .then(|| pod.node_selector.iter().cloned().collect()),
+            automount_service_account_token: pod.automount_service_account_token,
+            security_context: (!pod.sysctls.is_empty()).then(|| k8s::PodSecurityContext {
+                sysctls: Some(
+                    pod.sysctls
+                        .iter()
+                        .map(|(name, value)| k8s::Sysctl {
+                            name: name.clone(),
+                            value: value.clone(),
+                        })
+                        .collect(),
+                ),
+                ..Default::default()
+            }),
             ..Default::default()
         }),
         status: None,
@@ -55,9 +70,15 @@ fn container(c: &model::Container) -> k8s::Container {
             run_as_user: s.run_as_user,
             run_as_group: s.run_as_group,
             run_as_non_root: s.run_as_non_root,
-            seccomp_profile: s.unconfined.then(|| k8s::SeccompProfile {
-                type_: unconfined("Unconfined"),
-                localhost_profile: None,
+            seccomp_profile: (s.unconfined || s.seccomp_runtime_default).then(|| {
+                k8s::SeccompProfile {
+                    type_: unconfined(if s.unconfined {
+                        "Unconfined"
+                    } else {
+                        "RuntimeDefault"
+                    }),
+                    localhost_profile: None,
+                }
             }),
             app_armor_profile: s.unconfined.then(|| k8s::AppArmorProfile {
                 type_: unconfined("Unconfined"),
@@ -164,9 +185,10 @@ fn volume(v: &model::Volume) -> k8s::Volume {
                 type_: kind.map(|k| k.as_str().to_owned()),
             });
         }
-        VolumeSource::EmptyDir { memory } => {
+        VolumeSource::EmptyDir { memory, size_limit } => {
             kv.empty_dir = Some(k8s::EmptyDirVolumeSource {
                 medium: memory.then(|| "Memory".to_owned()),
+                size_limit: size_limit.clone().map(Quantity),
                 ..Default::default()
             });
         }
@@ -177,11 +199,28 @@ fn volume(v: &model::Volume) -> k8s::Volume {
                 read_only: None,
             });
         }
+        VolumeSource::Secret { secret, items } => {
+            kv.secret = Some(k8s::SecretVolumeSource {
+                secret_name: Some(secret.clone()),
+                items: (!items.is_empty()).then(|| {
+                    items
+                        .iter()
+                        .map(|(key, path)| k8s::KeyToPath {
+                            key: key.clone(),
+                            path: path.clone(),
+                            ..Default::default()
+                        })
+                        .collect()
+                }),
+                ..Default::default()
+            });
+        }
     }
     kv
 }
 
 /// The Pod as YAML, validated first.
+#[cfg(test)]
 pub(crate) fn emit(pod: &model::Pod) -> Result<String> {
     write(&checked(pod)?)
 }
@@ -214,30 +253,50 @@ pub(crate) fn write(pod: &k8s::Pod) -> Result<String> {
 /// k8s-openapi's (alphabetical) order; containers and volume sources through k8s-openapi itself. The test below
 /// checks the text is byte for byte what k8s-openapi writes, for every scenario and variant.
 pub(crate) fn pod_value(pod: &k8s::Pod) -> Result<serde_json::Value> {
-    let m = &pod.metadata;
-    let meta = MetaDoc {
-        annotations: m.annotations.as_ref(),
-        generate_name: m.generate_name.as_deref(),
-        labels: m.labels.as_ref(),
-        name: m.name.as_deref(),
-        namespace: m.namespace.as_deref(),
-    };
     let mut out = serde_json::Map::new();
     out.insert("apiVersion".into(), "v1".into());
     out.insert("kind".into(), "Pod".into());
-    out.insert("metadata".into(), json(&meta)?);
+    out.insert("metadata".into(), meta_value(&pod.metadata)?);
     if let Some(spec) = &pod.spec {
         out.insert("spec".into(), spec_value(spec)?);
     }
     Ok(serde_json::Value::Object(out))
 }
 
+/// Object metadata as k8s-openapi writes it (see `pod_value`). A field outside `MetaDoc` is an
+/// error here, never silently dropped.
+pub(crate) fn meta_value(m: &ObjectMeta) -> Result<serde_json::Value> {
+    let rest = ObjectMeta {
+        annotations: None,
+        generate_name: None,
+        labels: None,
+        name: None,
+        namespace: None,
+        ..m.clone()
+    };
+    if rest != ObjectMeta::default() {
+        return Err(Error::new(
+            ErrorKind::Validation,
+            "cannot write metadata: it sets a field the writer does not carry (emit::pod::MetaDoc)",
+        ));
+    }
+    json(&MetaDoc {
+        annotations: m.annotations.as_ref(),
+        generate_name: m.generate_name.as_deref(),
+        labels: m.labels.as_ref(),
+        name: m.name.as_deref(),
+        namespace: m.namespace.as_deref(),
+    })
+}
+
 /// A Pod spec as k8s-openapi writes it (see `pod_value`). A field outside `SpecDoc` is an error
 /// here, never silently dropped.
 pub(crate) fn spec_value(spec: &k8s::PodSpec) -> Result<serde_json::Value> {
     let rest = k8s::PodSpec {
+        automount_service_account_token: None,
         containers: Vec::new(),
         host_users: None,
+        security_context: None,
         init_containers: None,
         node_selector: None,
         restart_policy: None,
@@ -256,14 +315,43 @@ pub(crate) fn spec_value(spec: &k8s::PodSpec) -> Result<serde_json::Value> {
         None => None,
     };
     json(&SpecDoc {
+        automount_service_account_token: spec.automount_service_account_token,
         containers: &spec.containers,
         host_users: spec.host_users,
         init_containers: spec.init_containers.as_ref(),
         node_selector: spec.node_selector.as_ref(),
         restart_policy: spec.restart_policy.as_deref(),
         runtime_class_name: spec.runtime_class_name.as_deref(),
+        security_context: match &spec.security_context {
+            Some(sc) => Some(pod_security_value(sc)?),
+            None => None,
+        },
         volumes,
     })
+}
+
+/// The pod's security context as k8s-openapi writes it: only `sysctls`, which the generator sets
+/// (k8s-openapi's serialiser of the whole type costs wasm size); anything else is an error.
+fn pod_security_value(sc: &k8s::PodSecurityContext) -> Result<serde_json::Value> {
+    let rest = k8s::PodSecurityContext {
+        sysctls: None,
+        ..sc.clone()
+    };
+    if rest != k8s::PodSecurityContext::default() {
+        return Err(Error::new(
+            ErrorKind::Validation,
+            "cannot write pod: the security context sets a field the writer does not carry (emit::pod)",
+        ));
+    }
+    let mut out = serde_json::Map::new();
+    if let Some(list) = &sc.sysctls {
+        let items: Vec<serde_json::Value> = list
+            .iter()
+            .map(|s| serde_json::json!({ "name": s.name, "value": s.value }))
+            .collect();
+        out.insert("sysctls".into(), serde_json::Value::Array(items));
+    }
+    Ok(serde_json::Value::Object(out))
 }
 
 /// Pod volumes as k8s-openapi writes them (see `pod_value`).
@@ -275,6 +363,7 @@ pub(crate) fn volumes_value(volumes: &[k8s::Volume]) -> Result<serde_json::Value
             host_path: v.host_path.as_ref(),
             name: &v.name,
             persistent_volume_claim: v.persistent_volume_claim.as_ref(),
+            secret: v.secret.as_ref(),
         })
         .collect();
     json(&docs)
@@ -297,6 +386,11 @@ struct MetaDoc<'a> {
 /// The PodSpec fields `to_k8s` sets.
 #[derive(serde::Serialize)]
 struct SpecDoc<'a> {
+    #[serde(
+        rename = "automountServiceAccountToken",
+        skip_serializing_if = "Option::is_none"
+    )]
+    automount_service_account_token: Option<bool>,
     containers: &'a [k8s::Container],
     #[serde(rename = "hostUsers", skip_serializing_if = "Option::is_none")]
     host_users: Option<bool>,
@@ -308,6 +402,8 @@ struct SpecDoc<'a> {
     restart_policy: Option<&'a str>,
     #[serde(rename = "runtimeClassName", skip_serializing_if = "Option::is_none")]
     runtime_class_name: Option<&'a str>,
+    #[serde(rename = "securityContext", skip_serializing_if = "Option::is_none")]
+    security_context: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     volumes: Option<serde_json::Value>,
 }
@@ -325,6 +421,8 @@ struct VolumeDoc<'a> {
         skip_serializing_if = "Option::is_none"
     )]
     persistent_volume_claim: Option<&'a k8s::PersistentVolumeClaimVolumeSource>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret: Option<&'a k8s::SecretVolumeSource>,
 }
 
 #[cfg(test)]

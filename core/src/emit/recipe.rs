@@ -8,15 +8,16 @@
 use super::{header_lines, pod};
 use crate::emit::Format;
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{Container, ContainerRole, DaemonKind, DaemonPlace, Pod, VolumeSource};
+use crate::model::{
+    Container, ContainerRole, DaemonKind, DaemonPlace, EnvVar, Pod, Volume, VolumeSource,
+};
 use crate::quote::{Shell, quote_command};
-use crate::scenario::{Scenario, ScenarioId};
+use crate::scenario::{Scenario, ScenarioId, common};
 use k8s_openapi::api::core::v1 as k8s;
 use minijinja::context;
 use serde_json::{Map, Value, json};
 
-/// The image of the runner container of actions-runner-controller scale sets.
-pub(crate) const ARC_RUNNER_IMAGE: &str = "ghcr.io/actions/actions-runner:latest";
+pub(crate) use crate::scenario::images::ARC_RUNNER_IMAGE;
 
 /// The command that keeps the Jenkins job container alive while the pipeline's `sh` steps run in it
 /// (the Kubernetes plugin's own examples use `sleep`).
@@ -26,14 +27,17 @@ pub(crate) const JENKINS_IDLE: [&str; 2] = ["sleep", "99d"];
 pub(crate) fn applies_to(format: Format, id: ScenarioId) -> bool {
     use ScenarioId as S;
     match format {
-        Format::Gitlab => matches!(id, S::Dood | S::Dind | S::DindRootless),
-        Format::GithubArc => matches!(id, S::Dood | S::Dind | S::DindRootless | S::Sysbox),
+        Format::Gitlab => matches!(id, S::Dood | S::Dind | S::DindRootless | S::Buildkit),
+        Format::GithubArc => matches!(
+            id,
+            S::Dood | S::Dind | S::DindRootless | S::Sysbox | S::Buildkit
+        ),
         Format::Jenkins => matches!(
             id,
             S::Dood | S::Dind | S::DindRootless | S::Sysbox | S::Buildkit
         ),
         Format::Drone => matches!(id, S::Dood | S::Dind | S::DindRootless),
-        Format::Tekton => matches!(id, S::Dind | S::DindRootless),
+        Format::Tekton => matches!(id, S::Dind | S::DindRootless | S::Sysbox | S::Buildkit),
         _ => true,
     }
 }
@@ -46,13 +50,7 @@ fn reason(format: Format, id: ScenarioId) -> &'static str {
             "it is not a CI job that runs Docker or builds images, so there is no job to configure"
         }
         (Format::Gitlab, S::Sysbox) => {
-            "the GitLab runner forms here are the privileged dind service and the socket binding; Sysbox needs the pod's runtimeClassName and hostUsers, which the `jenkins` and `github-arc` recipes carry in the Pod itself"
-        }
-        (Format::Gitlab, S::Buildkit) => {
-            "the rootless BuildKit job needs seccomp and AppArmor unconfined on its pod, which the `jenkins` recipe carries in the Pod itself"
-        }
-        (Format::GithubArc, S::Buildkit) => {
-            "the runner container replaces the workload container, and the runner image has no buildctl-daemonless.sh; the `jenkins` recipe runs the BuildKit container as is"
+            "a GitLab job cannot ask for the pod's user namespace (`hostUsers: false`), which this Sysbox pod needs; the `jenkins`, `github-arc` and `tekton` recipes carry it in the Pod"
         }
         (Format::Drone, S::Sysbox) => {
             "a Drone pipeline cannot choose the container runtime (sysbox-runc)"
@@ -61,13 +59,7 @@ fn reason(format: Format, id: ScenarioId) -> &'static str {
             "a Drone step cannot set seccomp and AppArmor unconfined, which rootless BuildKit needs"
         }
         (Format::Tekton, S::Dood) => {
-            "the Tekton recipe is a Task with a Docker daemon sidecar; dood has no daemon in the pod"
-        }
-        (Format::Tekton, S::Sysbox) => {
-            "a Task carries no runtimeClassName or hostUsers, which Sysbox needs; the `jenkins` and `github-arc` recipes carry them in the Pod"
-        }
-        (Format::Tekton, S::Buildkit) => {
-            "the Tekton recipe is a Task with a Docker daemon sidecar; buildkit has no daemon"
+            "mounting the node's Docker socket into a Task is what Tekton's own guidance rules out; the `dind` Task brings its daemon as a sidecar"
         }
         _ => "it does not apply",
     }
@@ -180,19 +172,36 @@ impl<'s> Job<'s> {
         Ok(Job { client, daemon })
     }
 
-    /// The job's command line (Kubernetes `command` then `args`), quoted for sh.
-    fn script(&self) -> Result<Option<String>> {
-        let argv: Vec<&String> = self
+    /// The job's argv (Kubernetes `command` then `args`) without the wrapper that waits for the
+    /// daemon; `docker version` when the container has none.
+    fn argv(&self) -> Vec<String> {
+        let argv: Vec<String> = self
             .client
             .command
             .iter()
             .chain(&self.client.args)
+            .cloned()
             .collect();
+        let argv = match common::unwrap_wait(&argv) {
+            Some(rest) => rest.to_vec(),
+            None => argv,
+        };
         if argv.is_empty() {
-            Ok(None)
+            vec!["docker".into(), "version".into()]
         } else {
-            quote_command(Shell::Sh, &argv).map(Some)
+            argv
         }
+    }
+
+    /// The job's shell lines: the wait for the daemon (with its timeout) when the job has one, then
+    /// the command quoted for sh.
+    fn lines(&self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        if self.daemon.is_some() {
+            out.push(common::wait_for_docker());
+        }
+        out.push(quote_command(Shell::Sh, &self.argv())?);
+        Ok(out)
     }
 }
 
@@ -231,90 +240,176 @@ fn variables(job: &Job<'_>, escape: fn(&str) -> String) -> Map<String, Value> {
     vars
 }
 
-fn gitlab(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja::Value> {
-    let mut j = Map::new();
-    j.insert("image".into(), json!(job.client.image));
-    if let Some(d) = job.daemon {
-        let mut svc = Map::new();
-        svc.insert("name".into(), json!(d.image));
-        svc.insert(
-            "alias".into(),
-            json!(d.alias.clone().unwrap_or_else(|| d.name.clone())),
-        );
-        if !d.args.is_empty() {
-            svc.insert("command".into(), json!(d.args));
-        }
-        j.insert("services".into(), Value::Array(vec![Value::Object(svc)]));
-    }
-    let vars = variables(job, dollar);
-    if !vars.is_empty() {
-        j.insert("variables".into(), Value::Object(vars));
-    }
-    let script = job.script()?.unwrap_or_else(|| "docker info".to_owned());
-    j.insert("script".into(), json!([script]));
-    let doc = super::yaml(&json!({ s.pod.name.clone(): Value::Object(j) }))?;
+/// The executor (GitLab) or runner (Drone) the recipe is for.
+fn on_kubernetes(s: &Scenario) -> bool {
+    s.param("executor") == Some("kubernetes")
+}
 
-    // The runner's config.toml for each executor.
-    let privileged = s.pod.containers.iter().any(|c| c.security.privileged);
-    let mut docker_cfg = vec![
-        "[[runners]]".to_owned(),
-        "  executor = \"docker\"".into(),
-        "  [runners.docker]".into(),
-    ];
-    let mut k8s_cfg = vec![
-        "[[runners]]".to_owned(),
-        "  executor = \"kubernetes\"".into(),
-        "  [runners.kubernetes]".into(),
-    ];
-    if privileged {
-        docker_cfg.push("    privileged = true".into());
-        k8s_cfg.push("    privileged = true".into());
+/// The registry credentials a GitLab job writes for BuildKit: the project's own registry from the
+/// predefined `CI_REGISTRY*` variables, or `DOCKER_AUTH_CONFIG` (a CI/CD variable) when it is set.
+const GITLAB_REGISTRY_LOGIN: [&str; 2] = [
+    "mkdir -p ~/.docker",
+    r#"if [ -n "$DOCKER_AUTH_CONFIG" ]; then printf '%s' "$DOCKER_AUTH_CONFIG" > ~/.docker/config.json; else printf '{"auths":{"%s":{"auth":"%s"}}}' "$CI_REGISTRY" "$(printf '%s:%s' "$CI_REGISTRY_USER" "$CI_REGISTRY_PASSWORD" | base64 | tr -d '\n')" > ~/.docker/config.json; fi"#,
+];
+
+/// Whether the BuildKit job pushes.
+fn pushes(s: &Scenario) -> bool {
+    s.id == ScenarioId::Buildkit && s.param("push") == Some("true")
+}
+
+/// The BuildKit job's command building `context` (the CI system's checkout) instead of the Pod's
+/// context volume; the scenario's own command when the user gave `args`.
+fn buildkit_argv(s: &Scenario, job: &Job<'_>, context: &str) -> Vec<String> {
+    if s.param("args").is_some_and(|a| !a.is_empty()) {
+        return job.argv();
     }
-    let mut docker_volumes = Vec::new();
-    for m in &job.client.mounts {
-        let Some(v) = s.pod.volume(&m.volume) else {
-            continue;
-        };
-        match &v.source {
-            VolumeSource::HostPath { path, .. } => {
-                docker_volumes.push(toml_str(&format!("{path}:{}", m.path)));
-                k8s_cfg.push("    [[runners.kubernetes.volumes.host_path]]".into());
-                k8s_cfg.push(format!("      name = {}", toml_str(&v.name)));
-                k8s_cfg.push(format!("      mount_path = {}", toml_str(&m.path)));
-                k8s_cfg.push(format!("      host_path = {}", toml_str(path)));
+    let source = s.param("source").unwrap_or_default();
+    let from = if source.is_empty() { context } else { source };
+    let mut argv = job.client.command.clone();
+    argv.extend(crate::scenario::buildkit_build_args(
+        from,
+        s.param("output").unwrap_or_default(),
+        pushes(s),
+        s.param("cache").unwrap_or_default(),
+    ));
+    argv
+}
+
+fn gitlab(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja::Value> {
+    let k8s_exec = on_kubernetes(s);
+    let buildkit = s.id == ScenarioId::Buildkit;
+    let mut j = Map::new();
+    let mut cfg = vec![
+        "[[runners]]".to_owned(),
+        format!(
+            "  executor = \"{}\"",
+            if k8s_exec { "kubernetes" } else { "docker" }
+        ),
+    ];
+    if buildkit {
+        // GitLab's documented rootless BuildKit job: the image's entrypoint would start a
+        // long-running daemon, so it is emptied and buildctl-daemonless.sh runs the one build.
+        j.insert(
+            "image".into(),
+            json!({ "name": job.client.image, "entrypoint": [""] }),
+        );
+        let vars = variables(job, dollar);
+        if !vars.is_empty() {
+            j.insert("variables".into(), Value::Object(vars));
+        }
+        if pushes(s) {
+            j.insert("before_script".into(), json!(GITLAB_REGISTRY_LOGIN));
+        }
+        let argv = buildkit_argv(s, job, ".");
+        j.insert("script".into(), json!([quote_command(Shell::Sh, &argv)?]));
+        if k8s_exec {
+            cfg.extend(
+                [
+                    "  [runners.feature_flags]",
+                    "    FF_USE_ADVANCED_POD_SPEC_CONFIGURATION = true",
+                    "  [runners.kubernetes]",
+                    "    [[runners.kubernetes.pod_spec]]",
+                    "      name = \"buildkit-unconfined\"",
+                    "      patch_type = \"strategic\"",
+                    "      patch = '''",
+                    "        containers:",
+                    "        - name: build",
+                    "          securityContext:",
+                    "            seccompProfile: {type: Unconfined}",
+                    "            appArmorProfile: {type: Unconfined}",
+                    "      '''",
+                ]
+                .map(str::to_owned),
+            );
+        } else {
+            cfg.push("  [runners.docker]".into());
+            cfg.push("    security_opt = [\"seccomp:unconfined\", \"apparmor:unconfined\"]".into());
+        }
+    } else {
+        j.insert("image".into(), json!(job.client.image));
+        if let Some(d) = job.daemon {
+            let mut svc = Map::new();
+            svc.insert("name".into(), json!(d.image));
+            svc.insert(
+                "alias".into(),
+                json!(d.alias.clone().unwrap_or_else(|| d.name.clone())),
+            );
+            if !d.args.is_empty() {
+                svc.insert("command".into(), json!(d.args));
             }
-            VolumeSource::EmptyDir { memory } => {
-                docker_volumes.push(toml_str(&m.path));
-                k8s_cfg.push("    [[runners.kubernetes.volumes.empty_dir]]".into());
-                k8s_cfg.push(format!("      name = {}", toml_str(&v.name)));
-                k8s_cfg.push(format!("      mount_path = {}", toml_str(&m.path)));
-                if *memory {
-                    k8s_cfg.push("      medium = \"Memory\"".into());
+            j.insert("services".into(), Value::Array(vec![Value::Object(svc)]));
+        }
+        let vars = variables(job, dollar);
+        if !vars.is_empty() {
+            j.insert("variables".into(), Value::Object(vars));
+        }
+        j.insert("script".into(), json!(job.lines()?));
+        let privileged = s.pod.containers.iter().any(|c| c.security.privileged);
+        cfg.push(format!(
+            "  [runners.{}]",
+            if k8s_exec { "kubernetes" } else { "docker" }
+        ));
+        if privileged {
+            cfg.push("    privileged = true".into());
+        }
+        let mut docker_volumes = Vec::new();
+        for m in &job.client.mounts {
+            let Some(v) = s.pod.volume(&m.volume) else {
+                continue;
+            };
+            match &v.source {
+                VolumeSource::HostPath { path, .. } => {
+                    docker_volumes.push(toml_str(&format!("{path}:{}", m.path)));
+                    if k8s_exec {
+                        cfg.push("    [[runners.kubernetes.volumes.host_path]]".into());
+                        cfg.push(format!("      name = {}", toml_str(&v.name)));
+                        cfg.push(format!("      mount_path = {}", toml_str(&m.path)));
+                        cfg.push(format!("      host_path = {}", toml_str(path)));
+                    }
                 }
+                VolumeSource::EmptyDir { memory, .. } => {
+                    docker_volumes.push(toml_str(&m.path));
+                    if k8s_exec {
+                        cfg.push("    [[runners.kubernetes.volumes.empty_dir]]".into());
+                        cfg.push(format!("      name = {}", toml_str(&v.name)));
+                        cfg.push(format!("      mount_path = {}", toml_str(&m.path)));
+                        if *memory {
+                            cfg.push("      medium = \"Memory\"".into());
+                        }
+                    }
+                }
+                _ => {}
             }
-            _ => {}
+        }
+        if !k8s_exec {
+            docker_volumes.push(toml_str("/cache"));
+            cfg.push(format!("    volumes = [{}]", docker_volumes.join(", ")));
         }
     }
-    docker_volumes.push(toml_str("/cache"));
-    docker_cfg.insert(
-        3 + usize::from(privileged),
-        format!("    volumes = [{}]", docker_volumes.join(", ")),
-    );
+    let doc = super::yaml(&json!({ s.pod.name.clone(): Value::Object(j) }))?;
     Ok(context! {
         header => header,
         id => s.id.id(),
-        dood => job.daemon.is_none(),
+        kubernetes => k8s_exec,
+        buildkit => buildkit,
+        pushes => pushes(s),
+        dood => job.daemon.is_none() && !buildkit,
         daemon_image => job.daemon.map(|d| d.image.clone()),
         job => doc,
-        docker_config => docker_cfg.join("\n"),
-        k8s_config => k8s_cfg.join("\n"),
+        config => cfg.join("\n"),
     })
 }
 
-/// The scenario's Pod with the job container swapped by `swap`, as the same validated k8s-openapi
-/// value that `--format pod` writes.
-fn swapped_pod(s: &Scenario, job: &Job<'_>, swap: impl FnOnce(&mut Container)) -> Result<k8s::Pod> {
+/// The scenario's Pod with the job container swapped by `swap` after `reshape` changed the whole
+/// pod (volumes, other containers), as the same validated k8s-openapi value `--format pod` writes.
+fn reshaped_pod(
+    s: &Scenario,
+    job: &Job<'_>,
+    reshape: impl FnOnce(&mut Pod),
+    swap: impl FnOnce(&mut Container),
+) -> Result<k8s::Pod> {
     let mut model: Pod = s.pod.clone();
+    reshape(&mut model);
     if let Some(c) = model
         .containers
         .iter_mut()
@@ -325,7 +420,153 @@ fn swapped_pod(s: &Scenario, job: &Job<'_>, swap: impl FnOnce(&mut Container)) -
     pod::checked(&model)
 }
 
+/// Remove the volume `name` and every mount of it.
+fn drop_volume(p: &mut Pod, name: &str) {
+    p.volumes.retain(|v| v.name != name);
+    for c in &mut p.containers {
+        c.mounts.retain(|m| m.volume != name);
+    }
+}
+
+/// The BuildKit pod of a CI system that brings its own checkout and secrets: no source step, no
+/// context volume, no registry Secret (the CI system's own secret mechanism logs in).
+fn ci_buildkit_pod(p: &mut Pod) {
+    p.containers.retain(|c| c.name != "source");
+    drop_volume(p, "workspace");
+    drop_volume(p, "registry-auth");
+}
+
+/// How long the ARC runner waits for its Docker daemon, as the chart's dind mode sets it.
+const RUNNER_WAIT_FOR_DOCKER_SECONDS: &str = "120";
+
+fn mount(volume: &str, path: &str) -> crate::model::Mount {
+    crate::model::Mount {
+        volume: volume.into(),
+        path: path.into(),
+        read_only: false,
+        sub_path: None,
+    }
+}
+
+/// The hook extension ARC's Kubernetes mode applies to the job pod it creates (`$job` is the job
+/// container): rootless BuildKit's profiles and user.
+const ARC_HOOK_EXTENSION: &str = "metadata: {}
+spec:
+  containers:
+  - name: $job
+    securityContext:
+      runAsUser: 1000
+      runAsGroup: 1000
+      seccompProfile:
+        type: Unconfined
+      appArmorProfile:
+        type: Unconfined
+";
+
+/// ARC's `containerMode: kubernetes` for the BuildKit job: no privileged pod and no daemon; the
+/// runner's container hooks start the workflow's job container (rootless BuildKit) as its own pod,
+/// which the hook extension gives BuildKit's profiles.
+fn github_arc_buildkit(
+    s: &Scenario,
+    job: &Job<'_>,
+    header: Vec<String>,
+) -> Result<minijinja::Value> {
+    let mut values = Map::new();
+    values.insert(
+        "githubConfigUrl".into(),
+        json!("https://github.com/your-org/your-repo"),
+    );
+    values.insert("githubConfigSecret".into(), json!("github-config"));
+    values.insert(
+        "containerMode".into(),
+        json!({
+            "type": "kubernetes",
+            "kubernetesModeWorkVolumeClaim": {
+                "accessModes": ["ReadWriteOnce"],
+                "storageClassName": "standard",
+                "resources": { "requests": { "storage": "1Gi" } },
+            },
+        }),
+    );
+    values.insert(
+        "template".into(),
+        json!({ "spec": {
+            "containers": [{
+                "name": "runner",
+                "image": ARC_RUNNER_IMAGE,
+                "command": ["/home/runner/run.sh"],
+                "env": [
+                    { "name": "ACTIONS_RUNNER_CONTAINER_HOOKS", "value": "/home/runner/k8s/index.js" },
+                    { "name": "ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE", "value": "/home/runner/pod-templates/default.yaml" },
+                    { "name": "ACTIONS_RUNNER_REQUIRE_JOB_CONTAINER", "value": "true" },
+                ],
+                "volumeMounts": [{ "name": "pod-templates", "mountPath": "/home/runner/pod-templates", "readOnly": true }],
+            }],
+            "volumes": [{ "name": "pod-templates", "configMap": { "name": "buildkit-hook-extension" } }],
+        } }),
+    );
+    let config_map = json!({
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": { "name": "buildkit-hook-extension", "namespace": "arc-runners" },
+        "data": { "default.yaml": ARC_HOOK_EXTENSION },
+    });
+    let mut env = Map::new();
+    for e in &job.client.env {
+        env.insert(e.name.clone(), json!(e.network_value()));
+    }
+    let mut steps = vec![json!({ "uses": "actions/checkout@v4" })];
+    if pushes(s) {
+        let registry = registry_of(s.param("output").unwrap_or_default());
+        steps.push(json!({
+            "name": "registry login",
+            "env": {
+                "REGISTRY_USER": "${{ secrets.REGISTRY_USER }}",
+                "REGISTRY_PASSWORD": "${{ secrets.REGISTRY_PASSWORD }}",
+            },
+            "run": format!(
+                "mkdir -p ~/.docker && printf '{{\"auths\":{{\"%s\":{{\"auth\":\"%s\"}}}}}}' {} \"$(printf '%s:%s' \"$REGISTRY_USER\" \"$REGISTRY_PASSWORD\" | base64 | tr -d '\\n')\" > ~/.docker/config.json",
+                crate::quote::quote_arg(Shell::Sh, &registry)?
+            ),
+        }));
+    }
+    steps.push(json!({ "run": quote_command(Shell::Sh, &buildkit_argv(s, job, "."))? }));
+    let workflow = json!({
+        "name": s.pod.name,
+        "on": { "push": {}, "workflow_dispatch": {} },
+        "jobs": { s.pod.name.clone(): {
+            "runs-on": "arc-runner-set",
+            "timeout-minutes": 30,
+            "container": { "image": job.client.image, "env": Value::Object(env) },
+            "steps": steps,
+        } },
+    });
+    Ok(context! {
+        header => header,
+        id => s.id.id(),
+        container_mode => false,
+        kubernetes_mode => true,
+        pushes => pushes(s),
+        dood => false,
+        job_container => job.client.name.clone(),
+        values => super::yaml(&Value::Object(values))?,
+        config_map => super::yaml(&config_map)?,
+        workflow => super::yaml(&workflow)?,
+    })
+}
+
 fn github_arc(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja::Value> {
+    if s.id == ScenarioId::Buildkit {
+        return github_arc_buildkit(s, job, header);
+    }
+    let rootless_unix = s.id == ScenarioId::DindRootless && s.param("transport") == Some("unix");
+    if rootless_unix {
+        return Err(unsupported(
+            Format::GithubArc,
+            s.id,
+            "the runner runs as uid 1001 and the rootless daemon's socket belongs to uid 1000 (mode 0660, in a 0700 folder), so the runner cannot use it; use `--set transport=tls`",
+        ));
+    }
     let mut values = Map::new();
     values.insert(
         "githubConfigUrl".into(),
@@ -336,18 +577,86 @@ fn github_arc(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<miniji
     if container_mode {
         values.insert("containerMode".into(), json!({ "type": "dind" }));
     } else {
-        let k = swapped_pod(s, job, |c| {
-            c.name = "runner".into();
-            c.image = ARC_RUNNER_IMAGE.into();
-            c.command = vec!["/home/runner/run.sh".into()];
-            c.args = Vec::new();
-        })?;
+        let daemon = job.daemon.map(|d| d.name.clone());
+        let k = reshaped_pod(
+            s,
+            job,
+            |p| {
+                // What the chart's own dind mode sets up: the work folder shared with the daemon
+                // (so `docker run -v $PWD:...` finds the checkout), and the runner's externals
+                // copied where the daemon's containers find them (container actions).
+                let Some(daemon) = &daemon else { return };
+                p.volumes.push(Volume {
+                    name: "work".into(),
+                    source: VolumeSource::EmptyDir {
+                        memory: false,
+                        size_limit: None,
+                    },
+                });
+                p.volumes.push(Volume {
+                    name: "dind-externals".into(),
+                    source: VolumeSource::EmptyDir {
+                        memory: false,
+                        size_limit: None,
+                    },
+                });
+                let mut init = Container::new("init-dind-externals", ARC_RUNNER_IMAGE);
+                init.role = ContainerRole::Init;
+                init.command = vec![
+                    "cp".into(),
+                    "-r".into(),
+                    "/home/runner/externals/.".into(),
+                    "/home/runner/tmpDir/".into(),
+                ];
+                init.mounts
+                    .push(mount("dind-externals", "/home/runner/tmpDir"));
+                p.containers.insert(0, init);
+                if let Some(d) = p.containers.iter_mut().find(|c| &c.name == daemon) {
+                    d.mounts.push(mount("work", "/home/runner/_work"));
+                    d.mounts
+                        .push(mount("dind-externals", "/home/runner/externals"));
+                }
+            },
+            |c| {
+                c.name = "runner".into();
+                c.image = ARC_RUNNER_IMAGE.into();
+                c.command = vec!["/home/runner/run.sh".into()];
+                c.args = Vec::new();
+                if daemon.is_some() {
+                    c.mounts.push(mount("work", "/home/runner/_work"));
+                    c.env.push(EnvVar::text(
+                        "RUNNER_WAIT_FOR_DOCKER_IN_SECONDS",
+                        RUNNER_WAIT_FOR_DOCKER_SECONDS,
+                    ));
+                }
+            },
+        )?;
         let spec = match &k.spec {
             Some(spec) => pod::spec_value(spec)?,
             None => Value::Null,
         };
-        values.insert("template".into(), json!({ "spec": spec }));
+        let mut template = Map::new();
+        // The pod's annotations (CRI-O's user namespace for Sysbox) go on the runner pods too.
+        if let Some(a) = k.metadata.annotations.as_ref().filter(|a| !a.is_empty()) {
+            template.insert("metadata".into(), json!({ "annotations": a }));
+        }
+        template.insert("spec".into(), spec);
+        values.insert("template".into(), Value::Object(template));
     }
+    // The workflow that runs on the scale set: the job's lines as `run:` steps.
+    let mut steps = Vec::new();
+    for line in job.lines()? {
+        steps.push(json!({ "run": line }));
+    }
+    let workflow = json!({
+        "name": s.pod.name,
+        "on": { "push": {}, "workflow_dispatch": {} },
+        "jobs": { s.pod.name.clone(): {
+            "runs-on": "arc-runner-set",
+            "timeout-minutes": 30,
+            "steps": steps,
+        } },
+    });
     Ok(context! {
         header => header,
         id => s.id.id(),
@@ -355,6 +664,7 @@ fn github_arc(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<miniji
         dood => job.daemon.is_none(),
         job_container => job.client.name.clone(),
         values => super::yaml(&Value::Object(values))?,
+        workflow => super::yaml(&workflow)?,
     })
 }
 
@@ -363,23 +673,60 @@ fn groovy(s: &str) -> String {
     s.replace('\\', "\\\\").replace('\'', "\\'")
 }
 
+/// The registry host of an image reference (Docker Hub when the first part is not a host).
+fn registry_of(image: &str) -> String {
+    match image.split_once('/') {
+        Some((host, _)) if host.contains(['.', ':']) || host == "localhost" => host.to_owned(),
+        _ => "https://index.docker.io/v1/".to_owned(),
+    }
+}
+
 fn jenkins(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja::Value> {
-    let text = pod::write(&swapped_pod(s, job, |c| {
-        c.command = vec![JENKINS_IDLE[0].into()];
-        c.args = vec![JENKINS_IDLE[1].into()];
-    })?)?;
-    let script = job.script()?.unwrap_or_else(|| "docker info".to_owned());
+    let buildkit = s.id == ScenarioId::Buildkit;
+    let mut k = reshaped_pod(
+        s,
+        job,
+        |p| {
+            if buildkit {
+                ci_buildkit_pod(p);
+            }
+        },
+        |c| {
+            c.command = vec![JENKINS_IDLE[0].into()];
+            c.args = vec![JENKINS_IDLE[1].into()];
+        },
+    )?;
+    // The plugin keeps a namespace written in the YAML over the cloud's own, which fails with 403
+    // where the Jenkins service account may only create pods in its namespace.
+    k.metadata.namespace = None;
+    let text = pod::write(&k)?;
+    let lines = if buildkit {
+        // The `sh` steps run in the job's workspace, the checkout: that is the build context.
+        vec![quote_command(Shell::Sh, &buildkit_argv(s, job, "."))?]
+    } else {
+        job.lines()?
+    };
+    let registry = registry_of(s.param("output").unwrap_or_default());
+    let login = format!(
+        "mkdir -p ~/.docker && printf '{{\"auths\":{{\"%s\":{{\"auth\":\"%s\"}}}}}}' {} \"$(printf '%s:%s' \"$REGISTRY_USER\" \"$REGISTRY_PASSWORD\" | base64 | tr -d '\\n')\" > ~/.docker/config.json",
+        crate::quote::quote_arg(Shell::Sh, &registry)?
+    );
     Ok(context! {
         header => header,
         id => s.id.id(),
+        declarative => s.param("jenkins_pipeline") != Some("scripted"),
         name => s.pod.name.clone(),
         container => job.client.name.clone(),
         pod_yaml => groovy(text.trim_end()),
-        script => groovy(&script),
+        script => groovy(&lines.join("\n")),
+        pushes => pushes(s),
+        credentials => s.param("registry_secret").unwrap_or_default().to_owned(),
+        login => groovy(&login),
     })
 }
 
 fn drone(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja::Value> {
+    let k8s_runner = on_kubernetes(s);
     let mounts = |c: &Container| -> Value {
         Value::Array(
             c.mounts
@@ -388,10 +735,18 @@ fn drone(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja::
                 .collect(),
         )
     };
+    // The Kubernetes runner puts services in the step's pod: the daemon is on localhost there.
     let env = |c: &Container| -> Map<String, Value> {
         c.env
             .iter()
-            .map(|e| (e.name.clone(), Value::String(dollar(&e.network_value()))))
+            .map(|e| {
+                let v = if k8s_runner {
+                    e.pod_value()
+                } else {
+                    e.network_value()
+                };
+                (e.name.clone(), Value::String(dollar(&v)))
+            })
             .collect()
     };
     let mut step = Map::new();
@@ -404,18 +759,18 @@ fn drone(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja::
     if !job.client.mounts.is_empty() {
         step.insert("volumes".into(), mounts(job.client));
     }
-    let mut commands = Vec::new();
-    if job.daemon.is_some_and(|d| d.startup_probe.is_some()) {
-        // A native sidecar's startup probe has no Drone equivalent: wait here.
-        commands.push(json!("until docker info >/dev/null 2>&1; do sleep 1; done"));
-    }
-    commands.push(json!(dollar(
-        &job.script()?.unwrap_or_else(|| "docker info".to_owned())
-    )));
+    let commands: Vec<Value> = job
+        .lines()?
+        .iter()
+        .map(|l| Value::String(dollar(l)))
+        .collect();
     step.insert("commands".into(), Value::Array(commands));
     let mut pipeline = Map::new();
     pipeline.insert("kind".into(), json!("pipeline"));
-    pipeline.insert("type".into(), json!("docker"));
+    pipeline.insert(
+        "type".into(),
+        json!(if k8s_runner { "kubernetes" } else { "docker" }),
+    );
     pipeline.insert("name".into(), json!(s.pod.name));
     pipeline.insert("steps".into(), json!([Value::Object(step)]));
     let mut pvc = Vec::new();
@@ -450,10 +805,9 @@ fn drone(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja::
             VolumeSource::HostPath { path, .. } => {
                 json!({ "name": v.name, "host": { "path": path } })
             }
-            VolumeSource::EmptyDir { memory: true } => {
-                json!({ "name": v.name, "temp": { "medium": "memory" } })
-            }
-            VolumeSource::EmptyDir { memory: false } | VolumeSource::Named => {
+            // `temp: {medium: memory}` is a tmpfs per container on the Docker runner, so the step
+            // would never see the daemon's certificates: a temp volume is one volume for all.
+            VolumeSource::EmptyDir { .. } | VolumeSource::Named | VolumeSource::Secret { .. } => {
                 json!({ "name": v.name, "temp": {} })
             }
             VolumeSource::Pvc { claim } => {
@@ -469,6 +823,7 @@ fn drone(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja::
     Ok(context! {
         header => header,
         id => s.id.id(),
+        kubernetes => k8s_runner,
         dood => job.daemon.is_none(),
         rootless => job.daemon.is_some_and(|d| d.security.run_as_user.is_some()),
         notes => pvc,
@@ -496,7 +851,42 @@ fn tekton_container(c: &k8s::Container, step: bool) -> Result<Value> {
 }
 
 fn tekton(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja::Value> {
-    let spec = pod::checked(&s.pod)?.spec.unwrap_or_default();
+    let buildkit = s.id == ScenarioId::Buildkit;
+    let push = pushes(s);
+    let k = reshaped_pod(
+        s,
+        job,
+        |p| {
+            if buildkit {
+                ci_buildkit_pod(p);
+            }
+        },
+        |c| {
+            if buildkit && s.param("args").is_none_or(str::is_empty) {
+                // The context is the Task's `source` workspace (a git-clone Task fills it); the
+                // credentials are the `dockerconfig` workspace (a Secret bound by the TaskRun).
+                let source = s.param("source").unwrap_or_default();
+                let from = if source.is_empty() {
+                    "$(workspaces.source.path)"
+                } else {
+                    source
+                };
+                c.args = crate::scenario::buildkit_build_args(
+                    from,
+                    s.param("output").unwrap_or_default(),
+                    push,
+                    s.param("cache").unwrap_or_default(),
+                );
+                if push {
+                    c.env.push(EnvVar::text(
+                        "DOCKER_CONFIG",
+                        "$(workspaces.dockerconfig.path)",
+                    ));
+                }
+            }
+        },
+    )?;
+    let spec = k.spec.unwrap_or_default();
     let all: Vec<&k8s::Container> = spec
         .init_containers
         .iter()
@@ -513,6 +903,15 @@ fn tekton(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja:
         }
     }
     let mut task_spec = Map::new();
+    if buildkit {
+        let mut ws = vec![
+            json!({ "name": "source", "description": "the build context: the checkout a git-clone Task wrote" }),
+        ];
+        if push {
+            ws.push(json!({ "name": "dockerconfig", "description": "a config.json with the registry credentials (a kubernetes.io/dockerconfigjson Secret)", "readOnly": true }));
+        }
+        task_spec.insert("workspaces".into(), Value::Array(ws));
+    }
     task_spec.insert("steps".into(), Value::Array(steps));
     if !sidecars.is_empty() {
         task_spec.insert("sidecars".into(), Value::Array(sidecars));
@@ -526,15 +925,54 @@ fn tekton(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja:
         "metadata": { "name": s.pod.name, "namespace": s.pod.namespace },
         "spec": Value::Object(task_spec),
     });
+    let mut run_spec = Map::new();
+    run_spec.insert("taskRef".into(), json!({ "name": s.pod.name }));
+    // Sysbox: the TaskRun's pod template carries the runtime class and the user namespace.
+    let mut template = Map::new();
+    if let Some(rc) = &spec.runtime_class_name {
+        template.insert("runtimeClassName".into(), json!(rc));
+    }
+    if let Some(hu) = spec.host_users {
+        template.insert("hostUsers".into(), json!(hu));
+    }
+    if !template.is_empty() {
+        run_spec.insert("podTemplate".into(), Value::Object(template));
+    }
+    if buildkit {
+        let mut ws = vec![json!({ "name": "source", "emptyDir": {} })];
+        if push {
+            ws.push(json!({ "name": "dockerconfig", "secret": {
+                "secretName": s.param("registry_secret").unwrap_or_default(),
+                "items": [{ "key": ".dockerconfigjson", "path": "config.json" }],
+            } }));
+        }
+        run_spec.insert("workspaces".into(), Value::Array(ws));
+    }
+    let mut run_meta = Map::new();
+    run_meta.insert("generateName".into(), json!(format!("{}-", s.pod.name)));
+    run_meta.insert("namespace".into(), json!(s.pod.namespace));
+    // Tekton copies the TaskRun's annotations to its pod (CRI-O's user-namespace annotation).
+    if !s.pod.annotations.is_empty() {
+        let a: Map<String, Value> = s
+            .pod
+            .annotations
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .collect();
+        run_meta.insert("annotations".into(), Value::Object(a));
+    }
     let run = json!({
         "apiVersion": "tekton.dev/v1",
         "kind": "TaskRun",
-        "metadata": { "generateName": format!("{}-", s.pod.name), "namespace": s.pod.namespace },
-        "spec": { "taskRef": { "name": s.pod.name } },
+        "metadata": Value::Object(run_meta),
+        "spec": Value::Object(run_spec),
     });
     Ok(context! {
         header => header,
         id => s.id.id(),
+        buildkit => buildkit,
+        sysbox => s.id == ScenarioId::Sysbox,
+        pushes => push,
         tls => job.daemon.is_some_and(|d| d.env.iter().any(|e| e.name == "DOCKER_TLS_CERTDIR" && !e.pod_value().is_empty())),
         task => super::yaml(&task)?,
         run => super::yaml(&run)?,

@@ -68,8 +68,8 @@ fn commands(pod: &Pod) -> Vec<Cmd> {
             continue;
         }
         match &v.source {
-            VolumeSource::HostPath { .. } => {}
-            VolumeSource::EmptyDir { memory: true } => cmds.push(Cmd::new(&[
+            VolumeSource::HostPath { .. } | VolumeSource::Secret { .. } => {}
+            VolumeSource::EmptyDir { memory: true, .. } => cmds.push(Cmd::new(&[
                 "docker",
                 "volume",
                 "create",
@@ -122,6 +122,14 @@ fn commands(pod: &Pod) -> Vec<Cmd> {
         if c.security.unconfined {
             cmd.push(&["--security-opt", "seccomp=unconfined"]);
             cmd.push(&["--security-opt", "apparmor=unconfined"]);
+        } else if c.security.allow_privilege_escalation == Some(false) {
+            cmd.push(&["--security-opt", "no-new-privileges"]);
+        }
+        for cap in &c.security.drop_capabilities {
+            cmd.push(&["--cap-drop", cap]);
+        }
+        for (k, v) in &pod.sysctls {
+            cmd.push(&["--sysctl", &format!("{k}={v}")]);
         }
         for e in &c.env {
             cmd.push(&["-e", &format!("{}={}", e.name, e.network_value())]);
@@ -146,6 +154,10 @@ fn commands(pod: &Pod) -> Vec<Cmd> {
                 (VolumeSource::HostPath { path, .. }, sub) => {
                     let src = crate::model::join_sub_path(path, sub.as_deref());
                     cmd.push(&["-v", &format!("{src}:{}{ro}", m.path)]);
+                }
+                // The docker CLI (23+) makes a `./` source absolute from the working directory.
+                (VolumeSource::Secret { secret, .. }, _) => {
+                    cmd.push(&["-v", &format!("./{secret}:{}:ro", m.path)]);
                 }
                 (_, None) => cmd.push(&[
                     "-v",
@@ -174,11 +186,13 @@ fn commands(pod: &Pod) -> Vec<Cmd> {
         if let Some(m) = c.resources.memory_limit.as_deref().and_then(units::memory) {
             cmd.push(&["--memory", &m]);
         }
+        // The Windows daemon refuses `--memory-reservation` (no MemoryReservation on Windows).
         if let Some(m) = c
             .resources
             .memory_request
             .as_deref()
             .and_then(units::memory)
+            .filter(|_| !crate::model::windows_containers(pod))
         {
             cmd.push(&["--memory-reservation", &m]);
         }
@@ -281,7 +295,12 @@ pub(crate) fn emit(s: &Scenario, shell: Shell, header: &[String]) -> Result<Stri
     let vols: Vec<String> = pod
         .volumes
         .iter()
-        .filter(|v| !matches!(v.source, VolumeSource::HostPath { .. }))
+        .filter(|v| {
+            !matches!(
+                v.source,
+                VolumeSource::HostPath { .. } | VolumeSource::Secret { .. }
+            )
+        })
         .filter(|v| {
             pod.containers
                 .iter()

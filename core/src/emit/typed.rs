@@ -96,6 +96,12 @@ pub struct ComposeService {
     /// `security_opt` (`seccomp=unconfined`, `apparmor=unconfined` for rootless daemons).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_opt: Option<Vec<String>>,
+    /// `cap_drop` (`ALL` on the hardened docker client).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap_drop: Option<Vec<String>>,
+    /// `sysctls` as a mapping (the pod's namespaced kernel parameters, on every service).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sysctls: Option<IndexMap<String, String>>,
     /// `environment` as a mapping.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<IndexMap<String, String>>,

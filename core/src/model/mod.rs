@@ -8,6 +8,7 @@ mod workload;
 
 pub use host::{Client, Daemon, DaemonKind, DaemonPlace, Endpoint, Host, Os, Topology, Vm, VmKind};
 pub use workload::{
-    Container, ContainerRole, EnvValue, EnvVar, HostPathType, Mount, Pod, Port, Probe, Protocol,
-    Resources, SecurityContext, Volume, VolumeSource, join_sub_path,
+    Container, ContainerRole, EnvValue, EnvVar, HostPathType, JobSettings, Mount, Pod, Port, Probe,
+    Protocol, Resources, SecurityContext, Volume, VolumeSource, WorkloadKind, join_sub_path,
+    windows_containers,
 };

@@ -152,6 +152,10 @@ pub struct SecurityContext {
     pub run_as_non_root: Option<bool>,
     /// seccomp and AppArmor `Unconfined` (rootless BuildKit needs both).
     pub unconfined: bool,
+    /// seccomp `RuntimeDefault` written out (the container runtime's default filter; Kubernetes
+    /// otherwise runs pods `Unconfined` unless the kubelet defaults them).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub seccomp_runtime_default: bool,
     /// Capabilities to drop (`ALL`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub drop_capabilities: Vec<String>,
@@ -268,6 +272,9 @@ pub enum VolumeSource {
     EmptyDir {
         /// `medium: Memory` (tmpfs).
         memory: bool,
+        /// `sizeLimit` (a quantity): the kubelet evicts the pod when the volume grows past it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        size_limit: Option<String>,
     },
     /// A named volume of the engine (Compose top-level `volumes`, `docker volume create`); in a Pod an
     /// emptyDir.
@@ -276,6 +283,14 @@ pub enum VolumeSource {
     Pvc {
         /// The claim's name.
         claim: String,
+    },
+    /// A Secret's keys as files (registry credentials); outside Kubernetes a read-only bind of the
+    /// folder `./<secret>` beside the Compose file or script, holding the same files.
+    Secret {
+        /// The Secret's name.
+        secret: String,
+        /// `key` of the Secret to the file name it takes in the volume.
+        items: Vec<(String, String)>,
     },
 }
 
@@ -298,6 +313,13 @@ pub fn join_sub_path(path: &str, sub_path: Option<&str>) -> String {
         ),
         None => path.to_owned(),
     }
+}
+
+/// Whether `pod` runs Windows containers (its node selector asks for `kubernetes.io/os: windows`).
+pub fn windows_containers(pod: &Pod) -> bool {
+    pod.node_selector
+        .iter()
+        .any(|(k, v)| k == "kubernetes.io/os" && v == "windows")
 }
 
 /// A container's mount of a pod volume.
@@ -324,6 +346,9 @@ pub struct Pod {
     pub namespace: String,
     /// Labels.
     pub labels: Vec<(String, String)>,
+    /// Annotations (`io.kubernetes.cri-o.userns-mode` for Sysbox on CRI-O).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub annotations: Vec<(String, String)>,
     /// Containers in order: init containers and native sidecars first, then regular ones.
     pub containers: Vec<Container>,
     /// Volumes.
@@ -339,6 +364,12 @@ pub struct Pod {
     pub node_selector: Vec<(String, String)>,
     /// Pod `restartPolicy` (`Never` for jobs, `Always` for services).
     pub restart_policy: String,
+    /// `automountServiceAccountToken` (false: no API token in the pod).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub automount_service_account_token: Option<bool>,
+    /// Namespaced sysctls of the pod (`securityContext.sysctls`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sysctls: Vec<(String, String)>,
 }
 
 impl Pod {
@@ -350,5 +381,71 @@ impl Pod {
     /// The volume called `name`.
     pub fn volume(&self, name: &str) -> Option<&Volume> {
         self.volumes.iter().find(|v| v.name == name)
+    }
+}
+
+/// How a Job runs its pod: retries, clean-up and a deadline (Kubernetes `JobSpec`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JobSettings {
+    /// `backoffLimit`: failed pods retried before the Job fails.
+    pub backoff_limit: i32,
+    /// `ttlSecondsAfterFinished`: the finished Job (and its pods and logs) is deleted this long after.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ttl_seconds_after_finished: Option<i32>,
+    /// `activeDeadlineSeconds`: the Job fails, its pods killed, when it runs longer than this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active_deadline_seconds: Option<i64>,
+}
+
+/// The Kubernetes object that carries a pod: the pod itself or a controller that makes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum WorkloadKind {
+    /// A bare `Pod`.
+    Pod,
+    /// A `Job` (`batch/v1`): one-shot work that ends.
+    Job(JobSettings),
+    /// A `Deployment` (`apps/v1`): a pod kept running.
+    Deployment {
+        /// `replicas`.
+        replicas: i32,
+    },
+    /// A `CronJob` (`batch/v1`): a Job on a schedule.
+    CronJob {
+        /// `schedule`, in cron syntax.
+        schedule: String,
+        /// `timeZone` of the schedule (an IANA name), when set.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        time_zone: Option<String>,
+        /// The Job each run creates.
+        job: JobSettings,
+    },
+}
+
+impl WorkloadKind {
+    /// The Kubernetes `kind`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            WorkloadKind::Pod => "Pod",
+            WorkloadKind::Job(_) => "Job",
+            WorkloadKind::Deployment { .. } => "Deployment",
+            WorkloadKind::CronJob { .. } => "CronJob",
+        }
+    }
+
+    /// The id used in parameters (`--set kind=job`) and `convert --to`.
+    pub fn id(&self) -> &'static str {
+        match self {
+            WorkloadKind::Pod => "pod",
+            WorkloadKind::Job(_) => "job",
+            WorkloadKind::Deployment { .. } => "deployment",
+            WorkloadKind::CronJob { .. } => "cronjob",
+        }
+    }
+
+    /// Whether the pod runs to completion (a Job, or a CronJob's Job).
+    pub fn runs_to_completion(&self) -> bool {
+        matches!(self, WorkloadKind::Job(_) | WorkloadKind::CronJob { .. })
     }
 }

@@ -1,7 +1,7 @@
 //! `dind` and `dind-rootless`: the workload brings its own Docker daemon, a `docker:<v>-dind` sidecar in
 //! the same pod (seeds 000 DinD, 001, 002 "Pods and DinD"). `sysbox` reuses this with another flavour.
 
-use super::common::{self, DOCKER_VERSION, SEED_COMMAND};
+use super::common::{self, CLIENT_COMMAND, DOCKER_VERSION};
 use super::{NoteLevel, ParamKind, ParamSpec, Resolved, Scenario, ScenarioId};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{
@@ -36,6 +36,18 @@ impl Flavour {
         }
     }
 
+    /// Where the socket volume is mounted: the socket's folder, except for the rootless image, whose
+    /// daemon creates its runtime folder `/run/user/1000` itself (owned by uid 1000, as rootlesskit
+    /// requires) inside `/run/user`. A volume mounted at `/run/user/1000` is created owned by root,
+    /// and the rootless daemon exits; `/run/user` is world-writable (1777) in the image, and a new
+    /// volume takes the mode of the folder it is mounted over.
+    fn socket_mount(self) -> &'static str {
+        match self {
+            Flavour::Rootless => "/run/user",
+            _ => "/var/run",
+        }
+    }
+
     fn data_dir(self) -> &'static str {
         match self {
             Flavour::Rootless => "/home/rootless/.local/share/docker",
@@ -43,6 +55,15 @@ impl Flavour {
         }
     }
 }
+
+/// The daemon's requests by default: enough to schedule a daemon and a build or two; no CPU limit,
+/// which would throttle builds without protecting anything a request does not.
+const DAEMON_CPU: &str = "500m";
+const DAEMON_MEMORY: &str = "1Gi";
+/// The daemon's memory limit by default: a runaway build is killed in its pod, not the node.
+const DAEMON_MEMORY_LIMIT: &str = "4Gi";
+/// The daemon's emptyDir storage limit by default.
+const DAEMON_STORAGE_SIZE: &str = "20Gi";
 
 pub(crate) fn params(flavour: Flavour) -> Vec<ParamSpec> {
     let name = match flavour {
@@ -53,10 +74,11 @@ pub(crate) fn params(flavour: Flavour) -> Vec<ParamSpec> {
     let mut p = common::workload_params(
         name,
         &format!("docker:{DOCKER_VERSION}-cli"),
-        SEED_COMMAND,
+        CLIENT_COMMAND,
         "",
         Shell::Sh,
     );
+    p.extend(common::ci_params());
     let transports: &[&'static str] = match flavour {
         Flavour::Root => &["tls", "unix", "tcp"],
         _ => &["tls", "unix"],
@@ -89,11 +111,55 @@ pub(crate) fn params(flavour: Flavour) -> Vec<ParamSpec> {
         )
         .of_kind(ParamKind::Number),
     );
+    p.push(
+        ParamSpec::text(
+            "storage_size",
+            "the daemon's emptyDir storage `sizeLimit` (images, layers, containers): past it the kubelet evicts the pod instead of filling the node's disk",
+            DAEMON_STORAGE_SIZE,
+        )
+        .of_kind(ParamKind::Quantity),
+    );
+    p.push(
+        ParamSpec::text(
+            "daemon_cpu",
+            "CPU request of the daemon container",
+            DAEMON_CPU,
+        )
+        .of_kind(ParamKind::Quantity),
+    );
+    p.push(
+        ParamSpec::text(
+            "daemon_memory",
+            "memory request of the daemon container",
+            DAEMON_MEMORY,
+        )
+        .of_kind(ParamKind::Quantity),
+    );
+    p.push(
+        ParamSpec::text(
+            "daemon_memory_limit",
+            "memory limit of the daemon container (empty: none)",
+            DAEMON_MEMORY_LIMIT,
+        )
+        .of_kind(ParamKind::Quantity),
+    );
+    p.push(ParamSpec::text(
+        "registry_mirror",
+        "a pull-through registry mirror for the inner daemon (`--registry-mirror`), e.g. `https://mirror.gcr.io`",
+        "",
+    ));
     p.push(ParamSpec::choice(
         "storage",
         "the daemon's storage: an emptyDir, or a PersistentVolumeClaim",
         &["emptyDir", "pvc"],
     ));
+    if flavour == Flavour::Sysbox {
+        p.push(ParamSpec::choice(
+            "userns",
+            "how the pod gets its user namespace: `hostUsers: false` (Kubernetes 1.33+ user namespaces), or CRI-O's `io.kubernetes.cri-o.userns-mode: auto` annotation (clusters on CRI-O without Kubernetes user namespaces)",
+            &["host-users", "crio-annotation"],
+        ));
+    }
     p.push(ParamSpec::choice(
         "storage_driver",
         "the inner daemon's storage driver (`--storage-driver`); empty lets dockerd choose",
@@ -112,7 +178,7 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
         return Err(Error::new(
             ErrorKind::InvalidParameter,
             format!(
-                "invalid value `{version}` for `docker_version`: expected a tag such as `28` or `28.3.3`"
+                "invalid value `{version}` for `docker_version`: expected a tag such as `29` or `29.8.2`"
             ),
         ));
     }
@@ -122,7 +188,11 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
         format!("docker:{version}-{}", flavour.image_suffix())
     };
     let transport = r.get("transport");
-    let native = r.get("sidecar") == "native";
+    // A Job completes when its regular containers exit: a daemon in a regular container never does,
+    // so in a Job or CronJob the daemon is a native sidecar unless `sidecar` says otherwise.
+    let completes = matches!(r.get("kind").as_str(), "job" | "cronjob");
+    let auto_native = completes && !r.is_set("sidecar");
+    let native = r.get("sidecar") == "native" || auto_native;
     let pod_name = r.get("name");
 
     // The daemon.
@@ -136,7 +206,26 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
     let socket = format!("{}/docker.sock", flavour.socket_dir());
     let mut extra: Vec<String> = Vec::new();
     if let Some(mtu) = r.number("mtu") {
+        // `--mtu` is the default bridge's; networks created inside (Compose's) take theirs from
+        // the default network options.
         extra.push(format!("--mtu={mtu}"));
+        extra.push(format!(
+            "--default-network-opt=bridge=com.docker.network.driver.mtu={mtu}"
+        ));
+    }
+    let mirror = r.get("registry_mirror");
+    if !mirror.is_empty() {
+        if !(mirror.starts_with("https://") || mirror.starts_with("http://"))
+            || mirror.contains(char::is_whitespace)
+        {
+            return Err(Error::new(
+                ErrorKind::InvalidParameter,
+                format!(
+                    "invalid value `{mirror}` for `registry_mirror`: expected a URL such as `https://mirror.gcr.io`"
+                ),
+            ));
+        }
+        extra.push(format!("--registry-mirror={mirror}"));
     }
     let driver = r.get("storage_driver");
     if !driver.is_empty() {
@@ -145,6 +234,22 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
     let mut client_env: Vec<EnvVar> = Vec::new();
     let mut pod = common::pod(r, "Never");
     let mut client = common::workload_container(r, "docker-cmds")?;
+    common::harden_client(&mut client);
+    if flavour == Flavour::Rootless {
+        // The rootless daemon's socket folder and certificates belong to uid 1000; a client
+        // without capabilities reaches them as that user.
+        client.security.run_as_user = Some(1000);
+        client.security.run_as_group = Some(1000);
+        client.security.run_as_non_root = Some(true);
+        // The image's HOME (/root) is not this user's: the CLI keeps its config in /tmp.
+        client_env.push(EnvVar::text("DOCKER_CONFIG", "/tmp/.docker"));
+    }
+    daemon.resources = crate::model::Resources {
+        cpu_request: Some(r.get("daemon_cpu")).filter(|v| !v.is_empty()),
+        memory_request: Some(r.get("daemon_memory")).filter(|v| !v.is_empty()),
+        cpu_limit: None,
+        memory_limit: Some(r.get("daemon_memory_limit")).filter(|v| !v.is_empty()),
+    };
     let endpoint_in_pod;
     match transport.as_str() {
         "unix" => {
@@ -153,17 +258,20 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
             daemon.args.extend(extra);
             pod.volumes.push(Volume {
                 name: "docker-socket".into(),
-                source: VolumeSource::EmptyDir { memory: false },
+                source: VolumeSource::EmptyDir {
+                    memory: false,
+                    size_limit: None,
+                },
             });
             daemon.mounts.push(Mount {
                 volume: "docker-socket".into(),
-                path: flavour.socket_dir().into(),
+                path: flavour.socket_mount().into(),
                 read_only: false,
                 sub_path: None,
             });
             client.mounts.push(Mount {
                 volume: "docker-socket".into(),
-                path: flavour.socket_dir().into(),
+                path: flavour.socket_mount().into(),
                 read_only: false,
                 sub_path: None,
             });
@@ -196,7 +304,10 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
                 .push(EnvVar::text("DOCKER_TLS_CERTDIR", "/certs"));
             pod.volumes.push(Volume {
                 name: "docker-certs".into(),
-                source: VolumeSource::EmptyDir { memory: true },
+                source: VolumeSource::EmptyDir {
+                    memory: true,
+                    size_limit: None,
+                },
             });
             daemon.mounts.push(Mount {
                 volume: "docker-certs".into(),
@@ -227,12 +338,16 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
             };
         }
     }
+    let storage_size = Some(r.get("storage_size")).filter(|v| !v.is_empty());
     let storage = if r.get("storage") == "pvc" {
         VolumeSource::Pvc {
             claim: format!("{pod_name}-docker-storage"),
         }
     } else {
-        VolumeSource::EmptyDir { memory: false }
+        VolumeSource::EmptyDir {
+            memory: false,
+            size_limit: storage_size.clone(),
+        }
     };
     pod.volumes.insert(
         0,
@@ -267,14 +382,7 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
     } else {
         daemon.readiness_probe = Some(probe);
         // The client may start first: wait for the daemon (and, with TLS, its client certificates).
-        let mut wrapped = vec![
-            "sh".to_owned(),
-            "-c".to_owned(),
-            "until docker info >/dev/null 2>&1; do sleep 1; done; exec \"$@\"".to_owned(),
-            "wait-for-docker".to_owned(),
-        ];
-        wrapped.append(&mut client.command);
-        client.command = wrapped;
+        client.command = common::wrap_wait(std::mem::take(&mut client.command));
     }
     // User-given variables win over ours.
     for e in client_env.into_iter().rev() {
@@ -282,11 +390,23 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
             client.env.insert(0, e);
         }
     }
+    let low_port = flavour == Flavour::Rootless && common::publishes_low_port(&client);
+    if low_port {
+        pod.sysctls
+            .push(("net.ipv4.ip_unprivileged_port_start".into(), "0".into()));
+    }
+    pod.automount_service_account_token = Some(false);
     pod.containers.push(daemon);
     pod.containers.push(client);
+    let crio_userns = flavour == Flavour::Sysbox && r.get("userns") == "crio-annotation";
     if flavour == Flavour::Sysbox {
         pod.runtime_class = Some("sysbox-runc".into());
-        pod.host_users = Some(false);
+        if crio_userns {
+            pod.annotations
+                .push(("io.kubernetes.cri-o.userns-mode".into(), "auto".into()));
+        } else {
+            pod.host_users = Some(false);
+        }
     }
 
     let kind = if flavour == Flavour::Rootless {
@@ -315,7 +435,11 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
             ));
             s.notes.push(common::note(
                 NoteLevel::Warning,
-                "node prerequisites: Sysbox installed on the nodes (its RuntimeClass `sysbox-runc`), CRI-O or containerd as the runtime, and user namespaces for pods (`hostUsers: false`: Kubernetes 1.33+ with a Linux 6.3+ kernel)",
+                if crio_userns {
+                    "node prerequisites: Sysbox installed on the nodes (its RuntimeClass `sysbox-runc`) with CRI-O as the runtime; the annotation `io.kubernetes.cri-o.userns-mode: auto` has CRI-O give the pod its own user namespace (CRI-O must allow the annotation for the runtime, as the Sysbox installer configures it)"
+                } else {
+                    "node prerequisites: Sysbox installed on the nodes (its RuntimeClass `sysbox-runc`), CRI-O or containerd as the runtime, and user namespaces for pods (`hostUsers: false`: Kubernetes 1.33+ with a Linux 6.3+ kernel); on CRI-O clusters without them, `--set userns=crio-annotation`"
+                },
             ));
         }
         _ => {
@@ -360,10 +484,72 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
             flavour.data_dir()
         ),
     ));
+    if r.number("mtu").is_none() {
+        s.notes.push(common::note(
+            NoteLevel::Info,
+            "if pods sit on an overlay network with a lower MTU (e.g. 1450), pass `--set mtu=1400` or less: the daemon gets `--mtu` for its default bridge and `--default-network-opt` for the networks created inside it (Compose's), so their packets fit",
+        ));
+    } else {
+        s.notes.push(common::note(
+            NoteLevel::Info,
+            "the MTU applies to the inner daemon's default bridge (`--mtu`) and to every network created inside it (`--default-network-opt=bridge=com.docker.network.driver.mtu=...`, dockerd 24+), so their packets fit the pod network",
+        ));
+    }
+    let d = s
+        .pod
+        .container("dind-daemon")
+        .map(|c| c.resources.clone())
+        .unwrap_or_default();
     s.notes.push(common::note(
         NoteLevel::Info,
-        "if pods sit on an overlay network with a lower MTU (e.g. 1450), pass `--set mtu=1400` or less so the inner daemon's networks fit",
+        format!(
+            "the daemon requests {} CPU and {} memory{}; no CPU limit, which would only throttle builds: requests are what the scheduler reserves, so a node is not packed with daemons that then starve",
+            d.cpu_request.as_deref().unwrap_or("no"),
+            d.memory_request.as_deref().unwrap_or("no"),
+            match &d.memory_limit {
+                Some(l) => format!(" with a {l} memory limit, so a runaway build is killed inside its pod rather than taking the node's memory"),
+                None => String::new(),
+            }
+        ),
     ));
+    if let Some(size) = &storage_size
+        && r.get("storage") != "pvc"
+    {
+        s.notes.push(common::note(
+            NoteLevel::Info,
+            format!("the storage emptyDir has `sizeLimit: {size}`: images and layers past it get the pod evicted instead of filling the node's disk (outside Kubernetes a Docker volume has no size limit)"),
+        ));
+    }
+    if !mirror.is_empty() {
+        s.notes.push(common::note(
+            NoteLevel::Info,
+            format!("pulls go through the mirror {mirror} (`--registry-mirror`): every pod starts with an empty image store, so a mirror saves the upstream registry's rate limits and the download time"),
+        ));
+    } else {
+        s.notes.push(common::note(
+            NoteLevel::Info,
+            "every pod's daemon starts with an empty image store and pulls everything again: `--set registry_mirror=https://...` points it at a pull-through mirror, `--set storage=pvc` keeps its layers between runs (one pod at a time per claim)",
+        ));
+    }
+    if low_port {
+        s.notes.push(common::note(
+            NoteLevel::Info,
+            "the job publishes a port below 1024, which a rootless daemon cannot bind: the pod sets the namespaced sysctl `net.ipv4.ip_unprivileged_port_start=0` (safe: it applies to the pod's own network namespace)",
+        ));
+    }
+    common::hardening_notes(&mut s);
+    if auto_native {
+        s.derived.push(("sidecar".into(), "native".into()));
+        s.notes.push(common::note(
+            NoteLevel::Info,
+            "in a Job the daemon is a native sidecar by default: a regular daemon container never exits, so the Job would never complete",
+        ));
+    } else if completes && !native {
+        s.notes.push(common::note(
+            NoteLevel::Warning,
+            "sidecar=container in a Job: the daemon container never exits, so the Job never completes and runs until its activeDeadlineSeconds; use sidecar=native",
+        ));
+    }
     if native {
         s.notes.push(common::note(
             NoteLevel::Info,

@@ -1,7 +1,7 @@
 //! `dood`: Docker-outside-of-Docker. The workload container talks to the host's daemon through its
 //! socket; the containers it starts are siblings on the host (seeds 000 sidecar, 001, 002).
 
-use super::common::{self, DOCKER_VERSION, SEED_COMMAND};
+use super::common::{self, CLIENT_COMMAND, DOCKER_VERSION};
 use super::{NoteLevel, ParamSpec, Resolved, Scenario, ScenarioId};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Endpoint, HostPathType, Mount, Volume, VolumeSource};
@@ -11,10 +11,11 @@ pub(crate) fn params() -> Vec<ParamSpec> {
     let mut p = common::workload_params(
         "dood",
         &format!("docker:{DOCKER_VERSION}-cli"),
-        SEED_COMMAND,
+        CLIENT_COMMAND,
         "",
         Shell::Sh,
     );
+    p.extend(common::ci_params());
     p.push(ParamSpec::choice(
         "mount",
         "mount only the socket, or the whole /var/run directory as seed 002 does",
@@ -41,6 +42,8 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
     let run_dir = r.get("mount") == "run-dir";
     let mut pod = common::pod(r, "Never");
     let mut c = common::workload_container(r, "docker-cmds")?;
+    common::harden_client(&mut c);
+    pod.automount_service_account_token = Some(false);
     let (volume, mount) = if run_dir {
         let dir = socket
             .rsplit_once('/')
@@ -120,6 +123,15 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
         NoteLevel::Warning,
         "containers it starts are siblings on the host, not children: they outlive the pod, Kubernetes does not see or schedule them, and fixed names collide (seed 001: two jobs running `docker run --name sleep_60` fail with `Conflict. The container name \"/sleep_60\" is already in use`; DS027)",
     ));
+    s.notes.push(common::note(
+        NoteLevel::Warning,
+        format!("on Kubernetes the Pod needs a node that runs Docker Engine (with cri-dockerd as the kubelet's runtime, or beside containerd): since Kubernetes 1.24 nodes run containerd or CRI-O and have no {socket}, so on most clusters the `hostPath` type `Socket` check fails and the Pod never starts; pin it to such nodes with a nodeSelector"),
+    ));
+    s.notes.push(common::note(
+        NoteLevel::Warning,
+        format!("the socket {socket} is `root:docker` mode 0660: a client that does not run as root (a CI runner such as ARC's, uid 1001) can use it only with the `docker` group's GID of the node among its groups (`securityContext.supplementalGroups`); the GID differs from node to node"),
+    ));
+    common::hardening_notes(&mut s);
     s.notes.push(common::note(
         NoteLevel::Info,
         "safer: `dind-rootless`, `sysbox` or `buildkit`; if the socket must stay, put a read-only socket proxy in front of it",

@@ -4,17 +4,20 @@ mod buildkit;
 pub(crate) mod common;
 mod dind;
 mod dood;
+pub(crate) mod images;
 mod kubernetes;
 mod linux;
 mod params;
 mod sysbox;
 mod windows;
 
+pub(crate) use buildkit::build_args as buildkit_build_args;
+pub use images::{IMAGES, ImageVersion, images, images_markdown};
 pub(crate) use params::Resolved;
 pub use params::{ParamKind, ParamSpec, ParamValue, Params};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{Endpoint, Os, Pod, Topology};
+use crate::model::{Endpoint, Os, Pod, Topology, WorkloadKind};
 use crate::quote::Shell;
 use serde::Serialize;
 use std::sync::OnceLock;
@@ -213,6 +216,8 @@ pub struct Scenario {
     pub topology: Topology,
     /// The workload.
     pub pod: Pod,
+    /// The Kubernetes object that carries the pod in `--format pod` (the `kind` parameter).
+    pub workload: WorkloadKind,
     /// Notes for every output.
     pub notes: Vec<Note>,
     /// Lint rules the generated artifacts trigger (exactly these: a test lints every artifact).
@@ -226,6 +231,10 @@ pub struct Scenario {
     /// Setup steps for the host's CLI (`DOCKER_HOST`, `docker-machine env`), rendered per shell.
     #[serde(skip)]
     pub(crate) setup: common::Setup,
+    /// Parameters whose effective value the scenario chose from others (the daemon as a native
+    /// sidecar in a Job), shown instead of their defaults.
+    #[serde(skip)]
+    pub(crate) derived: Vec<(String, String)>,
 }
 
 impl Scenario {
@@ -259,6 +268,7 @@ pub fn build_scenario(id: &str, params: &Params) -> Result<Scenario> {
             ));
         }
     }
+    let (workload, workload_notes) = common::workload_kind(&r)?;
     let mut s = match id {
         ScenarioId::Linux => linux::build(&r)?,
         ScenarioId::Windows => windows::build(&r)?,
@@ -273,5 +283,12 @@ pub fn build_scenario(id: &str, params: &Params) -> Result<Scenario> {
     s.title = title;
     s.summary = summary;
     s.params = r.effective();
+    for (k, v) in std::mem::take(&mut s.derived) {
+        if let Some(p) = s.params.iter_mut().find(|(name, _)| *name == k) {
+            p.1 = v;
+        }
+    }
+    s.workload = workload;
+    s.notes.extend(workload_notes);
     Ok(s)
 }

@@ -167,6 +167,31 @@ fn read_spec(doc: &Doc<'_>) -> Result<(Option<String>, Params)> {
     };
     let mut params = Params::new();
     let mut scenario = None;
+    let duplicate = |key: &str, id: NodeId, what: &str| {
+        let (l, c) = at(id);
+        Error::new(
+            ErrorKind::InvalidInput,
+            format!("spec file: duplicate key `{key}`{what}: each parameter may be given once"),
+        )
+        .at(l, c)
+    };
+    // The reader keeps the first of duplicate keys; a spec file with two values for one key is
+    // ambiguous (YAML readers differ on which wins), so it is refused, key by key as written.
+    let check_duplicates = |map: NodeId, within: &str| -> Result<()> {
+        let mut keys: Vec<String> = Vec::new();
+        for (k, _) in doc.raw_pairs(map) {
+            let key = doc.str(doc.resolve(k)).unwrap_or_default().to_owned();
+            if key == "<<" {
+                continue;
+            }
+            if keys.contains(&key) {
+                return Err(duplicate(&key, k, within));
+            }
+            keys.push(key);
+        }
+        Ok(())
+    };
+    check_duplicates(root, "")?;
     for (k, v) in doc.pairs(root) {
         let key = scalar("key", k)?;
         let v = doc.resolve(v);
@@ -181,6 +206,7 @@ fn read_spec(doc: &Doc<'_>) -> Result<(Option<String>, Params)> {
                     .collect::<Result<_>>()?,
             )
         } else if doc.is_map(v) {
+            check_duplicates(v, &format!(" in `{key}`"))?;
             ParamValue::Map(
                 doc.pairs(v)
                     .into_iter()
@@ -333,6 +359,16 @@ impl<'a> Resolved<'a> {
                         spec.name,
                         &v,
                         "expected a Kubernetes quantity such as `250m` or `256Mi`",
+                    ));
+                }
+                if spec.kind == ParamKind::Quantity
+                    && !v.is_empty()
+                    && !crate::validate::is_resource_quantity(&v)
+                {
+                    return Err(invalid(
+                        spec.name,
+                        &v,
+                        "expected a quantity of at least 0 (the API server refuses negative or out-of-range requests and limits)",
                     ));
                 }
                 if spec.kind == ParamKind::Number && !v.is_empty() && v.parse::<u32>().is_err() {
@@ -553,5 +589,18 @@ mod tests {
         );
         assert_eq!(p.get("mtu"), Some(&ParamValue::Text("1400".into())));
         assert!(Params::from_yaml("- a\n").is_err());
+    }
+
+    #[test]
+    fn spec_file_duplicate_keys_are_errors() {
+        let e = Params::from_yaml("scenario: dind\nmtu: 1400\nmtu: 1300\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "line 3, column 1: spec file: duplicate key `mtu`: each parameter may be given once"
+        );
+        let e = Params::from_yaml("env:\n  A: 1\n  A: 2\n").unwrap_err();
+        assert!(e.to_string().contains("duplicate key `A` in `env`"), "{e}");
+        let e = Params::from_yaml("scenario: dind\nscenario: dood\n").unwrap_err();
+        assert!(e.to_string().contains("duplicate key `scenario`"), "{e}");
     }
 }

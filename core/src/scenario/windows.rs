@@ -148,6 +148,12 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
         }
         (None, false) => {}
     }
+    if windows_containers {
+        s.notes.push(common::note(
+            NoteLevel::Info,
+            "the Windows daemon refuses memory reservations (`--memory-reservation`, Compose `reservations.memory`): the memory request stays in the Pod, and `docker run` and Compose carry only the limits",
+        ));
+    }
     if !windows_containers {
         s.notes.push(common::note(
             NoteLevel::Info,

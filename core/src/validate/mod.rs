@@ -4,9 +4,11 @@
 
 mod compose;
 mod pod;
+mod workload;
 
 pub use compose::validate_compose;
 pub use pod::validate_pod;
+pub(crate) use workload::validate_workload;
 
 use serde::Serialize;
 use std::fmt;
@@ -111,6 +113,9 @@ pub(crate) fn quantity_millis(s: &str) -> Option<f64> {
         .unwrap_or(s.len());
     let (num, suffix) = s.split_at(num_end);
     let n: f64 = num.parse().ok()?;
+    if !n.is_finite() {
+        return None;
+    }
     let factor = match suffix {
         "" => 1.0,
         "n" => 1e-9,
@@ -130,7 +135,13 @@ pub(crate) fn quantity_millis(s: &str) -> Option<f64> {
         "Ei" => 1024f64.powi(6),
         e => 10f64.powi(e.get(1..)?.parse::<i32>().ok()?),
     };
-    Some(n * factor * 1000.0)
+    let v = n * factor * 1000.0;
+    v.is_finite().then_some(v)
+}
+
+/// A quantity the API server accepts for requests and limits: well-formed, finite and not negative.
+pub(crate) fn is_resource_quantity(s: &str) -> bool {
+    quantity_millis(s).is_some_and(|v| v >= 0.0)
 }
 
 #[cfg(test)]

@@ -304,11 +304,17 @@ fn check_container(
             >,
         >| {
             for (k, q) in map.iter().flatten() {
-                if quantity_millis(&q.0).is_none() {
-                    out.push(problem(
+                match quantity_millis(&q.0) {
+                    None => out.push(problem(
                         format!("{path}.resources.{kind}.{k}"),
                         format!("`{}` is not a quantity", q.0),
-                    ));
+                    )),
+                    // The API server: "must be greater than or equal to 0".
+                    Some(v) if v < 0.0 => out.push(problem(
+                        format!("{path}.resources.{kind}.{k}"),
+                        format!("`{}` must be greater than or equal to 0", q.0),
+                    )),
+                    Some(_) => {}
                 }
             }
         };

@@ -25,8 +25,23 @@ pub const RECIPE_VARIANTS: &[(&str, &str, &[&str])] = &[
         ],
     ),
     ("dind-rootless", "dind-rootless", &[]),
+    ("dind-rootless-unix", "dind-rootless", &["transport=unix"]),
     ("sysbox", "sysbox", &[]),
+    ("sysbox-crio", "sysbox", &["userns=crio-annotation"]),
     ("buildkit", "buildkit", &[]),
+    (
+        "buildkit-push",
+        "buildkit",
+        &["push=true", "output=ghcr.io/acme/app:1.2.3"],
+    ),
+    ("dood-kubernetes", "dood", &["executor=kubernetes"]),
+    ("dind-kubernetes", "dind", &["executor=kubernetes"]),
+    (
+        "buildkit-push-kubernetes",
+        "buildkit",
+        &["push=true", "executor=kubernetes"],
+    ),
+    ("dind-scripted", "dind", &["jenkins_pipeline=scripted"]),
 ];
 
 /// Scenario `id` with the `name=value` assignments `sets`.
