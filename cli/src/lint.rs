@@ -21,6 +21,10 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (`::error file=...,line=...`).
     Github,
+    /// JUnit XML (Jenkins' JUnit plugin, GitLab test reports): a test case per rule and file.
+    Junit,
+    /// GitLab Code Quality JSON (`artifacts: reports: codequality:`).
+    Codequality,
     /// A diagram (SVG) of what one workload reaches, rule codes on the offending edges.
     Svg,
     /// The same diagram as Mermaid text.
@@ -97,6 +101,10 @@ Examples:
   dockscape lint k8s/                          every *.yaml, *.yml, *.json, *.sh below k8s/
   dockscape lint .                             .github/, .gitlab-ci.yml, .drone.yml too; .gitignore respected
   dockscape lint --no-ignore .                 ignored files too
+  dockscape lint --format junit -o dockscape-junit.xml .        Jenkins / GitLab test reports
+  dockscape lint --format codequality -o gl-code-quality.json .  GitLab merge request widget
+  dockscape lint --statistics .                count per rule
+  dockscape lint --exit-zero --format sarif -o dockscape.sarif .  report, never fail the job
   dockscape lint deploy.yaml compose.yaml ci.sh
   kubectl get pods -A -o yaml | dockscape lint -
   dockscape lint --format sarif . > dockscape.sarif
@@ -129,6 +137,18 @@ pub struct LintArgs {
     /// Colour for text output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Write the report to this file instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Text output: the summary line only (no code frames).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Text output: a count per rule (code, name, severity, count) instead of each finding.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Exit 0 even when findings are at or above --fail-on (input errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
     /// Lint files that `.gitignore` / `.ignore` exclude too (and `node_modules/`, `target/`).
     #[arg(long)]
     pub no_ignore: bool,
@@ -236,7 +256,27 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
     report.skipped.splice(0..0, found.skipped);
     let text = match args.format {
         Format::Text => {
-            let mut s = report.to_text(use_color(args.color));
+            let color = use_color(args.color) && args.output_file.is_none();
+            let mut s = if args.statistics {
+                statistics(&report)
+            } else {
+                report.to_text(color)
+            };
+            if args.quiet || args.statistics {
+                // the summary line only (statistics keep their table)
+                let summary = report.to_text(false);
+                let last = summary
+                    .trim_end_matches('\n')
+                    .rsplit('\n')
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
+                if args.quiet && !args.statistics {
+                    s = String::new();
+                }
+                s.push_str(&last);
+                s.push('\n');
+            }
             if found.ignored > 0 {
                 let n = found.ignored;
                 s.truncate(s.trim_end_matches('\n').len());
@@ -258,6 +298,12 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
             s
         }
         Format::Github => report.to_github(),
+        Format::Junit => report.to_junit(),
+        Format::Codequality => {
+            let mut s = report.to_codequality();
+            s.push('\n');
+            s
+        }
         Format::Svg | Format::Mermaid => {
             if !report.errors.is_empty() {
                 for e in &report.errors {
@@ -286,15 +332,48 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
             }
         }
     };
-    let printed = print(&text);
+    let printed = match &args.output_file {
+        Some(path) => match std::fs::write(path, text.as_bytes()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("dockscape: cannot write {}: {e}", path.display());
+                ExitCode::from(2)
+            }
+        },
+        None => print(&text),
+    };
     if printed != ExitCode::SUCCESS {
         return printed;
     }
     match report.exit_code() {
         0 => ExitCode::SUCCESS,
+        1 if args.exit_zero => ExitCode::SUCCESS,
         1 => ExitCode::from(1),
         _ => ExitCode::from(2),
     }
+}
+
+/// The findings counted per rule, as ruff's `--statistics` prints them: count, code, name,
+/// severity, most first.
+fn statistics(report: &dockscape::LintReport) -> String {
+    let mut counts: Vec<(usize, &str, &str, Severity)> = Vec::new();
+    for f in report.active() {
+        match counts.iter_mut().find(|c| c.1 == f.code) {
+            Some(c) => c.0 += 1,
+            None => counts.push((1, f.code, f.name, f.severity)),
+        }
+    }
+    counts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    let width = counts
+        .iter()
+        .map(|c| c.0.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let mut out = String::new();
+    for (n, code, name, sev) in counts {
+        out.push_str(&format!("{n:>width$}  {code}  {name} [{sev}]\n"));
+    }
+    out
 }
 
 /// `dockscape rules`.

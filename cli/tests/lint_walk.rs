@@ -147,3 +147,32 @@ fn gitignore_is_respected_counted_and_overridable_and_hidden_ci_folders_are_lint
     assert!(!text.contains(".git/config.yaml"), "{text}");
     assert_eq!(count(&text, "ignored by .gitignore"), 0, "{text}");
 }
+
+#[test]
+fn output_file_quiet_statistics_and_exit_zero() {
+    let t = Tree::new("flags");
+    t.file("pod.yaml", POD);
+    let o = run(
+        &["lint", "--format", "junit", "-o", "report.xml", "pod.yaml"],
+        &t.0,
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty(), "the report went to the file");
+    let xml = std::fs::read_to_string(t.0.join("report.xml")).unwrap();
+    assert!(
+        xml.contains("<testsuites") && xml.contains("DS006"),
+        "{xml}"
+    );
+    let o = run(&["lint", "--quiet", "pod.yaml"], &t.0, None);
+    assert_eq!(out(&o), "1 finding (1 critical)\n");
+    let o = run(&["lint", "--statistics", "pod.yaml"], &t.0, None);
+    assert_eq!(
+        out(&o),
+        "1  DS006  privileged-container [critical]\n1 finding (1 critical)\n"
+    );
+    let o = run(&["lint", "--exit-zero", "pod.yaml"], &t.0, None);
+    assert_eq!(o.status.code(), Some(0));
+    let o = run(&["lint", "--exit-zero", "missing.yaml"], &t.0, None);
+    assert_eq!(o.status.code(), Some(2), "input errors still fail");
+}

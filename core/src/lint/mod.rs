@@ -139,6 +139,11 @@ pub fn lint<'a>(inputs: &[LintInput<'a>], options: &LintOptions) -> LintReport {
         errors: Vec::new(),
         skipped: Vec::new(),
         inputs: inputs.len(),
+        files: inputs.iter().map(|i| i.file.to_string()).collect(),
+        ran: rules
+            .iter()
+            .map(|r| (r.meta().code, r.meta().name))
+            .collect(),
         skipped_given: 0,
         fail_on: options.fail_on,
         reach: Vec::new(),

@@ -228,6 +228,13 @@ pub struct LintReport {
     /// How many inputs were given (linted, skipped or unreadable).
     #[serde(skip)]
     pub(crate) inputs: usize,
+    /// The display names of the inputs given, in order (the JUnit report has a test case per rule
+    /// and file).
+    #[serde(skip)]
+    pub(crate) files: Vec<String>,
+    /// The rules that ran, as (code, name), in code order.
+    #[serde(skip)]
+    pub(crate) ran: Vec<(&'static str, &'static str)>,
     /// How many of `skipped` were inputs given to [`lint`](super::lint).
     #[serde(skip)]
     pub(crate) skipped_given: usize,

@@ -1,8 +1,10 @@
 //! Report renderers, one file each: text (code frame), JSON, SARIF 2.1.0, GitHub workflow
-//! commands. Each adds its `to_*` method to [`LintReport`](super::LintReport).
+//! commands, JUnit XML, GitLab Code Quality. Each adds its `to_*` method to [`LintReport`](super::LintReport).
 
+mod codequality;
 mod escape;
 mod github;
 mod json;
+mod junit;
 mod sarif;
 mod text;
