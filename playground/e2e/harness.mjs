@@ -33,8 +33,9 @@ export async function start() {
     origin,
     browser,
     /** A fresh context (own storage, clipboard permission) and page that records every request. */
-    async page() {
-      const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
+    async page(options = {}) {
+      const { before: _ignored, ...contextOptions } = options;
+      const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 }, ...contextOptions });
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
       const page = await context.newPage();
       const requests = [];
