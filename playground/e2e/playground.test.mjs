@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { RESULTS, ROOT, idle, start } from './harness.mjs';
 
-const SEED_DOOD = readFileSync(join(ROOT, 'e2e/fixtures/seed-002-dood-pod.yaml'), 'utf8');
+const SEED_DOOD = readFileSync(join(ROOT, 'examples/seed-002-dood-pod.yaml'), 'utf8');
 const OUTPUTS = ['Pod', 'Compose', 'docker run', 'Explain'];
 
 /** What each scenario's outputs must show (SCENARIOS.md), beyond being non-empty and error-free. */
