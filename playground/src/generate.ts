@@ -38,6 +38,8 @@ const artifacts = new Map<string, Outcome<Artifact>>();
 /** Every recipe's answer for the current scenario and parameters: the picker lists those that apply. */
 let recipeResults = new Map<string, Outcome<Artifact>>();
 let applicable: string[] = [];
+/** The scenario whose recipes were all tried. */
+let probedFor = '';
 
 const genPanel = $('panel-generate');
 const scenarioSelect = h('select', { id: 'scenario', onchange: () => chooseScenario(scenarioSelect.value) });
@@ -67,7 +69,7 @@ const recipeSelect = h('select', {
   onchange: () => {
     set({ recipe: recipeSelect.value === applicable[0] ? '' : recipeSelect.value });
     persist();
-    showRecipe();
+    regenerate(['recipe']);
   },
 });
 
@@ -320,9 +322,14 @@ export function regenerate(keys = OUTPUTS.map((o) => o.key)): void {
   const gen = (format: string) => track(engine.call<Artifact>('generate', app.state.scenario, { ...app.state.params }, format, options));
   const wanted = OUTPUTS.filter((o) => keys.includes(o.key) && o.key !== 'recipe' && !el(o.key).section.hidden);
   const calls = wanted.map((o) => gen(o.key).then((r) => [o, r] as const));
-  // Every recipe, so the picker offers exactly those that apply to this scenario and these parameters.
-  const recipes = keys.includes('recipe') ? formats.recipes.map((f) => gen(f).then((r) => [f, r] as const)) : [];
-  track(Promise.all([Promise.all(calls), Promise.all(recipes)])).then(([results, recipeAnswers]) => {
+  // Which recipes apply follows the scenario (README's table): every recipe is tried when the scenario
+  // changes; a parameter edit regenerates the shown one only, and tries them all again if it stops applying.
+  const shownRecipe = recipeFormat();
+  const probe = keys.includes('recipe') && (probedFor !== app.state.scenario || !shownRecipe);
+  const recipes = !keys.includes('recipe') ? [] : probe ? formats.recipes : [shownRecipe];
+  const recipeCalls = recipes.map((f) => gen(f).then((r) => [f, r] as const));
+  const scenario = app.state.scenario;
+  track(Promise.all([Promise.all(calls), Promise.all(recipeCalls)])).then(([results, recipeAnswers]) => {
     if (seq !== genSeq) {
       // superseded: keep only answers nobody asked for again
       for (const [o, r] of results) if (latest.get(o.key) === seq) artifacts.set(o.key, r);
@@ -341,10 +348,18 @@ export function regenerate(keys = OUTPUTS.map((o) => o.key)): void {
       artifacts.set(o.key, r);
       renderOutput(o, r);
     }
-    if (recipes.length) {
+    if (probe) {
       recipeResults = new Map(recipeAnswers);
       applicable = recipeAnswers.filter(([, r]) => r.ok || r.error.kind !== 'unsupported-format').map(([f]) => f);
+      probedFor = scenario;
       showRecipe();
+    } else if (recipeAnswers.length) {
+      const [[f, r]] = recipeAnswers;
+      recipeResults.set(f, r);
+      if (!r.ok && r.error.kind === 'unsupported-format') {
+        probedFor = '';
+        regenerate(['recipe']);
+      } else showRecipe();
     }
     timings.generate.push(performance.now() - started);
     if (timings.firstOutput < 0) timings.firstOutput = performance.now();
@@ -474,6 +489,7 @@ export function showPrerendered(): boolean {
   scenarioSelect.value = p.scenario;
   scenarioSummary.innerHTML = inline(p.summary);
   applicable = p.recipes;
+  probedFor = '';
   recipeResults = new Map(Object.entries(p.recipeOutputs).map(([k, a]) => [k, { ok: true, value: a }] as const));
   for (const o of OUTPUTS) {
     if (o.key === 'recipe') continue;
