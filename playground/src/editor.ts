@@ -245,7 +245,15 @@ export function setViewerText(v: Viewer, text: string, fileName: string, labelId
     view.setState(viewerState(text, fileName, labelId));
     v.fileName = fileName;
   } else {
-    view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+    // Only the changed middle: CodeMirror then redraws and re-parses just that (a keystroke in a parameter
+    // changes a few characters of each output).
+    const old = view.state.doc.toString();
+    let a = 0;
+    const max = Math.min(old.length, text.length);
+    while (a < max && old.charCodeAt(a) === text.charCodeAt(a)) a++;
+    let z = 0;
+    while (z < max - a && old.charCodeAt(old.length - 1 - z) === text.charCodeAt(text.length - 1 - z)) z++;
+    view.dispatch({ changes: { from: a, to: old.length - z, insert: text.slice(a, text.length - z) } });
   }
   const r = fold ? headerRange(view.state) : null;
   if (r && !headerFolded(view.state)) view.dispatch({ effects: foldEffect.of(r) });
