@@ -2,7 +2,7 @@
 // first. Screenshots of the phone, dark and error states land in playground/test-results/.
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
@@ -24,7 +24,6 @@ after(async () => {
 async function open(hash = '', options = {}) {
   const o = await h.page(options);
   opened.push(o);
-  if (options.before) await options.before(o.page);
   await o.page.goto(h.url + hash);
   await idle(o.page);
   await o.page.waitForFunction(() => document.getElementById('engine-status')?.textContent !== 'Loading…');
@@ -64,7 +63,7 @@ describe('slow networks', () => {
     assert.equal(unescape(podMarkup[1]), pre.outputs.pod.text);
     const { page } = await open();
     const wasm = await page.evaluate(
-      async ([scenario, keys, recipes]) => {
+      async ([scenario, keys]) => {
         const e = window.__dockscape.engine;
         const out = { outputs: {}, recipes: [], recipeOutputs: {} };
         for (const k of keys) out.outputs[k] = await e.call('generate', scenario, {}, k, {});
@@ -76,10 +75,9 @@ describe('slow networks', () => {
             out.recipeOutputs[r] = a;
           }
         }
-        void recipes;
         return out;
       },
-      [pre.scenario, Object.keys(pre.outputs), pre.recipes],
+      [pre.scenario, Object.keys(pre.outputs)],
     );
     assert.deepEqual(Object.keys(pre.outputs).sort(), ['compose', 'explain', 'mermaid', 'pod', 'run', 'svg']);
     for (const [k, a] of Object.entries(pre.outputs)) {
@@ -121,9 +119,7 @@ describe('slow networks', () => {
   });
 
   test('the wasm is served compressed (brotli, gzip) with application/wasm and compiled while it streams', async () => {
-    const file = (await get('/')).body.toString('utf8');
-    void file;
-    const assets = (await import('node:fs')).readdirSync(join(DIST, 'assets'));
+    const assets = readdirSync(join(DIST, 'assets'));
     const wasmName = assets.find((f) => f.endsWith('.wasm'));
     const raw = readFileSync(join(DIST, 'assets', wasmName));
     const br = await get(`/assets/${wasmName}`, { 'accept-encoding': 'gzip, deflate, br' });
@@ -275,8 +271,6 @@ describe('readable outputs', () => {
     await page.getByRole('tab', { name: 'Lint', exact: true }).click();
     await page.evaluate((t) => window.__dockscape.setInput(t), SEED_DOOD);
     await settle(page);
-    const line = page.locator('#editor .cm-line.ds-marked').first();
-    await line.hover();
     const tip = page.locator('.cm-tooltip-hover, .cm-tooltip-lint');
     await page.locator('#editor .cm-lint-marker').first().hover();
     await tip.first().waitFor();
@@ -361,10 +355,9 @@ describe('small things', () => {
   test('the toast clears by itself', async () => {
     const { page } = await open();
     await output(page, 'Pod').getByRole('button', { name: 'Copy', exact: true }).click();
-    const toast = page.locator('#announce');
     await page.waitForFunction(() => document.getElementById('announce').textContent === 'Copied Pod');
+    // waits for it to clear (TOAST_MS, 4 s); a toast that never clears fails here
     await page.waitForFunction(() => document.getElementById('announce').textContent === '', null, { timeout: 15_000 });
-    assert.equal(await toast.textContent(), '');
   });
 
   test('when the engine cannot load, the message offers a retry that works', async () => {
