@@ -32,9 +32,9 @@ export async function start() {
     url,
     origin,
     browser,
-    /** A fresh context (own storage, clipboard permission) and page that records every request. */
-    async page() {
-      const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
+    /** A fresh context (own storage, clipboard permission; `options` are playwright's context options) and page that records every request. */
+    async page(options = {}) {
+      const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 }, ...options });
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
       const page = await context.newPage();
       const requests = [];

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './harness.mjs';
 
-const dood = readFileSync(join(ROOT, 'e2e/fixtures/seed-002-dood-pod.yaml'), 'utf8');
+const dood = readFileSync(join(ROOT, 'examples/seed-002-dood-pod.yaml'), 'utf8');
 
 const dind = `apiVersion: v1
 kind: Pod

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { RESULTS, ROOT, idle, start } from './harness.mjs';
 
-const SEED_DOOD = readFileSync(join(ROOT, 'e2e/fixtures/seed-002-dood-pod.yaml'), 'utf8');
+const SEED_DOOD = readFileSync(join(ROOT, 'examples/seed-002-dood-pod.yaml'), 'utf8');
 const OUTPUTS = ['Pod', 'Compose', 'docker run', 'Explain'];
 
 /** What each scenario's outputs must show (SCENARIOS.md), beyond being non-empty and error-free. */
@@ -45,8 +45,10 @@ function output(page, title) {
   return page.getByRole('region', { name: title, exact: true });
 }
 
+/** The text an output card shows (its CodeMirror viewer's document, or the plain text before it loads). */
 async function outputText(page, title) {
-  return (await output(page, title).locator('pre').textContent()) ?? '';
+  const key = await output(page, title).getAttribute('data-format');
+  return page.evaluate((k) => window.__dockscape.shown(k), key);
 }
 
 async function settle(page) {
@@ -85,8 +87,8 @@ describe('generate', () => {
       const pod = await outputText(page, 'Pod');
       assert.match(pod, /kind: Pod/, `${sc.id}: the Pod output is a Pod`);
       for (const [what, re] of Object.entries(EXPECT[sc.id] ?? {})) {
-        const [title, part] = what.endsWith(' notice') ? [what.slice(0, -7), '.notice'] : [what, 'pre'];
-        assert.match((await output(page, title).locator(part).textContent()) ?? '', re, `${sc.id}: ${what}`);
+        const shown = what.endsWith(' notice') ? ((await output(page, what.slice(0, -7)).locator('.notice').textContent()) ?? '') : await outputText(page, what);
+        assert.match(shown, re, `${sc.id}: ${what}`);
       }
       const topology = output(page, 'Topology').getByRole('img');
       assert.match((await topology.getAttribute('src')) ?? '', /^data:image\/svg\+xml/, `${sc.id}: the topology is drawn`);
@@ -138,25 +140,36 @@ describe('generate', () => {
     assert.deepEqual(await page.evaluate(() => window.__dockscape.state().params), { name: 'ci-job-7', image: 'docker:27.5-cli' });
   });
 
-  test('a bad parameter value is a readable error, and fixing it recovers', async () => {
+  test('bad parameters are marked on their own fields, every one at once and once; the outputs clear until fixed', async () => {
     const { page } = await open();
-    await page.getByLabel('Scenario', { exact: true }).selectOption('dood');
+    await page.getByLabel('Scenario', { exact: true }).selectOption('dind');
     await settle(page);
-    const free = await page.evaluate(() => {
-      const sc = window.__dockscape.state().scenario;
-      return window.__dockscape.engine.call('scenarios').then((r) => r.value.find((s) => s.id === sc).params.filter((p) => !p.accepted.length).map((p) => p.name));
-    });
-    const field = free.includes('ports') ? 'ports' : free.includes('mtu') ? 'mtu' : null;
-    assert.ok(field, `dood has a free-text ports or mtu parameter (free: ${free.join(', ')})`);
-    const control = page.getByLabel(field, { exact: true });
-    await control.fill('not a port');
+    await page.getByLabel('ports', { exact: true }).fill('not a port');
+    await page.getByLabel('mtu', { exact: true }).fill('huge');
     await settle(page);
-    const err = output(page, 'Pod').getByRole('alert');
-    assert.equal(await err.isVisible(), true);
-    assert.match((await err.textContent()) ?? '', new RegExp(field));
-    await control.fill('');
+    const alerts = page.locator('[role=alert]:visible');
+    const texts = await alerts.allTextContents();
+    assert.equal(texts.length, 2, `two messages, one per bad field: ${JSON.stringify(texts)}`);
+    for (const field of ['ports', 'mtu']) {
+      const own = page.locator(`.param[data-param="${field}"] .param-error`);
+      assert.equal(await own.isVisible(), true, `${field}: its message is beside it`);
+      assert.match((await own.textContent()) ?? '', new RegExp(field));
+      assert.equal(await page.getByLabel(field, { exact: true }).getAttribute('aria-invalid'), 'true');
+    }
+    // no output card repeats it, and nothing stale stays on screen (the diagram included)
+    assert.equal(await page.locator('#outputs').isHidden(), true, 'the outputs are cleared');
+    assert.equal(await output(page, 'Topology').getByRole('img').isVisible(), false, 'the last valid diagram is gone');
+    assert.equal(await page.locator('#outputs-invalid').isVisible(), true);
+    await page.screenshot({ path: join(RESULTS, 'generate-error.png'), fullPage: true });
+    await page.getByLabel('ports', { exact: true }).fill('');
     await settle(page);
-    assert.equal(await err.isHidden(), true);
+    assert.equal((await alerts.allTextContents()).length, 1, 'the fixed field is clear, the other still marked');
+    assert.equal(await page.locator('.param[data-param="mtu"] .param-error').isVisible(), true);
+    await page.getByLabel('mtu', { exact: true }).fill('1400');
+    await settle(page);
+    assert.equal(await alerts.count(), 0, 'no message left');
+    assert.equal(await page.locator('#outputs').isVisible(), true, 'the outputs are back');
+    assert.match(await outputText(page, 'Pod'), /1400/);
   });
 
   test('the Shell select quotes docker run for each shell', async () => {
@@ -175,26 +188,29 @@ describe('generate', () => {
     assert.match(seen.get('powershell') + seen.get('cmd'), /`|\^|"/, 'PowerShell or cmd continuation/quoting');
   });
 
-  test('the CI recipe follows the Recipe select, and says when it does not apply', async () => {
+  test('the recipe picker lists only the recipes that apply to the scenario; one without recipes says so', async () => {
     const { page } = await open();
-    await page.getByLabel('Scenario', { exact: true }).selectOption('dind');
-    await settle(page);
     const recipe = page.getByLabel('Recipe', { exact: true });
-    const recipes = await recipe.locator('option').evaluateAll((os) => os.map((x) => x.value));
-    assert.deepEqual(recipes, ['gitlab', 'github-arc', 'jenkins', 'drone', 'tekton']);
-    for (const r of recipes) {
-      await recipe.selectOption(r);
+    // README's table: which recipe serves which scenario
+    const applies = { dood: ['gitlab', 'github-arc', 'jenkins', 'drone'], dind: ['gitlab', 'github-arc', 'jenkins', 'drone', 'tekton'], sysbox: ['github-arc', 'jenkins'], buildkit: ['jenkins'] };
+    for (const [sc, want] of Object.entries(applies)) {
+      await page.getByLabel('Scenario', { exact: true }).selectOption(sc);
       await settle(page);
-      assert.ok((await outputText(page, 'CI recipe')).length > 100, `${r}: a recipe`);
-      assert.equal(await output(page, 'CI recipe').locator('.error').isHidden(), true);
+      const offered = await recipe.locator('option').evaluateAll((os) => os.map((x) => x.value));
+      assert.deepEqual(offered, want, `${sc}: the recipes that apply`);
+      for (const r of offered) {
+        await recipe.selectOption(r);
+        await settle(page);
+        assert.ok((await outputText(page, 'CI recipe')).length > 100, `${sc}/${r}: a recipe`);
+        assert.equal(await output(page, 'CI recipe').locator('.error').isHidden(), true);
+        assert.equal(await output(page, 'CI recipe').locator('.notice').isHidden(), true, `${sc}/${r}: no "does not apply" notice`);
+      }
     }
-    await recipe.selectOption('gitlab');
-    await settle(page);
-    assert.match(await outputText(page, 'CI recipe'), /dind/);
     await page.getByLabel('Scenario', { exact: true }).selectOption('linux');
     await settle(page);
     assert.equal(await outputText(page, 'CI recipe'), '');
-    assert.match((await output(page, 'CI recipe').locator('.notice').textContent()) ?? '', /does not apply/);
+    assert.equal(await recipe.isVisible(), false, 'no picker when nothing applies');
+    assert.match((await output(page, 'CI recipe').locator('.notice').textContent()) ?? '', /No CI recipe applies to linux/);
     assert.equal(await output(page, 'CI recipe').locator('.error').isHidden(), true, 'not shown as an error');
   });
 
@@ -318,7 +334,7 @@ describe('lint', () => {
     await page.evaluate((text) => {
       const dt = new DataTransfer();
       dt.items.add(new File([text], 'dood.yaml', { type: 'application/yaml' }));
-      const target = document.querySelector('.cm-content');
+      const target = document.querySelector('#editor .cm-content');
       const r = target.getBoundingClientRect();
       target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true, clientX: r.left + 10, clientY: r.top + 10 }));
     }, SEED_DOOD);
@@ -348,33 +364,91 @@ describe('lint', () => {
 });
 
 describe('state', () => {
-  test('a copied link reopens the same view in a fresh page', async () => {
+  test('a copied Generate link reopens that view in a fresh page, and never carries the Lint input', async () => {
     const { page } = await open();
+    await page.getByRole('tab', { name: 'Lint', exact: true }).click();
+    const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: aHVudGVyMg==\n';
+    await page.evaluate((t) => window.__dockscape.setInput(t), secret);
+    await page.getByRole('tab', { name: 'Generate', exact: true }).click();
     await page.getByLabel('Scenario', { exact: true }).selectOption('dind');
     await settle(page);
     await page.getByLabel('transport', { exact: true }).selectOption('unix');
     await page.getByLabel('Shell', { exact: true }).selectOption('powershell');
-    await page.getByRole('tab', { name: 'Lint', exact: true }).click();
-    await page.evaluate((t) => window.__dockscape.setInput(t), SEED_DOOD);
     await settle(page);
     await page.getByRole('button', { name: 'Copy link', exact: true }).click();
     const link = await page.evaluate(() => navigator.clipboard.readText());
     assert.match(link, /#s=1\./);
-    const before = await page.evaluate(() => window.__dockscape.state());
-    const pod = await page.locator('#out-pod').textContent();
+    const pod = await outputText(page, 'Pod');
     assert.match(pod, /kind: Pod/);
+    // the link and the address bar hold no trace of the input
+    const decoded = await page.evaluate(async (l) => {
+      const b64 = l.split('#s=1.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      const bytes = Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
+      return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).text();
+    }, link);
+    assert.doesNotMatch(decoded, /password|Secret|aHVudGVyMg/, `the link holds only Generate's state: ${decoded}`);
+    assert.doesNotMatch(decodeURIComponent(await page.evaluate(() => location.hash)), /aHVudGVyMg/);
 
     const fresh = await h.page(); // a new context: no localStorage, nothing shared
     opened.push(fresh);
     await fresh.page.goto(link);
     await idle(fresh.page);
     await settle(fresh.page);
-    assert.deepEqual(await fresh.page.evaluate(() => window.__dockscape.state()), before);
-    assert.equal(await fresh.page.getByRole('tab', { name: 'Lint', exact: true }).getAttribute('aria-selected'), 'true');
-    assert.equal(await fresh.page.getByLabel('Scenario', { exact: true }).inputValue(), 'dind');
+    const got = await fresh.page.evaluate(() => window.__dockscape.state());
+    assert.equal(got.tab, 'generate');
+    assert.equal(got.scenario, 'dind');
+    assert.deepEqual(got.params, { transport: 'unix' });
+    assert.equal(got.input, '', 'the recipient gets no input');
     assert.equal(await fresh.page.getByLabel('Shell', { exact: true }).inputValue(), 'powershell');
-    assert.equal(await fresh.page.locator('#out-pod').textContent(), pod);
-    assert.ok((await fresh.page.locator('.finding[data-code="DS002"]').count()) >= 1);
+    assert.equal(await outputText(fresh.page, 'Pod'), pod);
+  });
+
+  test('a Lint link carries the input only with "include my input" ticked, and says so', async () => {
+    const { page } = await open();
+    await page.getByRole('tab', { name: 'Lint', exact: true }).click();
+    await page.evaluate((t) => window.__dockscape.setInput(t), SEED_DOOD);
+    await settle(page);
+    const tick = page.getByRole('checkbox', { name: 'include my input', exact: true });
+    assert.equal(await tick.isChecked(), false, 'off by default');
+    assert.equal(await page.locator('#share-warning').isVisible(), false);
+    await page.getByRole('button', { name: 'Copy link', exact: true }).click();
+    const without = await page.evaluate(() => navigator.clipboard.readText());
+    await page.waitForFunction(() => /without your input/.test(document.getElementById('announce').textContent));
+    await tick.check();
+    assert.equal(await page.locator('#share-warning').isVisible(), true, 'the warning shows once ticked');
+    assert.match((await page.locator('#share-warning').textContent()) ?? '', /anyone who has the link can read it/);
+    await page.getByRole('button', { name: 'Copy link', exact: true }).click();
+    const withInput = await page.evaluate(() => navigator.clipboard.readText());
+    await page.screenshot({ path: join(RESULTS, 'share-include-input.png') });
+    for (const [link, input] of [
+      [without, ''],
+      [withInput, SEED_DOOD],
+    ]) {
+      const fresh = await h.page();
+      opened.push(fresh);
+      await fresh.page.goto(link);
+      await idle(fresh.page);
+      await settle(fresh.page);
+      assert.equal(await fresh.page.evaluate(() => window.__dockscape.state().tab), 'lint');
+      assert.equal(await fresh.page.evaluate(() => window.__dockscape.state().input), input);
+    }
+  });
+
+  test('a broken or truncated link says it is broken', async () => {
+    const { page } = await open();
+    await page.getByLabel('Scenario', { exact: true }).selectOption('dind');
+    await settle(page);
+    await page.getByRole('button', { name: 'Copy link', exact: true }).click();
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+    const fresh = await h.page();
+    opened.push(fresh);
+    await fresh.page.goto(link.slice(0, link.length - 6));
+    await idle(fresh.page);
+    const banner = fresh.page.locator('#link-broken');
+    assert.equal(await banner.isVisible(), true);
+    assert.match((await banner.textContent()) ?? '', /broken or truncated/);
+    await fresh.page.getByRole('button', { name: 'Dismiss', exact: true }).click();
+    assert.equal(await banner.isVisible(), false);
   });
 
   test('the last state comes back from localStorage', async () => {
@@ -415,9 +489,9 @@ describe('accessibility and screenshots', () => {
       else if (tab === 'Editor panels') {
         // CodeMirror's own search (Ctrl-F) and diagnostics (Ctrl-Shift-M) panels are controls too.
         await page.getByRole('tab', { name: 'Lint', exact: true }).click();
-        await page.locator('.cm-content').click();
+        await page.locator('#editor .cm-content').click();
         await page.keyboard.press('Control+f');
-        await page.locator('.cm-content').click();
+        await page.locator('#editor .cm-content').click();
         await page.keyboard.press('Control+Shift+M');
         assert.equal(await page.locator('.cm-panel.cm-search').count(), 1, 'the search panel is open');
         assert.equal(await page.locator('.cm-panel-lint').count(), 1, 'the diagnostics panel is open');

@@ -52,10 +52,18 @@ export function download(name: string, data: string | Uint8Array, type = 'text/p
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Says `text` in the page's status line (a polite live region). */
+let toastTimer: ReturnType<typeof setTimeout> | undefined;
+/** How long a toast stays before it clears itself. */
+export const TOAST_MS = 4000;
+
+/** Says `text` in the page's status line (a polite live region); it clears itself after TOAST_MS. */
 export function announce(text: string): void {
   const el = document.getElementById('announce');
   if (!el) return;
   el.textContent = '';
-  requestAnimationFrame(() => (el.textContent = text));
+  clearTimeout(toastTimer);
+  requestAnimationFrame(() => {
+    el.textContent = text;
+    toastTimer = setTimeout(() => (el.textContent = ''), TOAST_MS);
+  });
 }

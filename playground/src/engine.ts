@@ -30,6 +30,14 @@ export class Engine {
     });
   }
 
+  /** A fresh worker after the engine failed to start (the wasm did not load): the "Retry" button. */
+  retry(): void {
+    this.worker.onmessage = null;
+    this.worker.onerror = null;
+    this.worker.terminate();
+    this.start();
+  }
+
   private start(): void {
     const w = this.spawn();
     this.worker = w;

@@ -2,8 +2,10 @@ import { describe, expect, test } from 'vitest';
 import {
   DEFAULT_STATE,
   type State,
+  decodeLink,
   decodeState,
   deflate,
+  encodeLink,
   encodeState,
   fromBase64Url,
   inflate,
@@ -22,6 +24,7 @@ const full: State = {
   input: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: dood\n# ünïcødé 🐳\n',
   kind: 'kubernetes',
   rule: 'DS002',
+  shareInput: true,
 };
 
 describe('base64url', () => {
@@ -128,5 +131,42 @@ describe('localStorage', () => {
       }),
     ).not.toThrow();
     expect(loadLocal(undefined)).toBeNull();
+  });
+});
+
+describe('links', () => {
+  const mine: State = { ...DEFAULT_STATE, scenario: 'linux', params: { name: 'mine' }, input: 'kind: Secret\ndata: {password: aHVudGVyMg==}\n', kind: 'kubernetes' };
+
+  test('a Generate link holds the Generate tab only: never the Lint input', async () => {
+    const frag = await encodeLink({ ...full, tab: 'generate' });
+    const got = await decodeLink(frag, mine);
+    expect(got).toEqual({ ...mine, tab: 'generate', scenario: 'dind', params: full.params, shell: 'powershell', recipe: 'jenkins' });
+    expect(JSON.stringify(got)).not.toContain('ünïcødé');
+    // the recipient's own input stays theirs
+    expect(got !== 'broken' && got?.input).toBe(mine.input);
+  });
+
+  test('a Lint link carries the input only when "include my input" is ticked', async () => {
+    const without = await decodeLink(await encodeLink({ ...full, shareInput: false }), DEFAULT_STATE);
+    expect(without).toEqual({ ...DEFAULT_STATE, tab: 'lint', kind: 'kubernetes' });
+    const withInput = await decodeLink(await encodeLink(full), DEFAULT_STATE);
+    expect(withInput).toEqual({ ...DEFAULT_STATE, tab: 'lint', kind: 'kubernetes', input: full.input });
+    // the tick itself is never in a link
+    expect(withInput !== 'broken' && withInput?.shareInput).toBe(false);
+  });
+
+  test('a Rules link holds the rule page', async () => {
+    expect(await decodeLink(await encodeLink({ ...full, tab: 'rules' }), mine)).toEqual({ ...mine, tab: 'rules', rule: 'DS002' });
+  });
+
+  test('a truncated, damaged or foreign-version link is broken; a fragment that is no link is null', async () => {
+    const frag = await encodeLink(full);
+    expect(await decodeLink(frag.slice(0, frag.length - 5), mine)).toBe('broken');
+    expect(await decodeLink(frag.slice(0, 6), mine)).toBe('broken');
+    expect(await decodeLink(frag.replace('s=1.', 's=9.'), mine)).toBe('broken');
+    expect(await decodeLink('s=1.' + toBase64Url(await deflate('[1,2]')), mine)).toBe('broken');
+    expect(await decodeLink('s=1.!!', mine)).toBe('broken');
+    expect(await decodeLink('', mine)).toBeNull();
+    expect(await decodeLink('#rules', mine)).toBeNull();
   });
 });

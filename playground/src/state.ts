@@ -20,6 +20,8 @@ export interface State {
   kind: string;
   /** The rule page shown on the Rules tab, if any. */
   rule: string;
+  /** The user ticked "include my input": the Lint tab's link carries the input. Never in a link itself. */
+  shareInput: boolean;
 }
 
 export const DEFAULT_STATE: State = {
@@ -31,6 +33,7 @@ export const DEFAULT_STATE: State = {
   input: '',
   kind: '',
   rule: '',
+  shareInput: false,
 };
 
 const VERSION = '1';
@@ -48,6 +51,8 @@ interface Wire {
   i?: string;
   k?: string;
   r?: string;
+  /** localStorage only: the "include my input" tick. */
+  x?: boolean;
 }
 
 export function toBase64Url(bytes: Uint8Array): string {
@@ -117,6 +122,27 @@ function toWire(state: State): Wire {
   if (state.input) w.i = state.input;
   if (state.kind) w.k = state.kind;
   if (state.rule) w.r = state.rule;
+  if (state.shareInput) w.x = true;
+  return w;
+}
+
+/**
+ * What a link holds: the current tab's state only (Generate: scenario, parameters, shell, recipe; Lint: the
+ * kind, and the input only when the user ticked "include my input"; Rules: the rule page).
+ */
+export function linkWire(state: State): Wire {
+  const all = toWire(state);
+  const w: Wire = {};
+  if (all.t) w.t = all.t;
+  if (state.tab === 'generate') {
+    if (all.s) w.s = all.s;
+    if (all.p) w.p = all.p;
+    if (all.h) w.h = all.h;
+    if (all.c) w.c = all.c;
+  } else if (state.tab === 'lint') {
+    if (all.k) w.k = all.k;
+    if (state.shareInput && all.i) w.i = all.i;
+  } else if (all.r) w.r = all.r;
   return w;
 }
 
@@ -143,13 +169,53 @@ export function normalize(value: unknown): State {
     input: str(w.i, ''),
     kind: str(w.k, ''),
     rule: str(w.r, ''),
+    shareInput: w.x === true,
   };
 }
 
-/** The fragment (without `#`) for a state. */
+async function encodeWire(w: Wire): Promise<string> {
+  return `s=${VERSION}.${toBase64Url(await deflate(JSON.stringify(w)))}`;
+}
+
+/** The fragment (without `#`) for the whole state (everything, the input included: not for links). */
 export async function encodeState(state: State): Promise<string> {
-  const json = JSON.stringify(toWire(state));
-  return `s=${VERSION}.${toBase64Url(await deflate(json))}`;
+  return encodeWire(toWire(state));
+}
+
+/** The fragment (without `#`) of a link to the current tab: see `linkWire`. */
+export async function encodeLink(state: State): Promise<string> {
+  return encodeWire(linkWire(state));
+}
+
+/**
+ * A link opened over the user's own state `base`: the link's tab and that tab's fields replace base's, the
+ * other tabs keep the user's own (a Generate link never empties the recipient's Lint input). `null` when
+ * the fragment is not a state link at all, `'broken'` when it is one that cannot be read (truncated,
+ * damaged, another version).
+ */
+export async function decodeLink(fragment: string, base: State): Promise<State | 'broken' | null> {
+  if (!/^#?s=/.test(fragment)) return null;
+  const m = /^#?s=(\d+)\.([A-Za-z0-9_-]*)$/.exec(fragment);
+  if (!m || m[1] !== VERSION) return 'broken';
+  const bytes = fromBase64Url(m[2]);
+  if (!bytes) return 'broken';
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await inflate(bytes));
+  } catch {
+    return 'broken';
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return 'broken';
+  const w = raw as Record<string, unknown>;
+  const link = normalize(raw);
+  const out: State = { ...base, tab: link.tab };
+  if (link.tab === 'generate') {
+    Object.assign(out, { scenario: link.scenario, params: link.params, shell: link.shell, recipe: link.recipe });
+  } else if (link.tab === 'lint') {
+    out.kind = link.kind;
+    if (typeof w.i === 'string') out.input = w.i;
+  } else out.rule = link.rule;
+  return out;
 }
 
 /** The state in a fragment (with or without `#`), or `null` when it holds none or is damaged. */

@@ -1,9 +1,32 @@
 // Runs the dockscape wasm off the main thread, so typing never waits for it.
 import init, * as ds from './wasm-pkg/dockscape_wasm';
 import wasmUrl from './wasm-pkg/dockscape_wasm_bg.wasm?url';
-import type { Fn, FromWorker, ToWorker } from './protocol';
+import type { EngineInfo, Fn, FromWorker, ToWorker } from './protocol';
 
-const ready = init({ module_or_path: wasmUrl });
+const info: EngineInfo = { streamed: false, bytes: 0 };
+
+/**
+ * Compiles the module while it downloads (`compileStreaming` needs `application/wasm`, which
+ * tools/serve.mjs sends, compressed), falling back to a whole-buffer compile for a server that sends
+ * another type.
+ */
+async function load(): Promise<void> {
+  const res = await fetch(wasmUrl);
+  if (!res.ok) throw new Error(`${wasmUrl}: HTTP ${res.status}`);
+  let module: WebAssembly.Module;
+  if ((res.headers.get('content-type') ?? '').split(';')[0].trim() === 'application/wasm') {
+    module = await WebAssembly.compileStreaming(res);
+    info.streamed = true;
+  } else {
+    const buf = await res.arrayBuffer();
+    module = await WebAssembly.compile(buf);
+  }
+  info.bytes = Number(res.headers.get('content-length') ?? 0);
+  await init({ module_or_path: module });
+}
+
+const ready = load();
+ready.catch(() => {});
 let trapped = false;
 
 const post = (msg: FromWorker) => (self as unknown as Worker).postMessage(msg);
@@ -18,6 +41,7 @@ const table: Partial<Record<Fn, unknown>> = {
   lintDiagram: exports.lintDiagram,
   rules: exports.rules,
   panicForTest: exports.panicForTest,
+  engineInfo: () => ({ ok: true, value: info }),
 };
 
 self.onmessage = async (ev: MessageEvent<ToWorker>) => {

@@ -1,5 +1,7 @@
 // A small static file server for playground/dist (or any folder): loopback only, correct MIME types
-// (application/wasm for streaming compilation), no directory listings, nothing outside the root.
+// (application/wasm for streaming compilation), no directory listings, nothing outside the root. A file
+// precompressed beside itself (`x.wasm.br`, `x.wasm.gz`, tools/precompress.mjs) is sent as it is, with
+// `Content-Encoding`, when the request's `Accept-Encoding` takes it (brotli first).
 // Usage: node tools/serve.mjs [--dir dist] [--host 127.0.0.1] [--port 8080]
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -20,6 +22,34 @@ const TYPES = {
   '.map': 'application/json',
 };
 
+/** Which encodings a request accepts (`br`, `gzip`), by its Accept-Encoding (q=0 refuses). */
+function accepted(header) {
+  const out = new Set();
+  for (const part of header.split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)?.[1]).find(Boolean);
+    if (name && (q === undefined || Number(q) > 0)) out.add(name);
+  }
+  return out;
+}
+
+/** The file to send for `file`: its `.br` or `.gz` sibling when it exists and the client takes it. */
+function negotiate(file, header) {
+  const ok = accepted(header);
+  for (const [enc, ext] of [
+    ['br', '.br'],
+    ['gzip', '.gz'],
+  ]) {
+    if (!ok.has(enc) && !ok.has('*')) continue;
+    try {
+      if (statSync(file + ext).isFile()) return { path: file + ext, encoding: enc };
+    } catch {
+      // not precompressed
+    }
+  }
+  return { path: file, encoding: null };
+}
+
 /** Starts a server over `dir`; resolves to `{ server, url }` once listening (port 0 picks a free one). */
 export function serve({ dir, host = '127.0.0.1', port = 8080 }) {
   const root = resolve(dir);
@@ -38,15 +68,19 @@ export function serve({ dir, host = '127.0.0.1', port = 8080 }) {
     }
     try {
       if (statSync(file).isDirectory()) file = join(file, 'index.html');
-      const st = statSync(file);
+      statSync(file);
+      const { path: sent, encoding } = negotiate(file, String(req.headers['accept-encoding'] ?? ''));
+      const st = statSync(sent);
       res.writeHead(200, {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'content-length': st.size,
         'cache-control': 'no-cache',
         'x-content-type-options': 'nosniff',
+        vary: 'Accept-Encoding',
+        ...(encoding ? { 'content-encoding': encoding } : {}),
       });
       if (req.method === 'HEAD') res.end();
-      else createReadStream(file).pipe(res);
+      else createReadStream(sent).pipe(res);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     }
