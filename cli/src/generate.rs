@@ -102,6 +102,22 @@ pub(crate) fn run(args: &GenerateArgs) -> ExitCode {
             Err(e) => return fail(format!("{}: {e}", path.display())),
         }
     }
+    // the project's defaults (`[generate]` of dockscape.toml), below the spec file's and --set
+    let config = match crate::config::for_args(None, false, &[]) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    for (k, v) in &config.generate {
+        if params.get(k).is_none()
+            && let Err(e) = params.set(k, v)
+        {
+            let file = config
+                .path
+                .as_ref()
+                .map_or(String::new(), |p| p.display().to_string());
+            return fail(format!("{file}: `generate.{k}`: {e}"));
+        }
+    }
     for s in &args.set {
         if let Err(e) = params.set_assignment(s) {
             return fail(format!("--set {s}: {e}"));

@@ -2,13 +2,13 @@
 //! around `dockscape::lint`.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use dockscape::{InputKind, LintError, LintInput, LintOptions, Severity};
 
-use crate::files;
+use crate::{config, files};
 
 /// Output format of `lint`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -104,6 +104,9 @@ Examples:
   dockscape lint --format junit -o dockscape-junit.xml .        Jenkins / GitLab test reports
   dockscape lint --format codequality -o gl-code-quality.json .  GitLab merge request widget
   dockscape lint --statistics .                count per rule
+  dockscape lint --write-baseline dockscape-baseline.json .   accept today's findings
+  dockscape lint --baseline dockscape-baseline.json .         report only new ones
+  dockscape lint --isolated .                  ignore dockscape.toml
   dockscape lint --exit-zero --format sarif -o dockscape.sarif .  report, never fail the job
   dockscape lint deploy.yaml compose.yaml ci.sh
   kubectl get pods -A -o yaml | dockscape lint -
@@ -131,9 +134,22 @@ pub struct LintArgs {
     /// Not these rules (codes, code prefixes or names; comma-separated or repeated).
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// The least severity that makes the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOn::High)]
-    pub fail_on: FailOn,
+    /// The least severity that makes the exit code 1 [default: high, or the config file's].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// The configuration file (default: the nearest `dockscape.toml` / `.dockscape.toml` of the
+    /// first path, up to the repository root).
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub isolated: bool,
+    /// Report only findings not in this baseline (written by --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings as the baseline in FILE, and exit 0 (2 on input errors).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Colour for text output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -215,9 +231,20 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
+    let config = match config::for_args(args.config.as_deref(), args.isolated, &args.paths) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("dockscape: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let found = files::load(&args.paths, args.no_ignore);
     let mut errors = found.errors;
-    let files = found.files;
+    let files: Vec<files::Loaded> = found
+        .files
+        .into_iter()
+        .filter(|f| f.name == "-" || !config.excludes(Path::new(&f.name)))
+        .collect();
     let kind = args.input.map(|i| match i {
         Input::K8s => InputKind::Kubernetes,
         Input::Compose => InputKind::Compose,
@@ -236,7 +263,7 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
             Ok(text) => inputs.push(LintInput {
                 file: &f.name,
                 text,
-                kind,
+                kind: kind.or_else(|| config.input_for(Path::new(&f.name))),
             }),
             Err(e) => errors.push(LintError {
                 file: f.name.clone(),
@@ -246,14 +273,101 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
             }),
         }
     }
+    // command-line flags win over the file (fields the core adds later keep their defaults)
+    #[allow(clippy::needless_update)]
     let options = LintOptions {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        fail_on: args.fail_on.into(),
+        select: if args.select.is_empty() {
+            config.select.clone().unwrap_or_default()
+        } else {
+            args.select.clone()
+        },
+        // a selection on the command line replaces the file's whole selection
+        ignore: if args.ignore.is_empty() && args.select.is_empty() {
+            config.ignore.clone().unwrap_or_default()
+        } else {
+            args.ignore.clone()
+        },
+        fail_on: args
+            .fail_on
+            .map(Severity::from)
+            .or(config.fail_on)
+            .unwrap_or(Severity::High),
+        ..LintOptions::default()
     };
     let mut report = dockscape::lint(&inputs, &options);
     report.errors.splice(0..0, errors);
     report.skipped.splice(0..0, found.skipped);
+    for f in report
+        .findings
+        .iter_mut()
+        .filter(|f| f.suppressed.is_none())
+    {
+        let covered = config
+            .ignores_for(Path::new(&f.file))
+            .into_iter()
+            .find(|(codes, _)| codes.iter().any(|c| config::selects(c, f.code, f.name)));
+        if let Some((_, reason)) = covered {
+            f.suppressed = Some(reason.to_string());
+        }
+    }
+    if let Some(path) = &args.write_baseline {
+        let mut json = serde_json::to_string_pretty(&report.baseline()).unwrap_or_default();
+        json.push('\n');
+        if let Err(e) = std::fs::write(path, json) {
+            eprintln!("dockscape: cannot write {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+        let n = report.active().count();
+        eprintln!(
+            "dockscape: wrote {n} finding{} to the baseline {}",
+            if n == 1 { "" } else { "s" },
+            path.display()
+        );
+        return if report.errors.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(2)
+        };
+    }
+    if let Some(path) = args.baseline.clone().or_else(|| config.baseline.clone()) {
+        let baseline = std::fs::read_to_string(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| {
+                serde_json::from_str::<dockscape::Baseline>(&t).map_err(|e| e.to_string())
+            });
+        match baseline {
+            Ok(b) if b.version == dockscape::BASELINE_VERSION => {
+                let stats = report.apply_baseline(&b);
+                eprintln!(
+                    "dockscape: {} finding{} in the baseline {}, {} baseline {} no longer {}{}",
+                    stats.baselined,
+                    if stats.baselined == 1 { "" } else { "s" },
+                    path.display(),
+                    stats.stale,
+                    if stats.stale == 1 { "entry" } else { "entries" },
+                    if stats.stale == 1 { "matches" } else { "match" },
+                    if stats.stale > 0 {
+                        " (--write-baseline shrinks it)"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            Ok(b) => {
+                eprintln!(
+                    "dockscape: {}: baseline version {} (this dockscape reads version {})",
+                    path.display(),
+                    b.version,
+                    dockscape::BASELINE_VERSION
+                );
+                return ExitCode::from(2);
+            }
+            Err(e) => {
+                eprintln!("dockscape: {}: not a baseline: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
     let text = match args.format {
         Format::Text => {
             let color = use_color(args.color) && args.output_file.is_none();

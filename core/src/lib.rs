@@ -49,9 +49,9 @@ pub use scenario::{
 pub use validate::{Problem, is_quantity, validate_compose, validate_pod};
 
 pub use lint::{
-    Finding, InputKind, LintError, LintInput, LintOptions, LintReport, LintedWorkload,
-    RULE_DOCS_BASE, RuleInfo, Severity, Skipped, WorkloadScenario, lint, rule, rules,
-    selector_is_known,
+    BASELINE_VERSION, BASELINED, Baseline, BaselineEntry, BaselineStats, Finding, InputKind,
+    LintError, LintInput, LintOptions, LintReport, LintedWorkload, RULE_DOCS_BASE, RuleInfo,
+    Severity, Skipped, WorkloadScenario, finding_fingerprint, lint, rule, rules, selector_is_known,
 };
 
 /// The version of this crate.

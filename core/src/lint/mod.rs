@@ -7,6 +7,7 @@
 //! turn the hits into [`Finding`]s (message rendering, field paths, suppressions) in one place
 //! here. The shared types are in `types.rs`, the report renderers in `report/`.
 
+mod baseline;
 mod diagram;
 mod embed;
 mod registry;
@@ -25,6 +26,9 @@ use rules::RULES;
 use serde::Serialize;
 
 pub use crate::read::InputKind;
+pub use baseline::{
+    BASELINE_VERSION, BASELINED, Baseline, BaselineEntry, BaselineStats, finding_fingerprint,
+};
 pub use scenario::WorkloadScenario;
 pub use types::{
     Finding, LintError, LintInput, LintOptions, LintReport, LintedWorkload, Severity, Skipped,

@@ -2,6 +2,8 @@
 //! commands, JUnit XML, GitLab Code Quality. Each adds its `to_*` method to [`LintReport`](super::LintReport).
 
 mod codequality;
+
+pub(crate) use codequality::fingerprint;
 mod escape;
 mod github;
 mod json;
