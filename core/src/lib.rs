@@ -50,8 +50,9 @@ pub use validate::{Problem, is_quantity, validate_compose, validate_pod};
 
 pub use lint::{
     BASELINE_VERSION, BASELINED, Baseline, BaselineEntry, BaselineStats, Finding, InputKind,
-    LintError, LintInput, LintOptions, LintReport, LintedWorkload, RULE_DOCS_BASE, RuleInfo,
-    Severity, Skipped, WorkloadScenario, finding_fingerprint, lint, rule, rules, selector_is_known,
+    LintError, LintInput, LintOptions, LintReport, LintedWorkload, REPORT_SCHEMA_VERSION,
+    RULE_DOCS_BASE, ReportMeta, RuleInfo, Severity, Skipped, WorkloadScenario, finding_fingerprint,
+    lint, rule, rules, selector_is_known,
 };
 
 /// The version of this crate.

@@ -348,7 +348,10 @@ fn json_shape() {
         .as_object()
         .map(|o| o.keys().map(String::as_str).collect())
         .unwrap_or_default();
-    assert_eq!(keys, ["findings", "workloads", "errors", "skipped"]);
+    assert_eq!(
+        keys,
+        ["findings", "workloads", "errors", "skipped", "dockscape"]
+    );
     let f = &v["findings"][0];
     for k in [
         "code",

@@ -31,7 +31,8 @@ pub use baseline::{
 };
 pub use scenario::WorkloadScenario;
 pub use types::{
-    Finding, LintError, LintInput, LintOptions, LintReport, LintedWorkload, Severity, Skipped,
+    Finding, LintError, LintInput, LintOptions, LintReport, LintedWorkload, REPORT_SCHEMA_VERSION,
+    ReportMeta, Severity, Skipped,
 };
 
 /// Where the rule pages live (SARIF `helpUri`, `dockscape rule`).
@@ -142,6 +143,7 @@ pub fn lint<'a>(inputs: &[LintInput<'a>], options: &LintOptions) -> LintReport {
         workloads: Vec::new(),
         errors: Vec::new(),
         skipped: Vec::new(),
+        dockscape: types::ReportMeta::default(),
         inputs: inputs.len(),
         files: inputs.iter().map(|i| i.file.to_string()).collect(),
         ran: rules

@@ -225,6 +225,8 @@ pub struct LintReport {
     /// Inputs that were not linted because they are none of the kinds the linter reads (or a
     /// template to render first), each with the reason; not an error.
     pub skipped: Vec<Skipped>,
+    /// Which dockscape wrote the report, for which Kubernetes API, in which schema version.
+    pub dockscape: ReportMeta,
     /// How many inputs were given (linted, skipped or unreadable).
     #[serde(skip)]
     pub(crate) inputs: usize,
@@ -243,6 +245,31 @@ pub struct LintReport {
     /// What each workload reaches, parallel to `workloads` (for [`LintReport::diagram`]).
     #[serde(skip)]
     pub(crate) reach: Vec<Reach>,
+}
+
+/// The version of the JSON report's schema (`docs/report.schema.json`): fields are only added within a
+/// major version of dockscape, never renamed or removed.
+pub const REPORT_SCHEMA_VERSION: u32 = 1;
+
+/// What wrote a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportMeta {
+    /// The dockscape version.
+    pub version: &'static str,
+    /// The Kubernetes API version the build targets (`1.37`).
+    pub kubernetes: &'static str,
+    /// [`REPORT_SCHEMA_VERSION`].
+    pub schema: u32,
+}
+
+impl Default for ReportMeta {
+    fn default() -> Self {
+        ReportMeta {
+            version: crate::VERSION,
+            kubernetes: crate::KUBERNETES_API_VERSION,
+            schema: REPORT_SCHEMA_VERSION,
+        }
+    }
 }
 
 /// An input that was not linted, and why.

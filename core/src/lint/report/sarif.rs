@@ -104,6 +104,7 @@ impl LintReport {
                     "version": crate::VERSION,
                     "semanticVersion": crate::VERSION,
                     "informationUri": "https://github.com/dockscape/dockscape",
+                    "properties": { "kubernetesApiVersion": crate::KUBERNETES_API_VERSION },
                     "rules": rules,
                 }},
                 "invocations": [{
