@@ -204,6 +204,10 @@ pub(crate) fn resolve_scalar<'x>(text: &'x str, plain: bool, tag: Tag) -> Scalar
     if let Some(b) = yaml11_bool(text) {
         return Scalar::Bool(b);
     }
+    // go-yaml v2 tries numbers only for text starting with a sign, a digit or a dot
+    if !text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) {
+        return Scalar::Str(text);
+    }
     if let Some(i) = go_int(text) {
         return match (tag, i) {
             (Tag::Float, Scalar::Int(v)) => Scalar::Float(v as f64),
@@ -273,6 +277,23 @@ impl<'a> Doc<'a> {
         self.exceeded.set(false);
         self.dups.clear();
         self.problems.borrow_mut().clear();
+    }
+
+    /// The key `k` as the API machinery names it (`sigs.k8s.io/yaml` turns a non-string key into
+    /// its JSON text): `'on'` is the key `on`, a plain `on` is the key `true`.
+    pub fn key_name(&self, k: NodeId) -> Option<Cow<'_, str>> {
+        let n = self.node(k)?;
+        if n.kind != Kind::Scalar {
+            return None;
+        }
+        Some(match resolve_scalar(&n.text, n.plain, n.tag) {
+            Scalar::Str(s) => Cow::Borrowed(s),
+            Scalar::Null => Cow::Borrowed("null"),
+            s => match scalar_json(s) {
+                serde_json::Value::String(s) => Cow::Owned(s),
+                other => Cow::Owned(other.to_string()),
+            },
+        })
     }
 
     /// Record an input error at node `id`.
@@ -406,12 +427,12 @@ impl<'a> Doc<'a> {
                 merges.push(v);
                 continue;
             }
-            let kt = self.str(k).unwrap_or("");
+            let kt = self.key_name(k);
             self.charge(1);
             if out
                 .iter()
                 .chain(own.iter())
-                .any(|&(ok, _)| self.str(ok) == Some(kt))
+                .any(|&(ok, _)| self.key_name(ok) == kt)
             {
                 continue;
             }
@@ -468,13 +489,8 @@ impl<'a> Doc<'a> {
             Kind::Map => {
                 let mut m = serde_json::Map::new();
                 for (k, v) in self.pairs(id) {
-                    let key = match self.scalar(k) {
-                        Some(Scalar::Str(s)) => s.to_string(),
-                        Some(Scalar::Null) => "null".to_string(),
-                        Some(s) => match scalar_json(s) {
-                            J::String(s) => s,
-                            other => other.to_string(),
-                        },
+                    let key = match self.key_name(k) {
+                        Some(s) => s.into_owned(),
                         None => self.json_depth(k, depth + 1).to_string(),
                     };
                     m.insert(key, self.json_depth(v, depth + 1));
@@ -777,34 +793,43 @@ impl<'a> Loader<'a> {
         let Some(entries) = self.pending.get(from..) else {
             return;
         };
-        let nodes = &self.doc.nodes;
+        let doc = &self.doc;
         let text = |id: NodeId| {
-            nodes
+            doc.nodes
                 .get(id as usize)
                 .filter(|n| n.kind == Kind::Scalar && !(n.plain && n.text == "<<"))
-                .map(|n| &*n.text)
+                .and_then(|_| doc.key_name(id))
         };
-        let keys: Vec<NodeId> = entries.iter().step_by(2).copied().collect();
+        if entries.len() < 4 {
+            return;
+        }
+        let keys: Vec<(NodeId, Option<Cow<'_, str>>)> =
+            entries.iter().step_by(2).map(|&k| (k, text(k))).collect();
+        let mut found = Vec::new();
         if keys.len() <= 24 {
-            for (i, &k) in keys.iter().enumerate() {
-                let Some(kt) = text(k) else { continue };
-                if let Some(&earlier) = keys
+            for (i, (k, kt)) in keys.iter().enumerate() {
+                if kt.is_none() {
+                    continue;
+                }
+                if let Some((earlier, _)) = keys
                     .get(..i)
-                    .and_then(|ks| ks.iter().rev().find(|&&e| text(e) == Some(kt)))
+                    .and_then(|ks| ks.iter().rev().find(|(_, e)| e == kt))
                 {
-                    self.doc.dups.push((k, earlier));
+                    found.push((*k, *earlier));
                 }
             }
         } else {
             let mut seen: std::collections::HashMap<&str, NodeId> =
                 std::collections::HashMap::with_capacity(keys.len());
-            for &k in &keys {
-                let Some(kt) = text(k) else { continue };
-                if let Some(earlier) = seen.insert(kt, k) {
-                    self.doc.dups.push((k, earlier));
+            for (k, kt) in &keys {
+                let Some(kt) = kt else { continue };
+                if let Some(earlier) = seen.insert(kt, *k) {
+                    found.push((*k, earlier));
                 }
             }
         }
+        drop(keys);
+        self.doc.dups.extend(found);
     }
 
     fn reset(&mut self) {
