@@ -20,7 +20,9 @@ const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "sh", "bash"];
 /// A file found, with its text or the reason it could not be read.
 pub struct Loaded {
     pub name: String,
-    pub text: Result<String, String>,
+    /// The decoded text and what the decoding found (invalid UTF-8, NUL bytes: each replaced by
+    /// U+FFFD so every other position stays right), or why it could not be read.
+    pub text: Result<(String, Vec<dockscape::DecodeProblem>), String>,
 }
 
 /// What the paths held.
@@ -58,8 +60,9 @@ fn error(name: &str, message: impl Into<String>) -> LintError {
     }
 }
 
-/// Read at most [`MAX_INPUT_BYTES`] (and one byte more, to know).
-fn read_bounded(reader: impl Read) -> Result<String, String> {
+/// Read at most [`MAX_INPUT_BYTES`] (and one byte more, to know), then decode it
+/// ([`dockscape::decode`]: UTF-8, or UTF-16/UTF-32 with a byte order mark).
+fn read_bounded(reader: impl Read) -> Result<(String, Vec<dockscape::DecodeProblem>), String> {
     let mut buf = Vec::new();
     reader
         .take(MAX_INPUT_BYTES + 1)
@@ -71,18 +74,7 @@ fn read_bounded(reader: impl Read) -> Result<String, String> {
             MAX_INPUT_BYTES >> 20
         ));
     }
-    decode(buf)
-}
-
-/// UTF-8 (a byte order mark dropped); anything else is an error naming where it stops.
-fn decode(mut bytes: Vec<u8>) -> Result<String, String> {
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        bytes.drain(..3);
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        format!("not valid UTF-8 (byte {at})")
-    })
+    Ok(dockscape::decode(&buf))
 }
 
 /// What kind of file, by metadata that follows symlinks.

@@ -260,11 +260,19 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
     let mut inputs = Vec::new();
     for f in &files {
         match &f.text {
-            Ok(text) => inputs.push(LintInput {
-                file: &f.name,
-                text,
-                kind: kind.or_else(|| config.input_for(Path::new(&f.name))),
-            }),
+            Ok((text, problems)) => {
+                errors.extend(problems.iter().map(|p| LintError {
+                    file: f.name.clone(),
+                    line: Some(p.line),
+                    column: Some(p.column),
+                    message: p.message.clone(),
+                }));
+                inputs.push(LintInput {
+                    file: &f.name,
+                    text,
+                    kind: kind.or_else(|| config.input_for(Path::new(&f.name))),
+                });
+            }
             Err(e) => errors.push(LintError {
                 file: f.name.clone(),
                 line: None,

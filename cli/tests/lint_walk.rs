@@ -176,3 +176,44 @@ fn output_file_quiet_statistics_and_exit_zero() {
     let o = run(&["lint", "--exit-zero", "missing.yaml"], &t.0, None);
     assert_eq!(o.status.code(), Some(2), "input errors still fail");
 }
+
+#[test]
+fn encodings_are_decoded_and_bad_bytes_reported_where_they_are() {
+    let t = Tree::new("enc");
+    let mut bad = b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \"x\xff\"}\n---\n".to_vec();
+    bad.extend_from_slice(POD.as_bytes());
+    std::fs::write(t.0.join("bad.yaml"), &bad).unwrap();
+    let o = run(&["lint", "--format", "json", "bad.yaml"], &t.0, None);
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(o.status.code(), Some(2), "{v}");
+    assert_eq!(v["errors"][0]["line"], 3, "{v}");
+    assert!(v["errors"][0]["column"].as_u64().is_some(), "{v}");
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "DS006"),
+        "the other document is linted: {v}"
+    );
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in POD.encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    std::fs::write(t.0.join("utf16.yaml"), &utf16).unwrap();
+    let o = run(&["lint", "--format", "json", "utf16.yaml"], &t.0, None);
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(v["findings"][0]["code"], "DS006", "{v}");
+    assert_eq!(v["findings"][0]["line"], 8, "{v}");
+    std::fs::write(
+        t.0.join("nul.sh"),
+        b"docker run \0 -v /var/run/docker.sock:/s x\n",
+    )
+    .unwrap();
+    let o = run(&["lint", "--format", "json", "nul.sh"], &t.0, None);
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert!(
+        v["errors"][0]["message"].as_str().unwrap().contains("NUL"),
+        "{v}"
+    );
+}

@@ -55,6 +55,15 @@ pub use lint::{
     lint, rule, rules, selector_is_known,
 };
 
+pub use read::decode::{DecodeProblem, decode};
+
+/// Every YAML document of `text` as dockscape reads a Kubernetes input (go-yaml v2's YAML 1.1
+/// scalars, merge keys, last-wins duplicate keys), as JSON. For differential tests; not a stable API.
+#[doc(hidden)]
+pub fn debug_yaml_to_json(text: &str) -> Vec<serde_json::Value> {
+    read::source::to_json(text)
+}
+
 /// The version of this crate.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 

@@ -461,3 +461,154 @@ fn several_broken_documents_each_reported_once() {
     dedup.dedup();
     assert_eq!(dedup, lines);
 }
+
+/// (line, column, message) of every input error.
+fn errors(r: &LintReport) -> Vec<(usize, usize, String)> {
+    r.errors
+        .iter()
+        .map(|e| {
+            (
+                e.line.unwrap_or(0),
+                e.column.unwrap_or(0),
+                e.message.clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn yaml11_booleans_are_read_in_every_boolean_field_and_false_stays_false() {
+    for word in [
+        "y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True",
+    ] {
+        let text = PRIV_POD.replace("privileged: true", &format!("privileged: {word}"));
+        let r = run("b.yaml", &text);
+        assert_eq!(codes(&r), ["DS006"], "{word}");
+        assert!(r.errors.is_empty(), "{word}: {:?}", r.errors);
+    }
+    for word in [
+        "n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "~",
+    ] {
+        let text = PRIV_POD.replace("privileged: true", &format!("privileged: {word}"));
+        let r = run("b.yaml", &text);
+        assert!(codes(&r).is_empty() && r.errors.is_empty(), "{word}: {r:?}");
+    }
+}
+
+#[test]
+fn a_string_in_a_boolean_field_is_an_input_error_at_its_position() {
+    let text = PRIV_POD.replace("privileged: true", "privileged: 'yes'");
+    let r = run("s.yaml", &text);
+    let e = errors(&r);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!((e[0].0, e[0].1), (10, 21));
+    assert!(
+        e[0].2
+            .contains("`spec.containers[0].securityContext.privileged` must be a boolean"),
+        "{e:?}"
+    );
+    // judged the dangerous way, so the file can never exit 0
+    assert_eq!(codes(&r), ["DS006"]);
+    let r = run(
+        "n.yaml",
+        &PRIV_POD.replace("privileged: true", "privileged: 1"),
+    );
+    assert_eq!(errors(&r).len(), 1);
+    assert_eq!(r.exit_code(), 2);
+}
+
+#[test]
+fn every_duplicate_key_is_an_input_error_and_the_last_one_is_judged() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: alpine\n      securityContext:\n        privileged: false\n        privileged: true\n  hostPID: true\n  hostPID: false\n";
+    let r = run("d.yaml", text);
+    let e = errors(&r);
+    assert_eq!(e.len(), 2, "{e:?}");
+    assert_eq!((e[0].0, e[0].1), (10, 9));
+    assert!(
+        e[0].2
+            .contains("duplicate key `privileged` (first at line 9, column 9)"),
+        "{e:?}"
+    );
+    assert_eq!((e[1].0, e[1].1), (12, 3));
+    assert_eq!(codes(&r), ["DS006"]);
+    assert_eq!(r.findings[0].line, 10);
+}
+
+#[test]
+fn a_field_of_the_wrong_shape_is_an_input_error_naming_it() {
+    let cases = [
+        (
+            "spec:\n  containers:\n    name: c\n    image: x\n",
+            3,
+            "`spec.containers` must be a list, not a mapping",
+        ),
+        (
+            "spec:\n  volumes: /var/run/docker.sock\n  containers: [{name: c, image: x}]\n",
+            2,
+            "`spec.volumes` must be a list, not the string `/var/run/docker.sock`",
+        ),
+        (
+            "spec:\n  containers:\n    - name: c\n      image: x\n      securityContext: 3\n",
+            5,
+            "`spec.containers[0].securityContext` must be a mapping, not the scalar `3`",
+        ),
+        (
+            "spec:\n  containers:\n    - name: c\n      image: x\n      securityContext:\n        seccompProfile: unconfined\n",
+            6,
+            "`spec.containers[0].securityContext.seccompProfile` must be a mapping, not the string `unconfined`",
+        ),
+        (
+            "spec:\n  containers:\n    - name: c\n      image: x\n      command: docker run --privileged x\n",
+            5,
+            "`spec.containers[0].command` must be a list, not a scalar",
+        ),
+    ];
+    for (body, line, msg) in cases {
+        let text = format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\n{body}");
+        let r = run("w.yaml", &text);
+        let e = errors(&r);
+        assert_eq!(e.len(), 1, "{body}: {e:?}");
+        assert_eq!(e[0].0, line + 3, "{body}: {e:?}");
+        assert!(e[0].2.contains(msg), "{body}: {e:?}");
+    }
+}
+
+#[test]
+fn decode_reports_bad_bytes_and_every_other_document_is_still_linted() {
+    let mut bytes = b"apiVersion: v1\nkind: ConfigMap\ndata: {a: \"x\xFF\xFEy\"}\n---\n".to_vec();
+    bytes.extend(PRIV_POD.as_bytes());
+    bytes.extend(b"---\nkind: ConfigMap\ndata: {b: \"\0\"}\n");
+    let (text, problems) = dockscape::decode(&bytes);
+    // one problem per invalid sequence (FF and FE are one each), columns in characters
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    assert_eq!((problems[0].line, problems[0].column), (3, 13));
+    assert!(
+        problems[0].message.contains("invalid UTF-8 (bytes FF)"),
+        "{problems:?}"
+    );
+    assert_eq!((problems[1].line, problems[1].column), (3, 14));
+    assert_eq!((problems[2].line, problems[2].column), (17, 12));
+    assert!(problems[2].message.contains("NUL byte"), "{problems:?}");
+    let r = run("enc.yaml", &text);
+    assert_eq!(codes(&r), ["DS006"]);
+    assert_eq!(r.findings[0].line, 14);
+}
+
+#[test]
+fn utf16_and_utf32_with_a_bom_are_linted() {
+    let mut le = vec![0xFF, 0xFE];
+    let mut be32 = vec![0, 0, 0xFE, 0xFF];
+    for u in PRIV_POD.encode_utf16() {
+        le.extend(u.to_le_bytes());
+    }
+    for c in PRIV_POD.chars() {
+        be32.extend((c as u32).to_be_bytes());
+    }
+    for bytes in [le, be32] {
+        let (text, problems) = dockscape::decode(&bytes);
+        assert!(problems.is_empty());
+        let r = run("utf16.yaml", &text);
+        assert_eq!(codes(&r), ["DS006"]);
+        assert_eq!((r.findings[0].line, r.findings[0].column), (10, 21));
+    }
+}

@@ -21,10 +21,9 @@ fn fixtures(dir: &Path, out: &mut Vec<(String, String)>) {
         } else if p
             .extension()
             .is_some_and(|e| matches!(e.to_str(), Some("yaml" | "yml" | "json" | "sh")))
+            && let Ok(text) = std::fs::read_to_string(&p)
         {
-            if let Ok(text) = std::fs::read_to_string(&p) {
-                out.push((p.display().to_string(), text));
-            }
+            out.push((p.display().to_string(), text));
         }
     }
 }

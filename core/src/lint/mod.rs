@@ -250,6 +250,15 @@ fn lint_one<'a>(
                 } else {
                     k8s::unit(doc)
                 };
+                // input errors the reader found (wrong types, duplicate keys)
+                for (line, column, message) in doc.take_problems() {
+                    report.errors.push(LintError {
+                        file: input.file.to_string(),
+                        line: Some(line as usize),
+                        column: Some(column as usize),
+                        message,
+                    });
+                }
                 if doc.exceeded() {
                     let (line, column) = doc.pos(0);
                     budget_errors.push(LintError {

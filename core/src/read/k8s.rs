@@ -7,7 +7,7 @@ use super::ir::{
     Via, Volume, VolumeSource, Workload, WorkloadKind,
 };
 use super::paths;
-use super::source::{Doc, NodeId};
+use super::source::{Doc, Kind, MAX_DEPTH, NodeId, Scalar};
 
 /// Reads one document.
 pub(crate) struct Reader<'t, 'a> {
@@ -40,7 +40,133 @@ impl<'t, 'a> Reader<'t, 'a> {
 
     /// `key` of mapping `id`, a boolean switched on.
     pub(crate) fn on(&self, id: NodeId, key: &str) -> Option<Val<'t>> {
-        self.field(id, key).filter(Val::is_true)
+        self.flag(id, key).filter(Val::is_true)
+    }
+
+    /// `key` of mapping `id` as a boolean field the API machinery decodes: a YAML 1.1 boolean
+    /// (`true`, `yes`, `on`, `y`, ... as go-yaml v2 reads them) becomes `true`/`false` at the
+    /// value's position. Anything else (a quoted `"true"`, a number, a mapping) is an input error,
+    /// since the API server refuses it, and is judged the dangerous way when its text says true.
+    pub(crate) fn flag(&self, id: NodeId, key: &str) -> Option<Val<'t>> {
+        let v = self.doc.get(id, key)?;
+        let loc = self.loc(v);
+        match self.doc.scalar(v) {
+            Some(Scalar::Null) => None,
+            Some(Scalar::Bool(b)) => Some(Val::new(if b { "true" } else { "false" }, loc)),
+            other => {
+                let shown = match other {
+                    Some(Scalar::Str(t)) => format!("the string `{}`", t.escape_debug()),
+                    Some(_) => "a number".to_string(),
+                    None => self.shape(v).to_string(),
+                };
+                self.doc.problem(
+                    v,
+                    format!(
+                        "`{}` must be a boolean (true or false), not {shown}: the API server refuses the object",
+                        self.doc.field_path(v)
+                    ),
+                );
+                let text = self.doc.str(v)?;
+                super::source::yaml11_bool(text.trim())
+                    .or_else(|| text.trim().eq_ignore_ascii_case("true").then_some(true))
+                    .filter(|&b| b)
+                    .map(|_| Val::new("true", loc))
+            }
+        }
+    }
+
+    fn shape(&self, v: NodeId) -> &'static str {
+        match self.doc.node(v).map(|n| n.kind) {
+            Some(Kind::Map) => "a mapping",
+            Some(Kind::Seq) => "a list",
+            _ => "a scalar",
+        }
+    }
+
+    /// `key` of mapping `id` when it is a mapping; null or absent is `None`; any other shape is an
+    /// input error naming the field.
+    pub(crate) fn map_at(&self, id: NodeId, key: &str) -> Option<NodeId> {
+        self.shaped(id, key, Kind::Map)
+    }
+
+    /// `key` of mapping `id` when it is a list (see [`Reader::map_at`]).
+    pub(crate) fn seq_at(&self, id: NodeId, key: &str) -> Option<NodeId> {
+        self.shaped(id, key, Kind::Seq)
+    }
+
+    fn shaped(&self, id: NodeId, key: &str, kind: Kind) -> Option<NodeId> {
+        let v = self.doc.get(id, key)?;
+        let n = self.doc.node(v)?;
+        if n.kind == kind {
+            return Some(self.doc.resolve(v));
+        }
+        if matches!(self.doc.scalar(v), Some(Scalar::Null)) {
+            return None;
+        }
+        let want = if kind == Kind::Map {
+            "a mapping"
+        } else {
+            "a list"
+        };
+        let got = match self.doc.scalar(v) {
+            Some(Scalar::Str(t)) => format!("the string `{}`", t.escape_debug()),
+            Some(_) => format!("the scalar `{}`", n.text.escape_debug()),
+            None => self.shape(v).to_string(),
+        };
+        self.doc.problem(
+            v,
+            format!(
+                "`{}` must be {want}, not {got}: the API server refuses the object, and it was not read",
+                self.doc.field_path(v)
+            ),
+        );
+        None
+    }
+
+    /// The mapping items of list `list`; any other item is an input error.
+    pub(crate) fn map_items(&self, list: NodeId) -> Vec<NodeId> {
+        let mut out = Vec::new();
+        for item in self.doc.items(list) {
+            if self.doc.is_map(item) {
+                out.push(self.doc.resolve(item));
+            } else if !matches!(self.doc.scalar(item), Some(Scalar::Null)) {
+                self.doc.problem(
+                    item,
+                    format!(
+                        "`{}` must be a mapping, not {}: the API server refuses the object",
+                        self.doc.field_path(item),
+                        self.shape(item)
+                    ),
+                );
+            }
+        }
+        out
+    }
+
+    /// A list of strings (`command`, `args`, `add`, `drop`): a scalar there is an input error
+    /// (and is still read, as one item).
+    pub(crate) fn string_list(&self, id: NodeId, key: &str) -> Vec<Val<'t>> {
+        let Some(v) = self.doc.get(id, key) else {
+            return Vec::new();
+        };
+        if !self.doc.is_seq(v) && !self.doc.is_map(v) {
+            if matches!(self.doc.scalar(v), Some(Scalar::Null)) {
+                return Vec::new();
+            }
+            self.doc.problem(
+                v,
+                format!(
+                    "`{}` must be a list, not {}: the API server refuses the object",
+                    self.doc.field_path(v),
+                    self.shape(v)
+                ),
+            );
+            return self.val(v).into_iter().collect();
+        }
+        match self.seq_at(id, key) {
+            Some(l) => self.doc.items(l).filter_map(|i| self.val(i)).collect(),
+            None => Vec::new(),
+        }
     }
 
     /// Scalars of a sequence (or a single scalar).
@@ -78,23 +204,52 @@ pub(crate) fn unit<'t>(doc: &'t Doc<'_>) -> Unit<'t> {
         workloads: Vec::new(),
     };
     let r = Reader { doc };
+    duplicates(doc);
     if let Some(root) = doc.root() {
         object(&r, root, &mut unit, 0);
     }
     unit
 }
 
+/// Every duplicate key of the document as an input error: go-yaml v2 under `sigs.k8s.io/yaml`
+/// keeps the last one (and so does this reader), strict clients refuse the object.
+pub(crate) fn duplicates(doc: &Doc<'_>) {
+    for &(k, earlier) in &doc.dups {
+        let (line, col) = doc.pos(earlier);
+        let key = doc.node(k).map_or("", |n| &*n.text);
+        doc.problem(
+            k,
+            format!(
+                "duplicate key `{}` (first at line {line}, column {col}): the last one is read, as the API server's decoder does",
+                key.escape_debug()
+            ),
+        );
+    }
+}
+
+/// Built-in kinds whose pod template the API server reads only at its own place.
+const BUILTIN: &[&str] = &[
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "CronJob",
+    "ReplicationController",
+];
+
 fn object<'t>(r: &Reader<'t, '_>, id: NodeId, unit: &mut Unit<'t>, depth: u32) {
     let doc = r.doc;
-    if !doc.is_map(id) || depth > 8 || doc.exceeded() {
+    if !doc.is_map(id) || depth as usize > MAX_DEPTH || doc.exceeded() {
         return;
     }
     let kind = doc.get(id, "kind").and_then(|k| doc.str(k)).unwrap_or("");
-    if let Some(items) = doc.get(id, "items").filter(|&i| doc.is_seq(i))
-        && kind.ends_with("List")
-    {
-        for item in doc.items(items).collect::<Vec<_>>() {
-            object(r, item, unit, depth + 1);
+    if kind.ends_with("List") && doc.get(id, "items").is_some() {
+        // `kind: List` (and `*List`), nested to any depth: kubectl flattens every level
+        if let Some(items) = r.seq_at(id, "items") {
+            for item in r.map_items(items) {
+                object(r, item, unit, depth + 1);
+            }
         }
         return;
     }
@@ -125,12 +280,86 @@ fn object<'t>(r: &Reader<'t, '_>, id: NodeId, unit: &mut Unit<'t>, depth: u32) {
             )
         }
     };
-    let Some(spec) = spec.filter(|&s| doc.is_map(s)) else {
+    let spec = spec.filter(|&s| doc.is_map(s)).map(|s| doc.resolve(s));
+    if let Some(spec) = spec {
+        workload(r, id, kind, meta, template_meta, spec, unit);
+    }
+    if kind == "Pod" || kind == "PodTemplate" || BUILTIN.contains(&kind) {
         return;
-    };
+    }
+    // any other object (a custom resource, or no kind): pod specs and bare containers wherever
+    // they are (Kubeflow `*ReplicaSpecs.*.template`, `spec.podTemplate`, Argo `templates[]`)
+    let mut found = Vec::new();
+    // each node once, aliases and merge keys included (an alias bomb costs nothing)
+    let mut seen = vec![false; doc.nodes.len()];
+    if let Some(s) = spec.and_then(|s| seen.get_mut(s as usize)) {
+        *s = true;
+    }
+    let start = doc.get(id, "spec").unwrap_or(id);
+    if start == id {
+        for (k, v) in doc.pairs(id) {
+            if doc.str(k) != Some("metadata") {
+                find(doc, v, &mut seen, 0, &mut found);
+            }
+        }
+    } else {
+        find(doc, start, &mut seen, 0, &mut found);
+    }
+    let volumes = doc
+        .get(id, "spec")
+        .filter(|&s| doc.is_map(s))
+        .and_then(|s| r.seq_at(s, "volumes"));
+    for f in found {
+        match f {
+            Found::PodSpec(s) if Some(s) == spec => {}
+            Found::PodSpec(s) => {
+                let tmeta = doc
+                    .node(s)
+                    .map(|n| n.parent)
+                    .filter(|&p| doc.get(p, "spec").map(|x| doc.resolve(x)) == Some(s))
+                    .and_then(|p| doc.get(p, "metadata"));
+                workload(r, id, kind, meta, tmeta, s, unit);
+            }
+            Found::Bare(c, key, index) => {
+                let mut w = Workload::new(WorkloadKind::Pod, kind_or_pod(kind), r.loc(c));
+                name_and_namespace(r, &mut w, meta);
+                w.annotations = r.string_map(meta.and_then(|m| doc.get(m, "annotations")));
+                if let Some(vols) = volumes {
+                    for item in r.map_items(vols) {
+                        w.volumes.push(volume(r, item));
+                    }
+                }
+                let kind = if key == "initContainers" {
+                    ContainerKind::Init
+                } else {
+                    ContainerKind::Container
+                };
+                let c = container(r, c, kind, key, index, &w);
+                w.containers.push(c);
+                mark_used(&mut w);
+                unit.workloads.push(w);
+            }
+        }
+    }
+}
+
+fn kind_or_pod(kind: &str) -> &str {
+    if kind.is_empty() { "Pod" } else { kind }
+}
+
+fn workload<'t>(
+    r: &Reader<'t, '_>,
+    id: NodeId,
+    kind: &'t str,
+    meta: Option<NodeId>,
+    template_meta: Option<NodeId>,
+    spec: NodeId,
+    unit: &mut Unit<'t>,
+) {
+    let doc = r.doc;
     let mut w = Workload::new(
         WorkloadKind::Pod,
-        if kind.is_empty() { "Pod" } else { kind },
+        kind_or_pod(kind),
         r.loc(doc.get(id, "kind").unwrap_or(id)),
     );
     name_and_namespace(r, &mut w, meta);
@@ -139,6 +368,95 @@ fn object<'t>(r: &Reader<'t, '_>, id: NodeId, unit: &mut Unit<'t>, depth: u32) {
     w.annotations = annotations;
     pod_spec(r, spec, &mut w);
     unit.workloads.push(w);
+}
+
+/// What the walk of a custom object found.
+enum Found {
+    /// A pod spec: a mapping holding a `containers` list with an `image`d item.
+    PodSpec(NodeId),
+    /// A container on its own (`container:`, `script:`, an item of `initContainers` or
+    /// `sidecars`), with its list name and index.
+    Bare(NodeId, &'static str, usize),
+}
+
+fn has_image(doc: &Doc<'_>, c: NodeId) -> bool {
+    doc.is_map(c) && doc.get(c, "image").is_some()
+}
+
+fn find(doc: &Doc<'_>, id: NodeId, seen: &mut [bool], depth: usize, out: &mut Vec<Found>) {
+    if depth > MAX_DEPTH || doc.exceeded() || out.len() > 10_000 {
+        return;
+    }
+    let id = doc.resolve(id);
+    match seen.get_mut(id as usize) {
+        Some(s) if !*s => *s = true,
+        _ => return,
+    }
+    if doc.is_seq(id) {
+        for i in doc.items(id).collect::<Vec<_>>() {
+            find(doc, i, seen, depth + 1, out);
+        }
+        return;
+    }
+    if !doc.is_map(id) {
+        return;
+    }
+    if ["containers", "initContainers"].iter().any(|key| {
+        doc.get(id, key)
+            .is_some_and(|l| doc.items(l).any(|c| has_image(doc, c)))
+    }) {
+        out.push(Found::PodSpec(id));
+        return;
+    }
+    for (k, v) in doc.pairs(id) {
+        let key = doc.str(k).unwrap_or("");
+        match key {
+            "container" | "script" if has_image(doc, v) => {
+                let c = doc.resolve(v);
+                if seen.get(c as usize) == Some(&false) {
+                    out.push(Found::Bare(
+                        c,
+                        if key == "script" {
+                            "script"
+                        } else {
+                            "container"
+                        },
+                        0,
+                    ));
+                }
+                if let Some(s) = seen.get_mut(c as usize) {
+                    *s = true;
+                }
+            }
+            "initContainers" | "sidecars" | "containers" if doc.is_seq(v) => {
+                let list: &'static str = match key {
+                    "initContainers" => "initContainers",
+                    "sidecars" => "sidecars",
+                    _ => "containers",
+                };
+                for (i, c) in doc.items(v).enumerate() {
+                    let c = doc.resolve(c);
+                    if has_image(doc, c) && seen.get(c as usize) == Some(&false) {
+                        out.push(Found::Bare(c, list, i));
+                    }
+                    if let Some(s) = seen.get_mut(c as usize) {
+                        *s = true;
+                    }
+                }
+            }
+            "metadata" | "status" => {}
+            _ => find(doc, v, seen, depth + 1, out),
+        }
+    }
+}
+
+fn mark_used(w: &mut Workload<'_>) {
+    for i in 0..w.volumes.len() {
+        let used = w.volume_used(i);
+        if let Some(v) = w.volumes.get_mut(i) {
+            v.used = used;
+        }
+    }
 }
 
 pub(crate) fn name_and_namespace<'t>(
@@ -160,16 +478,15 @@ fn persistent_volume<'t>(
     meta: Option<NodeId>,
     unit: &mut Unit<'t>,
 ) {
-    let doc = r.doc;
     let mut w = Workload::new(
         WorkloadKind::PersistentVolume,
         "PersistentVolume",
         r.loc(id),
     );
     name_and_namespace(r, &mut w, meta);
-    let spec = doc.get(id, "spec");
+    let spec = r.map_at(id, "spec");
     for key in ["hostPath", "local"] {
-        let Some(src) = spec.and_then(|s| doc.get(s, key)) else {
+        let Some(src) = spec.and_then(|s| r.map_at(s, key)) else {
             continue;
         };
         if let Some(path) = r.field(src, "path") {
@@ -190,13 +507,22 @@ pub(crate) fn pod_spec<'t>(r: &Reader<'t, '_>, spec: NodeId, w: &mut Workload<'t
     w.host_network = r.on(spec, "hostNetwork");
     w.host_pid = r.on(spec, "hostPID");
     w.host_ipc = r.on(spec, "hostIPC");
-    w.host_users = r.field(spec, "hostUsers");
+    w.host_users = r.flag(spec, "hostUsers");
+    // boolean fields no rule reads: their type is still the API server's
+    for key in [
+        "automountServiceAccountToken",
+        "shareProcessNamespace",
+        "enableServiceLinks",
+        "setHostnameAsFQDN",
+    ] {
+        let _ = r.flag(spec, key);
+    }
     w.runtime_class = r.field(spec, "runtimeClassName");
-    if let Some(sc) = doc.get(spec, "securityContext") {
+    if let Some(sc) = r.map_at(spec, "securityContext") {
         w.security = security(r, sc);
-        w.security.groups = r.strings(doc.get(sc, "supplementalGroups"));
-        if let Some(sys) = doc.get(sc, "sysctls") {
-            for s in doc.items(sys) {
+        w.security.groups = r.string_list(sc, "supplementalGroups");
+        if let Some(sys) = r.seq_at(sc, "sysctls") {
+            for s in r.map_items(sys) {
                 if let (Some(n), v) = (r.field(s, "name"), r.field(s, "value")) {
                     let v = v.unwrap_or(Val {
                         text: Cow::Borrowed(""),
@@ -206,8 +532,8 @@ pub(crate) fn pod_spec<'t>(r: &Reader<'t, '_>, spec: NodeId, w: &mut Workload<'t
                 }
             }
         }
-        if let Some(hp) = doc
-            .get(sc, "windowsOptions")
+        if let Some(hp) = r
+            .map_at(sc, "windowsOptions")
             .and_then(|o| r.on(o, "hostProcess"))
         {
             w.security.host_process = Some(hp);
@@ -219,8 +545,8 @@ pub(crate) fn pod_spec<'t>(r: &Reader<'t, '_>, spec: NodeId, w: &mut Workload<'t
             .annotation("seccomp.security.alpha.kubernetes.io/pod")
             .cloned();
     }
-    if let Some(vols) = doc.get(spec, "volumes") {
-        for item in doc.items(vols) {
+    if let Some(vols) = r.seq_at(spec, "volumes") {
+        for item in r.map_items(vols) {
             w.volumes.push(volume(r, item));
         }
     }
@@ -229,29 +555,27 @@ pub(crate) fn pod_spec<'t>(r: &Reader<'t, '_>, spec: NodeId, w: &mut Workload<'t
         ("containers", ContainerKind::Container),
         ("ephemeralContainers", ContainerKind::Ephemeral),
     ] {
-        let Some(list) = doc.get(spec, key) else {
+        let Some(list) = r.seq_at(spec, key) else {
             continue;
         };
-        for (i, item) in doc.items(list).enumerate() {
-            if !doc.is_map(item) {
+        let items: Vec<NodeId> = doc.items(list).collect();
+        let maps = r.map_items(list);
+        for (i, item) in items.into_iter().enumerate() {
+            let item = doc.resolve(item);
+            if !maps.contains(&item) {
                 continue;
             }
             let c = container(r, item, kind, key, i, w);
             w.containers.push(c);
         }
     }
-    for i in 0..w.volumes.len() {
-        let used = w.volume_used(i);
-        if let Some(v) = w.volumes.get_mut(i) {
-            v.used = used;
-        }
-    }
+    mark_used(w);
 }
 
 pub(crate) fn volume<'t>(r: &Reader<'t, '_>, item: NodeId) -> Volume<'t> {
     let doc = r.doc;
     let name = r.field(item, "name").map_or(Cow::Borrowed(""), |n| n.text);
-    let source = if let Some(path) = doc.get(item, "hostPath").and_then(|h| r.field(h, "path")) {
+    let source = if let Some(path) = r.map_at(item, "hostPath").and_then(|h| r.field(h, "path")) {
         let class = paths::classify(path.as_str());
         VolumeSource::Host { path, class }
     } else if doc.get(item, "emptyDir").is_some() {
@@ -298,12 +622,11 @@ pub(crate) fn container<'t>(
     index: usize,
     w: &Workload<'t>,
 ) -> Container<'t> {
-    let doc = r.doc;
     let mut c = named_container(r, id, kind, list, index);
-    c.command = r.strings(doc.get(id, "command"));
-    c.args = r.strings(doc.get(id, "args"));
-    if let Some(env) = doc.get(id, "env") {
-        for e in doc.items(env) {
+    c.command = r.string_list(id, "command");
+    c.args = r.string_list(id, "args");
+    if let Some(env) = r.seq_at(id, "env") {
+        for e in r.map_items(env) {
             if let Some(name) = r.field(e, "name") {
                 c.env.push(Env {
                     name,
@@ -312,8 +635,8 @@ pub(crate) fn container<'t>(
             }
         }
     }
-    if let Some(ports) = doc.get(id, "ports") {
-        for p in doc.items(ports) {
+    if let Some(ports) = r.seq_at(id, "ports") {
+        for p in r.map_items(ports) {
             c.ports.push(Port {
                 loc: r.loc(p),
                 container_port: r.field(p, "containerPort"),
@@ -322,10 +645,10 @@ pub(crate) fn container<'t>(
             });
         }
     }
-    if let Some(sc) = doc.get(id, "securityContext") {
+    if let Some(sc) = r.map_at(id, "securityContext") {
         c.security = security(r, sc);
-        if let Some(hp) = doc
-            .get(sc, "windowsOptions")
+        if let Some(hp) = r
+            .map_at(sc, "windowsOptions")
             .and_then(|o| r.on(o, "hostProcess"))
         {
             c.security.host_process = Some(hp);
@@ -340,8 +663,8 @@ pub(crate) fn container<'t>(
         let key = format!("container.apparmor.security.beta.kubernetes.io/{}", c.name);
         c.security.apparmor = w.annotation(&key).cloned();
     }
-    if let Some(mounts) = doc.get(id, "volumeMounts") {
-        for m in doc.items(mounts) {
+    if let Some(mounts) = r.seq_at(id, "volumeMounts") {
+        for m in r.map_items(mounts) {
             c.mounts.push(mount(r, m, w));
         }
     }
@@ -370,31 +693,31 @@ fn mount<'t>(r: &Reader<'t, '_>, id: NodeId, w: &Workload<'t>) -> Mount<'t> {
         volume: index,
         volume_name: name,
         sub_path,
-        read_only: r.field(id, "readOnly").is_some_and(|v| v.is_true()),
+        read_only: r.flag(id, "readOnly").is_some_and(|v| v.is_true()),
         host,
     }
 }
 
 fn security<'t>(r: &Reader<'t, '_>, sc: NodeId) -> Security<'t> {
-    let doc = r.doc;
-    let caps = doc.get(sc, "capabilities");
+    let caps = r.map_at(sc, "capabilities");
+    let _ = r.flag(sc, "readOnlyRootFilesystem");
     Security {
         privileged: r.on(sc, "privileged"),
-        allow_privilege_escalation: r.field(sc, "allowPrivilegeEscalation"),
+        allow_privilege_escalation: r.flag(sc, "allowPrivilegeEscalation"),
         run_as_user: r.field(sc, "runAsUser"),
-        run_as_non_root: r.field(sc, "runAsNonRoot"),
+        run_as_non_root: r.flag(sc, "runAsNonRoot"),
         groups: Vec::new(),
-        cap_add: r.strings(caps.and_then(|c| doc.get(c, "add"))),
-        cap_drop: r.strings(caps.and_then(|c| doc.get(c, "drop"))),
-        seccomp: doc
-            .get(sc, "seccompProfile")
+        cap_add: caps.map_or_else(Vec::new, |c| r.string_list(c, "add")),
+        cap_drop: caps.map_or_else(Vec::new, |c| r.string_list(c, "drop")),
+        seccomp: r
+            .map_at(sc, "seccompProfile")
             .and_then(|p| r.field(p, "type")),
-        apparmor: doc
-            .get(sc, "appArmorProfile")
+        apparmor: r
+            .map_at(sc, "appArmorProfile")
             .and_then(|p| r.field(p, "type")),
         proc_mount: r.field(sc, "procMount"),
-        selinux_type: doc
-            .get(sc, "seLinuxOptions")
+        selinux_type: r
+            .map_at(sc, "seLinuxOptions")
             .and_then(|o| r.field(o, "type")),
         selinux_disabled: None,
         host_process: None,

@@ -35,12 +35,200 @@ pub(crate) enum Kind {
     Alias,
 }
 
+/// The tag of a node, as far as reading it goes (YAML 1.1 core tags; any other is `Other`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Tag {
+    /// No tag: a plain scalar is resolved by its text, a quoted one is a string.
+    #[default]
+    None,
+    /// `!!str`
+    Str,
+    /// `!!bool`
+    Bool,
+    /// `!!int`
+    Int,
+    /// `!!float`
+    Float,
+    /// `!!null`
+    Null,
+    /// `!!timestamp`
+    Timestamp,
+    /// Any other tag (`!foo`, `!`, `!!binary`, ...): go-yaml v2 keeps the text as a string.
+    Other,
+}
+
+impl Tag {
+    fn of(tag: Option<&saphyr_parser::Tag>) -> Tag {
+        let Some(t) = tag else { return Tag::None };
+        if !t.is_yaml_core_schema() {
+            return Tag::Other;
+        }
+        match t.suffix.as_str() {
+            "str" => Tag::Str,
+            "bool" => Tag::Bool,
+            "int" => Tag::Int,
+            "float" => Tag::Float,
+            "null" => Tag::Null,
+            "timestamp" => Tag::Timestamp,
+            _ => Tag::Other,
+        }
+    }
+}
+
+/// A scalar as go-yaml v2 (YAML 1.1, what `sigs.k8s.io/yaml` decodes Kubernetes objects with)
+/// resolves it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Scalar<'x> {
+    /// `null`, `~`, empty.
+    Null,
+    /// `true`/`false` and the YAML 1.1 words (`yes`, `on`, `y`, ...).
+    Bool(bool),
+    /// An integer (decimal, `0x`, `0o`, `0b`, leading-zero octal, `_` separators).
+    Int(i64),
+    /// An integer above `i64::MAX`.
+    UInt(u64),
+    /// A float (`1.5`, `1e3`, `.inf`, `.nan`).
+    Float(f64),
+    /// Anything else, quoted scalars and `!!str` included; timestamps are kept as their text.
+    Str(&'x str),
+}
+
+/// A plain scalar's boolean value in YAML 1.1 as go-yaml v2 reads it.
+pub(crate) fn yaml11_bool(text: &str) -> Option<bool> {
+    match text {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            Some(true)
+        }
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
+fn yaml11_null(text: &str) -> bool {
+    matches!(text, "" | "~" | "null" | "Null" | "NULL")
+}
+
+/// An integer as Go's `strconv.ParseInt(s, 0, 64)` reads it after go-yaml v2 removed every `_`.
+fn go_int(text: &str) -> Option<Scalar<'static>> {
+    let plain: String = text.chars().filter(|&c| c != '_').collect();
+    let (neg, body) = match plain.as_bytes().first() {
+        Some(b'-') => (true, plain.get(1..)?),
+        Some(b'+') => (false, plain.get(1..)?),
+        _ => (false, plain.as_str()),
+    };
+    let (radix, digits) = if let Some(d) = body.strip_prefix("0x").or(body.strip_prefix("0X")) {
+        (16, d)
+    } else if let Some(d) = body.strip_prefix("0o").or(body.strip_prefix("0O")) {
+        (8, d)
+    } else if let Some(d) = body.strip_prefix("0b").or(body.strip_prefix("0B")) {
+        (2, d)
+    } else if body.len() > 1 && body.starts_with('0') {
+        (8, body.get(1..)?)
+    } else {
+        (10, body)
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let mag = u128::from_str_radix(digits, radix).ok()?;
+    if neg {
+        let v = i128::try_from(mag).ok()?.checked_neg()?;
+        i64::try_from(v).ok().map(Scalar::Int)
+    } else if let Ok(v) = i64::try_from(mag) {
+        Some(Scalar::Int(v))
+    } else {
+        u64::try_from(mag).ok().map(Scalar::UInt)
+    }
+}
+
+/// A float as go-yaml v2 reads one: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$` (after
+/// removing `_`), or one of the `.inf`/`.nan` words.
+fn go_float(text: &str) -> Option<f64> {
+    match text {
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Some(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => return Some(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Some(f64::NAN),
+        _ => {}
+    }
+    let plain: String = text.chars().filter(|&c| c != '_').collect();
+    let b = plain.as_bytes();
+    let mut i = usize::from(matches!(b.first(), Some(b'-' | b'+')));
+    let digits = |i: &mut usize| {
+        let s = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i - s
+    };
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return None;
+        }
+    } else {
+        if digits(&mut i) == 0 {
+            return None;
+        }
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            digits(&mut i);
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'-' | b'+')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return None;
+        }
+    }
+    if i != b.len() {
+        return None;
+    }
+    plain.parse().ok()
+}
+
+/// Resolve a scalar's text the way go-yaml v2 does, given its tag and whether it was plain.
+pub(crate) fn resolve_scalar<'x>(text: &'x str, plain: bool, tag: Tag) -> Scalar<'x> {
+    match tag {
+        Tag::Str | Tag::Other | Tag::Timestamp => return Scalar::Str(text),
+        Tag::None if !plain => return Scalar::Str(text),
+        _ => {}
+    }
+    if yaml11_null(text) && matches!(tag, Tag::None | Tag::Null) {
+        return Scalar::Null;
+    }
+    if let Some(b) = yaml11_bool(text) {
+        return Scalar::Bool(b);
+    }
+    // go-yaml v2 tries numbers only for text starting with a sign, a digit or a dot
+    if !text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) {
+        return Scalar::Str(text);
+    }
+    if let Some(i) = go_int(text) {
+        return match (tag, i) {
+            (Tag::Float, Scalar::Int(v)) => Scalar::Float(v as f64),
+            (Tag::Float, Scalar::UInt(v)) => Scalar::Float(v as f64),
+            _ => i,
+        };
+    }
+    if let Some(f) = go_float(text) {
+        return Scalar::Float(f);
+    }
+    Scalar::Str(text)
+}
+
 /// One node of the arena.
 #[derive(Debug)]
 pub(crate) struct Node<'a> {
     pub kind: Kind,
     /// Plain (unquoted) scalar: `null`, `~` and the empty plain scalar mean null.
     pub plain: bool,
+    /// The node's tag.
+    pub tag: Tag,
     /// Scalar text (empty for collections).
     pub text: Cow<'a, str>,
     /// 1-based line and column.
@@ -64,6 +252,11 @@ pub(crate) struct Doc<'a> {
     work: Cell<u64>,
     budget: u64,
     exceeded: Cell<bool>,
+    /// Keys that repeat an earlier key of the same mapping: (the repeated key, the earlier one).
+    pub dups: Vec<(NodeId, NodeId)>,
+    /// Input errors the readers found in this document (a field of the wrong type, a duplicate
+    /// key): 1-based line, column, message. The pipeline takes them with [`Doc::take_problems`].
+    problems: std::cell::RefCell<Vec<(u32, u32, String)>>,
 }
 
 /// A parse failure: 1-based position and message.
@@ -82,6 +275,54 @@ impl<'a> Doc<'a> {
         self.children.clear();
         self.work.set(0);
         self.exceeded.set(false);
+        self.dups.clear();
+        self.problems.borrow_mut().clear();
+    }
+
+    /// The key `k` as the API machinery names it (`sigs.k8s.io/yaml` turns a non-string key into
+    /// its JSON text): `'on'` is the key `on`, a plain `on` is the key `true`.
+    pub fn key_name(&self, k: NodeId) -> Option<Cow<'_, str>> {
+        let n = self.node(k)?;
+        if n.kind != Kind::Scalar {
+            return None;
+        }
+        Some(match resolve_scalar(&n.text, n.plain, n.tag) {
+            Scalar::Str(s) => Cow::Borrowed(s),
+            Scalar::Null => Cow::Borrowed("null"),
+            s => match scalar_json(s) {
+                serde_json::Value::String(s) => Cow::Owned(s),
+                other => Cow::Owned(other.to_string()),
+            },
+        })
+    }
+
+    /// Record an input error at node `id`.
+    pub fn problem(&self, id: NodeId, message: String) {
+        let (line, col) = self.pos(id);
+        if let Ok(mut p) = self.problems.try_borrow_mut() {
+            p.push((line, col, message));
+        }
+    }
+
+    /// The input errors recorded so far (once each, in position order).
+    pub fn take_problems(&self) -> Vec<(u32, u32, String)> {
+        let mut p = self
+            .problems
+            .try_borrow_mut()
+            .map(|mut p| std::mem::take(&mut *p))
+            .unwrap_or_default();
+        p.sort();
+        p.dedup();
+        p
+    }
+
+    /// The scalar `id` (aliases followed) as go-yaml v2 resolves it; `None` for collections.
+    pub fn scalar(&self, id: NodeId) -> Option<Scalar<'_>> {
+        let n = self.node(id)?;
+        if n.kind != Kind::Scalar {
+            return None;
+        }
+        Some(resolve_scalar(&n.text, n.plain, n.tag))
     }
 
     /// The root node of the document, if it has one.
@@ -156,7 +397,7 @@ impl<'a> Doc<'a> {
     }
 
     /// Direct key/value pairs of a mapping, merge keys (`<<`) included as written.
-    pub fn raw_pairs(&self, id: NodeId) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
+    pub fn raw_pairs(&self, id: NodeId) -> impl DoubleEndedIterator<Item = (NodeId, NodeId)> + '_ {
         self.kids(id, Kind::Map)
             .chunks_exact(2)
             .filter_map(|c| match c {
@@ -178,18 +419,28 @@ impl<'a> Doc<'a> {
             return;
         }
         let mut merges = Vec::new();
-        for (k, v) in self.raw_pairs(id) {
+        let before = out.len();
+        // own keys, the last of duplicates winning, in the order of their last occurrence
+        let mut own = Vec::new();
+        for (k, v) in self.raw_pairs(id).rev() {
             if self.is_merge_key(k) {
                 merges.push(v);
                 continue;
             }
-            let kt = self.str(k).unwrap_or("");
+            let kt = self.key_name(k);
             self.charge(1);
-            if out.iter().any(|&(ok, _)| self.str(ok) == Some(kt)) {
+            if out
+                .iter()
+                .chain(own.iter())
+                .any(|&(ok, _)| self.key_name(ok) == kt)
+            {
                 continue;
             }
-            out.push((k, v));
+            own.push((k, v));
         }
+        own.reverse();
+        merges.reverse();
+        out.splice(before..before, own);
         for m in merges {
             let m = self.resolve(m);
             match self.node(m).map(|n| n.kind) {
@@ -210,6 +461,45 @@ impl<'a> Doc<'a> {
             .is_some_and(|n| n.kind == Kind::Scalar && n.plain && n.text == "<<")
     }
 
+    /// The document as go-yaml v2 and `sigs.k8s.io/yaml` hand it to the API machinery, as JSON:
+    /// YAML 1.1 scalars, merge keys applied, duplicate keys last-wins, keys as strings.
+    pub fn to_json(&self, id: NodeId) -> serde_json::Value {
+        self.json_depth(id, 0)
+    }
+
+    fn json_depth(&self, id: NodeId, depth: usize) -> serde_json::Value {
+        use serde_json::Value as J;
+        if depth > MAX_DEPTH * 2 || self.exceeded() {
+            return J::Null;
+        }
+        self.charge(1);
+        let Some(n) = self.node(id) else {
+            return J::Null;
+        };
+        match n.kind {
+            Kind::Scalar | Kind::Alias => match self.scalar(id) {
+                Some(s) => scalar_json(s),
+                None => J::Null,
+            },
+            Kind::Seq => J::Array(
+                self.items(id)
+                    .map(|i| self.json_depth(i, depth + 1))
+                    .collect(),
+            ),
+            Kind::Map => {
+                let mut m = serde_json::Map::new();
+                for (k, v) in self.pairs(id) {
+                    let key = match self.key_name(k) {
+                        Some(s) => s.into_owned(),
+                        None => self.json_depth(k, depth + 1).to_string(),
+                    };
+                    m.insert(key, self.json_depth(v, depth + 1));
+                }
+                J::Object(m)
+            }
+        }
+    }
+
     /// The value of `key` in mapping `id`, merge keys included.
     pub fn get(&self, id: NodeId, key: &str) -> Option<NodeId> {
         self.get_depth(id, key, 0)
@@ -221,15 +511,16 @@ impl<'a> Doc<'a> {
         }
         self.charge(1);
         let mut merged = None;
-        for (k, v) in self.raw_pairs(id) {
+        // from the end: of duplicate keys the last one wins (go-yaml v2, PyYAML)
+        for (k, v) in self.raw_pairs(id).rev() {
             let Some(kn) = self.node(k) else { continue };
             if kn.kind != Kind::Scalar {
                 continue;
             }
-            if kn.text == key {
+            if kn.text == key && !(kn.plain && kn.text == "<<") {
                 return Some(v);
             }
-            if kn.plain && kn.text == "<<" {
+            if merged.is_none() && kn.plain && kn.text == "<<" {
                 merged = Some(v);
             }
         }
@@ -321,6 +612,21 @@ impl<'a> Doc<'a> {
 
 fn needs_quoting(key: &str) -> bool {
     key.is_empty() || key.contains(['.', '[', ']', ' ', '"'])
+}
+
+fn scalar_json(s: Scalar<'_>) -> serde_json::Value {
+    use serde_json::Value as J;
+    match s {
+        Scalar::Null => J::Null,
+        Scalar::Bool(b) => J::Bool(b),
+        Scalar::Int(i) => J::from(i),
+        Scalar::UInt(u) => J::from(u),
+        // JSON has no infinity or NaN: their YAML text
+        Scalar::Float(f) => {
+            serde_json::Number::from_f64(f).map_or_else(|| J::String(format!("{f}")), J::Number)
+        }
+        Scalar::Str(t) => J::String(t.to_string()),
+    }
 }
 
 /// Builds documents from a text, reusing its buffers.
@@ -434,9 +740,15 @@ impl<'a> Loader<'a> {
                         n.first = target;
                     }
                 }
-                Event::Scalar(text, style, anchor, _tag) => {
+                Event::Scalar(text, style, anchor, tag) => {
                     let plain = style == ScalarStyle::Plain;
-                    self.push(Kind::Scalar, plain, text, line, col, anchor);
+                    let id = self.push(Kind::Scalar, plain, text, line, col, anchor);
+                    let tag = Tag::of(tag.as_deref());
+                    if tag != Tag::None
+                        && let Some(n) = self.doc.nodes.get_mut(id as usize)
+                    {
+                        n.tag = tag;
+                    }
                 }
                 Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                     let kind = if matches!(ev, Event::SequenceStart(..)) {
@@ -461,6 +773,9 @@ impl<'a> Loader<'a> {
                     };
                     let first = self.doc.children.len() as u32;
                     let len = self.pending.len().saturating_sub(from) as u32;
+                    if matches!(ev, Event::MappingEnd) {
+                        self.find_dups(from);
+                    }
                     self.doc.children.extend(self.pending.drain(from..));
                     if let Some(n) = self.doc.nodes.get_mut(id as usize) {
                         n.first = first;
@@ -470,6 +785,51 @@ impl<'a> Loader<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Record the keys of the mapping whose entries start at `pending[from]` that repeat an
+    /// earlier scalar key (merge keys aside).
+    fn find_dups(&mut self, from: usize) {
+        let Some(entries) = self.pending.get(from..) else {
+            return;
+        };
+        let doc = &self.doc;
+        let text = |id: NodeId| {
+            doc.nodes
+                .get(id as usize)
+                .filter(|n| n.kind == Kind::Scalar && !(n.plain && n.text == "<<"))
+                .and_then(|_| doc.key_name(id))
+        };
+        if entries.len() < 4 {
+            return;
+        }
+        let keys: Vec<(NodeId, Option<Cow<'_, str>>)> =
+            entries.iter().step_by(2).map(|&k| (k, text(k))).collect();
+        let mut found = Vec::new();
+        if keys.len() <= 24 {
+            for (i, (k, kt)) in keys.iter().enumerate() {
+                if kt.is_none() {
+                    continue;
+                }
+                if let Some((earlier, _)) = keys
+                    .get(..i)
+                    .and_then(|ks| ks.iter().rev().find(|(_, e)| e == kt))
+                {
+                    found.push((*k, *earlier));
+                }
+            }
+        } else {
+            let mut seen: std::collections::HashMap<&str, NodeId> =
+                std::collections::HashMap::with_capacity(keys.len());
+            for (k, kt) in &keys {
+                let Some(kt) = kt else { continue };
+                if let Some(earlier) = seen.insert(kt, *k) {
+                    found.push((*k, earlier));
+                }
+            }
+        }
+        drop(keys);
+        self.doc.dups.extend(found);
     }
 
     fn reset(&mut self) {
@@ -509,6 +869,7 @@ impl<'a> Loader<'a> {
         self.doc.nodes.push(Node {
             kind,
             plain,
+            tag: Tag::None,
             text,
             line,
             col,
@@ -530,6 +891,22 @@ impl<'a> Loader<'a> {
         }
         id
     }
+}
+
+/// Every document of `text` as the Kubernetes API machinery would receive it (go-yaml v2 under
+/// `sigs.k8s.io/yaml`), as JSON; a document that fails to parse is `null`.
+pub(crate) fn to_json(text: &str) -> Vec<serde_json::Value> {
+    let out = std::cell::RefCell::new(Vec::new());
+    let mut loader = Loader::default();
+    loader.run(
+        text,
+        |d, _| {
+            out.borrow_mut()
+                .push(d.root().map_or(serde_json::Value::Null, |r| d.to_json(r)));
+        },
+        |_| out.borrow_mut().push(serde_json::Value::Null),
+    );
+    out.into_inner()
 }
 
 /// Byte offset and 0-based line number of the first `---` line after 1-based line `after`.

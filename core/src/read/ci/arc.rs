@@ -43,6 +43,7 @@ pub(super) fn unit<'t>(doc: &'t Doc<'_>) -> Unit<'t> {
         workloads: Vec::new(),
     };
     let r = Reader { doc };
+    super::super::k8s::duplicates(doc);
     let Some(root) = doc.root() else { return unit };
     if doc
         .get(root, "apiVersion")

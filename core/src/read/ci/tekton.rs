@@ -17,6 +17,7 @@ pub(super) fn unit<'t>(doc: &'t Doc<'_>) -> Unit<'t> {
         workloads: Vec::new(),
     };
     let r = Reader { doc };
+    super::super::k8s::duplicates(doc);
     let Some(root) = doc.root() else { return unit };
     let kind = doc.get(root, "kind").and_then(|k| doc.str(k)).unwrap_or("");
     let meta = doc.get(root, "metadata");
