@@ -30,13 +30,13 @@ make_certs() {
 	d=$1
 	mkdir -p "$d/ca" "$d/server" "$d/client"
 	if [ ! -s "$d/ca/key.pem" ]; then
-		openssl genrsa -out "$d/ca/key.pem" 4096 2>/dev/null
+		openssl genrsa -out "$d/ca/key.pem" 4096
 		openssl req -new -x509 -days 825 -key "$d/ca/key.pem" -subj '/CN=docker:dind CA' -out "$d/ca/cert.pem"
 	fi
 	ext=$(mktemp)
 	for who in server client; do
 		if [ ! -s "$d/$who/cert.pem" ]; then
-			openssl genrsa -out "$d/$who/key.pem" 4096 2>/dev/null
+			openssl genrsa -out "$d/$who/key.pem" 4096
 			openssl req -new -key "$d/$who/key.pem" -subj "/CN=docker:dind $who" -out "$d/$who/csr.pem"
 			if [ "$who" = server ]; then
 				printf 'extendedKeyUsage = serverAuth\nsubjectAltName = %s\n' "$(server_names)" >"$ext"
@@ -44,7 +44,7 @@ make_certs() {
 				printf 'extendedKeyUsage = clientAuth\n' >"$ext"
 			fi
 			openssl x509 -req -days 825 -in "$d/$who/csr.pem" -CA "$d/ca/cert.pem" -CAkey "$d/ca/key.pem" \
-				-CAcreateserial -extfile "$ext" -out "$d/$who/cert.pem" 2>/dev/null
+				-CAcreateserial -extfile "$ext" -out "$d/$who/cert.pem"
 			cp "$d/ca/cert.pem" "$d/$who/ca.pem"
 			rm -f "$d/$who/csr.pem"
 		fi

@@ -451,6 +451,11 @@ impl RealEngine {
 
 impl Drop for RealEngine {
     fn drop(&mut self) {
+        if self.dockerd.is_some() {
+            // Containers whose process ignores SIGTERM (a shell's `sleep` as pid 1) would hold
+            // dockerd's shutdown for its whole timeout.
+            let _ = self.sh("docker ps -aq | xargs -r docker rm -f >/dev/null");
+        }
         if let Some(mut dockerd) = self.dockerd.take() {
             stop(&mut dockerd, Duration::from_secs(30));
         }
