@@ -7,13 +7,9 @@
 #     `docker`, `localhost`, the host name and every address; dockerd listens on unix:// and on
 #     tcp://0.0.0.0:2376 with --tlsverify;
 #   - without it: unix:// and tcp://0.0.0.0:2375 without TLS;
-#   - no arguments, or a first argument that is a flag, means dockerd with those flags; anything else
-#     is run as given.
+#   - both only when there are no arguments or only flags (they are added to dockerd's); `dockerd ...`
+#     runs as given; anything else goes through the client entrypoint (docker-entrypoint.sh).
 set -eu
-
-if [ "$#" -eq 0 ] || [ "${1#-}" != "$1" ]; then
-	set -- dockerd "$@"
-fi
 
 # Names and addresses the server certificate must cover, comma-separated for subjectAltName.
 server_names() {
@@ -53,18 +49,28 @@ make_certs() {
 	chmod 0644 "$d/client/key.pem"
 }
 
-if [ "$1" = dockerd ]; then
-	shift
+# Only with no arguments, or flags only, does the entrypoint choose the listeners (and TLS).
+if [ "$#" -eq 0 ] || [ "${1#-}" != "$1" ]; then
 	if [ -n "${DOCKER_TLS_CERTDIR:-}" ]; then
 		make_certs "$DOCKER_TLS_CERTDIR"
 		set -- dockerd --host=unix:///var/run/docker.sock --host=tcp://0.0.0.0:2376 --tlsverify \
 			--tlscacert "$DOCKER_TLS_CERTDIR/server/ca.pem" --tlscert "$DOCKER_TLS_CERTDIR/server/cert.pem" \
 			--tlskey "$DOCKER_TLS_CERTDIR/server/key.pem" "$@"
 	else
-		set -- dockerd --host=unix:///var/run/docker.sock --host=tcp://0.0.0.0:2375 --tls=false "$@"
+		set -- dockerd --host=unix:///var/run/docker.sock --host=tcp://0.0.0.0:2375 "$@"
 	fi
-	# A nested dockerd wants /sys/fs/cgroup and a writable /run.
-	mkdir -p /var/run
+fi
+
+if [ "$1" = dockerd ]; then
+	# A pid file left by an unclean stop would keep dockerd from starting.
+	rm -f /var/run/docker.pid /run/docker.pid
+	if [ "$(id -u)" != 0 ]; then
+		echo >&2 "dockscape's docker:dind stand-in runs dockerd as root only (no rootlesskit in it)"
+		exit 1
+	fi
+else
+	# Anything else runs through the client entrypoint, which sets DOCKER_HOST.
+	set -- docker-entrypoint.sh "$@"
 fi
 
 exec "$@"

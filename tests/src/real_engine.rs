@@ -585,3 +585,133 @@ pub fn wait_until(timeout: Duration, mut check: impl FnMut() -> bool) -> bool {
         thread::sleep(Duration::from_millis(200));
     }
 }
+
+/// Runs Debian's `podman` (the stand-in kubelet, installed by `scripts/install-engine`) with `args`.
+pub fn podman<I, S>(args: I) -> ShOutput
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let mut cmd = Command::new("podman");
+    cmd.args(args);
+    run_command(cmd)
+}
+
+/// The name podman resolves a short image name to (`docker:28-cli` is
+/// `docker.io/library/docker:28-cli`), so a Pod's image is found locally and never pulled.
+pub fn podman_image_name(tag: &str) -> String {
+    let first = tag.split('/').next().unwrap_or(tag);
+    if !tag.contains('/') {
+        format!("docker.io/library/{tag}")
+    } else if first.contains('.') || first.contains(':') || first == "localhost" {
+        tag.to_owned()
+    } else {
+        format!("docker.io/{tag}")
+    }
+}
+
+/// Makes sure podman's store has `tag`, importing its stand-in (as [`RealEngine::ensure_image`]).
+///
+/// # Panics
+/// When there is no stand-in for `tag` or the import fails.
+pub fn podman_ensure_image(tag: &str) {
+    let name = podman_image_name(tag);
+    let all = stand_ins();
+    let Some(stand_in) = all.get(tag) else {
+        panic!("no stand-in image for {tag}; {INSTALL_ENGINE_HINT}");
+    };
+    // The build's label (`LABEL dockscape.stand-in=<id>`): an older build is replaced.
+    let label = stand_in
+        .changes
+        .iter()
+        .find_map(|c| c.strip_prefix("LABEL dockscape.stand-in="))
+        .unwrap_or_default();
+    let have = podman([
+        "image",
+        "inspect",
+        "--format",
+        "{{index .Labels \"dockscape.stand-in\"}}",
+        &name,
+    ]);
+    if have.success() && have.stdout.trim() == label {
+        return;
+    }
+    let mut args: Vec<String> = vec!["import".into(), "--quiet".into()];
+    for change in &stand_in.changes {
+        args.push("--change".into());
+        args.push(change.clone());
+    }
+    args.push(stand_in.tarball.display().to_string());
+    args.push(name);
+    podman(&args).assert_success();
+}
+
+/// A Pod started with `podman kube play`; `podman kube down` on drop.
+#[derive(Debug)]
+pub struct PlayedPod {
+    file: PathBuf,
+    _dir: crate::TempDir,
+    /// What `podman kube play` printed.
+    pub play: ShOutput,
+}
+
+impl PlayedPod {
+    /// Writes `yaml` and runs `podman kube play` on it (the outcome is in [`PlayedPod::play`]).
+    pub fn play(yaml: &str) -> PlayedPod {
+        let dir = crate::TempDir::new("dockscape-pod");
+        let file = dir.path().join("pod.yaml");
+        write(&file, yaml);
+        let play = podman([OsStr::new("kube"), OsStr::new("play"), file.as_os_str()]);
+        PlayedPod {
+            file,
+            _dir: dir,
+            play,
+        }
+    }
+
+    /// `podman logs` of the container `container` of pod `pod` (podman names it `<pod>-<container>`).
+    pub fn logs(&self, pod: &str, container: &str) -> ShOutput {
+        podman(["logs", &format!("{pod}-{container}")])
+    }
+
+    /// `podman inspect --format <format>` of the container `container` of pod `pod`.
+    pub fn inspect(&self, pod: &str, container: &str, format: &str) -> String {
+        podman(["inspect", "--format", format, &format!("{pod}-{container}")])
+            .stdout
+            .trim()
+            .to_owned()
+    }
+
+    /// Waits until container `container` of pod `pod` has exited; its exit code.
+    pub fn wait_exit(&self, pod: &str, container: &str, timeout: Duration) -> Option<i64> {
+        let name = format!("{pod}-{container}");
+        let mut code = None;
+        wait_until(timeout, || {
+            let out = podman([
+                "inspect",
+                "--format",
+                "{{.State.Status}} {{.State.ExitCode}}",
+                &name,
+            ]);
+            let text = out.stdout.trim().to_owned();
+            match text.split_once(' ') {
+                Some(("exited" | "stopped", c)) => {
+                    code = c.parse().ok();
+                    true
+                }
+                _ => false,
+            }
+        });
+        code
+    }
+}
+
+impl Drop for PlayedPod {
+    fn drop(&mut self) {
+        let _ = podman([
+            OsStr::new("kube"),
+            OsStr::new("down"),
+            self.file.as_os_str(),
+        ]);
+    }
+}
