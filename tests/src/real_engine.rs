@@ -646,11 +646,15 @@ pub fn podman_ensure_image(tag: &str) {
     podman(&args).assert_success();
 }
 
-/// A Pod started with `podman kube play`; `podman kube down` on drop.
+static POD_SERIAL: Mutex<()> = Mutex::new(());
+
+/// A Pod started with `podman kube play`; `podman kube down` on drop. Pods in one process run one at a
+/// time (generated Pods share names). Take a [`RealEngine`] before a pod, never after.
 #[derive(Debug)]
 pub struct PlayedPod {
     file: PathBuf,
     _dir: crate::TempDir,
+    _serial: MutexGuard<'static, ()>,
     /// What `podman kube play` printed.
     pub play: ShOutput,
 }
@@ -658,6 +662,9 @@ pub struct PlayedPod {
 impl PlayedPod {
     /// Writes `yaml` and runs `podman kube play` on it (the outcome is in [`PlayedPod::play`]).
     pub fn play(yaml: &str) -> PlayedPod {
+        let serial = POD_SERIAL
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let dir = crate::TempDir::new("dockscape-pod");
         let file = dir.path().join("pod.yaml");
         write(&file, yaml);
@@ -665,6 +672,7 @@ impl PlayedPod {
         PlayedPod {
             file,
             _dir: dir,
+            _serial: serial,
             play,
         }
     }
