@@ -413,6 +413,16 @@ impl RealEngine {
         }
     }
 
+    /// Imports every stand-in whose tag `text` (a generated file) names, so tests follow the
+    /// generator's image defaults.
+    pub fn ensure_images_in(&self, text: &str) {
+        for tag in stand_in_tags() {
+            if text.contains(&tag) {
+                self.ensure_image(&tag);
+            }
+        }
+    }
+
     /// Loads `tags` (imported here first) into the daemon inside `container` with `docker save` |
     /// `docker exec -i <container> docker load`, so a nested daemon never pulls.
     pub fn load_into(&self, container: &str, tags: &[&str]) -> ShOutput {
@@ -647,6 +657,15 @@ pub fn podman_ensure_image(tag: &str) {
 }
 
 static POD_SERIAL: Mutex<()> = Mutex::new(());
+
+/// [`podman_ensure_image`] for every stand-in whose tag `text` names.
+pub fn podman_ensure_images_in(text: &str) {
+    for tag in stand_in_tags() {
+        if text.contains(&tag) {
+            podman_ensure_image(&tag);
+        }
+    }
+}
 
 /// A Pod started with `podman kube play`; `podman kube down` on drop. Pods in one process run one at a
 /// time (generated Pods share names). Take a [`RealEngine`] before a pod, never after.

@@ -176,7 +176,8 @@ fn dood_run_script_starts_a_sibling_on_the_host_daemon() {
         "-v /var/run/docker.sock:",
         &format!("-v {}:", engine.socket().display()),
     );
-    engine.ensure_images(&["docker:28-cli", "busybox:latest"]);
+    engine.ensure_images_in(&script);
+    engine.ensure_image("busybox:latest");
     let out = engine.sh(&script);
     out.assert_success();
     assert_eq!(out.stdout.trim(), "hello-from-a-sibling", "{out}");
@@ -193,7 +194,8 @@ fn dood_compose_file_starts_a_sibling_on_the_host_daemon() {
         "- /var/run/docker.sock:",
         &format!("- {}:", engine.socket().display()),
     );
-    engine.ensure_images(&["docker:28-cli", "busybox:latest"]);
+    engine.ensure_images_in(&yaml);
+    engine.ensure_image("busybox:latest");
     let project = compose_project(&yaml);
     let out = engine.compose(
         project.path(),
@@ -233,7 +235,8 @@ fn dind_run_script_runs_its_children_on_the_nested_daemon() {
     let (daemon, client) = script
         .split_once("docker run --rm")
         .unwrap_or_else(|| panic!("no client line in:\n{script}"));
-    engine.ensure_images(&["docker:28-dind", "docker:28-cli", "busybox:latest"]);
+    engine.ensure_images_in(&script);
+    engine.ensure_image("busybox:latest");
     engine.sh(daemon).assert_success();
     let healthy = wait_until(Duration::from_secs(120), || {
         health(&engine, "dind-dind-daemon") == "healthy"
@@ -275,7 +278,8 @@ fn dind_compose_file_runs_its_children_on_the_nested_daemon() {
     // `privileged: true` is translated (module docs): it fails in this sandbox.
     let yaml = translate_privileged_compose(&yaml);
     let project = compose_project(&yaml);
-    engine.ensure_images(&["docker:28-dind", "docker:28-cli", "busybox:latest"]);
+    engine.ensure_images_in(&yaml);
+    engine.ensure_image("busybox:latest");
     engine
         .compose(
             project.path(),
@@ -318,7 +322,7 @@ fn sysbox_run_script_needs_the_sysbox_runtime() {
     // attempt ends in the daemon's refusal.
     let engine = RealEngine::start();
     let script = generate("sysbox", Format::Run, &[]);
-    engine.ensure_images(&["docker:28-dind", "docker:28-cli"]);
+    engine.ensure_images_in(&script);
     let out = engine.sh(&script);
     assert!(!out.success());
     assert!(
@@ -331,7 +335,7 @@ fn sysbox_run_script_needs_the_sysbox_runtime() {
 fn sysbox_compose_file_needs_the_sysbox_runtime() {
     let engine = RealEngine::start();
     let yaml = generate("sysbox", Format::Compose, &[]);
-    engine.ensure_images(&["docker:28-dind", "docker:28-cli"]);
+    engine.ensure_images_in(&yaml);
     let project = compose_project(&yaml);
     let out = engine.compose(project.path(), ["up", "--pull", "never", "-d"]);
     assert!(!out.success());
@@ -349,19 +353,23 @@ fn buildkit_and_rootless_have_no_stand_in_image() {
     // Not run here: no Debian 12 package carries buildkitd, and the rootless DinD stand-in is not
     // built (docs/real-engine.md); no registry can be asked. The real attempt, with pulls refused.
     let engine = RealEngine::start();
-    for (scenario, image) in [
-        ("buildkit", "moby/buildkit:v0.23.2-rootless"),
-        ("dind-rootless", "docker:28-dind-rootless"),
-    ] {
+    let stand_ins = dockscape_tests::real_engine::stand_in_tags();
+    for (scenario, image_prefix) in [("buildkit", "moby/buildkit:"), ("dind-rootless", "docker:")] {
         let script = generate(scenario, Format::Run, &[]);
         let script =
             translate_privileged_run(&script).replace("docker run ", "docker run --pull never ");
         let out = engine.sh(&script);
         assert!(!out.success(), "{scenario}: {out}");
-        assert!(
-            out.stderr.contains(&format!("No such image: {image}")),
-            "{scenario}: {out}"
-        );
+        // The image the daemon misses is the scenario's own, and no stand-in has its tag.
+        let missing = out
+            .stderr
+            .split("No such image: ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("{scenario}: {out}"));
+        assert!(missing.starts_with(image_prefix), "{scenario}: {out}");
+        assert!(!stand_ins.iter().any(|t| t == missing), "{missing}");
+        assert!(script.contains(missing), "{scenario}: {missing}");
     }
 }
 

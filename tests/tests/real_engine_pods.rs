@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use dockscape::{Format, Options, Params};
 use dockscape_tests::RealEngine;
-use dockscape_tests::real_engine::{PlayedPod, podman_ensure_image, wait_until};
+use dockscape_tests::real_engine::{PlayedPod, podman_ensure_images_in, wait_until};
 
 fn generate(scenario: &str, sets: &[(&str, &str)]) -> String {
     let mut params = Params::new();
@@ -27,8 +27,7 @@ fn dind_pod_runs(sets: &[(&str, &str)]) -> (String, String) {
     let mut all = vec![("command", "docker"), ("args", VERSION_ARGS)];
     all.extend_from_slice(sets);
     let yaml = generate("dind", &all);
-    podman_ensure_image("docker:28-dind");
-    podman_ensure_image("docker:28-cli");
+    podman_ensure_images_in(&yaml);
     let pod = PlayedPod::play(&yaml);
     let code = pod.wait_exit("dind", "docker-cmds", Duration::from_secs(120));
     let logs = pod.logs("dind", "docker-cmds");
@@ -77,8 +76,7 @@ fn dind_pod_with_a_native_sidecar() {
         ],
     );
     assert!(yaml.contains("initContainers:"));
-    podman_ensure_image("docker:28-dind");
-    podman_ensure_image("docker:28-cli");
+    podman_ensure_images_in(&yaml);
     let pod = PlayedPod::play(&yaml);
     assert_eq!(pod.play.status, Some(125), "{}", pod.play);
     assert!(
@@ -110,8 +108,8 @@ fn seed_002_dood_pod_runs_httpd_on_the_node_daemon_through_var_run() {
     // hostPath is rewritten, nothing else).
     let engine = RealEngine::start();
     engine.ensure_image("httpd:latest");
-    podman_ensure_image("docker:28-cli");
     let yaml = generate("dood", &[("mount", "run-dir")]);
+    podman_ensure_images_in(&yaml);
     assert!(
         yaml.contains("path: /var/run\n      type: Directory"),
         "{yaml}"
@@ -146,7 +144,6 @@ fn seed_002_dood_pod_runs_httpd_on_the_node_daemon_through_var_run() {
 fn dood_pod_hostpath_socket_reaches_the_node_daemon() {
     let engine = RealEngine::start();
     engine.ensure_image("busybox:latest");
-    podman_ensure_image("docker:28-cli");
     let yaml = generate(
         "dood",
         &[(
