@@ -35,7 +35,10 @@ pub use emit::diagram::{Edge, EdgeKind, Graph, Node, NodeKind, render_mermaid, r
 pub use emit::{Artifact, Format, Options, generate};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use model::*;
-pub use quote::{Shell, quote_arg, quote_command};
+pub use quote::{
+    POWERSHELL_LEGACY_PASSING, Shell, powershell_needs_legacy, powershell_string, quote_arg,
+    quote_command,
+};
 pub use scenario::{
     Note, NoteLevel, ParamKind, ParamSpec, ParamValue, Params, Risk, Scenario, ScenarioId,
     ScenarioInfo, build_scenario, scenarios,
