@@ -41,7 +41,10 @@ pub use emit::{
 };
 pub use error::{Error, ErrorKind, Location, Result};
 pub use model::*;
-pub use quote::{Shell, quote_arg, quote_command};
+pub use quote::{
+    POWERSHELL_LEGACY_PASSING, Shell, powershell_needs_legacy, powershell_string, quote_arg,
+    quote_command,
+};
 pub use scenario::{
     IMAGES, ImageVersion, Note, NoteLevel, ParamKind, ParamSpec, ParamValue, Params, Risk,
     Scenario, ScenarioId, ScenarioInfo, build_scenario, images, images_markdown, scenarios,

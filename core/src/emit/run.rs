@@ -4,6 +4,7 @@
 use super::units;
 use crate::error::Result;
 use crate::model::{ContainerRole, Pod, Protocol, VolumeSource};
+use crate::quote::{POWERSHELL_LEGACY_PASSING, powershell_needs_legacy, powershell_string};
 use crate::quote::{Shell, quote_arg};
 use crate::scenario::Scenario;
 use crate::scenario::common::SetupStep;
@@ -216,7 +217,7 @@ fn setup_lines(s: &Scenario, shell: Shell) -> Result<Vec<String>> {
         match step {
             SetupStep::Env(k, v) => out.push(match shell {
                 Shell::Sh | Shell::Gitbash => format!("export {k}={}", quote_arg(shell, v)?),
-                Shell::Powershell => format!("$env:{k} = '{}'", v.replace('\'', "''")),
+                Shell::Powershell => format!("$env:{k} = {}", powershell_string(v)?),
                 Shell::Cmd => format!("set \"{k}={}\"", v.replace('%', "%%")),
             }),
             SetupStep::DockerMachineEnv(m) => out.push(match shell {
@@ -259,16 +260,17 @@ pub(crate) fn emit(s: &Scenario, shell: Shell, header: &[String]) -> Result<Stri
         out.push('\n');
     }
     let cmds = commands(&s.pod);
-    let has_double_quote = cmds
+    let legacy = cmds
         .iter()
         .flat_map(|c| c.groups.iter().flatten())
-        .any(|w| w.contains('"'));
-    if shell == Shell::Powershell && has_double_quote {
-        // Windows PowerShell 5.1 mangles `"` inside arguments to native programs; 7.3+ passes them intact.
+        .any(|w| powershell_needs_legacy(w));
+    if shell == Shell::Powershell && legacy {
+        // Written quoted for the Windows command line: right in 5.1 and 7.0-7.2, and in 7.3+ with this.
         out.push_str(
-            "# arguments below contain double quotes: this needs PowerShell 7.3 or later\n",
+            "# arguments below are written for Legacy argument passing (PowerShell 5.1 to 7.2, and 7.3+ with this line)\n",
         );
-        out.push_str("$PSNativeCommandArgumentPassing = 'Standard'\n");
+        out.push_str(POWERSHELL_LEGACY_PASSING);
+        out.push('\n');
     }
     for cmd in &cmds {
         out.push_str(&cmd.render(shell)?);
