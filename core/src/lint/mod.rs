@@ -198,8 +198,14 @@ fn lint_one<'a>(
         };
         ci::read_text(k, input.text, &mut sink);
     } else if kind == Some(InputKind::Run) {
-        let unit = run::unit(input.text);
+        let (unit, errors) = run::read(input.text);
         process(&unit, None, rules, &mut ctx, report);
+        report.errors.extend(errors.into_iter().map(|e| LintError {
+            file: input.file.to_string(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        }));
     } else {
         let mut errors = Vec::new();
         let mut budget_errors = Vec::new();
