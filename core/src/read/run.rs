@@ -965,6 +965,43 @@ mod shell_reading {
     }
 
     #[test]
+    fn wrappers_and_their_strings() {
+        for line in [
+            "sudo -u docker docker run --privileged a",
+            "flock /tmp/l -c 'docker run --privileged a'",
+            "watch -n 5 'docker run --privileged a'",
+            "export P=--privileged; docker run $P a",
+            "local P=--privileged\ndocker run ${P} a",
+            "time -p command exec docker run --privileged a",
+            "cat <<EOF | bash\ndocker run --privileged a\nEOF\n",
+            "2>/dev/null docker run --privileged a > out.log",
+        ] {
+            let (u, _) = read(line);
+            assert_eq!(u.workloads.len(), 1, "{line}");
+            assert!(
+                u.workloads[0].containers[0].security.privileged.is_some(),
+                "{line}"
+            );
+            assert_eq!(
+                u.workloads[0].containers[0]
+                    .image
+                    .as_ref()
+                    .map(|i| i.as_str()),
+                Some("a"),
+                "{line}"
+            );
+        }
+        for quiet in [
+            "echo docker run --privileged a",
+            "ssh host docker run --privileged a",
+            "cat <<EOF\ndocker run --privileged a\nEOF\n",
+            "docker exec c docker run --privileged a",
+        ] {
+            assert_eq!(read(quiet).0.workloads.len(), 0, "{quiet}");
+        }
+    }
+
+    #[test]
     fn pflag_forms_give_the_same_mount() {
         for line in [
             "docker run -v=/var/run/docker.sock:/s a",
