@@ -959,6 +959,10 @@ mod shell_reading {
                 include_str!("../../tests/fixtures/lint/_evasion/shell-globals.sh"),
                 2,
             ),
+            (
+                include_str!("../../tests/fixtures/lint/_evasion/shell-command-spelling.sh"),
+                7,
+            ),
         ] {
             assert_eq!(runs(text), n, "{text}");
         }
