@@ -390,19 +390,28 @@ impl<'t> Lexer<'t, '_> {
                     }
                 }
                 '\'' => {
+                    let (l, c) = (self.line, self.col);
                     self.bump();
                     owned = true;
+                    let mut closed = false;
                     while let Some(d) = self.bump() {
                         if d == '\'' {
+                            closed = true;
                             break;
                         }
                         cur.push(d);
                     }
+                    if !closed {
+                        self.unterminated(l, c, '\'');
+                    }
                 }
                 '"' => {
+                    let (l, c) = (self.line, self.col);
                     self.bump();
                     owned = true;
-                    self.double_quoted(&mut cur, out);
+                    if !self.double_quoted(&mut cur, out) {
+                        self.unterminated(l, c, '"');
+                    }
                 }
                 '`' => {
                     self.bump();
@@ -437,15 +446,16 @@ impl<'t> Lexer<'t, '_> {
         })
     }
 
-    fn double_quoted(&mut self, cur: &mut String, out: &mut Vec<Command<'t>>) {
+    /// The rest of a `"…"`; whether the closing quote was found (or a budget stopped it).
+    fn double_quoted(&mut self, cur: &mut String, out: &mut Vec<Command<'t>>) -> bool {
         while let Some(d) = self.peek() {
             if self.budget.over {
-                return;
+                return true;
             }
             match d {
                 '"' => {
                     self.bump();
-                    return;
+                    return true;
                 }
                 '\\' => {
                     self.bump();
@@ -471,6 +481,7 @@ impl<'t> Lexer<'t, '_> {
                 }
             }
         }
+        false
     }
 
     /// `$…` at the current position: `$'…'`, `$"…"`, `$( … )`, `$(( … ))`, `${…}`, `$NAME`.
@@ -631,6 +642,16 @@ impl<'t> Lexer<'t, '_> {
         }
         let nested = parse_owned(&inner, line, col, self.depth + 1, self.budget);
         out.extend(nested);
+    }
+
+    /// A quote that never closes: the shell refuses the command (and what follows), so the
+    /// reading is unsure: an input error, the text still read as one word.
+    fn unterminated(&mut self, line: u32, col: u32, q: char) {
+        self.budget.errors.push(ReadError {
+            line: Some(line as usize),
+            column: Some(col as usize),
+            message: format!("unterminated quote `{q}`: the shell refuses the text from here on"),
+        });
     }
 
     /// Up to `max` digits of `radix`.
