@@ -225,11 +225,17 @@ fn lint_one<'a>(
         ci::read_text(k, input.text, &mut sink);
         recognised = true;
     } else if kind == Some(InputKind::Run) {
-        let unit = run::unit(input.text);
+        let (unit, errors) = run::read(input.text);
         // a script named as one was looked at, with or without `docker run` lines; other text
         // is only something the linter reads when it holds one
         recognised = !unit.workloads.is_empty() || is_script_name(input.file);
         process(&unit, None, rules, &mut ctx, report);
+        report.errors.extend(errors.into_iter().map(|e| LintError {
+            file: input.file.to_string(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        }));
     } else {
         let mut errors = Vec::new();
         let mut budget_errors = Vec::new();

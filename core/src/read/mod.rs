@@ -16,6 +16,7 @@ pub(crate) mod ir;
 pub(crate) mod k8s;
 pub(crate) mod paths;
 pub(crate) mod run;
+pub(crate) mod shell;
 pub(crate) mod source;
 
 use serde::Serialize;

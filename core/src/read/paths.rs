@@ -160,7 +160,7 @@ pub(crate) const RUNTIME_STATE: &[&str] = &[
 
 /// Sensitive host directories (DS004), matched equal or below.
 pub(crate) const SENSITIVE: &[&str] = &[
-    "/etc", "/proc", "/sys", "/dev", "/boot", "/root", "/home", "/usr", "/lib",
+    "/etc", "/proc", "/sys", "/dev", "/boot", "/root", "/home", "/usr", "/lib", "/var/log",
 ];
 
 /// What a host path is, for the rules.
@@ -217,9 +217,24 @@ pub(crate) fn normalize(path: &str) -> String {
         match seg {
             "" | "." => {}
             ".." => {
+                // `/var/run` and `/var/lock` are symlinks to `/run` and `/run/lock`: `..` below
+                // them climbs from the target, as the kernel resolves it
+                if prefix == "/" && parts.first() == Some(&"var") && parts.len() == 2 {
+                    match parts.get(1) {
+                        Some(&"run") => parts = vec!["run"],
+                        Some(&"lock") => parts = vec!["run", "lock"],
+                        _ => {}
+                    }
+                }
                 parts.pop();
             }
-            s => parts.push(s),
+            s => {
+                parts.push(s);
+                if prefix == "/" && node_root(&parts) {
+                    // `/proc/<pid>/root` (`self`, `thread-self`, a task's) is the node's `/`
+                    parts.clear();
+                }
+            }
         }
     }
     let mut out = String::with_capacity(path.len());
@@ -245,6 +260,21 @@ pub(crate) fn normalize(path: &str) -> String {
     out
 }
 
+/// Whether `parts` (a normalised absolute path) is a process's view of the node's root:
+/// `/proc/<pid>/root`, `/proc/self/root`, `/proc/thread-self/root`, `/proc/<pid>/task/<tid>/root`,
+/// and `/proc/<pid>/cwd` (a working directory that can be `/`, judged as the root).
+fn node_root(parts: &[&str]) -> bool {
+    let pid = |s: &&str| {
+        matches!(*s, "self" | "thread-self")
+            || (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+    };
+    match parts {
+        ["proc", p, "root" | "cwd"] => pid(p),
+        ["proc", p, "task", t, "root" | "cwd"] => pid(p) && pid(t),
+        _ => false,
+    }
+}
+
 /// Join a host path and a `subPath`, then normalise.
 pub(crate) fn join(base: &str, sub: &str) -> String {
     if sub.trim().is_empty() {
@@ -254,23 +284,27 @@ pub(crate) fn join(base: &str, sub: &str) -> String {
 }
 
 /// The pipe name when `path` is a Windows named pipe (`\\.\pipe\x`, `//./pipe/x`).
+/// Windows paths are case-insensitive and take either slash: `\\.\PIPE\x`, `//./Pipe/x`,
+/// `npipe:////./pipe/x`, `NPIPE://./pipe/x`.
 pub(crate) fn pipe_name(path: &str) -> Option<&str> {
-    let p = path.trim();
-    for pre in [
-        "\\\\.\\pipe\\",
-        "//./pipe/",
-        "\\\\./pipe/",
-        "npipe:////./pipe/",
-        "npipe://",
-    ] {
-        if let Some(r) = p.strip_prefix(pre) {
-            return Some(
-                r.trim_start_matches(['/', '\\'])
-                    .trim_start_matches("./pipe/"),
-            );
-        }
+    let mut p = path.trim();
+    if p.get(..8)
+        .is_some_and(|s| s.eq_ignore_ascii_case("npipe://"))
+    {
+        p = p.get(8..).unwrap_or("");
+    } else if !p.starts_with(['/', '\\']) {
+        return None;
     }
-    None
+    let p = p.trim_start_matches(['/', '\\']);
+    // `.` or `?` (the device namespaces), then `pipe`
+    let p = p.strip_prefix(['.', '?'])?;
+    let p = p.strip_prefix(['/', '\\'])?;
+    let name = p
+        .get(..4)
+        .filter(|s| s.eq_ignore_ascii_case("pipe"))
+        .and_then(|_| p.get(4..))?;
+    let name = name.strip_prefix(['/', '\\'])?;
+    Some(name.trim_start_matches(['/', '\\']))
 }
 
 /// Home directories are written `~`: `/home/u/x`, `/Users/u/x` and `/root/x` become `~/x`.
@@ -449,7 +483,7 @@ mod tests {
         assert_eq!(normalize("/var/run/"), "/var/run");
         assert_eq!(
             normalize("/var/./run/../run/docker.sock"),
-            "/var/run/docker.sock"
+            "/run/docker.sock"
         );
         assert_eq!(normalize("/"), "/");
         assert_eq!(normalize("/.."), "/");
@@ -459,6 +493,47 @@ mod tests {
         );
         assert_eq!(join("/var/run", "docker.sock"), "/var/run/docker.sock");
         assert_eq!(join("/var/run/", "./docker.sock"), "/var/run/docker.sock");
+        // /var/run is a symlink to /run: `..` climbs from /run
+        assert_eq!(normalize("/var/run/../lib/docker"), "/lib/docker");
+        assert_eq!(normalize("/var/run/../run/docker.sock"), "/run/docker.sock");
+        // a process's root is the node's
+        for p in [
+            "/proc/1/root/var/run/docker.sock",
+            "/proc/self/root/var/run/docker.sock",
+            "/proc/thread-self/root//var/run/./docker.sock",
+            "/proc/1/task/1/root/var/run/docker.sock",
+            "/proc/1/cwd/var/run/docker.sock",
+            "/proc/1/root/proc/self/root/var/run/docker.sock",
+            "/proc/1/root/../var/run/docker.sock",
+        ] {
+            assert_eq!(normalize(p), "/var/run/docker.sock", "{p}");
+        }
+        assert_eq!(normalize("/proc/1/root"), "/");
+        assert_eq!(
+            join("/proc/1/root", "var/run/docker.sock"),
+            "/var/run/docker.sock"
+        );
+        assert_eq!(normalize("/proc/1/status"), "/proc/1/status");
+        assert_eq!(normalize("/proc/x/root/etc"), "/proc/x/root/etc");
+    }
+
+    #[test]
+    fn windows_pipes_in_any_case_and_slash() {
+        for p in [
+            "\\\\.\\pipe\\docker_engine",
+            "\\\\.\\PIPE\\Docker_Engine",
+            "//./pipe/docker_engine",
+            "//./Pipe/docker_engine",
+            "npipe:////./pipe/docker_engine",
+            "NPIPE:////./PIPE/docker_engine",
+            "npipe://./pipe/docker_engine",
+            "\\\\?\\pipe\\docker_engine",
+        ] {
+            assert_eq!(classify(p), PathClass::Pipe(Runtime::Docker), "{p}");
+        }
+        assert_eq!(pipe_name("/var/run/docker.sock"), None);
+        assert_eq!(pipe_name("//server/share"), None);
+        assert_eq!(classify("/var/log"), PathClass::Sensitive("/var/log"));
     }
 
     #[test]

@@ -2,173 +2,24 @@
 //! continuations, sh quoting, comments and command separators understood.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
+use super::ReadError;
 use super::compose::{apply_security_opt, parse_port, short_mount};
 use super::ir::{
     Container, ContainerKind, Env, Field, HostPath, Loc, Mount, Security, Source, Unit, Val, Via,
     Workload, WorkloadKind,
 };
+use super::shell::{self, Budget, Command, Word};
 use crate::flags::{self, GLOBAL_FLAGS, RUN_FLAGS, Value};
-
-/// A shell word: its unquoted text, the raw slice, and where it starts.
-#[derive(Debug)]
-struct Word<'t> {
-    text: Cow<'t, str>,
-    raw: &'t str,
-    line: u32,
-    col: u32,
-}
-
-#[allow(unused_assignments)] // the word macro resets state after the last word too
-/// Split shell text into commands of words. Handles quotes, backslash escapes, `\` newline
-/// continuations, `#` comments, and `;`, `&`, `&&`, `||`, `|`, newlines, `(`, `)` as separators.
-fn commands(text: &str) -> Vec<Vec<Word<'_>>> {
-    let mut out = Vec::new();
-    let mut cmd: Vec<Word<'_>> = Vec::new();
-    let mut cur = String::new();
-    let mut owned = false;
-    let mut start: Option<(usize, u32, u32)> = None;
-    let mut line = 1u32;
-    let mut col = 1u32;
-    let mut it = text.char_indices().peekable();
-
-    macro_rules! finish_word {
-        ($end:expr) => {
-            if let Some((b, l, c)) = start.take() {
-                let raw = text.get(b..$end).unwrap_or("");
-                let t = if owned {
-                    Cow::Owned(std::mem::take(&mut cur))
-                } else {
-                    Cow::Borrowed(raw)
-                };
-                cur.clear();
-                owned = false;
-                cmd.push(Word {
-                    text: t,
-                    raw,
-                    line: l,
-                    col: c,
-                });
-            }
-        };
-    }
-    macro_rules! finish_cmd {
-        () => {
-            if !cmd.is_empty() {
-                out.push(std::mem::take(&mut cmd));
-            }
-        };
-    }
-
-    while let Some((i, ch)) = it.next() {
-        let (l0, c0) = (line, col);
-        if ch == '\n' {
-            line += 1;
-            col = 1;
-        } else {
-            col += 1;
-        }
-        match ch {
-            '\\' => {
-                match it.peek().copied() {
-                    Some((_, '\n')) => {
-                        // continuation: ends a word, not the command
-                        it.next();
-                        line += 1;
-                        col = 1;
-                        finish_word!(i);
-                    }
-                    Some((_, '\r')) => {
-                        it.next();
-                        if let Some((_, '\n')) = it.peek().copied() {
-                            it.next();
-                        }
-                        line += 1;
-                        col = 1;
-                        finish_word!(i);
-                    }
-                    Some((_, e)) => {
-                        it.next();
-                        col += 1;
-                        if start.is_none() {
-                            start = Some((i, l0, c0));
-                        }
-                        owned = true;
-                        cur.push(e);
-                    }
-                    None => {}
-                }
-            }
-            '\'' | '"' => {
-                if start.is_none() {
-                    start = Some((i, l0, c0));
-                }
-                owned = true;
-                let q = ch;
-                while let Some((_, d)) = it.next() {
-                    if d == '\n' {
-                        line += 1;
-                        col = 1;
-                    } else {
-                        col += 1;
-                    }
-                    if d == q {
-                        break;
-                    }
-                    if q == '"'
-                        && d == '\\'
-                        && let Some((_, e)) = it.peek().copied()
-                    {
-                        if matches!(e, '"' | '\\' | '$' | '`') {
-                            it.next();
-                            col += 1;
-                            cur.push(e);
-                            continue;
-                        }
-                        if e == '\n' {
-                            it.next();
-                            line += 1;
-                            col = 1;
-                            continue;
-                        }
-                    }
-                    cur.push(d);
-                }
-            }
-            '#' if start.is_none() => {
-                // comment to end of line
-                while let Some(&(_, d)) = it.peek() {
-                    if d == '\n' {
-                        break;
-                    }
-                    it.next();
-                }
-            }
-            '\n' | ';' | '&' | '|' | '(' | ')' | '`' => {
-                finish_word!(i);
-                finish_cmd!();
-            }
-            c if c.is_whitespace() => finish_word!(i),
-            c => {
-                if start.is_none() {
-                    start = Some((i, l0, c0));
-                }
-                // `cur` mirrors the word in case quoting follows; borrowed when none does
-                cur.push(c);
-            }
-        }
-    }
-    finish_word!(text.len());
-    finish_cmd!();
-    out
-}
 
 /// The commands of a shell text as their unquoted words (for the flag table's tests).
 #[cfg(test)]
 pub(crate) fn command_words(text: &str) -> Vec<Vec<String>> {
-    commands(text)
+    let mut b = Budget::default();
+    shell::parse(text, 1, 1, 0, &mut b)
         .into_iter()
-        .map(|c| c.into_iter().map(|w| w.text.into_owned()).collect())
+        .map(|c| c.words.into_iter().map(|w| w.text.into_owned()).collect())
         .collect()
 }
 
@@ -177,52 +28,381 @@ pub(crate) fn command_words(text: &str) -> Vec<Vec<String>> {
 /// (`sh -c "docker run --name x ..."`). Each word points at the argument it came from.
 #[allow(dead_code)] // for DS027 (sibling-name-conflict)
 pub(crate) fn docker_runs_in<'t>(c: &Container<'t>) -> Vec<Workload<'t>> {
-    let mut out = Vec::new();
-    let word = |text: Cow<'t, str>, v: &Val<'t>| {
-        let raw = match &v.text {
-            Cow::Borrowed(b) if *b == text.as_ref() => *b,
-            _ => "",
-        };
-        Word {
-            text,
-            raw,
-            line: v.loc.line,
-            col: v.loc.col,
-        }
-    };
-    let argv: Vec<Word<'t>> = c.argv().map(|v| word(v.text.clone(), v)).collect();
-    if let Some(w) = docker_run(&argv) {
-        out.push(w);
-    }
-    for v in c
+    let argv: Vec<Word<'t>> = c
         .argv()
-        .filter(|v| v.as_str().contains("docker") && v.as_str().contains(char::is_whitespace))
-    {
-        for cmd in commands(v.as_str()) {
-            let words: Vec<Word<'t>> = cmd
-                .into_iter()
-                .map(|w| word(Cow::Owned(w.text.into_owned()), v))
-                .collect();
-            if let Some(w) = docker_run(&words) {
-                out.push(w);
+        .map(|v| {
+            let raw = match &v.text {
+                Cow::Borrowed(b) => *b,
+                Cow::Owned(_) => "",
+            };
+            Word {
+                text: v.text.clone(),
+                raw,
+                line: v.loc.line,
+                col: v.loc.col,
+            }
+        })
+        .collect();
+    let mut r = Runner {
+        pin: true,
+        ..Runner::default()
+    };
+    r.exec(&argv, None, 0);
+    if r.out.is_empty() {
+        // a CI step's script lines, a shell's argument: any argument that is a script
+        for w in &argv {
+            if w.text.contains(char::is_whitespace) && mentions_runtime(&w.text) {
+                // the words point at the argument they came from (an argument's text need
+                // not be where it is written: a YAML scalar, a Groovy string)
+                let mut cmds = shell::parse_owned(&w.text, w.line, w.col, 1, &mut r.budget);
+                for c in &mut cmds {
+                    for x in &mut c.words {
+                        x.line = w.line;
+                        x.col = w.col;
+                    }
+                }
+                r.run_all(cmds, 1);
             }
         }
     }
-    out
+    r.out
 }
 
-/// Normalise a shell text.
+/// Normalise a shell text (its input errors dropped; see [`read`]).
 pub(crate) fn unit(text: &str) -> Unit<'_> {
-    let mut unit = Unit {
-        source: Source::Run,
-        workloads: Vec::new(),
-    };
-    for cmd in commands(text) {
-        if let Some(w) = docker_run(&cmd) {
-            unit.workloads.push(w);
+    read(text).0
+}
+
+/// Read a shell text: every `docker run`/`create` (and `podman`, `nerdctl`) command it runs,
+/// however it is wrapped or nested, and the input errors (budgets, flags the CLI refuses).
+pub(crate) fn read(text: &str) -> (Unit<'_>, Vec<ReadError>) {
+    let mut r = Runner::default();
+    let cmds = shell::parse(text, 1, 1, 0, &mut r.budget);
+    r.run_all(cmds, 0);
+    let mut errors = std::mem::take(&mut r.budget.errors);
+    errors.append(&mut r.errors);
+    (
+        Unit {
+            source: Source::Run,
+            workloads: r.out,
+        },
+        errors,
+    )
+}
+
+/// Commands that run their arguments as a command (after options and operands of their own).
+const WRAPPERS: &[&str] = &[
+    "sudo",
+    "doas",
+    "pkexec",
+    "run0",
+    "env",
+    "exec",
+    "command",
+    "builtin",
+    "time",
+    "nohup",
+    "nice",
+    "renice",
+    "ionice",
+    "chrt",
+    "taskset",
+    "numactl",
+    "stdbuf",
+    "timeout",
+    "chroot",
+    "flock",
+    "setsid",
+    "unshare",
+    "nsenter",
+    "runuser",
+    "su",
+    "sg",
+    "watch",
+    "xargs",
+    "parallel",
+    "retry",
+    "strace",
+    "ltrace",
+    "systemd-run",
+    "script",
+    "capsh",
+    "setpriv",
+    "gosu",
+    "su-exec",
+    "chpst",
+    "s6-setuidgid",
+    "tini",
+    "dumb-init",
+    "winpty",
+    "caffeinate",
+    "fakeroot",
+    "eatmydata",
+    "unbuffer",
+    "cgexec",
+    "firejail",
+    "proot",
+    "torsocks",
+    "proxychains",
+    "proxychains4",
+    "dbus-run-session",
+    "catchsegv",
+    "faketime",
+    "ssh-agent",
+    "xvfb-run",
+    "busybox",
+    "flatpak-spawn",
+    "toolbox",
+    "distrobox-host-exec",
+    "wsl",
+    "wsl.exe",
+    "direnv",
+    "nix-shell",
+    "with-contenv",
+    "daemonize",
+    "start-stop-daemon",
+    "entr",
+    "sshpass",
+    "export",
+    "local",
+    "readonly",
+    "declare",
+    "typeset",
+    "$",
+    "!",
+    "{",
+    "if",
+    "then",
+    "elif",
+    "else",
+    "while",
+    "until",
+    "do",
+    "coproc",
+    "npx",
+    "sem",
+];
+
+/// Shells: `-c STRING` is a script; without `-c` or a script file they read standard input.
+const SHELLS: &[&str] = &[
+    "sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "yash", "posh", "bash.exe", "sh.exe",
+];
+
+/// The container CLIs whose `run`/`create` is read with the docker CLI's grammar.
+const RUNTIMES: &[&str] = &[
+    "docker",
+    "docker.exe",
+    "podman",
+    "podman.exe",
+    "podman-remote",
+    "nerdctl",
+    "nerdctl.exe",
+];
+
+fn base(w: &str) -> String {
+    let b = w.rsplit(['/', '\\']).next().unwrap_or(w);
+    b.to_ascii_lowercase()
+}
+
+fn mentions_runtime(s: &str) -> bool {
+    s.contains("docker") || s.contains("podman") || s.contains("nerdctl")
+}
+
+#[derive(Default)]
+struct Runner<'t> {
+    out: Vec<Workload<'t>>,
+    budget: Budget,
+    errors: Vec<ReadError>,
+    /// Variables the script assigns (`SOCK=/var/run/docker.sock`), for `$SOCK` later.
+    vars: HashMap<String, String>,
+    /// Words of nested text point at the argument they came from (a container's argument: its
+    /// text need not be where it is written, as in a YAML block scalar).
+    pin: bool,
+}
+
+impl<'t> Runner<'t> {
+    fn run_all(&mut self, cmds: Vec<Command<'t>>, depth: usize) {
+        for c in cmds {
+            if self.budget.over {
+                return;
+            }
+            self.exec(&c.words, c.stdin.as_ref(), depth);
         }
     }
-    unit
+
+    /// A nested script (an `sh -c` string, an `eval` line, a here-document fed to a shell).
+    fn nested(&mut self, text: &str, line: u32, col: u32, depth: usize) {
+        if !mentions_runtime(text) {
+            return;
+        }
+        let mut cmds = shell::parse_owned(text, line, col, depth + 1, &mut self.budget);
+        if self.pin {
+            for c in &mut cmds {
+                for w in &mut c.words {
+                    (w.line, w.col) = (line, col);
+                }
+            }
+        }
+        self.run_all(cmds, depth + 1);
+    }
+
+    /// Substitute the script's own assignments into a word (`$SOCK`, `${SOCK}`).
+    fn substitute(&self, w: &Word<'t>) -> Option<Word<'t>> {
+        if self.vars.is_empty() || !w.text.contains('$') {
+            return None;
+        }
+        let t = w.text.as_ref();
+        let mut out = String::with_capacity(t.len());
+        let mut rest = t;
+        let mut changed = false;
+        while let Some(i) = rest.find('$') {
+            out.push_str(rest.get(..i).unwrap_or(""));
+            let after = rest.get(i + 1..).unwrap_or("");
+            let (name, len) = if let Some(b) = after.strip_prefix('{') {
+                match b.find('}') {
+                    Some(e) => (b.get(..e).unwrap_or(""), e + 2),
+                    None => ("", 0),
+                }
+            } else {
+                let n = after
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(after.len());
+                (after.get(..n).unwrap_or(""), n)
+            };
+            match self.vars.get(name) {
+                Some(v) if len > 0 => {
+                    out.push_str(v);
+                    changed = true;
+                    rest = after.get(len..).unwrap_or("");
+                }
+                _ => {
+                    out.push('$');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        changed.then_some(Word {
+            text: Cow::Owned(out),
+            raw: "",
+            line: w.line,
+            col: w.col,
+        })
+    }
+
+    /// One simple command: find what it runs behind assignments and wrappers.
+    fn exec(&mut self, words: &[Word<'t>], stdin: Option<&shell::Stdin<'t>>, depth: usize) {
+        let subst: Vec<Word<'t>>;
+        let words = if self.vars.is_empty() {
+            words
+        } else {
+            subst = words
+                .iter()
+                .map(|w| self.substitute(w).unwrap_or_else(|| w.clone()))
+                .collect();
+            &subst
+        };
+        // an assignment-only command sets variables
+        if !words.is_empty() && words.iter().all(|w| shell::assignment(&w.text).is_some()) {
+            for w in words {
+                if let Some((n, v)) = shell::assignment(&w.text) {
+                    self.vars.insert(n.to_string(), v.to_string());
+                }
+            }
+            return;
+        }
+        let mut k = 0;
+        let mut wrapped = false;
+        while let Some(w) = words.get(k) {
+            let b = base(&w.text);
+            if RUNTIMES.contains(&b.as_str()) {
+                if let Some(wl) = self.docker_run(words.get(k..).unwrap_or(&[])) {
+                    self.out.push(wl);
+                    return;
+                }
+                if !wrapped {
+                    return;
+                }
+            } else if SHELLS.contains(&b.as_str()) {
+                self.shell(words.get(k + 1..).unwrap_or(&[]), stdin, depth);
+                return;
+            } else if b == "eval" {
+                let rest = words.get(k + 1..).unwrap_or(&[]);
+                if let Some(first) = rest.first() {
+                    let text: Vec<&str> = rest.iter().map(|w| w.text.as_ref()).collect();
+                    self.nested(&text.join(" "), first.line, first.col, depth);
+                }
+                return;
+            } else if WRAPPERS.contains(&b.as_str()) {
+                wrapped = true;
+                if matches!(
+                    b.as_str(),
+                    "export" | "local" | "readonly" | "declare" | "typeset"
+                ) {
+                    for a in words.get(k + 1..).unwrap_or(&[]) {
+                        if let Some((n, v)) = shell::assignment(&a.text) {
+                            self.vars.insert(n.to_string(), v.to_string());
+                        }
+                    }
+                    return;
+                }
+            } else if k == 0 && shell::assignment(&w.text).is_some() {
+                // `VAR=x docker run`: the assignment prefixes the command
+            } else if !wrapped {
+                return;
+            } else if w.text.contains(char::is_whitespace) && mentions_runtime(&w.text) {
+                // a wrapper's command string (`su -c '...'`, `watch '...'`, `env -S '...'`)
+                self.nested(
+                    &w.text,
+                    w.line,
+                    w.col + u32::from(w.raw.starts_with(['\'', '"'])),
+                    depth,
+                );
+            }
+            k += 1;
+        }
+    }
+
+    /// A shell's arguments: `-c STRING` (options may be clustered, `-ec`), else standard input.
+    fn shell(&mut self, args: &[Word<'t>], stdin: Option<&shell::Stdin<'t>>, depth: usize) {
+        let mut c_flag = false;
+        let mut i = 0;
+        while let Some(a) = args.get(i) {
+            let t = a.text.as_ref();
+            if t == "--" || t == "-" {
+                i += 1;
+                break;
+            }
+            if t.starts_with("--") {
+                i += 1;
+                continue;
+            }
+            if (t.starts_with('-') || t.starts_with('+')) && t.len() > 1 {
+                let body = t.get(1..).unwrap_or("");
+                if body.contains('c') {
+                    c_flag = true;
+                }
+                if body.contains('o') || body.contains('O') {
+                    i += 1; // the option name
+                }
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        if c_flag {
+            if let Some(s) = args.get(i) {
+                let col = s.col + u32::from(s.raw.starts_with(['\'', '"']));
+                self.nested(&s.text, s.line, col, depth);
+            }
+            return;
+        }
+        if args.get(i).is_none()
+            && let Some(s) = stdin
+        {
+            self.nested(&s.text, s.line, s.col, depth);
+        }
+    }
 }
 
 fn loc_of<'t>(w: &Word<'t>, offset: usize, flag: &'t str) -> Loc<'t> {
@@ -254,131 +434,195 @@ fn flag_of(raw: &str) -> &str {
     }
 }
 
-fn docker_run<'t>(cmd: &[Word<'t>]) -> Option<Workload<'t>> {
-    // find `docker` as a command word (after sudo/env/exec and assignments)
-    let mut i = cmd.iter().position(|w| {
-        let base = w.text.rsplit('/').next().unwrap_or(&w.text);
-        base == "docker" || base == "docker.exe"
-    })?;
-    let prefix_ok = cmd.get(..i).unwrap_or(&[]).iter().all(|w| {
-        let t = w.text.as_ref();
-        matches!(
-            t,
-            "sudo"
-                | "exec"
-                | "time"
-                | "env"
-                | "command"
-                | "nohup"
-                | "$"
-                | "!"
-                | "then"
-                | "do"
-                | "else"
-        ) || t.starts_with('-')
-            || t.contains('=')
-    });
-    if !prefix_ok {
-        return None;
+/// Go's `strconv.ParseBool`, which pflag uses for every boolean flag.
+pub(crate) fn parse_bool(v: &str) -> Option<bool> {
+    match v {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
     }
-    let docker = cmd.get(i)?;
-    i += 1;
-    let mut globals: Vec<(Val<'t>, Val<'t>)> = Vec::new();
-    // global options
-    while let Some(w) = cmd.get(i) {
-        let t = w.text.as_ref();
-        if !t.starts_with('-') {
-            break;
-        }
-        let (name, inline) = match t.split_once('=') {
-            Some((n, v)) if t.starts_with("--") => (n, Some(v)),
-            _ => (t, None),
-        };
-        let takes = GLOBAL_FLAGS.iter().any(|f| {
-            f.value != Value::Bool
-                && (name == flags::long_form(f) || Some(name) == flags::short_form(f))
-        });
-        let value = if !takes {
-            None
-        } else if let Some(v) = inline {
-            Some(Val::new(
-                v.to_string(),
-                loc_of(w, name.len() + 1, flag_path(w)),
-            ))
-        } else {
-            i += 1;
-            cmd.get(i)
-                .map(|v| Val::new(v.text.clone(), loc_of(v, 0, flag_path(w))))
-        };
-        if let Some(v) = value
-            && (name == "-H" || name == "--host")
-        {
-            globals.push((Val::new("DOCKER_HOST", loc_of(w, 0, flag_path(w))), v));
-        }
-        i += 1;
-    }
-    match cmd.get(i).map(|w| w.text.as_ref()) {
-        Some("run" | "create") => i += 1,
-        Some("container") => match cmd.get(i + 1).map(|w| w.text.as_ref()) {
-            Some("run" | "create") => i += 2,
-            _ => return None,
-        },
-        _ => return None,
-    }
-    let start = Loc {
-        line: docker.line,
-        col: docker.col,
-        field: Field::Text("docker run"),
-    };
-    let mut w = Workload::new(WorkloadKind::Pod, "run", start);
-    w.name = Cow::Owned(format!("line {}", docker.line));
-    let mut c = Container::new(ContainerKind::Run, "", start);
-    for (n, v) in globals {
-        c.env.push(Env {
-            name: n,
-            value: Some(v),
+}
+
+/// Boolean flags of `podman run` and `nerdctl run` that the docker CLI does not have (so they
+/// do not take the next word as a value).
+const OTHER_BOOLS: &[&str] = &[
+    "replace",
+    "read-only-tmpfs",
+    "http-proxy",
+    "rootfs",
+    "env-host",
+    "no-healthcheck",
+    "no-hosts",
+    "passwd",
+    "tls-verify",
+    "privileged-without-host-devices",
+];
+
+impl<'t> Runner<'t> {
+    fn refuse(&mut self, w: &Word<'t>, message: String) {
+        self.errors.push(ReadError {
+            line: Some(w.line as usize),
+            column: Some(w.col as usize),
+            message,
         });
     }
-    let mut sec = Security::default();
-    // options
-    while let Some(word) = cmd.get(i) {
-        let t = word.text.as_ref();
-        if t == "--" {
-            i += 1;
-            break;
+
+    /// A boolean flag's value as written (`None`: given bare, true); an invalid one is an error
+    /// (the CLI refuses the command), read as true.
+    fn boolean(&mut self, w: &Word<'t>, name: &str, v: Option<&str>) -> &'static str {
+        match v.map(parse_bool) {
+            None | Some(Some(true)) => "true",
+            Some(Some(false)) => "false",
+            Some(None) => {
+                self.refuse(
+                    w,
+                    format!(
+                        "invalid argument \"{}\" for \"{name}\" flag: the docker CLI reads booleans as Go's strconv.ParseBool (1, t, true, 0, f, false, ...) and refuses this command",
+                        v.unwrap_or("")
+                    ),
+                );
+                "true"
+            }
         }
-        if !t.starts_with('-') || t == "-" {
-            break;
-        }
-        let flag = flag_path(word);
-        // (name, value, value loc)
-        let mut opts: Vec<(String, Option<Val<'t>>)> = Vec::new();
-        if let Some(long) = t.strip_prefix("--") {
-            let (name, inline) = match long.split_once('=') {
-                Some((n, v)) => (n, Some(v)),
-                None => (long, None),
+    }
+
+    fn docker_run(&mut self, cmd: &[Word<'t>]) -> Option<Workload<'t>> {
+        let docker = cmd.first()?;
+        let is_docker = base(&docker.text).starts_with("docker");
+        let mut i = 1;
+        let mut globals: Vec<(Val<'t>, Val<'t>)> = Vec::new();
+        // global options
+        while let Some(w) = cmd.get(i) {
+            let t = w.text.as_ref();
+            if !t.starts_with('-') || t == "-" {
+                break;
+            }
+            if t == "--" {
+                i += 1;
+                break;
+            }
+            let (name, inline) = match t.split_once('=') {
+                Some((n, v)) if t.starts_with("--") => (n, Some(v)),
+                _ => (t, None),
             };
-            let long_name = name;
-            let name = format!("--{name}");
-            if flags::by_long(RUN_FLAGS, long_name).is_some_and(|f| f.value == Value::Bool) {
-                let v = inline.unwrap_or("true");
-                opts.push((name, Some(Val::new(v.to_string(), loc_of(word, 0, flag)))));
+            let (name, inline) = match (name.strip_prefix('-'), inline) {
+                // `-Hvalue`, `-H=value`
+                (Some(short), None) if !name.starts_with("--") && short.len() > 1 => {
+                    let (c, rest) = short.split_at(short.chars().next().map_or(0, char::len_utf8));
+                    (
+                        name.get(..1 + c.len()).unwrap_or(name),
+                        Some(rest.strip_prefix('=').unwrap_or(rest)),
+                    )
+                }
+                _ => (name, inline),
+            };
+            let known = GLOBAL_FLAGS
+                .iter()
+                .find(|f| name == flags::long_form(f) || Some(name) == flags::short_form(f));
+            let takes = match known {
+                Some(f) => f.value != Value::Bool,
+                // podman's and nerdctl's own global options take a value unless `=` gave one
+                None => {
+                    !is_docker && inline.is_none() && !matches!(name, "--remote" | "-r" | "--debug")
+                }
+            };
+            let value = if !takes {
+                None
             } else if let Some(v) = inline {
-                let off = name.len() + 1;
-                opts.push((name, Some(Val::new(v.to_string(), loc_of(word, off, flag)))));
+                Some(Val::new(
+                    v.to_string(),
+                    loc_of(w, t.len() - v.len(), flag_path(w)),
+                ))
             } else {
                 i += 1;
-                let v = cmd
-                    .get(i)
-                    .map(|v| Val::new(v.text.clone(), loc_of(v, 0, flag)));
-                opts.push((name, v));
+                cmd.get(i)
+                    .map(|v| Val::new(v.text.clone(), loc_of(v, 0, flag_path(w))))
+            };
+            if let Some(v) = value
+                && is_docker
+                && (name == "-H" || name == "--host")
+            {
+                globals.push((Val::new("DOCKER_HOST", loc_of(w, 0, flag_path(w))), v));
             }
-        } else {
-            // a cluster of short flags: `-it`, `-v/x:/y`, `-e` `K=V`
-            let body = t.get(1..).unwrap_or("");
-            for (k, ch) in body.char_indices() {
-                if flags::by_short(RUN_FLAGS, ch).is_some_and(|f| f.value != Value::Bool) {
+            i += 1;
+        }
+        match cmd.get(i).map(|w| w.text.as_ref()) {
+            Some("run" | "create") => i += 1,
+            Some("container") => match cmd.get(i + 1).map(|w| w.text.as_ref()) {
+                Some("run" | "create") => i += 2,
+                _ => return None,
+            },
+            _ => return None,
+        }
+        let start = Loc {
+            line: docker.line,
+            col: docker.col,
+            field: Field::Text("docker run"),
+        };
+        let mut w = Workload::new(WorkloadKind::Pod, "run", start);
+        w.name = Cow::Owned(format!("line {}", docker.line));
+        let mut c = Container::new(ContainerKind::Run, "", start);
+        for (n, v) in globals {
+            c.env.push(Env {
+                name: n,
+                value: Some(v),
+            });
+        }
+        let mut sec = Security::default();
+        // options
+        while let Some(word) = cmd.get(i) {
+            let t = word.text.as_ref();
+            if t == "--" {
+                i += 1;
+                break;
+            }
+            if !t.starts_with('-') || t == "-" {
+                break;
+            }
+            let flag = flag_path(word);
+            let mut opts: Vec<(String, Option<Val<'t>>)> = Vec::new();
+            if let Some(long) = t.strip_prefix("--") {
+                let (name, inline) = match long.split_once('=') {
+                    Some((n, v)) => (n, Some(v)),
+                    None => (long, None),
+                };
+                let long_name = name;
+                let name = format!("--{name}");
+                let is_bool = flags::by_long(RUN_FLAGS, long_name)
+                    .map_or(OTHER_BOOLS.contains(&long_name), |f| f.value == Value::Bool);
+                if is_bool {
+                    let v = self.boolean(word, &name, inline);
+                    opts.push((name, Some(Val::new(v, loc_of(word, 0, flag)))));
+                } else if let Some(v) = inline {
+                    let off = name.len() + 1;
+                    opts.push((name, Some(Val::new(v.to_string(), loc_of(word, off, flag)))));
+                } else {
+                    i += 1;
+                    let v = cmd
+                        .get(i)
+                        .map(|v| Val::new(v.text.clone(), loc_of(v, 0, flag)));
+                    opts.push((name, v));
+                }
+            } else {
+                // a cluster of short flags as pflag reads it: `-it`, `-v/x:/y`, `-v=/x:/y`,
+                // `-itv /x:/y`, `-t=false`
+                let body = t.get(1..).unwrap_or("");
+                for (k, ch) in body.char_indices() {
                     let rest = body.get(k + ch.len_utf8()..).unwrap_or("");
+                    let is_bool =
+                        flags::by_short(RUN_FLAGS, ch).is_none_or(|f| f.value == Value::Bool);
+                    if is_bool {
+                        if let Some(v) = rest.strip_prefix('=') {
+                            let v = self.boolean(word, &format!("-{ch}"), Some(v));
+                            opts.push((format!("-{ch}"), Some(Val::new(v, loc_of(word, 0, flag)))));
+                            break;
+                        }
+                        opts.push((
+                            format!("-{ch}"),
+                            Some(Val::new("true", loc_of(word, 0, flag))),
+                        ));
+                        continue;
+                    }
                     if rest.is_empty() {
                         i += 1;
                         let v = cmd
@@ -386,7 +630,11 @@ fn docker_run<'t>(cmd: &[Word<'t>]) -> Option<Workload<'t>> {
                             .map(|v| Val::new(v.text.clone(), loc_of(v, 0, flag)));
                         opts.push((format!("-{ch}"), v));
                     } else {
-                        let off = 1 + k + ch.len_utf8();
+                        let (rest, eq) = match rest.strip_prefix('=') {
+                            Some(r) => (r, 1),
+                            None => (rest, 0),
+                        };
+                        let off = 1 + k + ch.len_utf8() + eq;
                         opts.push((
                             format!("-{ch}"),
                             Some(Val::new(rest.to_string(), loc_of(word, off, flag))),
@@ -394,38 +642,34 @@ fn docker_run<'t>(cmd: &[Word<'t>]) -> Option<Workload<'t>> {
                     }
                     break;
                 }
-                opts.push((
-                    format!("-{ch}"),
-                    Some(Val::new("true", loc_of(word, 0, flag))),
-                ));
             }
+            for (name, value) in opts {
+                let Some(v) = value else { continue };
+                apply_option(&mut w, &mut c, &mut sec, &name, v);
+            }
+            i += 1;
         }
-        for (name, value) in opts {
-            let Some(v) = value else { continue };
-            apply_option(&mut w, &mut c, &mut sec, &name, v);
+        // image and command
+        if let Some(img) = cmd.get(i) {
+            c.image = Some(Val::new(img.text.clone(), loc_of(img, 0, "image")));
+            i += 1;
         }
-        i += 1;
+        for a in cmd.get(i..).unwrap_or(&[]) {
+            c.args
+                .push(Val::new(a.text.clone(), loc_of(a, 0, "command")));
+        }
+        c.security = sec;
+        if let Some(n) = &c.container_name {
+            w.name = n.text.clone();
+        }
+        c.name = match (&c.container_name, &c.image) {
+            (Some(n), _) => n.text.clone(),
+            (None, Some(img)) => img.text.clone(),
+            _ => Cow::Borrowed("container"),
+        };
+        w.containers.push(c);
+        Some(w)
     }
-    // image and command
-    if let Some(img) = cmd.get(i) {
-        c.image = Some(Val::new(img.text.clone(), loc_of(img, 0, "image")));
-        i += 1;
-    }
-    for a in cmd.get(i..).unwrap_or(&[]) {
-        c.args
-            .push(Val::new(a.text.clone(), loc_of(a, 0, "command")));
-    }
-    c.security = sec;
-    if let Some(n) = &c.container_name {
-        w.name = n.text.clone();
-    }
-    c.name = match (&c.container_name, &c.image) {
-        (Some(n), _) => n.text.clone(),
-        (None, Some(img)) => img.text.clone(),
-        _ => Cow::Borrowed("container"),
-    };
-    w.containers.push(c);
-    Some(w)
 }
 
 pub(crate) fn apply_option<'t>(
@@ -439,32 +683,19 @@ pub(crate) fn apply_option<'t>(
         "-v" | "--volume" => {
             c.mounts.push(short_mount(&v));
         }
-        "--mount" => {
-            let mut kind = "volume".to_string();
-            let mut source = None;
-            let mut target = None;
-            let mut read_only = false;
-            for part in v.as_str().split(',') {
-                let (k, val) = part.split_once('=').unwrap_or((part, "true"));
-                match k.trim() {
-                    "type" => kind = val.trim().to_ascii_lowercase(),
-                    "source" | "src" => source = Some(val.trim().to_string()),
-                    "target" | "destination" | "dst" => target = Some(val.trim().to_string()),
-                    "readonly" | "ro" => read_only = val.trim() != "false" && val.trim() != "0",
-                    _ => {}
-                }
-            }
-            let host = source
-                .filter(|_| kind == "bind" || kind == "npipe")
-                .map(|s| HostPath::resolve(Val::new(s, v.loc), None, Via::Direct));
+        "--mount" => c.mounts.push(mount_option(&v)),
+        "--use-api-socket" if parse_bool(v.as_str()) != Some(false) => {
+            // the CLI bind-mounts the daemon's socket at /var/run/docker.sock
+            let host =
+                HostPath::resolve(Val::new("/var/run/docker.sock", v.loc), None, Via::Direct);
             c.mounts.push(Mount {
                 loc: v.loc,
-                target: target.map(|t| Val::new(t, v.loc)),
+                target: Some(Val::new("/var/run/docker.sock", v.loc)),
                 volume: None,
                 volume_name: None,
                 sub_path: None,
-                read_only,
-                host,
+                read_only: false,
+                host: Some(host),
             });
         }
         "-e" | "--env" => {
@@ -483,7 +714,7 @@ pub(crate) fn apply_option<'t>(
             c.mounts.push(Mount::anonymous(Val::new(target, v.loc)));
         }
         "-p" | "--publish" => c.ports.push(parse_port(v.as_str(), v.loc)),
-        "--privileged" if !matches!(v.as_str(), "false" | "0") => sec.privileged = Some(v),
+        "--privileged" if parse_bool(v.as_str()) != Some(false) => sec.privileged = Some(v),
         "--cap-add" => sec.cap_add.push(v),
         "--cap-drop" => sec.cap_drop.push(v),
         "--security-opt" => apply_security_opt(sec, &v),
@@ -508,15 +739,114 @@ pub(crate) fn apply_option<'t>(
     }
 }
 
+/// The fields of a `--mount` value as Go's `encoding/csv` splits one record: `,` separated, a
+/// field starting with `"` quoted (`""` a quote inside).
+fn csv_fields(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut it = s.chars().peekable();
+    let mut at_start = true;
+    let mut quoted = false;
+    while let Some(c) = it.next() {
+        if quoted {
+            if c == '"' {
+                if it.peek() == Some(&'"') {
+                    it.next();
+                    cur.push('"');
+                } else {
+                    quoted = false;
+                }
+            } else {
+                cur.push(c);
+            }
+            continue;
+        }
+        match c {
+            '"' if at_start => {
+                quoted = true;
+                at_start = false;
+            }
+            ',' => {
+                out.push(std::mem::take(&mut cur));
+                at_start = true;
+            }
+            c => {
+                cur.push(c);
+                at_start = false;
+            }
+        }
+    }
+    out.push(cur);
+    out
+}
+
+/// A `--mount` value as the docker CLI reads it: CSV fields, keys case-insensitive, a missing
+/// `type` a volume; a `volume` whose local-driver options say `o=bind` (or `rbind`) with a
+/// `device` is a bind of that device.
+pub(crate) fn mount_option<'t>(v: &Val<'t>) -> Mount<'t> {
+    let mut kind = "volume".to_string();
+    let mut source = None;
+    let mut target = None;
+    let mut read_only = false;
+    let mut bind_opt = false;
+    let mut device = None;
+    for field in csv_fields(v.as_str()) {
+        let (k, val) = match field.split_once('=') {
+            Some((k, val)) => (k.trim().to_ascii_lowercase(), Some(val.to_string())),
+            None => (field.trim().to_ascii_lowercase(), None),
+        };
+        match (k.as_str(), val) {
+            ("type", Some(t)) => kind = t.trim().to_ascii_lowercase(),
+            ("source" | "src", Some(s)) => source = Some(s),
+            ("target" | "destination" | "dst", Some(t)) => target = Some(t),
+            ("readonly" | "ro", None) => read_only = true,
+            ("readonly" | "ro", Some(b)) => read_only = parse_bool(b.trim()) == Some(true),
+            ("volume-opt", Some(o)) => match o.split_once('=') {
+                Some(("o", opts)) => {
+                    bind_opt = opts
+                        .split(',')
+                        .any(|x| matches!(x.trim(), "bind" | "rbind"))
+                }
+                Some(("device", d)) => device = Some(d.to_string()),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    let host_src = match kind.as_str() {
+        "bind" | "npipe" => source,
+        "volume" if bind_opt => device,
+        _ => None,
+    };
+    let host = host_src.map(|s| HostPath::resolve(Val::new(s, v.loc), None, Via::Direct));
+    Mount {
+        loc: v.loc,
+        target: target.map(|t| Val::new(t, v.loc)),
+        volume: None,
+        volume_name: None,
+        sub_path: None,
+        read_only,
+        host,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn words_and_positions() {
-        let cmds = commands("docker run \\\n  -v '/var/run:/var/run' \"a\\\"b\" # c\necho x; ls");
+        let mut b = Budget::default();
+        let cmds = shell::parse(
+            "docker run \\\n  -v '/var/run:/var/run' \"a\\\"b\" # c\necho x; ls",
+            1,
+            1,
+            0,
+            &mut b,
+        );
         assert_eq!(cmds.len(), 3);
         let first: Vec<(&str, u32, u32)> = cmds[0]
+            .words
             .iter()
             .map(|w| (w.text.as_ref(), w.line, w.col))
             .collect();
@@ -591,5 +921,182 @@ mod tests {
             c.mounts[0].host.as_ref().map(|h| h.effective.as_str()),
             Some("/var/run/docker.sock")
         );
+    }
+}
+
+#[cfg(test)]
+mod shell_reading {
+    use super::*;
+
+    fn runs(text: &str) -> usize {
+        read(text).0.workloads.len()
+    }
+
+    #[test]
+    fn every_line_of_the_evasion_scripts_is_one_run() {
+        for (text, n) in [
+            (
+                include_str!("../../tests/fixtures/lint/_evasion/shell-compound.sh"),
+                7,
+            ),
+            (
+                include_str!("../../tests/fixtures/lint/_evasion/shell-wrappers-more.sh"),
+                2,
+            ),
+            (
+                include_str!("../../tests/fixtures/lint/_evasion/shell-sh-c.sh"),
+                4,
+            ),
+            (
+                include_str!("../../tests/fixtures/lint/_evasion/shell-podman-nerdctl.sh"),
+                3,
+            ),
+            (
+                include_str!("../../tests/fixtures/lint/_evasion/shell-heredoc-to-sh.sh"),
+                2,
+            ),
+            (
+                include_str!("../../tests/fixtures/lint/_evasion/shell-globals.sh"),
+                2,
+            ),
+            (
+                include_str!("../../tests/fixtures/lint/_evasion/shell-command-spelling.sh"),
+                7,
+            ),
+        ] {
+            assert_eq!(runs(text), n, "{text}");
+        }
+    }
+
+    #[test]
+    fn wrappers_and_their_strings() {
+        for line in [
+            "sudo -u docker docker run --privileged a",
+            "flock /tmp/l -c 'docker run --privileged a'",
+            "watch -n 5 'docker run --privileged a'",
+            "export P=--privileged; docker run $P a",
+            "local P=--privileged\ndocker run ${P} a",
+            "time -p command exec docker run --privileged a",
+            "cat <<EOF | bash\ndocker run --privileged a\nEOF\n",
+            "2>/dev/null docker run --privileged a > out.log",
+        ] {
+            let (u, _) = read(line);
+            assert_eq!(u.workloads.len(), 1, "{line}");
+            assert!(
+                u.workloads[0].containers[0].security.privileged.is_some(),
+                "{line}"
+            );
+            assert_eq!(
+                u.workloads[0].containers[0]
+                    .image
+                    .as_ref()
+                    .map(|i| i.as_str()),
+                Some("a"),
+                "{line}"
+            );
+        }
+        for quiet in [
+            "echo docker run --privileged a",
+            "ssh host docker run --privileged a",
+            "cat <<EOF\ndocker run --privileged a\nEOF\n",
+            "docker exec c docker run --privileged a",
+        ] {
+            assert_eq!(read(quiet).0.workloads.len(), 0, "{quiet}");
+        }
+    }
+
+    #[test]
+    fn pflag_forms_give_the_same_mount() {
+        for line in [
+            "docker run -v=/var/run/docker.sock:/s a",
+            "docker run -v/var/run/docker.sock:/s a",
+            "docker run -itv /var/run/docker.sock:/s a",
+            "docker run --volume=/var/run/docker.sock:/s a",
+            "docker run --mount Type=BIND,Source=/var/run/docker.sock,Destination=/s a",
+            "docker run --mount '\"src=/var/run/docker.sock\",type=bind,dst=/s' a",
+        ] {
+            let (u, errors) = read(line);
+            assert!(errors.is_empty(), "{line}: {errors:?}");
+            let h = u.workloads[0].containers[0].mounts[0].host.as_ref();
+            assert_eq!(
+                h.map(|h| h.effective.as_str()),
+                Some("/var/run/docker.sock"),
+                "{line}"
+            );
+            assert_eq!(
+                u.workloads[0].containers[0]
+                    .image
+                    .as_ref()
+                    .map(|i| i.as_str()),
+                Some("a"),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn booleans_are_go_parsebool() {
+        for (v, privileged, error) in [
+            ("1", true, false),
+            ("t", true, false),
+            ("TRUE", true, false),
+            ("True", true, false),
+            ("0", false, false),
+            ("F", false, false),
+            ("False", false, false),
+            ("yes", true, true),
+            ("tRuE", true, true),
+        ] {
+            let line = format!("docker run --privileged={v} a");
+            let (u, errors) = read(&line);
+            let c = &u.workloads[0].containers[0];
+            assert_eq!(c.security.privileged.is_some(), privileged, "{v}");
+            assert_eq!(!errors.is_empty(), error, "{v}");
+        }
+    }
+
+    #[test]
+    fn positions_inside_nested_text_are_exact() {
+        let (u, _) = read("x\n  sh -c 'docker run --privileged a'\n");
+        let p = u.workloads[0].containers[0].security.privileged.as_ref();
+        assert_eq!(p.map(|p| (p.loc.line, p.loc.col)), Some((2, 21)));
+    }
+
+    #[test]
+    fn a_heredoc_body_is_not_read_as_commands_unless_a_shell_reads_it() {
+        assert_eq!(
+            runs("cat <<EOF\ndocker run --privileged a\nEOF\ndocker run b\n"),
+            1
+        );
+        assert_eq!(runs("cat <<EOF | sh\ndocker run --privileged a\nEOF\n"), 1);
+        assert_eq!(runs("cat <<-'E'\n\t\"'\n\tE\ndocker run b\n"), 1);
+    }
+
+    #[test]
+    fn pathological_inputs_end_in_an_error_not_a_hang() {
+        let deep = format!(
+            "{}docker run a{}",
+            "$(".repeat(100_000),
+            ")".repeat(100_000)
+        );
+        assert!(!read(&deep).1.is_empty());
+        let parens = format!("{}docker run a{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert_eq!(runs(&parens), 1);
+        let ands = "true && ".repeat(1_000_000);
+        assert!(!read(&ands).1.is_empty());
+        let ticks = "`".repeat(100_001);
+        let _ = read(&ticks);
+        for open in [
+            "docker run -v '/a:/b",
+            "docker run \"",
+            "$(",
+            "${",
+            "$'",
+            "<<EOF",
+        ] {
+            let _ = read(open);
+        }
+        let nested_sh = format!("{}docker run a{}", "sh -c \"".repeat(200), "\"".repeat(200));
+        let _ = read(&nested_sh);
     }
 }

@@ -60,13 +60,28 @@ declare_rule! {
         name: "runtime-state-mount",
         severity: High,
         summary: "runtime or kubelet state is mounted from the host",
-        message: ["the runtime state directory `{0}` is mounted into the container at `{1}`"],
+        message: [
+            "the runtime state directory `{0}` is mounted into the container at `{1}`",
+            "the PersistentVolume exposes the runtime state directory `{0}` to every pod that claims it",
+        ],
         help: "use a PersistentVolumeClaim or a CSI volume instead of the host's runtime state",
     }
 }
 
 fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
     for (wi, w) in unit.workloads.iter().enumerate() {
+        if w.what == WorkloadKind::PersistentVolume {
+            for (path, effective, class) in pv_paths(w) {
+                if let PathClass::RuntimeState(_) = class {
+                    cx.report(
+                        Hit::new(wi, None, path.loc)
+                            .message(1)
+                            .args([effective.as_str(), ""]),
+                    );
+                }
+            }
+            continue;
+        }
         if w.what != WorkloadKind::Pod {
             continue;
         }
@@ -80,4 +95,16 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
             }
         }
     }
+}
+
+/// The host paths PersistentVolumes expose (`hostPath`, `local`), normalised, with their class.
+fn pv_paths<'a, 't>(
+    w: &'a crate::read::ir::Workload<'t>,
+) -> impl Iterator<Item = (&'a crate::read::ir::Val<'t>, String, PathClass)> + 'a {
+    w.volumes.iter().filter_map(|v| match &v.source {
+        crate::read::ir::VolumeSource::Host { path, class } => {
+            Some((path, crate::read::paths::normalize(path.as_str()), *class))
+        }
+        _ => None,
+    })
 }

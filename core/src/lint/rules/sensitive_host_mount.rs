@@ -63,6 +63,7 @@ declare_rule! {
         message: [
             "the host path `{0}` (under `{1}`) is mounted into the container at `{2}`",
             "the host directory `{0}` is mounted into the container at `{2}`",
+            "the PersistentVolume exposes the host path `{0}` (under `{1}`) to every pod that claims it",
         ],
         help: "mount the narrowest path the container needs, read-only, or use a ConfigMap or Secret",
     }
@@ -70,6 +71,18 @@ declare_rule! {
 
 fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
     for (wi, w) in unit.workloads.iter().enumerate() {
+        if w.what == WorkloadKind::PersistentVolume {
+            for (path, effective, class) in pv_paths(w) {
+                if let PathClass::Sensitive(dir) = class {
+                    cx.report(Hit::new(wi, None, path.loc).message(2).args([
+                        effective.as_str(),
+                        dir,
+                        "",
+                    ]));
+                }
+            }
+            continue;
+        }
         if w.what != WorkloadKind::Pod {
             continue;
         }
@@ -88,4 +101,16 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
             }
         }
     }
+}
+
+/// The host paths PersistentVolumes expose (`hostPath`, `local`), normalised, with their class.
+fn pv_paths<'a, 't>(
+    w: &'a crate::read::ir::Workload<'t>,
+) -> impl Iterator<Item = (&'a crate::read::ir::Val<'t>, String, PathClass)> + 'a {
+    w.volumes.iter().filter_map(|v| match &v.source {
+        crate::read::ir::VolumeSource::Host { path, class } => {
+            Some((path, crate::read::paths::normalize(path.as_str()), *class))
+        }
+        _ => None,
+    })
 }

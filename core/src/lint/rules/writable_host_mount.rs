@@ -62,13 +62,32 @@ declare_rule! {
         name: "writable-host-mount",
         severity: Medium,
         summary: "a socket directory, runtime state or sensitive host path is mounted writable",
-        message: ["the host path `{0}` is mounted writable at `{1}`"],
+        message: [
+            "the host path `{0}` is mounted writable at `{1}`",
+            "the PersistentVolume exposes the host path `{0}` writable to every pod that claims it",
+        ],
         help: "add `readOnly: true` (`:ro` in Compose and `docker run`); it does not make a socket mount safe",
     }
 }
 
 fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
     for (wi, w) in unit.workloads.iter().enumerate() {
+        if w.what == WorkloadKind::PersistentVolume {
+            // a PersistentVolume is writable unless every claim mounts it read-only: judged writable
+            for (path, effective, class) in pv_paths(w) {
+                if matches!(
+                    class,
+                    PathClass::SocketDir(_) | PathClass::RuntimeState(_) | PathClass::Sensitive(_)
+                ) {
+                    cx.report(
+                        Hit::new(wi, None, path.loc)
+                            .message(1)
+                            .args([effective.as_str(), ""]),
+                    );
+                }
+            }
+            continue;
+        }
         if w.what != WorkloadKind::Pod {
             continue;
         }
@@ -90,4 +109,16 @@ fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
             }
         }
     }
+}
+
+/// The host paths PersistentVolumes expose (`hostPath`, `local`), normalised, with their class.
+fn pv_paths<'a, 't>(
+    w: &'a crate::read::ir::Workload<'t>,
+) -> impl Iterator<Item = (&'a crate::read::ir::Val<'t>, String, PathClass)> + 'a {
+    w.volumes.iter().filter_map(|v| match &v.source {
+        crate::read::ir::VolumeSource::Host { path, class } => {
+            Some((path, crate::read::paths::normalize(path.as_str()), *class))
+        }
+        _ => None,
+    })
 }
