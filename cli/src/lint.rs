@@ -327,6 +327,7 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         fail_on: args.fail_on.into(),
+        compose_env: None,
     };
     let mut report = dockscape::lint(&inputs, &options);
     report.errors.splice(0..0, errors);

@@ -38,6 +38,11 @@ pub use emit::{Artifact, Format, Options, generate};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use model::*;
 pub use quote::{Shell, quote_arg, quote_command};
+#[doc(hidden)]
+pub use read::compose::debug_compose_to_json;
+pub use read::interpolate;
+/// The Compose variables known at lint time ([`LintOptions::compose_env`]).
+pub use read::interpolate::Env as ComposeEnv;
 pub use scenario::{
     Note, NoteLevel, ParamKind, ParamSpec, ParamValue, Params, Risk, Scenario, ScenarioId,
     ScenarioInfo, build_scenario, scenarios,
