@@ -38,11 +38,13 @@ fn with_well_known(env: Option<&Vars>) -> Vars {
 }
 
 /// One value as Compose may read it: every distinct reading (each unknown variable unset or
-/// set, in every combination), and the unknown variables written without a default whose value
-/// stays unknown in some reading (`opaque`).
+/// set, in every combination), and the unknown variables whose value stays unknown in some
+/// reading (`opaque`: set to a value nobody knows, a default or not).
 struct Readings {
     texts: Vec<String>,
     opaque: Vec<String>,
+    /// Whether some variable is not known.
+    unknown: bool,
 }
 
 /// What a field is, for choosing among readings.
@@ -107,6 +109,7 @@ impl<'t, 'd> Compose<'t, 'd, '_> {
     fn readings(&self, id: NodeId, text: &str) -> Readings {
         let mut texts: Vec<String> = Vec::with_capacity(2);
         let mut opaque: Vec<String> = Vec::new();
+        let mut unknown = false;
         match readings(text, self.env) {
             Ok(all) => {
                 if all.is_empty() {
@@ -124,10 +127,12 @@ impl<'t, 'd> Compose<'t, 'd, '_> {
                     }
                 }
                 for e in all {
+                    unknown |= !e.unknown.is_empty();
                     if !texts.contains(&e.text) {
                         texts.push(e.text);
                     }
-                    for o in e.bare {
+                    // a default does not decide: the variable may be set to anything
+                    for o in e.opaque {
                         if !opaque.contains(&o) {
                             opaque.push(o);
                         }
@@ -151,7 +156,11 @@ impl<'t, 'd> Compose<'t, 'd, '_> {
             // what it would be set
             texts.push(String::new());
         }
-        Readings { texts, opaque }
+        Readings {
+            texts,
+            opaque,
+            unknown,
+        }
     }
 
     /// A scalar interpolated, the reading `want` finds most dangerous chosen. `relevant` names
@@ -159,11 +168,17 @@ impl<'t, 'd> Compose<'t, 'd, '_> {
     fn ival_as(&self, id: NodeId, want: Want, relevant: bool) -> Option<Val<'t>> {
         let v = self.r.val(id)?;
         if !has_vars(v.as_str()) {
+            if want == Want::Bool {
+                self.check_bool(id, v.as_str());
+            }
             return Some(v);
         }
         let rd = self.readings(id, v.as_str());
         if relevant && !rd.opaque.is_empty() {
             self.unresolved(id, &rd.opaque);
+        }
+        if want == Want::Bool && !rd.unknown {
+            self.check_bool(id, rd.texts.first().map_or("", String::as_str));
         }
         let pick = match want {
             Want::Bool => rd.texts.iter().find(|t| compose_true(t)),
@@ -179,12 +194,30 @@ impl<'t, 'd> Compose<'t, 'd, '_> {
         Some(Val::new(pick, v.loc))
     }
 
+    /// A boolean field Compose casts: anything but `y`/`yes`/`true`/`on`/`n`/`no`/`false`/`off`
+    /// (any case) makes it refuse the file.
+    fn check_bool(&self, id: NodeId, text: &str) {
+        let t = text.trim().to_ascii_lowercase();
+        if !matches!(
+            t.as_str(),
+            "y" | "yes" | "true" | "on" | "n" | "no" | "false" | "off"
+        ) {
+            self.error(
+                self.r.loc(id),
+                format!(
+                    "`{}` is `{text}`, not a boolean: Compose refuses the file",
+                    self.r.doc.field_path(id)
+                ),
+            );
+        }
+    }
+
     fn unresolved(&self, id: NodeId, names: &[String]) {
         let vars: Vec<String> = names.iter().map(|n| format!("`${n}`")).collect();
         self.error(
             self.r.loc(id),
             format!(
-                "`{}` depends on {} whose value is not known: it cannot be judged (give the variable a value in the environment or `.env`, or a safe default)",
+                "`{}` depends on {} whose value is not known here: it cannot be judged for every value it may take (give the linter the variables, e.g. the `.env` file, or write the value)",
                 self.r.doc.field_path(id),
                 vars.join(", ")
             ),
@@ -193,17 +226,23 @@ impl<'t, 'd> Compose<'t, 'd, '_> {
 
     /// Every reading of a scalar (a mount or a list item: each is judged).
     fn ivals(&self, id: NodeId, relevant: bool) -> Vec<Val<'t>> {
+        self.ivals_known(id, relevant).0
+    }
+
+    /// [`Self::ivals`], and whether every variable was known (one reading, the real one).
+    fn ivals_known(&self, id: NodeId, relevant: bool) -> (Vec<Val<'t>>, bool) {
         let Some(v) = self.r.val(id) else {
-            return Vec::new();
+            return (Vec::new(), true);
         };
         if !has_vars(v.as_str()) {
-            return vec![v];
+            return (vec![v], true);
         }
         let rd = self.readings(id, v.as_str());
         if relevant && !rd.opaque.is_empty() {
             self.unresolved(id, &rd.opaque);
         }
-        rd.texts.into_iter().map(|t| Val::new(t, v.loc)).collect()
+        let vals = rd.texts.into_iter().map(|t| Val::new(t, v.loc)).collect();
+        (vals, !rd.unknown)
     }
 
     fn ival(&self, id: NodeId) -> Option<Val<'t>> {
@@ -317,6 +356,11 @@ pub(crate) fn is_host_source(s: &str) -> bool {
     s.starts_with(['/', '.', '~', '\\', '$'])
         || paths::pipe_name(s).is_some()
         || (s.len() >= 2 && s.as_bytes().get(1) == Some(&b':'))
+}
+
+/// Whether an interpolated Compose volume source is a host path (a `$` is literal there).
+fn is_compose_host_source(s: &str) -> bool {
+    !s.trim_start().starts_with('$') && is_host_source(s)
 }
 
 /// Whether a mount mode string (`ro`, `ro,z`, `readonly`) is read-only.
@@ -816,13 +860,43 @@ impl<'t> Compose<'t, '_, '_> {
                 ));
             }
         } else {
-            for spec in self.ivals(item, true) {
+            let (specs, known) = self.ivals_known(item, true);
+            for spec in specs {
                 let (s, t, m) = split_volume(spec.as_str());
+                if known {
+                    self.check_short_volume(item, s, t, named);
+                }
                 let source = s.map(|s| Val::new(s.to_string(), spec.loc));
                 let target = Some(Val::new(t.to_string(), spec.loc));
                 let ro = m.is_some_and(read_only_mode);
                 out.push(self.mount(loc, source, target, ro, None, None, named));
             }
+        }
+    }
+
+    /// A short volume spec Compose refuses: an empty section, a named volume not declared.
+    fn check_short_volume(
+        &self,
+        item: NodeId,
+        source: Option<&str>,
+        target: &str,
+        named: &[Workload<'t>],
+    ) {
+        let path = self.r.doc.field_path(item);
+        let problem = if source == Some("") || target.is_empty() {
+            Some("an empty section between colons".to_string())
+        } else {
+            source
+                .filter(|s| {
+                    !is_compose_host_source(s) && !named.iter().any(|w| w.name.as_ref() == *s)
+                })
+                .map(|s| format!("the undefined volume `{s}`"))
+        };
+        if let Some(p) = problem {
+            self.error(
+                self.r.loc(item),
+                format!("`{path}` has {p}: Compose refuses the file"),
+            );
         }
     }
 
@@ -937,7 +1011,11 @@ pub fn debug_compose_to_json(text: &str, env: &Vars) -> String {
                         } else if let Some(spec) = one(item) {
                             let (s, t, _) = split_volume(&spec);
                             if let Some(s) = s {
-                                let kind = if is_host_source(s) { "bind" } else { "volume" };
+                                let kind = if is_compose_host_source(s) {
+                                    "bind"
+                                } else {
+                                    "volume"
+                                };
                                 m.insert("type".into(), kind.into());
                                 m.insert("source".into(), s.into());
                             } else {
@@ -952,9 +1030,21 @@ pub fn debug_compose_to_json(text: &str, env: &Vars) -> String {
                     svc.insert("volumes".into(), vols.into());
                 }
                 let mut envs = serde_json::Map::new();
-                for (k, v) in c.ipairs(c.sget(&chain, "environment")) {
-                    let v = v.map_or(serde_json::Value::Null, |v| v.as_str().into());
-                    envs.insert(k.as_str().to_string(), v);
+                if let Some(e) = c.sget(&chain, "environment") {
+                    if doc.is_map(e) {
+                        for (k, v) in doc.pairs(e) {
+                            let Some(k) = doc.str(k) else { continue };
+                            let v = one(v).map_or(serde_json::Value::Null, Into::into);
+                            envs.insert(k.to_string(), v);
+                        }
+                    } else {
+                        for item in doc.items(e).filter_map(one) {
+                            match item.split_once('=') {
+                                Some((k, v)) => envs.insert(k.trim().to_string(), v.into()),
+                                None => envs.insert(item, serde_json::Value::Null),
+                            };
+                        }
+                    }
                 }
                 if !envs.is_empty() {
                     svc.insert("environment".into(), envs.into());

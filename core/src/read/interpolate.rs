@@ -21,6 +21,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Env {
     vars: BTreeMap<String, String>,
+    /// Every variable is here: one absent is unset, not unknown (the whole environment Compose
+    /// will run with was given).
+    complete: bool,
 }
 
 impl Env {
@@ -37,6 +40,12 @@ impl Env {
     /// The value of a known variable.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.vars.get(name).map(String::as_str)
+    }
+
+    /// Say that every variable is here (the whole environment Compose will run with): a
+    /// variable absent is then unset, not unknown.
+    pub fn set_complete(&mut self, complete: bool) {
+        self.complete = complete;
     }
 
     /// Whether no variable is known.
@@ -62,6 +71,7 @@ impl Env {
 impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Env {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         Env {
+            complete: false,
             vars: iter
                 .into_iter()
                 .map(|(k, v)| (k.into(), v.into()))
@@ -138,7 +148,11 @@ pub const MAX_COMBINED: usize = 6;
 pub fn readings(s: &str, env: &Env) -> Result<Vec<Expanded>, TemplateError> {
     let first = expand(s, env, Unknown::Unset)?;
     if first.unknown.is_empty() {
-        return Ok(vec![first]);
+        return Ok(if first.required.is_some() {
+            Vec::new()
+        } else {
+            vec![first]
+        });
     }
     let mut names: Vec<String> = first.unknown.clone();
     let mut out: Vec<Expanded> = Vec::new();
@@ -291,6 +305,7 @@ fn closing_brace(bytes: &[u8], from: usize) -> Option<usize> {
 fn variable(name: &str, env: &Env, unknown: &dyn Fn(&str) -> Unknown, out: &mut Expanded) {
     match env.get(name) {
         Some(v) => out.text.push_str(v),
+        None if env.complete => {}
         None => {
             push_unique(&mut out.unknown, name);
             if unknown(name) == Unknown::Set {
@@ -340,12 +355,13 @@ fn braced(
     let arg_base = base + n + usize::from(colon) + 1;
     // the state of the variable: Some(value) when known, None when unknown
     let known = env.get(name);
-    if known.is_none() {
+    if known.is_none() && !env.complete {
         push_unique(&mut out.unknown, name);
     }
     // set / non-empty as this reading sees them
     let (set, nonempty) = match known {
         Some(v) => (true, !v.is_empty()),
+        None if env.complete => (false, false),
         None if unknown(name) == Unknown::Set => (true, true),
         None => (false, false),
     };
