@@ -165,6 +165,14 @@ pub struct LintArgs {
     /// Exit 0 even when findings are at or above --fail-on (input errors still exit 2).
     #[arg(long)]
     pub exit_zero: bool,
+    /// Compose variables from this file (repeatable; as `docker compose --env-file`). Without it,
+    /// the `.env` beside the first path is read, as Compose reads it.
+    #[arg(long, value_name = "FILE")]
+    pub env_file: Vec<PathBuf>,
+    /// Take Compose variables from this process's environment too (then a variable set nowhere is
+    /// unset, not unknown). Without it, a variable no `.env` sets is judged both unset and set.
+    #[arg(long)]
+    pub env_from_process: bool,
     /// Lint files that `.gitignore` / `.ignore` exclude too (and `node_modules/`, `target/`).
     #[arg(long)]
     pub no_ignore: bool,
@@ -281,6 +289,58 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
             }),
         }
     }
+    let paths_for_env = args.paths.clone();
+    let mut env_errors = Vec::new();
+    let mut compose_env = |args: &LintArgs, paths: &[PathBuf]| -> Option<dockscape::ComposeEnv> {
+        let mut env = dockscape::ComposeEnv::new();
+        if args.env_from_process {
+            for (k, v) in std::env::vars() {
+                env.set(k, v);
+            }
+            env.set_complete(true);
+        }
+        let files: Vec<PathBuf> = if args.env_file.is_empty() {
+            let first = paths
+                .iter()
+                .find(|p| p.as_os_str() != "-")
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from("."));
+            let dir = if first.is_dir() {
+                first
+            } else {
+                first.parent().map(Path::to_path_buf).unwrap_or_default()
+            };
+            let dotenv = if dir.as_os_str().is_empty() {
+                PathBuf::from(".env")
+            } else {
+                dir.join(".env")
+            };
+            dotenv.is_file().then_some(dotenv).into_iter().collect()
+        } else {
+            args.env_file.clone()
+        };
+        for f in &files {
+            match std::fs::read_to_string(f) {
+                Ok(text) => {
+                    if let Err(e) = env.add_dotenv(&text) {
+                        env_errors.push(LintError {
+                            file: f.display().to_string(),
+                            line: Some(e.line),
+                            column: None,
+                            message: e.message.clone(),
+                        });
+                    }
+                }
+                Err(e) => env_errors.push(LintError {
+                    file: f.display().to_string(),
+                    line: None,
+                    column: None,
+                    message: e.to_string(),
+                }),
+            }
+        }
+        (args.env_from_process || !files.is_empty()).then_some(env)
+    };
     // command-line flags win over the file (fields the core adds later keep their defaults)
     #[allow(clippy::needless_update)]
     let options = LintOptions {
@@ -300,9 +360,10 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
             .map(Severity::from)
             .or(config.fail_on)
             .unwrap_or(Severity::High),
-        ..LintOptions::default()
+        compose_env: compose_env(args, &paths_for_env),
     };
     let mut report = dockscape::lint(&inputs, &options);
+    errors.extend(env_errors);
     report.errors.splice(0..0, errors);
     report.skipped.splice(0..0, found.skipped);
     for f in report

@@ -185,7 +185,10 @@ fn invalid_utf8_is_an_input_error() {
     let o = run(&["lint", "."], &t.0, None);
     assert_eq!(o.status.code(), Some(2));
     let out = stdout(&o);
-    assert!(out.contains("bin.yaml:2:7: invalid UTF-8 (bytes FF)"), "{out}");
+    assert!(
+        out.contains("bin.yaml:2:7: invalid UTF-8 (bytes FF)"),
+        "{out}"
+    );
     assert!(
         out.contains("pod.yaml:10:"),
         "the other file is still linted: {out}"

@@ -45,6 +45,11 @@ pub use quote::{
     POWERSHELL_LEGACY_PASSING, Shell, powershell_needs_legacy, powershell_string, quote_arg,
     quote_command,
 };
+#[doc(hidden)]
+pub use read::compose::debug_compose_to_json;
+pub use read::interpolate;
+/// The Compose variables known at lint time ([`LintOptions::compose_env`]).
+pub use read::interpolate::Env as ComposeEnv;
 pub use scenario::{
     IMAGES, ImageVersion, Note, NoteLevel, ParamKind, ParamSpec, ParamValue, Params, Risk,
     Scenario, ScenarioId, ScenarioInfo, build_scenario, images, images_markdown, scenarios,

@@ -263,6 +263,7 @@ fn selection_by_code_prefix_and_name() {
             select: select.iter().map(|s| s.to_string()).collect(),
             ignore: ignore.iter().map(|s| s.to_string()).collect(),
             fail_on: Severity::High,
+            ..LintOptions::default()
         };
         codes(&lint(
             &[LintInput {

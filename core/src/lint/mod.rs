@@ -156,7 +156,7 @@ pub fn lint<'a>(inputs: &[LintInput<'a>], options: &LintOptions) -> LintReport {
     };
     let mut loader = Loader::default();
     for input in inputs {
-        lint_one(input, &rules, &mut loader, &mut report);
+        lint_one(input, &rules, options, &mut loader, &mut report);
     }
     report
 }
@@ -195,6 +195,7 @@ impl Sink for LintSink<'_, '_, '_> {
 fn lint_one<'a>(
     input: &LintInput<'a>,
     rules: &[&'static dyn Rule],
+    options: &LintOptions,
     loader: &mut Loader<'a>,
     report: &mut LintReport,
 ) {
@@ -239,6 +240,7 @@ fn lint_one<'a>(
     } else {
         let mut errors = Vec::new();
         let mut budget_errors = Vec::new();
+        let mut compose_errors = Vec::new();
         loader.run(
             input.text,
             |doc, _| {
@@ -252,7 +254,14 @@ fn lint_one<'a>(
                 let unit = if let Some(k) = ci_kind {
                     ci::unit(k, doc)
                 } else if compose {
-                    compose::unit(doc)
+                    let (unit, errs) = compose::unit_with(doc, options.compose_env.as_ref());
+                    compose_errors.extend(errs.into_iter().map(|e| LintError {
+                        file: input.file.to_string(),
+                        line: e.line,
+                        column: e.column,
+                        message: e.message,
+                    }));
+                    unit
                 } else {
                     k8s::unit(doc)
                 };
@@ -277,6 +286,11 @@ fn lint_one<'a>(
                 }
                 let start = report.findings.len();
                 process(&unit, Some(doc), rules, &mut ctx, report);
+                if compose && ci_kind.is_none() {
+                    // Compose values read several ways (unknown variables, duplicate keys): one
+                    // finding per value
+                    dedupe(report, start);
+                }
                 if let Some(k) = ci_kind {
                     // GitLab hands the same `variables` to the job and its services: one finding
                     // per value
@@ -308,6 +322,7 @@ fn lint_one<'a>(
         );
         report.errors.extend(errors);
         report.errors.extend(budget_errors);
+        report.errors.extend(compose_errors);
     }
     let nothing = report.workloads.len() == first_workload && report.errors.len() == first_error;
     if let Some(k) = input.kind.filter(|_| nothing) {

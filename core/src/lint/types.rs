@@ -120,6 +120,9 @@ pub struct LintOptions {
     pub ignore: Vec<String>,
     /// The least severity that makes [`LintReport::exit_code`] 1.
     pub fail_on: Severity,
+    /// Compose variables known at lint time (`.env`, `--env-file`); `None` (and any variable it
+    /// lacks) is unknown, judged both unset and set (see `docs/lint-evasion.md`).
+    pub compose_env: Option<crate::read::interpolate::Env>,
 }
 
 impl Default for LintOptions {
@@ -128,6 +131,7 @@ impl Default for LintOptions {
             select: Vec::new(),
             ignore: Vec::new(),
             fail_on: Severity::High,
+            compose_env: None,
         }
     }
 }

@@ -2,111 +2,268 @@
 //! `driver_opts` bind a host path, `${VAR:-default}` interpolation (the default is judged), and
 //! the settings `docker run` shares (the parsers here serve `run.rs` too).
 
-use std::borrow::Cow;
+use std::cell::RefCell;
 
+use super::ReadError;
+use super::interpolate::{Env as Vars, Unknown, expand, has_vars, readings};
 use super::ir::{
     Container, ContainerKind, Env, HostPath, Loc, Mount, Port, Security, Source, Unit, Val, Via,
     Volume, VolumeSource, Workload, WorkloadKind,
 };
 use super::k8s::Reader;
 use super::paths;
-use super::source::{Doc, NodeId};
+use super::source::{Doc, Kind, NodeId};
 
 /// What a variable without a default stands for when judging host paths: the ones that place
-/// runtime sockets (`$HOME`, `$XDG_RUNTIME_DIR`); anything else is unknown here and empty.
-pub(crate) fn well_known(name: &str) -> &'static str {
+/// runtime sockets (`$HOME`, `$XDG_RUNTIME_DIR`); anything else is unknown here.
+pub(crate) fn well_known(name: &str) -> Option<&'static str> {
     match name {
-        "HOME" => "~",
-        "XDG_RUNTIME_DIR" => "/run/user/<uid>",
-        "PWD" => ".",
-        _ => "",
+        "HOME" => Some("~"),
+        "XDG_RUNTIME_DIR" => Some("/run/user/<uid>"),
+        "PWD" => Some("."),
+        _ => None,
     }
 }
 
-/// Interpolate Compose variables: `${VAR:-default}` and `${VAR-default}` become the default,
-/// `$$` becomes `$`, any other variable (unknown here) becomes empty.
-pub(crate) fn interpolate(s: &str) -> Cow<'_, str> {
-    if !s.contains('$') {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('$') {
-        out.push_str(rest.get(..i).unwrap_or(""));
-        let after = rest.get(i + 1..).unwrap_or("");
-        if let Some(r) = after.strip_prefix('$') {
-            out.push('$');
-            rest = r;
-        } else if let Some(body) = after.strip_prefix('{') {
-            // find the matching brace
-            let mut depth = 1usize;
-            let mut end = None;
-            for (j, ch) in body.char_indices() {
-                match ch {
-                    '{' => depth += 1,
-                    '}' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            end = Some(j);
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            let Some(end) = end else {
-                out.push_str(rest.get(i..).unwrap_or(""));
-                return Cow::Owned(out);
-            };
-            let inner = body.get(..end).unwrap_or("");
-            let name_len = inner
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(inner.len());
-            let op = inner.get(name_len..).unwrap_or("");
-            let default = op.strip_prefix(":-").or_else(|| op.strip_prefix('-'));
-            if let Some(d) = default {
-                out.push_str(&interpolate(d));
-            } else {
-                out.push_str(well_known(inner.get(..name_len).unwrap_or("")));
-            }
-            rest = body.get(end + 1..).unwrap_or("");
-        } else {
-            let n = after
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(after.len());
-            if n == 0 {
-                out.push('$');
-            }
-            out.push_str(well_known(after.get(..n).unwrap_or("")));
-            rest = after.get(n..).unwrap_or("");
+/// The known environment with the well-known variables (`HOME`, ...) added where `env` does not
+/// set them.
+fn with_well_known(env: Option<&Vars>) -> Vars {
+    let mut out = env.cloned().unwrap_or_default();
+    for name in ["HOME", "XDG_RUNTIME_DIR", "PWD"] {
+        if out.get(name).is_none() {
+            out.set(name, well_known(name).unwrap_or(""));
         }
     }
-    out.push_str(rest);
-    Cow::Owned(out)
+    out
 }
 
-impl<'t> Reader<'t, '_> {
-    /// A scalar with Compose interpolation applied.
-    fn ival(&self, id: NodeId) -> Option<Val<'t>> {
-        let v = self.val(id)?;
-        let text = match v.text {
-            Cow::Borrowed(b) => interpolate(b),
-            Cow::Owned(o) => Cow::Owned(interpolate(&o).into_owned()),
+/// One value as Compose may read it: every distinct reading (each unknown variable unset or
+/// set, in every combination), and the unknown variables whose value stays unknown in some
+/// reading (`opaque`: set to a value nobody knows, a default or not).
+struct Readings {
+    texts: Vec<String>,
+    opaque: Vec<String>,
+    /// Whether some variable is not known.
+    unknown: bool,
+}
+
+/// What a field is, for choosing among readings.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Want {
+    /// Any string: the reading that says the most (the longest).
+    Text,
+    /// A Compose boolean: a true reading wins.
+    Bool,
+    /// `host` (network_mode, pid, ...): a reading naming the host wins.
+    Host,
+}
+
+/// Whether Compose reads a string as boolean true (`y`, `yes`, `true`, `on`, any case).
+pub(crate) fn compose_true(s: &str) -> bool {
+    matches!(
+        s.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes" | "true" | "on"
+    )
+}
+
+/// The Compose reader: the document, the known environment, where errors go, and whether
+/// duplicate keys are read last-wins (the second reading of a file with duplicates).
+pub(crate) struct Compose<'t, 'd, 'e> {
+    r: Reader<'t, 'd>,
+    env: &'e Vars,
+    errors: RefCell<Vec<ReadError>>,
+    last: bool,
+}
+
+impl<'t, 'd> Compose<'t, 'd, '_> {
+    fn error(&self, loc: Loc<'_>, message: String) {
+        let e = ReadError {
+            line: Some(loc.line as usize),
+            column: Some(loc.col as usize),
+            message,
         };
-        Some(Val { text, loc: v.loc })
+        let mut errs = self.errors.borrow_mut();
+        if !errs.contains(&e) {
+            errs.push(e);
+        }
+    }
+
+    /// `key` of mapping `id`: the first (or, in the last-wins reading, the last) value written.
+    fn get(&self, id: NodeId, key: &str) -> Option<NodeId> {
+        let doc = self.r.doc;
+        let mut written = doc
+            .raw_pairs(id)
+            .filter(|&(k, _)| doc.str(k) == Some(key))
+            .map(|(_, v)| v);
+        // `Doc::get` reads last-wins (Kubernetes' decoder); the first reading takes the first
+        let found = if self.last {
+            written.last()
+        } else {
+            written.next()
+        };
+        found.or_else(|| doc.get(id, key))
+    }
+
+    /// Every reading of the scalar `id`; a template Compose refuses is an error and read as
+    /// written.
+    fn readings(&self, id: NodeId, text: &str) -> Readings {
+        let mut texts: Vec<String> = Vec::with_capacity(2);
+        let mut opaque: Vec<String> = Vec::new();
+        let mut unknown = false;
+        match readings(text, self.env) {
+            Ok(all) => {
+                if all.is_empty() {
+                    // a `${X:?e}` fails in every reading
+                    if let Ok(e) = expand(text, self.env, Unknown::Unset)
+                        && let Some((name, msg)) = e.required.filter(|_| e.unknown.is_empty())
+                    {
+                        self.error(
+                            self.r.loc(id),
+                            format!(
+                                "required variable `{name}` is missing a value ({msg}) in `{}`: Compose refuses the file",
+                                self.r.doc.field_path(id)
+                            ),
+                        );
+                    }
+                }
+                for e in all {
+                    unknown |= !e.unknown.is_empty();
+                    if !texts.contains(&e.text) {
+                        texts.push(e.text);
+                    }
+                    // a default does not decide: the variable may be set to anything
+                    for o in e.opaque {
+                        if !opaque.contains(&o) {
+                            opaque.push(o);
+                        }
+                    }
+                }
+            }
+            Err(err) => {
+                self.error(
+                    self.r.loc(id),
+                    format!(
+                        "{} in `{}`: Compose refuses the file (write a literal `$` as `$$`)",
+                        err.message,
+                        self.r.doc.field_path(id)
+                    ),
+                );
+                texts.push(text.to_string());
+            }
+        }
+        if texts.is_empty() {
+            // `${X:?e}` fails in every reading: Compose refuses the file when X is unset; judge
+            // what it would be set
+            texts.push(String::new());
+        }
+        Readings {
+            texts,
+            opaque,
+            unknown,
+        }
+    }
+
+    /// A scalar interpolated, the reading `want` finds most dangerous chosen. `relevant` names
+    /// a security-relevant field: an unknown variable whose value would decide it is an error.
+    fn ival_as(&self, id: NodeId, want: Want, relevant: bool) -> Option<Val<'t>> {
+        let v = self.r.val(id)?;
+        if !has_vars(v.as_str()) {
+            if want == Want::Bool {
+                self.check_bool(id, v.as_str());
+            }
+            return Some(v);
+        }
+        let rd = self.readings(id, v.as_str());
+        if relevant && !rd.opaque.is_empty() {
+            self.unresolved(id, &rd.opaque);
+        }
+        if want == Want::Bool && !rd.unknown {
+            self.check_bool(id, rd.texts.first().map_or("", String::as_str));
+        }
+        let pick = match want {
+            Want::Bool => rd.texts.iter().find(|t| compose_true(t)),
+            Want::Host => rd
+                .texts
+                .iter()
+                .find(|t| t.trim().eq_ignore_ascii_case("host")),
+            Want::Text => None,
+        }
+        .or_else(|| rd.texts.iter().max_by_key(|t| t.len()))
+        .cloned()
+        .unwrap_or_default();
+        Some(Val::new(pick, v.loc))
+    }
+
+    /// A boolean field Compose casts: anything but `y`/`yes`/`true`/`on`/`n`/`no`/`false`/`off`
+    /// (any case) makes it refuse the file.
+    fn check_bool(&self, id: NodeId, text: &str) {
+        let t = text.trim().to_ascii_lowercase();
+        if !matches!(
+            t.as_str(),
+            "y" | "yes" | "true" | "on" | "n" | "no" | "false" | "off"
+        ) {
+            self.error(
+                self.r.loc(id),
+                format!(
+                    "`{}` is `{text}`, not a boolean: Compose refuses the file",
+                    self.r.doc.field_path(id)
+                ),
+            );
+        }
+    }
+
+    fn unresolved(&self, id: NodeId, names: &[String]) {
+        let vars: Vec<String> = names.iter().map(|n| format!("`${n}`")).collect();
+        self.error(
+            self.r.loc(id),
+            format!(
+                "`{}` depends on {} whose value is not known here: it cannot be judged for every value it may take (give the linter the variables, e.g. the `.env` file, or write the value)",
+                self.r.doc.field_path(id),
+                vars.join(", ")
+            ),
+        );
+    }
+
+    /// Every reading of a scalar (a mount or a list item: each is judged).
+    fn ivals(&self, id: NodeId, relevant: bool) -> Vec<Val<'t>> {
+        self.ivals_known(id, relevant).0
+    }
+
+    /// [`Self::ivals`], and whether every variable was known (one reading, the real one).
+    fn ivals_known(&self, id: NodeId, relevant: bool) -> (Vec<Val<'t>>, bool) {
+        let Some(v) = self.r.val(id) else {
+            return (Vec::new(), true);
+        };
+        if !has_vars(v.as_str()) {
+            return (vec![v], true);
+        }
+        let rd = self.readings(id, v.as_str());
+        if relevant && !rd.opaque.is_empty() {
+            self.unresolved(id, &rd.opaque);
+        }
+        let vals = rd.texts.into_iter().map(|t| Val::new(t, v.loc)).collect();
+        (vals, !rd.unknown)
+    }
+
+    fn ival(&self, id: NodeId) -> Option<Val<'t>> {
+        self.ival_as(id, Want::Text, false)
     }
 
     fn ifield(&self, id: NodeId, key: &str) -> Option<Val<'t>> {
-        self.ival(self.doc.get(id, key)?)
+        self.ival(self.get(id, key)?)
     }
 
-    /// A list of scalars or a single scalar, interpolated.
-    fn istrings(&self, id: Option<NodeId>) -> Vec<Val<'t>> {
+    /// A list of scalars or a single scalar, interpolated, every reading of each kept.
+    fn istrings(&self, id: Option<NodeId>, relevant: bool) -> Vec<Val<'t>> {
         let Some(id) = id else { return Vec::new() };
-        if self.doc.is_seq(id) {
-            self.doc.items(id).filter_map(|i| self.ival(i)).collect()
+        if self.r.doc.is_seq(id) {
+            self.r
+                .doc
+                .items(id)
+                .flat_map(|i| self.ivals(i, relevant))
+                .collect()
         } else {
-            self.ival(id).into_iter().collect()
+            self.ivals(id, relevant)
         }
     }
 
@@ -114,15 +271,20 @@ impl<'t> Reader<'t, '_> {
     /// a null value.
     fn ipairs(&self, id: Option<NodeId>) -> Vec<(Val<'t>, Option<Val<'t>>)> {
         let Some(id) = id else { return Vec::new() };
-        let doc = self.doc;
+        let doc = self.r.doc;
         if doc.is_map(id) {
             return doc
                 .pairs(id)
                 .into_iter()
-                .filter_map(|(k, v)| Some((self.val(k)?, self.ival(v))))
+                .filter_map(|(k, v)| Some((self.r.val(k)?, self.ival(v))))
                 .collect();
         }
-        self.istrings(Some(id))
+        let items: Vec<Val<'t>> = if doc.is_seq(id) {
+            doc.items(id).filter_map(|i| self.ival(i)).collect()
+        } else {
+            self.ival(id).into_iter().collect()
+        };
+        items
             .into_iter()
             .map(|item| match item.as_str().split_once('=') {
                 Some((k, v)) => (
@@ -194,6 +356,11 @@ pub(crate) fn is_host_source(s: &str) -> bool {
     s.starts_with(['/', '.', '~', '\\', '$'])
         || paths::pipe_name(s).is_some()
         || (s.len() >= 2 && s.as_bytes().get(1) == Some(&b':'))
+}
+
+/// Whether an interpolated Compose volume source is a host path (a `$` is literal there).
+fn is_compose_host_source(s: &str) -> bool {
+    !s.trim_start().starts_with('$') && is_host_source(s)
 }
 
 /// Whether a mount mode string (`ro`, `ro,z`, `readonly`) is read-only.
@@ -318,248 +485,586 @@ pub(crate) fn shell_words(s: &str) -> Vec<String> {
     out
 }
 
-/// Normalise one Compose document.
-pub(crate) fn unit<'t>(doc: &'t Doc<'_>) -> Unit<'t> {
-    let mut unit = Unit {
-        source: Source::Compose,
-        workloads: Vec::new(),
+/// Normalise one Compose document with the variables `env` knows; the errors are placed in the
+/// document (templates Compose refuses, duplicate keys, variables that decide a security-relevant
+/// field unknown, references to other files).
+pub(crate) fn unit_with<'t>(doc: &'t Doc<'_>, env: Option<&Vars>) -> (Unit<'t>, Vec<ReadError>) {
+    let env = with_well_known(env);
+    let mut c = Compose {
+        r: Reader { doc },
+        env: &env,
+        errors: RefCell::new(Vec::new()),
+        last: false,
     };
-    let r = Reader { doc };
-    let Some(root) = doc.root() else { return unit };
-    // top-level named volumes
-    let mut named: Vec<Workload<'t>> = Vec::new();
-    if let Some(vols) = doc.get(root, "volumes") {
-        for (k, v) in doc.pairs(vols) {
-            let Some(name) = r.val(k) else { continue };
-            let opts = doc.get(v, "driver_opts");
-            let device = opts.and_then(|o| r.ifield(o, "device"));
-            let bind = opts
-                .map(|o| {
-                    r.ifield(o, "o")
-                        .is_some_and(|x| x.as_str().split(',').any(|p| p.trim() == "bind"))
-                        || r.ifield(o, "type").is_some_and(|t| t.eq_ci("none"))
-                })
-                .unwrap_or(false);
-            let mut w = Workload::new(WorkloadKind::NamedVolume, "volume", name.loc);
-            w.name = name.text.clone();
-            let source = match device {
-                Some(path) if bind => {
-                    let class = paths::classify(path.as_str());
-                    VolumeSource::Host { path, class }
-                }
-                _ => VolumeSource::Other,
-            };
-            w.volumes.push(Volume {
-                name: name.text,
-                loc: r.loc(v),
-                source,
-                used: false,
-            });
-            named.push(w);
+    let mut unit = c.read();
+    let dups = duplicates(doc);
+    if !dups.is_empty() {
+        // Compose (yaml.v3) refuses the file; judge it both ways, first and last value winning
+        for (loc, key) in &dups {
+            c.error(
+                *loc,
+                format!("duplicate key `{key}`: Compose refuses the file (both values are judged)"),
+            );
         }
+        c.last = true;
+        let again = c.read();
+        unit.workloads.extend(again.workloads);
     }
-    if let Some(services) = doc.get(root, "services") {
-        for (k, v) in doc.pairs(services) {
-            let Some(name) = r.val(k) else { continue };
-            if !doc.is_map(v) {
+    (unit, c.errors.into_inner())
+}
+
+/// Every mapping key written twice in the same mapping (merge keys aside), at the second one.
+fn duplicates<'t>(doc: &'t Doc<'_>) -> Vec<(Loc<'t>, String)> {
+    let r = Reader { doc };
+    let mut out = Vec::new();
+    for (id, node) in doc.nodes.iter().enumerate() {
+        if node.kind != Kind::Map {
+            continue;
+        }
+        let Ok(id) = NodeId::try_from(id) else { break };
+        let keys: Vec<NodeId> = doc.raw_pairs(id).map(|(k, _)| k).collect();
+        for (i, &k) in keys.iter().enumerate() {
+            let Some(kt) = doc.node(k).filter(|n| n.kind == Kind::Scalar) else {
+                continue;
+            };
+            if kt.plain && kt.text == "<<" {
                 continue;
             }
-            let w = service(&r, name, v, &mut named);
-            unit.workloads.push(w);
+            let earlier = keys.get(..i).unwrap_or(&[]);
+            if earlier.iter().any(|&e| doc.str(e) == Some(&*kt.text)) {
+                out.push((r.loc(k), kt.text.to_string()));
+            }
         }
     }
-    unit.workloads.extend(named);
-    unit
+    out
 }
 
-fn service<'t>(
-    r: &Reader<'t, '_>,
-    name: Val<'t>,
-    id: NodeId,
-    named: &mut [Workload<'t>],
-) -> Workload<'t> {
-    let doc = r.doc;
-    let mut w = Workload::new(WorkloadKind::Pod, "service", name.loc);
-    w.name = name.text.clone();
-    w.annotations = r
-        .ipairs(doc.get(id, "labels"))
-        .into_iter()
-        .map(|(k, v)| {
-            let v = v.unwrap_or_else(|| Val::new("", k.loc));
-            (k, v)
-        })
-        .collect();
-    let on = |key: &str, want: &str| r.ifield(id, key).filter(|v| v.eq_ci(want));
-    w.host_network = on("network_mode", "host");
-    w.host_pid = on("pid", "host");
-    w.host_ipc = on("ipc", "host");
-    w.host_users = r.ifield(id, "userns_mode");
-    w.runtime_class = r.ifield(id, "runtime");
-    w.sysctls = r
-        .ipairs(doc.get(id, "sysctls"))
-        .into_iter()
-        .map(|(k, v)| {
-            let v = v.unwrap_or_else(|| Val::new("", k.loc));
-            (k, v)
-        })
-        .collect();
-
-    let mut c = Container::new(ContainerKind::Service, name.text.clone(), name.loc);
-    c.image = r.ifield(id, "image");
-    // as written, not interpolated: a name built from a variable is unique per run (DS027)
-    c.container_name = r.field(id, "container_name");
-    c.command = words(r, doc.get(id, "entrypoint"));
-    c.args = words(r, doc.get(id, "command"));
-    for (k, v) in r.ipairs(doc.get(id, "environment")) {
-        c.env.push(Env { name: k, value: v });
-    }
-    let mut sec = Security {
-        privileged: r.ifield(id, "privileged").filter(Val::is_true),
-        cap_add: r.istrings(doc.get(id, "cap_add")),
-        cap_drop: r.istrings(doc.get(id, "cap_drop")),
-        groups: r.istrings(doc.get(id, "group_add")),
-        ..Security::default()
-    };
-    if let Some(user) = r.ifield(id, "user") {
-        let u = user.as_str().split(':').next().unwrap_or("").to_string();
-        sec.run_as_user = Some(Val::new(u, user.loc));
-    }
-    for opt in r.istrings(doc.get(id, "security_opt")) {
-        apply_security_opt(&mut sec, &opt);
-    }
-    c.security = sec;
-    if let Some(ports) = doc.get(id, "ports") {
-        for p in doc.items(ports) {
-            if doc.is_map(p) {
-                c.ports.push(Port {
-                    loc: r.loc(p),
-                    container_port: r.ifield(p, "target"),
-                    host_port: r.ifield(p, "published"),
-                    host_ip: r.ifield(p, "host_ip"),
+impl<'t> Compose<'t, '_, '_> {
+    fn read(&self) -> Unit<'t> {
+        let doc = self.r.doc;
+        let r = &self.r;
+        let mut unit = Unit {
+            source: Source::Compose,
+            workloads: Vec::new(),
+        };
+        let Some(root) = doc.root() else { return unit };
+        if let Some(inc) = self.get(root, "include") {
+            self.error(
+                r.loc(inc),
+                "`include` pulls in other Compose files, which are not followed: lint them too (or lint the output of `docker compose config`)".into(),
+            );
+        }
+        // top-level named volumes
+        let mut named: Vec<Workload<'t>> = Vec::new();
+        if let Some(vols) = self.get(root, "volumes") {
+            for (k, v) in doc.pairs(vols) {
+                let Some(name) = r.val(k) else { continue };
+                let opts = self.get(v, "driver_opts");
+                let device = opts.and_then(|o| {
+                    let d = self.get(o, "device")?;
+                    self.ival_as(d, Want::Text, true)
                 });
-            } else if let Some(s) = r.ival(p) {
-                c.ports.push(parse_port(s.as_str(), s.loc));
+                // `o: bind` / `rbind` (among other options) binds the device, whatever `type` says
+                let bind = opts
+                    .map(|o| {
+                        self.ifield(o, "o").is_some_and(|x| {
+                            x.as_str()
+                                .split(',')
+                                .any(|p| matches!(p.trim(), "bind" | "rbind"))
+                        }) || self.ifield(o, "type").is_some_and(|t| t.eq_ci("none"))
+                    })
+                    .unwrap_or(false);
+                let mut w = Workload::new(WorkloadKind::NamedVolume, "volume", name.loc);
+                w.name = name.text.clone();
+                let source = match device {
+                    Some(path) if bind => {
+                        let class = paths::classify(path.as_str());
+                        VolumeSource::Host { path, class }
+                    }
+                    _ => VolumeSource::Other,
+                };
+                w.volumes.push(Volume {
+                    name: name.text,
+                    loc: r.loc(v),
+                    source,
+                    used: false,
+                });
+                named.push(w);
             }
         }
-    }
-    if let Some(vols) = doc.get(id, "volumes") {
-        for item in doc.items(vols) {
-            if let Some(m) = volume_mount(r, item, named) {
-                c.mounts.push(m);
+        // top-level secrets and configs with `file:`: bound into the containers that use them
+        let files = |key: &str| -> Vec<(String, Val<'t>)> {
+            let Some(m) = self.get(root, key) else {
+                return Vec::new();
+            };
+            doc.pairs(m)
+                .into_iter()
+                .filter_map(|(k, v)| {
+                    let name = doc.str(k)?.to_string();
+                    let f = self.get(v, "file")?;
+                    Some((name, self.ival_as(f, Want::Text, true)?))
+                })
+                .collect()
+        };
+        let secrets = files("secrets");
+        let configs = files("configs");
+        if let Some(services) = self.get(root, "services") {
+            for (k, v) in doc.pairs(services) {
+                let Some(name) = r.val(k) else { continue };
+                if !doc.is_map(v) {
+                    continue;
+                }
+                let chain = self.extends_chain(services, v);
+                let mut w = self.service(name, &chain, &mut named);
+                if let Some(c) = w.containers.first_mut() {
+                    for (key, list, dir) in [
+                        ("secrets", &secrets, "/run/secrets/"),
+                        ("configs", &configs, "/"),
+                    ] {
+                        for &sid in &chain {
+                            self.file_refs(sid, key, list, dir, &mut c.mounts);
+                        }
+                    }
+                }
+                unit.workloads.push(w);
             }
         }
+        unit.workloads.extend(named);
+        unit
     }
-    // `tmpfs: /path[:options]`: a mount without a host path (DS026 counts it as storage)
-    for t in r.istrings(doc.get(id, "tmpfs")) {
-        let target = t.as_str().split(':').next().unwrap_or("").to_string();
-        c.mounts.push(Mount::anonymous(Val::new(target, t.loc)));
-    }
-    w.containers.push(c);
-    w
-}
 
-/// `command` / `entrypoint`: a list, or a string split like sh.
-fn words<'t>(r: &Reader<'t, '_>, id: Option<NodeId>) -> Vec<Val<'t>> {
-    let Some(id) = id else { return Vec::new() };
-    if r.doc.is_seq(id) {
-        return r.istrings(Some(id));
+    /// The service and the services it `extends` in the same file, nearest first (bounded,
+    /// cycles cut). `extends.file` is an error: the other file is not followed.
+    fn extends_chain(&self, services: NodeId, id: NodeId) -> Vec<NodeId> {
+        let doc = self.r.doc;
+        let mut chain = vec![id];
+        let mut cur = id;
+        for _ in 0..16 {
+            let Some(ext) = self.get(cur, "extends") else {
+                break;
+            };
+            let base = if doc.is_map(ext) {
+                if let Some(f) = self.get(ext, "file") {
+                    self.error(
+                        self.r.loc(f),
+                        "`extends.file` names another Compose file, which is not followed: the service is judged without what it inherits (lint the output of `docker compose config`)".into(),
+                    );
+                    break;
+                }
+                self.get(ext, "service").and_then(|s| doc.str(s))
+            } else {
+                doc.str(ext)
+            };
+            let Some(next) = base.and_then(|b| self.get(services, b)) else {
+                break;
+            };
+            if chain.contains(&next) || !doc.is_map(next) {
+                break;
+            }
+            chain.push(next);
+            cur = next;
+        }
+        chain
     }
-    match r.ival(id) {
-        Some(v) => shell_words(v.as_str())
+
+    /// `key` of the first service of `chain` that sets it.
+    fn sget(&self, chain: &[NodeId], key: &str) -> Option<NodeId> {
+        chain.iter().find_map(|&s| self.get(s, key))
+    }
+
+    /// `key` of every service of `chain` (lists Compose merges: volumes, cap_add, ...).
+    fn sall(&self, chain: &[NodeId], key: &str) -> Vec<NodeId> {
+        chain.iter().filter_map(|&s| self.get(s, key)).collect()
+    }
+
+    /// A service's `secrets:` / `configs:` entries naming a top-level one with `file:`: a
+    /// read-only bind of that file.
+    fn file_refs(
+        &self,
+        sid: NodeId,
+        key: &str,
+        list: &[(String, Val<'t>)],
+        dir: &str,
+        mounts: &mut Vec<Mount<'t>>,
+    ) {
+        let doc = self.r.doc;
+        let Some(refs) = self.get(sid, key) else {
+            return;
+        };
+        for item in doc.items(refs) {
+            let (name, target) = if doc.is_map(item) {
+                (
+                    self.get(item, "source").and_then(|s| doc.str(s)),
+                    self.ifield(item, "target"),
+                )
+            } else {
+                (doc.str(item), None)
+            };
+            let Some(name) = name else { continue };
+            let Some((_, file)) = list.iter().find(|(n, _)| n == name) else {
+                continue;
+            };
+            let loc = self.r.loc(item);
+            let target = target.unwrap_or_else(|| Val::new(format!("{dir}{name}"), loc));
+            let mut raw = file.clone();
+            raw.loc = loc;
+            mounts.push(Mount {
+                loc,
+                target: Some(target),
+                volume: None,
+                volume_name: None,
+                sub_path: None,
+                read_only: true,
+                host: Some(HostPath::resolve(raw, None, Via::Direct)),
+            });
+        }
+    }
+
+    fn service(&self, name: Val<'t>, chain: &[NodeId], named: &mut [Workload<'t>]) -> Workload<'t> {
+        let doc = self.r.doc;
+        let r = &self.r;
+        let f = |key: &str| self.sget(chain, key);
+        let mut w = Workload::new(WorkloadKind::Pod, "service", name.loc);
+        w.name = name.text.clone();
+        w.annotations = self
+            .ipairs(f("labels"))
             .into_iter()
-            .map(|s| Val::new(s, v.loc))
-            .collect(),
-        None => Vec::new(),
-    }
-}
+            .map(|(k, v)| {
+                let v = v.unwrap_or_else(|| Val::new("", k.loc));
+                (k, v)
+            })
+            .collect();
+        let host = |key: &str| {
+            f(key)
+                .and_then(|id| self.ival_as(id, Want::Host, true))
+                .filter(|v| v.eq_ci("host"))
+        };
+        w.host_network = host("network_mode");
+        w.host_pid = host("pid");
+        w.host_ipc = host("ipc");
+        w.host_users = f("userns_mode").and_then(|id| self.ival_as(id, Want::Host, true));
+        w.runtime_class = f("runtime").and_then(|id| self.ival_as(id, Want::Text, true));
+        w.sysctls = self
+            .ipairs(f("sysctls"))
+            .into_iter()
+            .map(|(k, v)| {
+                let v = v.unwrap_or_else(|| Val::new("", k.loc));
+                (k, v)
+            })
+            .collect();
 
-fn volume_mount<'t>(
-    r: &Reader<'t, '_>,
-    item: NodeId,
-    named: &mut [Workload<'t>],
-) -> Option<Mount<'t>> {
-    let doc = r.doc;
-    let loc = r.loc(item);
-    let (source, target, read_only, kind, sub) = if doc.is_map(item) {
-        let kind = r
-            .ifield(item, "type")
-            .map(|t| t.as_str().to_ascii_lowercase());
-        let ro = r.ifield(item, "read_only").is_some_and(|v| v.is_true());
-        let sub = doc.get(item, "volume").and_then(|v| r.ifield(v, "subpath"));
-        (
-            r.ifield(item, "source"),
-            r.ifield(item, "target"),
-            ro,
-            kind,
-            sub,
-        )
-    } else {
-        let spec = r.ival(item)?;
-        let (s, t, m) = split_volume(spec.as_str());
-        let source = s.map(|s| Val::new(s.to_string(), spec.loc));
-        let target = Some(Val::new(t.to_string(), spec.loc));
-        (source, target, m.is_some_and(read_only_mode), None, None)
-    };
-    let mut mount = Mount {
-        loc,
-        target,
-        volume: None,
-        volume_name: None,
-        sub_path: sub.clone(),
-        read_only,
-        host: None,
-    };
-    let Some(source) = source else {
-        return Some(mount);
-    };
-    let is_bind = match kind.as_deref() {
-        Some("bind" | "npipe") => true,
-        Some(_) => false,
-        None => is_host_source(source.as_str()),
-    };
-    if is_bind {
-        mount.host = Some(HostPath::resolve(source, sub.as_ref(), Via::Direct));
-    } else if let Some(nv) = named
-        .iter_mut()
-        .find(|w| w.name.as_ref() == source.as_str())
-    {
-        mount.volume_name = Some(source.clone());
-        if let Some(v) = nv.volumes.first_mut() {
-            v.used = true;
-            if let VolumeSource::Host { path, .. } = &v.source {
-                let mut raw = path.clone();
-                // findings point at the service's mount, which names the volume
-                raw.loc = source.loc;
-                mount.host = Some(HostPath::resolve(raw, sub.as_ref(), Via::NamedVolume));
+        let mut c = Container::new(ContainerKind::Service, name.text.clone(), name.loc);
+        c.image = f("image").and_then(|id| self.ival(id));
+        // as written, not interpolated: a name built from a variable is unique per run (DS027)
+        c.container_name = f("container_name").and_then(|id| r.val(id));
+        c.command = self.words(f("entrypoint"));
+        c.args = self.words(f("command"));
+        for (k, v) in self.ipairs(f("environment")) {
+            c.env.push(Env { name: k, value: v });
+        }
+        let list = |key: &str| -> Vec<Val<'t>> {
+            self.sall(chain, key)
+                .into_iter()
+                .flat_map(|id| self.istrings(Some(id), true))
+                .collect()
+        };
+        let mut sec = Security {
+            privileged: f("privileged")
+                .and_then(|id| self.ival_as(id, Want::Bool, true))
+                .filter(|v| compose_true(v.as_str())),
+            cap_add: list("cap_add"),
+            cap_drop: list("cap_drop"),
+            groups: list("group_add"),
+            ..Security::default()
+        };
+        if let Some(user) = f("user").and_then(|id| self.ival(id)) {
+            let u = user.as_str().split(':').next().unwrap_or("").to_string();
+            sec.run_as_user = Some(Val::new(u, user.loc));
+        }
+        for opt in list("security_opt") {
+            apply_security_opt(&mut sec, &opt);
+        }
+        c.security = sec;
+        for ports in self.sall(chain, "ports") {
+            for p in doc.items(ports) {
+                if doc.is_map(p) {
+                    c.ports.push(Port {
+                        loc: r.loc(p),
+                        container_port: self.ifield(p, "target"),
+                        host_port: self.ifield(p, "published"),
+                        host_ip: self.ifield(p, "host_ip"),
+                    });
+                } else if let Some(s) = self.ival(p) {
+                    c.ports.push(parse_port(s.as_str(), s.loc));
+                }
+            }
+        }
+        for vols in self.sall(chain, "volumes") {
+            for item in doc.items(vols) {
+                self.volume_mounts(item, named, &mut c.mounts);
+            }
+        }
+        // `tmpfs: /path[:options]`: a mount without a host path (DS026 counts it as storage)
+        for t in list("tmpfs") {
+            let target = t.as_str().split(':').next().unwrap_or("").to_string();
+            c.mounts.push(Mount::anonymous(Val::new(target, t.loc)));
+        }
+        w.containers.push(c);
+        w
+    }
+
+    /// `command` / `entrypoint`: a list, or a string split like sh.
+    fn words(&self, id: Option<NodeId>) -> Vec<Val<'t>> {
+        let Some(id) = id else { return Vec::new() };
+        if self.r.doc.is_seq(id) {
+            return self.r.doc.items(id).filter_map(|i| self.ival(i)).collect();
+        }
+        match self.ival(id) {
+            Some(v) => shell_words(v.as_str())
+                .into_iter()
+                .map(|s| Val::new(s, v.loc))
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// The mounts of one `volumes:` item: one per reading of its variables.
+    fn volume_mounts(&self, item: NodeId, named: &mut [Workload<'t>], out: &mut Vec<Mount<'t>>) {
+        let doc = self.r.doc;
+        let loc = self.r.loc(item);
+        if doc.is_map(item) {
+            let kind = self
+                .ifield(item, "type")
+                .map(|t| t.as_str().to_ascii_lowercase());
+            let ro = self
+                .get(item, "read_only")
+                .and_then(|id| self.ival_as(id, Want::Bool, false))
+                .is_some_and(|v| compose_true(v.as_str()));
+            let sub = self
+                .get(item, "volume")
+                .and_then(|v| self.ifield(v, "subpath"));
+            let target = self.ifield(item, "target");
+            let sources = match self.get(item, "source") {
+                Some(s) => self.ivals(s, true).into_iter().map(Some).collect(),
+                None => vec![None],
+            };
+            for source in sources {
+                out.push(self.mount(
+                    loc,
+                    source,
+                    target.clone(),
+                    ro,
+                    kind.as_deref(),
+                    sub.clone(),
+                    named,
+                ));
+            }
+        } else {
+            let (specs, known) = self.ivals_known(item, true);
+            for spec in specs {
+                let (s, t, m) = split_volume(spec.as_str());
+                if known {
+                    self.check_short_volume(item, s, t, named);
+                }
+                let source = s.map(|s| Val::new(s.to_string(), spec.loc));
+                let target = Some(Val::new(t.to_string(), spec.loc));
+                let ro = m.is_some_and(read_only_mode);
+                out.push(self.mount(loc, source, target, ro, None, None, named));
             }
         }
     }
-    Some(mount)
+
+    /// A short volume spec Compose refuses: an empty section, a named volume not declared.
+    fn check_short_volume(
+        &self,
+        item: NodeId,
+        source: Option<&str>,
+        target: &str,
+        named: &[Workload<'t>],
+    ) {
+        let path = self.r.doc.field_path(item);
+        let problem = if source == Some("") || target.is_empty() {
+            Some("an empty section between colons".to_string())
+        } else {
+            source
+                .filter(|s| {
+                    !is_compose_host_source(s) && !named.iter().any(|w| w.name.as_ref() == *s)
+                })
+                .map(|s| format!("the undefined volume `{s}`"))
+        };
+        if let Some(p) = problem {
+            self.error(
+                self.r.loc(item),
+                format!("`{path}` has {p}: Compose refuses the file"),
+            );
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn mount(
+        &self,
+        loc: Loc<'t>,
+        source: Option<Val<'t>>,
+        target: Option<Val<'t>>,
+        read_only: bool,
+        kind: Option<&str>,
+        sub: Option<Val<'t>>,
+        named: &mut [Workload<'t>],
+    ) -> Mount<'t> {
+        let mut mount = Mount {
+            loc,
+            target,
+            volume: None,
+            volume_name: None,
+            sub_path: sub.clone(),
+            read_only,
+            host: None,
+        };
+        let Some(source) = source else {
+            return mount;
+        };
+        let is_bind = match kind {
+            Some("bind" | "npipe") => true,
+            Some(_) => false,
+            None => is_host_source(source.as_str()),
+        };
+        if is_bind {
+            mount.host = Some(HostPath::resolve(source, sub.as_ref(), Via::Direct));
+        } else if let Some(nv) = named
+            .iter_mut()
+            .find(|w| w.name.as_ref() == source.as_str())
+        {
+            mount.volume_name = Some(source.clone());
+            if let Some(v) = nv.volumes.first_mut() {
+                v.used = true;
+                if let VolumeSource::Host { path, .. } = &v.source {
+                    let mut raw = path.clone();
+                    // findings point at the service's mount, which names the volume
+                    raw.loc = source.loc;
+                    mount.host = Some(HostPath::resolve(raw, sub.as_ref(), Via::NamedVolume));
+                }
+            }
+        }
+        mount
+    }
+}
+
+/// dockscape's reading of a Compose text as JSON, for the differential test against
+/// `docker-compose config --format json`: per service the fields the linter judges, after
+/// interpolation with `env`, unknown variables unset (`Unknown::Unset`: what Compose itself does
+/// with a variable it lacks). Not a stable API.
+#[doc(hidden)]
+pub fn debug_compose_to_json(text: &str, env: &Vars) -> String {
+    let mut out = serde_json::Map::new();
+    let mut errors = Vec::new();
+    let mut parse_errors = Vec::new();
+    let mut loader = super::source::Loader::default();
+    loader.run(
+        text,
+        |doc, _| {
+            let env = env.clone();
+            let c = Compose {
+                r: Reader { doc },
+                env: &env,
+                errors: RefCell::new(Vec::new()),
+                last: false,
+            };
+            let Some(root) = doc.root() else { return };
+            let Some(services) = c.get(root, "services") else {
+                return;
+            };
+            let one = |id: NodeId| -> Option<String> {
+                let v = c.r.val(id)?;
+                expand(v.as_str(), c.env, Unknown::Unset)
+                    .ok()
+                    .map(|e| e.text)
+            };
+            for (k, v) in doc.pairs(services) {
+                let Some(name) = doc.str(k) else { continue };
+                let mut svc = serde_json::Map::new();
+                let chain = c.extends_chain(services, v);
+                for key in ["image", "network_mode", "pid", "ipc", "userns_mode", "user"] {
+                    if let Some(t) = c.sget(&chain, key).and_then(one) {
+                        svc.insert(key.into(), t.into());
+                    }
+                }
+                if let Some(t) = c.sget(&chain, "privileged").and_then(one) {
+                    svc.insert("privileged".into(), compose_true(&t).into());
+                }
+                let mut caps = Vec::new();
+                for id in c.sall(&chain, "cap_add") {
+                    caps.extend(doc.items(id).filter_map(one));
+                }
+                if !caps.is_empty() {
+                    svc.insert("cap_add".into(), caps.into());
+                }
+                let mut vols = Vec::new();
+                for id in c.sall(&chain, "volumes") {
+                    for item in doc.items(id) {
+                        let mut m = serde_json::Map::new();
+                        if doc.is_map(item) {
+                            for key in ["type", "source", "target"] {
+                                if let Some(t) = c.get(item, key).and_then(one) {
+                                    m.insert(key.into(), t.into());
+                                }
+                            }
+                        } else if let Some(spec) = one(item) {
+                            let (s, t, _) = split_volume(&spec);
+                            if let Some(s) = s {
+                                let kind = if is_compose_host_source(s) {
+                                    "bind"
+                                } else {
+                                    "volume"
+                                };
+                                m.insert("type".into(), kind.into());
+                                m.insert("source".into(), s.into());
+                            } else {
+                                m.insert("type".into(), "volume".into());
+                            }
+                            m.insert("target".into(), t.into());
+                        }
+                        vols.push(serde_json::Value::Object(m));
+                    }
+                }
+                if !vols.is_empty() {
+                    svc.insert("volumes".into(), vols.into());
+                }
+                let mut envs = serde_json::Map::new();
+                if let Some(e) = c.sget(&chain, "environment") {
+                    if doc.is_map(e) {
+                        for (k, v) in doc.pairs(e) {
+                            let Some(k) = doc.str(k) else { continue };
+                            let v = one(v).map_or(serde_json::Value::Null, Into::into);
+                            envs.insert(k.to_string(), v);
+                        }
+                    } else {
+                        for item in doc.items(e).filter_map(one) {
+                            match item.split_once('=') {
+                                Some((k, v)) => envs.insert(k.trim().to_string(), v.into()),
+                                None => envs.insert(item, serde_json::Value::Null),
+                            };
+                        }
+                    }
+                }
+                if !envs.is_empty() {
+                    svc.insert("environment".into(), envs.into());
+                }
+                out.insert(name.to_string(), svc.into());
+            }
+            errors.extend(c.errors.into_inner().into_iter().map(|e| e.message));
+        },
+        |e| parse_errors.push(e.message),
+    );
+    errors.extend(parse_errors);
+    let mut top = serde_json::Map::new();
+    top.insert("services".into(), out.into());
+    top.insert("errors".into(), errors.into());
+    serde_json::Value::Object(top).to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn interpolation() {
-        assert_eq!(
-            interpolate("${SOCK:-/var/run/docker.sock}:/x"),
-            "/var/run/docker.sock:/x"
-        );
-        assert_eq!(interpolate("${SOCK-/run}"), "/run");
-        assert_eq!(interpolate("$$HOME/${X}y"), "$HOME/y");
-        assert_eq!(
-            interpolate("${XDG_RUNTIME_DIR}/docker.sock"),
-            "/run/user/<uid>/docker.sock"
-        );
-        assert_eq!(
-            interpolate("$HOME/.docker/run/docker.sock"),
-            "~/.docker/run/docker.sock"
-        );
-        assert_eq!(interpolate("${A:-${B:-/var/run}}"), "/var/run");
-        assert_eq!(interpolate("plain"), "plain");
-    }
 
     #[test]
     fn volumes() {

@@ -12,6 +12,7 @@ pub(crate) mod ci;
 pub(crate) mod compose;
 pub(crate) mod context;
 pub(crate) mod decode;
+pub mod interpolate;
 pub(crate) mod ir;
 pub(crate) mod k8s;
 pub(crate) mod paths;
