@@ -217,3 +217,50 @@ fn encodings_are_decoded_and_bad_bytes_reported_where_they_are() {
         "{v}"
     );
 }
+
+#[test]
+fn the_env_file_beside_the_compose_file_is_read() {
+    let t = Tree::new("dotenv");
+    t.file(
+        "compose.yaml",
+        "services:\n  app:\n    image: x\n    volumes:\n    - ${SOCK}:/var/run/docker.sock\n",
+    )
+    .file(".env", "SOCK=/var/run/docker.sock\n");
+    let o = run(&["lint", "--format", "json", "."], &t.0, None);
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "DS001"),
+        "{v}"
+    );
+    assert_eq!(
+        v["errors"].as_array().map(Vec::len),
+        Some(0),
+        "the variable is known: {v}"
+    );
+    std::fs::write(t.0.join("other.env"), "SOCK=/tmp/ok\n").unwrap();
+    let o = run(
+        &[
+            "lint",
+            "--format",
+            "json",
+            "--env-file",
+            "other.env",
+            "compose.yaml",
+        ],
+        &t.0,
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert!(
+        !v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "DS001"),
+        "{v}"
+    );
+}
