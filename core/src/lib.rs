@@ -60,7 +60,7 @@ pub use lint::{
     BASELINE_VERSION, BASELINED, Baseline, BaselineEntry, BaselineStats, Finding, InputKind,
     LintError, LintInput, LintOptions, LintReport, LintedWorkload, REPORT_SCHEMA_VERSION,
     RULE_DOCS_BASE, ReportMeta, RuleInfo, Severity, Skipped, WorkloadScenario, finding_fingerprint,
-    lint, rule, rules, selector_is_known,
+    lint, lint_value, rule, rules, selector_is_known,
 };
 
 pub use read::decode::{DecodeProblem, decode};

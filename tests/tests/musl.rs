@@ -73,7 +73,6 @@ fn rootfs_tarball(bin: &Path, dir: &Path) -> PathBuf {
 /// Runs the static binary in a container whose image holds only the binary, through `docker` (a
 /// function returning a `docker` command aimed at a real engine). Checks `--version` and that
 /// `lint -` finds DS001 in a DooD Pod read from stdin, with no network. Removes the image.
-#[allow(dead_code)] // called by the real-engine test the lead wires (see the module doc)
 pub fn run_in_minimal_container(docker: impl Fn() -> Command) {
     let bin = static_binary();
     let tmp = TempDir::new("musl-image");
@@ -153,4 +152,12 @@ fn image_tarball_holds_only_the_binary() {
         .collect();
     assert_eq!(names, ["dockscape"], "{listing}");
     assert!(listing.starts_with("-rwx"), "{listing}");
+}
+
+/// The static binary in a container whose image holds nothing else (no libc, no shell), on the
+/// real engine of the harness (`tests/src/real_engine.rs`).
+#[test]
+fn static_binary_runs_in_an_image_without_libc_on_the_real_engine() {
+    let engine = dockscape_tests::real_engine::RealEngine::start();
+    run_in_minimal_container(|| engine.command("docker"));
 }

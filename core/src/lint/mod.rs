@@ -161,6 +161,83 @@ pub fn lint<'a>(inputs: &[LintInput<'a>], options: &LintOptions) -> LintReport {
     report
 }
 
+/// Lint an already-parsed object: a Kubernetes object or a Compose file as a `serde_json::Value`, a
+/// k8s-openapi `Pod`, `PodSpec` (linted as the spec of a Pod named `name`), `Deployment`, or any
+/// value that serialises to one. Returns the same findings as the text would, by field path: there
+/// is no text, so `line` and `column` are 0.
+///
+/// ```
+/// let pod = serde_json::json!({
+///     "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "ci"},
+///     "spec": {"containers": [{"name": "job", "image": "docker:29-cli",
+///         "securityContext": {"privileged": true}}]}
+/// });
+/// let report = dockscape::lint_value("ci", &pod, &dockscape::LintOptions::default());
+/// let f = report.findings.iter().find(|f| f.code == "DS006").unwrap();
+/// assert_eq!(f.path, "spec.containers[0].securityContext.privileged");
+/// assert_eq!(f.line, 0);
+/// ```
+pub fn lint_value<T: serde::Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+    options: &LintOptions,
+) -> LintReport {
+    let mut json = match serde_json::to_value(value) {
+        Ok(v) => v,
+        Err(e) => {
+            return lint(
+                &[LintInput {
+                    file: name,
+                    text: "",
+                    kind: None,
+                }],
+                options,
+            )
+            .with_error(name, format!("cannot serialise the value: {e}"));
+        }
+    };
+    // a bare PodSpec (it has `containers` at the top) is linted as the spec of a Pod
+    if json.get("containers").is_some() && json.get("kind").is_none() {
+        json = serde_json::json!({
+            "apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}, "spec": json
+        });
+    }
+    let text = serde_json::to_string(&json).unwrap_or_default();
+    let mut report = lint(
+        &[LintInput {
+            file: name,
+            text: &text,
+            kind: None,
+        }],
+        options,
+    );
+    for f in &mut report.findings {
+        f.line = 0;
+        f.column = 0;
+        f.source_line.clear();
+    }
+    for w in &mut report.workloads {
+        w.line = 0;
+    }
+    for e in &mut report.errors {
+        e.line = None;
+        e.column = None;
+    }
+    report
+}
+
+impl LintReport {
+    fn with_error(mut self, file: &str, message: String) -> Self {
+        self.errors.push(LintError {
+            file: file.to_string(),
+            line: None,
+            column: None,
+            message,
+        });
+        self
+    }
+}
+
 /// The lint pipeline as a reader's [`Sink`]: every unit is checked by the rules and its hits
 /// become findings of the file.
 struct LintSink<'r, 'c, 'i> {
