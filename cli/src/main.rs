@@ -1,5 +1,6 @@
 //! `dockscape`: generate and lint Docker-outside-of-Docker and Docker-in-Docker setups.
 
+mod convert;
 mod files;
 mod generate;
 mod lint;
@@ -50,6 +51,8 @@ enum Command {
     Rules(lint::RulesArgs),
     /// Print one lint rule's page.
     Rule(lint::RuleArgs),
+    /// Convert `docker run` lines into a Compose file, Pods, Deployments, Jobs or CronJobs.
+    Convert(convert::ConvertArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(shell::CompletionsArgs),
     /// Print the man page, or write one page per command into a directory.
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint::run_lint(args),
         Command::Rules(args) => lint::run_rules(args),
         Command::Rule(args) => lint::run_rule(args),
+        Command::Convert(args) => convert::run(args),
         Command::Completions(args) => shell::completions::<Cli>(args),
         Command::Man(args) => shell::man::<Cli>(args),
     }

@@ -12,17 +12,17 @@ use crate::flags::{self, GLOBAL_FLAGS, RUN_FLAGS, Value};
 
 /// A shell word: its unquoted text, the raw slice, and where it starts.
 #[derive(Debug)]
-struct Word<'t> {
-    text: Cow<'t, str>,
-    raw: &'t str,
-    line: u32,
-    col: u32,
+pub(crate) struct Word<'t> {
+    pub(crate) text: Cow<'t, str>,
+    pub(crate) raw: &'t str,
+    pub(crate) line: u32,
+    pub(crate) col: u32,
 }
 
 #[allow(unused_assignments)] // the word macro resets state after the last word too
 /// Split shell text into commands of words. Handles quotes, backslash escapes, `\` newline
 /// continuations, `#` comments, and `;`, `&`, `&&`, `||`, `|`, newlines, `(`, `)` as separators.
-fn commands(text: &str) -> Vec<Vec<Word<'_>>> {
+pub(crate) fn commands(text: &str) -> Vec<Vec<Word<'_>>> {
     let mut out = Vec::new();
     let mut cmd: Vec<Word<'_>> = Vec::new();
     let mut cur = String::new();
