@@ -36,7 +36,7 @@ mod validate;
 
 pub use convert::{
     Conversion, ConvertNote, ConvertOptions, ConvertSource, ConvertTarget, ConvertedFile, Dropped,
-    convert,
+    convert, run_mapping_markdown,
 };
 pub use emit::diagram::{Edge, EdgeKind, Graph, Node, NodeKind, render_mermaid, render_svg};
 pub use emit::{

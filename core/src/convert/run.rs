@@ -558,3 +558,85 @@ fn mount(
         ),
     }
 }
+
+/// The flags `convert` carries over: flag, a sample value, and what it becomes. The mapping table
+/// of `docs/convert.md` is generated from this and from converting every other flag of the table
+/// (`mapping_markdown`); a test checks each entry really is carried and every other flag reported.
+pub(crate) const CARRIED: &[(&str, &str, &str)] = &[
+    (
+        "cap-drop",
+        "ALL",
+        "Compose `cap_drop`; Pod `securityContext.capabilities.drop`",
+    ),
+    (
+        "cpu-shares",
+        "512",
+        "CPU request (`512` → `500m`); Compose `deploy.resources.reservations.cpus`",
+    ),
+    (
+        "cpus",
+        "1.5",
+        "CPU limit; Compose `deploy.resources.limits.cpus`",
+    ),
+    (
+        "entrypoint",
+        "/bin/sh",
+        "Pod `command`; Compose `entrypoint`",
+    ),
+    (
+        "env",
+        "A=1",
+        "`env` / `environment` (`NAME` alone is reported)",
+    ),
+    ("expose", "9000", "`containerPort`; Compose `expose`"),
+    ("memory", "512m", "memory limit (`512m` → `512Mi`)"),
+    ("memory-reservation", "256m", "memory request"),
+    (
+        "mount",
+        "type=bind,src=/srv,dst=/srv",
+        "bind → `hostPath` (`Directory`, `Socket`, `File`), volume, tmpfs → `emptyDir` Memory",
+    ),
+    ("name", "web", "container, service and Pod name"),
+    ("network-alias", "db", "Compose service name"),
+    ("privileged", "", "`privileged: true`"),
+    (
+        "publish",
+        "8080:80",
+        "Compose `ports`; Pod `containerPort` (no `hostPort`)",
+    ),
+    (
+        "restart",
+        "always",
+        "Pod `restartPolicy`; Compose `restart`",
+    ),
+    (
+        "runtime",
+        "sysbox-runc",
+        "`runtimeClassName`; Compose `runtime`",
+    ),
+    (
+        "security-opt",
+        "no-new-privileges",
+        "`no-new-privileges` → `allowPrivilegeEscalation: false`; `seccomp=unconfined` → Unconfined (other values reported)",
+    ),
+    (
+        "sysctl",
+        "net.core.somaxconn=1024",
+        "Pod `securityContext.sysctls`; Compose `sysctls`",
+    ),
+    (
+        "tmpfs",
+        "/run:size=16m",
+        "`emptyDir` Memory with `sizeLimit`",
+    ),
+    (
+        "user",
+        "1000:1000",
+        "`runAsUser`/`runAsGroup` (names are reported)",
+    ),
+    (
+        "volume",
+        "/var/run/docker.sock:/var/run/docker.sock",
+        "bind → `hostPath` (`Socket`, `File`, `DirectoryOrCreate`), named → volume (Pod: `emptyDir`)",
+    ),
+];
