@@ -1,6 +1,7 @@
 //! `dockscape`: generate and lint Docker-outside-of-Docker and Docker-in-Docker setups.
 
 mod config;
+mod convert;
 mod files;
 mod generate;
 mod lint;
@@ -53,6 +54,8 @@ enum Command {
     Rule(lint::RuleArgs),
     /// Show the settings in force (dockscape.toml) and where each came from.
     Config(config::ConfigArgs),
+    /// Convert `docker run` lines into a Compose file, Pods, Deployments, Jobs or CronJobs.
+    Convert(convert::ConvertArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(shell::CompletionsArgs),
     /// Print the man page, or write one page per command into a directory.
@@ -68,6 +71,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => lint::run_rules(args),
         Command::Rule(args) => lint::run_rule(args),
         Command::Config(args) => config::run(args),
+        Command::Convert(args) => convert::run(args),
         Command::Completions(args) => shell::completions::<Cli>(args),
         Command::Man(args) => shell::man::<Cli>(args),
     }

@@ -387,6 +387,8 @@ pub(crate) struct Opt<'w> {
     pub flag: &'static Flag,
     /// Its value as written (`=value`, the rest of a short word, or the next word).
     pub value: Option<&'w str>,
+    /// The index in `words` of the word that names the flag (for positions).
+    pub word: usize,
 }
 
 /// Read the options at the start of `words` (after `docker run`) as the docker CLI's pflag
@@ -408,6 +410,7 @@ pub(crate) fn options<'w>(
         if !w.starts_with('-') || w == "-" {
             break;
         }
+        let start = i;
         if let Some(long) = w.strip_prefix("--") {
             let (name, inline) = match long.split_once('=') {
                 Some((n, v)) => (n, Some(v)),
@@ -426,14 +429,22 @@ pub(crate) fn options<'w>(
                     )
                 }
             };
-            out.push(Opt { flag, value });
+            out.push(Opt {
+                flag,
+                value,
+                word: start,
+            });
         } else {
             let body = w.get(1..).unwrap_or("");
             for (k, c) in body.char_indices() {
                 let flag = by_short(table, c)
                     .ok_or_else(|| format!("unknown shorthand flag: '{c}' in {w}"))?;
                 if flag.value == Value::Bool {
-                    out.push(Opt { flag, value: None });
+                    out.push(Opt {
+                        flag,
+                        value: None,
+                        word: i,
+                    });
                     continue;
                 }
                 let rest = body.get(k + c.len_utf8()..).unwrap_or("");
@@ -448,6 +459,7 @@ pub(crate) fn options<'w>(
                 out.push(Opt {
                     flag,
                     value: Some(value),
+                    word: start,
                 });
                 break;
             }

@@ -23,6 +23,7 @@
     )
 )]
 
+mod convert;
 mod emit;
 mod error;
 mod flags;
@@ -33,6 +34,10 @@ mod read;
 mod scenario;
 mod validate;
 
+pub use convert::{
+    Conversion, ConvertNote, ConvertOptions, ConvertSource, ConvertTarget, ConvertedFile, Dropped,
+    convert, run_mapping_markdown,
+};
 pub use emit::diagram::{Edge, EdgeKind, Graph, Node, NodeKind, render_mermaid, render_svg};
 pub use emit::{
     Artifact, ComposeDependency, ComposeDeploy, ComposeFile, ComposeHealthcheck, ComposeLongMount,

@@ -465,6 +465,9 @@ impl Drop for RealEngine {
             // Containers whose process ignores SIGTERM (a shell's `sleep` as pid 1) would hold
             // dockerd's shutdown for its whole timeout.
             let _ = self.sh("docker ps -aq | xargs -r docker rm -f >/dev/null");
+            // user-defined networks are bridges on the host: removed here, or they outlive the
+            // engine and use up the address pools of the next one
+            let _ = self.sh("docker network prune -f >/dev/null");
         }
         if let Some(mut dockerd) = self.dockerd.take() {
             stop(&mut dockerd, Duration::from_secs(30));

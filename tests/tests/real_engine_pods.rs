@@ -108,7 +108,14 @@ fn seed_002_dood_pod_runs_httpd_on_the_node_daemon_through_var_run() {
     // hostPath is rewritten, nothing else).
     let engine = RealEngine::start();
     engine.ensure_image("httpd:latest");
-    let yaml = generate("dood", &[("mount", "run-dir")]);
+    // the seed's own job (the generator's default job is `docker version`, which ends)
+    let yaml = generate(
+        "dood",
+        &[
+            ("mount", "run-dir"),
+            ("command", "docker run -p 80:80 httpd:latest"),
+        ],
+    );
     podman_ensure_images_in(&yaml);
     assert!(
         yaml.contains("path: /var/run\n      type: Directory"),

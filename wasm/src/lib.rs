@@ -287,3 +287,53 @@ pub fn panic_for_test() {
 pub fn kubernetes_api_version() -> JsValue {
     outcome(Result::Ok(dockscape::KUBERNETES_API_VERSION))
 }
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_CONVERT_TYPES: &str = r#"
+/** Options of `convert`: `from` forces the input kind (`run`; `compose` and `k8s` are not read yet), `schedule` a CronJob's. */
+export interface ConvertOptions { from?: "run" | "compose" | "k8s"; schedule?: string }
+/** `compose`, `pod`, `deployment`, `job` or `cronjob`. */
+export type ConvertTarget = "compose" | "pod" | "deployment" | "job" | "cronjob";
+export interface ConvertedFile { file_name: string; text: string }
+export interface ConvertNote { line: number; column: number; message: string }
+/** An input flag or key not carried over, and why. */
+export interface Dropped { line: number; column: number; key_or_flag: string; reason: string }
+export interface Conversion {
+  outputs: ConvertedFile[]; notes: ConvertNote[]; dropped: Dropped[]; errors: DsError[]; findings: Finding[]
+}
+"#;
+
+#[derive(Deserialize, Default)]
+struct ConvertOpts {
+    #[serde(default)]
+    from: Option<String>,
+    #[serde(default)]
+    schedule: Option<String>,
+}
+
+/// Converts `docker run` lines into `target` (`compose`, `pod`, `deployment`, `job`, `cronjob`):
+/// outputs, notes, dropped flags with their positions, unreadable lines, and lint findings.
+#[wasm_bindgen(unchecked_return_type = "Outcome<Conversion>")]
+pub fn convert(
+    input: &str,
+    #[wasm_bindgen(unchecked_param_type = "ConvertTarget")] target: &str,
+    #[wasm_bindgen(unchecked_param_type = "ConvertOptions | undefined")] options: JsValue,
+) -> JsValue {
+    outcome((|| {
+        let opts: ConvertOpts = if options.is_undefined() || options.is_null() {
+            ConvertOpts::default()
+        } else {
+            from_js(options, "options")?
+        };
+        let options = dockscape::ConvertOptions {
+            from: opts
+                .from
+                .as_deref()
+                .map(dockscape::ConvertSource::parse)
+                .transpose()?,
+            schedule: opts.schedule,
+            file: String::new(),
+        };
+        dockscape::convert(input, dockscape::ConvertTarget::parse(target)?, &options)
+    })())
+}

@@ -1,15 +1,15 @@
 //! Output formats: every format is a view of one [`Scenario`].
 
-mod compose;
+pub(crate) mod compose;
 pub(crate) mod diagram;
 mod explain;
 mod jinja;
-mod pod;
+pub(crate) mod pod;
 mod recipe;
 mod run;
 mod typed;
 mod units;
-mod workload;
+pub(crate) mod workload;
 mod yaml;
 
 use crate::error::{Error, ErrorKind, Result};

@@ -1,0 +1,355 @@
+//! `dockscape convert`: an existing `docker run` line (today; Compose and Kubernetes input are not
+//! read yet) into the core model, rendered by the same emitters `generate` uses, with every flag that
+//! is not carried over reported with its line, column and reason.
+//!
+//! ```
+//! use dockscape::{ConvertOptions, ConvertTarget, convert};
+//! let c = convert(
+//!     "docker run -d --name web -p 8080:80 -v /var/run/docker.sock:/var/run/docker.sock nginx:1.27",
+//!     ConvertTarget::Pod,
+//!     &ConvertOptions::default(),
+//! )
+//! .unwrap();
+//! assert!(c.outputs[0].text.contains("type: Socket"));
+//! // The socket mount is linted: DS001 (runtime-socket-mount) is among the findings.
+//! assert!(c.findings.iter().any(|f| f.code == "DS001"));
+//! ```
+
+mod run;
+
+#[cfg(test)]
+mod tests;
+
+use serde::Serialize;
+
+use crate::emit::{compose as compose_emit, pod as pod_emit, workload as workload_emit};
+use crate::model::{JobSettings, Pod, WorkloadKind};
+use crate::{Error, ErrorKind, Finding, LintInput, LintOptions, Result};
+
+/// What the input is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConvertSource {
+    /// Shell text with `docker run` / `docker create` lines.
+    Run,
+    /// A Compose file (not read yet: an error says so).
+    Compose,
+    /// Kubernetes objects (not read yet: an error says so).
+    K8s,
+}
+
+impl ConvertSource {
+    /// Parse `run`, `compose` or `k8s`.
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "run" => Ok(Self::Run),
+            "compose" => Ok(Self::Compose),
+            "k8s" | "kubernetes" => Ok(Self::K8s),
+            _ => Err(Error::new(
+                ErrorKind::InvalidParameter,
+                format!("unknown input kind `{s}` (expected run, compose or k8s)"),
+            )),
+        }
+    }
+
+    /// Detect the kind: a YAML mapping with a top-level `services:` is Compose, one with `kind:` and
+    /// `apiVersion:` is Kubernetes, anything else is shell text.
+    pub fn detect(text: &str) -> Self {
+        let top = |key: &str| {
+            text.lines().any(|l| {
+                l.starts_with(key) && l.get(key.len()..).is_some_and(|r| r.starts_with(':'))
+            })
+        };
+        if top("services") {
+            Self::Compose
+        } else if top("apiVersion") && top("kind") {
+            Self::K8s
+        } else {
+            Self::Run
+        }
+    }
+}
+
+/// What to convert into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConvertTarget {
+    /// One Compose file; every `docker run` line a service.
+    Compose,
+    /// One Kubernetes Pod per line.
+    Pod,
+    /// One Deployment per line.
+    Deployment,
+    /// One Job per line.
+    Job,
+    /// One CronJob per line (`ConvertOptions::schedule`).
+    CronJob,
+}
+
+impl ConvertTarget {
+    /// Parse `compose`, `pod`, `deployment`, `job` or `cronjob`.
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "compose" => Ok(Self::Compose),
+            "pod" => Ok(Self::Pod),
+            "deployment" => Ok(Self::Deployment),
+            "job" => Ok(Self::Job),
+            "cronjob" => Ok(Self::CronJob),
+            "run" => Err(Error::new(
+                ErrorKind::UnsupportedFormat,
+                "`--to run` is not implemented yet (convert writes compose, pod, deployment, job, cronjob)",
+            )),
+            _ => Err(Error::new(
+                ErrorKind::InvalidParameter,
+                format!("unknown target `{s}` (expected compose, pod, deployment, job or cronjob)"),
+            )),
+        }
+    }
+
+    /// The natural next form of an input: run → Compose, Compose → Pod, Kubernetes → Compose.
+    pub fn default_for(source: ConvertSource) -> Self {
+        match source {
+            ConvertSource::Run | ConvertSource::K8s => Self::Compose,
+            ConvertSource::Compose => Self::Pod,
+        }
+    }
+}
+
+/// How to convert.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConvertOptions {
+    /// Force the input kind (detected when `None`).
+    pub from: Option<ConvertSource>,
+    /// The CronJob schedule (`0 3 * * *` when `None`).
+    pub schedule: Option<String>,
+    /// The input's display name, for lint findings (`-` when empty).
+    pub file: String,
+}
+
+/// One output file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConvertedFile {
+    /// Suggested file name (`compose.yaml`, `web.pod.yaml`).
+    pub file_name: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// An input flag or key that was not carried over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dropped {
+    /// 1-based line in the input.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// The flag or key as written (`--hostname`).
+    pub key_or_flag: String,
+    /// Why it was not carried over.
+    pub reason: String,
+}
+
+/// Something the reader of the output should know (a value kept verbatim, a unit converted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConvertNote {
+    /// 1-based line in the input.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// The note.
+    pub message: String,
+}
+
+/// The result of [`convert`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Conversion {
+    /// The converted files.
+    pub outputs: Vec<ConvertedFile>,
+    /// Notes.
+    pub notes: Vec<ConvertNote>,
+    /// Flags and keys not carried over.
+    pub dropped: Vec<Dropped>,
+    /// Parts of the input that could not be read (the rest still converted); a CLI exits 2 when
+    /// this is not empty.
+    pub errors: Vec<Error>,
+    /// `dockscape lint`'s findings on the outputs (file names as in `outputs`).
+    pub findings: Vec<Finding>,
+}
+
+/// Convert `input` into `target`. Errors only when nothing can be done (an input kind that is not
+/// read yet, an emitter failure); unreadable lines go to [`Conversion::errors`] and the rest converts.
+pub fn convert(input: &str, target: ConvertTarget, options: &ConvertOptions) -> Result<Conversion> {
+    let source = options.from.unwrap_or_else(|| ConvertSource::detect(input));
+    let mut read = match source {
+        ConvertSource::Run => run::read(input),
+        ConvertSource::Compose | ConvertSource::K8s => {
+            return Err(Error::new(
+                ErrorKind::UnsupportedFormat,
+                format!(
+                    "reading {} input is not implemented yet: convert reads `docker run` lines",
+                    if source == ConvertSource::Compose {
+                        "Compose"
+                    } else {
+                        "Kubernetes"
+                    }
+                ),
+            ));
+        }
+    };
+    let mut outputs = Vec::new();
+    match target {
+        ConvertTarget::Compose => {
+            if !read.pods.is_empty() {
+                outputs.push(ConvertedFile {
+                    file_name: "compose.yaml".into(),
+                    text: compose_of(&read.pods, &read.restarts)?,
+                });
+            }
+        }
+        _ => {
+            let kind = match target {
+                ConvertTarget::Pod | ConvertTarget::Compose => WorkloadKind::Pod,
+                ConvertTarget::Deployment => WorkloadKind::Deployment { replicas: 1 },
+                ConvertTarget::Job => WorkloadKind::Job(job_settings()),
+                ConvertTarget::CronJob => WorkloadKind::CronJob {
+                    schedule: options
+                        .schedule
+                        .clone()
+                        .unwrap_or_else(|| "0 3 * * *".into()),
+                    time_zone: None,
+                    job: job_settings(),
+                },
+            };
+            for pod in &read.pods {
+                let mut pod = pod.clone();
+                if kind.runs_to_completion() && pod.restart_policy == "Always" {
+                    pod.restart_policy = "OnFailure".into();
+                }
+                if matches!(kind, WorkloadKind::Deployment { .. }) {
+                    pod.restart_policy = "Always".into();
+                }
+                if pod.labels.is_empty() {
+                    pod.labels
+                        .push(("app.kubernetes.io/name".into(), pod.name.clone()));
+                }
+                let text = pod_emit::checked(&pod).and_then(|k| match kind {
+                    WorkloadKind::Pod => pod_emit::write(&k),
+                    _ => workload_emit::workload(&k, &kind),
+                });
+                let text = match text {
+                    Ok(t) => t,
+                    Err(e) => {
+                        read.errors.push(Error::new(
+                            ErrorKind::InvalidInput,
+                            format!(
+                                "`{}` cannot be a {}: {}",
+                                pod.name,
+                                kind.kind(),
+                                e.message()
+                            ),
+                        ));
+                        continue;
+                    }
+                };
+                outputs.push(ConvertedFile {
+                    file_name: format!("{}.{}.yaml", pod.name, kind.id()),
+                    text,
+                });
+            }
+        }
+    }
+    let inputs: Vec<LintInput<'_>> = outputs
+        .iter()
+        .map(|o| LintInput {
+            file: o.file_name.as_str(),
+            text: o.text.as_str(),
+            kind: None,
+        })
+        .collect();
+    let findings = crate::lint(&inputs, &LintOptions::default()).findings;
+    Ok(Conversion {
+        outputs,
+        notes: read.notes,
+        dropped: read.dropped,
+        errors: read.errors,
+        findings,
+    })
+}
+
+/// The `docker run` flag mapping of `docs/convert.md` as Markdown, generated by converting a line
+/// with each flag of the one flag table: carried flags say what they become, the others the reason
+/// convert reports.
+pub fn run_mapping_markdown() -> String {
+    let mut out = String::from("| flag | short | meaning | convert |\n|---|---|---|---|\n");
+    for f in crate::flags::RUN_FLAGS {
+        let (sample, becomes) = run::CARRIED
+            .iter()
+            .find(|(l, _, _)| *l == f.long)
+            .map_or(("x", None), |(_, s, b)| (*s, Some(*b)));
+        let line = match f.value {
+            crate::flags::Value::Bool => format!("docker run --{} busybox", f.long),
+            _ => format!("docker run --{}={sample} busybox", f.long),
+        };
+        let read = run::read(&line);
+        let cell = match (becomes, read.dropped.first(), read.errors.first()) {
+            (_, Some(d), _) => format!("reported: {}", d.reason),
+            (_, None, Some(e)) => format!("reported: {}", e.message()),
+            (Some(b), None, None) => b.to_owned(),
+            (None, None, None) => "carried".to_owned(),
+        };
+        let short = f.short.map(|c| format!("`-{c}`")).unwrap_or_default();
+        out.push_str(&format!(
+            "| `--{}` | {short} | {} | {} |\n",
+            f.long,
+            f.meaning.replace('|', "\\|"),
+            cell.replace('|', "\\|")
+        ));
+    }
+    out
+}
+
+fn job_settings() -> JobSettings {
+    JobSettings {
+        backoff_limit: 0,
+        ttl_seconds_after_finished: None,
+        active_deadline_seconds: None,
+    }
+}
+
+/// One Compose file of every pod: each pod rendered by the Compose emitter, services and volumes
+/// merged (each line its own service, no `depends_on` between them), `restart` written from the
+/// input (the emitter only writes `restart: "no"`).
+fn compose_of(pods: &[Pod], restarts: &[Option<String>]) -> Result<String> {
+    use serde_json::{Map, Value};
+    let mut services = Map::new();
+    let mut volumes = Map::new();
+    for (i, pod) in pods.iter().enumerate() {
+        let v = compose_emit::to_value(pod);
+        if let Some(Value::Object(s)) = v.get("services") {
+            for (name, svc) in s {
+                let mut svc = svc.clone();
+                if let (Some(Some(r)), Value::Object(m)) = (restarts.get(i), &mut svc) {
+                    m.insert("restart".into(), Value::String(r.clone()));
+                }
+                services.insert(name.clone(), svc);
+            }
+        }
+        if let Some(Value::Object(vs)) = v.get("volumes") {
+            for (k, val) in vs {
+                volumes.insert(k.clone(), val.clone());
+            }
+        }
+    }
+    let mut top = Map::new();
+    top.insert("services".into(), Value::Object(services));
+    if !volumes.is_empty() {
+        top.insert("volumes".into(), Value::Object(volumes));
+    }
+    let v = Value::Object(top);
+    if let Some(p) = crate::validate::validate_compose(&v).first() {
+        return Err(Error::new(
+            ErrorKind::Validation,
+            format!("converted compose file is invalid: {p}"),
+        ));
+    }
+    crate::emit::yaml(&v)
+}

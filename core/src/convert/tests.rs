@@ -1,0 +1,25 @@
+use super::run;
+
+#[test]
+fn every_carried_flag_is_carried_and_every_other_flag_reported() {
+    for f in crate::flags::RUN_FLAGS {
+        let carried = run::CARRIED.iter().find(|(l, _, _)| *l == f.long);
+        let line = match (f.value, carried) {
+            (crate::flags::Value::Bool, _) => format!("docker run --{} busybox", f.long),
+            (_, Some((_, s, _))) => format!("docker run --{}={s} busybox", f.long),
+            (_, None) => format!("docker run --{}=x busybox", f.long),
+        };
+        let r = run::read(&line);
+        assert!(r.errors.is_empty(), "{line}: {:?}", r.errors);
+        match carried {
+            Some(_) => assert!(r.dropped.is_empty(), "{line}: {:?}", r.dropped),
+            None => assert_eq!(r.dropped.len(), 1, "{line}: not reported"),
+        }
+    }
+    for (l, _, _) in run::CARRIED {
+        assert!(
+            crate::flags::by_long(crate::flags::RUN_FLAGS, l).is_some(),
+            "{l}"
+        );
+    }
+}

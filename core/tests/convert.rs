@@ -1,0 +1,221 @@
+//! `dockscape::convert` on `docker run` lines: what is carried, what is reported, what is refused.
+
+use dockscape::{ConvertOptions, ConvertSource, ConvertTarget, convert};
+
+fn conv(text: &str, target: ConvertTarget) -> dockscape::Conversion {
+    convert(text, target, &ConvertOptions::default()).unwrap()
+}
+
+#[test]
+fn detects_the_input_kind_and_picks_the_natural_target() {
+    assert_eq!(
+        ConvertSource::detect("docker run nginx"),
+        ConvertSource::Run
+    );
+    assert_eq!(
+        ConvertSource::detect("services:\n  a:\n    image: x\n"),
+        ConvertSource::Compose
+    );
+    assert_eq!(
+        ConvertSource::detect("apiVersion: v1\nkind: Pod\n"),
+        ConvertSource::K8s
+    );
+    assert_eq!(
+        ConvertTarget::default_for(ConvertSource::Run),
+        ConvertTarget::Compose
+    );
+    assert_eq!(
+        ConvertTarget::default_for(ConvertSource::Compose),
+        ConvertTarget::Pod
+    );
+    assert_eq!(
+        ConvertTarget::default_for(ConvertSource::K8s),
+        ConvertTarget::Compose
+    );
+}
+
+#[test]
+fn compose_and_k8s_input_are_refused_with_a_message_not_guessed() {
+    let e = convert(
+        "services:\n  a:\n    image: x\n",
+        ConvertTarget::Pod,
+        &ConvertOptions::default(),
+    )
+    .unwrap_err();
+    assert!(e.message().contains("not implemented yet"), "{e:?}");
+}
+
+#[test]
+fn each_line_is_its_own_service_and_pod() {
+    let text = "docker run --name a nginx:1.27\ndocker run --name b redis:7\n";
+    let c = conv(text, ConvertTarget::Compose);
+    assert_eq!(c.outputs.len(), 1);
+    let y = &c.outputs[0].text;
+    assert!(y.contains("  a:\n") && y.contains("  b:\n"), "{y}");
+    assert!(
+        !y.contains("depends_on"),
+        "independent lines must not depend on each other: {y}"
+    );
+    let p = conv(text, ConvertTarget::Pod);
+    let names: Vec<&str> = p.outputs.iter().map(|o| o.file_name.as_str()).collect();
+    assert_eq!(names, ["a.pod.yaml", "b.pod.yaml"]);
+}
+
+#[test]
+fn socket_mount_becomes_hostpath_socket_and_is_linted() {
+    let c = conv(
+        "docker run -v /var/run/docker.sock:/var/run/docker.sock docker:27-cli",
+        ConvertTarget::Pod,
+    );
+    let y = &c.outputs[0].text;
+    assert!(
+        y.contains("path: /var/run/docker.sock\n      type: Socket"),
+        "{y}"
+    );
+    assert!(
+        c.findings.iter().any(|f| f.code == "DS001"),
+        "{:?}",
+        c.findings
+    );
+}
+
+#[test]
+fn host_path_type_follows_the_path_shape() {
+    let c = conv(
+        "docker run -v /srv/app.conf:/etc/app.conf -v /srv/data:/data --mount type=bind,src=/srv/www,dst=/www busybox",
+        ConvertTarget::Pod,
+    );
+    let y = &c.outputs[0].text;
+    assert!(y.contains("path: /srv/app.conf\n      type: File"), "{y}");
+    assert!(
+        y.contains("path: /srv/data\n      type: DirectoryOrCreate"),
+        "{y}"
+    );
+    assert!(y.contains("path: /srv/www\n      type: Directory\n"), "{y}");
+}
+
+#[test]
+fn every_flag_not_carried_is_reported_with_its_position() {
+    let c = conv(
+        "docker run -d \\\n  --hostname h -it busybox",
+        ConvertTarget::Compose,
+    );
+    let d: Vec<(u32, u32, &str)> = c
+        .dropped
+        .iter()
+        .map(|d| (d.line, d.column, d.key_or_flag.as_str()))
+        .collect();
+    assert_eq!(
+        d,
+        [
+            (1, 12, "-d"),
+            (2, 3, "--hostname"),
+            (2, 16, "-i"),
+            (2, 16, "-t")
+        ]
+    );
+    assert!(c.dropped.iter().all(|d| !d.reason.is_empty()));
+}
+
+#[test]
+fn shell_expansions_are_kept_verbatim_with_a_note() {
+    let c = conv(
+        "docker run -e TOKEN=$TOKEN busybox echo \"$(date)\"",
+        ConvertTarget::Pod,
+    );
+    let y = &c.outputs[0].text;
+    assert!(y.contains("value: $TOKEN"), "{y}");
+    assert!(y.contains("$(date)"), "{y}");
+    assert_eq!(c.notes.len(), 2, "{:?}", c.notes);
+}
+
+#[test]
+fn units_and_security_map_to_kubernetes_fields() {
+    let c = conv(
+        "docker run -m 1g --memory-reservation 512m --cpus 2 --cpu-shares 1024 --cap-drop all -u 10:20 --sysctl net.core.somaxconn=1024 busybox",
+        ConvertTarget::Pod,
+    );
+    let y = &c.outputs[0].text;
+    for want in [
+        "memory: 1Gi",
+        "memory: 512Mi",
+        "cpu: \"2\"",
+        "cpu: 1000m",
+        "- ALL",
+        "runAsUser: 10",
+        "runAsGroup: 20",
+        "name: net.core.somaxconn",
+    ] {
+        assert!(y.contains(want), "{want} missing in {y}");
+    }
+}
+
+#[test]
+fn bad_lines_are_errors_with_positions_and_the_rest_converts() {
+    let c = conv(
+        "docker run --nope x\ndocker run --name ok busybox\n",
+        ConvertTarget::Compose,
+    );
+    assert_eq!(c.errors.len(), 1);
+    let l = c.errors[0].location().unwrap();
+    assert_eq!((l.line, l.column), (1, 12));
+    assert!(c.outputs[0].text.contains("  ok:\n"));
+}
+
+#[test]
+fn workloads_use_the_workload_emitter() {
+    let text = "docker run --name nightly --restart always busybox true";
+    for (t, kind) in [
+        (ConvertTarget::Deployment, "kind: Deployment"),
+        (ConvertTarget::Job, "kind: Job"),
+        (ConvertTarget::CronJob, "kind: CronJob"),
+    ] {
+        let c = conv(text, t);
+        assert!(c.outputs[0].text.contains(kind), "{}", c.outputs[0].text);
+    }
+}
+
+#[test]
+fn a_pod_the_api_server_would_refuse_is_an_error_and_the_rest_converts() {
+    // docker accepts shares above the CPU limit; Kubernetes refuses a request above the limit.
+    let c = conv(
+        "docker run --name bad --cpus 0.5 --cpu-shares 1024 busybox\ndocker run --name good busybox\n",
+        ConvertTarget::Pod,
+    );
+    assert_eq!(c.outputs.len(), 1);
+    assert_eq!(c.outputs[0].file_name, "good.pod.yaml");
+    assert!(
+        c.errors[0].message().contains("`bad` cannot be a Pod"),
+        "{:?}",
+        c.errors
+    );
+}
+
+#[test]
+fn an_unquoted_command_substitution_is_an_error_not_a_guess() {
+    let c = conv("docker run busybox echo $(date)", ConvertTarget::Pod);
+    assert!(c.outputs.is_empty());
+    assert_eq!(c.errors.len(), 1);
+    assert_eq!(c.errors[0].location().map(|l| l.column), Some(25));
+}
+
+#[test]
+fn odd_input_never_panics() {
+    for text in [
+        "",
+        "docker",
+        "docker run",
+        "docker run -",
+        "docker run -v",
+        "docker run -v ::: x",
+        "docker run -p a:b:c:d x",
+        "docker run --mount , x",
+        "docker run -m 5q x",
+        "docker run -u a:b x",
+        "docker run --name ___ x",
+        "\"unterminated",
+    ] {
+        let _ = convert(text, ConvertTarget::Pod, &ConvertOptions::default());
+        let _ = convert(text, ConvertTarget::Compose, &ConvertOptions::default());
+    }
+}

@@ -1,0 +1,11 @@
+# docker run lines for `dockscape convert` tests: each converted output must pass the real tools.
+docker run -d --name web --restart always -p 8080:80 -p 53:53/udp --expose 9000 nginx:1.27
+docker run --rm -e A=1 -e "B=two words" -w /src alpine:3.20 sh -c 'echo "$A"'
+docker run -d --name dood -v /var/run/docker.sock:/var/run/docker.sock:ro docker:27-cli docker ps
+docker run --name data -v data:/data -v /srv/conf/app.conf:/etc/app.conf:ro -v /cache busybox:1.36 true
+docker run --name m --mount type=bind,source=/srv/www,target=/www,readonly --mount type=tmpfs,target=/tmp,tmpfs-size=64m --tmpfs /run:size=16m busybox:1.36 true
+docker run --name limited --cpus 1.5 --cpu-shares 512 -m 512m --memory-reservation 256m busybox:1.36 true
+docker run --name sec --cap-drop ALL -u 1000:1000 --security-opt no-new-privileges --sysctl net.ipv4.ip_unprivileged_port_start=0 busybox:1.36 true
+docker run --name alias --entrypoint /bin/sh --restart on-failure:3 busybox:1.36 -c true
+docker container create --name created --privileged docker:27-dind
+docker --host unix:///tmp/x.sock run --name globals busybox:1.36 true

@@ -1,0 +1,213 @@
+//! `dockscape convert` checked by the real tools: every converted Pod and workload passes
+//! `kubernetes-validate --strict`, the Compose file `docker-compose config`, and each input line, run
+//! by the real `docker` CLI against the recording engine, makes a create request whose meaning the
+//! converted Pod carries (image, argv, env, resources, capabilities, user, sysctls, binds, ports).
+
+use dockscape::{ConvertOptions, ConvertTarget, convert};
+use dockscape_tests::{Engine, compose_config, kubernetes_validate, run_sh};
+use k8s_openapi::api::core::v1::Pod;
+use serde_json::Value;
+
+const CORPUS: &str = include_str!("convert/corpus.sh");
+
+fn lines() -> Vec<&'static str> {
+    CORPUS
+        .lines()
+        .filter(|l| l.starts_with("docker "))
+        .collect()
+}
+
+fn converted(text: &str, target: ConvertTarget) -> dockscape::Conversion {
+    let c = convert(text, target, &ConvertOptions::default()).unwrap();
+    assert!(c.errors.is_empty(), "{:?}", c.errors);
+    c
+}
+
+#[test]
+fn every_converted_pod_and_workload_passes_kubernetes_validate_strict() {
+    let mut stream = Vec::new();
+    for t in [
+        ConvertTarget::Pod,
+        ConvertTarget::Deployment,
+        ConvertTarget::Job,
+        ConvertTarget::CronJob,
+    ] {
+        let c = converted(CORPUS, t);
+        assert_eq!(c.outputs.len(), lines().len());
+        stream.extend(c.outputs.into_iter().map(|o| o.text));
+    }
+    kubernetes_validate(&stream.join("\n---\n")).unwrap();
+}
+
+#[test]
+fn the_converted_compose_file_passes_docker_compose_config() {
+    let c = converted(CORPUS, ConvertTarget::Compose);
+    let out = compose_config(&c.outputs[0].text).unwrap();
+    for name in ["web:", "dood:", "created:", "alias:"] {
+        assert!(out.contains(name), "{name} missing in {out}");
+    }
+}
+
+fn bytes(q: &str) -> i64 {
+    let (n, m) = match q {
+        q if q.ends_with("Ki") => (&q[..q.len() - 2], 1 << 10),
+        q if q.ends_with("Mi") => (&q[..q.len() - 2], 1 << 20),
+        q if q.ends_with("Gi") => (&q[..q.len() - 2], 1 << 30),
+        q => (q, 1),
+    };
+    n.parse::<i64>().unwrap() * m
+}
+
+fn strs(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The bind mounts of a create request as (source, target, read-only), from `Binds` and `Mounts`.
+fn binds(hc: &Value) -> Vec<(String, String, bool)> {
+    let mut out = Vec::new();
+    for b in strs(&hc["Binds"]) {
+        let p: Vec<&str> = b.split(':').collect();
+        if p[0].starts_with('/') {
+            out.push((p[0].to_owned(), p[1].to_owned(), p.get(2) == Some(&"ro")));
+        }
+    }
+    for m in hc["Mounts"].as_array().into_iter().flatten() {
+        if m["Type"] == "bind" {
+            out.push((
+                m["Source"].as_str().unwrap().to_owned(),
+                m["Target"].as_str().unwrap().to_owned(),
+                m["ReadOnly"].as_bool().unwrap_or(false),
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn each_line_run_by_the_docker_cli_means_what_its_converted_pod_says() {
+    let engine = Engine::start();
+    for line in lines().into_iter().filter(|l| !l.contains("--host")) {
+        let before = engine.create_requests().len();
+        let out = run_sh(line, &engine);
+        let creates = engine.create_requests();
+        assert_eq!(creates.len(), before + 1, "{line}: {out:?}");
+        let req = creates.last().unwrap().json.clone().unwrap();
+        let hc = &req["HostConfig"];
+        let c = converted(line, ConvertTarget::Pod);
+        let pod: Pod = serde_saphyr::from_str(&c.outputs[0].text).unwrap();
+        let spec = pod.spec.unwrap();
+        let k = &spec.containers[0];
+        assert_eq!(req["Image"], k.image.clone().unwrap(), "{line}");
+        assert_eq!(
+            strs(&req["Cmd"]),
+            k.args.clone().unwrap_or_default(),
+            "{line}"
+        );
+        assert_eq!(
+            strs(&req["Entrypoint"]),
+            k.command.clone().unwrap_or_default(),
+            "{line}"
+        );
+        let env = strs(&req["Env"]);
+        for e in k.env.iter().flatten() {
+            let want = format!("{}={}", e.name, e.value.clone().unwrap_or_default());
+            assert!(env.contains(&want), "{line}: {want} not in {env:?}");
+        }
+        let res = k.resources.clone().unwrap_or_default();
+        let get =
+            |m: &Option<
+                std::collections::BTreeMap<
+                    String,
+                    k8s_openapi::apimachinery::pkg::api::resource::Quantity,
+                >,
+            >,
+             key: &str| { m.as_ref().and_then(|m| m.get(key)).map(|q| q.0.clone()) };
+        assert_eq!(
+            hc["Memory"].as_i64().unwrap_or(0),
+            get(&res.limits, "memory").map_or(0, |q| bytes(&q)),
+            "{line}"
+        );
+        assert_eq!(
+            hc["MemoryReservation"].as_i64().unwrap_or(0),
+            get(&res.requests, "memory").map_or(0, |q| bytes(&q)),
+            "{line}"
+        );
+        let nano = get(&res.limits, "cpu").map_or(0, |q| (q.parse::<f64>().unwrap() * 1e9) as i64);
+        assert_eq!(hc["NanoCpus"].as_i64().unwrap_or(0), nano, "{line}");
+        let shares = get(&res.requests, "cpu").map_or(0, |q| {
+            q.trim_end_matches('m').parse::<i64>().unwrap() * 1024 / 1000
+        });
+        assert_eq!(hc["CpuShares"].as_i64().unwrap_or(0), shares, "{line}");
+        let sc = k.security_context.clone().unwrap_or_default();
+        assert_eq!(
+            hc["Privileged"].as_bool().unwrap_or(false),
+            sc.privileged.unwrap_or(false),
+            "{line}"
+        );
+        let drop = sc.capabilities.and_then(|c| c.drop).unwrap_or_default();
+        assert_eq!(strs(&hc["CapDrop"]), drop, "{line}");
+        let user = match (sc.run_as_user, sc.run_as_group) {
+            (Some(u), Some(g)) => format!("{u}:{g}"),
+            (Some(u), None) => u.to_string(),
+            _ => String::new(),
+        };
+        assert_eq!(req["User"].as_str().unwrap_or(""), user, "{line}");
+        let sysctls: Vec<(String, String)> = spec
+            .security_context
+            .and_then(|s| s.sysctls)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| (s.name, s.value))
+            .collect();
+        let got: Vec<(String, String)> = hc["Sysctls"]
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(got, sysctls, "{line}");
+        let vols = spec.volumes.unwrap_or_default();
+        let mut pod_binds: Vec<(String, String, bool)> = k
+            .volume_mounts
+            .iter()
+            .flatten()
+            .filter_map(|m| {
+                let v = vols.iter().find(|v| v.name == m.name)?;
+                let hp = v.host_path.as_ref()?;
+                Some((
+                    hp.path.clone(),
+                    m.mount_path.clone(),
+                    m.read_only.unwrap_or(false),
+                ))
+            })
+            .collect();
+        pod_binds.sort();
+        assert_eq!(binds(hc), pod_binds, "{line}");
+        let exposed: Vec<String> = req["ExposedPorts"]
+            .as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        for p in k.ports.iter().flatten() {
+            let key = format!(
+                "{}/{}",
+                p.container_port,
+                p.protocol.clone().unwrap().to_lowercase()
+            );
+            assert!(exposed.contains(&key), "{line}: {key} not in {exposed:?}");
+        }
+        assert_eq!(
+            exposed.len(),
+            k.ports.as_ref().map_or(0, Vec::len),
+            "{line}"
+        );
+    }
+}
