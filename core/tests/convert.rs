@@ -192,11 +192,17 @@ fn a_pod_the_api_server_would_refuse_is_an_error_and_the_rest_converts() {
 }
 
 #[test]
-fn an_unquoted_command_substitution_is_an_error_not_a_guess() {
+fn an_unquoted_command_substitution_is_kept_verbatim_with_a_note_not_guessed() {
+    // the shell reader (read/shell.rs) reads `$(...)` as sh does: one word, kept as written
     let c = conv("docker run busybox echo $(date)", ConvertTarget::Pod);
-    assert!(c.outputs.is_empty());
-    assert_eq!(c.errors.len(), 1);
-    assert_eq!(c.errors[0].location().map(|l| l.column), Some(25));
+    assert!(c.errors.is_empty(), "{:?}", c.errors);
+    let pod = &c.outputs[0].text;
+    assert!(pod.contains("- $(date)"), "{pod}");
+    assert!(
+        c.notes.iter().any(|n| format!("{n:?}").contains("$(date)")),
+        "{:?}",
+        c.notes
+    );
 }
 
 #[test]

@@ -38,17 +38,6 @@ pub(super) fn read(text: &str) -> Read {
             (Some(&"container"), Some(&"run" | &"create")) => sub + 2,
             _ => continue,
         };
-        // The splitter ends a command at `(`: an unquoted `$(...)` cannot be read here.
-        if let Some(w) = cmd.iter().find(|w| w.raw.ends_with('$')) {
-            out.errors.push(
-                Error::new(
-                    ErrorKind::Parse,
-                    "an unquoted `$(...)` command substitution: quote it (\"$(...)\") to keep it verbatim",
-                )
-                .at(w.line as usize, w.col as usize),
-            );
-            continue;
-        }
         line(&cmd, &words, at, &mut out);
     }
     out
