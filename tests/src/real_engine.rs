@@ -14,7 +14,7 @@
 //! nested daemon with `docker save` / `docker load`.
 //!
 //! The sandbox withholds `CAP_SYS_RESOURCE`, so `--privileged` fails here ("unable to apply caps");
-//! [`privileged_run_flags`] and [`privileged_compose_keys`] are what the tests put in its place (every
+//! [`privileged_run_flags`] and [`translate_privileged_compose`] are what the tests put in its place (every
 //! other capability, unconfined profiles, every device, the host's cgroups), and every test that does
 //! so says it.
 

@@ -217,7 +217,7 @@ impl fmt::Display for LintError {
     }
 }
 
-/// The result of [`lint`]: serialises to `{ "findings": [...], "workloads": [...], "errors": [...] }`.
+/// The result of [`lint`](super::lint): serialises to `{ "findings": [...], "workloads": [...], "errors": [...] }`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LintReport {
     /// Findings, suppressed ones included (see [`Finding::suppressed`]), by file, line, column.
