@@ -49,7 +49,8 @@ export interface LintedWorkload {
 }
 export interface LintError { file: string; line: number | null; column: number | null; message: string }
 export interface Skipped { file: string; reason: string }
-export interface LintReport { findings: Finding[]; workloads: LintedWorkload[]; errors: LintError[]; skipped: Skipped[] }
+export interface ReportMeta { version: string; kubernetes: string; schema: number }
+export interface LintReport { findings: Finding[]; workloads: LintedWorkload[]; errors: LintError[]; skipped: Skipped[]; dockscape: ReportMeta }
 /** A lint rule and its page (`docs`, Markdown: what `docs/rules/<name>.md` holds). */
 export interface RuleInfo {
   code: string; name: string; severity: Severity; summary: string; help: string; docs: string; help_uri: string
