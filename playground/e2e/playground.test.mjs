@@ -192,7 +192,7 @@ describe('generate', () => {
     const { page } = await open();
     const recipe = page.getByLabel('Recipe', { exact: true });
     // README's table: which recipe serves which scenario
-    const applies = { dood: ['gitlab', 'github-arc', 'jenkins', 'drone'], dind: ['gitlab', 'github-arc', 'jenkins', 'drone', 'tekton'], sysbox: ['github-arc', 'jenkins'], buildkit: ['jenkins'] };
+    const applies = { dood: ['gitlab', 'github-arc', 'jenkins', 'drone'], dind: ['gitlab', 'github-arc', 'jenkins', 'drone', 'tekton'], sysbox: ['github-arc', 'jenkins', 'tekton'], buildkit: ['gitlab', 'github-arc', 'jenkins', 'tekton'] };
     for (const [sc, want] of Object.entries(applies)) {
       await page.getByLabel('Scenario', { exact: true }).selectOption(sc);
       await settle(page);
