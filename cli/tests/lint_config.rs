@@ -1,7 +1,9 @@
 //! `dockscape.toml` (found walking up to the repository root, `--config`, `--isolated`, flags over
 //! the file, errors with line and accepted values), `dockscape config`, and baselines.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::Tree;
+use std::path::Path;
 use std::process::{Command, Output};
 
 const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: x\n    securityContext: {privileged: true}\n";
@@ -22,33 +24,9 @@ fn err(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-struct Tree(PathBuf);
-
-impl Tree {
-    fn new(name: &str) -> Tree {
-        let dir =
-            std::env::temp_dir().join(format!("dockscape-config-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join(".git")).unwrap();
-        Tree(dir)
-    }
-    fn file(&self, rel: &str, text: &str) -> &Tree {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-        self
-    }
-}
-
-impl Drop for Tree {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 #[test]
 fn the_nearest_file_applies_and_flags_win() {
-    let t = Tree::new("apply");
+    let t = Tree::repo("apply");
     t.file("dockscape.toml", "fail-on = \"critical\"\nignore = [\"DS006\"]\nexclude = [\"vendor/**\"]\n\n[per-file-ignores]\n\"legacy/*.yaml\" = { codes = [\"DS0\"], reason = \"dedicated nodes\" }\n")
         .file("k8s/pod.yaml", POD)
         .file("vendor/pod.yaml", POD)
@@ -92,7 +70,7 @@ fn the_nearest_file_applies_and_flags_win() {
 
 #[test]
 fn bad_keys_and_values_are_errors_with_line_and_accepted_values() {
-    let t = Tree::new("bad");
+    let t = Tree::repo("bad");
     t.file(
         "dockscape.toml",
         "select = [\"DS001\"]\nfail-on = \"severe\"\n",
@@ -124,7 +102,7 @@ fn bad_keys_and_values_are_errors_with_line_and_accepted_values() {
 
 #[test]
 fn generate_takes_the_files_defaults_below_set() {
-    let t = Tree::new("generate");
+    let t = Tree::repo("generate");
     t.file("dockscape.toml", "[generate]\nnamespace = \"ci\"\n");
     let o = run(&["generate", "dind", "--format", "pod"], &t.0);
     assert!(out(&o).contains("namespace: ci"), "{}", out(&o));
@@ -144,13 +122,13 @@ fn generate_takes_the_files_defaults_below_set() {
 
 #[test]
 fn baselines_report_only_what_is_new_and_what_no_longer_matches() {
-    let t = Tree::new("baseline");
+    let t = Tree::repo("baseline");
     t.file("pod.yaml", POD);
     let o = run(&["lint", "--write-baseline", "base.json", "."], &t.0);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert!(err(&o).contains("wrote 1 finding"));
     // an unrelated edit moves the line: still baselined
-    t.file("pod.yaml", &format!("# moved\n\n{POD}"));
+    t.file("pod.yaml", format!("# moved\n\n{POD}"));
     let o = run(&["lint", "--baseline", "base.json", "."], &t.0);
     assert_eq!(o.status.code(), Some(0), "{}{}", out(&o), err(&o));
     assert!(err(&o).contains("1 finding in the baseline"), "{}", err(&o));
@@ -162,7 +140,7 @@ fn baselines_report_only_what_is_new_and_what_no_longer_matches() {
     // a new finding is reported; a fixed one leaves a stale entry
     t.file(
         "pod.yaml",
-        &POD.replace(
+        POD.replace(
             "{privileged: true}",
             "{privileged: true}\n    ports: [{containerPort: 80, hostPort: 80}]",
         ),
@@ -174,7 +152,7 @@ fn baselines_report_only_what_is_new_and_what_no_longer_matches() {
     assert_eq!(o.status.code(), Some(1));
     assert!(out(&o).contains("DS"), "{}", out(&o));
     assert!(!out(&o).contains("DS006"), "{}", out(&o));
-    t.file("pod.yaml", &POD.replace("{privileged: true}", "{}"));
+    t.file("pod.yaml", POD.replace("{privileged: true}", "{}"));
     let o = run(&["lint", "--baseline", "base.json", "."], &t.0);
     assert!(
         err(&o).contains("1 baseline entry no longer matches"),
