@@ -447,13 +447,7 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
             };
             if args.quiet || args.statistics {
                 // the summary line only (statistics keep their table)
-                let summary = report.to_text(false);
-                let last = summary
-                    .trim_end_matches('\n')
-                    .rsplit('\n')
-                    .next()
-                    .unwrap_or("")
-                    .to_string();
+                let last = report.summary();
                 if args.quiet && !args.statistics {
                     s = String::new();
                 }
