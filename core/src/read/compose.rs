@@ -90,18 +90,11 @@ impl<'t, 'd> Compose<'t, 'd, '_> {
 
     /// `key` of mapping `id`: the first (or, in the last-wins reading, the last) value written.
     fn get(&self, id: NodeId, key: &str) -> Option<NodeId> {
-        let doc = self.r.doc;
-        let mut written = doc
-            .raw_pairs(id)
-            .filter(|&(k, _)| doc.str(k) == Some(key))
-            .map(|(_, v)| v);
-        // `Doc::get` reads last-wins (Kubernetes' decoder); the first reading takes the first
-        let found = if self.last {
-            written.last()
+        if self.last {
+            self.r.doc.get(id, key)
         } else {
-            written.next()
-        };
-        found.or_else(|| doc.get(id, key))
+            self.r.doc.get_first(id, key)
+        }
     }
 
     /// Every reading of the scalar `id`; a template Compose refuses is an error and read as

@@ -7,7 +7,7 @@
 //! linted where they stand. The Groovy form of a pod (`containerTemplate`, `hostPathVolume`) is
 //! read by `jenkins_dsl`.
 
-use crate::read::context::{PosMap, positions};
+use crate::read::context::{PosMap, positions, table_pos};
 use crate::read::ir::{Field, Loc, Unit, Val};
 use crate::read::source::Loader;
 use crate::read::{ReadError, Sink, k8s, run};
@@ -198,11 +198,8 @@ pub(super) fn read(text: &str, sink: &mut dyn Sink) {
                 sink.embedded(&unit, Some(doc), &lit.text, &map);
             },
             |e| {
-                let (l, c) = lit
-                    .rows
-                    .get(e.line.saturating_sub(1))
-                    .and_then(|r| r.get(e.column.saturating_sub(1)).or(r.last()))
-                    .map_or(first_pos(&lit.rows), |&(l, c)| (l as usize, c as usize));
+                let (l, c) =
+                    table_pos(&lit.rows, e.line, e.column).unwrap_or_else(|| first_pos(&lit.rows));
                 errors.push(ReadError {
                     line: Some(l),
                     column: Some(c),
