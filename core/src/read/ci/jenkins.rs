@@ -7,6 +7,7 @@
 //! linted where they stand. The Groovy form of a pod (`containerTemplate`, `hostPathVolume`) is
 //! read by `jenkins_dsl`.
 
+use super::embed::place_errors;
 use crate::read::context::{PosMap, positions, table_pos};
 use crate::read::ir::{Field, Loc, Unit, Val};
 use crate::read::source::Loader;
@@ -168,15 +169,17 @@ pub(super) fn read(text: &str, sink: &mut dyn Sink) {
         let map = PosMap::Table(&lit.rows);
         if role == Role::Shell {
             if lit.text.contains("docker") {
-                let unit = run::unit(&lit.text);
+                let (unit, errors) = run::read(&lit.text);
                 if !unit.workloads.is_empty() {
                     sink.embedded(&unit, None, &lit.text, &map);
                 }
+                place_errors(sink, &map, errors, "in this sh step");
             }
             continue;
         }
         let mut errors: Vec<ReadError> = Vec::new();
         let mut budget: Vec<ReadError> = Vec::new();
+        let mut problems: Vec<ReadError> = Vec::new();
         let mut loader = Loader::default();
         loader.run(
             &lit.text,
@@ -186,6 +189,17 @@ pub(super) fn read(text: &str, sink: &mut dyn Sink) {
                 }
                 let mut unit = k8s::unit(doc);
                 add_steps(&mut unit, &steps);
+                // input errors the Kubernetes reader found (wrong types, duplicate keys), placed
+                // where they are in the Jenkinsfile
+                for (l, c, message) in doc.take_problems() {
+                    let (l, c) = table_pos(&lit.rows, l as usize, c as usize)
+                        .unwrap_or_else(|| first_pos(&lit.rows));
+                    problems.push(ReadError {
+                        line: Some(l),
+                        column: Some(c),
+                        message: format!("in the podTemplate yaml: {message}"),
+                    });
+                }
                 if doc.exceeded() {
                     let (l, c) = first_pos(&lit.rows);
                     budget.push(ReadError {
@@ -207,7 +221,7 @@ pub(super) fn read(text: &str, sink: &mut dyn Sink) {
                 });
             },
         );
-        for e in errors.into_iter().chain(budget) {
+        for e in errors.into_iter().chain(problems).chain(budget) {
             sink.error(e);
         }
     }
