@@ -68,11 +68,6 @@ pub(crate) fn docker_runs_in<'t>(c: &Container<'t>) -> Vec<Workload<'t>> {
     r.out
 }
 
-/// Normalise a shell text (its input errors dropped; see [`read`]).
-pub(crate) fn unit(text: &str) -> Unit<'_> {
-    read(text).0
-}
-
 /// Read a shell text: every `docker run`/`create` (and `podman`, `nerdctl`) command it runs,
 /// however it is wrapped or nested, and the input errors (budgets, flags the CLI refuses).
 pub(crate) fn read(text: &str) -> (Unit<'_>, Vec<ReadError>) {
@@ -897,7 +892,7 @@ mod tests {
 
     #[test]
     fn parses_a_run_line() {
-        let u = unit(
+        let (u, _) = read(
             "sudo docker -H tcp://10.0.0.1:2375 run --rm -it --privileged -e DOCKER_TLS_CERTDIR= \
              -v /var/run/docker.sock:/var/run/docker.sock:ro --name=ci docker:dind dockerd --tls=false\n",
         );
