@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::ReadError;
-use super::compose::{apply_security_opt, parse_port, short_mount};
+use super::compose::{apply_security_opt, parse_port, short_device, short_mount};
 use super::ir::{
     Container, ContainerKind, Env, Field, HostPath, Loc, Mount, Security, Source, Unit, Val, Via,
     Workload, WorkloadKind,
@@ -640,6 +640,15 @@ impl<'t> Runner<'t> {
             }
             for (name, value) in opts {
                 let Some(v) = value else { continue };
+                if name == "--volumes-from" {
+                    self.refuse(
+                        word,
+                        format!(
+                            "`--volumes-from {}` takes the mounts of another container, which are not known here: this container is judged without them (lint what that container mounts)",
+                            v.as_str()
+                        ),
+                    );
+                }
                 apply_option(&mut w, &mut c, &mut sec, &name, v);
             }
             i += 1;
@@ -684,6 +693,7 @@ pub(crate) fn apply_option<'t>(
             let host =
                 HostPath::resolve(Val::new("/var/run/docker.sock", v.loc), None, Via::Direct);
             c.mounts.push(Mount {
+                propagation: None,
                 loc: v.loc,
                 target: Some(Val::new("/var/run/docker.sock", v.loc)),
                 volume: None,
@@ -718,6 +728,10 @@ pub(crate) fn apply_option<'t>(
             sec.run_as_user = Some(Val::new(u, v.loc));
         }
         "--group-add" => sec.groups.push(v),
+        "--device" => c.mounts.extend(short_device(&v)),
+        "--device-cgroup-rule" => c.device_rules.push(v),
+        "--cgroupns" if v.eq_ci("host") => w.host_cgroup = Some(v),
+        "--uts" if v.eq_ci("host") => w.host_uts = Some(v),
         "--network" | "--net" if v.eq_ci("host") => w.host_network = Some(v),
         "--pid" if v.eq_ci("host") => w.host_pid = Some(v),
         "--ipc" if v.eq_ci("host") => w.host_ipc = Some(v),
@@ -785,6 +799,7 @@ pub(crate) fn mount_option<'t>(v: &Val<'t>) -> Mount<'t> {
     let mut read_only = false;
     let mut bind_opt = false;
     let mut device = None;
+    let mut propagation = None;
     for field in csv_fields(v.as_str()) {
         let (k, val) = match field.split_once('=') {
             Some((k, val)) => (k.trim().to_ascii_lowercase(), Some(val.to_string())),
@@ -796,6 +811,7 @@ pub(crate) fn mount_option<'t>(v: &Val<'t>) -> Mount<'t> {
             ("target" | "destination" | "dst", Some(t)) => target = Some(t),
             ("readonly" | "ro", None) => read_only = true,
             ("readonly" | "ro", Some(b)) => read_only = parse_bool(b.trim()) == Some(true),
+            ("bind-propagation", Some(p)) => propagation = Some(Val::new(p, v.loc)),
             ("volume-opt", Some(o)) => match o.split_once('=') {
                 Some(("o", opts)) => {
                     bind_opt = opts
@@ -815,6 +831,7 @@ pub(crate) fn mount_option<'t>(v: &Val<'t>) -> Mount<'t> {
     };
     let host = host_src.map(|s| HostPath::resolve(Val::new(s, v.loc), None, Via::Direct));
     Mount {
+        propagation: propagation.filter(|_| kind == "bind"),
         loc: v.loc,
         target: target.map(|t| Val::new(t, v.loc)),
         volume: None,

@@ -189,6 +189,7 @@ fn mount_volume<'t>(
             _ => None,
         });
     Mount {
+        propagation: None,
         loc,
         target,
         volume: index,
