@@ -505,6 +505,15 @@ impl<'a> Doc<'a> {
         self.get_depth(id, key, 0)
     }
 
+    /// The first value written for `key` in mapping `id` (of duplicate keys the first one wins,
+    /// as yaml.v3 readers that keep the first do), else [`Doc::get`] (merge keys included).
+    pub fn get_first(&self, id: NodeId, key: &str) -> Option<NodeId> {
+        self.raw_pairs(id)
+            .find(|&(k, _)| self.str(k) == Some(key))
+            .map(|(_, v)| v)
+            .or_else(|| self.get(id, key))
+    }
+
     fn get_depth(&self, id: NodeId, key: &str, depth: u32) -> Option<NodeId> {
         if depth > 16 {
             return None;
