@@ -80,11 +80,28 @@ pub const CAPABILITIES: &[&str] = &[
     "WAKE_ALARM",
 ];
 
+/// The host's devices a privileged container sees that the rootless DinD daemon needs: rootlesskit's
+/// slirp4netns network opens `/dev/net/tun`, fuse-overlayfs `/dev/fuse`. `--device-cgroup-rule`
+/// allows every device but creates no node, and a daemon running as uid 1000 cannot `mknod`; so the
+/// translation passes those the host has, as `--privileged` would.
+pub const PRIVILEGED_DEVICES: &[&str] = &["/dev/net/tun", "/dev/fuse"];
+
+fn host_devices() -> Vec<&'static str> {
+    PRIVILEGED_DEVICES
+        .iter()
+        .copied()
+        .filter(|d| Path::new(d).exists())
+        .collect()
+}
+
 /// The `docker run` flags that stand in for `--privileged` here (see the module docs).
 pub fn privileged_run_flags() -> String {
     let mut flags = String::new();
     for cap in CAPABILITIES {
         let _ = write!(flags, "--cap-add {cap} ");
+    }
+    for device in host_devices() {
+        let _ = write!(flags, "--device {device} ");
     }
     flags.push_str(
         "--security-opt seccomp=unconfined --security-opt apparmor=unconfined \
@@ -100,7 +117,8 @@ pub fn translate_privileged_run(script: &str) -> String {
 }
 
 /// Rewrites a Compose file for this sandbox: every service with `privileged: true` gets, instead, every
-/// capability in [`CAPABILITIES`], unconfined seccomp/AppArmor/system paths, every device, the host's
+/// capability in [`CAPABILITIES`], unconfined seccomp/AppArmor/system paths, every device (the nodes of
+/// [`PRIVILEGED_DEVICES`] the host has), the host's
 /// cgroup namespace and `/sys/fs/cgroup` mounted read-write. The result is JSON, which Compose reads as
 /// YAML.
 ///
@@ -132,6 +150,7 @@ pub fn translate_privileged_compose(yaml: &str) -> String {
                 serde_json::json!(["a *:* rwm"]),
             );
             service.insert("cgroup".into(), serde_json::json!("host"));
+            service.insert("devices".into(), serde_json::json!(host_devices()));
             let volumes = service
                 .entry("volumes")
                 .or_insert_with(|| serde_json::json!([]));
@@ -426,12 +445,22 @@ impl RealEngine {
     /// Loads `tags` (imported here first) into the daemon inside `container` with `docker save` |
     /// `docker exec -i <container> docker load`, so a nested daemon never pulls.
     pub fn load_into(&self, container: &str, tags: &[&str]) -> ShOutput {
+        self.load_into_at(container, None, tags)
+    }
+
+    /// [`Self::load_into`] for a nested daemon that is not on the container's default socket (the
+    /// rootless daemon's `unix:///run/user/1000/docker.sock`): `docker -H <host> load`.
+    pub fn load_into_at(&self, container: &str, host: Option<&str>, tags: &[&str]) -> ShOutput {
         self.ensure_images(tags);
         let mut script = String::from("set -e; docker save");
         for tag in tags {
             let _ = write!(script, " '{tag}'");
         }
-        let _ = write!(script, " | docker exec -i '{container}' docker load");
+        let _ = write!(script, " | docker exec -i '{container}' docker");
+        if let Some(host) = host {
+            let _ = write!(script, " -H '{host}'");
+        }
+        script.push_str(" load");
         self.sh(&script)
     }
 

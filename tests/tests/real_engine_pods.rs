@@ -62,6 +62,46 @@ fn dind_pod_over_a_shared_unix_socket() {
 }
 
 #[test]
+fn dind_rootless_pod_client_reaches_a_rootless_daemon_with_tls() {
+    // The stand-in docker:<v>-dind-rootless (docs/real-engine.md) under podman: `privileged: true`
+    // and `runAsUser: 1000` as generated (podman passes the host's devices, /dev/net/tun among
+    // them, to a privileged container). The client (uid 1000, no capabilities) reaches the rootless
+    // daemon on localhost:2376 with TLS, and the daemon says it is rootless.
+    let yaml = generate(
+        "dind-rootless",
+        &[
+            ("command", "docker"),
+            (
+                "args",
+                "info --format '{{.SecurityOptions}} {{.ServerVersion}}'",
+            ),
+        ],
+    );
+    assert!(yaml.contains("runAsUser: 1000"), "{yaml}");
+    podman_ensure_images_in(&yaml);
+    let pod = PlayedPod::play(&yaml);
+    let code = pod.wait_exit("dind-rootless", "docker-cmds", Duration::from_secs(120));
+    let logs = pod.logs("dind-rootless", "docker-cmds");
+    let daemon = pod.logs("dind-rootless", "dind-daemon");
+    assert_eq!(
+        code,
+        Some(0),
+        "play:\n{}\nclient:\n{logs}\ndaemon:\n{daemon}",
+        pod.play
+    );
+    assert!(logs.stdout.contains("name=rootless"), "{logs}");
+    assert!(logs.stdout.trim().ends_with("20.10.24+dfsg1"), "{logs}");
+    assert!(
+        daemon.stderr.contains("Running in rootless mode"),
+        "{daemon}"
+    );
+    assert_eq!(
+        pod.inspect("dind-rootless", "dind-daemon", "{{.Config.User}}"),
+        "1000:1000"
+    );
+}
+
+#[test]
 fn dind_pod_with_a_native_sidecar() {
     // sidecar=native: the daemon is an init container with `restartPolicy: Always`. A kubelet starts
     // it, waits for its startupProbe, then starts the client and keeps it running. podman 4.3 runs
