@@ -128,6 +128,73 @@ fn dind_pod_with_a_native_sidecar() {
     );
 }
 
+/// The `linux` and `kubernetes` scenarios' Pod as generated (httpd on containerPort 80, `restartPolicy:
+/// Always`): httpd answers inside the pod's network namespace (busybox `wget` in the same container,
+/// on 127.0.0.1:80; no hostPort is published, as the Pod asks none).
+fn httpd_pod_serves(scenario: &str) {
+    let yaml = generate(scenario, &[]);
+    assert!(yaml.contains("containerPort: 80"), "{yaml}");
+    podman_ensure_images_in(&yaml);
+    let pod = PlayedPod::play(&yaml);
+    pod.play.assert_success();
+    let mut last = None;
+    let served = wait_until(Duration::from_secs(30), || {
+        let out = dockscape_tests::real_engine::podman([
+            "exec",
+            "web-web",
+            "wget",
+            "-q",
+            "-O",
+            "-",
+            "http://127.0.0.1:80/",
+        ]);
+        let ok = out.stdout.contains("It works!");
+        last = Some(out);
+        ok
+    });
+    assert!(served, "{scenario}: {last:?}");
+    assert_eq!(
+        pod.inspect("web", "web", "{{.HostConfig.RestartPolicy.Name}}"),
+        "always"
+    );
+}
+
+#[test]
+fn linux_pod_serves_httpd_under_podman() {
+    httpd_pod_serves("linux");
+}
+
+#[test]
+fn kubernetes_pod_serves_httpd_under_podman() {
+    httpd_pod_serves("kubernetes");
+}
+
+#[test]
+fn kubernetes_pod_restarts_a_command_that_ends() {
+    // `restartPolicy: Always` (the Pod form, for services): a command that ends is started again,
+    // as a kubelet would (with its back-off); one-shot work is `--set kind=job`.
+    let yaml = generate(
+        "kubernetes",
+        &[
+            ("image", "busybox:latest"),
+            ("command", "sh -c 'echo run; exit 3'"),
+            ("ports", ""),
+        ],
+    );
+    assert!(yaml.contains("restartPolicy: Always"), "{yaml}");
+    podman_ensure_images_in(&yaml);
+    let pod = PlayedPod::play(&yaml);
+    pod.play.assert_success();
+    let restarted = wait_until(Duration::from_secs(60), || {
+        pod.inspect("web", "web", "{{.RestartCount}}")
+            .parse::<u32>()
+            .is_ok_and(|n| n >= 2)
+    });
+    let logs = pod.logs("web", "web");
+    assert!(restarted, "{logs}");
+    assert!(logs.stdout.matches("run").count() >= 2, "{logs}");
+}
+
 /// GET / on 127.0.0.1:`port`.
 fn http_get(port: u16) -> Option<String> {
     use std::io::{Read, Write};
