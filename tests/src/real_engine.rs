@@ -699,11 +699,59 @@ pub fn podman_ensure_images_in(text: &str) {
     }
 }
 
+/// The Pod in `yaml` with each emptyDir volume `v` renamed `<pod>-v` (in `volumes` and in every
+/// container's `volumeMounts`), and the new names. The text is JSON (which podman reads as YAML);
+/// `yaml` is returned as it is when it holds no Pod.
+fn per_pod_empty_dirs(yaml: &str) -> (String, Vec<String>) {
+    let Ok(mut doc) = serde_saphyr::from_str::<serde_json::Value>(yaml) else {
+        return (yaml.to_owned(), Vec::new());
+    };
+    let pod = doc["metadata"]["name"].as_str().unwrap_or("pod").to_owned();
+    let mut renamed = BTreeMap::new();
+    for v in doc["spec"]["volumes"].as_array_mut().into_iter().flatten() {
+        if v.get("emptyDir").is_none() {
+            continue;
+        }
+        if let Some(name) = v["name"].as_str().map(str::to_owned) {
+            let new = format!("{pod}-{name}");
+            v["name"] = serde_json::Value::String(new.clone());
+            renamed.insert(name, new);
+        }
+    }
+    if renamed.is_empty() {
+        return (yaml.to_owned(), Vec::new());
+    }
+    for list in ["initContainers", "containers"] {
+        for c in doc["spec"][list].as_array_mut().into_iter().flatten() {
+            for m in c["volumeMounts"].as_array_mut().into_iter().flatten() {
+                if let Some(new) = m["name"].as_str().and_then(|n| renamed.get(n)) {
+                    m["name"] = serde_json::Value::String(new.clone());
+                }
+            }
+        }
+    }
+    (doc.to_string(), renamed.into_values().collect())
+}
+
+/// Removes podman's volumes `names` (never with `--force`: a volume another pod uses stays).
+fn podman_remove_volumes(names: &[String]) {
+    for name in names {
+        let _ = podman(["volume", "rm", name.as_str()]);
+    }
+}
+
 /// A Pod started with `podman kube play`; `podman kube down` on drop. Pods in one process run one at a
 /// time (generated Pods share names). Take a [`RealEngine`] before a pod, never after.
+///
+/// podman 4.3 makes each emptyDir a volume named after it alone (not after the pod), which outlives
+/// `kube down` and is found again, with its files, by the next pod on the machine that names a volume
+/// the same (the DinD Pods' `docker-certs`, with another daemon's certificates). A kubelet gives each
+/// pod new ones; so here, in the test's copy of the Pod, each emptyDir `v` is renamed `<pod>-v`, and
+/// those volumes are removed before the pod is played and after it is down.
 #[derive(Debug)]
 pub struct PlayedPod {
     file: PathBuf,
+    empty_dirs: Vec<String>,
     _dir: crate::TempDir,
     _serial: MutexGuard<'static, ()>,
     /// What `podman kube play` printed.
@@ -718,10 +766,13 @@ impl PlayedPod {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let dir = crate::TempDir::new("dockscape-pod");
         let file = dir.path().join("pod.yaml");
-        write(&file, yaml);
+        let (text, empty_dirs) = per_pod_empty_dirs(yaml);
+        write(&file, &text);
+        podman_remove_volumes(&empty_dirs);
         let play = podman([OsStr::new("kube"), OsStr::new("play"), file.as_os_str()]);
         PlayedPod {
             file,
+            empty_dirs,
             _dir: dir,
             _serial: serial,
             play,
@@ -772,6 +823,7 @@ impl Drop for PlayedPod {
             OsStr::new("down"),
             self.file.as_os_str(),
         ]);
+        podman_remove_volumes(&self.empty_dirs);
     }
 }
 
