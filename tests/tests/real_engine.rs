@@ -413,10 +413,18 @@ fn assert_rootless_job(stdout: &str) {
 }
 
 #[test]
-fn dind_rootless_run_script_runs_its_children_on_a_rootless_nested_daemon() {
+fn dind_rootless_runs_its_children_on_a_rootless_nested_daemon() {
     // The stand-in docker:<v>-dind-rootless (docs/real-engine.md): Debian's dockerd 20.10 under
     // Debian's rootlesskit 1.1 as uid 1000, with slirp4netns and the setuid newuidmap/newgidmap.
+    // One engine for the three runs (each cleans up after itself): the image is imported once.
     let engine = RealEngine::start();
+    rootless_needs_the_devices_privileged_gives(&engine);
+    rootless_run_script(&engine);
+    rootless_compose_file(&engine);
+}
+
+/// The run script: the daemon as uid 1000, healthy; the client's job on it over TLS.
+fn rootless_run_script(engine: &RealEngine) {
     let script = generate(
         "dind-rootless",
         Format::Run,
@@ -438,7 +446,7 @@ fn dind_rootless_run_script_runs_its_children_on_a_rootless_nested_daemon() {
     engine.sh(daemon).assert_success();
     let name = "dind-rootless-dind-daemon";
     let healthy = wait_until(Duration::from_secs(120), || {
-        health(&engine, name) == "healthy"
+        health(engine, name) == "healthy"
     });
     let daemon_logs = engine.docker(["logs", name]);
     assert!(
@@ -460,13 +468,11 @@ fn dind_rootless_run_script_runs_its_children_on_a_rootless_nested_daemon() {
     assert!(engine.container_names(true).is_empty());
 }
 
-#[test]
-fn dind_rootless_needs_the_devices_privileged_gives() {
-    // The same daemon with every capability but without the host's /dev/net/tun (what the
-    // translation passes for `--privileged`): rootlesskit cannot create its slirp4netns tap device
-    // and the daemon exits. So the stand-in needs what the official image documents: privileged,
-    // or the devices and unconfined profiles.
-    let engine = RealEngine::start();
+/// The same daemon with every capability but without the host's /dev/net/tun (what the translation
+/// passes for `--privileged`): rootlesskit cannot create its slirp4netns tap device and the daemon
+/// exits. So the stand-in needs what the official image documents: privileged, or the devices and
+/// unconfined profiles.
+fn rootless_needs_the_devices_privileged_gives(engine: &RealEngine) {
     let script = generate("dind-rootless", Format::Run, &[]);
     let flags = dockscape_tests::real_engine::privileged_run_flags();
     let without: String = flags
@@ -498,11 +504,12 @@ fn dind_rootless_needs_the_devices_privileged_gives() {
     let logs = engine.docker(["logs", name]);
     assert!(exited, "{logs}");
     assert!(logs.stderr.contains("setting up tap tap0"), "{logs}");
+    engine.sh(&cleanup_lines(&script)).assert_success();
+    assert!(engine.container_names(true).is_empty());
 }
 
-#[test]
-fn dind_rootless_compose_file_runs_its_children_on_a_rootless_nested_daemon() {
-    let engine = RealEngine::start();
+/// The Compose file: the same job, the child on the nested daemon only.
+fn rootless_compose_file(engine: &RealEngine) {
     let yaml = generate(
         "dind-rootless",
         Format::Compose,
