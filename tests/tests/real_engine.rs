@@ -6,8 +6,8 @@
 //! What the tests change in a generated file before running it, and only that:
 //! - `--privileged` / `privileged: true` become every capability but CAP_SYS_RESOURCE (which this
 //!   sandbox withholds, so `--privileged` fails with "unable to apply caps"), unconfined
-//!   seccomp/AppArmor/system paths, every device, the host cgroup namespace and `/sys/fs/cgroup`
-//!   (`translate_privileged_*`);
+//!   seccomp/AppArmor/system paths, every device (the host's `/dev/net/tun` and `/dev/fuse` passed),
+//!   the host cgroup namespace and `/sys/fs/cgroup` (`translate_privileged_*`);
 //! - the host side of a socket mount (`/var/run/docker.sock`, `/var/run`) becomes the private
 //!   engine's socket or its folder, as the host of that engine;
 //! - DinD: between the daemon's start and the client's, the images the client runs are copied into
@@ -508,7 +508,9 @@ fn rootless_needs_the_devices_privileged_gives(engine: &RealEngine) {
     assert!(engine.container_names(true).is_empty());
 }
 
-/// The Compose file: the same job, the child on the nested daemon only.
+/// The Compose file with `transport=unix`: the same job over the daemon's socket on a shared volume
+/// mounted over `/run/user` (the daemon creates its own `/run/user/1000` in it, owned by uid 1000, as
+/// rootlesskit requires), the child on the nested daemon only.
 fn rootless_compose_file(engine: &RealEngine) {
     let yaml = generate(
         "dind-rootless",
@@ -516,9 +518,15 @@ fn rootless_compose_file(engine: &RealEngine) {
         &[
             ("command", "sh"),
             ("args", &format!("-c \"{ROOTLESS_JOB}\"")),
+            ("transport", "unix"),
         ],
     );
     assert!(yaml.contains("privileged: true"));
+    assert!(yaml.contains("- docker-socket:/run/user\n"), "{yaml}");
+    assert!(
+        yaml.contains("DOCKER_HOST: unix:///run/user/1000/docker.sock"),
+        "{yaml}"
+    );
     // `privileged: true` is translated (module docs), with the host's devices.
     let yaml = translate_privileged_compose(&yaml);
     let project = compose_project(&yaml);

@@ -106,7 +106,8 @@ fn dind_pod_with_a_native_sidecar() {
     // sidecar=native: the daemon is an init container with `restartPolicy: Always`. A kubelet starts
     // it, waits for its startupProbe, then starts the client and keeps it running. podman 4.3 runs
     // init containers to completion before the pod's containers and knows no per-container restart
-    // policy; it refuses such an init container outright (its startupProbe): the real outcome.
+    // policy; it refuses such an init container outright (its startupProbe): the real outcome. The
+    // order itself is played by KubeletOrder (real_engine_init_order.rs).
     let yaml = generate(
         "dind",
         &[
