@@ -6,7 +6,7 @@ mod explain;
 mod jinja;
 pub(crate) mod pod;
 mod recipe;
-mod run;
+pub(crate) mod run;
 mod typed;
 mod units;
 pub(crate) mod workload;
