@@ -195,7 +195,7 @@ fn file(ctx: &mut Ctx<'_, '_, '_>, groups: &[(String, Vec<String>)]) {
         return;
     }
     // top-level named volumes whose driver_opts bind a host folder (`o: bind`, `device: /path`)
-    let mut named_binds: Vec<(String, String)> = Vec::new();
+    let mut named: Vec<(String, VolumeSource)> = Vec::new();
     let mut services_id = None;
     for (k, v) in doc.pairs(root) {
         let Some(key) = doc.str(k) else { continue };
@@ -214,8 +214,31 @@ fn file(ctx: &mut Ctx<'_, '_, '_>, groups: &[(String, Vec<String>)]) {
                         .path(vv, &["driver_opts", "o"])
                         .and_then(|o| ctx.text(o))
                         .is_some_and(|o| o.split(',').any(|p| matches!(p.trim(), "bind" | "rbind")));
+                    let kind = doc
+                        .path(vv, &["driver_opts", "type"])
+                        .and_then(|t| ctx.text(t));
+                    let size = doc
+                        .path(vv, &["driver_opts", "o"])
+                        .and_then(|o| ctx.text(o))
+                        .and_then(|o| {
+                            o.split(',')
+                                .find_map(|p| p.trim().strip_prefix("size=").and_then(quantity))
+                        });
                     match device {
-                        Some(d) if bind && d.starts_with('/') => named_binds.push((name, d)),
+                        Some(d) if bind && d.starts_with('/') => named.push((
+                            name,
+                            VolumeSource::HostPath {
+                                kind: Some(host_path_type(&d, false)),
+                                path: d,
+                            },
+                        )),
+                        _ if kind.as_deref() == Some("tmpfs") => named.push((
+                            name,
+                            VolumeSource::EmptyDir {
+                                memory: true,
+                                size_limit: size,
+                            },
+                        )),
                         _ => {
                             for (ok, _) in doc.pairs(vv) {
                                 if let Some(o) = doc.str(ok) {
@@ -258,7 +281,7 @@ fn file(ctx: &mut Ctx<'_, '_, '_>, groups: &[(String, Vec<String>)]) {
             ctx.error(k, format!("service `{name}` must be a mapping"));
             continue;
         }
-        if let Some(s) = service(ctx, &name, v, &named_binds) {
+        if let Some(s) = service(ctx, &name, v, &named) {
             services.push(s);
         }
     }
@@ -269,7 +292,7 @@ fn service(
     ctx: &mut Ctx<'_, '_, '_>,
     name: &str,
     id: NodeId,
-    named_binds: &[(String, String)],
+    named: &[(String, VolumeSource)],
 ) -> Option<Service> {
     let doc = ctx.doc;
     let Some(image) = doc.get(id, "image").and_then(|i| ctx.text(i)) else {
@@ -346,7 +369,7 @@ fn service(
             }
             "volumes" => {
                 for item in doc.items(v).collect::<Vec<_>>() {
-                    volume(ctx, item, &mut pod, &mut c, &mut anon, named_binds);
+                    volume(ctx, item, &mut pod, &mut c, &mut anon, named);
                 }
             }
             "tmpfs" => {
@@ -590,7 +613,7 @@ fn volume(
     pod: &mut Pod,
     c: &mut Container,
     anon: &mut usize,
-    named_binds: &[(String, String)],
+    named: &[(String, VolumeSource)],
 ) {
     let doc = ctx.doc;
     let (kind, src, dst, ro, sub) = if doc.is_map(item) {
@@ -670,13 +693,10 @@ fn volume(
         ),
         ("volume", Some(s)) => {
             let name = dns_label(&s);
-            let source = match named_binds.iter().find(|(n, _)| *n == s) {
-                Some((_, path)) => VolumeSource::HostPath {
-                    path: path.clone(),
-                    kind: Some(host_path_type(path, false)),
-                },
-                None => VolumeSource::Named,
-            };
+            let source = named
+                .iter()
+                .find(|(n, _)| *n == s)
+                .map_or(VolumeSource::Named, |(_, src)| src.clone());
             add_volume(pod, c, name, source, &dst, ro);
             if let (Some(sp), Some(m)) = (sub, c.mounts.last_mut()) {
                 m.sub_path = Some(sp);

@@ -432,12 +432,43 @@ fn compose_of(pods: &[Pod], restarts: &[Option<String>]) -> Result<String> {
                 {
                     m.insert("restart".into(), Value::String(r.clone()));
                 }
+                // Compose applies `cpu_shares`, not `deploy.resources.reservations.cpus`
+                if let (Some(c), Value::Object(m)) = (
+                    pod.containers
+                        .iter()
+                        .find(|c| compose_emit::service_name(pod, &c.name) == *name),
+                    &mut svc,
+                ) && let Some(sh) = c
+                    .resources
+                    .cpu_request
+                    .as_deref()
+                    .and_then(crate::emit::units::cpu_shares)
+                {
+                    m.insert("cpu_shares".into(), Value::from(sh));
+                }
                 services.insert(name.clone(), svc);
             }
         }
         if let Some(Value::Object(vs)) = v.get("volumes") {
             for (k, val) in vs {
-                volumes.insert(k.clone(), val.clone());
+                let mut val = val.clone();
+                // a tmpfs volume keeps its size (the generator's volumes have none)
+                if let (
+                    Some(crate::model::Volume {
+                        source:
+                            crate::model::VolumeSource::EmptyDir {
+                                memory: true,
+                                size_limit: Some(size),
+                            },
+                        ..
+                    }),
+                    Some(Value::Object(opts)),
+                ) = (pod.volume(k), val.get_mut("driver_opts"))
+                    && let Some(m) = crate::emit::units::memory(size)
+                {
+                    opts.insert("o".into(), Value::String(format!("size={m}")));
+                }
+                volumes.insert(k.clone(), val);
             }
         }
     }

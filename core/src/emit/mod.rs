@@ -8,7 +8,7 @@ pub(crate) mod pod;
 mod recipe;
 pub(crate) mod run;
 mod typed;
-mod units;
+pub(crate) mod units;
 pub(crate) mod workload;
 mod yaml;
 

@@ -249,6 +249,17 @@ fn commands_as(pod: &Pod, how: Converted<'_>) -> Vec<Cmd> {
         if let Some(m) = c.resources.memory_limit.as_deref().and_then(units::memory) {
             cmd.push(&["--memory", &m]);
         }
+        // a converted line keeps its CPU request as shares (the generator's scripts leave
+        // requests to Kubernetes)
+        if let Some(sh) = c
+            .resources
+            .cpu_request
+            .as_deref()
+            .and_then(units::cpu_shares)
+            .filter(|_| how.detached)
+        {
+            cmd.push(&["--cpu-shares", &sh.to_string()]);
+        }
         // The Windows daemon refuses `--memory-reservation` (no MemoryReservation on Windows).
         if let Some(m) = c
             .resources
