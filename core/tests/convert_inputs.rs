@@ -304,3 +304,14 @@ fn to_run_writes_each_shell() {
         assert!(c.outputs[0].text.contains("-p 8080:80"));
     }
 }
+
+#[test]
+fn a_chain_of_network_namespaces_is_one_pod_whatever_the_order() {
+    let text = "services:\n  a:\n    image: x\n    network_mode: service:b\n  b:\n    image: y\n    network_mode: service:c\n  c:\n    image: z\n";
+    let c = conv(text, ConvertTarget::Pod, &opts());
+    assert_eq!(c.outputs.len(), 1, "{:?}", c.outputs);
+    let y = &c.outputs[0].text;
+    for n in ["name: a\n", "name: b\n", "name: c\n"] {
+        assert!(y.contains(n), "{n} missing in {y}");
+    }
+}

@@ -968,6 +968,20 @@ fn pods(ctx: &mut Ctx<'_, '_, '_>, services: Vec<Service>, groups: &[(String, Ve
             )),
         }
     }
+    // every service to the root of its chain (a joins b, b joins c: all three in c's pod)
+    for i in 0..n {
+        let mut root = group.get(i).copied().unwrap_or(i);
+        for _ in 0..n {
+            let next = group.get(root).copied().unwrap_or(root);
+            if next == root {
+                break;
+            }
+            root = next;
+        }
+        if let Some(g) = group.get_mut(i) {
+            *g = root;
+        }
+    }
     // services another one waits for with service_completed_successfully: init containers there
     let mut init_of: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut is_init = vec![false; n];
@@ -983,14 +997,19 @@ fn pods(ctx: &mut Ctx<'_, '_, '_>, services: Vec<Service>, groups: &[(String, Ve
             }
         }
     }
-    let mut taken: Vec<String> = Vec::new();
+    let mut members_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, g) in group.iter().enumerate() {
+        if is_init.get(i) != Some(&true)
+            && let Some(list) = members_of.get_mut(*g)
+        {
+            list.push(i);
+        }
+    }
     for root in 0..n {
         if group.get(root) != Some(&root) || is_init.get(root) == Some(&true) {
             continue;
         }
-        let members: Vec<usize> = (0..n)
-            .filter(|&i| group.get(i) == Some(&root) && is_init.get(i) != Some(&true))
-            .collect();
+        let members = members_of.get(root).cloned().unwrap_or_default();
         let Some(first) = services.get(root) else {
             continue;
         };
@@ -1002,12 +1021,12 @@ fn pods(ctx: &mut Ctx<'_, '_, '_>, services: Vec<Service>, groups: &[(String, Ve
         }
         let mut name = pod.name.clone();
         let mut k = 2;
-        while taken.contains(&name) {
+        while ctx.out.names.contains(&name) {
             name = format!("{}-{k}", pod.name);
             k += 1;
         }
         pod.name = name.clone();
-        taken.push(name);
+        ctx.out.names.insert(name);
         let mut restart = first.restart.clone();
         let mut inits: Vec<usize> = Vec::new();
         for &m in &members {

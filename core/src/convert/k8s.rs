@@ -288,16 +288,11 @@ fn object(ctx: &mut Ctx<'_, '_, '_>, id: NodeId, depth: u32) {
         return;
     }
     // Compose service names must be unique across the converted pods
-    let taken: Vec<String> = ctx
-        .out
-        .pods
-        .iter()
-        .flat_map(|p| p.containers.iter().map(|c| c.name.clone()))
-        .collect();
     for c in &mut pod.containers {
-        if taken.contains(&c.name) {
+        if ctx.out.names.contains(&c.name) {
             c.name = dns_label(&format!("{}-{}", pod.name, c.name));
         }
+        ctx.out.names.insert(c.name.clone());
     }
     if pod.containers.len() > 1 {
         ctx.note(

@@ -17,6 +17,8 @@ pub(super) struct Read {
     pub notes: Vec<ConvertNote>,
     pub dropped: Vec<Dropped>,
     pub errors: Vec<Error>,
+    /// The pod names taken so far (a set: a corpus of thousands of lines stays linear).
+    pub names: std::collections::HashSet<String>,
 }
 
 pub(super) fn read(text: &str) -> Read {
@@ -162,7 +164,6 @@ fn line(cmd: &[Word<'_>], words: &[&str], at: usize, out: &mut Read) {
         return;
     };
     let image_i = at + image_at;
-    let taken: Vec<String> = out.pods.iter().map(|p| p.name.clone()).collect();
     let mut ctx = Ctx { cmd, out };
     shell_note(&mut ctx, image_i, image);
     let base = image
@@ -387,11 +388,12 @@ fn line(cmd: &[Word<'_>], words: &[&str], at: usize, out: &mut Read) {
     }
     let mut name = c.name.clone();
     let mut n = 2;
-    while taken.contains(&name) {
+    while ctx.out.names.contains(&name) {
         name = format!("{}-{n}", c.name);
         n += 1;
     }
     c.name = name.clone();
+    ctx.out.names.insert(name.clone());
     pod.name = name;
     pod.containers.push(c);
     ctx.out.pods.push(pod);
