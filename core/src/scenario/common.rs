@@ -411,6 +411,7 @@ pub(crate) fn pod(r: &Resolved<'_>, restart_policy: &str) -> Pod {
         restart_policy: restart_policy.to_owned(),
         automount_service_account_token: None,
         sysctls: Vec::new(),
+        ..Pod::default()
     }
 }
 

@@ -345,6 +345,7 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
         ],
         period_seconds: 2,
         failure_threshold: 30,
+        ..Probe::default()
     };
     if native {
         daemon.role = ContainerRole::NativeSidecar;
