@@ -574,7 +574,6 @@ impl<'a> Doc<'a> {
     }
 
     /// Byte span (start, end) of a node (of the alias itself, not its target) in the input text.
-    #[allow(dead_code)] // read by migrate (next commit)
     pub fn span(&self, id: NodeId) -> Option<(u32, u32)> {
         self.spans.get(id as usize).copied()
     }
@@ -832,6 +831,11 @@ impl<'a> Loader<'a> {
                             budget: true,
                         });
                     }
+                    if kind == Kind::Seq {
+                        // an indentless block sequence (`key:\n- a`) is marked at its first
+                        // item: its span starts at the item's `-`
+                        self.span.0 = dash_before(chunk, self.bytes.base, self.span.0);
+                    }
                     let id = self.push(kind, false, Cow::Borrowed(""), line, col, anchor);
                     self.stack.push((id, self.pending.len()));
                 }
@@ -973,6 +977,28 @@ impl<'a> Loader<'a> {
             }
         }
         id
+    }
+}
+
+/// The offset of the `-` before `at` when only spaces separate them on its line, else `at`.
+fn dash_before(chunk: &str, base: u32, at: u32) -> u32 {
+    let Some(local) = at.checked_sub(base).map(|v| v as usize) else {
+        return at;
+    };
+    let Some(before) = chunk.get(..local) else {
+        return at;
+    };
+    if chunk
+        .get(local..)
+        .is_some_and(|r| r.starts_with(['-', '[']))
+    {
+        return at;
+    }
+    let trimmed = before.trim_end_matches(' ');
+    if trimmed.ends_with('-') && trimmed.len() < local {
+        base.saturating_add(u32::try_from(trimmed.len() - 1).unwrap_or(u32::MAX))
+    } else {
+        at
     }
 }
 
@@ -1198,6 +1224,25 @@ mod span_tests {
             vec!["ß: é\nk: [ü]", "ß", "é", "k", "[ü]", "ü"],
         ];
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn an_indentless_sequence_starts_at_its_dash() {
+        let t = "a:\n- x\n- y\nb:\n  - - z\n";
+        assert_eq!(
+            spans(t)[0],
+            vec![
+                t.trim_end(),
+                "a",
+                "- x\n- y",
+                "x",
+                "y",
+                "b",
+                "- - z",
+                "- z",
+                "z"
+            ]
+        );
     }
 
     #[test]
