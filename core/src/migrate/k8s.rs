@@ -341,6 +341,15 @@ fn needs_host(c: &Container<'_>, started: &[String]) -> Option<(u32, String)> {
     None
 }
 
+/// The image of a container when it is the official `docker` image of a release before 25 (whose
+/// CLI speaks an API the current daemon refuses).
+fn old_client<'c, 't>(c: &'c Container<'t>) -> Option<&'c crate::read::ir::Val<'t>> {
+    let (repo, tag) = c.image_parts()?;
+    let digits: String = tag.chars().take_while(char::is_ascii_digit).collect();
+    let major: u32 = digits.parse().ok()?;
+    (repo == "docker" && major < 25).then_some(c.image.as_ref()?)
+}
+
 type Planned = (Vec<Edit>, Vec<MigrateNote>);
 
 fn workload(
@@ -625,6 +634,18 @@ fn workload(
                 None => return Err(fail(c.loc.line)),
             }
         }
+        if let Some(image) = old_client(c) {
+            notes.push(note(
+                image.loc.line,
+                format!(
+                    "`{}`'s docker CLI speaks an API older than 1.44, the oldest the `{}` daemon (Docker {}) accepts: update the image (`docker:{}-cli`, or any Docker CLI from 25 on)",
+                    image.as_str(),
+                    str_of(&g.daemon, "image"),
+                    crate::scenario::images::DOCKER_VERSION,
+                    crate::scenario::images::DOCKER_VERSION
+                ),
+            ));
+        }
         if !native {
             notes.push(note(
                 c.loc.line,
@@ -738,5 +759,6 @@ fn workload(
     for n in g.notes {
         notes.push(note(wline, n));
     }
+    notes.sort_by_key(|n| n.line);
     Ok((edits, notes))
 }
