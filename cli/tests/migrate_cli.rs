@@ -198,3 +198,51 @@ fn help_teaches_what_it_does() {
         assert!(help.contains(want), "{want}: {help}");
     }
 }
+
+/// The fenced block after `<!-- marker -->` in the README.
+fn readme_block(marker: &str) -> String {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
+    let at = readme
+        .find(&format!("<!-- {marker} -->"))
+        .unwrap_or_else(|| panic!("no {marker} in README.md"));
+    let rest = &readme[at..];
+    let start = rest.find("```").unwrap();
+    let body = &rest[start..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    body[..body.find("```").unwrap()].to_string()
+}
+
+#[test]
+fn readme_before_and_diff_are_what_migrate_does_to_seed_002() {
+    let before = readme_block("migrate-before");
+    let seed = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../core/tests/fixtures/lint/_seeds/002-dood.yaml"),
+    )
+    .unwrap();
+    let seed: String = seed
+        .lines()
+        .map(|l| format!("{}\n", l.trim_end()))
+        .collect();
+    assert_eq!(
+        before, seed,
+        "the README's Pod is seed 002's (trailing spaces aside)"
+    );
+    let d = dir("readme");
+    std::fs::write(d.join("pod.yaml"), &before).unwrap();
+    let (code, stdout, stderr) = out(&run(&["--diff", "pod.yaml"], &d));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, readme_block("migrate-diff"));
+    for said in [
+        "the node's `/var/run` directory is no longer mounted",
+        "`docker:1.12.6`'s docker CLI speaks an API older than 1.44",
+        "port `80` the command publishes opens on the pod's network",
+        "the node's `docker ps` no longer lists them",
+        "images are not shared with the node",
+    ] {
+        assert!(stderr.contains(said), "{said}: {stderr}");
+    }
+    std::fs::remove_dir_all(&d).unwrap();
+}

@@ -581,3 +581,130 @@ fn bad_input_is_an_error_and_other_targets_say_not_implemented() {
 fn dind_err(text: &str) -> dockscape::Error {
     migrate(text, MigrateTarget::Dind, &MigrateOptions::default()).unwrap_err()
 }
+
+#[test]
+fn every_controller_kind_gets_the_daemon_in_its_pod_template() {
+    let spec = |indent: usize| {
+        let pad = " ".repeat(indent);
+        format!(
+            "{pad}containers:\n{pad}  - name: job\n{pad}    image: docker:29-cli\n{pad}    volumeMounts: [{{name: s, mountPath: /var/run/docker.sock}}]\n{pad}volumes:\n{pad}  - name: s\n{pad}    hostPath: {{path: /var/run/docker.sock, type: Socket}}\n"
+        )
+    };
+    let template = |api: &str, kind: &str, extra: &str| {
+        format!(
+            "apiVersion: {api}\nkind: {kind}\nmetadata: {{name: x}}\nspec:\n{extra}  selector: {{matchLabels: {{a: b}}}}\n  template:\n    metadata: {{labels: {{a: b}}}}\n    spec:\n{}",
+            spec(6)
+        )
+    };
+    let cases: Vec<(String, &[&str], bool)> = vec![
+        (
+            template("apps/v1", "Deployment", "  replicas: 2\n"),
+            &["spec", "template", "spec"],
+            false,
+        ),
+        (
+            template("apps/v1", "StatefulSet", "  serviceName: x\n"),
+            &["spec", "template", "spec"],
+            false,
+        ),
+        (
+            template("apps/v1", "DaemonSet", ""),
+            &["spec", "template", "spec"],
+            false,
+        ),
+        (
+            template("apps/v1", "ReplicaSet", ""),
+            &["spec", "template", "spec"],
+            false,
+        ),
+        (
+            format!(
+                "apiVersion: batch/v1\nkind: Job\nmetadata: {{name: x}}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n{}",
+                spec(6)
+            ),
+            &["spec", "template", "spec"],
+            true,
+        ),
+        (
+            format!(
+                "apiVersion: batch/v1\nkind: CronJob\nmetadata: {{name: x}}\nspec:\n  schedule: '@daily'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: OnFailure\n{}",
+                spec(10)
+            ),
+            &["spec", "jobTemplate", "spec", "template", "spec"],
+            true,
+        ),
+        (
+            format!(
+                "apiVersion: v1\nkind: PodTemplate\nmetadata: {{name: x}}\ntemplate:\n  spec:\n{}",
+                spec(4)
+            ),
+            &["template", "spec"],
+            false,
+        ),
+    ];
+    for (text, path, native) in cases {
+        let m = dind(&text);
+        assert_eq!(m.migrated.len(), 1, "{text}\n{:?}", m.refusals);
+        let doc = &dockscape::debug_yaml_to_json(&m.text)[0];
+        let spec = path.iter().fold(doc, |v, k| &v[*k]);
+        let list = if native {
+            "initContainers"
+        } else {
+            "containers"
+        };
+        let names: Vec<&str> = spec[list]
+            .as_array()
+            .unwrap_or_else(|| panic!("no {list}: {}", m.text))
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        assert!(names.contains(&DAEMON), "{}", m.text);
+        assert_eq!(
+            spec["containers"][0]["env"][0]["value"],
+            "tcp://localhost:2376"
+        );
+        assert_eq!(
+            spec["volumes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v["name"].as_str().unwrap())
+                .collect::<Vec<_>>(),
+            ADDED_VOLUMES
+        );
+        assert!(
+            lint_text("x.yaml", &m.text)
+                .findings
+                .iter()
+                .all(|f| !["DS001", "DS002", "DS016"].contains(&f.code))
+        );
+        assert_eq!(dind(&m.text).edits, []);
+    }
+}
+
+#[test]
+fn mount_binds_host_network_and_old_clients_are_noted_with_their_lines() {
+    let t = pod(
+        "  hostNetwork: true\n  containers:\n    - name: b\n      image: docker:24.0.7-cli\n      args:\n        - sh\n        - -c\n        - |\n          docker run --mount type=bind,source=/etc/ssl,target=/ssl alpine ls /ssl\n      volumeMounts: [{name: s, mountPath: /var/run/docker.sock}]\n  volumes: [{name: s, hostPath: {path: /var/run/docker.sock}}]\n",
+    );
+    let m = dind(&t);
+    let line_of = |needle: &str| t.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let note = |needle: &str| {
+        m.notes
+            .iter()
+            .find(|n| n.message.contains(needle))
+            .unwrap_or_else(|| panic!("no note {needle}: {:?}", m.notes))
+            .line
+    };
+    assert_eq!(note("`hostNetwork: true`"), line_of("hostNetwork"));
+    assert_eq!(
+        note("`docker:24.0.7-cli`'s docker CLI speaks an API older than 1.44"),
+        line_of("image: docker:24")
+    );
+    // the bind inside the script: its line is the script's
+    assert!(
+        note("`/etc/ssl` in the command now binds") >= line_of("- |"),
+        "{:?}",
+        m.notes
+    );
+}
