@@ -708,3 +708,41 @@ fn mount_binds_host_network_and_old_clients_are_noted_with_their_lines() {
         m.notes
     );
 }
+
+#[test]
+fn every_fixture_of_every_kind_migrates_or_refuses_without_panicking() {
+    let mut files = Vec::new();
+    walk(&fixtures(), &mut files);
+    let mut all = Vec::new();
+    fn every(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                every(&p, out);
+            } else if !p.extension().is_some_and(|x| {
+                x == "snap" || x == "json" && p.to_string_lossy().contains("_sarif")
+            }) {
+                out.push(p);
+            }
+        }
+    }
+    every(&fixtures(), &mut all);
+    assert!(all.len() > files.len());
+    for p in all {
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        let options = MigrateOptions {
+            file: name,
+            ..Default::default()
+        };
+        if let Ok(m) = migrate(&text, MigrateTarget::Dind, &options) {
+            assert_eq!(reapply(&text, &m), m.text, "{}", p.display());
+            if m.changed() {
+                let again = migrate(&m.text, MigrateTarget::Dind, &options).unwrap();
+                assert!(again.edits.is_empty(), "{}", p.display());
+            }
+        }
+    }
+}
