@@ -61,7 +61,7 @@ const ON_NAMED: &[&str] = &[
     "logs", "inspect", "stop", "kill", "rm", "restart", "exec", "attach", "wait", "pause",
 ];
 
-fn docker_family(r: Runtime) -> bool {
+pub(super) fn docker_family(r: Runtime) -> bool {
     matches!(
         r,
         Runtime::Docker
@@ -72,7 +72,7 @@ fn docker_family(r: Runtime) -> bool {
     )
 }
 
-fn label(w: &Workload<'_>) -> String {
+pub(super) fn label(w: &Workload<'_>) -> String {
     let name = if w.name.is_empty() {
         "unnamed"
     } else {
@@ -85,7 +85,7 @@ fn label(w: &Workload<'_>) -> String {
 }
 
 /// Whether `--workload` selects `w`.
-fn selected(options: &MigrateOptions, w: &Workload<'_>) -> bool {
+pub(super) fn selected(options: &MigrateOptions, w: &Workload<'_>) -> bool {
     let Some(want) = options.workload.as_deref() else {
         return true;
     };
@@ -267,7 +267,7 @@ fn str_of<'v>(v: &'v Value, key: &str) -> &'v str {
 }
 
 /// Why a container needs the node's own containers, if it does.
-fn needs_host(c: &Container<'_>, started: &[String]) -> Option<(u32, String)> {
+pub(super) fn needs_host(c: &Container<'_>, started: &[String]) -> Option<(u32, String)> {
     if let Some(image) = &c.image {
         let (repo, _) = c.image_parts().unwrap_or(("", ""));
         let last = repo.rsplit('/').next().unwrap_or(repo);

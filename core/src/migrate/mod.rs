@@ -9,6 +9,7 @@
 //! flow collections get flow-style text). A workload that cannot be migrated safely is refused
 //! with the reason, and what changes for the workload is said with the line it comes from.
 
+mod compose;
 mod k8s;
 mod yaml;
 
@@ -211,9 +212,12 @@ pub fn migrate(input: &str, target: MigrateTarget, options: &MigrateOptions) -> 
                     );
                     return;
                 }
-                let what = if is_compose(doc) {
-                    Some("Compose files")
-                } else if ci::doc_kind(None, doc).is_some() {
+                if is_compose(doc) {
+                    compose::migrate_doc(doc, input, options, &mut plan);
+                    let _ = doc.take_problems();
+                    return;
+                }
+                let what = if ci::doc_kind(None, doc).is_some() {
                     Some("CI configurations")
                 } else {
                     None

@@ -180,6 +180,22 @@ impl<'d, 'a> Editor<'d, 'a> {
         Some(Edit::replace(ls, self.after_line(e), String::new()))
     }
 
+    /// Replace the scalar `id` by `value` (quoted as its context needs).
+    pub(super) fn replace_scalar(&self, id: NodeId, value: &Value) -> Option<Edit> {
+        let (s, e) = self.span(id)?;
+        let flow_context = self
+            .doc
+            .nodes
+            .get(id as usize)
+            .is_some_and(|n| n.parent != NONE && self.is_flow(n.parent));
+        let text = if flow_context {
+            flow(value)
+        } else {
+            scalar(value)
+        };
+        Some(Edit::replace(s, e, text))
+    }
+
     /// Add `key: value` as the last entry of mapping `map`.
     pub(super) fn add_key(&self, map: NodeId, key: &str, value: &Value) -> Option<Edit> {
         let (s, e) = self.span(map)?;
