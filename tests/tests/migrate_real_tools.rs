@@ -172,3 +172,54 @@ fn the_migrated_seed_pod_reads_back_as_the_same_job_with_tls() {
     assert_eq!(&a.containers[1], daemon);
     assert_eq!(a.volumes, generated.volumes);
 }
+
+/// Compose fixtures with a DooD service that migrate rewrites.
+fn migratable_compose() -> Vec<(String, String, String)> {
+    let mut files = Vec::new();
+    walk(&fixtures(), &mut files);
+    let mut out = Vec::new();
+    for p in files {
+        let rel = p.strip_prefix(fixtures()).unwrap().display().to_string();
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        let Ok(m) = migrate(&text, MigrateTarget::Dind, &MigrateOptions::default()) else {
+            continue;
+        };
+        if m.changed() && m.migrated.iter().all(|w| w.starts_with("service/")) {
+            out.push((rel, text, m.text));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_migrated_compose_fixture_passes_docker_compose_config() {
+    let files = migratable_compose();
+    assert!(files.len() >= 4, "only {} Compose files", files.len());
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for (file, before, after) in &files {
+        if dockscape_tests::compose_config(before).is_err() {
+            continue; // invalid on purpose (an evasion fixture)
+        }
+        checked += 1;
+        match dockscape_tests::compose_config(after) {
+            Ok(canonical) => {
+                // the real Compose reads the client's TLS settings and the daemon service
+                for want in [
+                    "DOCKER_HOST: tcp://docker:2376",
+                    "image: docker:29-dind",
+                    "condition: service_healthy",
+                ] {
+                    if !canonical.contains(want) {
+                        failures.push(format!("{file}: no `{want}` in\n{canonical}"));
+                    }
+                }
+            }
+            Err(e) => failures.push(format!("{file}: {e}\n{after}")),
+        }
+    }
+    assert!(checked >= 3, "only {checked} valid Compose fixtures");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

@@ -109,6 +109,23 @@ pub(super) fn migrate_doc(doc: &Doc<'_>, text: &str, options: &MigrateOptions, p
             continue;
         }
         let name = label(w);
+        // another service that `extends` this one would change with it
+        let extended_by = doc.raw_pairs(services).find_map(|(k, v)| {
+            let ext = doc.get(v, "extends")?;
+            let base = doc
+                .str(ext)
+                .or_else(|| doc.get(ext, "service").and_then(|s| doc.str(s)))?;
+            (base == w.name && doc.get(ext, "file").is_none())
+                .then(|| doc.str(k).unwrap_or("").to_string())
+        });
+        if let Some(other) = extended_by {
+            plan.refusals.push(Refusal {
+                workload: name,
+                line: w.loc.line as usize,
+                reason: format!("service `{other}` extends it, and would change with it: not rewritten (edit them by hand)"),
+            });
+            continue;
+        }
         match service(doc, &ed, w, &name, &g, services) {
             Ok((e, n)) => {
                 edits.extend(e);
