@@ -30,8 +30,8 @@ collide. A workload that needs the node's own containers (a monitoring agent, `d
 a container it did not start) or another runtime's socket (containerd, CRI-O) is refused with the reason, \
 never rewritten into something that would silently break.\n\n\
 Kubernetes manifests (Pod, Deployment, StatefulSet, DaemonSet, Job, CronJob, PodTemplate, pod specs in \
-custom resources; YAML or JSON) are rewritten in this version; Compose files, scripts and CI files are \
-reported as refused. Only `--to dind` is implemented. See docs/migrate.md.\n\n\
+custom resources; YAML or JSON) and Compose services (a `docker` daemon service, the TLS settings and a \
+healthy `depends_on` added) are rewritten in this version; scripts and CI files are reported as refused. Only `--to dind` is implemented. See docs/migrate.md.\n\n\
 Examples:\n  \
 dockscape migrate pod.yaml                        # the rewritten file on stdout, notes on stderr\n  \
 dockscape migrate --diff k8s/*.yaml               # a unified diff of every file\n  \

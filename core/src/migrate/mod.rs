@@ -170,8 +170,8 @@ impl Migration {
 /// Rewrite every DooD workload of `input` (one file's text) into `target`.
 ///
 /// Kubernetes manifests (YAML or JSON, any number of documents; Pods, every controller kind,
-/// `PodTemplate`, pod specs inside other objects) are rewritten; a DooD workload in another input
-/// kind, or one that cannot be migrated safely, is a [`Refusal`]. A document that does not parse is
+/// `PodTemplate`, pod specs inside other objects) and Compose services are rewritten; a DooD
+/// workload in another input kind, or one that cannot be migrated safely, is a [`Refusal`]. A document that does not parse is
 /// an error (nothing is rewritten, since its spans are unknown).
 ///
 /// ```
