@@ -30,6 +30,7 @@ pub use baseline::{
     BASELINE_VERSION, BASELINED, Baseline, BaselineEntry, BaselineStats, finding_fingerprint,
 };
 pub use scenario::WorkloadScenario;
+pub(crate) use scenario::classify;
 pub use types::{
     Finding, LintError, LintInput, LintOptions, LintReport, LintedWorkload, REPORT_SCHEMA_VERSION,
     ReportMeta, Severity, Skipped,
