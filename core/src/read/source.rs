@@ -629,6 +629,13 @@ fn scalar_json(s: Scalar<'_>) -> serde_json::Value {
     }
 }
 
+/// Length and first, second and last bytes of a key name: equal names have equal fingerprints.
+fn fingerprint(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let byte = |i: usize| u64::from(b.get(i).copied().unwrap_or(0));
+    ((b.len() as u64) << 24) | (byte(0) << 16) | (byte(1) << 8) | byte(b.len().wrapping_sub(1))
+}
+
 /// Builds documents from a text, reusing its buffers.
 #[derive(Debug, Default)]
 pub(crate) struct Loader<'a> {
@@ -637,6 +644,8 @@ pub(crate) struct Loader<'a> {
     stack: Vec<(NodeId, usize)>,
     pending: Vec<NodeId>,
     anchors: Vec<NodeId>,
+    /// Scratch for [`Loader::find_dups`]: (fingerprint, key) of one mapping's keys.
+    dup_keys: Vec<(u64, NodeId)>,
 }
 
 impl<'a> Loader<'a> {
@@ -789,46 +798,55 @@ impl<'a> Loader<'a> {
 
     /// Record the keys of the mapping whose entries start at `pending[from]` that repeat an
     /// earlier scalar key (merge keys aside).
+    ///
+    /// Every mapping is scanned, so this is on the hot path: keys are compared by a fingerprint
+    /// (length and a few bytes of the name the API machinery sees) kept in a buffer reused from one
+    /// mapping to the next, and only keys with equal fingerprints are compared by name.
     fn find_dups(&mut self, from: usize) {
         let Some(entries) = self.pending.get(from..) else {
             return;
         };
+        if entries.len() < 4 {
+            return;
+        }
         let doc = &self.doc;
-        let text = |id: NodeId| {
+        let name = |id: NodeId| {
             doc.nodes
                 .get(id as usize)
                 .filter(|n| n.kind == Kind::Scalar && !(n.plain && n.text == "<<"))
                 .and_then(|_| doc.key_name(id))
         };
-        if entries.len() < 4 {
-            return;
+        let keys = &mut self.dup_keys;
+        keys.clear();
+        for &k in entries.iter().step_by(2) {
+            if let Some(kt) = name(k) {
+                keys.push((fingerprint(&kt), k));
+            }
         }
-        let keys: Vec<(NodeId, Option<Cow<'_, str>>)> =
-            entries.iter().step_by(2).map(|&k| (k, text(k))).collect();
         let mut found = Vec::new();
         if keys.len() <= 24 {
-            for (i, (k, kt)) in keys.iter().enumerate() {
-                if kt.is_none() {
+            for (i, &(fp, k)) in keys.iter().enumerate() {
+                let Some(earlier) = keys.get(..i).and_then(|ks| {
+                    ks.iter()
+                        .rev()
+                        .filter(|(efp, _)| *efp == fp)
+                        .map(|&(_, e)| e)
+                        .find(|&e| name(e) == name(k))
+                }) else {
                     continue;
-                }
-                if let Some((earlier, _)) = keys
-                    .get(..i)
-                    .and_then(|ks| ks.iter().rev().find(|(_, e)| e == kt))
-                {
-                    found.push((*k, *earlier));
-                }
+                };
+                found.push((k, earlier));
             }
         } else {
-            let mut seen: std::collections::HashMap<&str, NodeId> =
+            let mut seen: std::collections::HashMap<Cow<'_, str>, NodeId> =
                 std::collections::HashMap::with_capacity(keys.len());
-            for (k, kt) in &keys {
-                let Some(kt) = kt else { continue };
-                if let Some(earlier) = seen.insert(kt, *k) {
-                    found.push((*k, earlier));
+            for &(_, k) in keys.iter() {
+                let Some(kt) = name(k) else { continue };
+                if let Some(earlier) = seen.insert(kt, k) {
+                    found.push((k, earlier));
                 }
             }
         }
-        drop(keys);
         self.doc.dups.extend(found);
     }
 
