@@ -168,6 +168,12 @@ describe('themes and accessibility', () => {
       await settle(page);
       problems.push(...(await axe(page)).map((p) => `lint: ${p}`));
       await page.screenshot({ path: join(RESULTS, `lint-${scheme}.png`), fullPage: true });
+      await page.getByRole('tab', { name: 'Convert', exact: true }).click();
+      await page.getByRole('button', { name: 'docker run lines', exact: true }).click();
+      await settle(page);
+      problems.push(...(await axe(page)).map((p) => `convert: ${p}`));
+      await page.screenshot({ path: join(RESULTS, `convert-${scheme}.png`), fullPage: true });
+      await page.getByRole('tab', { name: 'Lint', exact: true }).click();
       await page.locator('.finding[data-code="DS002"]').first().getByRole('link', { name: 'DS002', exact: true }).click();
       await page.waitForSelector('#rule-DS002');
       problems.push(...(await axe(page)).map((p) => `rule page: ${p}`));
@@ -318,6 +324,28 @@ describe('lint for people', () => {
     await page.getByLabel('Kind', { exact: true }).selectOption('run');
     await settle(page);
     assert.match((await status.textContent()) ?? '', /nothing recognised/, 'a Pod read as docker run lines finds no workload');
+  });
+
+  test('findings after non-ASCII text on their line are marked at their column (characters, not UTF-16 units)', async () => {
+    const { page } = await open();
+    await page.getByRole('tab', { name: 'Lint', exact: true }).click();
+    // The core counts "é" and "🐳" as one column each; CodeMirror's positions count 🐳 as two.
+    const script = 'echo "é🐳 x"; docker run --privileged -v /var/run/docker.sock:/var/run/docker.sock alpine\n';
+    await page.evaluate((t) => window.__dockscape.setInput(t), script);
+    await settle(page);
+    const at = async () => Object.fromEntries((await page.evaluate(() => window.__dockscape.marks())).map((m) => [m.code, m.at]));
+    const marks = await at();
+    assert.match(marks.DS006 ?? '', /^--privileged/, `DS006 marked from --privileged: ${JSON.stringify(marks)}`);
+    assert.match(marks.DS001 ?? '', /^\/var\/run\/docker\.sock:/, 'DS001 marked from the socket path');
+    // "line 1" puts the caret on the finding's column: what is typed there lands before `--privileged`
+    await page.locator('.finding[data-code="DS006"]').getByRole('button', { name: 'line 1', exact: true }).click();
+    await page.keyboard.type('@');
+    await settle(page);
+    assert.match(await page.evaluate(() => window.__dockscape.state().input), /docker run @--privileged/);
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: "é🐳🐳", image: docker, securityContext: {privileged: true}}\n';
+    await page.evaluate((t) => window.__dockscape.setInput(t), pod);
+    await settle(page);
+    assert.match((await at()).DS006 ?? '', /^true\}\}/, 'the YAML finding is marked on `true`');
   });
 
   test('findings filter by severity and by rule', async () => {

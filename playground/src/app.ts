@@ -24,6 +24,7 @@ export const timings = {
   lintRender: [] as number[],
   lintWorker: [] as number[],
   lintInside: [] as number[],
+  convert: [] as number[],
 };
 
 let busy = 0;

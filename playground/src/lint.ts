@@ -153,6 +153,11 @@ export function setInput(text: string): void {
   else onInput(text);
 }
 
+/** The editor's marks (code, line, the text each starts at): for the tests. */
+export function shownMarks(): { code: string; line: number; from: number; at: string }[] {
+  return editor && cm ? cm.shownMarks(editor) : [];
+}
+
 /** CodeMirror arrived: the editor replaces the placeholder. */
 export function useEditor(mod: typeof import('./editor')): void {
   cm = mod;

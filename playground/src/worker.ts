@@ -40,6 +40,7 @@ const table: Partial<Record<Fn, unknown>> = {
   lint: exports.lint,
   lintDiagram: exports.lintDiagram,
   rules: exports.rules,
+  convert: exports.convert,
   panicForTest: exports.panicForTest,
   engineInfo: () => ({ ok: true, value: info }),
 };
