@@ -100,7 +100,7 @@ describe('convert', () => {
 
     // every target; the shell picker only for docker run, the schedule only for a CronJob
     const tab = page.locator('#panel-convert');
-    const shell = tab.getByLabel('Shell', { exact: true });
+    const shell = tab.getByLabel('Script shell', { exact: true });
     const schedule = tab.getByLabel('Schedule', { exact: true });
     const kinds = { pod: /kind: Pod/, deployment: /kind: Deployment/, job: /kind: Job/, cronjob: /kind: CronJob/ };
     for (const to of ['pod', 'deployment', 'job', 'cronjob', 'run', 'compose']) {

@@ -80,8 +80,9 @@ describe('generate', () => {
       await settle(page);
       for (const title of OUTPUTS) {
         const region = output(page, title);
-        assert.equal(await region.locator('.error').isHidden(), true, `${sc.id}/${title}: ${await region.locator('.error').textContent()}`);
+        // read first: an off-screen card renders when it is looked at (outputText brings it up to date)
         const text = await outputText(page, title);
+        assert.equal(await region.locator('.error').isHidden(), true, `${sc.id}/${title}: ${await region.locator('.error').textContent()}`);
         assert.ok(text.trim().length > 0, `${sc.id}/${title} is not empty`);
       }
       const pod = await outputText(page, 'Pod');
@@ -90,6 +91,7 @@ describe('generate', () => {
         const shown = what.endsWith(' notice') ? ((await output(page, what.slice(0, -7)).locator('.notice').textContent()) ?? '') : await outputText(page, what);
         assert.match(shown, re, `${sc.id}: ${what}`);
       }
+      await outputText(page, 'Topology');
       const topology = output(page, 'Topology').getByRole('img');
       assert.match((await topology.getAttribute('src')) ?? '', /^data:image\/svg\+xml/, `${sc.id}: the topology is drawn`);
       assert.equal(await topology.evaluate((img) => img.complete && img.naturalWidth > 0), true, `${sc.id}: the SVG renders`);
@@ -214,6 +216,7 @@ describe('generate', () => {
     for (const [sc, want] of Object.entries(applies)) {
       await page.getByLabel('Scenario', { exact: true }).selectOption(sc);
       await settle(page);
+      await outputText(page, 'CI recipe'); // the card is below the fold: it renders when looked at
       if (!want.length) {
         assert.equal(await outputText(page, 'CI recipe'), '', `${sc}: no recipe text`);
         assert.equal(await recipe.isVisible(), false, `${sc}: no picker when nothing applies`);

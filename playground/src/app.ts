@@ -19,7 +19,10 @@ export const timings = {
   firstOutput: -1,
   /** The first output rendered from the wasm's own answer: the page is interactive. */
   interactive: -1,
+  /** A parameter edit to the outputs on screen rendered (the cost of a keystroke). */
   generate: [] as number[],
+  /** How many output cards each of those rendered (the others wait off screen). */
+  rendered: [] as number[],
   lint: [] as number[],
   lintRender: [] as number[],
   lintWorker: [] as number[],

@@ -39,7 +39,7 @@ const fromSelect = h('select', { id: 'convert-from', onchange: () => update({ cF
 const toSelect = h('select', { id: 'convert-to', onchange: () => update({ cTo: toSelect.value === 'compose' ? '' : toSelect.value }) }, ...TO.map(([v, t]) => h('option', { value: v, text: t })));
 const shellSelect = h('select', { id: 'convert-shell', onchange: () => update({ cShell: shellSelect.value === 'sh' ? '' : shellSelect.value }) }, ...SHELLS.map((s) => h('option', { value: s, text: s })));
 const scheduleInput = h('input', { id: 'convert-schedule', type: 'text', spellcheck: 'false', autocomplete: 'off', placeholder: '0 3 * * *', oninput: () => update({ cSchedule: scheduleInput.value }) });
-const shellField = h('span', { class: 'field inline', hidden: true }, h('label', { for: 'convert-shell', text: 'Shell' }), shellSelect);
+const shellField = h('span', { class: 'field inline', hidden: true }, h('label', { for: 'convert-shell', text: 'Script shell' }), shellSelect);
 const scheduleField = h('span', { class: 'field inline', hidden: true }, h('label', { for: 'convert-schedule', text: 'Schedule' }), scheduleInput);
 const editorBox = h('div', { class: 'editor', id: 'convert-editor' }, h('p', { class: 'editor-loading', text: 'Loading the editor…' }));
 const status = h('p', { id: 'convert-status', class: 'summary', role: 'status' });

@@ -10,6 +10,7 @@ import { EXAMPLES } from './examples';
 import { handoff } from './handoff';
 import { inline } from './markdown';
 import { scenarios } from './generate';
+import { zoomable } from './zoom';
 
 /** What the CLI says when nothing in the input is a workload and nothing failed to parse. */
 export const NOTHING_RECOGNISED = 'nothing recognised: this input is not a Kubernetes object, Compose file, script or CI file';
@@ -295,7 +296,9 @@ function renderLint(r: Outcome<Report>): void {
         if (!d.ok || !li.isConnected) return;
         const img = h('img', { class: 'reach', alt: `Reach of ${w.workload}` }) as HTMLImageElement;
         img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(d.value)}`;
-        li.append(h('div', { class: 'reach-diagram', tabindex: '0', role: 'group', 'aria-label': `Reach of ${w.workload}, scrollable` }, img));
+        const box = h('div', { class: 'reach-diagram', tabindex: '0', role: 'group', 'aria-label': `Reach of ${w.workload}: drag, pinch or press + and - to zoom` }, img);
+        const zoom = zoomable(box, img, `Reach of ${w.workload} zoom`);
+        li.append(h('div', { class: 'reach-head' }, zoom.controls), box);
       });
     }
   }

@@ -5,7 +5,7 @@ import type { Formats, RuleInfo, ScenarioInfo } from './wasm-pkg/dockscape_wasm'
 import { $, announce, copyText, h } from './dom';
 import { app, engine, idle, persist, set, tabHooks, timings, track } from './app';
 import { DEFAULT_STATE, type State, type Tab, decodeLink, encodeLink, loadLocal } from './state';
-import { applyGenerateState, chooseScenario, regenerate, rendered, setCatalogue, showPrerendered, shownText, useViewers } from './generate';
+import { applyGenerateState, chooseScenario, lazyCards, regenerate, rendered, setCatalogue, showPrerendered, shownNow, shownText, useViewers } from './generate';
 import { applyLintState, hooks as lintHooks, relint, setInput, shownMarks, useEditor } from './lint';
 import { applyConvertState, convertMarks, convertShown, reconvert, setConvertInput, useConvertEditor } from './convert';
 import { renderRules, setRules } from './rules';
@@ -19,8 +19,12 @@ declare global {
       state: () => State;
       idle: () => Promise<void>;
       setInput: (text: string) => void;
-      /** The text an output shows (its viewer's document), by key: `pod`, `compose`, `run`, ... */
-      shown: (key: string) => string;
+      /** The text an output shows (its viewer's document), by key: `pod`, `compose`, `run`, ...; an
+       * off-screen card is brought up to date first (`shownNow` reads it as it is). */
+      shown: (key: string) => Promise<string>;
+      shownNow: (key: string) => string;
+      /** The bench's switch: off, every output card renders on every edit (as before they waited off screen). */
+      lazyCards: { on: boolean };
       /** The Lint editor's marks: each finding's code, line, and the text its mark starts at. */
       marks: () => { code: string; line: number; from: number; at: string }[];
       setConvertInput: (text: string) => void;
@@ -236,6 +240,8 @@ window.__dockscape = {
   idle,
   setInput,
   shown: shownText,
+  shownNow,
+  lazyCards,
   marks: shownMarks,
   setConvertInput,
   converted: convertShown,
