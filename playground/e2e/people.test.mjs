@@ -452,15 +452,23 @@ describe('lint for people', () => {
     assert.ok(one.length >= 1 && one.every(([c]) => c === 'DS001'));
   });
 
-  test('Open in Generate opens the linted workload\'s scenario (the seam for convert)', async () => {
+  test('Open in Generate carries the linted workload\'s values through convert, and says what did not carry', async () => {
     const { page } = await open();
     await page.getByRole('tab', { name: 'Lint', exact: true }).click();
-    await page.getByRole('button', { name: 'DinD Pod (seed 002)', exact: true }).click();
+    // a docker run script: the first line's container becomes Generate's workload
+    await page.getByRole('button', { name: 'docker run script', exact: true }).click();
     await settle(page);
-    await page.getByRole('button', { name: 'Open in Generate', exact: true }).first().click();
+    await page.locator('.workload[data-scenario="dood"]').getByRole('button', { name: 'Open in Generate', exact: true }).click();
     await settle(page);
     assert.equal(await page.evaluate(() => window.__dockscape.state().tab), 'generate');
-    assert.equal(await page.getByLabel('Scenario', { exact: true }).inputValue(), 'dind');
+    assert.equal(await page.getByLabel('Scenario', { exact: true }).inputValue(), 'dood');
+    assert.equal(await page.getByLabel('image', { exact: true }).inputValue(), 'docker:27-cli', 'the script\'s image');
+    assert.equal(await page.getByLabel('args', { exact: true }).inputValue(), 'docker build -t app:test .', 'its arguments, in sh syntax');
+    assert.match(await shown(page, 'pod'), /image: docker:27-cli/);
+    const notice = page.locator('#handoff-notice');
+    assert.match((await notice.textContent()) ?? '', /carried/);
+    assert.match((await notice.textContent()) ?? '', /Not carried: .*volume mounts/, 'the socket mount is said not to carry (the scenario mounts its own)');
+    await page.screenshot({ path: join(RESULTS, 'open-in-generate.png') });
   });
 });
 

@@ -53,6 +53,13 @@ const paramsDetails = h(
   h('summary', {}, h('span', { class: 'summary-title', text: 'Parameters' }), paramsCount),
   paramsBox,
 );
+/** What "Open in Generate" carried from the Lint tab, and what it could not. */
+const handoffNotice = h('p', { id: 'handoff-notice', class: 'notice handoff', role: 'status', hidden: true });
+export function showHandoff(text: string): void {
+  handoffNotice.innerHTML = inline(text);
+  handoffNotice.hidden = !text;
+}
+
 /** A parameter problem that names no field of this scenario (an unknown one from a link, a combination). */
 const paramsError = h('p', { id: 'params-error', class: 'error', role: 'alert', hidden: true });
 const outputsInvalid = h('p', { id: 'outputs-invalid', class: 'outputs-invalid', hidden: true, text: 'The outputs come back when the parameters marked above are fixed.' });
@@ -102,6 +109,7 @@ genPanel.append(
       h('button', { type: 'button', id: 'download-all', text: 'Download all', onclick: () => void downloadAll() }),
       h('button', { type: 'button', id: 'reset-params', text: 'Reset parameters', onclick: () => chooseScenario(app.state.scenario, true) }),
     ),
+    handoffNotice,
     paramsError,
     paramsDetails,
   ),
@@ -259,6 +267,7 @@ function setParam(p: ParamSpec, value: string): void {
 }
 
 export function chooseScenario(id: string, reset = false): void {
+  showHandoff('');
   if (id !== app.state.scenario || reset) set({ scenario: id, params: {} });
   scenarioSelect.value = app.state.scenario;
   renderParams();

@@ -22,7 +22,7 @@ const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'];
 type Report = LintReport & { skipped?: { file: string; reason: string }[] };
 
 /** Opens Generate on a scenario with parameters (main.ts wires it: it owns the tabs). */
-export const hooks = { openInGenerate: (_scenario: string, _params: Record<string, string>) => {} };
+export const hooks = { openInGenerate: (_scenario: string, _params: Record<string, string>, _notice: string) => {} };
 
 const lintPanel = $('panel-lint');
 const fileInput = h('input', { type: 'file', hidden: true, accept: '.yaml,.yml,.json,.sh,.ps1,.cmd,.bat,.txt,.toml,text/*' });
@@ -227,9 +227,9 @@ function errorsOf(report: LintReport): DsError[] {
   }));
 }
 
-async function openWorkload(w: LintedWorkload): Promise<void> {
-  const to = await handoff(w, linted());
-  hooks.openInGenerate(to.scenario, to.params);
+async function openWorkload(w: LintedWorkload, index: number, count: number): Promise<void> {
+  const to = await handoff(w, linted(), index, count);
+  hooks.openInGenerate(to.scenario, to.params, to.notice);
 }
 
 /** Shows the findings at or above the chosen severity and of the chosen rule; says how many are hidden. */
@@ -287,7 +287,7 @@ function renderLint(r: Outcome<Report>): void {
       `${w.workload || w.name} (line ${w.line}): scenario `,
       h('strong', { class: 'scenario', text: sc }),
       known ? ' ' : null,
-      known ? h('button', { type: 'button', class: 'linkish', text: 'Open in Generate', onclick: () => void openWorkload(w) }) : null,
+      known ? h('button', { type: 'button', class: 'linkish', text: 'Open in Generate', onclick: () => void openWorkload(w, i, report.workloads.length) }) : null,
     );
     workloadsList.append(li);
     // What the workload can reach, drawn by the core with the rule codes on the offending edges.

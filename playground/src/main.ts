@@ -5,7 +5,7 @@ import type { Formats, RuleInfo, ScenarioInfo } from './wasm-pkg/dockscape_wasm'
 import { $, announce, copyText, h } from './dom';
 import { app, engine, idle, persist, set, tabHooks, timings, track } from './app';
 import { DEFAULT_STATE, type State, type Tab, decodeLink, encodeLink, loadLocal } from './state';
-import { applyGenerateState, chooseScenario, lazyCards, regenerate, rendered, setCatalogue, showPrerendered, shownNow, shownText, useViewers } from './generate';
+import { applyGenerateState, chooseScenario, lazyCards, regenerate, rendered, scenarios, setCatalogue, showHandoff, showPrerendered, shownNow, shownText, useViewers } from './generate';
 import { applyLintState, hooks as lintHooks, relint, setInput, shownMarks, useEditor } from './lint';
 import { applyConvertState, convertMarks, convertShown, reconvert, setConvertInput, useConvertEditor } from './convert';
 import { renderRules, setRules } from './rules';
@@ -60,13 +60,17 @@ function setTab(tab: Tab): void {
   persist();
 }
 
-lintHooks.openInGenerate = (scenario, params) => {
+lintHooks.openInGenerate = (scenario, params, notice) => {
   chooseScenario(scenario, true);
-  if (Object.keys(params).length) {
-    set({ params });
+  // Only what differs from the scenario's defaults is state (as a person's edits are).
+  const spec = scenarios.find((s) => s.id === scenario)?.params ?? [];
+  const changed = Object.fromEntries(Object.entries(params).filter(([k, v]) => spec.some((p) => p.name === k && p.default !== v)));
+  if (Object.keys(changed).length) {
+    set({ params: changed });
     applyGenerateState();
     regenerate();
   }
+  showHandoff(notice);
   setTab('generate');
 };
 

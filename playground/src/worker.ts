@@ -41,6 +41,7 @@ const table: Partial<Record<Fn, unknown>> = {
   lintDiagram: exports.lintDiagram,
   rules: exports.rules,
   convert: exports.convert,
+  yamlToJson: exports.yamlToJson,
   panicForTest: exports.panicForTest,
   engineInfo: () => ({ ok: true, value: info }),
 };
