@@ -242,6 +242,8 @@ describe('generate', () => {
     await settle(page);
     for (const title of [...OUTPUTS, 'Topology', 'Mermaid', 'CI recipe']) {
       await output(page, title).getByRole('button', { name: 'Copy', exact: true }).click();
+      // an off-screen card is brought up to date before it is copied: wait for the copy itself
+      await page.waitForFunction((t) => document.getElementById('announce').textContent === `Copied ${t}`, title);
       const clip = await page.evaluate(() => navigator.clipboard.readText());
       assert.equal(clip, await outputText(page, title), `${title}: clipboard equals the output`);
     }
