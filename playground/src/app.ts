@@ -21,6 +21,8 @@ export const timings = {
   interactive: -1,
   /** A parameter edit to the outputs on screen rendered (the cost of a keystroke). */
   generate: [] as number[],
+  /** Of which the DOM writes of the answers (the rest is the worker's round trip). */
+  generateRender: [] as number[],
   /** How many output cards each of those rendered (the others wait off screen). */
   rendered: [] as number[],
   lint: [] as number[],

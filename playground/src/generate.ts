@@ -275,8 +275,14 @@ export function chooseScenario(id: string, reset = false): void {
   regenerate();
 }
 
+/** Some field or the outputs show a parameter problem (false: there is nothing to clear). */
+let paramsMarked = true;
 /** Marks each field's own problem beside it, and a problem naming no field once above them. */
 function showParamErrors(byField: Map<string, string>, general: string[]): void {
+  const invalid = byField.size > 0 || general.length > 0;
+  // A keystroke with valid parameters after valid parameters: nothing to clear on twenty fields.
+  if (!invalid && !paramsMarked) return;
+  paramsMarked = invalid;
   for (const f of paramsBox.querySelectorAll<HTMLElement>('.param')) {
     const msg = byField.get(f.dataset.param ?? '');
     const err = f.querySelector<HTMLElement>('.param-error');
@@ -294,7 +300,6 @@ function showParamErrors(byField: Map<string, string>, general: string[]): void 
   const rest = [...general, ...[...byField].filter(([k]) => !shown.has(k)).map(([, m]) => m)];
   paramsError.hidden = rest.length === 0;
   paramsError.innerHTML = rest.map((m) => inline(m)).join('<br>');
-  const invalid = byField.size > 0 || general.length > 0;
   outputsBox.hidden = invalid;
   outputsInvalid.hidden = !invalid;
   if (byField.size && !paramsDetails.open) paramsDetails.open = true;
@@ -402,6 +407,7 @@ export function regenerate(keys = OUTPUTS.map((o) => o.key), all = false): Promi
       firstRendered();
       return;
     }
+    const renderStarted = performance.now();
     showParamErrors(new Map(), []);
     for (const [o, r] of results) {
       artifacts.set(o.key, r);
@@ -422,6 +428,7 @@ export function regenerate(keys = OUTPUTS.map((o) => o.key), all = false): Promi
     }
     timings.generate.push(performance.now() - started);
     timings.rendered.push(wanted.length + (recipes.length ? 1 : 0));
+    timings.generateRender.push(performance.now() - renderStarted);
     if (timings.firstOutput < 0) timings.firstOutput = performance.now();
     if (timings.interactive < 0) timings.interactive = performance.now();
     document.body.dataset.generated = String(seq);
