@@ -177,6 +177,11 @@ describe('convert', () => {
     await settle(page);
     await assertShowsAnswer(page, 'the example on a phone');
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0, 'no sideways scroll');
+    // one column: the files under the input, each as wide as the screen allows
+    const input = await page.locator('#convert-editor').boundingBox();
+    const files = await page.locator('#convert-outputs section').first().boundingBox();
+    assert.ok(files.y >= input.y + input.height, `the files are under the input (${files.y} vs ${input.y + input.height})`);
+    assert.ok(files.width > PHONE.width * 0.8, `the files take the screen's width (${files.width}px)`);
     await page.screenshot({ path: join(RESULTS, 'phone-convert.png'), fullPage: true });
   });
 });
