@@ -329,13 +329,294 @@ pub fn for_args(
     }
 }
 
+/// What the command line sets for `lint`; it wins over every configuration file.
+#[derive(Debug, Default)]
+pub struct Overrides {
+    /// `--select` (replaces a file's whole selection, its `ignore` included).
+    pub select: Vec<String>,
+    /// `--ignore`.
+    pub ignore: Vec<String>,
+    /// `--fail-on`.
+    pub fail_on: Option<Severity>,
+}
+
+/// The configurations of one `lint` run, as ruff resolves them: each linted file is governed by
+/// the nearest `dockscape.toml` / `.dockscape.toml` in its folder or above it (up to the folder
+/// holding `.git`), so `dockscape lint a/ b/` lints each subtree with its own file. `--config FILE`
+/// governs every file; `--isolated`, none. Settings are never merged across files: the nearest
+/// file is the whole configuration of what it governs.
+#[derive(Debug)]
+pub struct Configs {
+    /// `configs[0]` is the one every file gets with `--config` or `--isolated` (then `fixed`),
+    /// else the defaults (no file found).
+    configs: Vec<Config>,
+    fixed: bool,
+    /// A folder (canonical) and the index of the configuration governing it.
+    by_dir: std::collections::HashMap<PathBuf, usize>,
+    /// A linted file (its display name) or a path given, and the index governing it.
+    of: std::collections::HashMap<String, usize>,
+    /// The indices in use, in the order they were first used.
+    used: Vec<usize>,
+}
+
+impl Configs {
+    /// The configurations of a run: `--config FILE` for every file, none with `--isolated`, else
+    /// each file's nearest.
+    pub fn new(explicit: Option<&Path>, isolated: bool) -> Result<Configs, String> {
+        let (first, fixed) = match explicit {
+            Some(p) if !isolated => (read(p)?, true),
+            _ => (Config::default(), isolated),
+        };
+        Ok(Configs {
+            configs: vec![first],
+            fixed,
+            by_dir: std::collections::HashMap::new(),
+            of: std::collections::HashMap::new(),
+            used: Vec::new(),
+        })
+    }
+
+    /// The index of the configuration governing `path` (a file or a folder; `-`, stdin, is
+    /// governed by the current folder's), reading a file found for the first time.
+    fn index(&mut self, path: &Path) -> Result<usize, String> {
+        if self.fixed {
+            return Ok(0);
+        }
+        let path = if path.as_os_str() == "-" {
+            Path::new(".")
+        } else {
+            path
+        };
+        let Ok(abs) = std::fs::canonicalize(path) else {
+            // a path that does not exist is an error of its own (reported by the walk)
+            return Ok(0);
+        };
+        let mut dir = if abs.is_dir() {
+            abs.as_path()
+        } else {
+            match abs.parent() {
+                Some(d) => d,
+                None => return Ok(0),
+            }
+        };
+        let mut visited: Vec<PathBuf> = Vec::new();
+        let found = loop {
+            if let Some(&i) = self.by_dir.get(dir) {
+                break i;
+            }
+            visited.push(dir.to_path_buf());
+            if let Some(file) = NAMES.iter().map(|n| dir.join(n)).find(|p| p.is_file()) {
+                let i = match self
+                    .configs
+                    .iter()
+                    .position(|c| c.path.as_deref() == Some(file.as_path()))
+                {
+                    Some(i) => i,
+                    None => {
+                        self.configs.push(read(&file)?);
+                        self.configs.len() - 1
+                    }
+                };
+                break i;
+            }
+            if dir.join(".git").exists() {
+                break 0;
+            }
+            match dir.parent() {
+                Some(up) => dir = up,
+                None => break 0,
+            }
+        };
+        for d in visited {
+            self.by_dir.insert(d, found);
+        }
+        Ok(found)
+    }
+
+    /// Find and read the configuration of each file or path named (a configuration file that
+    /// cannot be read or is wrong is the error).
+    pub fn assign<'n>(&mut self, names: impl IntoIterator<Item = &'n str>) -> Result<(), String> {
+        for name in names {
+            if self.of.contains_key(name) {
+                continue;
+            }
+            let i = self.index(Path::new(name))?;
+            self.of.insert(name.to_string(), i);
+            if !self.used.contains(&i) {
+                self.used.push(i);
+            }
+        }
+        Ok(())
+    }
+
+    /// The configuration governing a file or path given to [`Configs::assign`] (the defaults, or
+    /// `--config`'s, for any other).
+    pub fn of(&self, name: &str) -> &Config {
+        let i = self.of.get(name).copied().unwrap_or(0);
+        self.configs.get(i).unwrap_or(&self.configs[0])
+    }
+
+    /// The configuration found for one path (`dockscape config PATH`).
+    pub fn for_path(&mut self, path: &Path) -> Result<&Config, String> {
+        let i = self.index(path)?;
+        Ok(self.configs.get(i).unwrap_or(&self.configs[0]))
+    }
+
+    fn in_use(&self) -> impl Iterator<Item = &Config> {
+        const DEFAULT: &[usize] = &[0];
+        let used = if self.used.is_empty() {
+            DEFAULT
+        } else {
+            &self.used[..]
+        };
+        used.iter().filter_map(|&i| self.configs.get(i))
+    }
+
+    /// The (select, ignore) a configuration leaves in force under the command line's.
+    fn selection<'c>(c: &'c Config, o: &'c Overrides) -> (&'c [String], &'c [String]) {
+        let select = if o.select.is_empty() {
+            c.select.as_deref().unwrap_or(&[])
+        } else {
+            &o.select
+        };
+        let ignore = if o.select.is_empty() && o.ignore.is_empty() {
+            c.ignore.as_deref().unwrap_or(&[])
+        } else {
+            &o.ignore
+        };
+        (select, ignore)
+    }
+
+    fn enables(selection: (&[String], &[String]), code: &str, name: &str) -> bool {
+        let (select, ignore) = selection;
+        (select.is_empty() || select.iter().any(|s| selects(s, code, name)))
+            && !ignore.iter().any(|s| selects(s, code, name))
+    }
+
+    /// Whether the files of the run have different selections (then the run lints with every rule
+    /// any of them selects and [`Configs::retain_selected`] drops the rest per file).
+    fn mixed(&self, o: &Overrides) -> bool {
+        let mut it = self.in_use().map(|c| Self::selection(c, o));
+        let first = it.next();
+        it.any(|s| Some(s) != first)
+    }
+
+    /// The `select` and `ignore` to lint with: the one selection all files share, or the rules
+    /// any of them selects.
+    pub fn run_selection(&self, o: &Overrides) -> (Vec<String>, Vec<String>) {
+        if !self.mixed(o) {
+            let (s, i) = self
+                .in_use()
+                .next()
+                .map(|c| Self::selection(c, o))
+                .unwrap_or((&[], &[]));
+            return (s.to_vec(), i.to_vec());
+        }
+        let select = dockscape::rules()
+            .into_iter()
+            .filter(|r| {
+                self.in_use()
+                    .any(|c| Self::enables(Self::selection(c, o), r.code, r.name))
+            })
+            .map(|r| r.code.to_string())
+            .collect::<Vec<_>>();
+        (select, Vec::new())
+    }
+
+    /// Drop each finding of a rule its file's configuration does not select (only when files
+    /// have different selections: else the run ran exactly the selected rules).
+    pub fn retain_selected(&self, report: &mut dockscape::LintReport, o: &Overrides) {
+        if !self.mixed(o) {
+            return;
+        }
+        report
+            .findings
+            .retain(|f| Self::enables(Self::selection(self.of(&f.file), o), f.code, f.name));
+    }
+
+    /// The least severity that fails: `--fail-on`, else the file's configuration, else `high`.
+    pub fn fail_on(&self, name: &str, o: &Overrides) -> Severity {
+        o.fail_on
+            .or(self.of(name).fail_on)
+            .unwrap_or(Severity::High)
+    }
+
+    /// The least `fail_on` of the files in use (what [`dockscape::LintOptions::fail_on`] gets;
+    /// [`Configs::exit_code`] judges each finding by its own file's).
+    pub fn least_fail_on(&self, o: &Overrides) -> Severity {
+        self.in_use()
+            .map(|c| o.fail_on.or(c.fail_on).unwrap_or(Severity::High))
+            .min()
+            .unwrap_or(Severity::High)
+    }
+
+    /// 2 on input errors; else 1 when an unsuppressed finding is at or above its own file's
+    /// `fail-on`; else 0.
+    pub fn exit_code(&self, report: &dockscape::LintReport, o: &Overrides) -> i32 {
+        if !report.errors.is_empty() {
+            2
+        } else if report
+            .active()
+            .any(|f| f.severity >= self.fail_on(&f.file, o))
+        {
+            1
+        } else {
+            0
+        }
+    }
+
+    /// The baselines of the configurations in use (each applies to the files it governs), in the
+    /// order first used, each once.
+    pub fn baselines(&self) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = Vec::new();
+        for b in self.in_use().filter_map(|c| c.baseline.clone()) {
+            if !out.contains(&b) {
+                out.push(b);
+            }
+        }
+        out
+    }
+
+    /// Apply `baseline` to the findings of the files whose configuration names it (`None`: to
+    /// every finding, for `--baseline FILE`).
+    pub fn apply_baseline(
+        &self,
+        report: &mut dockscape::LintReport,
+        baseline: &dockscape::Baseline,
+        named_by: Option<&Path>,
+    ) -> dockscape::BaselineStats {
+        let Some(path) = named_by else {
+            return report.apply_baseline(baseline);
+        };
+        // the findings of other files sit out, then go back in their places
+        let all = std::mem::take(&mut report.findings);
+        let (mine, others): (Vec<_>, Vec<_>) = all
+            .into_iter()
+            .enumerate()
+            .partition(|(_, f)| self.of(&f.file).baseline.as_deref() == Some(path));
+        let (at, mine): (Vec<usize>, Vec<_>) = mine.into_iter().unzip();
+        report.findings = mine;
+        let stats = report.apply_baseline(baseline);
+        let mut merged: Vec<(usize, dockscape::Finding)> = at
+            .into_iter()
+            .zip(std::mem::take(&mut report.findings))
+            .chain(others)
+            .collect();
+        merged.sort_by_key(|(i, _)| *i);
+        report.findings = merged.into_iter().map(|(_, f)| f).collect();
+        stats
+    }
+}
+
 /// `dockscape config`: the settings in force and where each came from.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  dockscape config\n  dockscape config k8s/\n  dockscape config --config ci/dockscape.toml"
+    after_help = "Examples:\n  dockscape config                        the settings of the current folder\n  dockscape config services/api/pod.yaml  the settings `dockscape lint` uses for that file\n  dockscape config --config ci/dockscape.toml"
 )]
 pub struct ConfigArgs {
-    /// The path whose settings to show (default: the current folder).
+    /// The file or folder whose settings to show: the configuration `dockscape lint` uses for
+    /// it, its nearest `dockscape.toml` / `.dockscape.toml` walking up to the repository root
+    /// (default: the current folder).
     pub path: Option<PathBuf>,
     /// This configuration file instead of the one found.
     #[arg(long, value_name = "FILE")]
@@ -344,8 +625,15 @@ pub struct ConfigArgs {
 
 /// Print the settings in force.
 pub fn run(args: &ConfigArgs) -> std::process::ExitCode {
-    let paths: Vec<PathBuf> = args.path.iter().cloned().collect();
-    let c = match for_args(args.config.as_deref(), false, &paths) {
+    let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    let mut configs = match Configs::new(args.config.as_deref(), false) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("dockscape: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let c = match configs.for_path(&path) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("dockscape: {e}");

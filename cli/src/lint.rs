@@ -107,6 +107,7 @@ Examples:
   dockscape lint --write-baseline dockscape-baseline.json .   accept today's findings
   dockscape lint --baseline dockscape-baseline.json .         report only new ones
   dockscape lint --isolated .                  ignore dockscape.toml
+  dockscape lint services/a services/b         each file with its nearest dockscape.toml
   dockscape lint --exit-zero --format sarif -o dockscape.sarif .  report, never fail the job
   dockscape lint deploy.yaml compose.yaml ci.sh
   kubectl get pods -A -o yaml | dockscape lint -
@@ -134,11 +135,11 @@ pub struct LintArgs {
     /// Not these rules (codes, code prefixes or names; comma-separated or repeated).
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// The least severity that makes the exit code 1 [default: high, or the config file's].
+    /// The least severity that makes the exit code 1 [default: high, or each file's configuration's].
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
-    /// The configuration file (default: the nearest `dockscape.toml` / `.dockscape.toml` of the
-    /// first path, up to the repository root).
+    /// The configuration file for every file linted (default: each file's nearest
+    /// `dockscape.toml` / `.dockscape.toml`, walking up to the repository root, as ruff does).
     #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
     pub config: Option<PathBuf>,
     /// Ignore every configuration file.
@@ -239,7 +240,12 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let config = match config::for_args(args.config.as_deref(), args.isolated, &args.paths) {
+    let overrides = config::Overrides {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        fail_on: args.fail_on.map(Severity::from),
+    };
+    let mut configs = match config::Configs::new(args.config.as_deref(), args.isolated) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("dockscape: {e}");
@@ -247,11 +253,18 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
         }
     };
     let found = files::load(&args.paths, args.no_ignore);
+    // each file is governed by its nearest dockscape.toml (each path named too, for its baseline)
+    let named =
+        (args.paths.iter().filter_map(|p| p.to_str())).chain(args.paths.is_empty().then_some("."));
+    if let Err(e) = configs.assign(found.files.iter().map(|f| f.name.as_str()).chain(named)) {
+        eprintln!("dockscape: {e}");
+        return ExitCode::from(2);
+    }
     let mut errors = found.errors;
     let files: Vec<files::Loaded> = found
         .files
         .into_iter()
-        .filter(|f| f.name == "-" || !config.excludes(Path::new(&f.name)))
+        .filter(|f| f.name == "-" || !configs.of(&f.name).excludes(Path::new(&f.name)))
         .collect();
     let kind = args.input.map(|i| match i {
         Input::K8s => InputKind::Kubernetes,
@@ -278,7 +291,7 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
                 inputs.push(LintInput {
                     file: &f.name,
                     text,
-                    kind: kind.or_else(|| config.input_for(Path::new(&f.name))),
+                    kind: kind.or_else(|| configs.of(&f.name).input_for(Path::new(&f.name))),
                 });
             }
             Err(e) => errors.push(LintError {
@@ -341,28 +354,17 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
         }
         (args.env_from_process || !files.is_empty()).then_some(env)
     };
-    // command-line flags win over the file (fields the core adds later keep their defaults)
+    // command-line flags win over the files (fields the core adds later keep their defaults)
+    let (select, ignore) = configs.run_selection(&overrides);
     #[allow(clippy::needless_update)]
     let options = LintOptions {
-        select: if args.select.is_empty() {
-            config.select.clone().unwrap_or_default()
-        } else {
-            args.select.clone()
-        },
-        // a selection on the command line replaces the file's whole selection
-        ignore: if args.ignore.is_empty() && args.select.is_empty() {
-            config.ignore.clone().unwrap_or_default()
-        } else {
-            args.ignore.clone()
-        },
-        fail_on: args
-            .fail_on
-            .map(Severity::from)
-            .or(config.fail_on)
-            .unwrap_or(Severity::High),
+        select,
+        ignore,
+        fail_on: configs.least_fail_on(&overrides),
         compose_env: compose_env(args, &paths_for_env),
     };
     let mut report = dockscape::lint(&inputs, &options);
+    configs.retain_selected(&mut report, &overrides);
     errors.extend(env_errors);
     report.errors.splice(0..0, errors);
     report.skipped.splice(0..0, found.skipped);
@@ -371,7 +373,8 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
         .iter_mut()
         .filter(|f| f.suppressed.is_none())
     {
-        let covered = config
+        let covered = configs
+            .of(&f.file)
             .ignores_for(Path::new(&f.file))
             .into_iter()
             .find(|(codes, _)| codes.iter().any(|c| config::selects(c, f.code, f.name)));
@@ -398,7 +401,12 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
             ExitCode::from(2)
         };
     }
-    if let Some(path) = args.baseline.clone().or_else(|| config.baseline.clone()) {
+    // --baseline covers every file; else each configuration's baseline covers the files it governs
+    let baselines: Vec<(PathBuf, bool)> = match &args.baseline {
+        Some(p) => vec![(p.clone(), false)],
+        None => configs.baselines().into_iter().map(|p| (p, true)).collect(),
+    };
+    for (path, from_config) in baselines {
         let baseline = std::fs::read_to_string(&path)
             .map_err(|e| e.to_string())
             .and_then(|t| {
@@ -406,7 +414,8 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
             });
         match baseline {
             Ok(b) if b.version == dockscape::BASELINE_VERSION => {
-                let stats = report.apply_baseline(&b);
+                let named_by = from_config.then_some(path.as_path());
+                let stats = configs.apply_baseline(&mut report, &b, named_by);
                 eprintln!(
                     "dockscape: {} finding{} in the baseline {}, {} baseline {} no longer {}{}",
                     stats.baselined,
@@ -447,13 +456,7 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
             };
             if args.quiet || args.statistics {
                 // the summary line only (statistics keep their table)
-                let summary = report.to_text(false);
-                let last = summary
-                    .trim_end_matches('\n')
-                    .rsplit('\n')
-                    .next()
-                    .unwrap_or("")
-                    .to_string();
+                let last = report.summary();
                 if args.quiet && !args.statistics {
                     s = String::new();
                 }
@@ -528,7 +531,7 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
     if printed != ExitCode::SUCCESS {
         return printed;
     }
-    match report.exit_code() {
+    match configs.exit_code(&report, &overrides) {
         0 => ExitCode::SUCCESS,
         1 if args.exit_zero => ExitCode::SUCCESS,
         1 => ExitCode::from(1),

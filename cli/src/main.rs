@@ -5,6 +5,7 @@ mod convert;
 mod files;
 mod generate;
 mod lint;
+mod migrate;
 mod shell;
 
 use clap::{Parser, Subcommand};
@@ -31,6 +32,7 @@ dockscape generate dood --format all -o out/\n  \
 dockscape lint k8s/ docker-compose.yml ci/build.sh\n  \
 dockscape lint --format sarif . > dockscape.sarif\n  \
 dockscape rule DS001\n  \
+dockscape migrate --diff pod.yaml\n  \
 dockscape completions bash > /etc/bash_completion.d/dockscape\n  \
 dockscape man --dir /usr/local/share/man/man1\n\n\
 Exit codes: 0 success, 1 lint findings at or above --fail-on, 2 usage or input error."
@@ -56,6 +58,8 @@ enum Command {
     Config(config::ConfigArgs),
     /// Convert `docker run` lines into a Compose file, Pods, Deployments, Jobs or CronJobs.
     Convert(convert::ConvertArgs),
+    /// Rewrite Docker-outside-of-Docker workloads into Docker-in-Docker (text edits, --diff, --write).
+    Migrate(migrate::MigrateArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(shell::CompletionsArgs),
     /// Print the man page, or write one page per command into a directory.
@@ -72,6 +76,7 @@ fn main() -> ExitCode {
         Command::Rule(args) => lint::run_rule(args),
         Command::Config(args) => config::run(args),
         Command::Convert(args) => convert::run(args),
+        Command::Migrate(args) => migrate::run(args),
         Command::Completions(args) => shell::completions::<Cli>(args),
         Command::Man(args) => shell::man::<Cli>(args),
     }

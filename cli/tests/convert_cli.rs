@@ -53,9 +53,54 @@ fn json_has_outputs_notes_dropped_and_exit_2_on_an_unreadable_line() {
     assert!(v["notes"].is_array());
 }
 
+/// A scratch folder removed on drop.
+struct Scratch(std::path::PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 #[test]
-fn compose_input_is_refused_with_a_message() {
-    let o = convert(&["-"], "services:\n  a:\n    image: x\n");
+fn compose_input_reads_the_env_beside_it_and_groups_pods() {
+    let dir = Scratch(std::env::temp_dir().join(format!("ds-convert-cli-{}", std::process::id())));
+    std::fs::create_dir_all(&dir.0).unwrap();
+    let file = dir.0.join("compose.yaml");
+    std::fs::write(
+        &file,
+        "services:\n  a:\n    image: app:${TAG}\n    ports: [\"8080:80\"]\n  b:\n    image: busybox\n    logging: {driver: none}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.0.join(".env"), "TAG=3.1\n").unwrap();
+    let f = file.to_str().unwrap();
+    let o = convert(&["--pod", "ab=a,b", f], "");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        out.contains("image: app:3.1") && out.contains("name: ab\n"),
+        "{out}"
+    );
+    assert!(out.contains("kind: Service"), "{out}");
+    assert_eq!(out.matches("kind: Pod").count(), 1, "{out}");
+    assert!(
+        err.contains(&format!("dropped: {f}:7:5: logging: ")),
+        "{err}"
+    );
+    let o = convert(&["--to", "run", "--shell", "cmd", f], "");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.starts_with("@echo off") && out.contains("app:3.1"),
+        "{out}"
+    );
+    // a --pod naming no service is an input error, the rest still converted
+    let o = convert(&["--pod", "x=a,nope", f], "");
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("not implemented yet"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no service `nope`"));
 }

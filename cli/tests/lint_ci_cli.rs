@@ -1,7 +1,9 @@
 //! `dockscape lint` over CI files, and `--format svg|mermaid` lint diagrams, run as a user would.
 
+mod common;
+use common::Tree;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 fn run(args: &[&str], cwd: &Path, stdin: Option<&[u8]>) -> Output {
@@ -28,32 +30,6 @@ fn out(o: &Output) -> String {
 
 fn err(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-struct Tree(PathBuf);
-
-impl Tree {
-    fn new(name: &str) -> Tree {
-        let dir = std::env::temp_dir().join(format!("dockscape-ci-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-        Tree(dir)
-    }
-
-    fn file(&self, rel: &str, body: &str) -> &Self {
-        let p = self.0.join(rel);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
-        }
-        std::fs::write(p, body).unwrap_or_else(|e| panic!("{e}"));
-        self
-    }
-}
-
-impl Drop for Tree {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 const DIND_POD: &str = "apiVersion: v1
@@ -184,7 +160,7 @@ fn diagrams_need_exactly_one_workload() {
     let t = Tree::new("many");
     t.file(
         "two.yaml",
-        &format!(
+        format!(
             "{DIND_POD}---\n{}",
             DIND_POD.replace("name: dind", "name: other")
         ),

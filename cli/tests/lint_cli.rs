@@ -1,7 +1,9 @@
 //! The `dockscape lint`, `rules` and `rule` commands, run as a user would.
 
+mod common;
+use common::Tree;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 fn bin() -> Command {
@@ -29,33 +31,6 @@ fn run(args: &[&str], cwd: &Path, stdin: Option<&[u8]>) -> Output {
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// A scratch directory with a few inputs.
-struct Tree(PathBuf);
-
-impl Tree {
-    fn new(name: &str) -> Tree {
-        let dir = std::env::temp_dir().join(format!("dockscape-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-        Tree(dir)
-    }
-
-    fn file(&self, rel: &str, body: &[u8]) -> &Self {
-        let p = self.0.join(rel);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
-        }
-        std::fs::write(p, body).unwrap_or_else(|e| panic!("{e}"));
-        self
-    }
-}
-
-impl Drop for Tree {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 const SOCKET_POD: &str = "apiVersion: v1

@@ -2,9 +2,11 @@
 //! are not regular files, files reached twice, `.gitignore`, hidden CI folders, and inputs read in
 //! bounded pieces.
 
+mod common;
+use common::Tree;
 use std::io::Write;
 use std::os::unix::fs::symlink;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: x\n    securityContext: {privileged: true}\n";
@@ -31,30 +33,6 @@ fn run(args: &[&str], cwd: &Path, stdin: Option<Feed<'_>>) -> Output {
 
 fn out(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-struct Tree(PathBuf);
-
-impl Tree {
-    fn new(name: &str) -> Tree {
-        let dir =
-            std::env::temp_dir().join(format!("dockscape-walk-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Tree(dir)
-    }
-    fn file(&self, rel: &str, text: &str) -> &Tree {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-        self
-    }
-}
-
-impl Drop for Tree {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 fn count(haystack: &str, needle: &str) -> usize {

@@ -1,5 +1,5 @@
-//! The README's GitLab job and GitHub workflow use the CI report formats; `dockscape lint` reports
-//! nothing on either (and reads each as its CI system: not skipped).
+//! The README's GitLab job, GitHub workflow and Jenkinsfile use the CI report formats; `dockscape lint`
+//! reports nothing on any of them (and reads each as its CI system: not skipped).
 
 use std::process::Command;
 
@@ -8,7 +8,9 @@ fn snippet(readme: &str, marker: &str) -> String {
         .find(marker)
         .unwrap_or_else(|| panic!("README has no {marker}"));
     let rest = &readme[at..];
-    let start = rest.find("```yaml\n").unwrap() + "```yaml\n".len();
+    // the code block after the marker, whatever its language
+    let fence = rest.find("```").unwrap();
+    let start = fence + rest[fence..].find('\n').unwrap() + 1;
     let end = rest[start..].find("```").unwrap();
     rest[start..start + end].to_string()
 }
@@ -30,6 +32,13 @@ fn the_readme_ci_snippets_lint_clean() {
         snippet(&readme, "<!-- ci-github -->"),
     )
     .unwrap();
+    let jenkinsfile = snippet(&readme, "<!-- ci-jenkins -->");
+    assert!(
+        jenkinsfile.contains("--format junit")
+            && jenkinsfile.contains("junit 'dockscape-junit.xml'"),
+        "{jenkinsfile}"
+    );
+    std::fs::write(dir.join("Jenkinsfile"), jenkinsfile).unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_dockscape"))
         .args(["lint", "--fail-on", "info", "--format", "json", "."])
         .current_dir(&dir)
@@ -42,7 +51,7 @@ fn the_readme_ci_snippets_lint_clean() {
     assert_eq!(
         v["skipped"].as_array().map(Vec::len),
         Some(0),
-        "both read as CI files: {v}"
+        "all read as CI files: {v}"
     );
     assert_eq!(v["errors"].as_array().map(Vec::len), Some(0), "{v}");
 }

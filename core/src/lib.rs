@@ -28,6 +28,7 @@ mod emit;
 mod error;
 mod flags;
 mod lint;
+mod migrate;
 mod model;
 mod quote;
 mod read;
@@ -69,6 +70,10 @@ pub use lint::{
 };
 
 pub use read::decode::{DecodeProblem, decode};
+
+pub use migrate::{
+    Edit, MigrateNote, MigrateOptions, MigrateTarget, Migration, Refusal, Sidecar, migrate,
+};
 
 /// Every YAML document of `text` as dockscape reads a Kubernetes input (go-yaml v2's YAML 1.1
 /// scalars, merge keys, last-wins duplicate keys), as JSON. For differential tests; not a stable API.

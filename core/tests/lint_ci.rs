@@ -258,3 +258,46 @@ proptest::proptest! {
         }
     }
 }
+
+/// Input errors of embedded text reach the report, placed where the text sits in the outer file:
+/// the Kubernetes reader's errors inside a `podTemplate(yaml:)` string, and the shell reader's
+/// inside a Jenkins `sh` step and CI script scalars (plain, quoted, block).
+#[test]
+fn embedded_errors_are_placed_in_the_file() {
+    let errs = |file: &str, text: &str| -> Vec<(Option<usize>, Option<usize>, String)> {
+        lint_text(file, text, None)
+            .errors
+            .into_iter()
+            .map(|e| (e.line, e.column, e.message))
+            .collect()
+    };
+    // a duplicate key on line 4, column 5 of the Jenkinsfile (the `yaml:` string starts on line 1)
+    let jf = "podTemplate(yaml: '''\nspec:\n  hostNetwork: false\n  hostNetwork: true\n  containers: [{name: a, image: alpine}]\n''') { node(POD_LABEL) { sh 'true' } }\n";
+    let e = errs("Jenkinsfile", jf);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!((e[0].0, e[0].1), (Some(4), Some(3)), "{e:?}");
+    assert!(e[0].2.contains("duplicate key `hostNetwork`"), "{e:?}");
+    // an escaped quote before the error shifts nothing: the table maps each character
+    let jf = "podTemplate(yaml: '''\nmetadata: {name: it\\'s}\nspec:\n  containers: [{name: a, image: alpine, securityContext: 3}]\n''') {}\n";
+    let e = errs("Jenkinsfile", jf);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].0, Some(4), "{e:?}");
+    assert!(e[0].2.contains("securityContext"), "{e:?}");
+    // a Jenkins `sh` step: the unterminated quote at line 2, column 35
+    let jf = "node {\n  sh 'docker run --rm alpine echo \"x'\n}\n";
+    let e = errs("Jenkinsfile", jf);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!((e[0].0, e[0].1), (Some(2), Some(35)), "{e:?}");
+    assert!(e[0].2.starts_with("in this sh step: "), "{e:?}");
+    // GitLab: a plain script line, then a quoted one (the column counts the YAML quote)
+    let gl = "job:\n  image: docker:cli\n  script:\n    - docker run alpine echo 'x\n    - \"docker run alpine echo 'y\"\n";
+    let e = errs(".gitlab-ci.yml", gl);
+    assert_eq!(e.len(), 2, "{e:?}");
+    assert_eq!((e[0].0, e[0].1), (Some(4), Some(30)), "{e:?}");
+    assert_eq!((e[1].0, e[1].1), (Some(5), Some(31)), "{e:?}");
+    // a Tekton step's block `script`: the line of the file holding the error
+    let tk = "apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: t}\nspec:\n  steps:\n    - name: s\n      image: docker:cli\n      script: |\n        echo ok\n        docker run alpine echo \"z\n";
+    let e = errs("task.yaml", tk);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].0, Some(10), "{e:?}");
+}

@@ -4,6 +4,7 @@
 //! - a rule code (`DS001`): an unsuppressed finding of that code must be reported;
 //! - `error`: the input must be reported as (partly) unreadable, exit 2;
 //! - `skipped`: the input must be listed as skipped (not linted, not an error);
+//! - `clean`: a neighbour that must stay quiet: no unsuppressed finding and no error;
 //! - `# ...`: a comment saying what the file tries.
 //!
 //! Whatever it lists, an evasion file never exits 0 unless the expect file says `clean` (a
@@ -58,6 +59,12 @@ fn every_evasion_is_caught() {
         let clean = wants.contains(&"clean");
         for want in &wants {
             match *want {
+                "clean" if !codes.is_empty() || !report.errors.is_empty() => {
+                    failures.push(format!(
+                        "{name}: expected clean, got {codes:?} (errors: {:?})",
+                        report.errors
+                    ))
+                }
                 "clean" => {}
                 "error" if report.errors.is_empty() => {
                     failures.push(format!("{name}: expected an input error, got none"));

@@ -74,18 +74,6 @@ const EXCEPTIONS: &[Exception] = &[
               recipe shows as comments: the values themselves hold only the runner, which runs \
               no build",
     },
-    Exception {
-        recipe: Format::Tekton,
-        scenario: ScenarioId::Sysbox,
-        missing: &[],
-        extra: &["DS007"],
-        classified: false,
-        why: "the Sysbox runtime class is the TaskRun's `spec.podTemplate.runtimeClassName` (or \
-              the CRI-O annotation on the TaskRun), where Tekton puts pod settings; the linter \
-              judges the Task's sidecar alone, sees an unsandboxed docker:dind daemon and reports \
-              DS007 and classifies it `dind` (a linter gap: it does not merge a TaskRun's \
-              podTemplate into the Task it runs; reported to the lint owner)",
-    },
 ];
 
 fn exception(recipe: Format, id: ScenarioId) -> Option<&'static Exception> {

@@ -80,11 +80,28 @@ pub const CAPABILITIES: &[&str] = &[
     "WAKE_ALARM",
 ];
 
+/// The host's devices a privileged container sees that the rootless DinD daemon needs: rootlesskit's
+/// slirp4netns network opens `/dev/net/tun`, fuse-overlayfs `/dev/fuse`. `--device-cgroup-rule`
+/// allows every device but creates no node, and a daemon running as uid 1000 cannot `mknod`; so the
+/// translation passes those the host has, as `--privileged` would.
+pub const PRIVILEGED_DEVICES: &[&str] = &["/dev/net/tun", "/dev/fuse"];
+
+fn host_devices() -> Vec<&'static str> {
+    PRIVILEGED_DEVICES
+        .iter()
+        .copied()
+        .filter(|d| Path::new(d).exists())
+        .collect()
+}
+
 /// The `docker run` flags that stand in for `--privileged` here (see the module docs).
 pub fn privileged_run_flags() -> String {
     let mut flags = String::new();
     for cap in CAPABILITIES {
         let _ = write!(flags, "--cap-add {cap} ");
+    }
+    for device in host_devices() {
+        let _ = write!(flags, "--device {device} ");
     }
     flags.push_str(
         "--security-opt seccomp=unconfined --security-opt apparmor=unconfined \
@@ -100,7 +117,8 @@ pub fn translate_privileged_run(script: &str) -> String {
 }
 
 /// Rewrites a Compose file for this sandbox: every service with `privileged: true` gets, instead, every
-/// capability in [`CAPABILITIES`], unconfined seccomp/AppArmor/system paths, every device, the host's
+/// capability in [`CAPABILITIES`], unconfined seccomp/AppArmor/system paths, every device (the nodes of
+/// [`PRIVILEGED_DEVICES`] the host has), the host's
 /// cgroup namespace and `/sys/fs/cgroup` mounted read-write. The result is JSON, which Compose reads as
 /// YAML.
 ///
@@ -132,6 +150,7 @@ pub fn translate_privileged_compose(yaml: &str) -> String {
                 serde_json::json!(["a *:* rwm"]),
             );
             service.insert("cgroup".into(), serde_json::json!("host"));
+            service.insert("devices".into(), serde_json::json!(host_devices()));
             let volumes = service
                 .entry("volumes")
                 .or_insert_with(|| serde_json::json!([]));
@@ -426,12 +445,22 @@ impl RealEngine {
     /// Loads `tags` (imported here first) into the daemon inside `container` with `docker save` |
     /// `docker exec -i <container> docker load`, so a nested daemon never pulls.
     pub fn load_into(&self, container: &str, tags: &[&str]) -> ShOutput {
+        self.load_into_at(container, None, tags)
+    }
+
+    /// [`Self::load_into`] for a nested daemon that is not on the container's default socket (the
+    /// rootless daemon's `unix:///run/user/1000/docker.sock`): `docker -H <host> load`.
+    pub fn load_into_at(&self, container: &str, host: Option<&str>, tags: &[&str]) -> ShOutput {
         self.ensure_images(tags);
         let mut script = String::from("set -e; docker save");
         for tag in tags {
             let _ = write!(script, " '{tag}'");
         }
-        let _ = write!(script, " | docker exec -i '{container}' docker load");
+        let _ = write!(script, " | docker exec -i '{container}' docker");
+        if let Some(host) = host {
+            let _ = write!(script, " -H '{host}'");
+        }
+        script.push_str(" load");
         self.sh(&script)
     }
 
@@ -670,11 +699,59 @@ pub fn podman_ensure_images_in(text: &str) {
     }
 }
 
+/// The Pod in `yaml` with each emptyDir volume `v` renamed `<pod>-v` (in `volumes` and in every
+/// container's `volumeMounts`), and the new names. The text is JSON (which podman reads as YAML);
+/// `yaml` is returned as it is when it holds no Pod.
+fn per_pod_empty_dirs(yaml: &str) -> (String, Vec<String>) {
+    let Ok(mut doc) = serde_saphyr::from_str::<serde_json::Value>(yaml) else {
+        return (yaml.to_owned(), Vec::new());
+    };
+    let pod = doc["metadata"]["name"].as_str().unwrap_or("pod").to_owned();
+    let mut renamed = BTreeMap::new();
+    for v in doc["spec"]["volumes"].as_array_mut().into_iter().flatten() {
+        if v.get("emptyDir").is_none() {
+            continue;
+        }
+        if let Some(name) = v["name"].as_str().map(str::to_owned) {
+            let new = format!("{pod}-{name}");
+            v["name"] = serde_json::Value::String(new.clone());
+            renamed.insert(name, new);
+        }
+    }
+    if renamed.is_empty() {
+        return (yaml.to_owned(), Vec::new());
+    }
+    for list in ["initContainers", "containers"] {
+        for c in doc["spec"][list].as_array_mut().into_iter().flatten() {
+            for m in c["volumeMounts"].as_array_mut().into_iter().flatten() {
+                if let Some(new) = m["name"].as_str().and_then(|n| renamed.get(n)) {
+                    m["name"] = serde_json::Value::String(new.clone());
+                }
+            }
+        }
+    }
+    (doc.to_string(), renamed.into_values().collect())
+}
+
+/// Removes podman's volumes `names` (never with `--force`: a volume another pod uses stays).
+fn podman_remove_volumes(names: &[String]) {
+    for name in names {
+        let _ = podman(["volume", "rm", name.as_str()]);
+    }
+}
+
 /// A Pod started with `podman kube play`; `podman kube down` on drop. Pods in one process run one at a
 /// time (generated Pods share names). Take a [`RealEngine`] before a pod, never after.
+///
+/// podman 4.3 makes each emptyDir a volume named after it alone (not after the pod), which outlives
+/// `kube down` and is found again, with its files, by the next pod on the machine that names a volume
+/// the same (the DinD Pods' `docker-certs`, with another daemon's certificates). A kubelet gives each
+/// pod new ones; so here, in the test's copy of the Pod, each emptyDir `v` is renamed `<pod>-v`, and
+/// those volumes are removed before the pod is played and after it is down.
 #[derive(Debug)]
 pub struct PlayedPod {
     file: PathBuf,
+    empty_dirs: Vec<String>,
     _dir: crate::TempDir,
     _serial: MutexGuard<'static, ()>,
     /// What `podman kube play` printed.
@@ -689,10 +766,13 @@ impl PlayedPod {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let dir = crate::TempDir::new("dockscape-pod");
         let file = dir.path().join("pod.yaml");
-        write(&file, yaml);
+        let (text, empty_dirs) = per_pod_empty_dirs(yaml);
+        write(&file, &text);
+        podman_remove_volumes(&empty_dirs);
         let play = podman([OsStr::new("kube"), OsStr::new("play"), file.as_os_str()]);
         PlayedPod {
             file,
+            empty_dirs,
             _dir: dir,
             _serial: serial,
             play,
@@ -743,5 +823,401 @@ impl Drop for PlayedPod {
             OsStr::new("down"),
             self.file.as_os_str(),
         ]);
+        podman_remove_volumes(&self.empty_dirs);
+    }
+}
+
+/// The `docker run` arguments that stand in for `privileged: true` here (as [`privileged_run_flags`],
+/// as separate arguments).
+pub fn privileged_args() -> Vec<String> {
+    let mut args = Vec::new();
+    for cap in CAPABILITIES {
+        args.extend(["--cap-add".to_owned(), (*cap).to_owned()]);
+    }
+    for device in host_devices() {
+        args.extend(["--device".to_owned(), device.to_owned()]);
+    }
+    for opt in [
+        "seccomp=unconfined",
+        "apparmor=unconfined",
+        "systempaths=unconfined",
+    ] {
+        args.extend(["--security-opt".to_owned(), opt.to_owned()]);
+    }
+    args.extend(
+        [
+            "--device-cgroup-rule",
+            "a *:* rwm",
+            "--cgroupns",
+            "host",
+            "-v",
+            "/sys/fs/cgroup:/sys/fs/cgroup:rw",
+        ]
+        .map(str::to_owned),
+    );
+    args
+}
+
+/// What [`KubeletOrder::run`] saw, in order: a container started, its startup probe passed or failed
+/// (with the number of tries), it exited (with its code), it could not be created, or it was stopped
+/// at the end (a native sidecar).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PodEvent {
+    /// The container was created and started.
+    Started(String),
+    /// The container's startup probe succeeded at the given try.
+    ProbePassed(String, u32),
+    /// The startup probe failed `failureThreshold` times.
+    ProbeFailed(String, u32),
+    /// The container exited with this code.
+    Exited(String, i64),
+    /// `docker run` of the container failed (its stderr).
+    NotCreated(String, String),
+    /// A native sidecar stopped after the regular containers ended.
+    Stopped(String),
+}
+
+/// The kubelet's container start order, played on the real engine: a stand-in for what a kubelet
+/// (1.29+, native sidecars) does with one Pod, because podman 4.3 refuses native sidecars with a
+/// probe. Followed here, after the Kubernetes documentation of init containers and sidecars:
+/// - the pod's containers share one network namespace (a `pause` container, `--network
+///   container:`) and its emptyDir volumes (Docker volumes made world-writable, mounted without
+///   Docker's copy-up; `medium: Memory` as tmpfs; `hostPath` as a bind);
+/// - init containers run one at a time, in order: a regular one must exit 0 before the next starts
+///   (a failure fails the pod: no retry, as `restartPolicy: Never`); one with `restartPolicy:
+///   Always` (a native sidecar) is started, its `startupProbe` (exec) is run as the kubelet runs it
+///   (`docker exec`, every `periodSeconds`, up to `failureThreshold` tries) and only when it passes
+///   does the next container start; a sidecar without a startup probe counts as started once running;
+/// - the regular containers then start together; when they have all exited, the sidecars are stopped
+///   in reverse order;
+/// - per container: `command`/`args` as entrypoint and arguments, `env` values, `runAsUser`/
+///   `runAsGroup`, `allowPrivilegeEscalation: false` (no-new-privileges), dropped and added
+///   capabilities, read-only mounts, and `privileged` as this sandbox's translation.
+///
+/// Not played: restarts (a failed probe or container ends the run), liveness and readiness probes,
+/// resources, scheduling, Services, the API server.
+#[derive(Debug)]
+pub struct KubeletOrder<'e> {
+    engine: &'e RealEngine,
+    pod: String,
+    /// What happened, in order.
+    pub events: Vec<PodEvent>,
+}
+
+fn str_list(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl<'e> KubeletOrder<'e> {
+    /// Plays the pod in `yaml` (a Pod, or a Job, Deployment or CronJob's pod template) on `engine`,
+    /// each container given `timeout` to finish. Images must be on the engine already.
+    ///
+    /// # Panics
+    /// When `yaml` holds no pod spec, or the pod uses what this stand-in does not play (a volume
+    /// other than emptyDir and hostPath, an `env` from a reference).
+    pub fn run(engine: &'e RealEngine, yaml: &str, timeout: Duration) -> KubeletOrder<'e> {
+        let doc: serde_json::Value =
+            serde_saphyr::from_str(yaml).unwrap_or_else(|e| panic!("not YAML ({e}):\n{yaml}"));
+        let template = match doc["kind"].as_str() {
+            Some("Pod") => &doc,
+            Some("CronJob") => &doc["spec"]["jobTemplate"]["spec"]["template"],
+            _ => &doc["spec"]["template"],
+        };
+        let spec = &template["spec"];
+        assert!(spec.is_object(), "no pod spec in:\n{yaml}");
+        let pod = template["metadata"]["name"]
+            .as_str()
+            .or_else(|| doc["metadata"]["name"].as_str())
+            .unwrap_or("pod")
+            .to_owned();
+        let mut run = KubeletOrder {
+            engine,
+            pod,
+            events: Vec::new(),
+        };
+        run.play(spec, timeout);
+        run
+    }
+
+    /// The Docker name of the pod's container `name`.
+    pub fn container(&self, name: &str) -> String {
+        format!("{}-{name}", self.pod)
+    }
+
+    /// The Docker volume behind the pod's volume `name`.
+    pub fn volume(&self, name: &str) -> String {
+        format!("{}-{name}", self.pod)
+    }
+
+    /// `docker logs` of the pod's container `name`.
+    pub fn logs(&self, name: &str) -> ShOutput {
+        self.engine.docker(["logs", &self.container(name)])
+    }
+
+    fn play(&mut self, spec: &serde_json::Value, timeout: Duration) {
+        let pod = self.pod.clone();
+        self.engine.ensure_image("busybox:latest");
+        let mut volumes: BTreeMap<String, String> = BTreeMap::new();
+        for v in spec["volumes"].as_array().into_iter().flatten() {
+            let name = v["name"].as_str().unwrap_or_default().to_owned();
+            if let Some(dir) = v.get("emptyDir") {
+                let docker_name = self.volume(&name);
+                let mut create = vec!["volume", "create"];
+                let memory = dir["medium"].as_str() == Some("Memory");
+                if memory {
+                    create.extend([
+                        "--opt",
+                        "type=tmpfs",
+                        "--opt",
+                        "device=tmpfs",
+                        "--opt",
+                        "o=mode=0777",
+                    ]);
+                }
+                create.push(&docker_name);
+                self.engine.docker(&create).assert_success();
+                if !memory {
+                    // an emptyDir is world-writable
+                    self.engine
+                        .docker([
+                            "run",
+                            "--rm",
+                            "--pull",
+                            "never",
+                            "-v",
+                            &format!("{docker_name}:/v"),
+                            "busybox:latest",
+                            "chmod",
+                            "0777",
+                            "/v",
+                        ])
+                        .assert_success();
+                }
+                volumes.insert(name, format!("type=volume,source={docker_name}"));
+            } else if let Some(path) = v["hostPath"]["path"].as_str() {
+                volumes.insert(name, format!("type=bind,source={path}"));
+            } else {
+                panic!("KubeletOrder plays emptyDir and hostPath volumes only, not {v}");
+            }
+        }
+        let mut pause: Vec<String> = ["run", "-d", "--pull", "never", "--name"]
+            .map(str::to_owned)
+            .to_vec();
+        pause.push(format!("{pod}-pause"));
+        pause.extend(["--hostname".to_owned(), pod.clone()]);
+        for s in spec["securityContext"]["sysctls"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            if let (Some(n), Some(v)) = (s["name"].as_str(), s["value"].as_str()) {
+                pause.extend(["--sysctl".to_owned(), format!("{n}={v}")]);
+            }
+        }
+        pause.extend(["busybox:latest", "sleep", "2147483647"].map(str::to_owned));
+        self.engine.docker(&pause).assert_success();
+
+        let mut sidecars: Vec<String> = Vec::new();
+        for c in spec["initContainers"].as_array().into_iter().flatten() {
+            let name = c["name"].as_str().unwrap_or_default().to_owned();
+            if !self.start(spec, c, &volumes) {
+                return;
+            }
+            if c["restartPolicy"].as_str() == Some("Always") {
+                sidecars.push(name.clone());
+                if c.get("startupProbe").is_some() && !self.probe(&name, &c["startupProbe"]) {
+                    return;
+                }
+            } else {
+                let code = self.wait_exit(&name, timeout);
+                self.events.push(PodEvent::Exited(name, code));
+                if code != 0 {
+                    return;
+                }
+            }
+        }
+        let mut regular = Vec::new();
+        for c in spec["containers"].as_array().into_iter().flatten() {
+            if !self.start(spec, c, &volumes) {
+                return;
+            }
+            regular.push(c["name"].as_str().unwrap_or_default().to_owned());
+        }
+        let mut left = regular;
+        let deadline = Instant::now() + timeout;
+        while !left.is_empty() && Instant::now() < deadline {
+            let mut still = Vec::new();
+            for name in left {
+                match self.exit_code(&name) {
+                    Some(code) => self.events.push(PodEvent::Exited(name, code)),
+                    None => still.push(name),
+                }
+            }
+            left = still;
+            thread::sleep(Duration::from_millis(200));
+        }
+        for name in sidecars.into_iter().rev() {
+            self.engine
+                .docker(["stop", "-t", "10", &self.container(&name)])
+                .assert_success();
+            self.events.push(PodEvent::Stopped(name));
+        }
+    }
+
+    /// `docker run -d` of one container as the kubelet would create it; false when it fails.
+    fn start(
+        &mut self,
+        spec: &serde_json::Value,
+        c: &serde_json::Value,
+        volumes: &BTreeMap<String, String>,
+    ) -> bool {
+        let name = c["name"].as_str().unwrap_or_default().to_owned();
+        let mut args: Vec<String> = ["run", "-d", "--pull", "never", "--name"]
+            .map(str::to_owned)
+            .to_vec();
+        args.push(self.container(&name));
+        args.extend([
+            "--network".to_owned(),
+            format!("container:{}-pause", self.pod),
+        ]);
+        let sc = &c["securityContext"];
+        let psc = &spec["securityContext"];
+        let uid = sc["runAsUser"]
+            .as_i64()
+            .or_else(|| psc["runAsUser"].as_i64());
+        let gid = sc["runAsGroup"]
+            .as_i64()
+            .or_else(|| psc["runAsGroup"].as_i64());
+        match (uid, gid) {
+            (Some(u), Some(g)) => args.extend(["--user".to_owned(), format!("{u}:{g}")]),
+            (Some(u), None) => args.extend(["--user".to_owned(), u.to_string()]),
+            _ => {}
+        }
+        if sc["privileged"].as_bool() == Some(true) {
+            args.extend(privileged_args());
+        }
+        if sc["allowPrivilegeEscalation"].as_bool() == Some(false) {
+            args.extend(["--security-opt".to_owned(), "no-new-privileges".to_owned()]);
+        }
+        for cap in str_list(&sc["capabilities"]["drop"]) {
+            args.extend(["--cap-drop".to_owned(), cap]);
+        }
+        for cap in str_list(&sc["capabilities"]["add"]) {
+            args.extend(["--cap-add".to_owned(), cap]);
+        }
+        for e in c["env"].as_array().into_iter().flatten() {
+            let (Some(n), Some(v)) = (e["name"].as_str(), e["value"].as_str()) else {
+                panic!("KubeletOrder plays literal env values only, not {e}");
+            };
+            args.extend(["-e".to_owned(), format!("{n}={v}")]);
+        }
+        for m in c["volumeMounts"].as_array().into_iter().flatten() {
+            let volume = m["name"].as_str().unwrap_or_default();
+            let source = volumes
+                .get(volume)
+                .unwrap_or_else(|| panic!("no volume {volume} for {m}"));
+            let mut mount = format!(
+                "{source},target={}",
+                m["mountPath"].as_str().unwrap_or_default()
+            );
+            if source.starts_with("type=volume") {
+                // an emptyDir starts empty: no copy of the image's folder
+                mount.push_str(",volume-nocopy");
+            }
+            if m["readOnly"].as_bool() == Some(true) {
+                mount.push_str(",readonly");
+            }
+            args.extend(["--mount".to_owned(), mount]);
+        }
+        let command = str_list(&c["command"]);
+        let mut rest = Vec::new();
+        if let Some((entrypoint, first)) = command.split_first() {
+            args.extend(["--entrypoint".to_owned(), entrypoint.clone()]);
+            rest.extend(first.iter().cloned());
+        }
+        rest.extend(str_list(&c["args"]));
+        args.push(c["image"].as_str().unwrap_or_default().to_owned());
+        args.extend(rest);
+        let out = self.engine.docker(&args);
+        if out.success() {
+            self.events.push(PodEvent::Started(name));
+            true
+        } else {
+            self.events.push(PodEvent::NotCreated(name, out.stderr));
+            false
+        }
+    }
+
+    /// Runs the exec startup probe as the kubelet does; whether it passed.
+    fn probe(&mut self, name: &str, probe: &serde_json::Value) -> bool {
+        let command = str_list(&probe["exec"]["command"]);
+        assert!(!command.is_empty(), "only exec probes are played: {probe}");
+        let period = probe["periodSeconds"].as_u64().unwrap_or(10);
+        let threshold = probe["failureThreshold"]
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(3);
+        thread::sleep(Duration::from_secs(
+            probe["initialDelaySeconds"].as_u64().unwrap_or(0),
+        ));
+        for attempt in 1..=threshold {
+            let mut args = vec!["exec".to_owned(), self.container(name)];
+            args.extend(command.iter().cloned());
+            if self.engine.docker(&args).success() {
+                self.events
+                    .push(PodEvent::ProbePassed(name.to_owned(), attempt));
+                return true;
+            }
+            if attempt < threshold {
+                thread::sleep(Duration::from_secs(period));
+            }
+        }
+        self.events
+            .push(PodEvent::ProbeFailed(name.to_owned(), threshold));
+        false
+    }
+
+    /// The pod's containers (`<pod>-*`, the pause container too) and volumes, removed (also on
+    /// drop), so the same engine can play the pod again.
+    pub fn remove(&self) {
+        let _ = self.engine.sh(&format!(
+            "docker ps -aq --filter 'name=^{pod}-' | xargs -r docker rm -f >/dev/null; \
+             docker volume ls -q --filter 'name=^{pod}-' | xargs -r docker volume rm >/dev/null",
+            pod = self.pod
+        ));
+    }
+
+    fn exit_code(&self, name: &str) -> Option<i64> {
+        let out = self.engine.docker([
+            "inspect",
+            "--format",
+            "{{.State.Status}} {{.State.ExitCode}}",
+            &self.container(name),
+        ]);
+        match out.stdout.trim().split_once(' ') {
+            Some(("exited" | "dead", code)) => code.parse().ok(),
+            _ => None,
+        }
+    }
+
+    fn wait_exit(&self, name: &str, timeout: Duration) -> i64 {
+        let mut code = None;
+        wait_until(timeout, || {
+            code = self.exit_code(name);
+            code.is_some()
+        });
+        code.unwrap_or_else(|| panic!("{name} did not exit within {timeout:?}"))
+    }
+}
+
+impl Drop for KubeletOrder<'_> {
+    fn drop(&mut self) {
+        self.remove();
     }
 }

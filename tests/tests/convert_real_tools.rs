@@ -93,7 +93,7 @@ fn binds(hc: &Value) -> Vec<(String, String, bool)> {
 #[test]
 fn each_line_run_by_the_docker_cli_means_what_its_converted_pod_says() {
     let engine = Engine::start();
-    for line in lines().into_iter().filter(|l| !l.contains("--host")) {
+    for line in lines().into_iter().filter(|l| !l.contains("--host ")) {
         let before = engine.create_requests().len();
         let out = run_sh(line, &engine);
         let creates = engine.create_requests();
@@ -101,7 +101,9 @@ fn each_line_run_by_the_docker_cli_means_what_its_converted_pod_says() {
         let req = creates.last().unwrap().json.clone().unwrap();
         let hc = &req["HostConfig"];
         let c = converted(line, ConvertTarget::Pod);
-        let pod: Pod = serde_saphyr::from_str(&c.outputs[0].text).unwrap();
+        // the Pod, then the Service of its published ports
+        let first = c.outputs[0].text.split("\n---\n").next().unwrap();
+        let pod: Pod = serde_saphyr::from_str(first).unwrap();
         let spec = pod.spec.unwrap();
         let k = &spec.containers[0];
         assert_eq!(req["Image"], k.image.clone().unwrap(), "{line}");
@@ -208,6 +210,145 @@ fn each_line_run_by_the_docker_cli_means_what_its_converted_pod_says() {
             exposed.len(),
             k.ports.as_ref().map_or(0, Vec::len),
             "{line}"
+        );
+    }
+}
+
+const COMPOSE: &str = include_str!("convert/compose.yaml");
+const K8S: &str = include_str!("convert/k8s.yaml");
+
+#[test]
+fn compose_and_kubernetes_input_convert_into_what_the_real_tools_accept() {
+    let mut stream = Vec::new();
+    for t in [
+        ConvertTarget::Pod,
+        ConvertTarget::Deployment,
+        ConvertTarget::Job,
+        ConvertTarget::CronJob,
+    ] {
+        for input in [COMPOSE, K8S] {
+            let c = converted(input, t);
+            assert!(!c.outputs.is_empty());
+            stream.extend(c.outputs.into_iter().map(|o| o.text));
+        }
+    }
+    // the Compose file's published ports come with a Service
+    assert!(stream.iter().any(|s| s.contains("kind: Service")));
+    kubernetes_validate(&stream.join("\n---\n")).unwrap();
+    for input in [COMPOSE, K8S, CORPUS] {
+        let c = converted(input, ConvertTarget::Compose);
+        compose_config(&c.outputs[0].text).unwrap_or_else(|e| panic!("{e}\n{}", c.outputs[0].text));
+    }
+}
+
+#[test]
+fn every_converted_run_script_runs_through_the_real_docker_cli() {
+    let corpus: String = lines()
+        .into_iter()
+        .filter(|l| !l.contains("--host "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    // (input, containers it runs)
+    for (input, containers) in [(corpus.as_str(), 12), (COMPOSE, 5), (K8S, 5)] {
+        let engine = Engine::start();
+        let c = converted(input, ConvertTarget::Run);
+        let out = run_sh(&c.outputs[0].text, &engine);
+        assert!(out.success(), "{out:?}\n{}", c.outputs[0].text);
+        assert_eq!(
+            engine.create_requests().len(),
+            containers,
+            "{}\n{}",
+            c.outputs[0].text,
+            engine.describe()
+        );
+    }
+}
+
+/// What a create request means, without what legitimately differs between a line and its round
+/// trip: the container name, `--rm`/`-d` (not carried: dropped with a reason), named volumes and
+/// tmpfs (Compose names volumes after the project), and Docker's healthcheck defaults written
+/// out (0 means 30 s, 30 s, 3 retries).
+fn meaning(req: &Value) -> Value {
+    let hc = &req["HostConfig"];
+    let sorted = |v: &Value| {
+        let mut s = strs(v);
+        s.sort();
+        s
+    };
+    let health = &req["Healthcheck"];
+    let or = |v: &Value, d: i64| match v.as_i64() {
+        None | Some(0) => d,
+        Some(x) => x,
+    };
+    let keys = |v: &Value| {
+        let mut k: Vec<String> = v
+            .as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        k.sort();
+        k
+    };
+    serde_json::json!({
+        "Image": req["Image"],
+        "Cmd": req["Cmd"],
+        "Entrypoint": req["Entrypoint"],
+        "Env": sorted(&req["Env"]),
+        "WorkingDir": req["WorkingDir"],
+        "Hostname": req["Hostname"],
+        "User": req["User"],
+        "Tty": req["Tty"],
+        "OpenStdin": req["OpenStdin"],
+        "ExposedPorts": keys(&req["ExposedPorts"]),
+        "StopTimeout": req["StopTimeout"],
+        "Health": if health.is_null() { Value::Null } else { serde_json::json!([
+            health["Test"], or(&health["Interval"], 30_000_000_000),
+            or(&health["Timeout"], 30_000_000_000), or(&health["Retries"], 3),
+            or(&health["StartPeriod"], 0),
+        ]) },
+        "Binds": binds(hc),
+        "CapAdd": sorted(&hc["CapAdd"]),
+        "CapDrop": sorted(&hc["CapDrop"]),
+        "Privileged": hc["Privileged"],
+        "ReadonlyRootfs": hc["ReadonlyRootfs"],
+        "Memory": hc["Memory"],
+        "MemoryReservation": hc["MemoryReservation"],
+        "NanoCpus": hc["NanoCpus"],
+        "CpuShares": hc["CpuShares"],
+        "Sysctls": hc["Sysctls"],
+        "ExtraHosts": sorted(&hc["ExtraHosts"]),
+        "HostNetwork": hc["NetworkMode"] == "host",
+        "PidMode": hc["PidMode"],
+        "IpcMode": if hc["IpcMode"] == "host" { "host" } else { "" },
+        "PortBindings": hc["PortBindings"],
+        "RestartPolicy": hc["RestartPolicy"]["Name"].as_str().filter(|n| !n.is_empty() && *n != "no"),
+        "RestartRetries": hc["RestartPolicy"]["MaximumRetryCount"],
+        "SecurityOpt": sorted(&hc["SecurityOpt"]),
+    })
+}
+
+#[test]
+fn run_to_compose_to_run_makes_the_same_create_request() {
+    for line in lines().into_iter().filter(|l| !l.contains("--host ")) {
+        let engine = Engine::start();
+        let out = run_sh(line, &engine);
+        assert!(out.success(), "{line}: {out:?}");
+        let original = meaning(&engine.single_create());
+        let compose = converted(line, ConvertTarget::Compose);
+        let c = convert(
+            &compose.outputs[0].text,
+            ConvertTarget::Run,
+            &ConvertOptions::default(),
+        )
+        .unwrap();
+        assert!(c.errors.is_empty() && c.dropped.is_empty(), "{line}: {c:?}");
+        let engine = Engine::start();
+        let out = run_sh(&c.outputs[0].text, &engine);
+        assert!(out.success(), "{line}: {out:?}");
+        let back = meaning(&engine.single_create());
+        assert_eq!(
+            back, original,
+            "{line}\nround trip:\n{}\nvia:\n{}",
+            c.outputs[0].text, compose.outputs[0].text
         );
     }
 }

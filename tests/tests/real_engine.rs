@@ -6,8 +6,8 @@
 //! What the tests change in a generated file before running it, and only that:
 //! - `--privileged` / `privileged: true` become every capability but CAP_SYS_RESOURCE (which this
 //!   sandbox withholds, so `--privileged` fails with "unable to apply caps"), unconfined
-//!   seccomp/AppArmor/system paths, every device, the host cgroup namespace and `/sys/fs/cgroup`
-//!   (`translate_privileged_*`);
+//!   seccomp/AppArmor/system paths, every device (the host's `/dev/net/tun` and `/dev/fuse` passed),
+//!   the host cgroup namespace and `/sys/fs/cgroup` (`translate_privileged_*`);
 //! - the host side of a socket mount (`/var/run/docker.sock`, `/var/run`) becomes the private
 //!   engine's socket or its folder, as the host of that engine;
 //! - DinD: between the daemon's start and the client's, the images the client runs are copied into
@@ -349,31 +349,228 @@ fn sysbox_compose_file_needs_the_sysbox_runtime() {
 }
 
 #[test]
-fn buildkit_and_rootless_have_no_stand_in_image() {
-    // Not run here: no Debian 12 package carries buildkitd, and the rootless DinD stand-in is not
-    // built (docs/real-engine.md); no registry can be asked. The real attempt, with pulls refused.
+fn buildkit_has_no_stand_in_image() {
+    // Not run here: no Debian 12 package carries buildkitd (docs/real-engine.md); no registry can be
+    // asked. The real attempt, with pulls refused.
     let engine = RealEngine::start();
     let stand_ins = dockscape_tests::real_engine::stand_in_tags();
-    for (scenario, image_prefix) in [("buildkit", "moby/buildkit:"), ("dind-rootless", "docker:")] {
-        let script = generate(scenario, Format::Run, &[]);
-        let script =
-            translate_privileged_run(&script).replace("docker run ", "docker run --pull never ");
-        // every image that has a stand-in is there (the BuildKit job's busybox source step), so
-        // the one that fails is the scenario's own
-        engine.ensure_images_in(&script);
-        let out = engine.sh(&script);
-        assert!(!out.success(), "{scenario}: {out}");
-        // The image the daemon misses is the scenario's own, and no stand-in has its tag.
-        let missing = out
-            .stderr
-            .split("No such image: ")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .unwrap_or_else(|| panic!("{scenario}: {out}"));
-        assert!(missing.starts_with(image_prefix), "{scenario}: {out}");
-        assert!(!stand_ins.iter().any(|t| t == missing), "{missing}");
-        assert!(script.contains(missing), "{scenario}: {missing}");
-    }
+    let script = generate("buildkit", Format::Run, &[]);
+    let script =
+        translate_privileged_run(&script).replace("docker run ", "docker run --pull never ");
+    // every image that has a stand-in is there (the BuildKit job's busybox source step), so the one
+    // that fails is the scenario's own
+    engine.ensure_images_in(&script);
+    let out = engine.sh(&script);
+    assert!(!out.success(), "{out}");
+    // The image the daemon misses is the scenario's own, and no stand-in has its tag.
+    let missing = out
+        .stderr
+        .split("No such image: ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(missing.starts_with("moby/buildkit:"), "{out}");
+    assert!(!stand_ins.iter().any(|t| t == missing), "{missing}");
+    assert!(script.contains(missing), "{missing}");
+}
+
+/// The rootless DinD client's job: a child on the nested daemon printing its user namespace's map
+/// (its root is uid 1000 outside), then the daemon's security options (`name=rootless`).
+const ROOTLESS_JOB: &str = "docker run --pull never --name rootless-child busybox:latest cat /proc/self/uid_map; docker info --format '{{.SecurityOptions}}'; docker ps -a --format '{{.Names}}'";
+
+/// The rootless daemon's socket inside its container.
+const ROOTLESS_SOCKET: &str = "unix:///run/user/1000/docker.sock";
+
+/// What the rootless job printed, checked: the child ran, as root of a user namespace whose uid 0
+/// is uid 1000 of the daemon's container (the host's, since the engine does no remapping) and whose
+/// other ids are /etc/subuid's range; the daemon says it is rootless.
+fn assert_rootless_job(stdout: &str) {
+    let lines: Vec<Vec<&str>> = stdout
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        lines.first().map(Vec::as_slice),
+        Some(&["0", "1000", "1"][..]),
+        "{stdout}"
+    );
+    assert_eq!(
+        lines.get(1).map(Vec::as_slice),
+        Some(&["1", "100000", "65536"][..]),
+        "{stdout}"
+    );
+    assert!(
+        lines
+            .get(2)
+            .is_some_and(|l| l.iter().any(|w| w.contains("name=rootless"))),
+        "{stdout}"
+    );
+    assert_eq!(
+        lines.get(3).map(Vec::as_slice),
+        Some(&["rootless-child"][..]),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn dind_rootless_runs_its_children_on_a_rootless_nested_daemon() {
+    // The stand-in docker:<v>-dind-rootless (docs/real-engine.md): Debian's dockerd 20.10 under
+    // Debian's rootlesskit 1.1 as uid 1000, with slirp4netns and the setuid newuidmap/newgidmap.
+    // One engine for the three runs (each cleans up after itself): the image is imported once.
+    let engine = RealEngine::start();
+    rootless_needs_the_devices_privileged_gives(&engine);
+    rootless_run_script(&engine);
+    rootless_compose_file(&engine);
+}
+
+/// The run script: the daemon as uid 1000, healthy; the client's job on it over TLS.
+fn rootless_run_script(engine: &RealEngine) {
+    let script = generate(
+        "dind-rootless",
+        Format::Run,
+        &[
+            ("command", "sh"),
+            ("args", &format!("-c \"{ROOTLESS_JOB}\"")),
+        ],
+    );
+    assert!(script.contains("--user 1000:1000"), "{script}");
+    // `--privileged` is translated (module docs), with the host's /dev/net/tun and /dev/fuse that
+    // a privileged container would see.
+    let script = translate_privileged_run(&script);
+    assert!(script.contains("--device /dev/net/tun"), "{script}");
+    let (daemon, client) = script
+        .split_once("docker run --rm")
+        .unwrap_or_else(|| panic!("no client line in:\n{script}"));
+    engine.ensure_images_in(&script);
+    engine.ensure_image("busybox:latest");
+    engine.sh(daemon).assert_success();
+    let name = "dind-rootless-dind-daemon";
+    let healthy = wait_until(Duration::from_secs(120), || {
+        health(engine, name) == "healthy"
+    });
+    let daemon_logs = engine.docker(["logs", name]);
+    assert!(
+        healthy,
+        "the rootless daemon never became healthy:\n{daemon_logs}"
+    );
+    // The daemon container's own process runs as uid 1000, not root.
+    let user = engine.docker(["exec", name, "id", "-u"]);
+    assert_eq!(user.stdout.trim(), "1000", "{user}");
+    engine
+        .load_into_at(name, Some(ROOTLESS_SOCKET), &["busybox:latest"])
+        .assert_success();
+    // The client (uid 1000, no capabilities, no-new-privileges) reaches docker:2376 with TLS.
+    let out = engine.sh(&format!("set -e\ndocker run --rm{client}"));
+    out.assert_success();
+    assert_rootless_job(&out.stdout);
+    assert_eq!(engine.container_names(true), vec![name.to_owned()]);
+    engine.sh(&cleanup_lines(&script)).assert_success();
+    assert!(engine.container_names(true).is_empty());
+}
+
+/// The same daemon with every capability but without the host's /dev/net/tun (what the translation
+/// passes for `--privileged`): rootlesskit cannot create its slirp4netns tap device and the daemon
+/// exits. So the stand-in needs what the official image documents: privileged, or the devices and
+/// unconfined profiles.
+fn rootless_needs_the_devices_privileged_gives(engine: &RealEngine) {
+    let script = generate("dind-rootless", Format::Run, &[]);
+    let flags = dockscape_tests::real_engine::privileged_run_flags();
+    let without: String = flags
+        .split("--device ")
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 0 {
+                part.to_owned()
+            } else {
+                part.split_once(' ').map_or("", |(_, rest)| rest).to_owned()
+            }
+        })
+        .collect();
+    assert!(!without.contains("/dev/net/tun"), "{without}");
+    let script = script.replace("--privileged", &without);
+    let (daemon, _) = script
+        .split_once("docker run --rm")
+        .unwrap_or_else(|| panic!("no client line in:\n{script}"));
+    engine.ensure_images_in(&script);
+    engine.sh(daemon).assert_success();
+    let name = "dind-rootless-dind-daemon";
+    let exited = wait_until(Duration::from_secs(60), || {
+        engine
+            .docker(["inspect", "--format", "{{.State.Status}}", name])
+            .stdout
+            .trim()
+            == "exited"
+    });
+    let logs = engine.docker(["logs", name]);
+    assert!(exited, "{logs}");
+    assert!(logs.stderr.contains("setting up tap tap0"), "{logs}");
+    engine.sh(&cleanup_lines(&script)).assert_success();
+    assert!(engine.container_names(true).is_empty());
+}
+
+/// The Compose file with `transport=unix`: the same job over the daemon's socket on a shared volume
+/// mounted over `/run/user` (the daemon creates its own `/run/user/1000` in it, owned by uid 1000, as
+/// rootlesskit requires), the child on the nested daemon only.
+fn rootless_compose_file(engine: &RealEngine) {
+    let yaml = generate(
+        "dind-rootless",
+        Format::Compose,
+        &[
+            ("command", "sh"),
+            ("args", &format!("-c \"{ROOTLESS_JOB}\"")),
+            ("transport", "unix"),
+        ],
+    );
+    assert!(yaml.contains("privileged: true"));
+    assert!(yaml.contains("- docker-socket:/run/user\n"), "{yaml}");
+    assert!(
+        yaml.contains("DOCKER_HOST: unix:///run/user/1000/docker.sock"),
+        "{yaml}"
+    );
+    // `privileged: true` is translated (module docs), with the host's devices.
+    let yaml = translate_privileged_compose(&yaml);
+    let project = compose_project(&yaml);
+    engine.ensure_images_in(&yaml);
+    engine.ensure_image("busybox:latest");
+    engine
+        .compose(
+            project.path(),
+            ["up", "-d", "--wait", "--pull", "never", "docker"],
+        )
+        .assert_success();
+    engine
+        .load_into_at(
+            "dind-rootless-docker-1",
+            Some(ROOTLESS_SOCKET),
+            &["busybox:latest"],
+        )
+        .assert_success();
+    let out = engine.compose(
+        project.path(),
+        [
+            "up",
+            "--pull",
+            "never",
+            "--attach",
+            "docker-cmds",
+            "--no-log-prefix",
+            "--exit-code-from",
+            "docker-cmds",
+        ],
+    );
+    out.assert_success();
+    // Compose's own line first, then the job's output
+    let job = out
+        .stdout
+        .split_once("Attaching to docker-cmds-1\n")
+        .map_or(out.stdout.as_str(), |(_, job)| job);
+    assert_rootless_job(job);
+    let names = engine.container_names(true);
+    assert!(!names.contains(&"rootless-child".to_owned()), "{names:?}");
+    engine
+        .compose(project.path(), ["down", "--volumes"])
+        .assert_success();
+    assert!(engine.container_names(true).is_empty());
 }
 
 #[test]

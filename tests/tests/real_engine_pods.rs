@@ -62,11 +62,52 @@ fn dind_pod_over_a_shared_unix_socket() {
 }
 
 #[test]
+fn dind_rootless_pod_client_reaches_a_rootless_daemon_with_tls() {
+    // The stand-in docker:<v>-dind-rootless (docs/real-engine.md) under podman: `privileged: true`
+    // and `runAsUser: 1000` as generated (podman passes the host's devices, /dev/net/tun among
+    // them, to a privileged container). The client (uid 1000, no capabilities) reaches the rootless
+    // daemon on localhost:2376 with TLS, and the daemon says it is rootless.
+    let yaml = generate(
+        "dind-rootless",
+        &[
+            ("command", "docker"),
+            (
+                "args",
+                "info --format '{{.SecurityOptions}} {{.ServerVersion}}'",
+            ),
+        ],
+    );
+    assert!(yaml.contains("runAsUser: 1000"), "{yaml}");
+    podman_ensure_images_in(&yaml);
+    let pod = PlayedPod::play(&yaml);
+    let code = pod.wait_exit("dind-rootless", "docker-cmds", Duration::from_secs(120));
+    let logs = pod.logs("dind-rootless", "docker-cmds");
+    let daemon = pod.logs("dind-rootless", "dind-daemon");
+    assert_eq!(
+        code,
+        Some(0),
+        "play:\n{}\nclient:\n{logs}\ndaemon:\n{daemon}",
+        pod.play
+    );
+    assert!(logs.stdout.contains("name=rootless"), "{logs}");
+    assert!(logs.stdout.trim().ends_with("20.10.24+dfsg1"), "{logs}");
+    assert!(
+        daemon.stderr.contains("Running in rootless mode"),
+        "{daemon}"
+    );
+    assert_eq!(
+        pod.inspect("dind-rootless", "dind-daemon", "{{.Config.User}}"),
+        "1000:1000"
+    );
+}
+
+#[test]
 fn dind_pod_with_a_native_sidecar() {
     // sidecar=native: the daemon is an init container with `restartPolicy: Always`. A kubelet starts
     // it, waits for its startupProbe, then starts the client and keeps it running. podman 4.3 runs
     // init containers to completion before the pod's containers and knows no per-container restart
-    // policy; it refuses such an init container outright (its startupProbe): the real outcome.
+    // policy; it refuses such an init container outright (its startupProbe): the real outcome. The
+    // order itself is played by KubeletOrder (real_engine_init_order.rs).
     let yaml = generate(
         "dind",
         &[
@@ -86,6 +127,73 @@ fn dind_pod_with_a_native_sidecar() {
         "{}",
         pod.play
     );
+}
+
+/// The `linux` and `kubernetes` scenarios' Pod as generated (httpd on containerPort 80, `restartPolicy:
+/// Always`): httpd answers inside the pod's network namespace (busybox `wget` in the same container,
+/// on 127.0.0.1:80; no hostPort is published, as the Pod asks none).
+fn httpd_pod_serves(scenario: &str) {
+    let yaml = generate(scenario, &[]);
+    assert!(yaml.contains("containerPort: 80"), "{yaml}");
+    podman_ensure_images_in(&yaml);
+    let pod = PlayedPod::play(&yaml);
+    pod.play.assert_success();
+    let mut last = None;
+    let served = wait_until(Duration::from_secs(30), || {
+        let out = dockscape_tests::real_engine::podman([
+            "exec",
+            "web-web",
+            "wget",
+            "-q",
+            "-O",
+            "-",
+            "http://127.0.0.1:80/",
+        ]);
+        let ok = out.stdout.contains("It works!");
+        last = Some(out);
+        ok
+    });
+    assert!(served, "{scenario}: {last:?}");
+    assert_eq!(
+        pod.inspect("web", "web", "{{.HostConfig.RestartPolicy.Name}}"),
+        "always"
+    );
+}
+
+#[test]
+fn linux_pod_serves_httpd_under_podman() {
+    httpd_pod_serves("linux");
+}
+
+#[test]
+fn kubernetes_pod_serves_httpd_under_podman() {
+    httpd_pod_serves("kubernetes");
+}
+
+#[test]
+fn kubernetes_pod_restarts_a_command_that_ends() {
+    // `restartPolicy: Always` (the Pod form, for services): a command that ends is started again,
+    // as a kubelet would (with its back-off); one-shot work is `--set kind=job`.
+    let yaml = generate(
+        "kubernetes",
+        &[
+            ("image", "busybox:latest"),
+            ("command", "sh -c 'echo run; exit 3'"),
+            ("ports", ""),
+        ],
+    );
+    assert!(yaml.contains("restartPolicy: Always"), "{yaml}");
+    podman_ensure_images_in(&yaml);
+    let pod = PlayedPod::play(&yaml);
+    pod.play.assert_success();
+    let restarted = wait_until(Duration::from_secs(60), || {
+        pod.inspect("web", "web", "{{.RestartCount}}")
+            .parse::<u32>()
+            .is_ok_and(|n| n >= 2)
+    });
+    let logs = pod.logs("web", "web");
+    assert!(restarted, "{logs}");
+    assert!(logs.stdout.matches("run").count() >= 2, "{logs}");
 }
 
 /// GET / on 127.0.0.1:`port`.

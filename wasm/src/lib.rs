@@ -291,18 +291,33 @@ pub fn kubernetes_api_version() -> JsValue {
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_CONVERT_TYPES: &str = r#"
-/** Options of `convert`: `from` forces the input kind (`run`; `compose` and `k8s` are not read yet), `schedule` a CronJob's. */
-export interface ConvertOptions { from?: "run" | "compose" | "k8s"; schedule?: string }
-/** `compose`, `pod`, `deployment`, `job` or `cronjob`. */
-export type ConvertTarget = "compose" | "pod" | "deployment" | "job" | "cronjob";
+/** Options of `convert`: `from` forces the input kind (detected otherwise), `schedule` a CronJob's,
+ * `shell` the shell of `run` output, `pods` groups Compose services into one Pod, `env` the
+ * variables Compose input is interpolated with (a `.env`'s). */
+export interface ConvertOptions {
+  from?: "run" | "compose" | "k8s";
+  schedule?: string;
+  shell?: "sh" | "powershell" | "cmd" | "gitbash";
+  pods?: { name: string; services: string[] }[];
+  env?: Record<string, string>;
+}
+/** What to write; `auto` is the next natural form (run → compose, compose → pod, k8s → compose). */
+export type ConvertTarget = "auto" | "compose" | "run" | "pod" | "deployment" | "job" | "cronjob";
 export interface ConvertedFile { file_name: string; text: string }
 export interface ConvertNote { line: number; column: number; message: string }
 /** An input flag or key not carried over, and why. */
 export interface Dropped { line: number; column: number; key_or_flag: string; reason: string }
 export interface Conversion {
+  source: "run" | "compose" | "k8s"; target: Exclude<ConvertTarget, "auto">;
   outputs: ConvertedFile[]; notes: ConvertNote[]; dropped: Dropped[]; errors: DsError[]; findings: Finding[]
 }
 "#;
+
+#[derive(Deserialize)]
+struct PodGroup {
+    name: String,
+    services: Vec<String>,
+}
 
 #[derive(Deserialize, Default)]
 struct ConvertOpts {
@@ -310,10 +325,17 @@ struct ConvertOpts {
     from: Option<String>,
     #[serde(default)]
     schedule: Option<String>,
+    #[serde(default)]
+    shell: Option<String>,
+    #[serde(default)]
+    pods: Vec<PodGroup>,
+    #[serde(default)]
+    env: std::collections::BTreeMap<String, String>,
 }
 
-/// Converts `docker run` lines into `target` (`compose`, `pod`, `deployment`, `job`, `cronjob`):
-/// outputs, notes, dropped flags with their positions, unreadable lines, and lint findings.
+/// Converts `docker run` lines, a Compose file or Kubernetes objects into `target` (`auto`,
+/// `compose`, `run`, `pod`, `deployment`, `job`, `cronjob`): outputs, notes, dropped flags and keys
+/// with their positions, unreadable parts, and lint findings of the outputs.
 #[wasm_bindgen(unchecked_return_type = "Outcome<Conversion>")]
 pub fn convert(
     input: &str,
@@ -326,16 +348,34 @@ pub fn convert(
         } else {
             from_js(options, "options")?
         };
+        let from = opts
+            .from
+            .as_deref()
+            .map(dockscape::ConvertSource::parse)
+            .transpose()?;
+        let source = from.unwrap_or_else(|| dockscape::ConvertSource::detect(input));
+        let target = if target == "auto" {
+            dockscape::ConvertTarget::default_for(source)
+        } else {
+            dockscape::ConvertTarget::parse(target)?
+        };
         let options = dockscape::ConvertOptions {
-            from: opts
-                .from
-                .as_deref()
-                .map(dockscape::ConvertSource::parse)
-                .transpose()?,
+            from: Some(source),
             schedule: opts.schedule,
             file: String::new(),
+            shell: opts
+                .shell
+                .as_deref()
+                .map(dockscape::Shell::parse)
+                .transpose()?,
+            env: opts.env.into_iter().collect(),
+            pods: opts
+                .pods
+                .into_iter()
+                .map(|g| (g.name, g.services))
+                .collect(),
         };
-        dockscape::convert(input, dockscape::ConvertTarget::parse(target)?, &options)
+        dockscape::convert(input, target, &options)
     })())
 }
 

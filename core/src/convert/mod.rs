@@ -15,6 +15,8 @@
 //! assert!(c.findings.iter().any(|f| f.code == "DS001"));
 //! ```
 
+mod compose;
+mod k8s;
 mod run;
 
 #[cfg(test)]
@@ -32,9 +34,10 @@ use crate::{Error, ErrorKind, Finding, LintInput, LintOptions, Result};
 pub enum ConvertSource {
     /// Shell text with `docker run` / `docker create` lines.
     Run,
-    /// A Compose file (not read yet: an error says so).
+    /// A Compose file: every service a pod (grouped by `network_mode: service:x` or
+    /// [`ConvertOptions::pods`]).
     Compose,
-    /// Kubernetes objects (not read yet: an error says so).
+    /// Kubernetes objects: Pods and the controllers that carry a pod template.
     K8s,
 }
 
@@ -84,6 +87,8 @@ pub enum ConvertTarget {
     Job,
     /// One CronJob per line (`ConvertOptions::schedule`).
     CronJob,
+    /// A script of `docker run` lines for [`ConvertOptions::shell`] (`sh` when `None`).
+    Run,
 }
 
 impl ConvertTarget {
@@ -95,13 +100,12 @@ impl ConvertTarget {
             "deployment" => Ok(Self::Deployment),
             "job" => Ok(Self::Job),
             "cronjob" => Ok(Self::CronJob),
-            "run" => Err(Error::new(
-                ErrorKind::UnsupportedFormat,
-                "`--to run` is not implemented yet (convert writes compose, pod, deployment, job, cronjob)",
-            )),
+            "run" => Ok(Self::Run),
             _ => Err(Error::new(
                 ErrorKind::InvalidParameter,
-                format!("unknown target `{s}` (expected compose, pod, deployment, job or cronjob)"),
+                format!(
+                    "unknown target `{s}` (expected compose, run, pod, deployment, job or cronjob)"
+                ),
             )),
         }
     }
@@ -124,6 +128,13 @@ pub struct ConvertOptions {
     pub schedule: Option<String>,
     /// The input's display name, for lint findings (`-` when empty).
     pub file: String,
+    /// The shell `--to run` writes for (`sh` when `None`).
+    pub shell: Option<crate::Shell>,
+    /// The variables Compose input is interpolated with (`.env` beside the file, the caller's
+    /// environment); a variable not known is read as unset, with a note.
+    pub env: crate::interpolate::Env,
+    /// `--pod NAME=svc,svc`: Compose services grouped into one pod (name, services).
+    pub pods: Vec<(String, Vec<String>)>,
 }
 
 /// One output file.
@@ -162,6 +173,10 @@ pub struct ConvertNote {
 /// The result of [`convert`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Conversion {
+    /// The input kind, detected or forced.
+    pub source: ConvertSource,
+    /// What was written.
+    pub target: ConvertTarget,
     /// The converted files.
     pub outputs: Vec<ConvertedFile>,
     /// Notes.
@@ -181,20 +196,15 @@ pub fn convert(input: &str, target: ConvertTarget, options: &ConvertOptions) -> 
     let source = options.from.unwrap_or_else(|| ConvertSource::detect(input));
     let mut read = match source {
         ConvertSource::Run => run::read(input),
-        ConvertSource::Compose | ConvertSource::K8s => {
-            return Err(Error::new(
-                ErrorKind::UnsupportedFormat,
-                format!(
-                    "reading {} input is not implemented yet: convert reads `docker run` lines",
-                    if source == ConvertSource::Compose {
-                        "Compose"
-                    } else {
-                        "Kubernetes"
-                    }
-                ),
-            ));
-        }
+        ConvertSource::Compose => compose::read(input, &options.env, &options.pods),
+        ConvertSource::K8s => k8s::read(input),
     };
+    if source != ConvertSource::Compose && !options.pods.is_empty() {
+        read.errors.push(Error::new(
+            ErrorKind::InvalidParameter,
+            "`--pod` groups Compose services: the input is not a Compose file",
+        ));
+    }
     let mut outputs = Vec::new();
     match target {
         ConvertTarget::Compose => {
@@ -205,9 +215,39 @@ pub fn convert(input: &str, target: ConvertTarget, options: &ConvertOptions) -> 
                 });
             }
         }
+        ConvertTarget::Run => {
+            if !read.pods.is_empty() {
+                let shell = options.shell.unwrap_or(crate::Shell::Sh);
+                let how: Vec<(&Pod, crate::emit::run::Converted<'_>)> = read
+                    .pods
+                    .iter()
+                    .zip(read.restarts.iter())
+                    .map(|(p, r)| {
+                        (
+                            p,
+                            crate::emit::run::Converted {
+                                detached: true,
+                                restart: r.as_deref(),
+                            },
+                        )
+                    })
+                    .collect();
+                let text = crate::emit::run::emit_converted(
+                    &how,
+                    shell,
+                    &["converted by dockscape convert".to_owned()],
+                )?;
+                outputs.push(ConvertedFile {
+                    file_name: format!("run.{}", shell.extension()),
+                    text,
+                });
+            }
+        }
         _ => {
             let kind = match target {
-                ConvertTarget::Pod | ConvertTarget::Compose => WorkloadKind::Pod,
+                ConvertTarget::Pod | ConvertTarget::Compose | ConvertTarget::Run => {
+                    WorkloadKind::Pod
+                }
                 ConvertTarget::Deployment => WorkloadKind::Deployment { replicas: 1 },
                 ConvertTarget::Job => WorkloadKind::Job(job_settings()),
                 ConvertTarget::CronJob => WorkloadKind::CronJob {
@@ -234,6 +274,15 @@ pub fn convert(input: &str, target: ConvertTarget, options: &ConvertOptions) -> 
                 let text = pod_emit::checked(&pod).and_then(|k| match kind {
                     WorkloadKind::Pod => pod_emit::write(&k),
                     _ => workload_emit::workload(&k, &kind),
+                });
+                let text = text.and_then(|t| match kind {
+                    WorkloadKind::Pod | WorkloadKind::Deployment { .. } => {
+                        Ok(match service_of(&pod)? {
+                            Some(svc) => format!("{t}---\n{svc}"),
+                            None => t,
+                        })
+                    }
+                    _ => Ok(t),
                 });
                 let text = match text {
                     Ok(t) => t,
@@ -267,6 +316,8 @@ pub fn convert(input: &str, target: ConvertTarget, options: &ConvertOptions) -> 
         .collect();
     let findings = crate::lint(&inputs, &LintOptions::default()).findings;
     Ok(Conversion {
+        source,
+        target,
         outputs,
         notes: read.notes,
         dropped: read.dropped,
@@ -285,11 +336,7 @@ pub fn run_mapping_markdown() -> String {
             .iter()
             .find(|(l, _, _)| *l == f.long)
             .map_or(("x", None), |(_, s, b)| (*s, Some(*b)));
-        let line = match f.value {
-            crate::flags::Value::Bool => format!("docker run --{} busybox", f.long),
-            _ => format!("docker run --{}={sample} busybox", f.long),
-        };
-        let read = run::read(&line);
+        let read = run::read(&run::sample_line(f, sample));
         let cell = match (becomes, read.dropped.first(), read.errors.first()) {
             (_, Some(d), _) => format!("reported: {}", d.reason),
             (_, None, Some(e)) => format!("reported: {}", e.message()),
@@ -305,6 +352,56 @@ pub fn run_mapping_markdown() -> String {
         ));
     }
     out
+}
+
+/// A ClusterIP Service for the published ports of a pod (what `-p` and Compose `ports` make
+/// reachable), selecting the pod by its labels; `None` when nothing is published.
+fn service_of(pod: &Pod) -> Result<Option<String>> {
+    use serde_json::{Value, json};
+    let mut ports = Vec::new();
+    for c in pod
+        .containers
+        .iter()
+        .filter(|c| c.role != crate::model::ContainerRole::Init)
+    {
+        for p in &c.ports {
+            let Some(published) = p.published else {
+                continue;
+            };
+            let proto = match p.protocol {
+                crate::model::Protocol::Tcp => "TCP",
+                crate::model::Protocol::Udp => "UDP",
+            };
+            ports.push(json!({
+                "port": published,
+                "protocol": proto,
+                "targetPort": p.container,
+            }));
+        }
+    }
+    if ports.is_empty() {
+        return Ok(None);
+    }
+    // a Service with several ports must name each
+    if ports.len() > 1 {
+        for (i, p) in ports.iter_mut().enumerate() {
+            if let Value::Object(m) = p {
+                m.insert("name".into(), Value::String(format!("port-{i}")));
+            }
+        }
+    }
+    let selector: serde_json::Map<String, Value> = pod
+        .labels
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    let svc = json!({
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": pod.name, "namespace": pod.namespace},
+        "spec": {"selector": selector, "ports": ports},
+    });
+    crate::emit::yaml(&svc).map(Some)
 }
 
 fn job_settings() -> JobSettings {
@@ -327,15 +424,51 @@ fn compose_of(pods: &[Pod], restarts: &[Option<String>]) -> Result<String> {
         if let Some(Value::Object(s)) = v.get("services") {
             for (name, svc) in s {
                 let mut svc = svc.clone();
-                if let (Some(Some(r)), Value::Object(m)) = (restarts.get(i), &mut svc) {
+                let init = pod.containers.iter().any(|c| {
+                    c.role == crate::model::ContainerRole::Init
+                        && compose_emit::service_name(pod, &c.name) == *name
+                });
+                if let (Some(Some(r)), Value::Object(m), false) = (restarts.get(i), &mut svc, init)
+                {
                     m.insert("restart".into(), Value::String(r.clone()));
+                }
+                // Compose applies `cpu_shares`, not `deploy.resources.reservations.cpus`
+                if let (Some(c), Value::Object(m)) = (
+                    pod.containers
+                        .iter()
+                        .find(|c| compose_emit::service_name(pod, &c.name) == *name),
+                    &mut svc,
+                ) && let Some(sh) = c
+                    .resources
+                    .cpu_request
+                    .as_deref()
+                    .and_then(crate::emit::units::cpu_shares)
+                {
+                    m.insert("cpu_shares".into(), Value::from(sh));
                 }
                 services.insert(name.clone(), svc);
             }
         }
         if let Some(Value::Object(vs)) = v.get("volumes") {
             for (k, val) in vs {
-                volumes.insert(k.clone(), val.clone());
+                let mut val = val.clone();
+                // a tmpfs volume keeps its size (the generator's volumes have none)
+                if let (
+                    Some(crate::model::Volume {
+                        source:
+                            crate::model::VolumeSource::EmptyDir {
+                                memory: true,
+                                size_limit: Some(size),
+                            },
+                        ..
+                    }),
+                    Some(Value::Object(opts)),
+                ) = (pod.volume(k), val.get_mut("driver_opts"))
+                    && let Some(m) = crate::emit::units::memory(size)
+                {
+                    opts.insert("o".into(), Value::String(format!("size={m}")));
+                }
+                volumes.insert(k.clone(), val);
             }
         }
     }

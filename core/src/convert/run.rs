@@ -3,7 +3,7 @@
 use super::{ConvertNote, Dropped};
 use crate::flags::{self, GLOBAL_FLAGS, RUN_FLAGS};
 use crate::model::{
-    Container, EnvVar, HostPathType, Mount, Pod, Port, Protocol, Volume, VolumeSource,
+    Container, EnvVar, HostPathType, Mount, Pod, Port, Probe, Protocol, Volume, VolumeSource,
 };
 use crate::read::shell::{self, Budget, Word};
 use crate::{Error, ErrorKind};
@@ -17,6 +17,8 @@ pub(super) struct Read {
     pub notes: Vec<ConvertNote>,
     pub dropped: Vec<Dropped>,
     pub errors: Vec<Error>,
+    /// The pod names taken so far (a set: a corpus of thousands of lines stays linear).
+    pub names: std::collections::HashSet<String>,
 }
 
 pub(super) fn read(text: &str) -> Read {
@@ -47,7 +49,7 @@ fn pos(cmd: &[Word<'_>], i: usize) -> (u32, u32) {
     cmd.get(i).map_or((0, 0), |w| (w.line, w.col))
 }
 
-fn dns_label(s: &str) -> String {
+pub(super) fn dns_label(s: &str) -> String {
     let mut out: String = s
         .chars()
         .map(|c| {
@@ -162,7 +164,6 @@ fn line(cmd: &[Word<'_>], words: &[&str], at: usize, out: &mut Read) {
         return;
     };
     let image_i = at + image_at;
-    let taken: Vec<String> = out.pods.iter().map(|p| p.name.clone()).collect();
     let mut ctx = Ctx { cmd, out };
     shell_note(&mut ctx, image_i, image);
     let base = image
@@ -174,19 +175,11 @@ fn line(cmd: &[Word<'_>], words: &[&str], at: usize, out: &mut Read) {
         .unwrap_or("app");
     let mut c = Container::new(dns_label(base), (*image).to_owned());
     let mut pod = Pod {
-        name: String::new(),
         namespace: "default".into(),
-        labels: Vec::new(),
-        annotations: Vec::new(),
-        containers: Vec::new(),
-        volumes: Vec::new(),
-        runtime_class: None,
-        host_users: None,
-        node_selector: Vec::new(),
         restart_policy: "Never".into(),
-        automount_service_account_token: None,
-        sysctls: Vec::new(),
+        ..Pod::default()
     };
+    let mut health = Health::default();
     let mut restart = None;
     c.args = args
         .get(image_at + 1..)
@@ -248,13 +241,58 @@ fn line(cmd: &[Word<'_>], words: &[&str], at: usize, out: &mut Read) {
                 }
                 _ => ctx.drop(i, &written, "not a positive whole number"),
             },
-            "memory" => match quantity(v) {
-                Some(q) => c.resources.memory_limit = Some(q),
-                None => ctx.drop(i, &written, "not a size dockscape reads"),
+            "memory" => size(&mut ctx, i, &written, v, &mut c.resources.memory_limit),
+            "memory-reservation" => {
+                size(&mut ctx, i, &written, v, &mut c.resources.memory_request);
+            }
+            "cap-add" => c.security.add_capabilities.push(capability(v)),
+            "read-only" => c.security.read_only_root_filesystem = bool_on,
+            "workdir" => c.working_dir = Some(v.to_owned()),
+            "tty" => c.tty = bool_on,
+            "interactive" => c.stdin = bool_on,
+            "hostname" => pod.hostname = Some(v.to_owned()),
+            "add-host" => match v.split_once([':', '=']) {
+                Some((name, ip)) if !name.is_empty() && !ip.is_empty() => {
+                    match pod.host_aliases.iter_mut().find(|(a, _)| a == ip) {
+                        Some((_, names)) => names.push(name.to_owned()),
+                        None => pod.host_aliases.push((ip.to_owned(), vec![name.to_owned()])),
+                    }
+                }
+                _ => ctx.drop(i, &written, "not HOST:IP"),
             },
-            "memory-reservation" => match quantity(v) {
-                Some(q) => c.resources.memory_request = Some(q),
-                None => ctx.drop(i, &written, "not a size dockscape reads"),
+            "network" if v == "host" => pod.host_network = true,
+            "network" if v == "bridge" || v == "default" => {}
+            "network" if v == "none" || v.starts_with("container:") => ctx.drop(
+                i,
+                &written,
+                "no network, or another container's: no counterpart (Compose `network_mode`, a Pod's containers share one)",
+            ),
+            "network" => ctx.note(
+                i,
+                format!("--network {v}: the services share the Compose project's network, a Pod the cluster's; create `{v}` yourself if other containers must join it"),
+            ),
+            "pid" if v == "host" => pod.host_pid = true,
+            "ipc" if v == "host" => pod.host_ipc = true,
+            "ipc" if v == "private" || v == "shareable" => {}
+            "stop-timeout" => match v.parse::<i64>() {
+                Ok(t) if t >= 0 => pod.termination_grace_period_seconds = Some(t),
+                _ => ctx.drop(i, &written, "not a whole number of seconds"),
+            },
+            "health-cmd" => health.cmd = Some(v.to_owned()),
+            "health-interval" | "health-timeout" | "health-start-period" => match seconds(v) {
+                Some(t) => {
+                    let slot = match name {
+                        "health-interval" => &mut health.interval,
+                        "health-timeout" => &mut health.timeout,
+                        _ => &mut health.start_period,
+                    };
+                    *slot = Some(t);
+                }
+                None => ctx.drop(i, &written, "not a duration dockscape reads (30s, 1m30s)"),
+            },
+            "health-retries" => match v.parse::<i32>() {
+                Ok(n) if n > 0 => health.retries = Some(n),
+                _ => ctx.drop(i, &written, "not a positive whole number"),
             },
             "privileged" => c.security.privileged = bool_on,
             "cap-drop" => c.security.drop_capabilities.push(v.to_ascii_uppercase()),
@@ -335,20 +373,114 @@ fn line(cmd: &[Word<'_>], words: &[&str], at: usize, out: &mut Read) {
             _ => ctx.drop(i, &written, NO_MODEL),
         }
     }
+    match health.cmd.take() {
+        Some(cmd) => c.readiness_probe = Some(health.probe(cmd)),
+        None if health.any() => {
+            let (line, column) = pos(cmd, at);
+            ctx.out.dropped.push(Dropped {
+                line,
+                column,
+                key_or_flag: "--health-*".into(),
+                reason: "health settings without --health-cmd tune the image's own HEALTHCHECK, which is not known here".into(),
+            });
+        }
+        None => {}
+    }
     let mut name = c.name.clone();
     let mut n = 2;
-    while taken.contains(&name) {
+    while ctx.out.names.contains(&name) {
         name = format!("{}-{n}", c.name);
         n += 1;
     }
     c.name = name.clone();
+    ctx.out.names.insert(name.clone());
     pod.name = name;
     pod.containers.push(c);
     ctx.out.pods.push(pod);
     ctx.out.restarts.push(restart);
 }
 
-fn port(v: &str) -> Option<Port> {
+/// The `--health-*` flags of a line, gathered before they become a probe.
+#[derive(Default)]
+struct Health {
+    cmd: Option<String>,
+    interval: Option<i32>,
+    timeout: Option<i32>,
+    start_period: Option<i32>,
+    retries: Option<i32>,
+}
+
+impl Health {
+    fn any(&self) -> bool {
+        self.interval.is_some()
+            || self.timeout.is_some()
+            || self.start_period.is_some()
+            || self.retries.is_some()
+    }
+
+    /// Docker's healthcheck as a probe (Docker's defaults: every 30 s, 3 retries, 30 s timeout):
+    /// a readiness probe, since Docker marks the container unhealthy and restarts nothing.
+    fn probe(&self, cmd: String) -> Probe {
+        Probe {
+            command: vec!["/bin/sh".into(), "-c".into(), cmd.clone()],
+            period_seconds: self.interval.unwrap_or(30),
+            failure_threshold: self.retries.unwrap_or(3),
+            timeout_seconds: Some(self.timeout.unwrap_or(30)),
+            initial_delay_seconds: self.start_period.filter(|t| *t > 0),
+            shell: Some(cmd),
+        }
+    }
+}
+
+/// `cap-add` as Kubernetes spells a capability: upper case, without `CAP_`.
+pub(crate) fn capability(v: &str) -> String {
+    let up = v.to_ascii_uppercase();
+    up.strip_prefix("CAP_").map(str::to_owned).unwrap_or(up)
+}
+
+/// A Go duration (`30s`, `1m30s`, `1h`, `500ms`) in whole seconds, rounded up; a bare number is
+/// seconds.
+pub(crate) fn seconds(v: &str) -> Option<i32> {
+    let v = v.trim();
+    if let Ok(n) = v.parse::<i32>() {
+        return (n >= 0).then_some(n);
+    }
+    let mut total_ms: u64 = 0;
+    let mut rest = v;
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit() && c != '.')?;
+        let (num, tail) = rest.split_at(digits);
+        let unit_len = tail
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(tail.len());
+        let (unit, next) = tail.split_at(unit_len);
+        let n: f64 = num.parse().ok()?;
+        let ms = match unit {
+            "ms" => 1.0,
+            "s" => 1000.0,
+            "m" => 60_000.0,
+            "h" => 3_600_000.0,
+            _ => return None,
+        };
+        let add = n * ms;
+        if !add.is_finite() || !(0.0..=1e12).contains(&add) {
+            return None;
+        }
+        total_ms = total_ms.checked_add(add as u64)?;
+        rest = next;
+    }
+    i32::try_from(total_ms.div_ceil(1000)).ok()
+}
+
+/// A size flag into `slot` as a Kubernetes quantity, or reported.
+fn size(ctx: &mut Ctx<'_, '_, '_>, i: usize, written: &str, v: &str, slot: &mut Option<String>) {
+    match quantity(v) {
+        Some(q) => *slot = Some(q),
+        None => ctx.drop(i, written, "not a size dockscape reads"),
+    }
+}
+
+pub(super) fn port(v: &str) -> Option<Port> {
     let (body, protocol) = match v.rsplit_once('/') {
         Some((b, "udp")) => (b, Protocol::Udp),
         Some((b, "tcp")) => (b, Protocol::Tcp),
@@ -374,7 +506,7 @@ fn port(v: &str) -> Option<Port> {
     })
 }
 
-fn add_volume(
+pub(super) fn add_volume(
     pod: &mut Pod,
     c: &mut Container,
     name: String,
@@ -396,7 +528,7 @@ fn add_volume(
     });
 }
 
-fn host_volume_name(c: &Container, pod: &Pod, path: &str) -> String {
+pub(super) fn host_volume_name(c: &Container, pod: &Pod, path: &str) -> String {
     let base = dns_label(path);
     let mut name = format!("{}-{base}", c.name);
     name.truncate(55);
@@ -550,10 +682,88 @@ fn mount(
     }
 }
 
+/// The line the mapping table and its test convert for `flag` (a `--health-*` setting comes with
+/// the `--health-cmd` it tunes).
+pub(crate) fn sample_line(flag: &flags::Flag, sample: &str) -> String {
+    let with = if flag.long.starts_with("health-") && flag.long != "health-cmd" {
+        " --health-cmd=true"
+    } else {
+        ""
+    };
+    match flag.value {
+        flags::Value::Bool => format!("docker run --{}{with} busybox", flag.long),
+        _ => format!("docker run --{}={sample:?}{with} busybox", flag.long),
+    }
+}
+
 /// The flags `convert` carries over: flag, a sample value, and what it becomes. The mapping table
 /// of `docs/convert.md` is generated from this and from converting every other flag of the table
 /// (`mapping_markdown`); a test checks each entry really is carried and every other flag reported.
 pub(crate) const CARRIED: &[(&str, &str, &str)] = &[
+    (
+        "add-host",
+        "db:10.0.0.5",
+        "Pod `hostAliases`; Compose `extra_hosts`",
+    ),
+    (
+        "cap-add",
+        "NET_ADMIN",
+        "Compose `cap_add`; Pod `securityContext.capabilities.add`",
+    ),
+    (
+        "health-cmd",
+        "curl -f localhost",
+        "`readinessProbe` exec `/bin/sh -c`; Compose `healthcheck.test` `CMD-SHELL`",
+    ),
+    (
+        "health-interval",
+        "10s",
+        "probe `periodSeconds`; Compose `healthcheck.interval` (with `--health-cmd`)",
+    ),
+    (
+        "health-retries",
+        "5",
+        "probe `failureThreshold`; Compose `healthcheck.retries` (with `--health-cmd`)",
+    ),
+    (
+        "health-start-period",
+        "5s",
+        "probe `initialDelaySeconds`; Compose `healthcheck.start_period` (with `--health-cmd`)",
+    ),
+    (
+        "health-timeout",
+        "3s",
+        "probe `timeoutSeconds`; Compose `healthcheck.timeout` (with `--health-cmd`)",
+    ),
+    ("hostname", "web-1", "Pod `hostname`; Compose `hostname`"),
+    ("interactive", "", "container `stdin`; Compose `stdin_open`"),
+    (
+        "ipc",
+        "host",
+        "`host` → Pod `hostIPC`, Compose `ipc: host` (`private`, `shareable` are the default; others reported)",
+    ),
+    (
+        "network",
+        "host",
+        "`host` → Pod `hostNetwork`, Compose `network_mode: host`; a named network is a note; `none`, `container:` reported",
+    ),
+    (
+        "pid",
+        "host",
+        "`host` → Pod `hostPID`, Compose `pid: host` (others reported)",
+    ),
+    (
+        "read-only",
+        "",
+        "`readOnlyRootFilesystem`; Compose `read_only`",
+    ),
+    (
+        "stop-timeout",
+        "20",
+        "Pod `terminationGracePeriodSeconds`; Compose `stop_grace_period`",
+    ),
+    ("tty", "", "container `tty`; Compose `tty`"),
+    ("workdir", "/app", "`workingDir`; Compose `working_dir`"),
     (
         "cap-drop",
         "ALL",

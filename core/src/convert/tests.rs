@@ -4,11 +4,7 @@ use super::run;
 fn every_carried_flag_is_carried_and_every_other_flag_reported() {
     for f in crate::flags::RUN_FLAGS {
         let carried = run::CARRIED.iter().find(|(l, _, _)| *l == f.long);
-        let line = match (f.value, carried) {
-            (crate::flags::Value::Bool, _) => format!("docker run --{} busybox", f.long),
-            (_, Some((_, s, _))) => format!("docker run --{}={s} busybox", f.long),
-            (_, None) => format!("docker run --{}=x busybox", f.long),
-        };
+        let line = run::sample_line(f, carried.map_or("x", |(_, s, _)| *s));
         let r = run::read(&line);
         assert!(r.errors.is_empty(), "{line}: {:?}", r.errors);
         match carried {

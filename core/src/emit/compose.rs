@@ -57,8 +57,46 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
         } else if c.security.allow_privilege_escalation == Some(false) {
             s.insert("security_opt".into(), json!(["no-new-privileges:true"]));
         }
+        if !c.security.add_capabilities.is_empty() {
+            s.insert("cap_add".into(), json!(c.security.add_capabilities));
+        }
         if !c.security.drop_capabilities.is_empty() {
             s.insert("cap_drop".into(), json!(c.security.drop_capabilities));
+        }
+        if c.security.read_only_root_filesystem {
+            s.insert("read_only".into(), Value::Bool(true));
+        }
+        if let Some(w) = &c.working_dir {
+            s.insert("working_dir".into(), lit(w));
+        }
+        if c.tty {
+            s.insert("tty".into(), Value::Bool(true));
+        }
+        if c.stdin {
+            s.insert("stdin_open".into(), Value::Bool(true));
+        }
+        if let Some(h) = &pod.hostname {
+            s.insert("hostname".into(), lit(h));
+        }
+        if !pod.host_aliases.is_empty() {
+            let hosts: Vec<Value> = pod
+                .host_aliases
+                .iter()
+                .flat_map(|(ip, names)| names.iter().map(move |n| lit(&format!("{n}={ip}"))))
+                .collect();
+            s.insert("extra_hosts".into(), Value::Array(hosts));
+        }
+        for (on, key) in [
+            (pod.host_network, "network_mode"),
+            (pod.host_pid, "pid"),
+            (pod.host_ipc, "ipc"),
+        ] {
+            if on {
+                s.insert(key.into(), Value::String("host".into()));
+            }
+        }
+        if let Some(t) = pod.termination_grace_period_seconds {
+            s.insert("stop_grace_period".into(), Value::String(format!("{t}s")));
         }
         // Each service has its own network namespace: the pod's sysctls go to every one.
         if !pod.sysctls.is_empty() {
@@ -144,12 +182,24 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
             s.insert("volumes".into(), Value::Array(mounts));
         }
         if let Some(p) = c.startup_probe.as_ref().or(c.readiness_probe.as_ref()) {
-            let mut test = vec![Value::String("CMD".into())];
-            test.extend(p.command.iter().map(|a| lit(a)));
-            s.insert(
-                "healthcheck".into(),
-                json!({"test": test, "interval": format!("{}s", p.period_seconds), "retries": p.failure_threshold}),
-            );
+            let test = match &p.shell {
+                Some(line) => vec![Value::String("CMD-SHELL".into()), lit(line)],
+                None => {
+                    let mut test = vec![Value::String("CMD".into())];
+                    test.extend(p.command.iter().map(|a| lit(a)));
+                    test
+                }
+            };
+            let mut h = json!({"test": test, "interval": format!("{}s", p.period_seconds), "retries": p.failure_threshold});
+            if let Value::Object(m) = &mut h {
+                if let Some(t) = p.timeout_seconds {
+                    m.insert("timeout".into(), Value::String(format!("{t}s")));
+                }
+                if let Some(t) = p.initial_delay_seconds {
+                    m.insert("start_period".into(), Value::String(format!("{t}s")));
+                }
+            }
+            s.insert("healthcheck".into(), h);
         }
         let mut deps = Map::new();
         for before in pod.containers.iter().take(i) {

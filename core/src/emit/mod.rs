@@ -6,9 +6,9 @@ mod explain;
 mod jinja;
 pub(crate) mod pod;
 mod recipe;
-mod run;
+pub(crate) mod run;
 mod typed;
-mod units;
+pub(crate) mod units;
 pub(crate) mod workload;
 mod yaml;
 

@@ -40,6 +40,21 @@ pub(crate) fn to_k8s(pod: &model::Pod) -> k8s::Pod {
             node_selector: (!pod.node_selector.is_empty())
                 .then(|| pod.node_selector.iter().cloned().collect()),
             automount_service_account_token: pod.automount_service_account_token,
+            hostname: pod.hostname.clone(),
+            host_aliases: (!pod.host_aliases.is_empty()).then(|| {
+                pod.host_aliases
+                    .iter()
+                    .map(|(ip, names)| k8s::HostAlias {
+                        ip: ip.clone(),
+                        hostnames: (!names.is_empty()).then(|| names.clone()),
+                    })
+                    .collect()
+            }),
+            host_network: pod.host_network.then_some(true),
+            host_pid: pod.host_pid.then_some(true),
+            host_ipc: pod.host_ipc.then_some(true),
+            share_process_namespace: pod.share_process_namespace.then_some(true),
+            termination_grace_period_seconds: pod.termination_grace_period_seconds,
             security_context: (!pod.sysctls.is_empty()).then(|| k8s::PodSecurityContext {
                 sysctls: Some(
                     pod.sysctls
@@ -84,10 +99,13 @@ fn container(c: &model::Container) -> k8s::Container {
                 type_: unconfined("Unconfined"),
                 localhost_profile: None,
             }),
-            capabilities: (!s.drop_capabilities.is_empty()).then(|| k8s::Capabilities {
-                drop: Some(s.drop_capabilities.clone()),
-                add: None,
-            }),
+            capabilities: (!s.drop_capabilities.is_empty() || !s.add_capabilities.is_empty()).then(
+                || k8s::Capabilities {
+                    drop: (!s.drop_capabilities.is_empty()).then(|| s.drop_capabilities.clone()),
+                    add: (!s.add_capabilities.is_empty()).then(|| s.add_capabilities.clone()),
+                },
+            ),
+            read_only_root_filesystem: s.read_only_root_filesystem.then_some(true),
             ..Default::default()
         })
     };
@@ -137,6 +155,9 @@ fn container(c: &model::Container) -> k8s::Container {
         restart_policy: (c.role == ContainerRole::NativeSidecar).then(|| "Always".to_owned()),
         startup_probe: c.startup_probe.as_ref().map(probe),
         readiness_probe: c.readiness_probe.as_ref().map(probe),
+        working_dir: c.working_dir.clone(),
+        tty: c.tty.then_some(true),
+        stdin: c.stdin.then_some(true),
         ..Default::default()
     }
 }
@@ -148,6 +169,8 @@ fn probe(p: &model::Probe) -> k8s::Probe {
         }),
         period_seconds: Some(p.period_seconds),
         failure_threshold: Some(p.failure_threshold),
+        timeout_seconds: p.timeout_seconds,
+        initial_delay_seconds: p.initial_delay_seconds,
         ..Default::default()
     }
 }
@@ -295,6 +318,13 @@ pub(crate) fn spec_value(spec: &k8s::PodSpec) -> Result<serde_json::Value> {
     let rest = k8s::PodSpec {
         automount_service_account_token: None,
         containers: Vec::new(),
+        host_aliases: None,
+        host_ipc: None,
+        host_network: None,
+        host_pid: None,
+        hostname: None,
+        share_process_namespace: None,
+        termination_grace_period_seconds: None,
         host_users: None,
         security_context: None,
         init_containers: None,
@@ -317,7 +347,12 @@ pub(crate) fn spec_value(spec: &k8s::PodSpec) -> Result<serde_json::Value> {
     json(&SpecDoc {
         automount_service_account_token: spec.automount_service_account_token,
         containers: &spec.containers,
+        host_aliases: spec.host_aliases.as_ref(),
+        host_ipc: spec.host_ipc,
+        host_network: spec.host_network,
+        host_pid: spec.host_pid,
         host_users: spec.host_users,
+        hostname: spec.hostname.as_deref(),
         init_containers: spec.init_containers.as_ref(),
         node_selector: spec.node_selector.as_ref(),
         restart_policy: spec.restart_policy.as_deref(),
@@ -326,6 +361,8 @@ pub(crate) fn spec_value(spec: &k8s::PodSpec) -> Result<serde_json::Value> {
             Some(sc) => Some(pod_security_value(sc)?),
             None => None,
         },
+        share_process_namespace: spec.share_process_namespace,
+        termination_grace_period_seconds: spec.termination_grace_period_seconds,
         volumes,
     })
 }
@@ -392,8 +429,18 @@ struct SpecDoc<'a> {
     )]
     automount_service_account_token: Option<bool>,
     containers: &'a [k8s::Container],
+    #[serde(rename = "hostAliases", skip_serializing_if = "Option::is_none")]
+    host_aliases: Option<&'a Vec<k8s::HostAlias>>,
+    #[serde(rename = "hostIPC", skip_serializing_if = "Option::is_none")]
+    host_ipc: Option<bool>,
+    #[serde(rename = "hostNetwork", skip_serializing_if = "Option::is_none")]
+    host_network: Option<bool>,
+    #[serde(rename = "hostPID", skip_serializing_if = "Option::is_none")]
+    host_pid: Option<bool>,
     #[serde(rename = "hostUsers", skip_serializing_if = "Option::is_none")]
     host_users: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hostname: Option<&'a str>,
     #[serde(rename = "initContainers", skip_serializing_if = "Option::is_none")]
     init_containers: Option<&'a Vec<k8s::Container>>,
     #[serde(rename = "nodeSelector", skip_serializing_if = "Option::is_none")]
@@ -404,6 +451,16 @@ struct SpecDoc<'a> {
     runtime_class_name: Option<&'a str>,
     #[serde(rename = "securityContext", skip_serializing_if = "Option::is_none")]
     security_context: Option<serde_json::Value>,
+    #[serde(
+        rename = "shareProcessNamespace",
+        skip_serializing_if = "Option::is_none"
+    )]
+    share_process_namespace: Option<bool>,
+    #[serde(
+        rename = "terminationGracePeriodSeconds",
+        skip_serializing_if = "Option::is_none"
+    )]
+    termination_grace_period_seconds: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     volumes: Option<serde_json::Value>,
 }

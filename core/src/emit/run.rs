@@ -52,8 +52,22 @@ fn volume_name(pod: &Pod, volume: &str) -> String {
     format!("{}-{volume}", pod.name)
 }
 
+/// How `convert --to run` writes a pod's containers: each detached under its own name, with the
+/// input's `--restart` (the generator's scripts run the last container in the foreground).
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Converted<'a> {
+    /// Write `docker run -d --name <name>` for every container.
+    pub detached: bool,
+    /// `--restart` as docker spells it (`always`, `on-failure:3`).
+    pub restart: Option<&'a str>,
+}
+
 /// The `docker` commands that run `pod` (without setup or comments).
 fn commands(pod: &Pod) -> Vec<Cmd> {
+    commands_as(pod, Converted::default())
+}
+
+fn commands_as(pod: &Pod, how: Converted<'_>) -> Vec<Cmd> {
     let mut cmds = Vec::new();
     let multi = pod.containers.len() > 1;
     if multi {
@@ -96,11 +110,18 @@ fn commands(pod: &Pod) -> Vec<Cmd> {
         } else {
             c.name.clone()
         };
-        let mut cmd = if background || pod.restart_policy == "Always" {
+        let init = c.role == ContainerRole::Init;
+        let mut cmd = if how.detached && init {
+            // an init container runs to its end before the next line
+            Cmd::new(&["docker", "run", "--name", &container_name])
+        } else if background || pod.restart_policy == "Always" || how.detached {
             Cmd::new(&["docker", "run", "-d", "--name", &container_name])
         } else {
             Cmd::new(&["docker", "run", "--rm"])
         };
+        if let Some(r) = how.restart.filter(|_| !init) {
+            cmd.push(&["--restart", r]);
+        }
         if multi {
             cmd.push(&["--network", &pod.name]);
             if let Some(alias) = &c.alias {
@@ -126,8 +147,43 @@ fn commands(pod: &Pod) -> Vec<Cmd> {
         } else if c.security.allow_privilege_escalation == Some(false) {
             cmd.push(&["--security-opt", "no-new-privileges"]);
         }
+        for cap in &c.security.add_capabilities {
+            cmd.push(&["--cap-add", cap]);
+        }
         for cap in &c.security.drop_capabilities {
             cmd.push(&["--cap-drop", cap]);
+        }
+        if c.security.read_only_root_filesystem {
+            cmd.push(&["--read-only"]);
+        }
+        if let Some(w) = &c.working_dir {
+            cmd.push(&["--workdir", w]);
+        }
+        if c.tty {
+            cmd.push(&["--tty"]);
+        }
+        if c.stdin {
+            cmd.push(&["--interactive"]);
+        }
+        if let Some(h) = &pod.hostname {
+            cmd.push(&["--hostname", h]);
+        }
+        for (ip, names) in &pod.host_aliases {
+            for n in names {
+                cmd.push(&["--add-host", &format!("{n}:{ip}")]);
+            }
+        }
+        if pod.host_network && !multi {
+            cmd.push(&["--network", "host"]);
+        }
+        if pod.host_pid {
+            cmd.push(&["--pid", "host"]);
+        }
+        if pod.host_ipc {
+            cmd.push(&["--ipc", "host"]);
+        }
+        if let Some(t) = pod.termination_grace_period_seconds {
+            cmd.push(&["--stop-timeout", &t.to_string()]);
         }
         for (k, v) in &pod.sysctls {
             cmd.push(&["--sysctl", &format!("{k}={v}")]);
@@ -176,16 +232,33 @@ fn commands(pod: &Pod) -> Vec<Cmd> {
             }
         }
         if let Some(p) = c.startup_probe.as_ref().or(c.readiness_probe.as_ref()) {
-            let health = p.command.join(" ");
+            let health = p.shell.clone().unwrap_or_else(|| p.command.join(" "));
             cmd.push(&["--health-cmd", &health]);
             cmd.push(&["--health-interval", &format!("{}s", p.period_seconds)]);
             cmd.push(&["--health-retries", &p.failure_threshold.to_string()]);
+            if let Some(t) = p.timeout_seconds {
+                cmd.push(&["--health-timeout", &format!("{t}s")]);
+            }
+            if let Some(t) = p.initial_delay_seconds {
+                cmd.push(&["--health-start-period", &format!("{t}s")]);
+            }
         }
         if let Some(cpu) = c.resources.cpu_limit.as_deref().and_then(units::cpus) {
             cmd.push(&["--cpus", &cpu]);
         }
         if let Some(m) = c.resources.memory_limit.as_deref().and_then(units::memory) {
             cmd.push(&["--memory", &m]);
+        }
+        // a converted line keeps its CPU request as shares (the generator's scripts leave
+        // requests to Kubernetes)
+        if let Some(sh) = c
+            .resources
+            .cpu_request
+            .as_deref()
+            .and_then(units::cpu_shares)
+            .filter(|_| how.detached)
+        {
+            cmd.push(&["--cpu-shares", &sh.to_string()]);
         }
         // The Windows daemon refuses `--memory-reservation` (no MemoryReservation on Windows).
         if let Some(m) = c
@@ -240,8 +313,8 @@ fn setup_lines(s: &Scenario, shell: Shell) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// The whole script for `shell`: header comments, setup, commands, clean-up hints.
-pub(crate) fn emit(s: &Scenario, shell: Shell, header: &[String]) -> Result<String> {
+/// The top of a script: `@echo off` for cmd, the header comments, `set -e` for sh.
+fn prelude(shell: Shell, header: &[String]) -> String {
     let c = shell.comment();
     let mut out = String::new();
     if shell == Shell::Cmd {
@@ -255,13 +328,43 @@ pub(crate) fn emit(s: &Scenario, shell: Shell, header: &[String]) -> Result<Stri
         Shell::Gitbash => out.push_str("set -e\n# keep Linux paths (/var/run/...) from being rewritten to Windows paths\nexport MSYS_NO_PATHCONV=1\n"),
         _ => {}
     }
+    out
+}
+
+/// The whole script for `shell`: header comments, setup, commands, clean-up hints.
+pub(crate) fn emit(s: &Scenario, shell: Shell, header: &[String]) -> Result<String> {
+    let mut out = prelude(shell, header);
     for l in setup_lines(s, shell)? {
         out.push_str(&l);
         out.push('\n');
     }
     let cmds = commands(&s.pod);
-    let legacy = cmds
+    pods_body(&mut out, shell, &[(&s.pod, cmds)])?;
+    Ok(out)
+}
+
+/// The script of converted pods for `shell`: each pod's commands (`how` per pod), then the
+/// clean-up hints of all of them.
+pub(crate) fn emit_converted(
+    pods: &[(&Pod, Converted<'_>)],
+    shell: Shell,
+    header: &[String],
+) -> Result<String> {
+    let mut out = prelude(shell, header);
+    let all: Vec<(&Pod, Vec<Cmd>)> = pods
         .iter()
+        .map(|(p, how)| (*p, commands_as(p, *how)))
+        .collect();
+    pods_body(&mut out, shell, &all)?;
+    Ok(out)
+}
+
+/// The commands of every pod, quoted for `shell`, and their clean-up hints.
+fn pods_body(out: &mut String, shell: Shell, pods: &[(&Pod, Vec<Cmd>)]) -> Result<()> {
+    let c = shell.comment();
+    let legacy = pods
+        .iter()
+        .flat_map(|(_, cmds)| cmds.iter())
         .flat_map(|c| c.groups.iter().flatten())
         .any(|w| powershell_needs_legacy(w));
     if shell == Shell::Powershell && legacy {
@@ -272,12 +375,26 @@ pub(crate) fn emit(s: &Scenario, shell: Shell, header: &[String]) -> Result<Stri
         out.push_str(POWERSHELL_LEGACY_PASSING);
         out.push('\n');
     }
-    for cmd in &cmds {
-        out.push_str(&cmd.render(shell)?);
-        out.push('\n');
+    for (_, cmds) in pods {
+        for cmd in cmds {
+            out.push_str(&cmd.render(shell)?);
+            out.push('\n');
+        }
     }
-    let pod = &s.pod;
     let mut cleanup = Vec::new();
+    for (pod, _) in pods {
+        cleanup_of(pod, &mut cleanup);
+    }
+    if !cleanup.is_empty() {
+        out.push_str(&format!("{c} clean up afterwards:\n"));
+        for l in cleanup {
+            out.push_str(&format!("{c}   {l}\n"));
+        }
+    }
+    Ok(())
+}
+
+fn cleanup_of(pod: &Pod, cleanup: &mut Vec<String>) {
     if pod.containers.len() > 1 {
         let last = pod.containers.len() - 1;
         let names: Vec<String> = pod
@@ -313,13 +430,6 @@ pub(crate) fn emit(s: &Scenario, shell: Shell, header: &[String]) -> Result<Stri
     if !vols.is_empty() {
         cleanup.push(format!("docker volume rm {}", vols.join(" ")));
     }
-    if !cleanup.is_empty() {
-        out.push_str(&format!("{c} clean up afterwards:\n"));
-        for l in cleanup {
-            out.push_str(&format!("{c}   {l}\n"));
-        }
-    }
-    Ok(out)
 }
 
 /// What an admin runs on a Kubernetes node instead of `docker`: crictl against the CRI socket.

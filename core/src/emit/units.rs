@@ -26,6 +26,19 @@ pub(crate) fn cpus(q: &str) -> Option<String> {
     })
 }
 
+/// A CPU request as Docker's relative `--cpu-shares` (`500m` → `512`: 1024 per CPU).
+pub(crate) fn cpu_shares(q: &str) -> Option<u64> {
+    let c = cpus(q)?;
+    let (int, frac) = c.split_once('.').unwrap_or((&c, ""));
+    let millis = int.parse::<u64>().ok()?.checked_mul(1000)?
+        + if frac.is_empty() {
+            0
+        } else {
+            format!("{frac:0<3}").parse::<u64>().ok()?
+        };
+    Some((millis * 1024 / 1000).max(2))
+}
+
 /// `256Mi` → `256m`, `1Gi` → `1g`, `500M` → `500000000b`. `None` when not a memory quantity Docker can
 /// express.
 pub(crate) fn memory(q: &str) -> Option<String> {

@@ -30,6 +30,7 @@ pub use baseline::{
     BASELINE_VERSION, BASELINED, Baseline, BaselineEntry, BaselineStats, finding_fingerprint,
 };
 pub use scenario::WorkloadScenario;
+pub(crate) use scenario::classify;
 pub use types::{
     Finding, LintError, LintInput, LintOptions, LintReport, LintedWorkload, REPORT_SCHEMA_VERSION,
     ReportMeta, Severity, Skipped,
@@ -318,6 +319,8 @@ fn lint_one<'a>(
         let mut errors = Vec::new();
         let mut budget_errors = Vec::new();
         let mut compose_errors = Vec::new();
+        // what the Tekton runs of the input give the Tasks they name (empty for other inputs)
+        let runs = ci::Runs::scan(input.text);
         loader.run(
             input.text,
             |doc, _| {
@@ -329,7 +332,7 @@ fn lint_one<'a>(
                 let ci_kind = ci::doc_kind(kind, doc);
                 recognised |= compose || ci_kind.is_some() || is_k8s_object(doc);
                 let unit = if let Some(k) = ci_kind {
-                    ci::unit(k, doc)
+                    ci::unit(k, doc, &runs)
                 } else if compose {
                     let (unit, errs) = compose::unit_with(doc, options.compose_env.as_ref());
                     compose_errors.extend(errs.into_iter().map(|e| LintError {

@@ -318,4 +318,58 @@ impl LintReport {
     pub fn active(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| !f.is_suppressed())
     }
+
+    /// The one-line summary the text report ends with (without the newline): `2 findings (1
+    /// critical, 1 high), 1 suppressed, 1 input error, 1 skipped`, `no findings`, or `nothing
+    /// linted` when no input was linted.
+    ///
+    /// ```
+    /// use dockscape::{LintInput, LintOptions};
+    /// let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: ci}\nspec:\n  containers:\n  - name: c\n    image: x\n    securityContext: {privileged: true}\n";
+    /// let report = dockscape::lint(
+    ///     &[LintInput { file: "pod.yaml", text: pod, kind: None }],
+    ///     &LintOptions { select: vec!["DS006".into()], ..LintOptions::default() },
+    /// );
+    /// assert_eq!(report.summary(), "1 finding (1 critical)");
+    /// assert!(report.to_text(false).ends_with("1 finding (1 critical)\n"));
+    /// assert_eq!(dockscape::lint(&[], &LintOptions::default()).summary(), "nothing linted");
+    /// ```
+    pub fn summary(&self) -> String {
+        let active: Vec<&Finding> = self.active().collect();
+        let suppressed = self.findings.len() - active.len();
+        let mut out = if active.is_empty() && self.linted() == 0 && self.errors.is_empty() {
+            // "no findings" only when the linter looked at something
+            "nothing linted".to_string()
+        } else if active.is_empty() {
+            "no findings".to_string()
+        } else {
+            let parts: Vec<String> = Severity::ALL
+                .iter()
+                .filter_map(|s| {
+                    let n = active.iter().filter(|f| f.severity == *s).count();
+                    (n > 0).then(|| format!("{n} {s}"))
+                })
+                .collect();
+            let n = active.len();
+            format!(
+                "{n} finding{} ({})",
+                if n == 1 { "" } else { "s" },
+                parts.join(", ")
+            )
+        };
+        if suppressed > 0 {
+            out.push_str(&format!(", {suppressed} suppressed"));
+        }
+        if !self.errors.is_empty() {
+            let n = self.errors.len();
+            out.push_str(&format!(
+                ", {n} input error{}",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+        if !self.skipped.is_empty() {
+            out.push_str(&format!(", {} skipped", self.skipped.len()));
+        }
+        out
+    }
 }

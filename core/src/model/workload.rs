@@ -123,7 +123,7 @@ impl Resources {
 }
 
 /// A probe that runs a command in the container.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Probe {
     /// The command (exec form).
     pub command: Vec<String>,
@@ -131,6 +131,17 @@ pub struct Probe {
     pub period_seconds: i32,
     /// Attempts before giving up.
     pub failure_threshold: i32,
+    /// Seconds one attempt may take (`timeoutSeconds`, `--health-timeout`, Compose `timeout`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<i32>,
+    /// Seconds before the first attempt (`initialDelaySeconds`, `--health-start-period`, Compose
+    /// `start_period`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initial_delay_seconds: Option<i32>,
+    /// The command as one shell line (Docker's `CMD-SHELL`, `--health-cmd`): `command` is then
+    /// `/bin/sh -c <shell>`, and Compose and `docker run` write the line itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shell: Option<String>,
 }
 
 /// The security settings of a container.
@@ -159,6 +170,12 @@ pub struct SecurityContext {
     /// Capabilities to drop (`ALL`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub drop_capabilities: Vec<String>,
+    /// Capabilities to add (`NET_ADMIN`), without the `CAP_` prefix.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub add_capabilities: Vec<String>,
+    /// `readOnlyRootFilesystem` (`--read-only`, Compose `read_only`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub read_only_root_filesystem: bool,
 }
 
 /// A container.
@@ -199,6 +216,15 @@ pub struct Container {
     /// DNS name other containers use outside a pod (Compose network alias); the container name when empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
+    /// Working directory (`workingDir`, Compose `working_dir`, `--workdir`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub working_dir: Option<String>,
+    /// A terminal (`tty`, `--tty`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub tty: bool,
+    /// Standard input kept open (`stdin`, Compose `stdin_open`, `--interactive`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub stdin: bool,
 }
 
 impl Container {
@@ -218,6 +244,9 @@ impl Container {
             startup_probe: None,
             readiness_probe: None,
             alias: None,
+            working_dir: None,
+            tty: false,
+            stdin: false,
         }
     }
 }
@@ -338,7 +367,7 @@ pub struct Mount {
 
 /// A pod: the unit every format renders. Outside Kubernetes it becomes one Compose project or a set of
 /// `docker run` lines on one network.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Pod {
     /// Name (DNS-1123 subdomain); also the Compose project and network prefix.
     pub name: String,
@@ -370,6 +399,28 @@ pub struct Pod {
     /// Namespaced sysctls of the pod (`securityContext.sysctls`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sysctls: Vec<(String, String)>,
+    /// `hostname` (`--hostname`, Compose `hostname`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    /// `hostAliases`: an IP and the names that resolve to it in `/etc/hosts` (`--add-host`,
+    /// Compose `extra_hosts`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub host_aliases: Vec<(String, Vec<String>)>,
+    /// The node's network namespace (`hostNetwork`, `--network host`, `network_mode: host`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub host_network: bool,
+    /// The node's PID namespace (`hostPID`, `--pid host`, `pid: host`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub host_pid: bool,
+    /// The node's IPC namespace (`hostIPC`, `--ipc host`, `ipc: host`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub host_ipc: bool,
+    /// `shareProcessNamespace` (Compose `pid: service:x`, `--pid container:x`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub share_process_namespace: bool,
+    /// `terminationGracePeriodSeconds` (`--stop-timeout`, Compose `stop_grace_period`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub termination_grace_period_seconds: Option<i64>,
 }
 
 impl Pod {

@@ -2,6 +2,7 @@
 //! `driver_opts` bind a host path, `${VAR:-default}` interpolation (the default is judged), and
 //! the settings `docker run` shares (the parsers here serve `run.rs` too).
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use super::ReadError;
@@ -47,6 +48,9 @@ struct Readings {
     unknown: bool,
 }
 
+/// A service's `volumes_from` entries and the `service:` namespaces it joins (by its index).
+type Inherit<'t> = (usize, Vec<Val<'t>>, Vec<(&'static str, Val<'t>)>);
+
 /// What a field is, for choosing among readings.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Want {
@@ -90,18 +94,11 @@ impl<'t, 'd> Compose<'t, 'd, '_> {
 
     /// `key` of mapping `id`: the first (or, in the last-wins reading, the last) value written.
     fn get(&self, id: NodeId, key: &str) -> Option<NodeId> {
-        let doc = self.r.doc;
-        let mut written = doc
-            .raw_pairs(id)
-            .filter(|&(k, _)| doc.str(k) == Some(key))
-            .map(|(_, v)| v);
-        // `Doc::get` reads last-wins (Kubernetes' decoder); the first reading takes the first
-        let found = if self.last {
-            written.last()
+        if self.last {
+            self.r.doc.get(id, key)
         } else {
-            written.next()
-        };
-        found.or_else(|| doc.get(id, key))
+            self.r.doc.get_first(id, key)
+        }
     }
 
     /// Every reading of the scalar `id`; a template Compose refuses is an error and read as
@@ -338,6 +335,7 @@ pub(crate) fn split_volume(spec: &str) -> (Option<&str>, &str, Option<&str>) {
 pub(crate) fn short_mount<'t>(spec: &Val<'t>) -> Mount<'t> {
     let (s, t, m) = split_volume(spec.as_str());
     Mount {
+        propagation: m.and_then(|m| propagation_mode(m, spec.loc)),
         loc: spec.loc,
         target: Some(Val::new(t.to_string(), spec.loc)),
         volume: None,
@@ -361,6 +359,60 @@ pub(crate) fn is_host_source(s: &str) -> bool {
 /// Whether an interpolated Compose volume source is a host path (a `$` is literal there).
 fn is_compose_host_source(s: &str) -> bool {
     !s.trim_start().starts_with('$') && is_host_source(s)
+}
+
+/// The propagation a short volume mode sets (`rshared` of `ro,rshared`), when it sets one.
+pub(crate) fn propagation_mode<'t>(mode: &str, loc: Loc<'t>) -> Option<Val<'t>> {
+    mode.split(',')
+        .map(str::trim)
+        .find(|m| {
+            matches!(
+                m.to_ascii_lowercase().as_str(),
+                "shared" | "rshared" | "slave" | "rslave" | "private" | "rprivate"
+            )
+        })
+        .map(|m| Val::new(m.to_string(), loc))
+}
+
+/// A device mapping (`HOST[:CONTAINER[:PERMISSIONS]]`, Compose's `{source, target, permissions}`,
+/// `--device`) as a mount of the host's device node: the path rules judge it like a bind of that
+/// path (read-only when the permissions lack `w`). A CDI name (`vendor.com/class=name`) is no
+/// host path: `None`.
+pub(crate) fn device_mount<'t>(
+    source: Val<'t>,
+    target: Option<Val<'t>>,
+    permissions: Option<&str>,
+) -> Option<Mount<'t>> {
+    if !source.as_str().trim_start().starts_with('/') {
+        return None;
+    }
+    let target = target.unwrap_or_else(|| source.clone());
+    Some(Mount {
+        propagation: None,
+        loc: source.loc,
+        target: Some(target),
+        volume: None,
+        volume_name: None,
+        sub_path: None,
+        read_only: permissions.is_some_and(|p| !p.contains('w')),
+        host: Some(HostPath::resolve(source, None, Via::Direct)),
+    })
+}
+
+/// A short device spec (`/dev/sda:/dev/xvda:rwm`, `--device`) as [`device_mount`] reads it.
+pub(crate) fn short_device<'t>(spec: &Val<'t>) -> Option<Mount<'t>> {
+    let mut parts = spec.as_str().splitn(3, ':');
+    let source = parts.next().unwrap_or("").to_string();
+    let (target, perms) = match (parts.next(), parts.next()) {
+        // `/dev/x:rwm`: the permissions alone
+        (Some(t), None) if !t.starts_with('/') => (None, Some(t)),
+        (t, p) => (t, p),
+    };
+    device_mount(
+        Val::new(source, spec.loc),
+        target.map(|t| Val::new(t.to_string(), spec.loc)),
+        Some(perms.unwrap_or("rwm")),
+    )
 }
 
 /// Whether a mount mode string (`ro`, `ro,z`, `readonly`) is read-only.
@@ -608,6 +660,9 @@ impl<'t> Compose<'t, '_, '_> {
         };
         let secrets = files("secrets");
         let configs = files("configs");
+        // per service: its `volumes_from`, and the namespaces it shares with another service
+        let mut inherits: Vec<Inherit<'t>> = Vec::new();
+        let mut builds: Vec<Workload<'t>> = Vec::new();
         if let Some(services) = self.get(root, "services") {
             for (k, v) in doc.pairs(services) {
                 let Some(name) = r.val(k) else { continue };
@@ -615,6 +670,18 @@ impl<'t> Compose<'t, '_, '_> {
                     continue;
                 }
                 let chain = self.extends_chain(services, v);
+                let from: Vec<Val<'t>> = self
+                    .sall(&chain, "volumes_from")
+                    .into_iter()
+                    .flat_map(|id| self.istrings(Some(id), true))
+                    .collect();
+                let shares: Vec<(&'static str, Val<'t>)> = ["network_mode", "pid", "ipc"]
+                    .into_iter()
+                    .filter_map(|key| Some((key, self.ival(self.sget(&chain, key)?)?)))
+                    .filter(|(_, v)| v.as_str().trim().starts_with("service:"))
+                    .collect();
+                inherits.push((unit.workloads.len(), from, shares));
+                builds.extend(self.build(&name, &chain));
                 let mut w = self.service(name, &chain, &mut named);
                 if let Some(c) = w.containers.first_mut() {
                     for (key, list, dir) in [
@@ -629,8 +696,145 @@ impl<'t> Compose<'t, '_, '_> {
                 unit.workloads.push(w);
             }
         }
+        self.inherit(&mut unit.workloads, &inherits);
+        unit.workloads.extend(builds);
         unit.workloads.extend(named);
         unit
+    }
+
+    /// `volumes_from` and `service:` namespaces: a service gets the mounts of the services it
+    /// names (read-only with `:ro`; through any number of them, cycles cut) and the host
+    /// namespaces of the service whose network, PID or IPC namespace it joins. `container:` names
+    /// a container outside the file: its mounts are not known here, an error.
+    fn inherit(&self, ws: &mut [Workload<'t>], inherits: &[Inherit<'t>]) {
+        let find = |ws: &[Workload<'t>], name: &str| {
+            inherits
+                .iter()
+                .map(|(i, ..)| *i)
+                .find(|&i| ws.get(i).is_some_and(|w| w.name == name))
+        };
+        for (i, from, shares) in inherits {
+            let mut add: Vec<Mount<'t>> = Vec::new();
+            // (service index, read-only, where the entry is)
+            let mut todo: Vec<(usize, bool, Loc<'t>)> = Vec::new();
+            let mut seen = vec![*i];
+            for entry in from {
+                let text = entry.as_str().trim();
+                let (name, mode) = match text.rsplit_once(':') {
+                    Some((n, m)) if matches!(m, "ro" | "rw") => (n, Some(m)),
+                    _ => (text, None),
+                };
+                if name.starts_with("container:") {
+                    self.error(
+                        entry.loc,
+                        format!(
+                            "`volumes_from: {text}` takes the mounts of a container outside this file, which are not known here: the service is judged without them (lint what that container mounts)"
+                        ),
+                    );
+                    continue;
+                }
+                let name = name.strip_prefix("service:").unwrap_or(name);
+                if let Some(j) = find(ws, name) {
+                    todo.push((j, mode == Some("ro"), entry.loc));
+                }
+            }
+            while let Some((j, ro, loc)) = todo.pop() {
+                if seen.contains(&j) || seen.len() > 64 {
+                    continue;
+                }
+                seen.push(j);
+                let Some(src) = ws.get(j).and_then(|w| w.containers.first()) else {
+                    continue;
+                };
+                for m in &src.mounts {
+                    let mut m = m.clone();
+                    // the finding is this service's: it points at the `volumes_from` entry
+                    m.loc = loc;
+                    m.read_only |= ro;
+                    if let Some(h) = &mut m.host {
+                        h.loc = loc;
+                        h.raw.loc = loc;
+                    }
+                    add.push(m);
+                }
+                // what that service itself takes from others
+                if let Some((_, more, _)) = inherits.iter().find(|(k, ..)| *k == j) {
+                    for entry in more {
+                        let text = entry.as_str().trim();
+                        let (name, mode) = match text.rsplit_once(':') {
+                            Some((n, m)) if matches!(m, "ro" | "rw") => (n, Some(m)),
+                            _ => (text, None),
+                        };
+                        let name = name.strip_prefix("service:").unwrap_or(name);
+                        if let Some(k) = find(ws, name) {
+                            todo.push((k, ro || mode == Some("ro"), loc));
+                        }
+                    }
+                }
+            }
+            let mut joined: Vec<(&str, Option<Val<'t>>)> = Vec::new();
+            for (key, v) in shares {
+                let name = v.as_str().trim().trim_start_matches("service:");
+                let other = find(ws, name).and_then(|j| ws.get(j));
+                let host = other.and_then(|o| match *key {
+                    "network_mode" => o.host_network.as_ref(),
+                    "pid" => o.host_pid.as_ref(),
+                    _ => o.host_ipc.as_ref(),
+                });
+                joined.push((key, host.map(|_| v.clone())));
+            }
+            let Some(w) = ws.get_mut(*i) else { continue };
+            for (key, v) in joined {
+                let Some(v) = v else { continue };
+                match key {
+                    "network_mode" => w.host_network = Some(v),
+                    "pid" => w.host_pid = Some(v),
+                    _ => w.host_ipc = Some(v),
+                }
+            }
+            if let Some(c) = w.containers.first_mut() {
+                c.mounts.extend(add);
+            }
+        }
+    }
+
+    /// The build a service's `build` runs, when it runs with more than a build's rights: a
+    /// workload of its own (`build.privileged`, the `security.insecure` entitlement: a privileged
+    /// build; `build.network: host`, the `network.host` entitlement: the host's network).
+    fn build(&self, name: &Val<'t>, chain: &[NodeId]) -> Option<Workload<'t>> {
+        let doc = self.r.doc;
+        let b = self.sget(chain, "build").filter(|&b| doc.is_map(b))?;
+        let privileged = self
+            .get(b, "privileged")
+            .and_then(|id| self.ival_as(id, Want::Bool, true))
+            .filter(|v| compose_true(v.as_str()));
+        let entitlements = self.istrings(self.get(b, "entitlements"), true);
+        let insecure = entitlements
+            .iter()
+            .find(|e| e.as_str().trim() == "security.insecure")
+            .cloned();
+        let net = self
+            .get(b, "network")
+            .and_then(|id| self.ival_as(id, Want::Host, true))
+            .filter(|v| v.eq_ci("host"))
+            .or_else(|| {
+                entitlements
+                    .iter()
+                    .find(|e| e.as_str().trim() == "network.host")
+                    .cloned()
+            });
+        let privileged = privileged.or(insecure);
+        if privileged.is_none() && net.is_none() {
+            return None;
+        }
+        let loc = self.r.loc(b);
+        let mut w = Workload::new(WorkloadKind::Pod, "build", loc);
+        w.name = Cow::Owned(format!("{} (build)", name.as_str()));
+        w.host_network = net;
+        let mut c = Container::new(ContainerKind::Service, w.name.clone(), loc);
+        c.security.privileged = privileged;
+        w.containers.push(c);
+        Some(w)
     }
 
     /// The service and the services it `extends` in the same file, nearest first (bounded,
@@ -709,6 +913,7 @@ impl<'t> Compose<'t, '_, '_> {
             let mut raw = file.clone();
             raw.loc = loc;
             mounts.push(Mount {
+                propagation: None,
                 loc,
                 target: Some(target),
                 volume: None,
@@ -742,6 +947,8 @@ impl<'t> Compose<'t, '_, '_> {
         w.host_network = host("network_mode");
         w.host_pid = host("pid");
         w.host_ipc = host("ipc");
+        w.host_cgroup = host("cgroup");
+        w.host_uts = host("uts");
         w.host_users = f("userns_mode").and_then(|id| self.ival_as(id, Want::Host, true));
         w.runtime_class = f("runtime").and_then(|id| self.ival_as(id, Want::Text, true));
         w.sysctls = self
@@ -804,6 +1011,30 @@ impl<'t> Compose<'t, '_, '_> {
                 self.volume_mounts(item, named, &mut c.mounts);
             }
         }
+        // `devices`: the host's device nodes, short (`/dev/sda:/dev/xvda:rwm`) or long
+        for devs in self.sall(chain, "devices") {
+            for item in doc.items(devs) {
+                if doc.is_map(item) {
+                    let Some(source) = self
+                        .get(item, "source")
+                        .and_then(|s| self.ival_as(s, Want::Text, true))
+                    else {
+                        continue;
+                    };
+                    let perms = self.ifield(item, "permissions");
+                    c.mounts.extend(device_mount(
+                        source,
+                        self.ifield(item, "target"),
+                        Some(perms.as_ref().map_or("rwm", |p| p.as_str())),
+                    ));
+                } else {
+                    for spec in self.ivals(item, true) {
+                        c.mounts.extend(short_device(&spec));
+                    }
+                }
+            }
+        }
+        c.device_rules = list("device_cgroup_rules");
         // `tmpfs: /path[:options]`: a mount without a host path (DS026 counts it as storage)
         for t in list("tmpfs") {
             let target = t.as_str().split(':').next().unwrap_or("").to_string();
@@ -844,12 +1075,16 @@ impl<'t> Compose<'t, '_, '_> {
                 .get(item, "volume")
                 .and_then(|v| self.ifield(v, "subpath"));
             let target = self.ifield(item, "target");
+            let propagation = self
+                .get(item, "bind")
+                .and_then(|b| self.get(b, "propagation"))
+                .and_then(|p| self.ival_as(p, Want::Text, true));
             let sources = match self.get(item, "source") {
                 Some(s) => self.ivals(s, true).into_iter().map(Some).collect(),
                 None => vec![None],
             };
             for source in sources {
-                out.push(self.mount(
+                let mut m = self.mount(
                     loc,
                     source,
                     target.clone(),
@@ -857,7 +1092,9 @@ impl<'t> Compose<'t, '_, '_> {
                     kind.as_deref(),
                     sub.clone(),
                     named,
-                ));
+                );
+                m.propagation.clone_from(&propagation);
+                out.push(m);
             }
         } else {
             let (specs, known) = self.ivals_known(item, true);
@@ -869,7 +1106,9 @@ impl<'t> Compose<'t, '_, '_> {
                 let source = s.map(|s| Val::new(s.to_string(), spec.loc));
                 let target = Some(Val::new(t.to_string(), spec.loc));
                 let ro = m.is_some_and(read_only_mode);
-                out.push(self.mount(loc, source, target, ro, None, None, named));
+                let mut mount = self.mount(loc, source, target, ro, None, None, named);
+                mount.propagation = m.and_then(|m| propagation_mode(m, spec.loc));
+                out.push(mount);
             }
         }
     }
@@ -912,6 +1151,7 @@ impl<'t> Compose<'t, '_, '_> {
         named: &mut [Workload<'t>],
     ) -> Mount<'t> {
         let mut mount = Mount {
+            propagation: None,
             loc,
             target,
             volume: None,

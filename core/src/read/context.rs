@@ -61,19 +61,39 @@ pub(crate) enum PosMap<'m> {
     },
 }
 
+/// The text of a file's lines, for placing embedded text (the pipeline's [`FileCtx`], a reader's
+/// [`Sink`](super::Sink)).
+pub(crate) trait Lines {
+    /// The text of 1-based line `n` (empty past the end).
+    fn text_of(&mut self, n: usize) -> &str;
+}
+
+impl Lines for FileCtx<'_> {
+    fn text_of(&mut self, n: usize) -> &str {
+        self.line(n)
+    }
+}
+
+/// Where the character at 1-based (`line`, `col`) of an embedded text is in the file, by the
+/// table of its characters' positions (`rows`, one per embedded line); a column past the end of
+/// its line is just after the line's last character. `None` when the line is not in the table.
+pub(crate) fn table_pos(
+    rows: &[Vec<(u32, u32)>],
+    line: usize,
+    col: usize,
+) -> Option<(usize, usize)> {
+    let row = line.checked_sub(1).and_then(|l| rows.get(l))?;
+    col.checked_sub(1)
+        .and_then(|c| row.get(c))
+        .copied()
+        .or_else(|| row.last().map(|&(l, c)| (l, c + 1)))
+        .map(|(l, c)| (l as usize, c as usize))
+}
+
 impl PosMap<'_> {
-    pub(crate) fn map(&self, ctx: &mut FileCtx<'_>, line: usize, col: usize) -> (usize, usize) {
+    pub(crate) fn map(&self, ctx: &mut dyn Lines, line: usize, col: usize) -> (usize, usize) {
         match self {
-            PosMap::Table(rows) => {
-                let row = line.checked_sub(1).and_then(|l| rows.get(l));
-                let hit = row.and_then(|r| {
-                    col.checked_sub(1)
-                        .and_then(|c| r.get(c))
-                        .copied()
-                        .or_else(|| r.last().map(|&(l, c)| (l, c + 1)))
-                });
-                hit.map_or((0, 0), |(l, c)| (l as usize, c as usize))
-            }
+            PosMap::Table(rows) => table_pos(rows, line, col).unwrap_or((0, 0)),
             PosMap::Scalar {
                 line: nl,
                 col: nc,
@@ -99,7 +119,7 @@ impl PosMap<'_> {
                 if !word.is_empty() {
                     let span = text.lines().count() + 2;
                     for l in *nl as usize..*nl as usize + span {
-                        let src = ctx.line(l);
+                        let src = ctx.text_of(l);
                         if let Some(b) = src.find(word.as_str()) {
                             let c = src.get(..b).map_or(0, |s| s.chars().count()) + 1;
                             return (l, c);

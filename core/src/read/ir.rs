@@ -143,6 +143,11 @@ pub(crate) struct Workload<'t> {
     pub host_users: Option<Val<'t>>,
     /// `runtimeClassName`, Compose `runtime`, `--runtime`.
     pub runtime_class: Option<Val<'t>>,
+    /// Set only when the host's cgroup namespace is shared (Compose `cgroup: host`,
+    /// `--cgroupns host`).
+    pub host_cgroup: Option<Val<'t>>,
+    /// Set only when the host's UTS namespace is shared (Compose `uts: host`, `--uts host`).
+    pub host_uts: Option<Val<'t>>,
     /// The pod-level security context (Kubernetes); empty for Compose and run, whose settings
     /// are per container.
     pub security: Security<'t>,
@@ -166,6 +171,8 @@ impl<'t> Workload<'t> {
             host_ipc: None,
             host_users: None,
             runtime_class: None,
+            host_cgroup: None,
+            host_uts: None,
             security: Security::default(),
             sysctls: Vec::new(),
             volumes: Vec::new(),
@@ -245,6 +252,9 @@ pub(crate) struct Container<'t> {
     pub security: Security<'t>,
     /// Compose `container_name` (as written, not interpolated), `docker run --name`.
     pub container_name: Option<Val<'t>>,
+    /// Device cgroup rules as written (Compose `device_cgroup_rules`, `--device-cgroup-rule`):
+    /// devices the container may create and open beyond the default set.
+    pub device_rules: Vec<Val<'t>>,
 }
 
 impl<'t> Container<'t> {
@@ -261,6 +271,7 @@ impl<'t> Container<'t> {
             ports: Vec::new(),
             security: Security::default(),
             container_name: None,
+            device_rules: Vec::new(),
         }
     }
 
@@ -480,7 +491,7 @@ pub(crate) enum Via {
 }
 
 /// A mount into a container.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Mount<'t> {
     /// The mount item (`volumeMounts[i]`, the `volumes:` entry, the `-v` value).
     pub loc: Loc<'t>,
@@ -495,6 +506,9 @@ pub(crate) struct Mount<'t> {
     pub read_only: bool,
     /// The host path the mount reaches, when it reaches one.
     pub host: Option<HostPath<'t>>,
+    /// The mount's propagation as written, when set (`mountPropagation: Bidirectional`, Compose
+    /// `bind.propagation` and the short syntax's `rshared`, `bind-propagation=`, `-v ...:shared`).
+    pub propagation: Option<Val<'t>>,
 }
 
 impl<'t> Mount<'t> {
@@ -509,12 +523,13 @@ impl<'t> Mount<'t> {
             sub_path: None,
             read_only: false,
             host: None,
+            propagation: None,
         }
     }
 }
 
 /// The effective host path of a mount.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct HostPath<'t> {
     /// The host path as written (`hostPath.path`, the bind source).
     pub raw: Val<'t>,

@@ -688,6 +688,7 @@ fn mount<'t>(r: &Reader<'t, '_>, id: NodeId, w: &Workload<'t>) -> Mount<'t> {
             _ => None,
         });
     Mount {
+        propagation: r.field(id, "mountPropagation"),
         loc: r.loc(id),
         target: r.field(id, "mountPath"),
         volume: index,

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::ReadError;
-use super::compose::{apply_security_opt, parse_port, short_mount};
+use super::compose::{apply_security_opt, parse_port, short_device, short_mount};
 use super::ir::{
     Container, ContainerKind, Env, Field, HostPath, Loc, Mount, Security, Source, Unit, Val, Via,
     Workload, WorkloadKind,
@@ -66,11 +66,6 @@ pub(crate) fn docker_runs_in<'t>(c: &Container<'t>) -> Vec<Workload<'t>> {
         }
     }
     r.out
-}
-
-/// Normalise a shell text (its input errors dropped; see [`read`]).
-pub(crate) fn unit(text: &str) -> Unit<'_> {
-    read(text).0
 }
 
 /// Read a shell text: every `docker run`/`create` (and `podman`, `nerdctl`) command it runs,
@@ -284,7 +279,8 @@ impl<'t> Runner<'t> {
         out.push_str(rest);
         changed.then_some(Word {
             text: Cow::Owned(out),
-            raw: "",
+            // the raw word still tells which expansions were written (and quoted)
+            raw: w.raw,
             line: w.line,
             col: w.col,
         })
@@ -434,6 +430,102 @@ fn flag_of(raw: &str) -> &str {
     }
 }
 
+/// One expansion written in a word: what it names (`$SOCK`, `${P:-false}`, `$(cmd)`, `$1`) and
+/// whether it stands inside double quotes (unquoted, the shell splits its value into words).
+#[derive(Debug, PartialEq, Eq)]
+struct Expansion {
+    name: String,
+    quoted: bool,
+}
+
+/// The expansions of a word as written (`raw`, or the text of a nested word), single-quoted text
+/// and escapes skipped.
+fn expansions(src: &str) -> Vec<Expansion> {
+    let mut out = Vec::new();
+    if !src.contains(['$', '`']) {
+        return out;
+    }
+    let mut it = src.char_indices().peekable();
+    let (mut single, mut double) = (false, false);
+    while let Some((i, c)) = it.next() {
+        match c {
+            '\\' if !single => {
+                it.next();
+            }
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '`' if !single => {
+                let rest = src.get(i + 1..).unwrap_or("");
+                let end = rest.find('`').unwrap_or(rest.len());
+                out.push(Expansion {
+                    name: format!("`{}`", rest.get(..end).unwrap_or("")),
+                    quoted: double,
+                });
+                while it.peek().is_some_and(|&(k, _)| k <= i + 1 + end) {
+                    it.next();
+                }
+            }
+            '$' if !single => {
+                let rest = src.get(i + 1..).unwrap_or("");
+                let (name, len) = if let Some(b) = rest.strip_prefix('{') {
+                    let end = b.find('}').unwrap_or(b.len());
+                    let body = b.get(..end).unwrap_or("");
+                    let n = body
+                        .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+                        .map_or(body, |k| body.get(..k).unwrap_or(""));
+                    (n.to_string(), end + 2)
+                } else if rest.starts_with('(') {
+                    let mut open = 0usize;
+                    let mut end = rest.len();
+                    for (k, ch) in rest.char_indices() {
+                        match ch {
+                            '(' => open += 1,
+                            ')' => {
+                                open = open.saturating_sub(1);
+                                if open == 0 {
+                                    end = k + 1;
+                                    break;
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    (format!("${}", rest.get(..end).unwrap_or("")), end)
+                } else if let Some(ch) = rest
+                    .chars()
+                    .next()
+                    .filter(|ch| "@*#?!-$0123456789".contains(*ch))
+                {
+                    (ch.to_string(), 1)
+                } else {
+                    let n = rest
+                        .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+                        .unwrap_or(rest.len());
+                    (rest.get(..n).unwrap_or("").to_string(), n)
+                };
+                if !name.is_empty() {
+                    out.push(Expansion {
+                        name,
+                        quoted: double,
+                    });
+                }
+                while it.peek().is_some_and(|&(k, _)| k <= i + len) {
+                    it.next();
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Variables whose value a reading of the script does not need: the well-known ones (`$PWD`,
+/// `$(pwd)`, `$HOME`, `$XDG_RUNTIME_DIR`, as Compose's reader knows them) and the shell's `$$`.
+fn well_known(name: &str) -> bool {
+    super::compose::well_known(name).is_some()
+        || matches!(name, "$" | "$(pwd)" | "`pwd`" | "$(pwd -P)")
+}
+
 /// Go's `strconv.ParseBool`, which pflag uses for every boolean flag.
 pub(crate) fn parse_bool(v: &str) -> Option<bool> {
     match v {
@@ -442,6 +534,27 @@ pub(crate) fn parse_bool(v: &str) -> Option<bool> {
         _ => None,
     }
 }
+
+/// Flags whose value decides what a rule judges (mounts, devices, namespaces, capabilities,
+/// profiles, the runtime): an unknown variable in them is an error, as in Compose.
+const RELEVANT: &[&str] = &[
+    "-v",
+    "--volume",
+    "--mount",
+    "--device",
+    "--device-cgroup-rule",
+    "--network",
+    "--net",
+    "--pid",
+    "--ipc",
+    "--uts",
+    "--userns",
+    "--cgroupns",
+    "--cap-add",
+    "--security-opt",
+    "--runtime",
+    "--group-add",
+];
 
 /// Boolean flags of `podman run` and `nerdctl run` that the docker CLI does not have (so they
 /// do not take the next word as a value).
@@ -467,9 +580,58 @@ impl<'t> Runner<'t> {
         });
     }
 
+    /// The expansions of word `w` whose value is not known here (not assigned by the script, not
+    /// well-known).
+    fn unknown(&self, w: &Word<'t>) -> Vec<Expansion> {
+        let src = if w.raw.is_empty() {
+            w.text.as_ref()
+        } else {
+            w.raw
+        };
+        expansions(src)
+            .into_iter()
+            .filter(|e| !well_known(&e.name) && !self.vars.contains_key(&e.name))
+            .collect()
+    }
+
+    /// An error when a security-relevant value (`what`) depends on expansions not known here:
+    /// every value they may take cannot be judged (the reading the text supplies still is).
+    fn unresolved(&mut self, w: &Word<'t>, what: &str, unknown: &[Expansion]) {
+        if unknown.is_empty() {
+            return;
+        }
+        let names: Vec<String> = unknown
+            .iter()
+            .map(|e| {
+                if e.name.starts_with(['$', '`']) {
+                    format!("`{}`", e.name)
+                } else {
+                    format!("`${}`", e.name)
+                }
+            })
+            .collect();
+        self.refuse(
+            w,
+            format!(
+                "{what} depends on {} whose value is not known here: it cannot be judged for every value it may take (set it in the script, or write the value)",
+                names.join(", ")
+            ),
+        );
+    }
+
     /// A boolean flag's value as written (`None`: given bare, true); an invalid one is an error
-    /// (the CLI refuses the command), read as true.
+    /// (the CLI refuses the command), read as true. A value built from unknown expansions
+    /// (`--privileged=$P`, `${P:-false}`) may be true: read as true, and an error.
     fn boolean(&mut self, w: &Word<'t>, name: &str, v: Option<&str>) -> &'static str {
+        let unknown = if v.is_some() {
+            self.unknown(w)
+        } else {
+            Vec::new()
+        };
+        if !unknown.is_empty() {
+            self.unresolved(w, &format!("`{name}`"), &unknown);
+            return "true";
+        }
         match v.map(parse_bool) {
             None | Some(Some(true)) => "true",
             Some(Some(false)) => "false",
@@ -577,6 +739,18 @@ impl<'t> Runner<'t> {
                 break;
             }
             if !t.starts_with('-') || t == "-" {
+                // an unquoted expansion nobody knows splits into words the CLI may read as
+                // options (`$FLAGS` = `--privileged -v /:/host`) before the image
+                let split: Vec<Expansion> = self
+                    .unknown(word)
+                    .into_iter()
+                    .filter(|e| !e.quoted)
+                    .collect();
+                self.unresolved(
+                    word,
+                    "this `docker run`'s options (an unquoted expansion may hold any of them)",
+                    &split,
+                );
                 break;
             }
             let flag = flag_path(word);
@@ -643,8 +817,23 @@ impl<'t> Runner<'t> {
                     break;
                 }
             }
+            // the word that gave the value (the flag's own, or the next one)
+            let src = cmd.get(i).unwrap_or(word);
             for (name, value) in opts {
                 let Some(v) = value else { continue };
+                if RELEVANT.contains(&name.as_str()) {
+                    let unknown = self.unknown(src);
+                    self.unresolved(src, &format!("`{name}`"), &unknown);
+                }
+                if name == "--volumes-from" {
+                    self.refuse(
+                        word,
+                        format!(
+                            "`--volumes-from {}` takes the mounts of another container, which are not known here: this container is judged without them (lint what that container mounts)",
+                            v.as_str()
+                        ),
+                    );
+                }
                 apply_option(&mut w, &mut c, &mut sec, &name, v);
             }
             i += 1;
@@ -689,6 +878,7 @@ pub(crate) fn apply_option<'t>(
             let host =
                 HostPath::resolve(Val::new("/var/run/docker.sock", v.loc), None, Via::Direct);
             c.mounts.push(Mount {
+                propagation: None,
                 loc: v.loc,
                 target: Some(Val::new("/var/run/docker.sock", v.loc)),
                 volume: None,
@@ -723,6 +913,10 @@ pub(crate) fn apply_option<'t>(
             sec.run_as_user = Some(Val::new(u, v.loc));
         }
         "--group-add" => sec.groups.push(v),
+        "--device" => c.mounts.extend(short_device(&v)),
+        "--device-cgroup-rule" => c.device_rules.push(v),
+        "--cgroupns" if v.eq_ci("host") => w.host_cgroup = Some(v),
+        "--uts" if v.eq_ci("host") => w.host_uts = Some(v),
         "--network" | "--net" if v.eq_ci("host") => w.host_network = Some(v),
         "--pid" if v.eq_ci("host") => w.host_pid = Some(v),
         "--ipc" if v.eq_ci("host") => w.host_ipc = Some(v),
@@ -790,6 +984,7 @@ pub(crate) fn mount_option<'t>(v: &Val<'t>) -> Mount<'t> {
     let mut read_only = false;
     let mut bind_opt = false;
     let mut device = None;
+    let mut propagation = None;
     for field in csv_fields(v.as_str()) {
         let (k, val) = match field.split_once('=') {
             Some((k, val)) => (k.trim().to_ascii_lowercase(), Some(val.to_string())),
@@ -801,6 +996,7 @@ pub(crate) fn mount_option<'t>(v: &Val<'t>) -> Mount<'t> {
             ("target" | "destination" | "dst", Some(t)) => target = Some(t),
             ("readonly" | "ro", None) => read_only = true,
             ("readonly" | "ro", Some(b)) => read_only = parse_bool(b.trim()) == Some(true),
+            ("bind-propagation", Some(p)) => propagation = Some(Val::new(p, v.loc)),
             ("volume-opt", Some(o)) => match o.split_once('=') {
                 Some(("o", opts)) => {
                     bind_opt = opts
@@ -820,6 +1016,7 @@ pub(crate) fn mount_option<'t>(v: &Val<'t>) -> Mount<'t> {
     };
     let host = host_src.map(|s| HostPath::resolve(Val::new(s, v.loc), None, Via::Direct));
     Mount {
+        propagation: propagation.filter(|_| kind == "bind"),
         loc: v.loc,
         target: target.map(|t| Val::new(t, v.loc)),
         volume: None,
@@ -896,8 +1093,55 @@ mod tests {
     }
 
     #[test]
+    fn expansions_as_written() {
+        let names = |s: &str| -> Vec<(String, bool)> {
+            expansions(s)
+                .into_iter()
+                .map(|e| (e.name, e.quoted))
+                .collect()
+        };
+        assert_eq!(
+            names("'$A'\"$B\"$C${D:-x}$(e f)`g`$1\\$H"),
+            vec![
+                ("B".into(), true),
+                ("C".into(), false),
+                ("D".into(), false),
+                ("$(e f)".into(), false),
+                ("`g`".into(), false),
+                ("1".into(), false),
+            ]
+        );
+        assert!(names("/plain/path").is_empty());
+    }
+
+    #[test]
+    fn unknown_values_of_relevant_flags_are_errors() {
+        let (u, errors) = read(
+            "S=/srv\ndocker run -v \"$S:/s\" -v \"$X:/x\" --cap-add=$CAP -e A=$B --privileged=${P:-false} \"$IMG\"\n",
+        );
+        let msgs: Vec<(Option<usize>, Option<usize>, &str)> = errors
+            .iter()
+            .map(|e| (e.line, e.column, e.message.as_str()))
+            .collect();
+        assert_eq!(msgs.len(), 3, "{msgs:?}");
+        assert_eq!((msgs[0].0, msgs[0].1), (Some(2), Some(26)), "{msgs:?}");
+        assert!(msgs[0].2.starts_with("`-v` depends on `$X`"), "{msgs:?}");
+        assert!(
+            msgs[1].2.starts_with("`--cap-add` depends on `$CAP`"),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs[2].2.starts_with("`--privileged` depends on `$P`"),
+            "{msgs:?}"
+        );
+        let c = &u.workloads[0].containers[0];
+        assert!(c.security.privileged.is_some());
+        assert_eq!(c.image.as_ref().map(|i| i.as_str()), Some("$IMG"));
+    }
+
+    #[test]
     fn parses_a_run_line() {
-        let u = unit(
+        let (u, _) = read(
             "sudo docker -H tcp://10.0.0.1:2375 run --rm -it --privileged -e DOCKER_TLS_CERTDIR= \
              -v /var/run/docker.sock:/var/run/docker.sock:ro --name=ci docker:dind dockerd --tls=false\n",
         );

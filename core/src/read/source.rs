@@ -248,6 +248,9 @@ pub(crate) struct Node<'a> {
 pub(crate) struct Doc<'a> {
     pub nodes: Vec<Node<'a>>,
     pub children: Vec<NodeId>,
+    /// Byte span (start, end) of each node in the whole input text, parallel to `nodes`. A block
+    /// collection ends where its last child ends; a flow collection after its closing bracket.
+    pub spans: Vec<(u32, u32)>,
     /// Work done resolving aliases and iterating; bounded by `budget`.
     work: Cell<u64>,
     budget: u64,
@@ -273,6 +276,7 @@ impl<'a> Doc<'a> {
     fn clear(&mut self) {
         self.nodes.clear();
         self.children.clear();
+        self.spans.clear();
         self.work.set(0);
         self.exceeded.set(false);
         self.dups.clear();
@@ -505,6 +509,15 @@ impl<'a> Doc<'a> {
         self.get_depth(id, key, 0)
     }
 
+    /// The first value written for `key` in mapping `id` (of duplicate keys the first one wins,
+    /// as yaml.v3 readers that keep the first do), else [`Doc::get`] (merge keys included).
+    pub fn get_first(&self, id: NodeId, key: &str) -> Option<NodeId> {
+        self.raw_pairs(id)
+            .find(|&(k, _)| self.str(k) == Some(key))
+            .map(|(_, v)| v)
+            .or_else(|| self.get(id, key))
+    }
+
     fn get_depth(&self, id: NodeId, key: &str, depth: u32) -> Option<NodeId> {
         if depth > 16 {
             return None;
@@ -567,6 +580,11 @@ impl<'a> Doc<'a> {
         self.nodes
             .get(id as usize)
             .map_or((0, 0), |n| (n.line, n.col))
+    }
+
+    /// Byte span (start, end) of a node (of the alias itself, not its target) in the input text.
+    pub fn span(&self, id: NodeId) -> Option<(u32, u32)> {
+        self.spans.get(id as usize).copied()
     }
 
     /// The field path of a node: `spec.volumes[0].hostPath.path`.
@@ -637,6 +655,56 @@ pub(crate) struct Loader<'a> {
     stack: Vec<(NodeId, usize)>,
     pending: Vec<NodeId>,
     anchors: Vec<NodeId>,
+    /// Byte span of the event being read, for [`Loader::push`].
+    span: (u32, u32),
+    /// Converts the parser's character indices into byte offsets of the input.
+    bytes: ByteIndex,
+}
+
+/// Turns the parser's character indices in a chunk into byte offsets of the whole input: the
+/// identity plus the chunk's offset for ASCII text, else a walk from the last position converted
+/// (events come almost in text order, so the walk is short).
+#[derive(Debug, Default)]
+struct ByteIndex {
+    /// Byte offset of the chunk in the whole input.
+    base: u32,
+    ascii: bool,
+    /// Last (character index, byte offset in the chunk) converted.
+    at: (usize, usize),
+}
+
+impl ByteIndex {
+    fn reset(&mut self, chunk: &str, base: usize) {
+        self.base = u32::try_from(base).unwrap_or(u32::MAX);
+        self.ascii = chunk.is_ascii();
+        self.at = (0, 0);
+    }
+
+    fn byte(&mut self, chunk: &str, index: usize) -> u32 {
+        let local = if self.ascii {
+            index.min(chunk.len())
+        } else {
+            let (mut ci, mut bi) = self.at;
+            while ci < index && bi < chunk.len() {
+                bi += chunk
+                    .get(bi..)
+                    .and_then(|r| r.chars().next())
+                    .map_or(1, char::len_utf8);
+                ci += 1;
+            }
+            while ci > index && bi > 0 {
+                bi -= 1;
+                while bi > 0 && !chunk.is_char_boundary(bi) {
+                    bi -= 1;
+                }
+                ci -= 1;
+            }
+            self.at = (ci, bi);
+            bi
+        };
+        self.base
+            .saturating_add(u32::try_from(local).unwrap_or(u32::MAX))
+    }
 }
 
 impl<'a> Loader<'a> {
@@ -666,6 +734,7 @@ impl<'a> Loader<'a> {
         loop {
             let chunk = text.get(start..).unwrap_or("");
             let mut doc_start = line_offset as usize + 1;
+            self.bytes.reset(chunk, start);
             match self.parse_chunk(chunk, line_offset, &mut doc_start, &mut on_doc) {
                 Ok(()) => return,
                 Err(e) => {
@@ -712,6 +781,10 @@ impl<'a> Loader<'a> {
             })?;
             let line = span.start.line() as u32 + line_offset;
             let col = span.start.col() as u32 + 1;
+            self.span = (
+                self.bytes.byte(chunk, span.start.index()),
+                self.bytes.byte(chunk, span.end.index()),
+            );
             match ev {
                 Event::StreamStart | Event::Nothing => {}
                 Event::StreamEnd => return Ok(()),
@@ -742,6 +815,9 @@ impl<'a> Loader<'a> {
                 }
                 Event::Scalar(text, style, anchor, tag) => {
                     let plain = style == ScalarStyle::Plain;
+                    if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                        self.span.1 = block_scalar_end(chunk, self.bytes.base, self.span);
+                    }
                     let id = self.push(Kind::Scalar, plain, text, line, col, anchor);
                     let tag = Tag::of(tag.as_deref());
                     if tag != Tag::None
@@ -764,6 +840,11 @@ impl<'a> Loader<'a> {
                             budget: true,
                         });
                     }
+                    if kind == Kind::Seq {
+                        // an indentless block sequence (`key:\n- a`) is marked at its first
+                        // item: its span starts at the item's `-`
+                        self.span.0 = dash_before(chunk, self.bytes.base, self.span.0);
+                    }
                     let id = self.push(kind, false, Cow::Borrowed(""), line, col, anchor);
                     self.stack.push((id, self.pending.len()));
                 }
@@ -780,6 +861,20 @@ impl<'a> Loader<'a> {
                     if let Some(n) = self.doc.nodes.get_mut(id as usize) {
                         n.first = first;
                         n.len = len;
+                    }
+                    // a flow collection ends after its bracket, a block one with its last child
+                    let end = if self.span.1 > self.span.0 {
+                        Some(self.span.1)
+                    } else {
+                        self.doc
+                            .children
+                            .last()
+                            .filter(|_| len > 0)
+                            .and_then(|&c| self.doc.spans.get(c as usize))
+                            .map(|s| s.1)
+                    };
+                    if let (Some(end), Some(s)) = (end, self.doc.spans.get_mut(id as usize)) {
+                        s.1 = end.max(s.0);
                     }
                 }
             }
@@ -878,6 +973,7 @@ impl<'a> Loader<'a> {
             first: 0,
             len: 0,
         });
+        self.doc.spans.push(self.span);
         if self.stack.last().is_some() {
             self.pending.push(id);
         }
@@ -891,6 +987,65 @@ impl<'a> Loader<'a> {
         }
         id
     }
+}
+
+/// The offset of the `-` before `at` when only spaces separate them on its line, else `at`.
+fn dash_before(chunk: &str, base: u32, at: u32) -> u32 {
+    let Some(local) = at.checked_sub(base).map(|v| v as usize) else {
+        return at;
+    };
+    let Some(before) = chunk.get(..local) else {
+        return at;
+    };
+    if chunk
+        .get(local..)
+        .is_some_and(|r| r.starts_with(['-', '[']))
+    {
+        return at;
+    }
+    let trimmed = before.trim_end_matches(' ');
+    if trimmed.ends_with('-') && trimmed.len() < local {
+        base.saturating_add(u32::try_from(trimmed.len() - 1).unwrap_or(u32::MAX))
+    } else {
+        at
+    }
+}
+
+/// Where a block scalar (`|`, `>`) starting at `span.0` really ends: the parser's end is the next
+/// token, after blank lines and less indented comments; this is the end of its last content line.
+fn block_scalar_end(chunk: &str, base: u32, span: (u32, u32)) -> u32 {
+    let (Some(s), Some(e)) = (
+        span.0.checked_sub(base).map(|v| v as usize),
+        span.1.checked_sub(base).map(|v| v as usize),
+    ) else {
+        return span.1;
+    };
+    let Some(body) = chunk.get(s..e) else {
+        return span.1;
+    };
+    // the first line (the header, or the first content line where the parser starts it) is
+    // kept; a later line belongs to the scalar while it is indented at least as far
+    let first = body.find('\n').unwrap_or(body.len());
+    let mut end = s + body.get(..first).map_or(0, |h| h.trim_end().len());
+    let line_start = chunk
+        .get(..s)
+        .and_then(|b| b.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let indent = s - line_start;
+    let mut at = s + first + 1;
+    for line in body.get(first + 1..).unwrap_or("").split_inclusive('\n') {
+        let content = line.trim_end();
+        let depth = line.len() - line.trim_start_matches(' ').len();
+        if !content.trim().is_empty() {
+            if depth < indent {
+                break;
+            }
+            end = at + content.len();
+        }
+        at += line.len();
+    }
+    base.saturating_add(u32::try_from(end).unwrap_or(u32::MAX))
+        .min(span.1)
 }
 
 /// Every document of `text` as the Kubernetes API machinery would receive it (go-yaml v2 under
@@ -1023,5 +1178,89 @@ mod tests {
         let mut pos = None;
         l.run(text, |d, _| pos = d.get(0, "a").map(|v| d.pos(v)), |_| {});
         assert_eq!(pos, Some((2, 8)));
+    }
+}
+
+#[cfg(test)]
+mod span_tests {
+    use super::*;
+
+    /// (text of every node's span) for each document of `text`.
+    fn spans(text: &str) -> Vec<Vec<String>> {
+        let mut out = Vec::new();
+        Loader::default().run(
+            text,
+            |d, _| {
+                out.push(
+                    (0..d.nodes.len() as NodeId)
+                        .map(|id| {
+                            let (s, e) = d.span(id).unwrap_or((0, 0));
+                            text.get(s as usize..e as usize).unwrap_or("?").to_string()
+                        })
+                        .collect(),
+                );
+            },
+            |_| {},
+        );
+        out
+    }
+
+    #[test]
+    fn every_node_spans_its_text() {
+        let t = "a:\n  - name: x  # c\n    v: |\n      lit\n        more\n      last\n\n  # gone\n  - [1, {b: 2}]\n  - w: >-\n      f\n      g\n# end\nz: \"q\"\n---\nß: é\nk: [ü]\n";
+        let got = spans(t);
+        let want: Vec<Vec<&str>> = vec![
+            vec![
+                t.split("\n---").next().unwrap().trim_end(),
+                "a",
+                "- name: x  # c\n    v: |\n      lit\n        more\n      last\n\n  # gone\n  - [1, {b: 2}]\n  - w: >-\n      f\n      g",
+                "name: x  # c\n    v: |\n      lit\n        more\n      last",
+                "name",
+                "x",
+                "v",
+                "lit\n        more\n      last",
+                "[1, {b: 2}]",
+                "1",
+                "{b: 2}",
+                "b",
+                "2",
+                "w: >-\n      f\n      g",
+                "w",
+                "f\n      g",
+                "z",
+                "\"q\"",
+            ],
+            vec!["ß: é\nk: [ü]", "ß", "é", "k", "[ü]", "ü"],
+        ];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn an_indentless_sequence_starts_at_its_dash() {
+        let t = "a:\n- x\n- y\nb:\n  - - z\n";
+        assert_eq!(
+            spans(t)[0],
+            vec![
+                t.trim_end(),
+                "a",
+                "- x\n- y",
+                "x",
+                "y",
+                "b",
+                "- - z",
+                "- z",
+                "z"
+            ]
+        );
+    }
+
+    #[test]
+    fn spans_are_absolute_after_a_broken_document() {
+        let t = "a: 1\n---\na: [\n---\nbé: *x\n---\nc: &x ö\nd: *x\n";
+        let got = spans(t);
+        assert_eq!(
+            got.last().unwrap(),
+            &vec!["c: &x ö\nd: *x", "c", "&x ö", "d", "*x"]
+        );
     }
 }

@@ -5,9 +5,7 @@ use super::common;
 use super::images::BUSYBOX_IMAGE;
 use super::{NoteLevel, ParamSpec, Resolved, Scenario, ScenarioId};
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{
-    Container, ContainerRole, DaemonKind, Endpoint, EnvVar, Mount, Volume, VolumeSource,
-};
+use crate::model::{Container, ContainerRole, DaemonKind, Endpoint, EnvVar, Volume, VolumeSource};
 use crate::quote::Shell;
 
 use super::images::BUILDKIT_VERSION;
@@ -119,22 +117,15 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
             EnvVar::text("BUILDKITD_FLAGS", "--oci-worker-no-process-sandbox"),
         );
     }
-    c.security.run_as_user = Some(1000);
-    c.security.run_as_group = Some(1000);
+    common::run_as(&mut c, 1000);
     c.security.unconfined = true;
-    c.mounts.push(Mount {
-        volume: "buildkitd".into(),
-        path: "/home/user/.local/share/buildkit".into(),
-        read_only: false,
-        sub_path: None,
-    });
-    pod.volumes.push(Volume {
-        name: "buildkitd".into(),
-        source: VolumeSource::EmptyDir {
-            memory: false,
-            size_limit: None,
-        },
-    });
+    c.mounts.push(common::mount(
+        "buildkitd",
+        "/home/user/.local/share/buildkit",
+        false,
+    ));
+    pod.volumes
+        .push(common::empty_dir("buildkitd", false, None));
     if source.is_empty() {
         // The source step (upstream's rootless Job form): it fills the context before the build.
         let mut step = Container::new("source", BUSYBOX_IMAGE);
@@ -147,26 +138,15 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
         ];
         // As root: outside Kubernetes the context volume is created root-owned (an emptyDir is
         // world-writable, a Docker volume over a folder the image lacks is not).
-        step.mounts.push(Mount {
-            volume: "workspace".into(),
-            path: context.clone(),
-            read_only: false,
-            sub_path: None,
-        });
+        common::share_empty_dir(
+            &mut pod,
+            "workspace",
+            false,
+            (&mut step, &mut c),
+            &context,
+            true,
+        );
         pod.containers.push(step);
-        c.mounts.push(Mount {
-            volume: "workspace".into(),
-            path: context.clone(),
-            read_only: true,
-            sub_path: None,
-        });
-        pod.volumes.push(Volume {
-            name: "workspace".into(),
-            source: VolumeSource::EmptyDir {
-                memory: false,
-                size_limit: None,
-            },
-        });
     }
     if push {
         let secret = r.get("registry_secret");
@@ -178,12 +158,8 @@ pub(crate) fn build(r: &Resolved<'_>) -> Result<Scenario> {
                 ),
             ));
         }
-        c.mounts.push(Mount {
-            volume: "registry-auth".into(),
-            path: DOCKER_CONFIG_DIR.into(),
-            read_only: true,
-            sub_path: None,
-        });
+        c.mounts
+            .push(common::mount("registry-auth", DOCKER_CONFIG_DIR, true));
         pod.volumes.push(Volume {
             name: "registry-auth".into(),
             source: VolumeSource::Secret {

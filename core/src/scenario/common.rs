@@ -3,8 +3,8 @@
 use super::{Note, NoteLevel, ParamKind, ParamSpec, Resolved, Risk, Scenario, ScenarioId};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{
-    Client, Container, Daemon, DaemonKind, DaemonPlace, Endpoint, Host, JobSettings, Os, Pod,
-    Topology, WorkloadKind,
+    Client, Container, Daemon, DaemonKind, DaemonPlace, Endpoint, Host, JobSettings, Mount, Os,
+    Pod, Topology, Volume, VolumeSource, WorkloadKind,
 };
 use crate::quote::Shell;
 
@@ -411,6 +411,7 @@ pub(crate) fn pod(r: &Resolved<'_>, restart_policy: &str) -> Pod {
         restart_policy: restart_policy.to_owned(),
         automount_service_account_token: None,
         sysctls: Vec::new(),
+        ..Pod::default()
     }
 }
 
@@ -558,4 +559,44 @@ pub(crate) fn linux_dockerd(
             endpoint: client_endpoint,
         }],
     }
+}
+
+/// A mount of the pod's volume `volume` at `path`.
+pub(crate) fn mount(volume: &str, path: impl Into<String>, read_only: bool) -> Mount {
+    Mount {
+        volume: volume.to_owned(),
+        path: path.into(),
+        read_only,
+        sub_path: None,
+    }
+}
+
+/// An emptyDir volume: `medium: Memory` when `memory`, with an optional `sizeLimit`.
+pub(crate) fn empty_dir(name: &str, memory: bool, size_limit: Option<String>) -> Volume {
+    Volume {
+        name: name.to_owned(),
+        source: VolumeSource::EmptyDir { memory, size_limit },
+    }
+}
+
+/// One emptyDir `volume` that two containers of the pod share at `path`: `writer` mounts it
+/// read-write, `reader` read-only when `reader_read_only` (the daemon's certificates or socket, the
+/// build context a source step fills).
+pub(crate) fn share_empty_dir(
+    pod: &mut Pod,
+    volume: &str,
+    memory: bool,
+    (writer, reader): (&mut Container, &mut Container),
+    path: &str,
+    reader_read_only: bool,
+) {
+    pod.volumes.push(empty_dir(volume, memory, None));
+    writer.mounts.push(mount(volume, path, false));
+    reader.mounts.push(mount(volume, path, reader_read_only));
+}
+
+/// Runs the container as `uid`, with the group of the same number (the images' user 1000).
+pub(crate) fn run_as(c: &mut Container, uid: i64) {
+    c.security.run_as_user = Some(uid);
+    c.security.run_as_group = Some(uid);
 }

@@ -5,8 +5,7 @@ use super::common::{self, CLIENT_COMMAND, DOCKER_VERSION};
 use super::{NoteLevel, ParamKind, ParamSpec, Resolved, Scenario, ScenarioId};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{
-    Container, ContainerRole, DaemonKind, Endpoint, EnvValue, EnvVar, Mount, Probe, Volume,
-    VolumeSource,
+    Container, ContainerRole, DaemonKind, Endpoint, EnvValue, EnvVar, Probe, Volume, VolumeSource,
 };
 use crate::quote::Shell;
 
@@ -200,8 +199,7 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
     daemon.alias = Some("docker".into());
     daemon.security.privileged = flavour != Flavour::Sysbox;
     if flavour == Flavour::Rootless {
-        daemon.security.run_as_user = Some(1000);
-        daemon.security.run_as_group = Some(1000);
+        common::run_as(&mut daemon, 1000);
     }
     let socket = format!("{}/docker.sock", flavour.socket_dir());
     let mut extra: Vec<String> = Vec::new();
@@ -238,8 +236,7 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
     if flavour == Flavour::Rootless {
         // The rootless daemon's socket folder and certificates belong to uid 1000; a client
         // without capabilities reaches them as that user.
-        client.security.run_as_user = Some(1000);
-        client.security.run_as_group = Some(1000);
+        common::run_as(&mut client, 1000);
         client.security.run_as_non_root = Some(true);
         // The image's HOME (/root) is not this user's: the CLI keeps its config in /tmp.
         client_env.push(EnvVar::text("DOCKER_CONFIG", "/tmp/.docker"));
@@ -256,25 +253,14 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
             // Run dockerd directly: the entrypoint then adds no TCP listener.
             daemon.args = vec!["dockerd".into(), format!("--host=unix://{socket}")];
             daemon.args.extend(extra);
-            pod.volumes.push(Volume {
-                name: "docker-socket".into(),
-                source: VolumeSource::EmptyDir {
-                    memory: false,
-                    size_limit: None,
-                },
-            });
-            daemon.mounts.push(Mount {
-                volume: "docker-socket".into(),
-                path: flavour.socket_mount().into(),
-                read_only: false,
-                sub_path: None,
-            });
-            client.mounts.push(Mount {
-                volume: "docker-socket".into(),
-                path: flavour.socket_mount().into(),
-                read_only: false,
-                sub_path: None,
-            });
+            common::share_empty_dir(
+                &mut pod,
+                "docker-socket",
+                false,
+                (&mut daemon, &mut client),
+                flavour.socket_mount(),
+                false,
+            );
             client_env.push(EnvVar::text("DOCKER_HOST", format!("unix://{socket}")));
             endpoint_in_pod = Endpoint::Unix {
                 path: socket.clone(),
@@ -302,25 +288,14 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
             daemon
                 .env
                 .push(EnvVar::text("DOCKER_TLS_CERTDIR", "/certs"));
-            pod.volumes.push(Volume {
-                name: "docker-certs".into(),
-                source: VolumeSource::EmptyDir {
-                    memory: true,
-                    size_limit: None,
-                },
-            });
-            daemon.mounts.push(Mount {
-                volume: "docker-certs".into(),
-                path: "/certs/client".into(),
-                read_only: false,
-                sub_path: None,
-            });
-            client.mounts.push(Mount {
-                volume: "docker-certs".into(),
-                path: "/certs/client".into(),
-                read_only: true,
-                sub_path: None,
-            });
+            common::share_empty_dir(
+                &mut pod,
+                "docker-certs",
+                true,
+                (&mut daemon, &mut client),
+                "/certs/client",
+                true,
+            );
             client_env.push(EnvVar {
                 name: "DOCKER_HOST".into(),
                 value: EnvValue::PeerUrl {
@@ -358,12 +333,7 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
     );
     daemon.mounts.insert(
         0,
-        Mount {
-            volume: "docker-storage".into(),
-            path: flavour.data_dir().into(),
-            read_only: false,
-            sub_path: None,
-        },
+        common::mount("docker-storage", flavour.data_dir(), false),
     );
 
     let probe = Probe {
@@ -375,6 +345,7 @@ pub(crate) fn build(r: &Resolved<'_>, flavour: Flavour) -> Result<Scenario> {
         ],
         period_seconds: 2,
         failure_threshold: 30,
+        ..Probe::default()
     };
     if native {
         daemon.role = ContainerRole::NativeSidecar;

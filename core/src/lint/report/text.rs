@@ -59,39 +59,7 @@ impl LintReport {
                 escape::text(&k.reason)
             );
         }
-        let active: Vec<&Finding> = self.active().collect();
-        let suppressed = self.findings.len() - active.len();
-        if active.is_empty() && self.linted() == 0 && self.errors.is_empty() {
-            // "no findings" only when the linter looked at something
-            out.push_str("nothing linted");
-        } else if active.is_empty() {
-            out.push_str("no findings");
-        } else {
-            let _ = write!(
-                out,
-                "{} finding{}",
-                active.len(),
-                if active.len() == 1 { "" } else { "s" }
-            );
-            let parts: Vec<String> = Severity::ALL
-                .iter()
-                .filter_map(|s| {
-                    let n = active.iter().filter(|f| f.severity == *s).count();
-                    (n > 0).then(|| format!("{n} {s}"))
-                })
-                .collect();
-            let _ = write!(out, " ({})", parts.join(", "));
-        }
-        if suppressed > 0 {
-            let _ = write!(out, ", {suppressed} suppressed");
-        }
-        if !self.errors.is_empty() {
-            let n = self.errors.len();
-            let _ = write!(out, ", {n} input error{}", if n == 1 { "" } else { "s" });
-        }
-        if !self.skipped.is_empty() {
-            let _ = write!(out, ", {} skipped", self.skipped.len());
-        }
+        out.push_str(&self.summary());
         out.push('\n');
         out
     }

@@ -46,11 +46,14 @@
 //! - `Mount::host` is the resolved host path: `HostPath::class` ([`PathClass`]: `Socket`,
 //!   `SocketDir`, `Pipe`, `RuntimeState`, `Sensitive`), `HostPath::runtime()` (any runtime API
 //!   access: socket, socket directory or pipe, DS016), `via` (direct or a Compose named volume).
-//!   `Mount::target` is the path in the container (DS026: a volume at `/var/lib/docker`).
+//!   `Mount::target` is the path in the container (DS026: a volume at `/var/lib/docker`),
+//!   `Mount::propagation` its propagation as written (DS028). Devices (`devices`, `--device`)
+//!   are mounts of the host's device nodes; `Container::device_rules` the device cgroup rules.
 //! - `Port` has `container_port`, `host_port`, `host_ip` for Kubernetes, Compose (short and long
 //!   syntax) and `-p` alike (DS010, DS024).
 //! - Pod-level switches are on the workload (`host_network`, `host_pid`, `host_ipc`, `host_users`,
-//!   `runtime_class`, `sysctls`, `security`); container-level ones on `Container::security`
+//!   `runtime_class`, `host_cgroup`, `host_uts`, `sysctls`, `security`); container-level ones on
+//!   `Container::security`
 //!   (`cap_add`, `allow_privilege_escalation`, `seccomp`, `apparmor` (legacy annotations folded
 //!   in), `proc_mount` (`systempaths=unconfined` becomes `Unmasked`), `selinux_type`,
 //!   `selinux_disabled`). A rule checks both levels where Kubernetes has both.
@@ -68,11 +71,13 @@ use crate::read::paths::PathClass;
 mod daemon_port_exposed;
 mod daemon_tls_disabled;
 mod dangerous_capability;
+mod device_cgroup_rule;
 mod dind_daemon;
 mod dind_storage_on_overlay;
 mod docker_host_plain_tcp;
 mod hidden_socket_volume;
 mod host_ipc;
+mod host_namespace;
 mod host_network;
 mod host_pid;
 mod host_port;
@@ -84,6 +89,7 @@ mod runtime_socket_mount;
 mod runtime_state_mount;
 mod selinux_super_privileged;
 mod sensitive_host_mount;
+mod shared_mount_propagation;
 mod sibling_name_conflict;
 mod socket_directory_mount;
 mod suppression_without_reason;
@@ -124,4 +130,7 @@ pub(crate) const RULES: &[&dyn Rule] = &[
     &unused_socket_volume::UnusedSocketVolume,
     &dind_storage_on_overlay::DindStorageOnOverlay,
     &sibling_name_conflict::SiblingNameConflict,
+    &shared_mount_propagation::SharedMountPropagation,
+    &host_namespace::HostNamespace,
+    &device_cgroup_rule::DeviceCgroupRule,
 ];

@@ -341,6 +341,7 @@ pub(super) fn unit(text: &str) -> Unit<'static> {
                 used: false,
             });
             c.mounts.push(Mount {
+                propagation: None,
                 loc: target.loc,
                 target: Some(target),
                 volume: Some(w.volumes.len() - 1),

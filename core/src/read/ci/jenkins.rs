@@ -7,7 +7,8 @@
 //! linted where they stand. The Groovy form of a pod (`containerTemplate`, `hostPathVolume`) is
 //! read by `jenkins_dsl`.
 
-use crate::read::context::{PosMap, positions};
+use super::embed::place_errors;
+use crate::read::context::{PosMap, positions, table_pos};
 use crate::read::ir::{Field, Loc, Unit, Val};
 use crate::read::source::Loader;
 use crate::read::{ReadError, Sink, k8s, run};
@@ -168,15 +169,17 @@ pub(super) fn read(text: &str, sink: &mut dyn Sink) {
         let map = PosMap::Table(&lit.rows);
         if role == Role::Shell {
             if lit.text.contains("docker") {
-                let unit = run::unit(&lit.text);
+                let (unit, errors) = run::read(&lit.text);
                 if !unit.workloads.is_empty() {
                     sink.embedded(&unit, None, &lit.text, &map);
                 }
+                place_errors(sink, &map, errors, "in this sh step");
             }
             continue;
         }
         let mut errors: Vec<ReadError> = Vec::new();
         let mut budget: Vec<ReadError> = Vec::new();
+        let mut problems: Vec<ReadError> = Vec::new();
         let mut loader = Loader::default();
         loader.run(
             &lit.text,
@@ -186,6 +189,17 @@ pub(super) fn read(text: &str, sink: &mut dyn Sink) {
                 }
                 let mut unit = k8s::unit(doc);
                 add_steps(&mut unit, &steps);
+                // input errors the Kubernetes reader found (wrong types, duplicate keys), placed
+                // where they are in the Jenkinsfile
+                for (l, c, message) in doc.take_problems() {
+                    let (l, c) = table_pos(&lit.rows, l as usize, c as usize)
+                        .unwrap_or_else(|| first_pos(&lit.rows));
+                    problems.push(ReadError {
+                        line: Some(l),
+                        column: Some(c),
+                        message: format!("in the podTemplate yaml: {message}"),
+                    });
+                }
                 if doc.exceeded() {
                     let (l, c) = first_pos(&lit.rows);
                     budget.push(ReadError {
@@ -198,11 +212,8 @@ pub(super) fn read(text: &str, sink: &mut dyn Sink) {
                 sink.embedded(&unit, Some(doc), &lit.text, &map);
             },
             |e| {
-                let (l, c) = lit
-                    .rows
-                    .get(e.line.saturating_sub(1))
-                    .and_then(|r| r.get(e.column.saturating_sub(1)).or(r.last()))
-                    .map_or(first_pos(&lit.rows), |&(l, c)| (l as usize, c as usize));
+                let (l, c) =
+                    table_pos(&lit.rows, e.line, e.column).unwrap_or_else(|| first_pos(&lit.rows));
                 errors.push(ReadError {
                     line: Some(l),
                     column: Some(c),
@@ -210,7 +221,7 @@ pub(super) fn read(text: &str, sink: &mut dyn Sink) {
                 });
             },
         );
-        for e in errors.into_iter().chain(budget) {
+        for e in errors.into_iter().chain(problems).chain(budget) {
             sink.error(e);
         }
     }

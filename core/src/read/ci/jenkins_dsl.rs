@@ -304,6 +304,7 @@ fn workload(a: &[(String, GVal)], at: Loc<'static>) -> Option<Workload<'static>>
                 _ => None,
             });
             c.mounts.push(Mount {
+                propagation: None,
                 loc: target.loc,
                 target: Some(target.clone()),
                 volume: Some(*vi),

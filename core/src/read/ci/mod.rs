@@ -51,6 +51,7 @@ use super::{InputKind, Sink};
 
 pub(crate) use embed::shell_scalar;
 pub(crate) use jenkins::SH_FIELD;
+pub(crate) use tekton::Runs;
 
 /// Detect a CI input by its name (and, for a Jenkinsfile, its text). YAML CI files that are not
 /// named by convention are detected per document ([`doc_kind`]).
@@ -142,9 +143,9 @@ pub(crate) fn read_text(kind: InputKind, text: &str, sink: &mut dyn Sink) {
 }
 
 /// Normalise one document of a CI kind.
-pub(crate) fn unit<'t>(kind: InputKind, doc: &'t Doc<'_>) -> Unit<'t> {
+pub(crate) fn unit<'t>(kind: InputKind, doc: &'t Doc<'_>, runs: &Runs) -> Unit<'t> {
     match kind {
-        InputKind::Tekton => tekton::unit(doc),
+        InputKind::Tekton => tekton::unit(doc, runs),
         InputKind::GithubArc => arc::unit(doc),
         InputKind::Gitlab => gitlab::unit(doc),
         InputKind::Drone => drone::unit(doc),
@@ -188,6 +189,7 @@ fn mount_volume<'t>(
             _ => None,
         });
     Mount {
+        propagation: None,
         loc,
         target,
         volume: index,

@@ -2,16 +2,341 @@
 //! `taskSpec`, each inline `taskSpec` of a `Pipeline` or `PipelineRun`) is one workload whose
 //! containers are its `steps` (with `stepTemplate` merged in) and `sidecars`, with the task's
 //! `volumes` and, for runs, the pod-level settings of the `podTemplate`.
+//!
+//! A `Task` runs only as the pod of a run: a `TaskRun` or `PipelineRun` naming it (`taskRef`, a
+//! Pipeline's `taskRef` under `pipelineRef`) in the same input gives it the run's `podTemplate`
+//! (its runtime class, host namespaces, pod security context, volumes), read first by [`Runs`],
+//! so the Task is judged as each run runs it. A run whose Task is not in the input is judged for
+//! what its `podTemplate` alone carries.
 
 use std::borrow::Cow;
 
 use super::{CONTAINER, mark_used};
 use crate::read::compose::shell_words;
-use crate::read::ir::{Container, Source, Unit, Val, Workload, WorkloadKind};
+use crate::read::ir::{
+    Container, Field, Loc, Security, Source, Unit, Val, Volume, VolumeSource, Workload,
+    WorkloadKind,
+};
 use crate::read::k8s::{self, Reader};
-use crate::read::source::{Doc, Kind, NodeId};
+use crate::read::source::{Doc, Kind, Loader, NodeId};
 
-pub(super) fn unit<'t>(doc: &'t Doc<'_>) -> Unit<'t> {
+/// The pod settings the runs of one input give the Tasks they name, read before the documents
+/// are judged (the Task usually comes first, its run after it).
+#[derive(Debug, Default)]
+pub(crate) struct Runs {
+    /// (Task name, the run's kind and name, the run's pod settings: a workload without containers).
+    by_task: Vec<(String, String, Workload<'static>)>,
+    /// Names of the Tasks defined in the input.
+    tasks: Vec<String>,
+}
+
+/// A run's pod settings per pipeline task name (`None`: every task).
+type PodsByTask = Vec<(Option<String>, Workload<'static>)>;
+
+/// The most runs read per input (bounded work on hostile input).
+const MAX_RUNS: usize = 1000;
+
+impl Runs {
+    /// Read the runs of a (multi-document) input. Costs nothing for inputs that are not Tekton
+    /// with a `taskRef`.
+    pub(crate) fn scan(text: &str) -> Runs {
+        let mut runs = Runs::default();
+        if !(text.contains("tekton.dev/") && text.contains("taskRef")) {
+            return runs;
+        }
+        // Pipelines by name: (pipeline task name, Task name)
+        let mut pipelines: Vec<(String, Vec<(String, String)>)> = Vec::new();
+        // PipelineRuns naming a Pipeline: (pipeline name, run name, per-task pod settings)
+        let mut pipeline_runs: Vec<(String, String, PodsByTask)> = Vec::new();
+        let mut loader = Loader::default();
+        loader.run(
+            text,
+            |doc, _| {
+                if runs.by_task.len() + pipeline_runs.len() >= MAX_RUNS {
+                    return;
+                }
+                let r = Reader { doc };
+                let Some(root) = doc.root().filter(|&x| doc.is_map(x)) else {
+                    return;
+                };
+                if !doc
+                    .get(root, "apiVersion")
+                    .and_then(|v| doc.str(v))
+                    .is_some_and(|a| a.starts_with("tekton.dev/"))
+                {
+                    return;
+                }
+                let kind = doc.get(root, "kind").and_then(|k| doc.str(k)).unwrap_or("");
+                let name = doc
+                    .path(root, &["metadata", "name"])
+                    .or_else(|| doc.path(root, &["metadata", "generateName"]))
+                    .and_then(|n| doc.str(n))
+                    .unwrap_or("")
+                    .to_string();
+                let Some(spec) = doc.get(root, "spec").filter(|&s| doc.is_map(s)) else {
+                    return;
+                };
+                match kind {
+                    "Task" | "ClusterTask" => runs.tasks.push(name),
+                    "TaskRun" => {
+                        if let Some(task) = task_ref(doc, spec) {
+                            let pod = run_pod(&r, doc.get(spec, "podTemplate"));
+                            runs.by_task.push((task, format!("TaskRun {name}"), pod));
+                        }
+                    }
+                    "Pipeline" => {
+                        pipelines.push((name, pipeline_tasks(doc, spec)));
+                    }
+                    "PipelineRun" => {
+                        let shared = doc
+                            .path(spec, &["taskRunTemplate", "podTemplate"])
+                            .or_else(|| doc.get(spec, "podTemplate"));
+                        let per_task = |pt: &str| per_task_template(doc, spec, pt).or(shared);
+                        if let Some(inline) = doc.get(spec, "pipelineSpec") {
+                            for (pt, task) in pipeline_tasks(doc, inline) {
+                                let pod = run_pod(&r, per_task(&pt));
+                                runs.by_task
+                                    .push((task, format!("PipelineRun {name}"), pod));
+                            }
+                        } else if let Some(p) = doc
+                            .path(spec, &["pipelineRef", "name"])
+                            .and_then(|n| doc.str(n))
+                        {
+                            let mut pods = vec![(None, run_pod(&r, shared))];
+                            if let Some(specs) = doc.get(spec, "taskRunSpecs") {
+                                for s in doc.items(specs) {
+                                    if let Some(pt) =
+                                        doc.get(s, "pipelineTaskName").and_then(|n| doc.str(n))
+                                    {
+                                        let pod = run_pod(&r, doc.get(s, "podTemplate"));
+                                        pods.push((Some(pt.to_string()), pod));
+                                    }
+                                }
+                            }
+                            pipeline_runs.push((p.to_string(), name, pods));
+                        }
+                    }
+                    _ => {}
+                }
+            },
+            |_| {},
+        );
+        // a PipelineRun of a Pipeline in the input: each of its tasks' Task gets the run's pod
+        for (pipeline, run, pods) in pipeline_runs {
+            let Some((_, tasks)) = pipelines.iter().find(|(n, _)| *n == pipeline) else {
+                continue;
+            };
+            for (pt, task) in tasks {
+                let pod = pods
+                    .iter()
+                    .find(|(n, _)| n.as_deref() == Some(pt.as_str()))
+                    .or_else(|| pods.first())
+                    .map(|(_, w)| copy(w));
+                if let Some(pod) = pod {
+                    runs.by_task
+                        .push((task.clone(), format!("PipelineRun {run}"), pod));
+                }
+            }
+        }
+        runs
+    }
+
+    /// The pod settings of every run in the input that runs Task `name`.
+    fn of(&self, name: &str) -> impl Iterator<Item = &(String, String, Workload<'static>)> {
+        self.by_task.iter().filter(move |(t, ..)| t == name)
+    }
+
+    fn has_task(&self, name: &str) -> bool {
+        self.tasks.iter().any(|t| t == name)
+    }
+}
+
+/// The Task a `TaskRun` (or a pipeline task) names by `taskRef` (a `Task`, not a resolver's
+/// remote one), when it has no inline `taskSpec`.
+fn task_ref(doc: &Doc<'_>, spec: NodeId) -> Option<String> {
+    if doc.get(spec, "taskSpec").is_some() {
+        return None;
+    }
+    let tr = doc.get(spec, "taskRef")?;
+    let kind = doc.get(tr, "kind").and_then(|k| doc.str(k));
+    if kind.is_some_and(|k| k != "Task" && k != "ClusterTask") {
+        return None;
+    }
+    doc.get(tr, "name")
+        .and_then(|n| doc.str(n))
+        .map(str::to_string)
+}
+
+/// A pipeline's tasks (`tasks`, `finally`) that name a Task: (pipeline task name, Task name).
+fn pipeline_tasks(doc: &Doc<'_>, pipeline: NodeId) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for list in ["tasks", "finally"] {
+        let Some(tasks) = doc.get(pipeline, list) else {
+            continue;
+        };
+        for t in doc.items(tasks) {
+            let pt = doc.get(t, "name").and_then(|n| doc.str(n)).unwrap_or("");
+            if let Some(task) = task_ref(doc, t) {
+                out.push((pt.to_string(), task));
+            }
+        }
+    }
+    out
+}
+
+/// Field paths of the run's settings as findings name them (they sit in another document).
+const PT: &str = "spec.podTemplate";
+const PT_HOST_NETWORK: &str = "spec.podTemplate.hostNetwork";
+const PT_HOST_PID: &str = "spec.podTemplate.hostPID";
+const PT_HOST_IPC: &str = "spec.podTemplate.hostIPC";
+const PT_HOST_USERS: &str = "spec.podTemplate.hostUsers";
+const PT_RUNTIME: &str = "spec.podTemplate.runtimeClassName";
+const PT_SECURITY: &str = "spec.podTemplate.securityContext";
+const PT_SYSCTLS: &str = "spec.podTemplate.securityContext.sysctls";
+const PT_VOLUMES: &str = "spec.podTemplate.volumes";
+
+/// A run's `podTemplate` read as pod settings, owned (for a Task in another document).
+fn run_pod(r: &Reader<'_, '_>, template: Option<NodeId>) -> Workload<'static> {
+    let mut pod = Workload::new(WorkloadKind::Pod, "podTemplate", Loc::NONE);
+    let Some(pt) = template.filter(|&p| r.doc.is_map(p)) else {
+        return pod;
+    };
+    let (line, col) = r.doc.pos(pt);
+    pod.loc = Loc {
+        line,
+        col,
+        field: Field::Text(PT),
+    };
+    let mut w = Workload::new(WorkloadKind::Pod, "podTemplate", Loc::NONE);
+    k8s::pod_spec(r, pt, &mut w);
+    let o = |v: &Option<Val<'_>>, f: &'static str| v.as_ref().map(|v| own(v, f));
+    pod.host_network = o(&w.host_network, PT_HOST_NETWORK);
+    pod.host_pid = o(&w.host_pid, PT_HOST_PID);
+    pod.host_ipc = o(&w.host_ipc, PT_HOST_IPC);
+    pod.host_users = o(&w.host_users, PT_HOST_USERS);
+    pod.runtime_class = o(&w.runtime_class, PT_RUNTIME);
+    pod.security = own_security(&w.security, PT_SECURITY);
+    pod.sysctls = w
+        .sysctls
+        .iter()
+        .map(|(k, v)| (own(k, PT_SYSCTLS), own(v, PT_SYSCTLS)))
+        .collect();
+    pod.volumes = w
+        .volumes
+        .iter()
+        .map(|v| own_volume(v, PT_VOLUMES))
+        .collect();
+    pod
+}
+
+fn own(v: &Val<'_>, field: &'static str) -> Val<'static> {
+    Val::new(
+        v.text.to_string(),
+        Loc {
+            line: v.loc.line,
+            col: v.loc.col,
+            field: Field::Text(field),
+        },
+    )
+}
+
+fn own_security(s: &Security<'_>, f: &'static str) -> Security<'static> {
+    let o = |v: &Option<Val<'_>>| v.as_ref().map(|v| own(v, f));
+    let l = |v: &[Val<'_>]| v.iter().map(|v| own(v, f)).collect::<Vec<_>>();
+    Security {
+        privileged: o(&s.privileged),
+        allow_privilege_escalation: o(&s.allow_privilege_escalation),
+        run_as_user: o(&s.run_as_user),
+        run_as_non_root: o(&s.run_as_non_root),
+        groups: l(&s.groups),
+        cap_add: l(&s.cap_add),
+        cap_drop: l(&s.cap_drop),
+        seccomp: o(&s.seccomp),
+        apparmor: o(&s.apparmor),
+        proc_mount: o(&s.proc_mount),
+        selinux_type: o(&s.selinux_type),
+        selinux_disabled: o(&s.selinux_disabled),
+        host_process: o(&s.host_process),
+    }
+}
+
+fn own_volume(v: &Volume<'_>, f: &'static str) -> Volume<'static> {
+    Volume {
+        name: Cow::Owned(v.name.to_string()),
+        loc: Loc {
+            line: v.loc.line,
+            col: v.loc.col,
+            field: Field::Text(f),
+        },
+        source: match &v.source {
+            VolumeSource::Host { path, class } => VolumeSource::Host {
+                path: own(path, f),
+                class: *class,
+            },
+            VolumeSource::EmptyDir => VolumeSource::EmptyDir,
+            VolumeSource::Claim(c) => VolumeSource::Claim(own(c, f)),
+            VolumeSource::Other => VolumeSource::Other,
+        },
+        used: false,
+    }
+}
+
+fn copy(w: &Workload<'static>) -> Workload<'static> {
+    let mut c = Workload::new(w.what, w.kind.clone(), w.loc);
+    c.host_network.clone_from(&w.host_network);
+    c.host_pid.clone_from(&w.host_pid);
+    c.host_ipc.clone_from(&w.host_ipc);
+    c.host_users.clone_from(&w.host_users);
+    c.runtime_class.clone_from(&w.runtime_class);
+    c.security = own_security(&w.security, PT_SECURITY);
+    c.sysctls.clone_from(&w.sysctls);
+    c.volumes = w
+        .volumes
+        .iter()
+        .map(|v| own_volume(v, PT_VOLUMES))
+        .collect();
+    c
+}
+
+/// A run's pod settings on the Task's workload: what the run sets wins over the Task's
+/// (Tekton's `podTemplate` is the pod's), volumes are added.
+fn apply_run<'t>(w: &mut Workload<'t>, pod: &Workload<'static>) {
+    let set = |mine: &mut Option<Val<'t>>, theirs: &Option<Val<'static>>| {
+        if let Some(v) = theirs {
+            *mine = Some(v.clone());
+        }
+    };
+    set(&mut w.host_network, &pod.host_network);
+    set(&mut w.host_pid, &pod.host_pid);
+    set(&mut w.host_ipc, &pod.host_ipc);
+    set(&mut w.host_users, &pod.host_users);
+    set(&mut w.runtime_class, &pod.runtime_class);
+    let s = own_security(&pod.security, PT_SECURITY);
+    let ws = &mut w.security;
+    macro_rules! take {
+        ($($f:ident),*) => { $( if s.$f.is_some() { ws.$f = s.$f; } )* };
+    }
+    take!(
+        privileged,
+        allow_privilege_escalation,
+        run_as_user,
+        run_as_non_root,
+        seccomp,
+        apparmor,
+        proc_mount,
+        selinux_type,
+        selinux_disabled,
+        host_process
+    );
+    ws.groups.extend(s.groups);
+    ws.cap_add.extend(s.cap_add);
+    ws.cap_drop.extend(s.cap_drop);
+    w.sysctls.extend(pod.sysctls.iter().cloned());
+    w.volumes
+        .extend(pod.volumes.iter().map(|v| own_volume(v, PT_VOLUMES)));
+}
+
+pub(super) fn unit<'t>(doc: &'t Doc<'_>, runs: &Runs) -> Unit<'t> {
     let mut unit = Unit {
         source: Source::Kubernetes,
         workloads: Vec::new(),
@@ -32,13 +357,34 @@ pub(super) fn unit<'t>(doc: &'t Doc<'_>) -> Unit<'t> {
     match kind {
         "Task" | "ClusterTask" => {
             let mut w = new(kind_str(doc, root));
-            task(&r, spec, None, &mut w);
-            unit.workloads.push(w);
+            let name = w.name.to_string();
+            let mut ran = false;
+            for (_, run, pod) in runs.of(&name) {
+                // the Task as this run runs it
+                let mut rw = new(kind_str(doc, root));
+                rw.name = Cow::Owned(format!("{name} ({run})"));
+                apply_run(&mut rw, pod);
+                task(&r, spec, None, &mut rw);
+                unit.workloads.push(rw);
+                ran = true;
+            }
+            if !ran {
+                task(&r, spec, None, &mut w);
+                unit.workloads.push(w);
+            }
         }
         "TaskRun" => {
             if let Some(ts) = doc.get(spec, "taskSpec").filter(|&t| doc.is_map(t)) {
                 let mut w = new(kind_str(doc, root));
                 task(&r, ts, doc.get(spec, "podTemplate"), &mut w);
+                unit.workloads.push(w);
+            } else if let Some(t) = task_ref(doc, spec).filter(|t| !runs.has_task(t))
+                && let Some(pt) = doc.get(spec, "podTemplate").filter(|&p| doc.is_map(p))
+            {
+                // the Task is elsewhere: what the run's pod template carries alone
+                let mut w = new(kind_str(doc, root));
+                w.name = Cow::Owned(format!("{} (runs Task {t})", w.name));
+                k8s::pod_spec(&r, pt, &mut w);
                 unit.workloads.push(w);
             }
         }

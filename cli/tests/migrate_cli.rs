@@ -1,0 +1,248 @@
+//! `dockscape migrate`: stdout, `--diff`, `--write` (atomic, permissions kept), `--check`, the
+//! exit codes, several files.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const POD: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: ci  # keep me
+spec:
+  containers:
+    - name: build
+      image: docker:29-cli
+      volumeMounts:
+        - name: sock
+          mountPath: /var/run/docker.sock
+  volumes:
+    - name: sock
+      hostPath:
+        path: /var/run/docker.sock
+";
+
+const AGENT: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: agent
+spec:
+  containers:
+    - name: c
+      image: gcr.io/cadvisor/cadvisor:v0.49.1
+      volumeMounts: [{name: run, mountPath: /var/run}]
+  volumes: [{name: run, hostPath: {path: /var/run}}]
+";
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("dockscape-migrate-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn run(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dockscape"))
+        .arg("migrate")
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}
+
+fn out(o: &Output) -> (i32, String, String) {
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn one_file_is_rewritten_to_stdout_with_notes_on_stderr() {
+    let d = dir("stdout");
+    std::fs::write(d.join("pod.yaml"), POD).unwrap();
+    let (code, stdout, stderr) = out(&run(&["pod.yaml"], &d));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("  name: ci  # keep me\n"), "{stdout}");
+    assert!(stdout.contains("image: docker:29-dind"), "{stdout}");
+    assert!(!stdout.contains("hostPath"), "{stdout}");
+    assert!(
+        stderr.contains("migrated: pod.yaml: Pod/ci -> dind"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("note: pod.yaml:"), "{stderr}");
+    // the file itself is untouched
+    assert_eq!(std::fs::read_to_string(d.join("pod.yaml")).unwrap(), POD);
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn diff_write_and_check() {
+    let d = dir("write");
+    let f = d.join("pod.yaml");
+    std::fs::write(&f, POD).unwrap();
+    std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o640)).unwrap();
+
+    let (code, stdout, _) = out(&run(&["--check", "pod.yaml"], &d));
+    assert_eq!(code, 1, "pending changes");
+    assert!(stdout.is_empty());
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), POD);
+
+    let (code, stdout, _) = out(&run(&["--diff", "pod.yaml"], &d));
+    assert_eq!(code, 0);
+    assert!(
+        stdout.starts_with("--- a/pod.yaml\n+++ b/pod.yaml\n@@ "),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\n-      hostPath:\n"), "{stdout}");
+    assert!(stdout.contains("\n+    - name: dind-daemon\n"), "{stdout}");
+
+    let (code, stdout, stderr) = out(&run(&["--write", "pod.yaml"], &d));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("wrote pod.yaml"), "{stderr}");
+    let written = std::fs::read_to_string(&f).unwrap();
+    assert!(written.contains("image: docker:29-dind"));
+    let mode = std::fs::metadata(&f).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+    // no temporary file left beside it
+    let names: Vec<String> = std::fs::read_dir(&d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["pod.yaml"]);
+    // migrated: nothing left to do
+    let (code, _, _) = out(&run(&["--check", "pod.yaml"], &d));
+    assert_eq!(code, 0);
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn refusals_exit_1_input_errors_exit_2() {
+    let d = dir("codes");
+    std::fs::write(d.join("agent.yaml"), AGENT).unwrap();
+    std::fs::write(d.join("pod.yaml"), POD).unwrap();
+    std::fs::write(d.join("broken.yaml"), "kind: Pod\nspec: [\n").unwrap();
+
+    let (code, stdout, stderr) = out(&run(&["agent.yaml"], &d));
+    assert_eq!(code, 1);
+    assert_eq!(stdout, AGENT, "a refused file is printed unchanged");
+    assert!(stderr.contains("refused: agent.yaml:8: Pod/agent: `gcr.io/cadvisor/cadvisor:v0.49.1` is a container monitoring agent"), "{stderr}");
+
+    let (code, _, stderr) = out(&run(&["broken.yaml"], &d));
+    assert_eq!(code, 2);
+    assert!(stderr.starts_with("error: broken.yaml:"), "{stderr}");
+
+    let (code, _, stderr) = out(&run(&["pod.yaml", "agent.yaml"], &d));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("several files need --diff, --write or --check"),
+        "{stderr}"
+    );
+
+    // several files with --diff: the one is migrated, the other refused: exit 1
+    let (code, stdout, _) = out(&run(&["--diff", "pod.yaml", "agent.yaml"], &d));
+    assert_eq!(code, 1);
+    assert!(stdout.contains("+++ b/pod.yaml"));
+    assert!(!stdout.contains("agent.yaml"));
+
+    let (code, _, stderr) = out(&run(&["--to", "sysbox", "pod.yaml"], &d));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not implemented yet"), "{stderr}");
+
+    let (code, _, stderr) = out(&run(&["missing.yaml"], &d));
+    assert_eq!(code, 2, "{stderr}");
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn json_and_workload_selection() {
+    let d = dir("json");
+    let two = format!("{POD}---\n{}", POD.replace("name: ci ", "name: other "));
+    std::fs::write(d.join("pods.yaml"), &two).unwrap();
+    let (code, stdout, _) = out(&run(
+        &[
+            "--format",
+            "json",
+            "--workload",
+            "Pod/default/other",
+            "pods.yaml",
+        ],
+        &d,
+    ));
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v[0]["file"], "pods.yaml");
+    assert_eq!(v[0]["migrated"], serde_json::json!(["Pod/other"]));
+    let text = v[0]["text"].as_str().unwrap();
+    assert_eq!(text.matches("docker:29-dind").count(), 1);
+    assert!(!v[0]["edits"].as_array().unwrap().is_empty());
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn help_teaches_what_it_does() {
+    let o = Command::new(env!("CARGO_BIN_EXE_dockscape"))
+        .args(["migrate", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&o.stdout);
+    for want in [
+        "DOCKER_HOST=tcp://localhost:2376",
+        "every byte outside them",
+        "no longer visible to the node's `docker ps`",
+        "refused with the reason",
+        "Exit codes: 0 migrated or nothing to do, 1",
+    ] {
+        assert!(help.contains(want), "{want}: {help}");
+    }
+}
+
+/// The fenced block after `<!-- marker -->` in the README.
+fn readme_block(marker: &str) -> String {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
+    let at = readme
+        .find(&format!("<!-- {marker} -->"))
+        .unwrap_or_else(|| panic!("no {marker} in README.md"));
+    let rest = &readme[at..];
+    let start = rest.find("```").unwrap();
+    let body = &rest[start..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    body[..body.find("```").unwrap()].to_string()
+}
+
+#[test]
+fn readme_before_and_diff_are_what_migrate_does_to_seed_002() {
+    let before = readme_block("migrate-before");
+    let seed = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../core/tests/fixtures/lint/_seeds/002-dood.yaml"),
+    )
+    .unwrap();
+    let seed: String = seed
+        .lines()
+        .map(|l| format!("{}\n", l.trim_end()))
+        .collect();
+    assert_eq!(
+        before, seed,
+        "the README's Pod is seed 002's (trailing spaces aside)"
+    );
+    let d = dir("readme");
+    std::fs::write(d.join("pod.yaml"), &before).unwrap();
+    let (code, stdout, stderr) = out(&run(&["--diff", "pod.yaml"], &d));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, readme_block("migrate-diff"));
+    for said in [
+        "the node's `/var/run` directory is no longer mounted",
+        "`docker:1.12.6`'s docker CLI speaks an API older than 1.44",
+        "port `80` the command publishes opens on the pod's network",
+        "the node's `docker ps` no longer lists them",
+        "images are not shared with the node",
+    ] {
+        assert!(stderr.contains(said), "{said}: {stderr}");
+    }
+    std::fs::remove_dir_all(&d).unwrap();
+}

@@ -1,0 +1,749 @@
+//! Kubernetes objects → model pods: a Pod, or the pod template of a Deployment, StatefulSet,
+//! DaemonSet, ReplicaSet, Job or CronJob (and the items of a `List`), with every field that is
+//! not carried over reported at its line and column.
+//!
+//! The YAML is read by `read/source.rs` as the API server's decoder reads it (YAML 1.1 scalars,
+//! last-wins duplicates, merge keys).
+
+use super::run::{Read, capability, dns_label};
+use super::{ConvertNote, Dropped};
+use crate::model::{
+    Container, ContainerRole, EnvVar, HostPathType, Mount, Pod, Port, Probe, Protocol, Volume,
+    VolumeSource,
+};
+use crate::read::source::{Doc, Loader, NodeId, Scalar};
+use crate::{Error, ErrorKind};
+
+struct Ctx<'d, 'a, 'o> {
+    doc: &'d Doc<'a>,
+    out: &'o mut Read,
+    services: &'o mut Vec<Service>,
+}
+
+/// A Service's selector and its (port, targetPort) pairs: published ports of the pods it selects.
+struct Service {
+    selector: Vec<(String, String)>,
+    ports: Vec<(u16, u16)>,
+}
+
+const NO_COUNTERPART: &str = "no counterpart in Compose or dockscape's model yet";
+
+impl Ctx<'_, '_, '_> {
+    fn drop(&mut self, id: NodeId, reason: &str) {
+        let (line, column) = self.doc.pos(id);
+        self.out.dropped.push(Dropped {
+            line,
+            column,
+            key_or_flag: self.doc.field_path(id),
+            reason: reason.to_owned(),
+        });
+    }
+
+    /// Report the key `k` (its path written with the key).
+    fn drop_key(&mut self, k: NodeId, reason: &str) {
+        let base = self.doc.field_path(k);
+        let key = self.doc.str(k).unwrap_or("?");
+        let path = if base.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{base}.{key}")
+        };
+        let (line, column) = self.doc.pos(k);
+        self.out.dropped.push(Dropped {
+            line,
+            column,
+            key_or_flag: path,
+            reason: reason.to_owned(),
+        });
+    }
+
+    fn note(&mut self, id: NodeId, message: String) {
+        let (line, column) = self.doc.pos(id);
+        self.out.notes.push(ConvertNote {
+            line,
+            column,
+            message,
+        });
+    }
+
+    fn error(&mut self, id: NodeId, message: String) {
+        let (line, column) = self.doc.pos(id);
+        self.out
+            .errors
+            .push(Error::new(ErrorKind::InvalidInput, message).at(line as usize, column as usize));
+    }
+
+    fn text(&self, id: NodeId) -> Option<String> {
+        self.doc.str(id).map(str::to_owned)
+    }
+
+    fn on(&self, id: NodeId) -> bool {
+        matches!(self.doc.scalar(id), Some(Scalar::Bool(true)))
+    }
+
+    fn int(&self, id: NodeId) -> Option<i64> {
+        match self.doc.scalar(id) {
+            Some(Scalar::Int(i)) => Some(i),
+            Some(Scalar::Str(s)) => s.parse().ok(),
+            _ => None,
+        }
+    }
+
+    fn strings(&self, id: NodeId) -> Vec<String> {
+        self.doc.items(id).filter_map(|i| self.text(i)).collect()
+    }
+}
+
+/// Read every Kubernetes document of `text`.
+pub(super) fn read(text: &str) -> Read {
+    let mut out = Read::default();
+    let mut parse_errors = Vec::new();
+    let mut services = Vec::new();
+    let mut loader = Loader::default();
+    loader.run(
+        text,
+        |doc, _| {
+            let Some(root) = doc.root() else { return };
+            let mut ctx = Ctx {
+                doc,
+                out: &mut out,
+                services: &mut services,
+            };
+            object(&mut ctx, root, 0);
+            for (l, c, m) in doc.take_problems() {
+                out.errors
+                    .push(Error::new(ErrorKind::InvalidInput, m).at(l as usize, c as usize));
+            }
+        },
+        |e| parse_errors.push(Error::new(ErrorKind::Parse, e.message).at(e.line, e.column)),
+    );
+    out.errors.extend(parse_errors);
+    // a Service publishes the container ports of the pods it selects (Compose `ports`)
+    for svc in &services {
+        for pod in &mut out.pods {
+            if svc.selector.is_empty() || !svc.selector.iter().all(|l| pod.labels.contains(l)) {
+                continue;
+            }
+            for c in &mut pod.containers {
+                for p in &mut c.ports {
+                    if let Some((port, _)) = svc.ports.iter().find(|(_, t)| *t == p.container)
+                        && p.published.is_none()
+                    {
+                        p.published = Some(*port);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn service(ctx: &mut Ctx<'_, '_, '_>, id: NodeId) {
+    let doc = ctx.doc;
+    let selector: Vec<(String, String)> = doc
+        .path(id, &["spec", "selector"])
+        .map(|m| {
+            doc.pairs(m)
+                .into_iter()
+                .filter_map(|(k, v)| Some((ctx.text(k)?, ctx.text(v)?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut ports = Vec::new();
+    if let Some(list) = doc.path(id, &["spec", "ports"]) {
+        for item in doc.items(list) {
+            let port = doc.get(item, "port").and_then(|x| ctx.int(x));
+            // a named targetPort is not followed; no targetPort is the port itself
+            let target = match doc.get(item, "targetPort") {
+                Some(t) => ctx.int(t),
+                None => port,
+            };
+            if let (Some(p), Some(t)) = (
+                port.and_then(|p| u16::try_from(p).ok()),
+                target.and_then(|t| u16::try_from(t).ok()),
+            ) {
+                ports.push((p, t));
+            }
+        }
+    }
+    ctx.note(
+        id,
+        "a Service: its ports are published on the ports of the pods it selects (Compose `ports`); its type and cluster settings are not carried".into(),
+    );
+    ctx.services.push(Service { selector, ports });
+}
+
+fn object(ctx: &mut Ctx<'_, '_, '_>, id: NodeId, depth: u32) {
+    let doc = ctx.doc;
+    if !doc.is_map(id) {
+        if !matches!(doc.scalar(id), Some(Scalar::Null)) {
+            ctx.error(id, "a Kubernetes object must be a mapping".into());
+        }
+        return;
+    }
+    let kind = doc
+        .get(id, "kind")
+        .and_then(|k| ctx.text(k))
+        .unwrap_or_default();
+    let template = |keys: &[&str]| doc.path(id, keys);
+    let (spec, meta_of_pod) = match kind.as_str() {
+        "List" if depth < 8 => {
+            let items: Vec<NodeId> = doc
+                .get(id, "items")
+                .map(|l| doc.items(l).collect())
+                .unwrap_or_default();
+            for item in items {
+                object(ctx, item, depth + 1);
+            }
+            return;
+        }
+        "Pod" => (doc.get(id, "spec"), Some(id)),
+        "Deployment"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "ReplicaSet"
+        | "ReplicationController"
+        | "Job" => (
+            template(&["spec", "template", "spec"]),
+            template(&["spec", "template"]),
+        ),
+        "CronJob" => (
+            template(&["spec", "jobTemplate", "spec", "template", "spec"]),
+            template(&["spec", "jobTemplate", "spec", "template"]),
+        ),
+        "" => {
+            ctx.error(id, "an object without `kind`".into());
+            return;
+        }
+        "Service" => {
+            service(ctx, id);
+            return;
+        }
+        other => {
+            let (line, column) = doc.pos(id);
+            ctx.out.dropped.push(Dropped {
+                line,
+                column,
+                key_or_flag: format!("kind: {other}"),
+                reason: "carries no pod: not converted".into(),
+            });
+            return;
+        }
+    };
+    if kind != "Pod"
+        && let Some(cspec) = doc.get(id, "spec")
+    {
+        for (k, _) in doc.pairs(cspec) {
+            if !matches!(doc.str(k), Some("template" | "jobTemplate" | "selector")) {
+                ctx.drop_key(
+                    k,
+                    &format!(
+                        "a {kind} setting: Compose and `docker run` run one container per service"
+                    ),
+                );
+            }
+        }
+    }
+    let Some(spec) = spec.filter(|s| doc.is_map(*s)) else {
+        ctx.error(id, format!("this {kind} has no pod spec"));
+        return;
+    };
+    let name = doc
+        .path(id, &["metadata", "name"])
+        .and_then(|n| ctx.text(n))
+        .unwrap_or_else(|| kind.to_ascii_lowercase());
+    let namespace = doc
+        .path(id, &["metadata", "namespace"])
+        .and_then(|n| ctx.text(n))
+        .unwrap_or_else(|| "default".into());
+    let mut pod = Pod {
+        name: dns_label(&name),
+        namespace,
+        restart_policy: "Always".into(),
+        ..Pod::default()
+    };
+    if let Some(meta) = meta_of_pod.and_then(|m| doc.get(m, "metadata")) {
+        for (key, list) in [("labels", 0), ("annotations", 1)] {
+            let Some(m) = doc.get(meta, key) else {
+                continue;
+            };
+            for (k, v) in doc.pairs(m) {
+                if let (Some(k), Some(v)) = (ctx.text(k), ctx.text(v)) {
+                    if list == 0 {
+                        pod.labels.push((k, v));
+                    } else {
+                        pod.annotations.push((k, v));
+                    }
+                }
+            }
+        }
+    }
+    pod_spec(ctx, spec, &mut pod);
+    if pod
+        .containers
+        .iter()
+        .all(|c| c.role != ContainerRole::Regular)
+    {
+        ctx.error(spec, format!("{kind} `{name}` has no containers"));
+        return;
+    }
+    // Compose service names must be unique across the converted pods
+    for c in &mut pod.containers {
+        if ctx.out.names.contains(&c.name) {
+            c.name = dns_label(&format!("{}-{}", pod.name, c.name));
+        }
+        ctx.out.names.insert(c.name.clone());
+    }
+    if pod.containers.len() > 1 {
+        ctx.note(
+            id,
+            format!("the containers of `{name}` share localhost in Kubernetes: in Compose and `docker run` each is its own service, reached by its name"),
+        );
+    }
+    let restart = match pod.restart_policy.as_str() {
+        "Always" => Some("always".to_owned()),
+        "OnFailure" => Some("on-failure".to_owned()),
+        _ => None,
+    };
+    ctx.out.pods.push(pod);
+    ctx.out.restarts.push(restart);
+}
+
+fn pod_spec(ctx: &mut Ctx<'_, '_, '_>, spec: NodeId, pod: &mut Pod) {
+    let doc = ctx.doc;
+    let mut pod_user: (Option<i64>, Option<i64>) = (None, None);
+    let mut containers: Vec<NodeId> = Vec::new();
+    let mut inits: Vec<NodeId> = Vec::new();
+    let mut volumes: Vec<NodeId> = Vec::new();
+    for (k, v) in doc.pairs(spec) {
+        let Some(key) = doc.str(k) else { continue };
+        match key {
+            "containers" => containers = doc.items(v).collect(),
+            "initContainers" => inits = doc.items(v).collect(),
+            "volumes" => volumes = doc.items(v).collect(),
+            "restartPolicy" => {
+                if let Some(t) = ctx.text(v) {
+                    pod.restart_policy = t;
+                }
+            }
+            "hostNetwork" => pod.host_network = ctx.on(v),
+            "hostPID" => pod.host_pid = ctx.on(v),
+            "hostIPC" => pod.host_ipc = ctx.on(v),
+            "shareProcessNamespace" => pod.share_process_namespace = ctx.on(v),
+            "hostname" => pod.hostname = ctx.text(v),
+            "hostUsers" => {
+                pod.host_users = match doc.scalar(v) {
+                    Some(Scalar::Bool(b)) => Some(b),
+                    _ => None,
+                };
+            }
+            "runtimeClassName" => pod.runtime_class = ctx.text(v),
+            "automountServiceAccountToken" => {
+                pod.automount_service_account_token = match doc.scalar(v) {
+                    Some(Scalar::Bool(b)) => Some(b),
+                    _ => None,
+                };
+            }
+            "terminationGracePeriodSeconds" => pod.termination_grace_period_seconds = ctx.int(v),
+            "nodeSelector" => {
+                for (nk, nv) in doc.pairs(v) {
+                    if let (Some(a), Some(b)) = (ctx.text(nk), ctx.text(nv)) {
+                        pod.node_selector.push((a, b));
+                    }
+                }
+            }
+            "hostAliases" => {
+                for item in doc.items(v).collect::<Vec<_>>() {
+                    let ip = doc.get(item, "ip").and_then(|i| ctx.text(i));
+                    let names = doc
+                        .get(item, "hostnames")
+                        .map(|h| ctx.strings(h))
+                        .unwrap_or_default();
+                    match ip {
+                        Some(ip) if !names.is_empty() => pod.host_aliases.push((ip, names)),
+                        _ => ctx.drop(item, "a host alias without an ip or hostnames"),
+                    }
+                }
+            }
+            "securityContext" => {
+                for (sk, sv) in doc.pairs(v) {
+                    match doc.str(sk) {
+                        Some("sysctls") => {
+                            for item in doc.items(sv).collect::<Vec<_>>() {
+                                let n = doc.get(item, "name").and_then(|x| ctx.text(x));
+                                let val = doc.get(item, "value").and_then(|x| ctx.text(x));
+                                if let (Some(n), Some(val)) = (n, val) {
+                                    pod.sysctls.push((n, val));
+                                }
+                            }
+                        }
+                        Some("runAsUser") => pod_user.0 = ctx.int(sv),
+                        Some("runAsGroup") => pod_user.1 = ctx.int(sv),
+                        _ => ctx.drop(
+                            sk,
+                            "a pod security setting without a counterpart per container here",
+                        ),
+                    }
+                }
+            }
+            _ => ctx.drop_key(k, NO_COUNTERPART),
+        }
+    }
+    for v in volumes {
+        if let Some(vol) = volume(ctx, v) {
+            pod.volumes.push(vol);
+        }
+    }
+    for (list, init) in [(inits, true), (containers, false)] {
+        for item in list {
+            if !doc.is_map(item) {
+                ctx.error(item, "a container must be a mapping".into());
+                continue;
+            }
+            let mut c = container(ctx, item, pod);
+            if init {
+                c.role = if doc
+                    .get(item, "restartPolicy")
+                    .and_then(|r| ctx.text(r))
+                    .as_deref()
+                    == Some("Always")
+                {
+                    ContainerRole::NativeSidecar
+                } else {
+                    ContainerRole::Init
+                };
+            }
+            if c.security.run_as_user.is_none() {
+                c.security.run_as_user = pod_user.0;
+            }
+            if c.security.run_as_group.is_none() && c.security.run_as_user.is_some() {
+                c.security.run_as_group = pod_user.1;
+            }
+            pod.containers.push(c);
+        }
+    }
+    // volumes no container mounts are not written by the emitters
+    let unused: Vec<String> = pod
+        .volumes
+        .iter()
+        .filter(|v| {
+            !pod.containers
+                .iter()
+                .any(|c| c.mounts.iter().any(|m| m.volume == v.name))
+        })
+        .map(|v| v.name.clone())
+        .collect();
+    for u in unused {
+        ctx.out.notes.push(ConvertNote {
+            line: 0,
+            column: 0,
+            message: format!("volume `{u}` is not mounted by any container: not written"),
+        });
+    }
+}
+
+fn volume(ctx: &mut Ctx<'_, '_, '_>, item: NodeId) -> Option<Volume> {
+    let doc = ctx.doc;
+    let name = doc.get(item, "name").and_then(|n| ctx.text(n))?;
+    let mut source = None;
+    for (k, v) in doc.pairs(item) {
+        let Some(key) = doc.str(k) else { continue };
+        match key {
+            "name" => {}
+            "hostPath" => {
+                let path = doc.get(v, "path").and_then(|p| ctx.text(p));
+                let kind = match doc.get(v, "type").and_then(|t| ctx.text(t)).as_deref() {
+                    Some("Socket") => Some(HostPathType::Socket),
+                    Some("Directory") => Some(HostPathType::Directory),
+                    Some("DirectoryOrCreate") => Some(HostPathType::DirectoryOrCreate),
+                    Some("File") => Some(HostPathType::File),
+                    Some("FileOrCreate") => Some(HostPathType::FileOrCreate),
+                    Some("CharDevice") => Some(HostPathType::CharDevice),
+                    Some("BlockDevice") => Some(HostPathType::BlockDevice),
+                    _ => None,
+                };
+                source = path.map(|path| VolumeSource::HostPath { path, kind });
+            }
+            "emptyDir" => {
+                let memory =
+                    doc.get(v, "medium").and_then(|m| ctx.text(m)).as_deref() == Some("Memory");
+                let size_limit = doc.get(v, "sizeLimit").and_then(|s| ctx.text(s));
+                source = Some(VolumeSource::EmptyDir { memory, size_limit });
+            }
+            "persistentVolumeClaim" => {
+                source = doc
+                    .get(v, "claimName")
+                    .and_then(|c| ctx.text(c))
+                    .map(|claim| VolumeSource::Pvc { claim });
+            }
+            "secret" => {
+                let secret = doc.get(v, "secretName").and_then(|s| ctx.text(s));
+                let items = doc
+                    .get(v, "items")
+                    .map(|l| {
+                        doc.items(l)
+                            .filter_map(|i| {
+                                Some((
+                                    doc.get(i, "key").and_then(|x| ctx.text(x))?,
+                                    doc.get(i, "path").and_then(|x| ctx.text(x))?,
+                                ))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                source = secret.map(|secret| VolumeSource::Secret { secret, items });
+                ctx.note(k, format!("secret volume `{name}`: in Compose a read-only bind of a folder beside the file, holding the Secret's files"));
+            }
+            _ => {
+                ctx.drop(
+                    k,
+                    "a volume source without a counterpart in Compose: its mounts are not written",
+                );
+                return None;
+            }
+        }
+    }
+    match source {
+        Some(source) => Some(Volume { name, source }),
+        None => {
+            ctx.drop(item, "a volume without a source dockscape reads");
+            None
+        }
+    }
+}
+
+fn container(ctx: &mut Ctx<'_, '_, '_>, id: NodeId, pod: &Pod) -> Container {
+    let doc = ctx.doc;
+    let name = doc
+        .get(id, "name")
+        .and_then(|n| ctx.text(n))
+        .unwrap_or_else(|| "app".into());
+    let image = doc
+        .get(id, "image")
+        .and_then(|n| ctx.text(n))
+        .unwrap_or_default();
+    if image.is_empty() {
+        ctx.error(id, format!("container `{name}` has no image"));
+    }
+    let mut c = Container::new(dns_label(&name), image);
+    for (k, v) in doc.pairs(id) {
+        let Some(key) = doc.str(k) else { continue };
+        match key {
+            "name" | "image" | "restartPolicy" => {}
+            "command" => c.command = ctx.strings(v),
+            "args" => c.args = ctx.strings(v),
+            "workingDir" => c.working_dir = ctx.text(v),
+            "tty" => c.tty = ctx.on(v),
+            "stdin" => c.stdin = ctx.on(v),
+            "imagePullPolicy" => ctx.drop_key(k, "Compose `pull_policy` is not written yet"),
+            "env" => {
+                for item in doc.items(v).collect::<Vec<_>>() {
+                    let n = doc.get(item, "name").and_then(|x| ctx.text(x));
+                    match (n, doc.get(item, "value")) {
+                        (Some(n), Some(val)) => {
+                            c.env.push(EnvVar::text(n, ctx.text(val).unwrap_or_default()));
+                        }
+                        (Some(n), None) if doc.get(item, "valueFrom").is_none() => {
+                            c.env.push(EnvVar::text(n, ""));
+                        }
+                        _ => ctx.drop(item, "`valueFrom` reads the cluster (a Secret, ConfigMap or field): needs a decision"),
+                    }
+                }
+            }
+            "ports" => {
+                for item in doc.items(v).collect::<Vec<_>>() {
+                    let Some(cp) = doc
+                        .get(item, "containerPort")
+                        .and_then(|x| ctx.int(x))
+                        .and_then(|x| u16::try_from(x).ok())
+                    else {
+                        ctx.drop(item, "a port without a containerPort");
+                        continue;
+                    };
+                    let host = doc
+                        .get(item, "hostPort")
+                        .and_then(|x| ctx.int(x))
+                        .and_then(|x| u16::try_from(x).ok());
+                    let protocol = match doc
+                        .get(item, "protocol")
+                        .and_then(|x| ctx.text(x))
+                        .as_deref()
+                    {
+                        Some("UDP") => Protocol::Udp,
+                        Some("SCTP") => {
+                            ctx.drop(item, "SCTP ports have no counterpart in Compose");
+                            continue;
+                        }
+                        _ => Protocol::Tcp,
+                    };
+                    c.ports.push(Port {
+                        container: cp,
+                        published: host,
+                        protocol,
+                        name: None,
+                    });
+                }
+            }
+            "resources" => {
+                for (rk, rv) in doc.pairs(v) {
+                    let which = doc.str(rk).unwrap_or("");
+                    if !matches!(which, "limits" | "requests") {
+                        ctx.drop_key(rk, NO_COUNTERPART);
+                        continue;
+                    }
+                    for (xk, xv) in doc.pairs(rv) {
+                        let t = ctx.text(xv);
+                        match (which, doc.str(xk).unwrap_or("")) {
+                            ("limits", "cpu") => c.resources.cpu_limit = t,
+                            ("limits", "memory") => c.resources.memory_limit = t,
+                            ("requests", "cpu") => c.resources.cpu_request = t,
+                            ("requests", "memory") => c.resources.memory_request = t,
+                            _ => ctx.drop_key(xk, NO_COUNTERPART),
+                        }
+                    }
+                }
+            }
+            "volumeMounts" => {
+                for item in doc.items(v).collect::<Vec<_>>() {
+                    let vol = doc.get(item, "name").and_then(|x| ctx.text(x));
+                    let path = doc.get(item, "mountPath").and_then(|x| ctx.text(x));
+                    let (Some(vol), Some(path)) = (vol, path) else {
+                        ctx.drop(item, "a volume mount without a name or mountPath");
+                        continue;
+                    };
+                    if pod.volume(&vol).is_none() {
+                        ctx.drop(
+                            item,
+                            "mounts a volume that is not converted (see its own report)",
+                        );
+                        continue;
+                    }
+                    for (mk, _) in doc.pairs(item) {
+                        if !matches!(
+                            doc.str(mk),
+                            Some("name" | "mountPath" | "readOnly" | "subPath")
+                        ) {
+                            ctx.drop_key(mk, NO_COUNTERPART);
+                        }
+                    }
+                    c.mounts.push(Mount {
+                        volume: vol,
+                        path,
+                        read_only: doc.get(item, "readOnly").is_some_and(|r| ctx.on(r)),
+                        sub_path: doc.get(item, "subPath").and_then(|s| ctx.text(s)),
+                    });
+                }
+            }
+            "securityContext" => security(ctx, v, &mut c),
+            "readinessProbe" | "startupProbe" | "livenessProbe" => {
+                let Some(p) = probe(ctx, v) else { continue };
+                if key == "startupProbe" {
+                    c.startup_probe = Some(p);
+                } else if c.readiness_probe.is_none() {
+                    if key == "livenessProbe" {
+                        ctx.note(k, "livenessProbe becomes a healthcheck: Docker marks the container unhealthy but does not restart it".into());
+                    }
+                    c.readiness_probe = Some(p);
+                } else {
+                    ctx.drop_key(k, "a second probe: Compose has one healthcheck");
+                }
+            }
+            _ => ctx.drop_key(k, NO_COUNTERPART),
+        }
+    }
+    c
+}
+
+fn security(ctx: &mut Ctx<'_, '_, '_>, id: NodeId, c: &mut Container) {
+    let doc = ctx.doc;
+    for (k, v) in doc.pairs(id) {
+        let Some(key) = doc.str(k) else { continue };
+        match key {
+            "privileged" => c.security.privileged = ctx.on(v),
+            "allowPrivilegeEscalation" => {
+                c.security.allow_privilege_escalation = match doc.scalar(v) {
+                    Some(Scalar::Bool(b)) => Some(b),
+                    _ => None,
+                };
+            }
+            "runAsUser" => c.security.run_as_user = ctx.int(v),
+            "runAsGroup" => c.security.run_as_group = ctx.int(v),
+            "runAsNonRoot" => {
+                c.security.run_as_non_root = match doc.scalar(v) {
+                    Some(Scalar::Bool(b)) => Some(b),
+                    _ => None,
+                };
+            }
+            "readOnlyRootFilesystem" => c.security.read_only_root_filesystem = ctx.on(v),
+            "capabilities" => {
+                if let Some(a) = doc.get(v, "add") {
+                    c.security.add_capabilities =
+                        ctx.strings(a).iter().map(|s| capability(s)).collect();
+                }
+                if let Some(d) = doc.get(v, "drop") {
+                    c.security.drop_capabilities =
+                        ctx.strings(d).iter().map(|s| capability(s)).collect();
+                }
+            }
+            "seccompProfile" | "appArmorProfile" => {
+                match doc.get(v, "type").and_then(|t| ctx.text(t)).as_deref() {
+                    Some("Unconfined") => c.security.unconfined = true,
+                    Some("RuntimeDefault") if key == "seccompProfile" => {
+                        c.security.seccomp_runtime_default = true;
+                    }
+                    Some("RuntimeDefault") => {}
+                    _ => ctx.drop(
+                        k,
+                        "a localhost profile: the file on the node is not known here",
+                    ),
+                }
+            }
+            _ => ctx.drop_key(k, NO_COUNTERPART),
+        }
+    }
+}
+
+fn probe(ctx: &mut Ctx<'_, '_, '_>, id: NodeId) -> Option<Probe> {
+    let doc = ctx.doc;
+    let Some(cmd) = doc
+        .path(id, &["exec", "command"])
+        .map(|c| ctx.strings(c))
+        .filter(|c| !c.is_empty())
+    else {
+        ctx.drop(id, "an HTTP, TCP or gRPC probe: a Compose healthcheck runs a command (write one, e.g. with curl)");
+        return None;
+    };
+    let shell = match cmd.as_slice() {
+        [sh, dash_c, line] if (sh == "/bin/sh" || sh == "sh") && dash_c == "-c" => {
+            Some(line.clone())
+        }
+        _ => None,
+    };
+    for (k, _) in doc.pairs(id) {
+        if !matches!(
+            doc.str(k),
+            Some(
+                "exec"
+                    | "periodSeconds"
+                    | "failureThreshold"
+                    | "timeoutSeconds"
+                    | "initialDelaySeconds"
+            )
+        ) {
+            ctx.drop_key(k, "no counterpart in a Compose healthcheck");
+        }
+    }
+    let int = |key: &str| {
+        doc.get(id, key)
+            .and_then(|v| ctx.int(v))
+            .and_then(|v| i32::try_from(v).ok())
+    };
+    Some(Probe {
+        command: cmd,
+        period_seconds: int("periodSeconds").unwrap_or(10),
+        failure_threshold: int("failureThreshold").unwrap_or(3),
+        timeout_seconds: Some(int("timeoutSeconds").unwrap_or(1)),
+        initial_delay_seconds: int("initialDelaySeconds").filter(|t| *t > 0),
+        shell,
+    })
+}

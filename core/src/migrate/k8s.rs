@@ -1,0 +1,764 @@
+//! The Kubernetes rewrite: a DooD pod spec (in any kind) into TLS Docker-in-Docker.
+
+use serde_json::Value;
+
+use super::yaml::Editor;
+use super::{Edit, MigrateNote, MigrateOptions, Refusal, Sidecar};
+use crate::lint::{WorkloadScenario, classify};
+use crate::read::ir::{Container, ContainerKind, Field, Loc, Via, Workload, WorkloadKind};
+use crate::read::paths::{PathClass, Runtime};
+use crate::read::source::{Doc, NONE, NodeId};
+use crate::read::{k8s, run};
+
+/// What the migration of a file collects.
+#[derive(Debug, Default)]
+pub(super) struct Plan {
+    pub edits: Vec<Edit>,
+    pub migrated: Vec<String>,
+    pub notes: Vec<MigrateNote>,
+    pub refusals: Vec<Refusal>,
+}
+
+/// Images of programs that work on the node's own containers (monitoring, logging, updating,
+/// proxying the socket): DinD would give them an empty daemon.
+const AGENTS: &[(&str, &str)] = &[
+    ("cadvisor", "a container monitoring agent"),
+    ("datadog", "a monitoring agent"),
+    ("dd-agent", "a monitoring agent"),
+    ("newrelic", "a monitoring agent"),
+    ("sysdig", "a monitoring agent"),
+    ("falco", "a runtime security agent"),
+    ("dynatrace", "a monitoring agent"),
+    ("oneagent", "a monitoring agent"),
+    ("instana", "a monitoring agent"),
+    ("netdata", "a monitoring agent"),
+    ("telegraf", "a metrics agent"),
+    ("signalfx", "a monitoring agent"),
+    ("scope", "a container map (Weave Scope)"),
+    ("portainer", "a container management UI"),
+    ("watchtower", "an updater of the node's containers"),
+    ("dozzle", "a log viewer of the node's containers"),
+    ("logspout", "a log router of the node's containers"),
+    ("filebeat", "a log shipper"),
+    ("fluentd", "a log shipper"),
+    ("fluent-bit", "a log shipper"),
+    ("promtail", "a log shipper"),
+    (
+        "registrator",
+        "a service registrator of the node's containers",
+    ),
+    ("docker-gen", "a generator over the node's containers"),
+    ("nginx-proxy", "a proxy over the node's containers"),
+    ("traefik", "a proxy that discovers the node's containers"),
+    ("socket-proxy", "a Docker socket proxy"),
+];
+
+/// `docker` subcommands that look at the daemon's containers whoever started them.
+const HOST_VIEWS: &[&str] = &["ps", "events", "stats", "top", "system"];
+
+/// `docker` subcommands that act on one named container.
+const ON_NAMED: &[&str] = &[
+    "logs", "inspect", "stop", "kill", "rm", "restart", "exec", "attach", "wait", "pause",
+];
+
+pub(super) fn docker_family(r: Runtime) -> bool {
+    matches!(
+        r,
+        Runtime::Docker
+            | Runtime::DockerRootless
+            | Runtime::Devcontainer
+            | Runtime::Colima
+            | Runtime::RancherDesktop
+    )
+}
+
+pub(super) fn label(w: &Workload<'_>) -> String {
+    let name = if w.name.is_empty() {
+        "unnamed"
+    } else {
+        &w.name
+    };
+    match &w.namespace {
+        Some(ns) => format!("{}/{}/{}", w.kind, ns, name),
+        None => format!("{}/{}", w.kind, name),
+    }
+}
+
+/// Whether `--workload` selects `w`.
+pub(super) fn selected(options: &MigrateOptions, w: &Workload<'_>) -> bool {
+    let Some(want) = options.workload.as_deref() else {
+        return true;
+    };
+    let parts: Vec<&str> = want.trim().split('/').collect();
+    let ns = w.namespace.as_deref().unwrap_or("default");
+    match parts.as_slice() {
+        [kind, name] => kind.eq_ignore_ascii_case(&w.kind) && *name == w.name,
+        [kind, n, name] => kind.eq_ignore_ascii_case(&w.kind) && *n == ns && *name == w.name,
+        _ => false,
+    }
+}
+
+fn node(loc: &Loc<'_>) -> Option<NodeId> {
+    match loc.field {
+        Field::Node(id) => Some(id),
+        _ => None,
+    }
+}
+
+fn parent(doc: &Doc<'_>, id: NodeId) -> Option<NodeId> {
+    doc.nodes
+        .get(id as usize)
+        .map(|n| n.parent)
+        .filter(|&p| p != NONE)
+}
+
+/// The value of `key` in `map` when it is written there (not reached through an alias or a merge
+/// key), so an edit of it changes this place only.
+fn own(doc: &Doc<'_>, map: NodeId, key: &str) -> Option<NodeId> {
+    let v = doc.get(map, key)?;
+    (doc.resolve(v) == v && parent(doc, v) == Some(map)).then_some(v)
+}
+
+/// Refuse the DooD workloads of a document of a kind not rewritten yet.
+pub(super) fn refuse_kind(doc: &Doc<'_>, what: &str, options: &MigrateOptions, plan: &mut Plan) {
+    let unit = if what.starts_with("Compose") {
+        crate::read::compose::unit_with(doc, None).0
+    } else {
+        match crate::read::ci::doc_kind(None, doc) {
+            Some(k) => crate::read::ci::unit(k, doc),
+            None => return,
+        }
+    };
+    for w in &unit.workloads {
+        if w.what == WorkloadKind::Pod
+            && classify(w) == WorkloadScenario::Dood
+            && selected(options, w)
+        {
+            plan.refusals.push(Refusal {
+                workload: label(w),
+                line: w.loc.line as usize,
+                reason: format!("migrating {what} is not implemented yet: only Kubernetes manifests are rewritten"),
+            });
+        }
+    }
+}
+
+/// Rewrite the DooD workloads of one Kubernetes document.
+pub(super) fn migrate_doc(doc: &Doc<'_>, text: &str, options: &MigrateOptions, plan: &mut Plan) {
+    let unit = k8s::unit(doc);
+    for w in &unit.workloads {
+        if w.what != WorkloadKind::Pod
+            || classify(w) != WorkloadScenario::Dood
+            || !selected(options, w)
+        {
+            continue;
+        }
+        let name = label(w);
+        match workload(doc, text, options, w, &name) {
+            Ok((edits, notes)) => {
+                plan.edits.extend(edits);
+                plan.notes.extend(notes);
+                plan.migrated.push(name);
+            }
+            Err((line, reason)) => plan.refusals.push(Refusal {
+                workload: name,
+                line: line as usize,
+                reason,
+            }),
+        }
+    }
+}
+
+type Refused = (u32, String);
+
+/// The pieces `generate dind` writes: the daemon container, the volumes, the client's env and
+/// certificates mount.
+struct Generated {
+    daemon: Value,
+    volumes: Vec<Value>,
+    env: Vec<Value>,
+    mount: Value,
+    notes: Vec<String>,
+}
+
+fn generated(native: bool) -> Option<Generated> {
+    let mut params = crate::Params::new();
+    params
+        .set("sidecar", if native { "native" } else { "container" })
+        .ok()?;
+    let scenario = crate::build_scenario("dind", &params).ok()?;
+    let pod = crate::to_pod(&scenario).ok()?;
+    let pod = serde_json::to_value(pod).ok()?;
+    let spec = pod.get("spec")?;
+    let all: Vec<&Value> = ["initContainers", "containers"]
+        .iter()
+        .filter_map(|k| spec.get(k).and_then(Value::as_array))
+        .flatten()
+        .collect();
+    let daemon = all
+        .iter()
+        .find(|c| {
+            c.get("image")
+                .and_then(Value::as_str)
+                .is_some_and(|i| i.ends_with("-dind"))
+        })
+        .copied()?
+        .clone();
+    let client = all.iter().find(|c| {
+        c.get("env").and_then(Value::as_array).is_some_and(|e| {
+            e.iter()
+                .any(|v| v.get("name") == Some(&"DOCKER_HOST".into()))
+        })
+    })?;
+    let env: Vec<Value> = client
+        .get("env")
+        .and_then(Value::as_array)?
+        .iter()
+        .filter(|e| {
+            e.get("name")
+                .and_then(Value::as_str)
+                .is_some_and(|n| n.starts_with("DOCKER_"))
+        })
+        .cloned()
+        .collect();
+    let mount = client
+        .get("volumeMounts")
+        .and_then(Value::as_array)?
+        .first()?
+        .clone();
+    let volumes = spec.get("volumes").and_then(Value::as_array)?.clone();
+    let notes = scenario
+        .notes
+        .iter()
+        .filter(|n| n.level == crate::NoteLevel::Warning)
+        .map(|n| n.text.clone())
+        .collect();
+    Some(Generated {
+        daemon: name_first(daemon),
+        volumes: volumes.into_iter().map(name_first).collect(),
+        env: env.into_iter().map(name_first).collect(),
+        mount: name_first(mount),
+        notes,
+    })
+}
+
+/// The same value with `name` as the first key of every mapping (as people write them).
+fn name_first(v: Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut out = serde_json::Map::new();
+            if let Some(n) = m.get("name") {
+                out.insert("name".into(), n.clone());
+            }
+            for (k, v) in m {
+                if k != "name" {
+                    out.insert(k, name_first(v));
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(a) => Value::Array(a.into_iter().map(name_first).collect()),
+        other => other,
+    }
+}
+
+fn str_of<'v>(v: &'v Value, key: &str) -> &'v str {
+    v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// Why a container needs the node's own containers, if it does.
+pub(super) fn needs_host(c: &Container<'_>, started: &[String]) -> Option<(u32, String)> {
+    if let Some(image) = &c.image {
+        let (repo, _) = c.image_parts().unwrap_or(("", ""));
+        let last = repo.rsplit('/').next().unwrap_or(repo);
+        for (word, what) in AGENTS {
+            let hit = if *word == "scope" {
+                repo == "weaveworks/scope"
+            } else {
+                repo.contains(word) || last.contains(word)
+            };
+            if hit {
+                return Some((
+                    image.loc.line,
+                    format!(
+                        "`{}` is {what}: it works on the node's own containers, which a Docker daemon of its own would not have",
+                        image.as_str()
+                    ),
+                ));
+            }
+        }
+    }
+    // the words of the command and args, each with the line of the argument it is in
+    let mut words: Vec<(&str, u32)> = Vec::new();
+    for a in c.argv() {
+        words.extend(
+            a.as_str()
+                .split(|ch: char| ch.is_whitespace() || ";|&()'\"`".contains(ch))
+                .filter(|w| !w.is_empty())
+                .map(|w| (w, a.loc.line)),
+        );
+    }
+    for (i, &(w, line)) in words.iter().enumerate() {
+        if w != "docker" && !w.ends_with("/docker") {
+            continue;
+        }
+        let mut rest = words.iter().skip(i + 1).map(|&(w, _)| w);
+        let mut sub = rest.next().unwrap_or("");
+        if sub == "container" {
+            sub = match rest.next().unwrap_or("") {
+                "ls" | "list" => "ps",
+                other => other,
+            };
+        }
+        let shown = words
+            .iter()
+            .skip(i)
+            .take(3)
+            .map(|&(w, _)| w)
+            .collect::<Vec<_>>()
+            .join(" ");
+        if HOST_VIEWS.contains(&sub) {
+            return Some((
+                line,
+                format!(
+                    "`{shown}` looks at every container of the daemon: on the node's daemon that is the node's containers, which a Docker daemon of its own would not have"
+                ),
+            ));
+        }
+        if ON_NAMED.contains(&sub)
+            && let Some(t) = rest
+                .find(|w| !w.starts_with('-'))
+                .filter(|t| !t.starts_with('$') && !started.iter().any(|s| s == t))
+        {
+            return Some((
+                line,
+                format!(
+                    "`docker {sub} {t}` works on a container the job does not start itself (a container of the node?), which a Docker daemon of its own would not have"
+                ),
+            ));
+        }
+    }
+    None
+}
+
+/// The image of a container when it is the official `docker` image of a release before 25 (whose
+/// CLI speaks an API the current daemon refuses).
+fn old_client<'c, 't>(c: &'c Container<'t>) -> Option<&'c crate::read::ir::Val<'t>> {
+    let (repo, tag) = c.image_parts()?;
+    let digits: String = tag.chars().take_while(char::is_ascii_digit).collect();
+    let major: u32 = digits.parse().ok()?;
+    (repo == "docker" && major < 25).then_some(c.image.as_ref()?)
+}
+
+type Planned = (Vec<Edit>, Vec<MigrateNote>);
+
+fn workload(
+    doc: &Doc<'_>,
+    text: &str,
+    options: &MigrateOptions,
+    w: &Workload<'_>,
+    name: &str,
+) -> Result<Planned, Refused> {
+    let wline = w.loc.line;
+    let aliased = |line: u32| {
+        (
+            line,
+            "written with YAML anchors, aliases or merge keys where the edits go: not rewritten (expand them, or edit it by hand)".to_string(),
+        )
+    };
+    // the runtime it reaches must be Docker's
+    for c in &w.containers {
+        for m in &c.mounts {
+            let Some(h) = &m.host else { continue };
+            if let Some(r) = h.runtime()
+                && !docker_family(r)
+            {
+                return Err((
+                    h.loc.line,
+                    format!(
+                        "`{}` is the {} socket{}: a Docker daemon of its own does not serve that API",
+                        h.raw.as_str(),
+                        r.label(),
+                        if matches!(h.class, PathClass::SocketDir(_)) {
+                            "'s directory"
+                        } else {
+                            ""
+                        }
+                    ),
+                ));
+            }
+        }
+    }
+    // the docker runs of each container, and the names they start
+    let runs: Vec<(usize, Vec<Workload<'_>>)> = w
+        .containers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (i, run::docker_runs_in(c)))
+        .collect();
+    let started: Vec<String> = runs
+        .iter()
+        .flat_map(|(_, ws)| ws.iter())
+        .flat_map(|r| r.containers.iter())
+        .filter_map(|c| c.container_name.as_ref().map(|n| n.as_str().to_string()))
+        .collect();
+    for c in &w.containers {
+        if let Some(why) = needs_host(c, &started) {
+            return Err(why);
+        }
+    }
+    // the pod spec the containers are in
+    let first = w
+        .containers
+        .iter()
+        .find(|c| c.kind == ContainerKind::Container)
+        .and_then(|c| node(&c.loc))
+        .ok_or_else(|| {
+            (
+                wline,
+                "no container of its own in a pod spec: not rewritten".to_string(),
+            )
+        })?;
+    let not_spec = || {
+        (
+            wline,
+            "its containers are not the `containers` of a pod spec (a container on its own in a custom resource): not rewritten".to_string(),
+        )
+    };
+    let list = parent(doc, first).ok_or_else(not_spec)?;
+    let spec = parent(doc, list).ok_or_else(not_spec)?;
+    match doc.get(spec, "containers") {
+        Some(l) if l == list => {}
+        Some(l) if doc.resolve(l) == list => return Err(aliased(wline)),
+        _ => return Err(not_spec()),
+    }
+    // volumes to remove: runtime sockets and their directories, and the volumes a socket mount
+    // takes its socket from (a `subPath`)
+    let mut remove: Vec<usize> = Vec::new();
+    for (i, v) in w.volumes.iter().enumerate() {
+        if v.source.class().runtime_access().is_some() {
+            remove.push(i);
+        }
+    }
+    for c in &w.containers {
+        for m in &c.mounts {
+            if m.host.as_ref().and_then(|h| h.runtime()).is_some()
+                && let Some(i) = m.volume
+                && !remove.contains(&i)
+            {
+                remove.push(i);
+            }
+        }
+    }
+    remove.sort_unstable();
+    // a removed volume must serve only the socket
+    let mut users: Vec<usize> = Vec::new();
+    for (ci, c) in w.containers.iter().enumerate() {
+        for m in &c.mounts {
+            let Some(vi) = m.volume.filter(|i| remove.contains(i)) else {
+                continue;
+            };
+            if m.host.as_ref().and_then(|h| h.runtime()).is_none() {
+                let shown = m.target.as_ref().map_or("", |t| t.as_str());
+                return Err((
+                    m.loc.line,
+                    format!(
+                        "volume `{}` is also mounted at `{shown}` for other files of the node: removing it would take them away",
+                        w.volumes.get(vi).map_or("", |v| &v.name)
+                    ),
+                ));
+            }
+            if c.kind == ContainerKind::Ephemeral {
+                return Err((
+                    m.loc.line,
+                    "an ephemeral container uses the socket: not rewritten".to_string(),
+                ));
+            }
+            if !users.contains(&ci) {
+                users.push(ci);
+            }
+        }
+    }
+    // where the daemon goes
+    let job = matches!(&*w.kind, "Job" | "CronJob");
+    let native = match options.sidecar {
+        Some(s) => s == Sidecar::Native,
+        None => job,
+    };
+    let g = generated(native).ok_or_else(|| {
+        (
+            wline,
+            "the dind scenario could not be built (a bug in dockscape)".to_string(),
+        )
+    })?;
+    let daemon_name = str_of(&g.daemon, "name");
+    if w.containers.iter().any(|c| c.name == daemon_name) {
+        return Err((
+            wline,
+            format!(
+                "a container is already named `{daemon_name}`, the name of the daemon container: not rewritten"
+            ),
+        ));
+    }
+    for v in &g.volumes {
+        let n = str_of(v, "name");
+        if w.volumes
+            .iter()
+            .enumerate()
+            .any(|(i, x)| x.name == n && !remove.contains(&i))
+        {
+            return Err((
+                wline,
+                format!("a volume is already named `{n}`, a name the daemon needs: not rewritten"),
+            ));
+        }
+    }
+
+    let ed = Editor::new(doc, text, spec);
+    let fail = |line: u32| aliased(line);
+    let mut edits = Vec::new();
+    let mut notes = Vec::new();
+    let note = |line: u32, message: String| MigrateNote {
+        workload: name.to_string(),
+        line: line as usize,
+        message,
+    };
+
+    // volumes: the last socket volume becomes the daemon's volumes, the others go
+    let vols = own(doc, spec, "volumes").ok_or_else(|| fail(wline))?;
+    let mut removed_items = Vec::new();
+    for &i in &remove {
+        let v = w.volumes.get(i).ok_or_else(|| fail(wline))?;
+        let item = node(&v.loc).ok_or_else(|| fail(wline))?;
+        if parent(doc, item) != Some(vols) || doc.resolve(item) != item {
+            return Err(fail(v.loc.line));
+        }
+        removed_items.push((item, v));
+    }
+    let Some(((last, _), others)) = removed_items.split_last() else {
+        return Err(fail(wline));
+    };
+    for (item, v) in others {
+        edits.push(ed.delete_item(*item).ok_or_else(|| fail(v.loc.line))?);
+    }
+    edits.push(
+        ed.replace_item(*last, &g.volumes)
+            .ok_or_else(|| fail(wline))?,
+    );
+    for (_, v) in &removed_items {
+        if let crate::read::ir::VolumeSource::Host { path, class } = &v.source {
+            let msg = match class {
+                PathClass::SocketDir(_) => format!(
+                    "the node's `{}` directory is no longer mounted: only its Docker socket was used (the job now reaches the pod's own daemon over TLS), and any other file the job took from the node's `{}` is gone",
+                    path.as_str(),
+                    path.as_str()
+                ),
+                _ => format!(
+                    "volume `{}` (`{}` of the node) is replaced by the daemon's volumes `{}`",
+                    v.name,
+                    path.as_str(),
+                    g.volumes
+                        .iter()
+                        .map(|v| str_of(v, "name"))
+                        .collect::<Vec<_>>()
+                        .join("`, `")
+                ),
+            };
+            notes.push(note(path.loc.line, msg));
+        }
+    }
+
+    // each container that used the socket: the certificates mount in its place, the TLS env
+    for &ci in &users {
+        let c = w.containers.get(ci).ok_or_else(|| fail(wline))?;
+        let item = node(&c.loc).ok_or_else(|| fail(c.loc.line))?;
+        let mounts = own(doc, item, "volumeMounts").ok_or_else(|| fail(c.loc.line))?;
+        let socket: Vec<NodeId> = c
+            .mounts
+            .iter()
+            .filter(|m| m.volume.is_some_and(|i| remove.contains(&i)))
+            .filter_map(|m| node(&m.loc))
+            .collect();
+        let Some((last, others)) = socket.split_last() else {
+            continue;
+        };
+        for &m in others.iter().chain(std::iter::once(last)) {
+            if parent(doc, m) != Some(mounts) || doc.resolve(m) != m {
+                return Err(fail(c.loc.line));
+            }
+        }
+        for &m in others {
+            edits.push(ed.delete_item(m).ok_or_else(|| fail(c.loc.line))?);
+        }
+        edits.push(
+            ed.replace_item(*last, std::slice::from_ref(&g.mount))
+                .ok_or_else(|| fail(c.loc.line))?,
+        );
+        // env: replace a variable it sets, add the others
+        let mut add = Vec::new();
+        for e in &g.env {
+            let n = str_of(e, "name");
+            let existing = c
+                .env
+                .iter()
+                .rev()
+                .find(|x| x.name.as_str() == n)
+                .and_then(|x| node(&x.name.loc))
+                .and_then(|k| parent(doc, k));
+            match existing {
+                Some(env_item) => {
+                    if doc.resolve(env_item) != env_item {
+                        return Err(fail(c.loc.line));
+                    }
+                    edits.push(
+                        ed.replace_item(env_item, std::slice::from_ref(e))
+                            .ok_or_else(|| fail(c.loc.line))?,
+                    );
+                }
+                None => add.push(e.clone()),
+            }
+        }
+        if !add.is_empty() {
+            match own(doc, item, "env").filter(|&l| doc.is_seq(l)) {
+                Some(list) => {
+                    for e in &add {
+                        edits.push(ed.append_item(list, e).ok_or_else(|| fail(c.loc.line))?);
+                    }
+                }
+                None if doc.get(item, "env").is_none() => {
+                    edits.push(
+                        ed.add_key(item, "env", &Value::Array(add))
+                            .ok_or_else(|| fail(c.loc.line))?,
+                    );
+                }
+                None => return Err(fail(c.loc.line)),
+            }
+        }
+        if let Some(image) = old_client(c) {
+            notes.push(note(
+                image.loc.line,
+                format!(
+                    "`{}`'s docker CLI speaks an API older than 1.44, the oldest the `{}` daemon (Docker {}) accepts: update the image (`docker:{}-cli`, or any Docker CLI from 25 on)",
+                    image.as_str(),
+                    str_of(&g.daemon, "image"),
+                    crate::scenario::images::DOCKER_VERSION,
+                    crate::scenario::images::DOCKER_VERSION
+                ),
+            ));
+        }
+        if !native {
+            notes.push(note(
+                c.loc.line,
+                format!(
+                    "the daemon starts beside `{}`: its first docker command can run before the daemon answers (wait for `docker info`, or migrate with `--sidecar native`, Kubernetes 1.29+)",
+                    c.name
+                ),
+            ));
+        }
+    }
+
+    // the daemon
+    if native {
+        match own(doc, spec, "initContainers").filter(|&l| doc.is_seq(l)) {
+            Some(list) if doc.items(list).next().is_some() => {
+                edits.push(
+                    ed.prepend_item(list, &g.daemon)
+                        .ok_or_else(|| fail(wline))?,
+                );
+            }
+            _ if doc.get(spec, "initContainers").is_some() => return Err(fail(wline)),
+            _ => edits.push(
+                ed.add_key(
+                    spec,
+                    "initContainers",
+                    &Value::Array(vec![g.daemon.clone()]),
+                )
+                .ok_or_else(|| fail(wline))?,
+            ),
+        }
+        if job && options.sidecar.is_none() {
+            notes.push(note(
+                wline,
+                "in a Job the daemon is a native sidecar (Kubernetes 1.29+), so the Job completes when its containers do".to_string(),
+            ));
+        }
+    } else {
+        edits.push(ed.append_item(list, &g.daemon).ok_or_else(|| fail(wline))?);
+        if job {
+            notes.push(note(
+                wline,
+                "`--sidecar container` in a Job: the daemon container never exits, so the Job never completes (use `--sidecar native`)".to_string(),
+            ));
+        }
+    }
+
+    // what changes for the workload
+    let sock_line = removed_items.first().map_or(wline, |(_, v)| v.loc.line);
+    notes.push(note(
+        sock_line,
+        "containers the job starts now run in the pod's own daemon: the node's `docker ps` no longer lists them, and they go away with the pod".to_string(),
+    ));
+    notes.push(note(
+        sock_line,
+        "images are not shared with the node: each pod pulls or builds what it uses into its own storage (`docker-storage`); a registry mirror saves the pulls".to_string(),
+    ));
+    for (ci, ws) in &runs {
+        if !users.contains(ci) {
+            continue;
+        }
+        for r in ws {
+            for rc in &r.containers {
+                for m in &rc.mounts {
+                    if let Some(h) = m.host.as_ref().filter(|h| h.via == Via::Direct) {
+                        notes.push(note(
+                            m.loc.line,
+                            format!(
+                                "`{}` in the command now binds `{}` of the daemon container, not of the node: it is empty there unless the job puts files in it (use `docker cp`, or build them into an image)",
+                                h.raw.as_str(),
+                                h.effective
+                            ),
+                        ));
+                    }
+                }
+                if let Some(n) = &rc.container_name {
+                    notes.push(note(
+                        n.loc.line,
+                        format!(
+                            "`--name {}` no longer collides with other jobs' containers: each pod has its own daemon",
+                            n.as_str()
+                        ),
+                    ));
+                }
+                for p in &rc.ports {
+                    if let Some(hp) = &p.host_port {
+                        notes.push(note(
+                            hp.loc.line.max(p.loc.line),
+                            format!(
+                                "port `{}` the command publishes opens on the pod's network (the daemon shares it), not on the node: reach it at `localhost:{}` from the pod",
+                                hp.as_str(),
+                                hp.as_str()
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if let Some(h) = &w.host_network {
+        notes.push(note(
+            h.loc.line,
+            "`hostNetwork: true`: the daemon's TLS port 2376 and every port the job's containers publish open on the node".to_string(),
+        ));
+    }
+    if w.kind == "DaemonSet" {
+        notes.push(note(
+            wline,
+            "a DaemonSet that used the node's daemon often works on the node's own containers: check it only runs containers of its own".to_string(),
+        ));
+    }
+    for n in g.notes {
+        notes.push(note(wline, n));
+    }
+    notes.sort_by_key(|n| n.line);
+    Ok((edits, notes))
+}

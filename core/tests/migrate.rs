@@ -1,0 +1,757 @@
+//! `dockscape::migrate --to dind` over every DooD Kubernetes fixture of the lint corpus (seed 002's
+//! DooD Pod included, `_seeds/002-dood.yaml`): the edits rebuild the text, nothing outside the
+//! socket's volume, mounts and the added daemon changes (parsed and compared field by field, and
+//! every comment kept), lint finds no DS001/DS002/DS016 and keeps every other finding, and
+//! migrating again changes nothing. `kubernetes-validate --strict` runs on the same outputs in
+//! `tests/tests/migrate_real_tools.rs`.
+#![allow(clippy::disallowed_methods)] // tests read fixtures; the library stays pure
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use dockscape::{
+    LintInput, LintOptions, MigrateOptions, MigrateTarget, Migration, Sidecar, WorkloadScenario,
+    lint, migrate,
+};
+use serde_json::Value;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint")
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
+    entries.sort_by_key(|e| e.path());
+    for e in entries {
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, out);
+        } else if p
+            .extension()
+            .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+        {
+            out.push(p);
+        }
+    }
+}
+
+fn lint_text(file: &str, text: &str) -> dockscape::LintReport {
+    lint(
+        &[LintInput {
+            file,
+            text,
+            kind: None,
+        }],
+        &LintOptions::default(),
+    )
+}
+
+/// Kubernetes fixtures with a workload lint classifies as DooD.
+fn dood_fixtures() -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    walk(&fixtures(), &mut files);
+    let mut out = Vec::new();
+    for p in files {
+        let rel = p.strip_prefix(fixtures()).unwrap().display().to_string();
+        if rel.starts_with("_ci/") || rel.starts_with("_sarif/") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        let report = lint_text(&rel, &text);
+        let dood = report
+            .workloads
+            .iter()
+            .any(|w| w.scenario == WorkloadScenario::Dood);
+        if dood && report.errors.is_empty() {
+            out.push((rel, text));
+        }
+    }
+    out
+}
+
+fn dind(text: &str) -> Migration {
+    migrate(text, MigrateTarget::Dind, &MigrateOptions::default()).unwrap()
+}
+
+/// Applying the edits ourselves gives the text (what a library user does with `edits`).
+fn reapply(input: &str, m: &Migration) -> String {
+    let mut out = input.to_string();
+    for e in m.edits.iter().rev() {
+        out.replace_range(e.start..e.end, &e.replacement);
+    }
+    out
+}
+
+const DAEMON: &str = "dind-daemon";
+const ADDED_VOLUMES: [&str; 2] = ["docker-storage", "docker-certs"];
+
+/// A pod spec with what migrate means to change taken out: the socket volumes and their mounts
+/// (`removed`), the added daemon, volumes, certificates mounts and `DOCKER_*` variables.
+fn strip(spec: &mut Value, removed: &[String]) {
+    let Some(obj) = spec.as_object_mut() else {
+        return;
+    };
+    if let Some(Value::Array(vols)) = obj.get_mut("volumes") {
+        vols.retain(|v| {
+            let n = v["name"].as_str().unwrap_or("");
+            !removed.iter().any(|r| r == n) && !ADDED_VOLUMES.contains(&n)
+        });
+    }
+    for key in ["containers", "initContainers"] {
+        let Some(Value::Array(cs)) = obj.get_mut(key) else {
+            continue;
+        };
+        cs.retain(|c| c["name"] != DAEMON);
+        for c in cs.iter_mut() {
+            if let Some(Value::Array(ms)) = c.get_mut("volumeMounts") {
+                ms.retain(|m| {
+                    let n = m["name"].as_str().unwrap_or("");
+                    !removed.iter().any(|r| r == n) && n != "docker-certs"
+                });
+            }
+            if let Some(Value::Array(env)) = c.get_mut("env") {
+                env.retain(|e| {
+                    !matches!(
+                        e["name"].as_str(),
+                        Some("DOCKER_HOST" | "DOCKER_TLS_VERIFY" | "DOCKER_CERT_PATH")
+                    )
+                });
+                if env.is_empty() {
+                    c.as_object_mut().unwrap().remove("env");
+                }
+            }
+        }
+        if cs.is_empty() {
+            obj.remove(key);
+        }
+    }
+}
+
+/// Call `f` on every pod spec of a parsed document.
+fn each_spec(v: &mut Value, f: &mut dyn FnMut(&mut Value)) {
+    if v.get("containers").is_some() {
+        f(v);
+        return;
+    }
+    match v {
+        Value::Object(m) => m.iter_mut().for_each(|(_, x)| each_spec(x, f)),
+        Value::Array(a) => a.iter_mut().for_each(|x| each_spec(x, f)),
+        _ => {}
+    }
+}
+
+fn normalised(text: &str, removed: &[String]) -> Vec<Value> {
+    let mut docs = dockscape::debug_yaml_to_json(text);
+    for d in &mut docs {
+        each_spec(d, &mut |s| strip(s, removed));
+    }
+    docs
+}
+
+/// Names of the volumes the input declares that are not in the output.
+fn removed_volumes(before: &str, after: &str) -> Vec<String> {
+    let names = |t: &str| {
+        let mut n = Vec::new();
+        for mut d in dockscape::debug_yaml_to_json(t) {
+            each_spec(&mut d, &mut |s| {
+                for v in s["volumes"].as_array().into_iter().flatten() {
+                    n.push(v["name"].as_str().unwrap_or("").to_string());
+                }
+            });
+        }
+        n
+    };
+    let after = names(after);
+    names(before)
+        .into_iter()
+        .filter(|n| !after.contains(n))
+        .collect()
+}
+
+/// Each comment of a text with its byte offset.
+fn comments(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let hash = if line.trim_start().starts_with('#') {
+            line.find('#')
+        } else {
+            line.find(" #").map(|i| i + 1)
+        };
+        if let Some(i) = hash {
+            out.push((at + i, line[i..].trim_end()));
+        }
+        at += line.len();
+    }
+    out
+}
+
+/// Codes a migration takes away with the socket: the socket rules, and the ones about what the
+/// job did through it (a fixed `--name` on the node's daemon, the socket mount being writable).
+const GONE: &[&str] = &["DS001", "DS002", "DS005", "DS016", "DS021", "DS027"];
+
+type FindingKey = (String, Option<String>, Option<String>);
+
+fn findings(file: &str, text: &str) -> BTreeMap<FindingKey, usize> {
+    let mut out = BTreeMap::new();
+    for f in lint_text(file, text).findings {
+        *out.entry((f.code.to_string(), f.workload.clone(), f.container.clone()))
+            .or_default() += 1;
+    }
+    out
+}
+
+#[test]
+fn every_dood_fixture_migrates_byte_preserving_and_lints_clean_of_the_socket() {
+    let all = dood_fixtures();
+    assert!(all.len() >= 15, "only {} DooD fixtures found", all.len());
+    assert!(all.iter().any(|(f, _)| f == "_seeds/002-dood.yaml"));
+    let mut problems = Vec::new();
+    let mut migrated = 0;
+    let mut compose_migrated = 0;
+    for (file, text) in &all {
+        let m = dind(text);
+        if m.migrated.is_empty() {
+            assert!(
+                !m.refusals.is_empty(),
+                "{file}: neither migrated nor refused"
+            );
+            assert!(m.edits.is_empty() && m.text == *text, "{file}");
+            continue;
+        }
+        migrated += 1;
+        // the edits, applied by hand, give the text
+        assert_eq!(reapply(text, &m), m.text, "{file}");
+        // outside what migrate means to change, the documents read the same
+        let compose = m.migrated.iter().all(|w| w.starts_with("service/"));
+        let removed = removed_volumes(text, &m.text);
+        assert!(compose || !removed.is_empty(), "{file}: no volume removed");
+        if compose {
+            compose_migrated += 1;
+        } else if normalised(text, &removed) != normalised(&m.text, &removed) {
+            problems.push(format!(
+                "{file}: fields changed beyond the migration\n{}",
+                m.text
+            ));
+        }
+        // every comment is kept
+        // every comment outside the replaced ranges is kept
+        let after: Vec<&str> = comments(&m.text).into_iter().map(|(_, c)| c).collect();
+        for (at, c) in comments(text) {
+            let replaced = m.edits.iter().any(|e| e.start <= at && at < e.end);
+            if !replaced && !after.contains(&c) {
+                problems.push(format!("{file}: comment `{c}` lost"));
+            }
+        }
+        // lint: the socket findings are gone, every other finding stays, the daemon brings DS006/DS007
+        let before = findings(file, text);
+        let now = findings(file, &m.text);
+        let report = lint_text(file, &m.text);
+        assert!(
+            report.errors.is_empty(),
+            "{file}: {:?}\n{}",
+            report.errors,
+            m.text
+        );
+        for (k, n) in &now {
+            let was = before.get(k).copied().unwrap_or(0);
+            let daemon = (k.2.as_deref() == Some(DAEMON)
+                || compose && k.2.as_deref() == Some("docker"))
+                && ["DS006", "DS007"].contains(&k.0.as_str());
+            let migrated_workload = k.1.as_ref().is_some_and(|w| m.migrated.contains(w));
+            if migrated_workload && ["DS001", "DS002", "DS016"].contains(&k.0.as_str()) {
+                problems.push(format!("{file}: {k:?} left after the migration"));
+            } else if *n > was && !daemon
+                || *n < was && !(migrated_workload && GONE.contains(&k.0.as_str()))
+            {
+                problems.push(format!("{file}: {k:?} {was} before, {n} after"));
+            }
+        }
+        for (k, n) in &before {
+            let migrated_workload = k.1.as_ref().is_some_and(|w| m.migrated.contains(w));
+            if !(now.contains_key(k) || migrated_workload && GONE.contains(&k.0.as_str())) {
+                problems.push(format!("{file}: {k:?} ({n}) lost"));
+            }
+        }
+        for w in &report.workloads {
+            if m.migrated.contains(&w.workload) {
+                let want = if compose {
+                    WorkloadScenario::None
+                } else {
+                    WorkloadScenario::Dind
+                };
+                assert_eq!(w.scenario, want, "{file}: {}", w.workload);
+            }
+            if w.workload == "service/docker" && compose {
+                assert_eq!(w.scenario, WorkloadScenario::Dind, "{file}: {}", w.workload);
+            }
+        }
+        // idempotent
+        let again = dind(&m.text);
+        assert!(
+            again.edits.is_empty(),
+            "{file}: a second migration edits {:?}",
+            again.edits
+        );
+        assert_eq!(again.text, m.text);
+    }
+    assert!(migrated >= 12, "only {migrated} fixtures migrated");
+    assert!(
+        compose_migrated >= 2,
+        "only {compose_migrated} Compose fixtures migrated"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn native_sidecar_goes_first_in_init_containers_with_a_startup_probe() {
+    let (_, text) = dood_fixtures()
+        .into_iter()
+        .find(|(f, _)| f == "_seeds/002-dood.yaml")
+        .unwrap();
+    let m = migrate(
+        &text,
+        MigrateTarget::Dind,
+        &MigrateOptions {
+            sidecar: Some(Sidecar::Native),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let pod = &dockscape::debug_yaml_to_json(&m.text)[0];
+    let init = &pod["spec"]["initContainers"][0];
+    assert_eq!(init["name"], DAEMON);
+    assert_eq!(init["restartPolicy"], "Always");
+    assert!(init["startupProbe"].is_object());
+    assert_eq!(pod["spec"]["containers"].as_array().unwrap().len(), 1);
+}
+
+fn pod(volumes_and_mounts: &str) -> String {
+    format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: ci\nspec:\n{volumes_and_mounts}")
+}
+
+const KUBECTL_STYLE: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: ci   # the CI pod
+spec:
+  containers:
+  - name: build
+    image: docker:29-cli
+    command: [sh, -c, 'docker run -v /src:/src --name builder alpine ls /src']
+    env:
+    - name: DOCKER_HOST
+      value: unix:///var/run/docker.sock
+    volumeMounts:
+    - name: sock
+      mountPath: /var/run/docker.sock
+    - name: cache
+      mountPath: /cache
+  volumes:
+  - name: cache
+    emptyDir: {}
+  - name: sock
+    hostPath: {path: /var/run/docker.sock, type: Socket}
+";
+
+#[test]
+fn kubectl_style_stays_kubectl_style_and_docker_host_is_replaced() {
+    let m = dind(KUBECTL_STYLE);
+    assert_eq!(m.migrated, ["Pod/ci"]);
+    let t = &m.text;
+    // sequences under keys not indented, like the file
+    assert!(
+        t.contains("\n  - name: dind-daemon\n    image: docker:29-dind\n")
+            || t.contains("\n  - name: dind-daemon\n"),
+        "{t}"
+    );
+    assert!(t.contains("    env:\n    - name: DOCKER_HOST\n      value: tcp://localhost:2376\n    - name: DOCKER_TLS_VERIFY\n      value: \"1\"\n    - name: DOCKER_CERT_PATH\n      value: /certs/client\n"), "{t}");
+    assert!(t.contains("    volumeMounts:\n    - name: docker-certs\n      mountPath: /certs/client\n      readOnly: true\n    - name: cache\n"), "{t}");
+    assert!(t.contains("  name: ci   # the CI pod\n"));
+    assert!(!t.contains("unix:///var/run/docker.sock\n    volumeMounts"));
+    // what changes, with the line it comes from
+    let line_of = |needle: &str| {
+        KUBECTL_STYLE
+            .lines()
+            .position(|l| l.contains(needle))
+            .unwrap()
+            + 1
+    };
+    let note = |needle: &str| {
+        m.notes
+            .iter()
+            .find(|n| n.message.contains(needle))
+            .unwrap_or_else(|| panic!("no note {needle}: {:?}", m.notes))
+    };
+    assert_eq!(
+        note("`/src` in the command now binds").line,
+        line_of("docker run -v")
+    );
+    assert_eq!(
+        note("`--name builder` no longer collides").line,
+        line_of("docker run -v")
+    );
+    assert!(note("node's `docker ps` no longer lists them").line > 0);
+    assert!(note("images are not shared with the node").line > 0);
+    assert_eq!(dind(t).edits, []);
+}
+
+#[test]
+fn json_input_gets_json_edits() {
+    let json = r#"{
+  "apiVersion": "v1",
+  "kind": "Pod",
+  "metadata": {"name": "ci"},
+  "spec": {
+    "containers": [
+      {"name": "build", "image": "docker:29-cli",
+       "volumeMounts": [{"name": "sock", "mountPath": "/var/run/docker.sock"}]}
+    ],
+    "volumes": [{"name": "sock", "hostPath": {"path": "/var/run/docker.sock"}}]
+  }
+}
+"#;
+    let m = dind(json);
+    let v: Value = serde_json::from_str(&m.text).unwrap_or_else(|e| panic!("{e}\n{}", m.text));
+    assert_eq!(v["spec"]["containers"][1]["name"], DAEMON);
+    assert_eq!(
+        v["spec"]["containers"][0]["env"][0]["value"],
+        "tcp://localhost:2376"
+    );
+    assert_eq!(v["spec"]["volumes"][0]["name"], "docker-storage");
+    assert_eq!(dind(&m.text).edits, []);
+}
+
+#[test]
+fn crlf_and_non_ascii_text_keep_their_bytes() {
+    let t = pod("  containers:\n    - name: bäu # größe\n      image: docker:29-cli\n      volumeMounts:\n        - {name: s, mountPath: /var/run/docker.sock}\n  volumes:\n    - {name: s, hostPath: {path: /var/run/docker.sock}}\n")
+        .replace('\n', "\r\n");
+    let m = dind(&t);
+    assert_eq!(m.migrated, ["Pod/ci"]);
+    assert!(m.text.contains("- name: bäu # größe\r\n"));
+    assert!(
+        !m.text.replace("\r\n", "").contains('\n'),
+        "only CRLF line breaks: {:?}",
+        m.text
+    );
+    let docs = dockscape::debug_yaml_to_json(&m.text);
+    assert_eq!(docs[0]["spec"]["containers"][1]["name"], DAEMON);
+    assert_eq!(dind(&m.text).edits, []);
+}
+
+#[test]
+fn native_sidecar_is_prepended_to_existing_init_containers() {
+    let t = pod(
+        "  initContainers:\n    - name: fetch\n      image: alpine:3.20\n  containers:\n    - name: build\n      image: docker:29-cli\n      volumeMounts:\n        - name: s\n          mountPath: /var/run/docker.sock\n  volumes:\n    - name: s\n      hostPath:\n        path: /var/run/docker.sock\n",
+    );
+    let m = migrate(
+        &t,
+        MigrateTarget::Dind,
+        &MigrateOptions {
+            sidecar: Some(Sidecar::Native),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let docs = dockscape::debug_yaml_to_json(&m.text);
+    let init = docs[0]["spec"]["initContainers"].as_array().unwrap();
+    assert_eq!(init.len(), 2, "{}", m.text);
+    assert_eq!(init[0]["name"], DAEMON);
+    assert_eq!(init[1]["name"], "fetch");
+}
+
+#[test]
+fn workloads_that_need_the_nodes_containers_are_refused() {
+    let agent = "apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: cadvisor, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: c}}
+  template:
+    metadata: {labels: {app: c}}
+    spec:
+      containers:
+        - name: cadvisor
+          image: gcr.io/cadvisor/cadvisor:v0.49.1
+          volumeMounts: [{name: run, mountPath: /var/run}]
+      volumes: [{name: run, hostPath: {path: /var/run}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: janitor}
+spec:
+  containers:
+    - name: j
+      image: docker:29-cli
+      command: [sh, -c, 'docker ps -q | xargs docker inspect']
+      volumeMounts: [{name: s, mountPath: /var/run/docker.sock}]
+  volumes: [{name: s, hostPath: {path: /var/run/docker.sock}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: logs}
+spec:
+  containers:
+    - name: j
+      image: docker:29-cli
+      command: [docker, logs, -f, nginx]
+      volumeMounts: [{name: s, mountPath: /var/run/docker.sock}]
+  volumes: [{name: s, hostPath: {path: /var/run/docker.sock}}]
+";
+    let m = dind(agent);
+    assert!(m.edits.is_empty() && m.text == agent);
+    let reasons: Vec<(&str, usize, &str)> = m
+        .refusals
+        .iter()
+        .map(|r| (r.workload.as_str(), r.line, r.reason.as_str()))
+        .collect();
+    assert_eq!(reasons.len(), 3, "{reasons:?}");
+    assert_eq!(reasons[0].0, "DaemonSet/monitoring/cadvisor");
+    assert!(
+        reasons[0].2.contains("a container monitoring agent"),
+        "{reasons:?}"
+    );
+    assert_eq!(reasons[0].1, 11);
+    assert!(
+        reasons[1]
+            .2
+            .contains("`docker ps -q` looks at every container"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[2]
+            .2
+            .contains("`docker logs nginx` works on a container the job does not start"),
+        "{reasons:?}"
+    );
+}
+
+#[test]
+fn one_workload_is_chosen_with_workload() {
+    let one = pod(
+        "  containers:\n    - name: b\n      image: docker:29-cli\n      volumeMounts: [{name: s, mountPath: /var/run/docker.sock}]\n  volumes: [{name: s, hostPath: {path: /var/run/docker.sock}}]\n",
+    );
+    let two = format!("{one}---\n{}", one.replace("name: ci", "name: other"));
+    for (want, sel) in [
+        (vec!["Pod/other"], "Pod/default/other"),
+        (vec!["Pod/other"], "pod/other"),
+        (vec![], "Pod/kube-system/other"),
+    ] {
+        let m = migrate(
+            &two,
+            MigrateTarget::Dind,
+            &MigrateOptions {
+                workload: Some(sel.into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(m.migrated, want, "{sel}");
+    }
+    assert_eq!(dind(&two).migrated, ["Pod/ci", "Pod/other"]);
+}
+
+#[test]
+fn bad_input_is_an_error_and_other_targets_say_not_implemented() {
+    let e = dind_err("kind: Pod\nspec: [\n");
+    assert_eq!(e.kind(), dockscape::ErrorKind::Parse);
+    assert!(e.location().is_some());
+    let e = migrate(
+        KUBECTL_STYLE,
+        MigrateTarget::Sysbox,
+        &MigrateOptions::default(),
+    )
+    .unwrap_err();
+    assert!(e.message().contains("not implemented yet"), "{e:?}");
+    // a Compose file is rewritten, a script is refused
+    let compose = "services:\n  ci:\n    image: docker:29-cli\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n";
+    assert_eq!(dind(compose).migrated, ["service/ci"]);
+    let m = migrate(
+        "docker run -v /var/run/docker.sock:/var/run/docker.sock alpine\n",
+        MigrateTarget::Dind,
+        &MigrateOptions {
+            file: "ci.sh".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(m.edits.is_empty());
+    assert!(
+        m.refusals[0]
+            .reason
+            .contains("run input is not implemented yet"),
+        "{:?}",
+        m.refusals
+    );
+}
+
+fn dind_err(text: &str) -> dockscape::Error {
+    migrate(text, MigrateTarget::Dind, &MigrateOptions::default()).unwrap_err()
+}
+
+#[test]
+fn every_controller_kind_gets_the_daemon_in_its_pod_template() {
+    let spec = |indent: usize| {
+        let pad = " ".repeat(indent);
+        format!(
+            "{pad}containers:\n{pad}  - name: job\n{pad}    image: docker:29-cli\n{pad}    volumeMounts: [{{name: s, mountPath: /var/run/docker.sock}}]\n{pad}volumes:\n{pad}  - name: s\n{pad}    hostPath: {{path: /var/run/docker.sock, type: Socket}}\n"
+        )
+    };
+    let template = |api: &str, kind: &str, extra: &str| {
+        format!(
+            "apiVersion: {api}\nkind: {kind}\nmetadata: {{name: x}}\nspec:\n{extra}  selector: {{matchLabels: {{a: b}}}}\n  template:\n    metadata: {{labels: {{a: b}}}}\n    spec:\n{}",
+            spec(6)
+        )
+    };
+    let cases: Vec<(String, &[&str], bool)> = vec![
+        (
+            template("apps/v1", "Deployment", "  replicas: 2\n"),
+            &["spec", "template", "spec"],
+            false,
+        ),
+        (
+            template("apps/v1", "StatefulSet", "  serviceName: x\n"),
+            &["spec", "template", "spec"],
+            false,
+        ),
+        (
+            template("apps/v1", "DaemonSet", ""),
+            &["spec", "template", "spec"],
+            false,
+        ),
+        (
+            template("apps/v1", "ReplicaSet", ""),
+            &["spec", "template", "spec"],
+            false,
+        ),
+        (
+            format!(
+                "apiVersion: batch/v1\nkind: Job\nmetadata: {{name: x}}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n{}",
+                spec(6)
+            ),
+            &["spec", "template", "spec"],
+            true,
+        ),
+        (
+            format!(
+                "apiVersion: batch/v1\nkind: CronJob\nmetadata: {{name: x}}\nspec:\n  schedule: '@daily'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: OnFailure\n{}",
+                spec(10)
+            ),
+            &["spec", "jobTemplate", "spec", "template", "spec"],
+            true,
+        ),
+        (
+            format!(
+                "apiVersion: v1\nkind: PodTemplate\nmetadata: {{name: x}}\ntemplate:\n  spec:\n{}",
+                spec(4)
+            ),
+            &["template", "spec"],
+            false,
+        ),
+    ];
+    for (text, path, native) in cases {
+        let m = dind(&text);
+        assert_eq!(m.migrated.len(), 1, "{text}\n{:?}", m.refusals);
+        let doc = &dockscape::debug_yaml_to_json(&m.text)[0];
+        let spec = path.iter().fold(doc, |v, k| &v[*k]);
+        let list = if native {
+            "initContainers"
+        } else {
+            "containers"
+        };
+        let names: Vec<&str> = spec[list]
+            .as_array()
+            .unwrap_or_else(|| panic!("no {list}: {}", m.text))
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        assert!(names.contains(&DAEMON), "{}", m.text);
+        assert_eq!(
+            spec["containers"][0]["env"][0]["value"],
+            "tcp://localhost:2376"
+        );
+        assert_eq!(
+            spec["volumes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v["name"].as_str().unwrap())
+                .collect::<Vec<_>>(),
+            ADDED_VOLUMES
+        );
+        assert!(
+            lint_text("x.yaml", &m.text)
+                .findings
+                .iter()
+                .all(|f| !["DS001", "DS002", "DS016"].contains(&f.code))
+        );
+        assert_eq!(dind(&m.text).edits, []);
+    }
+}
+
+#[test]
+fn mount_binds_host_network_and_old_clients_are_noted_with_their_lines() {
+    let t = pod(
+        "  hostNetwork: true\n  containers:\n    - name: b\n      image: docker:24.0.7-cli\n      args:\n        - sh\n        - -c\n        - |\n          docker run --mount type=bind,source=/etc/ssl,target=/ssl alpine ls /ssl\n      volumeMounts: [{name: s, mountPath: /var/run/docker.sock}]\n  volumes: [{name: s, hostPath: {path: /var/run/docker.sock}}]\n",
+    );
+    let m = dind(&t);
+    let line_of = |needle: &str| t.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let note = |needle: &str| {
+        m.notes
+            .iter()
+            .find(|n| n.message.contains(needle))
+            .unwrap_or_else(|| panic!("no note {needle}: {:?}", m.notes))
+            .line
+    };
+    assert_eq!(note("`hostNetwork: true`"), line_of("hostNetwork"));
+    assert_eq!(
+        note("`docker:24.0.7-cli`'s docker CLI speaks an API older than 1.44"),
+        line_of("image: docker:24")
+    );
+    // the bind inside the script: its line is the script's
+    assert!(
+        note("`/etc/ssl` in the command now binds") >= line_of("- |"),
+        "{:?}",
+        m.notes
+    );
+}
+
+#[test]
+fn every_fixture_of_every_kind_migrates_or_refuses_without_panicking() {
+    let mut files = Vec::new();
+    walk(&fixtures(), &mut files);
+    let mut all = Vec::new();
+    fn every(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                every(&p, out);
+            } else if !p.extension().is_some_and(|x| {
+                x == "snap" || x == "json" && p.to_string_lossy().contains("_sarif")
+            }) {
+                out.push(p);
+            }
+        }
+    }
+    every(&fixtures(), &mut all);
+    assert!(all.len() > files.len());
+    for p in all {
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        let options = MigrateOptions {
+            file: name,
+            ..Default::default()
+        };
+        if let Ok(m) = migrate(&text, MigrateTarget::Dind, &options) {
+            assert_eq!(reapply(&text, &m), m.text, "{}", p.display());
+            if m.changed() {
+                let again = migrate(&m.text, MigrateTarget::Dind, &options).unwrap();
+                assert!(again.edits.is_empty(), "{}", p.display());
+            }
+        }
+    }
+}

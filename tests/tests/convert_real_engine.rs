@@ -1,0 +1,165 @@
+//! The real-engine differential of `dockscape convert` (run → Compose): every line of
+//! `convert/engine_corpus.sh` is created by the real `docker` CLI (`docker create`) and its Compose
+//! conversion by the real `docker-compose create`, both on the real engine of the harness (Debian's
+//! dockerd 20.10 on a private socket, tests/src/real_engine.rs, docs/real-engine.md), and the two
+//! `docker inspect` results must agree on every meaningful field of `Config` and `HostConfig`.
+//!
+//! Normalised, because it legitimately differs: names, the labels Compose adds, the network (the
+//! project's default network against `default`), the host name when none was given (the container
+//! id), named volumes' project prefix, and how `no-new-privileges`, capabilities and a bind's
+//! syntax are spelled. Nothing is started (create only), so `--privileged` is created as written.
+//! Not checked here: flags the engine's API 1.41 does not know (e.g. `--health-start-interval`),
+//! `--tmpfs` (converted to a tmpfs-backed named volume, a different mount kind), and
+//! `seccomp=unconfined` (converted with `apparmor=unconfined` too: the model keeps both together).
+
+use dockscape::{ConvertOptions, ConvertTarget, convert};
+use dockscape_tests::{RealEngine, TempDir};
+use serde_json::{Value, json};
+
+const CORPUS: &str = include_str!("convert/engine_corpus.sh");
+
+fn strs(v: &Value) -> Vec<String> {
+    let mut out: Vec<String> = v
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+fn security_opt(o: &str) -> String {
+    match o.replace(':', "=").as_str() {
+        "no-new-privileges=true" => "no-new-privileges".into(),
+        other => other.to_owned(),
+    }
+}
+
+/// The meaning of one `docker inspect` object; `project` is the Compose project (its prefix is
+/// taken off named volumes).
+fn meaning(i: &Value, project: Option<&str>, hostname_set: bool) -> Value {
+    let c = &i["Config"];
+    let hc = &i["HostConfig"];
+    let mut mounts: Vec<Value> = Vec::new();
+    for m in i["Mounts"].as_array().into_iter().flatten() {
+        let kind = m["Type"].as_str().unwrap_or("");
+        let name = m["Name"].as_str().unwrap_or("");
+        let source = match kind {
+            "bind" => m["Source"].as_str().unwrap_or("").to_owned(),
+            // an anonymous volume is named by its id; a named one by its name without the project
+            "volume" if name.len() == 64 && name.chars().all(|c| c.is_ascii_hexdigit()) => {
+                "(anonymous)".into()
+            }
+            "volume" => project
+                .and_then(|p| name.strip_prefix(&format!("{p}_")))
+                .unwrap_or(name)
+                .to_owned(),
+            _ => String::new(),
+        };
+        mounts.push(json!([kind, source, m["Destination"], m["RW"]]));
+    }
+    mounts.sort_by_key(|m| m.to_string());
+    let caps = |v: &Value| -> Vec<String> {
+        strs(v)
+            .into_iter()
+            .map(|s| s.trim_start_matches("CAP_").to_ascii_uppercase())
+            .collect()
+    };
+    json!({
+        "Image": c["Image"],
+        "Cmd": c["Cmd"],
+        "Entrypoint": c["Entrypoint"],
+        "Env": strs(&c["Env"]),
+        "WorkingDir": c["WorkingDir"],
+        "User": c["User"],
+        "Tty": c["Tty"],
+        "OpenStdin": c["OpenStdin"],
+        "ExposedPorts": c["ExposedPorts"].as_object().map(|m| { let mut k: Vec<&String> = m.keys().collect(); k.sort(); json!(k) }),
+        "Healthcheck": c["Healthcheck"],
+        "StopTimeout": c["StopTimeout"],
+        "Hostname": if hostname_set { c["Hostname"].clone() } else { Value::Null },
+        "Mounts": mounts,
+        "CapAdd": caps(&hc["CapAdd"]),
+        "CapDrop": caps(&hc["CapDrop"]),
+        "Privileged": hc["Privileged"],
+        "ReadonlyRootfs": hc["ReadonlyRootfs"],
+        "Memory": hc["Memory"],
+        "MemoryReservation": hc["MemoryReservation"],
+        "NanoCpus": hc["NanoCpus"],
+        "CpuShares": hc["CpuShares"],
+        "Sysctls": hc["Sysctls"],
+        "ExtraHosts": strs(&hc["ExtraHosts"]),
+        "HostNetwork": hc["NetworkMode"] == "host",
+        "PidMode": hc["PidMode"],
+        "IpcMode": hc["IpcMode"],
+        "PortBindings": hc["PortBindings"],
+        "RestartPolicy": hc["RestartPolicy"],
+        "SecurityOpt": strs(&hc["SecurityOpt"]).iter().map(|o| security_opt(o)).collect::<Vec<_>>(),
+    })
+}
+
+fn lines(engine: &RealEngine) -> Vec<String> {
+    let socket = engine.socket().display().to_string();
+    CORPUS
+        .lines()
+        .filter(|l| l.starts_with("docker "))
+        .map(|l| l.replace("SOCKET", &socket))
+        .collect()
+}
+
+#[test]
+fn docker_create_of_each_line_and_compose_create_of_its_conversion_agree_on_the_real_engine() {
+    let engine = RealEngine::start();
+    engine.ensure_image("busybox:latest");
+    let mut checked = 0;
+    for (n, line) in lines(&engine).iter().enumerate() {
+        let name = line
+            .split_whitespace()
+            .skip_while(|w| *w != "--name")
+            .nth(1)
+            .unwrap();
+        engine.sh(line).assert_success();
+        let original = engine.inspect(name);
+        let original = original
+            .as_array()
+            .and_then(|a| a.first())
+            .unwrap_or(&original);
+        let c = convert(line, ConvertTarget::Compose, &ConvertOptions::default()).unwrap();
+        assert!(c.errors.is_empty(), "{line}: {:?}", c.errors);
+        // only the flags that have no counterpart in Compose may be dropped
+        for d in &c.dropped {
+            assert!(matches!(d.key_or_flag.as_str(), "-d"), "{line}: {d:?}");
+        }
+        let project = format!("cv{n}");
+        let dir = TempDir::new("dockscape-convert-engine");
+        std::fs::write(dir.path().join("compose.yaml"), &c.outputs[0].text).unwrap();
+        engine
+            .compose(dir.path(), ["-p", &project, "create", "--pull", "never"])
+            .assert_success();
+        let ids = engine.docker([
+            "ps",
+            "-aq",
+            "--filter",
+            &format!("label=com.docker.compose.project={project}"),
+        ]);
+        let id = ids.stdout.trim();
+        assert!(!id.is_empty() && !id.contains('\n'), "{line}: {ids:?}");
+        let converted = engine.inspect(id);
+        let converted = converted
+            .as_array()
+            .and_then(|a| a.first())
+            .unwrap_or(&converted);
+        let hostname = line.contains("--hostname");
+        assert_eq!(
+            meaning(converted, Some(&project), hostname),
+            meaning(original, None, hostname),
+            "{line}\nconverted:\n{}",
+            c.outputs[0].text
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, lines(&engine).len());
+}

@@ -1,0 +1,81 @@
+//! Seed 002's DooD Pod, migrated by `dockscape migrate --to dind`, runs under `podman kube play`
+//! (Debian 12's podman, the stand-in kubelet of docs/real-engine.md): the job's `docker` commands
+//! reach the pod's own daemon over TLS on `localhost:2376`, and the container they start lives in that
+//! daemon, not among the node's containers.
+
+use std::time::Duration;
+
+use dockscape::{MigrateOptions, MigrateTarget, migrate};
+use dockscape_tests::real_engine::{PlayedPod, podman, podman_ensure_images_in, wait_until};
+
+/// The job: wait for the daemon (what the migration's note asks for with a regular daemon
+/// container; the daemon makes three 4096-bit keys first, slow on a loaded machine), make an image from its own busybox (nothing can be pulled here), run a container
+/// from it, list the daemon's containers and name the server; then idle so the pod stays up.
+const JOB: &str = "i=0; until docker info >/dev/null 2>&1; do i=$((i+1)); [ $i -ge 300 ] && exit 1; sleep 1; done; \
+tar -C / -cf - bin | docker import - probe:1 >/dev/null; \
+docker run --network none --name probe-sibling probe:1 /bin/echo hello-from-the-pods-daemon; \
+echo listed: $(docker ps -a --format '{{.Names}}'); \
+echo server: $(docker version --format '{{.Server.Version}}'); exec sleep 3600";
+
+#[test]
+fn migrated_seed_002_pod_runs_its_docker_commands_on_its_own_daemon() {
+    let seed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/tests/fixtures/lint/_seeds/002-dood.yaml"
+    ))
+    .unwrap();
+    let m = migrate(&seed, MigrateTarget::Dind, &MigrateOptions::default()).unwrap();
+    assert_eq!(m.migrated, ["Pod/dood"]);
+    assert!(m.notes.iter().any(|n| {
+        n.message
+            .contains("`docker:1.12.6`'s docker CLI speaks an API older")
+    }));
+    // What the test changes in the migrated file, each a stand-in: the pod's name (so it cannot
+    // meet the seed test's `dood` pod); the client image, as the migration's note asks (there is no
+    // stand-in for docker:1.12.6, and a Docker 29 daemon refuses its API); the seed's job
+    // (`docker run -p 80:80 httpd:latest` needs an image pulled into the new daemon) by JOB.
+    let seed_command = "command: ['docker', 'run', '-p', '80:80', 'httpd:latest'] \n";
+    assert!(m.text.contains(seed_command));
+    let job = serde_json::to_string(&["sh", "-c", JOB]).unwrap();
+    let yaml = m
+        .text
+        .replacen("name: dood ", "name: migrated-seed", 1)
+        .replace("image: docker:1.12.6", "image: docker:29-cli")
+        .replace(seed_command, &format!("command: {job}\n"));
+    podman_ensure_images_in(&yaml);
+    let pod = PlayedPod::play(&yaml);
+    pod.play.assert_success();
+    let mut logs = String::new();
+    let done = wait_until(Duration::from_secs(330), || {
+        let out = pod.logs("migrated-seed", "docker-cmds");
+        logs = format!("{}{}", out.stdout, out.stderr);
+        logs.contains("server: ")
+    });
+    let daemon = pod.logs("migrated-seed", "dind-daemon");
+    assert!(
+        done,
+        "client:\n{logs}\n{}\n`docker info` in the client:\n{}\ndaemon:\n{}",
+        podman(["ps", "-a", "--format", "{{.Names}} {{.Status}}"]).stdout,
+        podman(["exec", "migrated-seed-docker-cmds", "docker", "info"]),
+        daemon.stderr
+    );
+    // the job reached the pod's daemon (TLS to localhost:2376 with the certificates of the shared
+    // emptyDir) and ran a container there
+    assert!(logs.contains("hello-from-the-pods-daemon\n"), "{logs}");
+    assert!(logs.contains("listed: probe-sibling\n"), "{logs}");
+    assert!(logs.contains("server: 20.10.24+dfsg1"), "{logs}");
+    let daemon_log = format!("{}{}", daemon.stdout, daemon.stderr);
+    assert!(
+        daemon_log.contains("API listen on [::]:2376"),
+        "{daemon_log}"
+    );
+    // the node's runtime does not list the job's container: it is no sibling any more
+    let node = podman(["ps", "-a", "--format", "{{.Names}}"]);
+    node.assert_success();
+    assert!(!node.stdout.contains("probe-sibling"), "{}", node.stdout);
+    assert!(
+        node.stdout.contains("migrated-seed-dind-daemon"),
+        "{}",
+        node.stdout
+    );
+}

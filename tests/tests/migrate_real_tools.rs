@@ -1,0 +1,225 @@
+//! `dockscape migrate --to dind` output checked by the real `kubernetes-validate --strict`: every
+//! DooD Kubernetes fixture of the lint corpus (seed 002's DooD Pod included) that passes the
+//! validator before the migration passes it after, with the daemon as a container and as a native
+//! sidecar; and read back into k8s-openapi types, the migrated Pod of seed 002 keeps every field
+//! of its job container but the socket mount and the added TLS settings.
+
+use std::path::{Path, PathBuf};
+
+use dockscape::{
+    LintInput, LintOptions, MigrateOptions, MigrateTarget, Sidecar, WorkloadScenario, lint, migrate,
+};
+use dockscape_tests::kubernetes_validate;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures/lint")
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
+    entries.sort_by_key(|e| e.path());
+    for e in entries {
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, out);
+        } else if p
+            .extension()
+            .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+        {
+            out.push(p);
+        }
+    }
+}
+
+/// Kubernetes fixtures (built-in kinds only: the validator has no schema for custom resources)
+/// with a workload lint classifies as DooD, and that migrate rewrites.
+fn migratable() -> Vec<(String, String)> {
+    const KINDS: &[&str] = &[
+        "Pod",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "Job",
+        "CronJob",
+        "PodTemplate",
+        "ReplicaSet",
+    ];
+    let mut files = Vec::new();
+    walk(&fixtures(), &mut files);
+    let mut out = Vec::new();
+    for p in files {
+        let rel = p.strip_prefix(fixtures()).unwrap().display().to_string();
+        if rel.starts_with("_ci/") || rel.starts_with("_sarif/") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        let report = lint(
+            &[LintInput {
+                file: &rel,
+                text: &text,
+                kind: None,
+            }],
+            &LintOptions::default(),
+        );
+        let dood = report
+            .workloads
+            .iter()
+            .any(|w| w.scenario == WorkloadScenario::Dood);
+        let builtin = report
+            .workloads
+            .iter()
+            .all(|w| KINDS.contains(&w.kind.as_str()));
+        let m = migrate(&text, MigrateTarget::Dind, &MigrateOptions::default());
+        if dood && builtin && report.errors.is_empty() && m.is_ok_and(|m| m.changed()) {
+            out.push((rel, text));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_migrated_fixture_passes_kubernetes_validate_strict() {
+    let files = migratable();
+    assert!(files.len() >= 12, "only {} files", files.len());
+    // the fixtures the validator accepts as they are (some are invalid on purpose)
+    let valid: Vec<&(String, String)> = files
+        .iter()
+        .filter(|(_, t)| kubernetes_validate(t).is_ok())
+        .collect();
+    assert!(
+        valid.iter().any(|(f, _)| f == "_seeds/002-dood.yaml"),
+        "{:?}",
+        valid.iter().map(|(f, _)| f).collect::<Vec<_>>()
+    );
+    assert!(valid.len() >= 10, "only {} valid fixtures", valid.len());
+    let mut failures = Vec::new();
+    for sidecar in [Sidecar::Container, Sidecar::Native] {
+        let options = MigrateOptions {
+            sidecar: Some(sidecar),
+            ..Default::default()
+        };
+        let outputs: Vec<(String, String)> = valid
+            .iter()
+            .map(|(f, t)| {
+                let m = migrate(t, MigrateTarget::Dind, &options).unwrap();
+                assert!(m.changed(), "{f}");
+                (f.clone(), m.text)
+            })
+            .collect();
+        let stream: Vec<&str> = outputs.iter().map(|(_, t)| t.as_str()).collect();
+        if kubernetes_validate(&stream.join("\n---\n")).is_err() {
+            for (f, t) in &outputs {
+                if let Err(e) = kubernetes_validate(t) {
+                    failures.push(format!("{f} ({sidecar:?}): {e}\n{t}"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn the_migrated_seed_pod_reads_back_as_the_same_job_with_tls() {
+    use k8s_openapi::api::core::v1::Pod;
+    let text = std::fs::read_to_string(fixtures().join("_seeds/002-dood.yaml")).unwrap();
+    let m = migrate(&text, MigrateTarget::Dind, &MigrateOptions::default()).unwrap();
+    let before: Pod = serde_saphyr::from_str(&text).unwrap();
+    let after: Pod = serde_saphyr::from_str(&m.text).unwrap();
+    assert_eq!(before.metadata, after.metadata);
+    let (b, a) = (before.spec.unwrap(), after.spec.unwrap());
+    let (mut job_before, job_after) = (b.containers[0].clone(), a.containers[0].clone());
+    // what the migration means to change in the job container: the socket mount becomes the
+    // client certificates, the TLS variables are added
+    assert_eq!(
+        job_after
+            .env
+            .iter()
+            .flatten()
+            .map(|e| (e.name.as_str(), e.value.as_deref().unwrap_or("")))
+            .collect::<Vec<_>>(),
+        [
+            ("DOCKER_HOST", "tcp://localhost:2376"),
+            ("DOCKER_TLS_VERIFY", "1"),
+            ("DOCKER_CERT_PATH", "/certs/client")
+        ]
+    );
+    let mounts = job_after.volume_mounts.clone().unwrap();
+    assert_eq!(mounts.len(), 1);
+    assert_eq!(
+        (
+            mounts[0].name.as_str(),
+            mounts[0].mount_path.as_str(),
+            mounts[0].read_only
+        ),
+        ("docker-certs", "/certs/client", Some(true))
+    );
+    job_before.env = job_after.env.clone();
+    job_before.volume_mounts = job_after.volume_mounts.clone();
+    assert_eq!(
+        job_before, job_after,
+        "nothing else of the job container changes"
+    );
+    // the daemon is the generator's
+    let scenario = dockscape::build_scenario("dind", &dockscape::Params::new()).unwrap();
+    let generated = dockscape::to_pod(&scenario).unwrap().spec.unwrap();
+    let daemon = generated
+        .containers
+        .iter()
+        .find(|c| c.name == "dind-daemon")
+        .unwrap();
+    assert_eq!(&a.containers[1], daemon);
+    assert_eq!(a.volumes, generated.volumes);
+}
+
+/// Compose fixtures with a DooD service that migrate rewrites.
+fn migratable_compose() -> Vec<(String, String, String)> {
+    let mut files = Vec::new();
+    walk(&fixtures(), &mut files);
+    let mut out = Vec::new();
+    for p in files {
+        let rel = p.strip_prefix(fixtures()).unwrap().display().to_string();
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        let Ok(m) = migrate(&text, MigrateTarget::Dind, &MigrateOptions::default()) else {
+            continue;
+        };
+        if m.changed() && m.migrated.iter().all(|w| w.starts_with("service/")) {
+            out.push((rel, text, m.text));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_migrated_compose_fixture_passes_docker_compose_config() {
+    let files = migratable_compose();
+    assert!(files.len() >= 4, "only {} Compose files", files.len());
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for (file, before, after) in &files {
+        if dockscape_tests::compose_config(before).is_err() {
+            continue; // invalid on purpose (an evasion fixture)
+        }
+        checked += 1;
+        match dockscape_tests::compose_config(after) {
+            Ok(canonical) => {
+                // the real Compose reads the client's TLS settings and the daemon service
+                for want in [
+                    "DOCKER_HOST: tcp://docker:2376",
+                    "image: docker:29-dind",
+                    "condition: service_healthy",
+                ] {
+                    if !canonical.contains(want) {
+                        failures.push(format!("{file}: no `{want}` in\n{canonical}"));
+                    }
+                }
+            }
+            Err(e) => failures.push(format!("{file}: {e}\n{after}")),
+        }
+    }
+    assert!(checked >= 3, "only {checked} valid Compose fixtures");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
