@@ -103,7 +103,7 @@ describe('slow networks', () => {
     });
     await page.goto(h.url);
     await page.waitForFunction(() => window.__dockscape?.timings.firstOutput >= 0);
-    assert.match(await shown(page, 'pod'), /kind: Pod/, 'the Pod is readable without the wasm');
+    assert.match(await page.evaluate(() => window.__dockscape.shownNow('pod')), /kind: Pod/, 'the Pod is readable without the wasm');
     assert.equal(await page.evaluate(() => window.__dockscape.timings.interactive), -1, 'not yet interactive');
     const before = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
     assert.equal(before.some((n) => /editor-.*\.js$/.test(n)), false, 'CodeMirror waits for the first render');
@@ -168,6 +168,12 @@ describe('themes and accessibility', () => {
       await settle(page);
       problems.push(...(await axe(page)).map((p) => `lint: ${p}`));
       await page.screenshot({ path: join(RESULTS, `lint-${scheme}.png`), fullPage: true });
+      await page.getByRole('tab', { name: 'Convert', exact: true }).click();
+      await page.getByRole('button', { name: 'docker run lines', exact: true }).click();
+      await settle(page);
+      problems.push(...(await axe(page)).map((p) => `convert: ${p}`));
+      await page.screenshot({ path: join(RESULTS, `convert-${scheme}.png`), fullPage: true });
+      await page.getByRole('tab', { name: 'Lint', exact: true }).click();
       await page.locator('.finding[data-code="DS002"]').first().getByRole('link', { name: 'DS002', exact: true }).click();
       await page.waitForSelector('#rule-DS002');
       problems.push(...(await axe(page)).map((p) => `rule page: ${p}`));
@@ -227,6 +233,90 @@ describe('phones', () => {
   });
 });
 
+describe('keystrokes', () => {
+  test('a parameter keystroke renders the cards on screen only; an off-screen card catches up when it scrolls into view', async () => {
+    const { page } = await open();
+    await page.getByLabel('Scenario', { exact: true }).selectOption('dind');
+    await settle(page);
+    const name = page.getByLabel('name', { exact: true });
+    await name.fill('kestrel');
+    await settle(page);
+    const rendered = await page.evaluate(() => window.__dockscape.timings.rendered.at(-1));
+    const cards = await page.locator('.output:not([hidden])').count();
+    assert.ok(rendered >= 1 && rendered < cards, `the keystroke rendered ${rendered} of ${cards} cards`);
+    assert.match(await page.evaluate(() => window.__dockscape.shownNow('pod')), /kestrel/, 'the Pod, on screen, follows at once');
+    // Mermaid is the last card, below the fold of a 1400x1000 window: not rendered yet
+    assert.doesNotMatch(await page.evaluate(() => window.__dockscape.shownNow('mermaid')), /kestrel/, 'the off-screen Mermaid waits');
+    await output(page, 'Mermaid').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => /kestrel/.test(window.__dockscape.shownNow('mermaid')));
+    await settle(page);
+    // Copy of a card that was off screen gives the current text
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await name.fill('osprey');
+    await settle(page);
+    await output(page, 'CI recipe').getByRole('button', { name: 'Copy', exact: true }).click();
+    await page.waitForFunction(() => /^Copied/.test(document.getElementById('announce').textContent));
+    assert.match(await page.evaluate(() => navigator.clipboard.readText()), /osprey/, 'Copy brings the card up to date first');
+  });
+});
+
+describe('diagrams on phones', () => {
+  test('at 390x844 the topology pans and zooms: buttons, + and - on the focused box, a pinch, a drag, Ctrl + wheel', async () => {
+    const o = await open('', { viewport: PHONE, isMobile: true, hasTouch: true });
+    const { page } = o;
+    const card = output(page, 'Topology');
+    const box = card.getByRole('group', { name: /Topology diagram/ });
+    const img = card.getByRole('img');
+    await box.scrollIntoViewIfNeeded();
+    const width = async () => (await img.boundingBox())?.width ?? 0;
+    const start = await width();
+    assert.ok(start >= 560, `it starts at a readable width (${start}px), wider than the screen`);
+    const level = card.locator('.zoom-level');
+    await card.getByRole('button', { name: 'Zoom in', exact: true }).click();
+    assert.ok((await width()) > start * 1.2, 'Zoom in enlarges it');
+    await card.getByRole('button', { name: 'Fit', exact: true }).click();
+    const fit = await width();
+    assert.ok(fit < 400 && fit > 200, `Fit shows all of it in the card (${fit}px)`);
+    assert.equal(await level.textContent(), '100%');
+    // keyboard: Tab reaches the box; + zooms, the arrow keys pan (the box's own scrolling), - zooms out
+    await box.focus();
+    await page.keyboard.press('+');
+    await page.keyboard.press('+');
+    assert.ok((await width()) > fit * 1.5, 'the + key zooms in');
+    const left = await box.evaluate((b) => b.scrollLeft);
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction((l) => document.querySelector('[data-format="svg"] .diagram-box').scrollLeft > l, left);
+    await page.keyboard.press('-');
+    assert.ok((await width()) < fit * 1.5, 'the - key zooms out');
+    // a two-finger pinch outwards zooms in (touch events through CDP, as a phone sends them)
+    await card.getByRole('button', { name: 'Fit', exact: true }).click();
+    const r = await box.boundingBox();
+    const cx = r.x + r.width / 2;
+    const cy = r.y + Math.min(r.height, 200) / 2;
+    const cdp = await o.context.newCDPSession(page);
+    const touch = (type, d) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x: cx - d, y: cy, id: 1 }, { x: cx + d, y: cy, id: 2 }] });
+    await touch('touchStart', 20);
+    for (const d of [35, 50, 65, 80]) await touch('touchMove', d);
+    await touch('touchEnd', 0);
+    assert.ok((await width()) > fit * 2.5, `the pinch zoomed in (${await width()}px from ${fit}px)`);
+    await page.screenshot({ path: join(RESULTS, 'phone-diagram-zoomed.png') });
+    // a mouse drags it; Ctrl + wheel (a trackpad's pinch) zooms
+    const before = await box.evaluate((b) => b.scrollLeft);
+    await page.mouse.move(cx + 60, cy);
+    await page.mouse.down();
+    await page.mouse.move(cx - 60, cy, { steps: 4 });
+    await page.mouse.up();
+    assert.ok((await box.evaluate((b) => b.scrollLeft)) > before + 50, 'dragging pans');
+    const w0 = await width();
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, 200);
+    await page.keyboard.up('Control');
+    await page.waitForFunction((w) => document.querySelector('[data-format="svg"] img').getBoundingClientRect().width < w, w0);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0, 'the page itself never scrolls sideways');
+  });
+});
+
 describe('readable outputs', () => {
   test('outputs are highlighted by CodeMirror, long lines scroll, the header comment is folded', async () => {
     const { page } = await open();
@@ -258,6 +348,7 @@ describe('readable outputs', () => {
     await page.getByLabel('Scenario', { exact: true }).selectOption('kubernetes');
     await settle(page);
     const notice = output(page, 'docker run').locator('.notice');
+    await shown(page, 'run'); // an off-screen card renders when looked at
     assert.ok((await notice.locator('code').count()) > 0, 'a notice shows code');
     assert.doesNotMatch((await notice.textContent()) ?? '', /`/, 'no literal backticks in the notice');
     const helps = await page.locator('.param .help').evaluateAll((hs) => hs.map((x) => [x.textContent, x.querySelectorAll('code').length]));
@@ -320,6 +411,28 @@ describe('lint for people', () => {
     assert.match((await status.textContent()) ?? '', /nothing recognised/, 'a Pod read as docker run lines finds no workload');
   });
 
+  test('findings after non-ASCII text on their line are marked at their column (characters, not UTF-16 units)', async () => {
+    const { page } = await open();
+    await page.getByRole('tab', { name: 'Lint', exact: true }).click();
+    // The core counts "é" and "🐳" as one column each; CodeMirror's positions count 🐳 as two.
+    const script = 'echo "é🐳 x"; docker run --privileged -v /var/run/docker.sock:/var/run/docker.sock alpine\n';
+    await page.evaluate((t) => window.__dockscape.setInput(t), script);
+    await settle(page);
+    const at = async () => Object.fromEntries((await page.evaluate(() => window.__dockscape.marks())).map((m) => [m.code, m.at]));
+    const marks = await at();
+    assert.match(marks.DS006 ?? '', /^--privileged/, `DS006 marked from --privileged: ${JSON.stringify(marks)}`);
+    assert.match(marks.DS001 ?? '', /^\/var\/run\/docker\.sock:/, 'DS001 marked from the socket path');
+    // "line 1" puts the caret on the finding's column: what is typed there lands before `--privileged`
+    await page.locator('.finding[data-code="DS006"]').getByRole('button', { name: 'line 1', exact: true }).click();
+    await page.keyboard.type('@');
+    await settle(page);
+    assert.match(await page.evaluate(() => window.__dockscape.state().input), /docker run @--privileged/);
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: "é🐳🐳", image: docker, securityContext: {privileged: true}}\n';
+    await page.evaluate((t) => window.__dockscape.setInput(t), pod);
+    await settle(page);
+    assert.match((await at()).DS006 ?? '', /^true\}\}/, 'the YAML finding is marked on `true`');
+  });
+
   test('findings filter by severity and by rule', async () => {
     const { page } = await open();
     await page.getByRole('tab', { name: 'Lint', exact: true }).click();
@@ -339,15 +452,23 @@ describe('lint for people', () => {
     assert.ok(one.length >= 1 && one.every(([c]) => c === 'DS001'));
   });
 
-  test('Open in Generate opens the linted workload\'s scenario (the seam for convert)', async () => {
+  test('Open in Generate carries the linted workload\'s values through convert, and says what did not carry', async () => {
     const { page } = await open();
     await page.getByRole('tab', { name: 'Lint', exact: true }).click();
-    await page.getByRole('button', { name: 'DinD Pod (seed 002)', exact: true }).click();
+    // a docker run script: the first line's container becomes Generate's workload
+    await page.getByRole('button', { name: 'docker run script', exact: true }).click();
     await settle(page);
-    await page.getByRole('button', { name: 'Open in Generate', exact: true }).first().click();
+    await page.locator('.workload[data-scenario="dood"]').getByRole('button', { name: 'Open in Generate', exact: true }).click();
     await settle(page);
     assert.equal(await page.evaluate(() => window.__dockscape.state().tab), 'generate');
-    assert.equal(await page.getByLabel('Scenario', { exact: true }).inputValue(), 'dind');
+    assert.equal(await page.getByLabel('Scenario', { exact: true }).inputValue(), 'dood');
+    assert.equal(await page.getByLabel('image', { exact: true }).inputValue(), 'docker:27-cli', 'the script\'s image');
+    assert.equal(await page.getByLabel('args', { exact: true }).inputValue(), 'docker build -t app:test .', 'its arguments, in sh syntax');
+    assert.match(await shown(page, 'pod'), /image: docker:27-cli/);
+    const notice = page.locator('#handoff-notice');
+    assert.match((await notice.textContent()) ?? '', /carried/);
+    assert.match((await notice.textContent()) ?? '', /Not carried: .*volume mounts/, 'the socket mount is said not to carry (the scenario mounts its own)');
+    await page.screenshot({ path: join(RESULTS, 'open-in-generate.png') });
   });
 });
 

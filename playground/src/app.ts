@@ -19,11 +19,17 @@ export const timings = {
   firstOutput: -1,
   /** The first output rendered from the wasm's own answer: the page is interactive. */
   interactive: -1,
+  /** A parameter edit to the outputs on screen rendered (the cost of a keystroke). */
   generate: [] as number[],
+  /** Of which the DOM writes of the answers (the rest is the worker's round trip). */
+  generateRender: [] as number[],
+  /** How many output cards each of those rendered (the others wait off screen). */
+  rendered: [] as number[],
   lint: [] as number[],
   lintRender: [] as number[],
   lintWorker: [] as number[],
   lintInside: [] as number[],
+  convert: [] as number[],
 };
 
 let busy = 0;

@@ -3,7 +3,7 @@
 // highlighting, long lines scroll, the header comment folded).
 import { type Extension, EditorState, RangeSetBuilder, StateEffect, StateField } from '@codemirror/state';
 import { Decoration, type DecorationSet, EditorView, lineNumbers } from '@codemirror/view';
-import { type Diagnostic, lintGutter, setDiagnostics } from '@codemirror/lint';
+import { type Diagnostic, forEachDiagnostic, lintGutter, setDiagnostics } from '@codemirror/lint';
 import { yaml } from '@codemirror/lang-yaml';
 import { StreamLanguage, codeFolding, foldEffect, foldGutter, foldService, foldedRanges, syntaxHighlighting } from '@codemirror/language';
 import { shell } from '@codemirror/legacy-modes/mode/shell';
@@ -12,6 +12,7 @@ import { groovy } from '@codemirror/legacy-modes/mode/groovy';
 import { classHighlighter } from '@lezer/highlight';
 import { basicSetup } from 'codemirror';
 import { inline } from './markdown';
+import { columnToOffset } from './columns';
 
 /**
  * Colours come from the page's CSS variables (style.css), so the editor and the viewers follow the light
@@ -120,7 +121,9 @@ export function createEditor(
         marksField,
         dropFile(onFile),
         closeButtonsShowTheirName,
-        EditorView.contentAttributes.of({ 'aria-labelledby': labelId }),
+        // tabindex: an editable region is focusable anyway; saying so lets axe see that its scroller
+        // (long lines scroll sideways) is reachable by keyboard.
+        EditorView.contentAttributes.of({ 'aria-labelledby': labelId, tabindex: '0' }),
         EditorView.updateListener.of((u) => {
           if (u.docChanged) onChange(u.state.doc.toString());
         }),
@@ -140,7 +143,8 @@ export function mark(view: EditorView, marks: Mark[]): void {
   for (const m of marks) {
     if (m.line < 1 || m.line > doc.lines) continue;
     const line = doc.line(m.line);
-    const from = Math.min(line.from + Math.max(m.column - 1, 0), line.to);
+    // The core's column counts characters; the editor's positions are UTF-16 units (columns.ts).
+    const from = line.from + columnToOffset(line.text, m.column);
     diagnostics.push({
       from,
       to: line.to,
@@ -158,11 +162,20 @@ export function mark(view: EditorView, marks: Mark[]): void {
   view.dispatch(setDiagnostics(view.state, diagnostics), { effects: setMarks.of(marks) });
 }
 
+/** The diagnostics the editor shows, with the text each starts at (for the tests: `__dockscape.marks`). */
+export function shownMarks(view: EditorView): { code: string; line: number; from: number; at: string }[] {
+  const out: { code: string; line: number; from: number; at: string }[] = [];
+  forEachDiagnostic(view.state, (d, from, to) => {
+    out.push({ code: d.source ?? '', line: view.state.doc.lineAt(from).number, from, at: view.state.sliceDoc(from, to) });
+  });
+  return out;
+}
+
 export function goToLine(view: EditorView, line: number, column = 1): void {
   const doc = view.state.doc;
   if (line < 1 || line > doc.lines) return;
   const l = doc.line(line);
-  const pos = Math.min(l.from + Math.max(column - 1, 0), l.to);
+  const pos = l.from + columnToOffset(l.text, column);
   view.dispatch({ selection: { anchor: pos }, effects: EditorView.scrollIntoView(pos, { y: 'center' }) });
   view.focus();
 }

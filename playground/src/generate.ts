@@ -2,11 +2,12 @@
 // Compose, docker run, explanation, the CI recipes that apply, Mermaid).
 import type { Artifact, DsError, Formats, Outcome, ParamSpec, ScenarioInfo } from './wasm-pkg/dockscape_wasm';
 import { $, announce, copyText, download, h } from './dom';
-import { app, engine, errorText, persist, set, tabHooks, timings, track } from './app';
+import { app, engine, errorText, idle, persist, set, tabHooks, timings, track } from './app';
 import { inline, renderMarkdown } from './markdown';
 import { type Prerendered, prerendered } from './prerender';
 import type { Viewer } from './editor';
 import { zip } from './zip';
+import { zoomable } from './zoom';
 
 export let scenarios: ScenarioInfo[] = [];
 let formats: Formats = { outputs: ['pod', 'compose', 'run', 'explain'], recipes: [], diagrams: [] };
@@ -52,6 +53,13 @@ const paramsDetails = h(
   h('summary', {}, h('span', { class: 'summary-title', text: 'Parameters' }), paramsCount),
   paramsBox,
 );
+/** What "Open in Generate" carried from the Lint tab, and what it could not. */
+const handoffNotice = h('p', { id: 'handoff-notice', class: 'notice handoff', role: 'status', hidden: true });
+export function showHandoff(text: string): void {
+  handoffNotice.innerHTML = inline(text);
+  handoffNotice.hidden = !text;
+}
+
 /** A parameter problem that names no field of this scenario (an unknown one from a link, a combination). */
 const paramsError = h('p', { id: 'params-error', class: 'error', role: 'alert', hidden: true });
 const outputsInvalid = h('p', { id: 'outputs-invalid', class: 'outputs-invalid', hidden: true, text: 'The outputs come back when the parameters marked above are fixed.' });
@@ -98,9 +106,10 @@ genPanel.append(
     h(
       'div',
       { class: 'row' },
-      h('button', { type: 'button', id: 'download-all', text: 'Download all', onclick: downloadAll }),
+      h('button', { type: 'button', id: 'download-all', text: 'Download all', onclick: () => void downloadAll() }),
       h('button', { type: 'button', id: 'reset-params', text: 'Reset parameters', onclick: () => chooseScenario(app.state.scenario, true) }),
     ),
+    handoffNotice,
     paramsError,
     paramsDetails,
   ),
@@ -119,8 +128,12 @@ for (const o of OUTPUTS) {
   const img = o.image ? h('img', { class: 'diagram', alt: '' }) : undefined;
   const rendered = o.markdown ? h('div', { class: 'rendered', tabindex: '0', role: 'document', 'aria-labelledby': headingId }) : undefined;
   const file = h('span', { class: 'file-name' });
+  const box = img ? h('div', { class: 'diagram-box', tabindex: '0', role: 'group', 'aria-label': `${o.title} diagram: drag, pinch or press + and - to zoom` }, img) : null;
+  const zoom = box && img ? zoomable(box, img, `${o.title} zoom`) : null;
   const extra =
-    o.key === 'run'
+    zoom
+      ? zoom.controls
+      : o.key === 'run'
       ? h('span', { class: 'field inline' }, h('label', { for: 'shell', text: 'Shell' }), shellSelect)
       : o.key === 'recipe'
         ? h('span', { class: 'field inline' }, h('label', { for: 'recipe', text: 'Recipe' }), recipeSelect)
@@ -136,11 +149,11 @@ for (const o of OUTPUTS) {
       extra,
       h('span', { class: 'spacer' }),
       h('button', { type: 'button', text: 'Copy', onclick: () => copyOutput(o) }),
-      h('button', { type: 'button', text: 'Download', onclick: () => downloadOutput(o) }),
+      h('button', { type: 'button', text: 'Download', onclick: () => void downloadOutput(o) }),
     ),
     notice,
     error,
-    img ? h('div', { class: 'diagram-box', tabindex: '0', role: 'group', 'aria-label': `${o.title} diagram` }, img) : null,
+    box,
     rendered ?? null,
     body,
   );
@@ -149,10 +162,16 @@ for (const o of OUTPUTS) {
 }
 
 /** The text an output shows (the viewer's, or the plain `pre` before CodeMirror arrives): for the tests. */
-export function shownText(key: string): string {
+export function shownNow(key: string): string {
   const e = outputEls.get(key);
   if (!e) return '';
   return e.viewer ? e.viewer.view.state.doc.toString() : (e.pre.textContent ?? '');
+}
+
+/** The text an output shows once it is rendered (a stale off-screen card first catches up): for the tests. */
+export async function shownText(key: string): Promise<string> {
+  await fresh([key]);
+  return shownNow(key);
 }
 
 function currentScenario(): ScenarioInfo | undefined {
@@ -248,6 +267,7 @@ function setParam(p: ParamSpec, value: string): void {
 }
 
 export function chooseScenario(id: string, reset = false): void {
+  showHandoff('');
   if (id !== app.state.scenario || reset) set({ scenario: id, params: {} });
   scenarioSelect.value = app.state.scenario;
   renderParams();
@@ -255,8 +275,14 @@ export function chooseScenario(id: string, reset = false): void {
   regenerate();
 }
 
+/** Some field or the outputs show a parameter problem (false: there is nothing to clear). */
+let paramsMarked = true;
 /** Marks each field's own problem beside it, and a problem naming no field once above them. */
 function showParamErrors(byField: Map<string, string>, general: string[]): void {
+  const invalid = byField.size > 0 || general.length > 0;
+  // A keystroke with valid parameters after valid parameters: nothing to clear on twenty fields.
+  if (!invalid && !paramsMarked) return;
+  paramsMarked = invalid;
   for (const f of paramsBox.querySelectorAll<HTMLElement>('.param')) {
     const msg = byField.get(f.dataset.param ?? '');
     const err = f.querySelector<HTMLElement>('.param-error');
@@ -274,7 +300,6 @@ function showParamErrors(byField: Map<string, string>, general: string[]): void 
   const rest = [...general, ...[...byField].filter(([k]) => !shown.has(k)).map(([, m]) => m)];
   paramsError.hidden = rest.length === 0;
   paramsError.innerHTML = rest.map((m) => inline(m)).join('<br>');
-  const invalid = byField.size > 0 || general.length > 0;
   outputsBox.hidden = invalid;
   outputsInvalid.hidden = !invalid;
   if (byField.size && !paramsDetails.open) paramsDetails.open = true;
@@ -313,23 +338,63 @@ export const rendered = new Promise<void>((r) => (firstRendered = r));
 let genSeq = 0;
 /** The latest request per output: an answer to an older one is dropped (a newer edit superseded it). */
 const latest = new Map<string, number>();
-export function regenerate(keys = OUTPUTS.map((o) => o.key)): void {
-  if (!scenarios.length) return;
+
+// Which output cards are on screen: only those are asked for and rendered when a parameter changes (a
+// keystroke changes every output, and each costs layout and paint); the others are marked stale and
+// rendered when they scroll into view, or when Copy, Download or "Download all" needs them (issue 14:
+// 16 ms per edit).
+const onScreen = new Set<string>();
+const stale = new Set<string>();
+let observed = false;
+const screenObserver = new IntersectionObserver((entries) => {
+  observed = true;
+  for (const en of entries) {
+    const k = (en.target as HTMLElement).dataset.format ?? '';
+    if (en.isIntersecting) onScreen.add(k);
+    else onScreen.delete(k);
+  }
+  const due = [...stale].filter((k) => onScreen.has(k));
+  if (due.length) void regenerate(due);
+});
+for (const e of outputEls.values()) screenObserver.observe(e.section);
+/** Off-screen cards wait (false: every card renders on every edit, for the bench's before/after). */
+export const lazyCards = { on: true };
+/** Before the observer's first report every card counts as on screen. */
+const seen = (key: string): boolean => !lazyCards.on || !observed || onScreen.has(key);
+
+/** Renders the stale cards among `keys` (all by default) and waits for every answer. */
+export async function fresh(keys = OUTPUTS.map((o) => o.key)): Promise<void> {
+  const due = keys.filter((k) => stale.has(k));
+  if (due.length) await regenerate(due, true);
+  await idle();
+}
+
+/**
+ * Asks the worker for the outputs among `keys` that are on screen (all of them with `all`) and renders
+ * them in one go; the others become stale. Resolves when the answers are rendered.
+ */
+export function regenerate(keys = OUTPUTS.map((o) => o.key), all = false): Promise<void> {
+  if (!scenarios.length) return Promise.resolve();
   const seq = ++genSeq;
-  for (const k of keys) latest.set(k, seq);
   const started = performance.now();
   const options = app.state.shell ? { shell: app.state.shell } : {};
   const gen = (format: string) => track(engine.call<Artifact>('generate', app.state.scenario, { ...app.state.params }, format, options));
-  const wanted = OUTPUTS.filter((o) => keys.includes(o.key) && o.key !== 'recipe' && !el(o.key).section.hidden);
+  const shownKeys = keys.filter((k) => !el(k).section.hidden);
+  let now = shownKeys.filter((k) => all || seen(k));
+  // Something is always asked: its answer says whether the parameters are valid.
+  if (!now.length && shownKeys.length) now = [shownKeys.find((k) => k !== 'recipe') ?? shownKeys[0]];
+  for (const k of shownKeys) (now.includes(k) ? stale.delete(k) : stale.add(k));
+  for (const k of now) latest.set(k, seq);
+  const wanted = OUTPUTS.filter((o) => now.includes(o.key) && o.key !== 'recipe');
   const calls = wanted.map((o) => gen(o.key).then((r) => [o, r] as const));
   // Which recipes apply follows the scenario (README's table): every recipe is tried when the scenario
   // changes; a parameter edit regenerates the shown one only, and tries them all again if it stops applying.
   const shownRecipe = recipeFormat();
-  const probe = keys.includes('recipe') && (probedFor !== app.state.scenario || !shownRecipe);
-  const recipes = !keys.includes('recipe') ? [] : probe ? formats.recipes : [shownRecipe];
+  const probe = now.includes('recipe') && (probedFor !== app.state.scenario || !shownRecipe);
+  const recipes = !now.includes('recipe') ? [] : probe ? formats.recipes : [shownRecipe];
   const recipeCalls = recipes.map((f) => gen(f).then((r) => [f, r] as const));
   const scenario = app.state.scenario;
-  track(Promise.all([Promise.all(calls), Promise.all(recipeCalls)])).then(([results, recipeAnswers]) => {
+  return track(Promise.all([Promise.all(calls), Promise.all(recipeCalls)])).then(([results, recipeAnswers]) => {
     if (seq !== genSeq) {
       // superseded: keep only answers nobody asked for again
       for (const [o, r] of results) if (latest.get(o.key) === seq) artifacts.set(o.key, r);
@@ -337,12 +402,12 @@ export function regenerate(keys = OUTPUTS.map((o) => o.key)): void {
     }
     const paramError = [...results.map(([, r]) => r), ...recipeAnswers.map(([, r]) => r)].find((r) => !r.ok && PARAM_ERRORS.has(r.error.kind));
     if (paramError && !paramError.ok) {
-      for (const [o] of results) artifacts.delete(o.key);
-      artifacts.delete('recipe');
+      for (const o of OUTPUTS) artifacts.delete(o.key);
       void checkParams(paramError.error);
       firstRendered();
       return;
     }
+    const renderStarted = performance.now();
     showParamErrors(new Map(), []);
     for (const [o, r] of results) {
       artifacts.set(o.key, r);
@@ -358,10 +423,12 @@ export function regenerate(keys = OUTPUTS.map((o) => o.key)): void {
       recipeResults.set(f, r);
       if (!r.ok && r.error.kind === 'unsupported-format') {
         probedFor = '';
-        regenerate(['recipe']);
+        void regenerate(['recipe'], true);
       } else showRecipe();
     }
     timings.generate.push(performance.now() - started);
+    timings.rendered.push(wanted.length + (recipes.length ? 1 : 0));
+    timings.generateRender.push(performance.now() - renderStarted);
     if (timings.firstOutput < 0) timings.firstOutput = performance.now();
     if (timings.interactive < 0) timings.interactive = performance.now();
     document.body.dataset.generated = String(seq);
@@ -384,6 +451,7 @@ function showRecipe(): void {
     return;
   }
   artifacts.delete('recipe');
+  renderedAnswer.delete('recipe');
   const why = [...recipeResults.values()].find((r) => !r.ok);
   const reason = why && !why.ok ? why.error.message.replace(/^.*?: /, '') : '';
   const e = el('recipe');
@@ -401,8 +469,16 @@ function setText(e: OutputEls, text: string, fileName: string): void {
   if (e.viewer && cm) cm.setViewerText(e.viewer, text, fileName, e.headingId);
 }
 
+/** What each card shows now: an identical answer (most cards, for most keystrokes) changes nothing. */
+const renderedAnswer = new Map<string, Outcome<Artifact>>();
+const sameAnswer = (a: Outcome<Artifact> | undefined, b: Outcome<Artifact>): boolean =>
+  !!a && a.ok === b.ok && (a.ok && b.ok ? a.value.text === b.value.text && a.value.file_name === b.value.file_name && a.value.notice === b.value.notice : !a.ok && !b.ok && a.error.message === b.error.message && a.error.kind === b.error.kind);
+
 function renderOutput(o: OutputSpec, r: Outcome<Artifact>): void {
   const e = el(o.key);
+  if (sameAnswer(renderedAnswer.get(o.key), r) && e.section.dataset.rendered === app.state.scenario) return;
+  renderedAnswer.set(o.key, r);
+  e.section.dataset.rendered = app.state.scenario;
   e.body.hidden = !!(o.image || o.markdown);
   if (r.ok) {
     setText(e, r.value.text, r.value.file_name);
@@ -441,19 +517,22 @@ function renderOutput(o: OutputSpec, r: Outcome<Artifact>): void {
 }
 
 async function copyOutput(o: OutputSpec): Promise<void> {
+  await fresh([o.key]);
   const r = artifacts.get(o.key);
   if (!r?.ok) return announce(`Nothing to copy: ${o.title} has no output`);
   announce((await copyText(r.value.text)) ? `Copied ${o.title}` : `Could not copy ${o.title}`);
 }
 
-function downloadOutput(o: OutputSpec): void {
+async function downloadOutput(o: OutputSpec): Promise<void> {
+  await fresh([o.key]);
   const r = artifacts.get(o.key);
   if (!r?.ok) return announce(`Nothing to download: ${o.title} has no output`);
   download(r.value.file_name, r.value.text, o.image ? 'image/svg+xml' : undefined);
   announce(`Downloaded ${r.value.file_name}`);
 }
 
-function downloadAll(): void {
+async function downloadAll(): Promise<void> {
+  await fresh();
   const entries = OUTPUTS.flatMap((o) => {
     const r = artifacts.get(o.key);
     return r?.ok ? [{ name: r.value.file_name, text: r.value.text }] : [];

@@ -10,6 +10,7 @@ import { EXAMPLES } from './examples';
 import { handoff } from './handoff';
 import { inline } from './markdown';
 import { scenarios } from './generate';
+import { zoomable } from './zoom';
 
 /** What the CLI says when nothing in the input is a workload and nothing failed to parse. */
 export const NOTHING_RECOGNISED = 'nothing recognised: this input is not a Kubernetes object, Compose file, script or CI file';
@@ -21,7 +22,7 @@ const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'];
 type Report = LintReport & { skipped?: { file: string; reason: string }[] };
 
 /** Opens Generate on a scenario with parameters (main.ts wires it: it owns the tabs). */
-export const hooks = { openInGenerate: (_scenario: string, _params: Record<string, string>) => {} };
+export const hooks = { openInGenerate: (_scenario: string, _params: Record<string, string>, _notice: string) => {} };
 
 const lintPanel = $('panel-lint');
 const fileInput = h('input', { type: 'file', hidden: true, accept: '.yaml,.yml,.json,.sh,.ps1,.cmd,.bat,.txt,.toml,text/*' });
@@ -153,6 +154,11 @@ export function setInput(text: string): void {
   else onInput(text);
 }
 
+/** The editor's marks (code, line, the text each starts at): for the tests. */
+export function shownMarks(): { code: string; line: number; from: number; at: string }[] {
+  return editor && cm ? cm.shownMarks(editor) : [];
+}
+
 /** CodeMirror arrived: the editor replaces the placeholder. */
 export function useEditor(mod: typeof import('./editor')): void {
   cm = mod;
@@ -221,9 +227,9 @@ function errorsOf(report: LintReport): DsError[] {
   }));
 }
 
-async function openWorkload(w: LintedWorkload): Promise<void> {
-  const to = await handoff(w, linted());
-  hooks.openInGenerate(to.scenario, to.params);
+async function openWorkload(w: LintedWorkload, index: number, count: number): Promise<void> {
+  const to = await handoff(w, linted(), index, count);
+  hooks.openInGenerate(to.scenario, to.params, to.notice);
 }
 
 /** Shows the findings at or above the chosen severity and of the chosen rule; says how many are hidden. */
@@ -281,7 +287,7 @@ function renderLint(r: Outcome<Report>): void {
       `${w.workload || w.name} (line ${w.line}): scenario `,
       h('strong', { class: 'scenario', text: sc }),
       known ? ' ' : null,
-      known ? h('button', { type: 'button', class: 'linkish', text: 'Open in Generate', onclick: () => void openWorkload(w) }) : null,
+      known ? h('button', { type: 'button', class: 'linkish', text: 'Open in Generate', onclick: () => void openWorkload(w, i, report.workloads.length) }) : null,
     );
     workloadsList.append(li);
     // What the workload can reach, drawn by the core with the rule codes on the offending edges.
@@ -290,7 +296,9 @@ function renderLint(r: Outcome<Report>): void {
         if (!d.ok || !li.isConnected) return;
         const img = h('img', { class: 'reach', alt: `Reach of ${w.workload}` }) as HTMLImageElement;
         img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(d.value)}`;
-        li.append(h('div', { class: 'reach-diagram', tabindex: '0', role: 'group', 'aria-label': `Reach of ${w.workload}, scrollable` }, img));
+        const box = h('div', { class: 'reach-diagram', tabindex: '0', role: 'group', 'aria-label': `Reach of ${w.workload}: drag, pinch or press + and - to zoom` }, img);
+        const zoom = zoomable(box, img, `Reach of ${w.workload} zoom`);
+        li.append(h('div', { class: 'reach-head' }, zoom.controls), box);
       });
     }
   }

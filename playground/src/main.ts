@@ -5,8 +5,9 @@ import type { Formats, RuleInfo, ScenarioInfo } from './wasm-pkg/dockscape_wasm'
 import { $, announce, copyText, h } from './dom';
 import { app, engine, idle, persist, set, tabHooks, timings, track } from './app';
 import { DEFAULT_STATE, type State, type Tab, decodeLink, encodeLink, loadLocal } from './state';
-import { applyGenerateState, chooseScenario, regenerate, rendered, setCatalogue, showPrerendered, shownText, useViewers } from './generate';
-import { applyLintState, hooks as lintHooks, relint, setInput, useEditor } from './lint';
+import { applyGenerateState, chooseScenario, lazyCards, regenerate, rendered, scenarios, setCatalogue, showHandoff, showPrerendered, shownNow, shownText, useViewers } from './generate';
+import { applyLintState, hooks as lintHooks, relint, setInput, shownMarks, useEditor } from './lint';
+import { applyConvertState, convertMarks, convertShown, reconvert, setConvertInput, useConvertEditor } from './convert';
 import { renderRules, setRules } from './rules';
 import { initTheme } from './theme';
 
@@ -18,13 +19,24 @@ declare global {
       state: () => State;
       idle: () => Promise<void>;
       setInput: (text: string) => void;
-      /** The text an output shows (its viewer's document), by key: `pod`, `compose`, `run`, ... */
-      shown: (key: string) => string;
+      /** The text an output shows (its viewer's document), by key: `pod`, `compose`, `run`, ...; an
+       * off-screen card is brought up to date first (`shownNow` reads it as it is). */
+      shown: (key: string) => Promise<string>;
+      shownNow: (key: string) => string;
+      /** The bench's switch: off, every output card renders on every edit (as before they waited off screen). */
+      lazyCards: { on: boolean };
+      /** The Lint editor's marks: each finding's code, line, and the text its mark starts at. */
+      marks: () => { code: string; line: number; from: number; at: string }[];
+      setConvertInput: (text: string) => void;
+      /** The Convert tab's files as shown, by file name. */
+      converted: () => Record<string, string>;
+      /** The Convert editor's marks (as `marks`). */
+      convertMarks: () => { code: string; line: number; from: number; at: string }[];
     };
   }
 }
 
-const TABS: Tab[] = ['generate', 'lint', 'rules'];
+const TABS: Tab[] = ['generate', 'lint', 'convert', 'rules'];
 
 // ---------------------------------------------------------------------------------------------------------
 // Tabs
@@ -36,8 +48,8 @@ function showTab(tab: Tab): void {
     $(`tab-${t}`).tabIndex = on ? 0 : -1;
     $(`panel-${t}`).hidden = !on;
   }
-  // "include my input" belongs to the Lint tab's link only.
-  $('share-input-field').hidden = tab !== 'lint';
+  // "include my input" belongs to the links of the tabs that hold pasted input.
+  $('share-input-field').hidden = tab !== 'lint' && tab !== 'convert';
   tabHooks[tab]?.();
 }
 
@@ -48,13 +60,17 @@ function setTab(tab: Tab): void {
   persist();
 }
 
-lintHooks.openInGenerate = (scenario, params) => {
+lintHooks.openInGenerate = (scenario, params, notice) => {
   chooseScenario(scenario, true);
-  if (Object.keys(params).length) {
-    set({ params });
+  // Only what differs from the scenario's defaults is state (as a person's edits are).
+  const spec = scenarios.find((s) => s.id === scenario)?.params ?? [];
+  const changed = Object.fromEntries(Object.entries(params).filter(([k, v]) => spec.some((p) => p.name === k && p.default !== v)));
+  if (Object.keys(changed).length) {
+    set({ params: changed });
     applyGenerateState();
     regenerate();
   }
+  showHandoff(notice);
   setTab('generate');
 };
 
@@ -83,7 +99,11 @@ $('copy-link').addEventListener('click', async () => {
         ? app.state.shareInput && app.state.input
           ? 'the Lint tab with your input'
           : 'the Lint tab, without your input'
-        : 'this rule page';
+        : app.state.tab === 'convert'
+          ? app.state.shareInput && app.state.cInput
+            ? 'the Convert tab with your input'
+            : 'the Convert tab, without your input'
+          : 'this rule page';
   announce((await copyText(url)) ? `Copied a link to ${what}` : 'Could not copy the link');
 });
 
@@ -122,6 +142,7 @@ function applyState(): void {
   showTab(app.state.tab);
   applyGenerateState();
   applyLintState();
+  applyConvertState();
   showShareInput();
   if (app.state.tab === 'rules') renderRules();
 }
@@ -133,6 +154,7 @@ window.addEventListener('hashchange', async () => {
     applyState();
     regenerate();
     relint();
+    reconvert();
     persist();
   }
 });
@@ -186,6 +208,7 @@ async function bootEngine(again = false): Promise<void> {
     applyState();
     regenerate();
     relint();
+    reconvert();
     persist();
   }
   if (app.state.tab === 'rules') renderRules();
@@ -194,12 +217,13 @@ async function bootEngine(again = false): Promise<void> {
   retry.hidden = problems.length === 0;
 }
 
-/** CodeMirror (the Lint editor and the output viewers) after the first output, unless Lint is open. */
+/** CodeMirror (the editors and the output viewers) after the first output, unless an editor's tab is open. */
 async function loadEditor(): Promise<void> {
-  if (app.state.tab !== 'lint') await rendered;
+  if (app.state.tab !== 'lint' && app.state.tab !== 'convert') await rendered;
   const mod = await track(import('./editor'));
   useViewers(mod);
   useEditor(mod);
+  useConvertEditor(mod);
 }
 
 async function start(): Promise<void> {
@@ -220,6 +244,12 @@ window.__dockscape = {
   idle,
   setInput,
   shown: shownText,
+  shownNow,
+  lazyCards,
+  marks: shownMarks,
+  setConvertInput,
+  converted: convertShown,
+  convertMarks: convertMarks,
 };
 
 start();

@@ -24,6 +24,11 @@ const full: State = {
   input: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: dood\n# ünïcødé 🐳\n',
   kind: 'kubernetes',
   rule: 'DS002',
+  cInput: 'docker run -d --name web -e TOKEN=s3cret nginx # 🐳\n',
+  cFrom: 'run',
+  cTo: 'run',
+  cShell: 'powershell',
+  cSchedule: '*/5 * * * *',
   shareInput: true,
 };
 
@@ -153,6 +158,18 @@ describe('links', () => {
     expect(withInput).toEqual({ ...DEFAULT_STATE, tab: 'lint', kind: 'kubernetes', input: full.input });
     // the tick itself is never in a link
     expect(withInput !== 'broken' && withInput?.shareInput).toBe(false);
+  });
+
+  test('a Convert link holds its from, to, shell and schedule, and its input only when "include my input" is ticked', async () => {
+    const conv: State = { ...full, tab: 'convert' };
+    const without = await decodeLink(await encodeLink({ ...conv, shareInput: false }), mine);
+    expect(without).toEqual({ ...mine, tab: 'convert', cFrom: 'run', cTo: 'run', cShell: 'powershell', cSchedule: '*/5 * * * *' });
+    expect(JSON.stringify(without)).not.toContain('s3cret');
+    const withInput = await decodeLink(await encodeLink(conv), mine);
+    expect(withInput).toEqual({ ...mine, tab: 'convert', cFrom: 'run', cTo: 'run', cShell: 'powershell', cSchedule: '*/5 * * * *', cInput: conv.cInput });
+    // neither the Lint input nor Generate's parameters ride along
+    expect(JSON.stringify(withInput)).not.toContain('ünïcødé');
+    expect(withInput !== 'broken' && withInput?.params).toEqual(mine.params);
   });
 
   test('a Rules link holds the rule page', async () => {

@@ -3,7 +3,7 @@
 // A link is `#s=1.<base64url(deflate-raw(JSON))>`: the fragment never reaches a server, the `1.` prefix
 // versions the format, and decoding never throws: a damaged or foreign fragment gives `null`.
 
-export type Tab = 'generate' | 'lint' | 'rules';
+export type Tab = 'generate' | 'lint' | 'convert' | 'rules';
 
 export interface State {
   tab: Tab;
@@ -20,7 +20,17 @@ export interface State {
   kind: string;
   /** The rule page shown on the Rules tab, if any. */
   rule: string;
-  /** The user ticked "include my input": the Lint tab's link carries the input. Never in a link itself. */
+  /** The Convert tab's input. */
+  cInput: string;
+  /** What the Convert input is (`run`, `compose`, `k8s`); empty means detect it. */
+  cFrom: string;
+  /** What to convert into (`compose`, `pod`, `deployment`, `job`, `cronjob`, `run`); empty means compose. */
+  cTo: string;
+  /** The shell of `run` output; empty means `sh`. */
+  cShell: string;
+  /** A CronJob's schedule; empty means the core's default. */
+  cSchedule: string;
+  /** The user ticked "include my input": the Lint and Convert tabs' links carry their input. Never in a link itself. */
   shareInput: boolean;
 }
 
@@ -33,11 +43,16 @@ export const DEFAULT_STATE: State = {
   input: '',
   kind: '',
   rule: '',
+  cInput: '',
+  cFrom: '',
+  cTo: '',
+  cShell: '',
+  cSchedule: '',
   shareInput: false,
 };
 
 const VERSION = '1';
-const TABS: readonly Tab[] = ['generate', 'lint', 'rules'];
+const TABS: readonly Tab[] = ['generate', 'lint', 'convert', 'rules'];
 /** Bound on decompressed size, so a crafted link cannot exhaust memory. */
 const MAX_DECODED = 4 * 1024 * 1024;
 
@@ -51,6 +66,12 @@ interface Wire {
   i?: string;
   k?: string;
   r?: string;
+  /** Convert: input, from, to, shell, schedule. */
+  ci?: string;
+  cf?: string;
+  ct?: string;
+  cs?: string;
+  cc?: string;
   /** localStorage only: the "include my input" tick. */
   x?: boolean;
 }
@@ -122,13 +143,19 @@ function toWire(state: State): Wire {
   if (state.input) w.i = state.input;
   if (state.kind) w.k = state.kind;
   if (state.rule) w.r = state.rule;
+  if (state.cInput) w.ci = state.cInput;
+  if (state.cFrom) w.cf = state.cFrom;
+  if (state.cTo) w.ct = state.cTo;
+  if (state.cShell) w.cs = state.cShell;
+  if (state.cSchedule) w.cc = state.cSchedule;
   if (state.shareInput) w.x = true;
   return w;
 }
 
 /**
  * What a link holds: the current tab's state only (Generate: scenario, parameters, shell, recipe; Lint: the
- * kind, and the input only when the user ticked "include my input"; Rules: the rule page).
+ * kind, and the input only when the user ticked "include my input"; Convert: from, to, shell, schedule, and
+ * the input under the same rule as Lint's; Rules: the rule page).
  */
 export function linkWire(state: State): Wire {
   const all = toWire(state);
@@ -142,6 +169,9 @@ export function linkWire(state: State): Wire {
   } else if (state.tab === 'lint') {
     if (all.k) w.k = all.k;
     if (state.shareInput && all.i) w.i = all.i;
+  } else if (state.tab === 'convert') {
+    for (const k of ['cf', 'ct', 'cs', 'cc'] as const) if (all[k]) w[k] = all[k];
+    if (state.shareInput && all.ci) w.ci = all.ci;
   } else if (all.r) w.r = all.r;
   return w;
 }
@@ -169,6 +199,11 @@ export function normalize(value: unknown): State {
     input: str(w.i, ''),
     kind: str(w.k, ''),
     rule: str(w.r, ''),
+    cInput: str(w.ci, ''),
+    cFrom: str(w.cf, ''),
+    cTo: str(w.ct, ''),
+    cShell: str(w.cs, ''),
+    cSchedule: str(w.cc, ''),
     shareInput: w.x === true,
   };
 }
@@ -214,6 +249,9 @@ export async function decodeLink(fragment: string, base: State): Promise<State |
   } else if (link.tab === 'lint') {
     out.kind = link.kind;
     if (typeof w.i === 'string') out.input = w.i;
+  } else if (link.tab === 'convert') {
+    Object.assign(out, { cFrom: link.cFrom, cTo: link.cTo, cShell: link.cShell, cSchedule: link.cSchedule });
+    if (typeof w.ci === 'string') out.cInput = w.ci;
   } else out.rule = link.rule;
   return out;
 }

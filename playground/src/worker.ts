@@ -40,6 +40,8 @@ const table: Partial<Record<Fn, unknown>> = {
   lint: exports.lint,
   lintDiagram: exports.lintDiagram,
   rules: exports.rules,
+  convert: exports.convert,
+  yamlToJson: exports.yamlToJson,
   panicForTest: exports.panicForTest,
   engineInfo: () => ({ ok: true, value: info }),
 };

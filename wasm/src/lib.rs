@@ -378,3 +378,17 @@ pub fn convert(
         dockscape::convert(input, target, &options)
     })())
 }
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_YAML_TYPES: &str = r#"
+/** A YAML document as JSON: what `yamlToJson` returns for each document. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+"#;
+
+/// Every YAML document of `text` as JSON, read as dockscape reads Kubernetes input (YAML 1.1 scalars,
+/// merge keys, last-wins duplicates). The playground reads `convert`'s own Pod output with it to open a
+/// linted workload in Generate with its values.
+#[wasm_bindgen(js_name = "yamlToJson", unchecked_return_type = "Outcome<JsonValue[]>")]
+pub fn yaml_to_json(text: &str) -> JsValue {
+    outcome(Result::Ok(dockscape::debug_yaml_to_json(text)))
+}
