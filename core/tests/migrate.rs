@@ -755,3 +755,23 @@ fn every_fixture_of_every_kind_migrates_or_refuses_without_panicking() {
         }
     }
 }
+
+#[test]
+fn commands_on_containers_the_job_starts_are_not_refused() {
+    let t = pod(
+        "  containers:\n    - name: j\n      image: docker:29-cli\n      command: [sh, -c, 'docker run -d --name web nginx; docker logs --tail 5 web; docker inspect --format \"{{.Name}}\" web; docker rm -f $ID']\n      volumeMounts: [{name: s, mountPath: /var/run/docker.sock}]\n  volumes: [{name: s, hostPath: {path: /var/run/docker.sock}}]\n",
+    );
+    let m = dind(&t);
+    assert_eq!(m.migrated, ["Pod/ci"], "{:?}", m.refusals);
+    let refused = dind(&t.replace(
+        "docker logs --tail 5 web",
+        "docker logs --tail 5 nginx-proxy",
+    ));
+    assert!(
+        refused.refusals[0]
+            .reason
+            .contains("`docker logs nginx-proxy`"),
+        "{:?}",
+        refused.refusals
+    );
+}

@@ -326,8 +326,7 @@ pub(super) fn needs_host(c: &Container<'_>, started: &[String]) -> Option<(u32, 
             ));
         }
         if ON_NAMED.contains(&sub)
-            && let Some(t) = rest
-                .find(|w| !w.starts_with('-'))
+            && let Some(t) = first_operand(sub, &mut rest)
                 .filter(|t| !t.starts_with('$') && !started.iter().any(|s| s == t))
         {
             return Some((
@@ -336,6 +335,43 @@ pub(super) fn needs_host(c: &Container<'_>, started: &[String]) -> Option<(u32, 
                     "`docker {sub} {t}` works on a container the job does not start itself (a container of the node?), which a Docker daemon of its own would not have"
                 ),
             ));
+        }
+    }
+    None
+}
+
+/// Options of `docker logs`/`inspect`/`stop`/`exec`/... that take a value as the next word.
+const VALUE_FLAGS: &[&str] = &[
+    "-f",
+    "--format",
+    "--since",
+    "--until",
+    "-n",
+    "--tail",
+    "--type",
+    "-s",
+    "--signal",
+    "-t",
+    "--time",
+    "-u",
+    "--user",
+    "-w",
+    "--workdir",
+    "-e",
+    "--env",
+    "--env-file",
+    "--detach-keys",
+    "--condition",
+];
+
+/// The first operand after subcommand `sub` (its options and their values skipped; `-f` is
+/// `--follow` for `logs`, `--format` elsewhere).
+fn first_operand<'w>(sub: &str, words: &mut impl Iterator<Item = &'w str>) -> Option<&'w str> {
+    while let Some(w) = words.next() {
+        if VALUE_FLAGS.contains(&w) && !(sub == "logs" && w == "-f") {
+            let _ = words.next();
+        } else if !w.starts_with('-') {
+            return Some(w);
         }
     }
     None
