@@ -120,12 +120,18 @@ fn own(doc: &Doc<'_>, map: NodeId, key: &str) -> Option<NodeId> {
 }
 
 /// Refuse the DooD workloads of a document of a kind not rewritten yet.
-pub(super) fn refuse_kind(doc: &Doc<'_>, what: &str, options: &MigrateOptions, plan: &mut Plan) {
+pub(super) fn refuse_kind(
+    doc: &Doc<'_>,
+    what: &str,
+    runs: &crate::read::ci::Runs,
+    options: &MigrateOptions,
+    plan: &mut Plan,
+) {
     let unit = if what.starts_with("Compose") {
         crate::read::compose::unit_with(doc, None).0
     } else {
         match crate::read::ci::doc_kind(None, doc) {
-            Some(k) => crate::read::ci::unit(k, doc, &crate::read::ci::Runs::default()),
+            Some(k) => crate::read::ci::unit(k, doc, runs),
             None => return,
         }
     };
