@@ -11,6 +11,8 @@
 //! Not checked here: flags the engine's API 1.41 does not know (e.g. `--health-start-interval`),
 //! `--tmpfs` (converted to a tmpfs-backed named volume, a different mount kind), and
 //! `seccomp=unconfined` (converted with `apparmor=unconfined` too: the model keeps both together).
+//! An exec-form Compose healthcheck becomes `--health-cmd` (the docker CLI writes only CMD-SHELL):
+//! compared as the shell line of its words.
 
 use dockscape::{ConvertOptions, ConvertTarget, convert};
 use dockscape_tests::{RealEngine, TempDir};
@@ -38,9 +40,9 @@ fn security_opt(o: &str) -> String {
     }
 }
 
-/// The meaning of one `docker inspect` object; `project` is the Compose project (its prefix is
-/// taken off named volumes).
-fn meaning(i: &Value, project: Option<&str>, hostname_set: bool) -> Value {
+/// The meaning of one `docker inspect` object; `prefix` is taken off named volumes (the Compose
+/// project's `<project>_`, a converted script's `<pod>-`).
+fn meaning(i: &Value, prefix: Option<&str>, hostname_set: bool) -> Value {
     let c = &i["Config"];
     let hc = &i["HostConfig"];
     let mut mounts: Vec<Value> = Vec::new();
@@ -53,8 +55,8 @@ fn meaning(i: &Value, project: Option<&str>, hostname_set: bool) -> Value {
             "volume" if name.len() == 64 && name.chars().all(|c| c.is_ascii_hexdigit()) => {
                 "(anonymous)".into()
             }
-            "volume" => project
-                .and_then(|p| name.strip_prefix(&format!("{p}_")))
+            "volume" => prefix
+                .and_then(|p| name.strip_prefix(p))
                 .unwrap_or(name)
                 .to_owned(),
             _ => String::new(),
@@ -78,7 +80,17 @@ fn meaning(i: &Value, project: Option<&str>, hostname_set: bool) -> Value {
         "Tty": c["Tty"],
         "OpenStdin": c["OpenStdin"],
         "ExposedPorts": c["ExposedPorts"].as_object().map(|m| { let mut k: Vec<&String> = m.keys().collect(); k.sort(); json!(k) }),
-        "Healthcheck": c["Healthcheck"],
+        // the docker CLI writes every `--health-cmd` as CMD-SHELL: an exec-form test (plain words
+        // here) is compared as the shell line of its words
+        "Healthcheck": match c["Healthcheck"]["Test"].as_array().map(Vec::as_slice) {
+            Some([first, rest @ ..]) if first == "CMD" => {
+                let mut h = c["Healthcheck"].clone();
+                let words: Vec<&str> = rest.iter().filter_map(Value::as_str).collect();
+                h["Test"] = json!(["CMD-SHELL", words.join(" ")]);
+                h
+            }
+            _ => c["Healthcheck"].clone(),
+        },
         "StopTimeout": c["StopTimeout"],
         "Hostname": if hostname_set { c["Hostname"].clone() } else { Value::Null },
         "Mounts": mounts,
@@ -96,7 +108,11 @@ fn meaning(i: &Value, project: Option<&str>, hostname_set: bool) -> Value {
         "PidMode": hc["PidMode"],
         "IpcMode": hc["IpcMode"],
         "PortBindings": hc["PortBindings"],
-        "RestartPolicy": hc["RestartPolicy"],
+        // Compose writes no policy as "", the docker CLI as "no": both never restart
+        "RestartPolicy": [
+            match hc["RestartPolicy"]["Name"].as_str() { Some("") | None => "no", Some(n) => n },
+            hc["RestartPolicy"]["MaximumRetryCount"],
+        ],
         "SecurityOpt": strs(&hc["SecurityOpt"]).iter().map(|o| security_opt(o)).collect::<Vec<_>>(),
     })
 }
@@ -154,7 +170,7 @@ fn docker_create_of_each_line_and_compose_create_of_its_conversion_agree_on_the_
             .unwrap_or(&converted);
         let hostname = line.contains("--hostname");
         assert_eq!(
-            meaning(converted, Some(&project), hostname),
+            meaning(converted, Some(&format!("{project}_")), hostname),
             meaning(original, None, hostname),
             "{line}\nconverted:\n{}",
             c.outputs[0].text
@@ -162,4 +178,50 @@ fn docker_create_of_each_line_and_compose_create_of_its_conversion_agree_on_the_
         checked += 1;
     }
     assert_eq!(checked, lines(&engine).len());
+}
+
+const COMPOSE: &str = include_str!("convert/engine_compose.yaml");
+
+#[test]
+fn docker_compose_create_of_each_service_and_docker_create_of_its_conversion_agree_on_the_real_engine()
+ {
+    let engine = RealEngine::start();
+    engine.ensure_image("busybox:latest");
+    let compose = COMPOSE.replace("SOCKET", &engine.socket().display().to_string());
+    let dir = TempDir::new("dockscape-convert-engine");
+    std::fs::write(dir.path().join("compose.yaml"), &compose).unwrap();
+    engine
+        .compose(dir.path(), ["-p", "orig", "create", "--pull", "never"])
+        .assert_success();
+    let c = convert(&compose, ConvertTarget::Run, &ConvertOptions::default()).unwrap();
+    assert!(c.errors.is_empty() && c.dropped.is_empty(), "{c:?}");
+    // created, not started, as on the Compose side (`docker create` takes `docker run`'s flags)
+    let script = c.outputs[0]
+        .text
+        .replace("docker run -d ", "docker create ");
+    engine.sh(&script).assert_success();
+    let services: Vec<&str> = compose
+        .lines()
+        .filter_map(|l| l.strip_prefix("  ")?.strip_suffix(':'))
+        .filter(|s| !s.starts_with(' '))
+        .collect();
+    assert_eq!(services.len(), 9, "{services:?}");
+    for svc in services {
+        let original = engine.inspect(&format!("orig-{svc}-1"));
+        let original = original
+            .as_array()
+            .and_then(|a| a.first())
+            .unwrap_or(&original);
+        let converted = engine.inspect(svc);
+        let converted = converted
+            .as_array()
+            .and_then(|a| a.first())
+            .unwrap_or(&converted);
+        let hostname = svc == "health";
+        assert_eq!(
+            meaning(converted, Some(&format!("{svc}-")), hostname),
+            meaning(original, Some("orig_"), hostname),
+            "{svc}\nconverted:\n{script}"
+        );
+    }
 }

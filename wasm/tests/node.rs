@@ -419,3 +419,48 @@ fn values_have_exactly_the_typescript_shapes() {
     assert_shape("DsError", &e);
     assert_shape("Formats", &value(dockscape_wasm::formats()));
 }
+
+fn convert_options(v: Value) -> JsValue {
+    serde::Serialize::serialize(&v, &serde_wasm_bindgen::Serializer::json_compatible())
+        .expect("options")
+}
+
+#[wasm_bindgen_test]
+fn convert_reads_compose_and_kubernetes_with_auto_targets_and_options() {
+    let compose = "services:\n  a:\n    image: app:${TAG:-1}\n    ports: [\"8080:80\"]\n  b:\n    image: busybox\n    logging: {driver: none}\n";
+    let c = value(dockscape_wasm::convert(
+        compose,
+        "auto",
+        convert_options(
+            json!({ "env": {"TAG": "7"}, "pods": [{"name": "ab", "services": ["a", "b"]}] }),
+        ),
+    ));
+    assert_eq!(c["source"], json!("compose"));
+    assert_eq!(c["target"], json!("pod"));
+    let text = c["outputs"][0]["text"].as_str().expect("text");
+    assert!(
+        text.contains("image: app:7") && text.contains("name: ab\n"),
+        "{text}"
+    );
+    assert!(text.contains("kind: Service"), "{text}");
+    assert_eq!(c["dropped"][0]["key_or_flag"], json!("logging"));
+    assert_eq!(c["dropped"][0]["line"], json!(7));
+    // the Pod back into Compose, and into a PowerShell script
+    let k = value(dockscape_wasm::convert(text, "auto", JsValue::UNDEFINED));
+    assert_eq!(k["source"], json!("k8s"));
+    assert_eq!(k["target"], json!("compose"));
+    assert!(
+        k["outputs"][0]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("\"8080:80\"")),
+        "{k}"
+    );
+    let r = value(dockscape_wasm::convert(
+        text,
+        "run",
+        convert_options(json!({ "shell": "powershell" })),
+    ));
+    assert_eq!(r["outputs"][0]["file_name"], json!("run.ps1"));
+    let e = error(dockscape_wasm::convert(compose, "helm", JsValue::UNDEFINED));
+    assert!(e["message"].as_str().is_some_and(|m| m.contains("helm")));
+}

@@ -1,6 +1,7 @@
-//! `dockscape convert`: an existing `docker run` line (today; Compose and Kubernetes input are not
-//! read yet) into the core model, rendered by the same emitters `generate` uses, with every flag that
-//! is not carried over reported with its line, column and reason.
+//! `dockscape convert`: `docker run` lines, a Compose file or Kubernetes objects into the core
+//! model, rendered by the same emitters `generate` uses (Compose, Pod, the workload emitter, `docker
+//! run` scripts), with every flag or key that is not carried over reported with its line, column
+//! and reason.
 //!
 //! ```
 //! use dockscape::{ConvertOptions, ConvertTarget, convert};
@@ -13,6 +14,11 @@
 //! assert!(c.outputs[0].text.contains("type: Socket"));
 //! // The socket mount is linted: DS001 (runtime-socket-mount) is among the findings.
 //! assert!(c.findings.iter().any(|f| f.code == "DS001"));
+//!
+//! // Compose in, a Pod out: the service another waits for becomes an init container.
+//! let compose = "services:\n  migrate:\n    image: app:1\n  web:\n    image: nginx:1.27\n    depends_on:\n      migrate: {condition: service_completed_successfully}\n";
+//! let c = convert(compose, ConvertTarget::Pod, &ConvertOptions::default()).unwrap();
+//! assert!(c.outputs[0].text.contains("initContainers:"));
 //! ```
 
 mod compose;
@@ -190,8 +196,8 @@ pub struct Conversion {
     pub findings: Vec<Finding>,
 }
 
-/// Convert `input` into `target`. Errors only when nothing can be done (an input kind that is not
-/// read yet, an emitter failure); unreadable lines go to [`Conversion::errors`] and the rest converts.
+/// Convert `input` into `target`. Errors only when nothing can be done (an emitter failure);
+/// unreadable lines, services and objects go to [`Conversion::errors`] and the rest converts.
 pub fn convert(input: &str, target: ConvertTarget, options: &ConvertOptions) -> Result<Conversion> {
     let source = options.from.unwrap_or_else(|| ConvertSource::detect(input));
     let mut read = match source {

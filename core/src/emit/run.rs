@@ -232,7 +232,18 @@ fn commands_as(pod: &Pod, how: Converted<'_>) -> Vec<Cmd> {
             }
         }
         if let Some(p) = c.startup_probe.as_ref().or(c.readiness_probe.as_ref()) {
-            let health = p.shell.clone().unwrap_or_else(|| p.command.join(" "));
+            // `--health-cmd` is always a shell line (CMD-SHELL): an exec-form probe's words are
+            // quoted for sh so each stays one word
+            let health = match &p.shell {
+                Some(line) => line.clone(),
+                None => p
+                    .command
+                    .iter()
+                    // a word sh cannot quote is refused when the whole line is rendered
+                    .map(|w| quote_arg(Shell::Sh, w).unwrap_or_else(|_| w.clone()))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            };
             cmd.push(&["--health-cmd", &health]);
             cmd.push(&["--health-interval", &format!("{}s", p.period_seconds)]);
             cmd.push(&["--health-retries", &p.failure_threshold.to_string()]);
