@@ -191,7 +191,9 @@ fn comments(text: &str) -> Vec<(usize, &str)> {
 /// Codes a migration takes away with the socket: the socket rules, and the ones about what the
 /// job did through it (a fixed `--name` on the node's daemon, the socket mount being writable).
 // DS028: a propagation setting goes with the directory mount the migration removes
-const GONE: &[&str] = &["DS001", "DS002", "DS005", "DS016", "DS021", "DS027", "DS028"];
+const GONE: &[&str] = &[
+    "DS001", "DS002", "DS005", "DS016", "DS021", "DS027", "DS028",
+];
 
 type FindingKey = (String, Option<String>, Option<String>);
 
