@@ -17,6 +17,9 @@ pub enum Format {
     Text,
     /// `{ "findings": [...], "workloads": [...], "errors": [...] }`.
     Json,
+    /// JSON Lines: one object a line per finding, workload, input error and skipped input, each
+    /// with its `type`.
+    Jsonl,
     /// SARIF 2.1.0, for code scanning.
     Sarif,
     /// GitHub Actions workflow commands (`::error file=...,line=...`).
@@ -177,6 +180,10 @@ pub struct LintArgs {
     /// Lint files that `.gitignore` / `.ignore` exclude too (and `node_modules/`, `target/`).
     #[arg(long)]
     pub no_ignore: bool,
+    /// Lint on N threads (default: the number of cores). The report is the same on any number:
+    /// files are split into runs of consecutive files and the runs' reports joined in order.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
     /// The workload `--format svg|mermaid` draws (`kind/namespace/name` or `kind/name`, as the
     /// findings name it); needed when the input has several.
     #[arg(long, value_name = "KIND/NAMESPACE/NAME")]
@@ -230,6 +237,70 @@ fn print(text: &str) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The number of cores this process may use (1 when unknown).
+fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
+/// `dockscape::lint` of `inputs` on `threads` threads, the same report as one thread gives.
+///
+/// The inputs are cut into runs of consecutive inputs, small enough that a thread finishing early
+/// takes the next run (one large file among many small ones does not leave a core idle); each run
+/// is linted on its own and the reports are appended in input order
+/// ([`dockscape::LintReport::append`]).
+pub fn lint_parallel(
+    inputs: &[LintInput<'_>],
+    options: &LintOptions,
+    threads: usize,
+) -> dockscape::LintReport {
+    let threads = threads.clamp(1, inputs.len().max(1));
+    if threads == 1 {
+        return dockscape::lint(inputs, options);
+    }
+    // about 8 runs per thread, by bytes: a run ends once it holds its share of the text
+    let total: usize = inputs.iter().map(|i| i.text.len() + 64).sum();
+    let share = total / (threads * 8) + 1;
+    let mut runs: Vec<&[LintInput<'_>]> = Vec::new();
+    let mut start = 0;
+    let mut bytes = 0;
+    for (i, input) in inputs.iter().enumerate() {
+        bytes += input.text.len() + 64;
+        if bytes >= share {
+            runs.push(inputs.get(start..=i).unwrap_or_default());
+            start = i + 1;
+            bytes = 0;
+        }
+    }
+    if start < inputs.len() {
+        runs.push(inputs.get(start..).unwrap_or_default());
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done: Vec<std::sync::Mutex<Option<dockscape::LintReport>>> =
+        runs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let (Some(run), Some(slot)) = (runs.get(n), done.get(n)) else {
+                        break;
+                    };
+                    let report = dockscape::lint(run, options);
+                    if let Ok(mut slot) = slot.lock() {
+                        *slot = Some(report);
+                    }
+                }
+            });
+        }
+    });
+    let mut report = dockscape::lint(&[], options);
+    for slot in done {
+        let part = slot.into_inner().ok().flatten();
+        report.append(part.unwrap_or_else(|| dockscape::lint(&[], options)));
+    }
+    report
 }
 
 /// `dockscape lint`.
@@ -363,7 +434,8 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
         fail_on: configs.least_fail_on(&overrides),
         compose_env: compose_env(args, &paths_for_env),
     };
-    let mut report = dockscape::lint(&inputs, &options);
+    let threads = args.threads.map_or_else(default_threads, usize::from);
+    let mut report = lint_parallel(&inputs, &options, threads);
     configs.retain_selected(&mut report, &overrides);
     errors.extend(env_errors);
     report.errors.splice(0..0, errors);
@@ -478,6 +550,7 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
             s.push('\n');
             s
         }
+        Format::Jsonl => report.to_jsonl(),
         Format::Sarif => {
             let mut s = report.to_sarif();
             s.push('\n');

@@ -304,7 +304,90 @@ fn mbps(bytes: usize, d: Duration) -> f64 {
     bytes as f64 / (1024.0 * 1024.0) / d.as_secs_f64().max(1e-9)
 }
 
+/// `DOCKSCAPE_BENCH_MONOREPO=<dir>` (with `DOCKSCAPE_BENCH_FILES=<n>`, default 100,000): write a
+/// synthetic monorepo of `n` small files (one Kubernetes object, Compose file or script each, in
+/// folders of 1,000) for `scripts/bench-lint`'s CLI tables.
+fn write_monorepo(dir: &std::path::Path, n: usize) -> std::io::Result<()> {
+    let mut r = Lcg(0x00c0_ffee);
+    for i in 0..n {
+        let sub = dir.join(format!("team{}", i / 1000));
+        if i % 1000 == 0 {
+            std::fs::create_dir_all(&sub)?;
+        }
+        let (name, text) = match i % 10 {
+            0 => (format!("compose-{i}.yaml"), compose_file(&mut r, i)),
+            1 => (format!("build-{i}.sh"), script(i)),
+            _ => (format!("deploy-{i}.yaml"), k8s_doc(&mut r, i)),
+        };
+        std::fs::write(sub.join(name), text)?;
+    }
+    Ok(())
+}
+
+/// `DOCKSCAPE_BENCH_DUMP=<file>` (with `DOCKSCAPE_BENCH_DUMP_MB=<m>`, default 1024): write a
+/// synthetic cluster dump of about `m` MB as `kubectl get -A -o yaml` prints one: a single `List`
+/// document, `items:` first and `kind: List` last.
+fn write_dump(path: &std::path::Path, mb: usize) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    out.write_all(b"apiVersion: v1\nitems:\n")?;
+    let mut r = Lcg(0x0d0c_c0de);
+    let mut written = 0usize;
+    let mut i = 0usize;
+    while written < mb * 1024 * 1024 {
+        let doc = k8s_doc(&mut r, i);
+        i += 1;
+        let mut item = String::with_capacity(doc.len() + doc.len() / 8);
+        for (n, l) in doc.lines().enumerate() {
+            item.push_str(if n == 0 { "- " } else { "  " });
+            item.push_str(l);
+            item.push('\n');
+        }
+        written += item.len();
+        out.write_all(item.as_bytes())?;
+    }
+    out.write_all(b"kind: List\nmetadata:\n  resourceVersion: \"\"\n")?;
+    out.flush()
+}
+
 fn main() {
+    if let Some(dir) = std::env::var_os("DOCKSCAPE_BENCH_MONOREPO") {
+        let n = std::env::var("DOCKSCAPE_BENCH_FILES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(100_000);
+        if let Err(e) = write_monorepo(std::path::Path::new(&dir), n) {
+            eprintln!("cannot write the monorepo: {e}");
+            std::process::exit(2);
+        }
+        return;
+    }
+    // `DOCKSCAPE_BENCH_CORPUS=<dir>`: write the corpus of the table below as files
+    if let Some(dir) = std::env::var_os("DOCKSCAPE_BENCH_CORPUS") {
+        for (name, text, _) in corpus() {
+            let path = std::path::Path::new(&dir).join(name);
+            let written = path
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::write(&path, text));
+            if let Err(e) = written {
+                eprintln!("cannot write {}: {e}", path.display());
+                std::process::exit(2);
+            }
+        }
+        return;
+    }
+    if let Some(path) = std::env::var_os("DOCKSCAPE_BENCH_DUMP") {
+        let mb = std::env::var("DOCKSCAPE_BENCH_DUMP_MB")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1024);
+        if let Err(e) = write_dump(std::path::Path::new(&path), mb) {
+            eprintln!("cannot write the dump: {e}");
+            std::process::exit(2);
+        }
+        return;
+    }
     let files = corpus();
     let yaml: Vec<&(String, String, Option<InputKind>)> =
         files.iter().filter(|f| !f.0.ends_with(".sh")).collect();

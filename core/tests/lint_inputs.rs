@@ -94,11 +94,23 @@ fn billion_laughs_outside_pod_specs_costs_nothing() {
 }
 
 #[test]
-fn oversized_input_is_refused() {
-    let text = "#".repeat(64 * 1024 * 1024 + 1);
+fn oversized_document_is_refused_and_the_next_one_read() {
+    // the budget is per document (64 Mi characters): one over it is an error at its first line,
+    // and the documents after it are linted
+    // a comment is the cheapest text to scan: the key after it ends the document past the budget
+    let big = "#".repeat(64 * 1024 * 1024 + 1);
+    let text = format!(
+        "a: 1\n{big}\nb: 2\n---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  containers:\n  - {{name: c, image: x, securityContext: {{privileged: true}}}}\n"
+    );
     let r = run("big.yaml", &text);
-    assert_eq!(r.errors.len(), 1);
-    assert!(r.errors[0].message.contains("limit"), "{:?}", r.errors);
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    assert!(
+        r.errors[0].message.contains("per-document budget"),
+        "{:?}",
+        r.errors
+    );
+    assert_eq!(r.errors[0].line, Some(1));
+    assert!(r.findings.iter().any(|f| f.code == "DS006" && f.line == 10));
 }
 
 #[test]

@@ -372,4 +372,33 @@ impl LintReport {
         }
         out
     }
+
+    /// Add the report of the inputs that follow this report's, linted with the same options:
+    /// `lint(a)` then `append(lint(b))` is `lint(a ++ b)`, findings, workloads, errors and
+    /// skipped inputs in the same order. This is how the inputs are linted on several threads
+    /// (the CLI's `--threads`): each thread lints a run of consecutive inputs, and the reports are
+    /// appended in input order.
+    pub fn append(&mut self, other: LintReport) {
+        let LintReport {
+            findings,
+            workloads,
+            errors,
+            skipped,
+            dockscape: _,
+            inputs,
+            files,
+            ran: _,
+            skipped_given,
+            fail_on: _,
+            reach,
+        } = other;
+        self.findings.extend(findings);
+        self.workloads.extend(workloads);
+        self.errors.extend(errors);
+        self.skipped.extend(skipped);
+        self.inputs += inputs;
+        self.files.extend(files);
+        self.skipped_given += skipped_given;
+        self.reach.extend(reach);
+    }
 }

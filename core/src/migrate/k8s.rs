@@ -125,7 +125,7 @@ pub(super) fn refuse_kind(doc: &Doc<'_>, what: &str, options: &MigrateOptions, p
         crate::read::compose::unit_with(doc, None).0
     } else {
         match crate::read::ci::doc_kind(None, doc) {
-            Some(k) => crate::read::ci::unit(k, doc),
+            Some(k) => crate::read::ci::unit(k, doc, &crate::read::ci::Runs::default()),
             None => return,
         }
     };

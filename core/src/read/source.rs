@@ -17,8 +17,10 @@ pub(crate) type NodeId = u32;
 /// "No node": the parent of a root, or a location without a node.
 pub(crate) const NONE: NodeId = u32::MAX;
 
-/// Largest input accepted, in bytes.
-pub(crate) const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
+/// Largest document accepted, in characters (64 Mi; the parser counts characters, so a document
+/// refused is at least 64 MiB). The budget is per document, not per input: a stream of any length
+/// is read one document at a time, each under it.
+pub(crate) const MAX_DOC_CHARS: usize = 64 * 1024 * 1024;
 /// Deepest nesting accepted.
 pub(crate) const MAX_DEPTH: usize = 512;
 
@@ -647,6 +649,13 @@ fn scalar_json(s: Scalar<'_>) -> serde_json::Value {
     }
 }
 
+/// Length and first, second and last bytes of a key name: equal names have equal fingerprints.
+fn fingerprint(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let byte = |i: usize| u64::from(b.get(i).copied().unwrap_or(0));
+    ((b.len() as u64) << 24) | (byte(0) << 16) | (byte(1) << 8) | byte(b.len().wrapping_sub(1))
+}
+
 /// Builds documents from a text, reusing its buffers.
 #[derive(Debug, Default)]
 pub(crate) struct Loader<'a> {
@@ -659,6 +668,10 @@ pub(crate) struct Loader<'a> {
     span: (u32, u32),
     /// Converts the parser's character indices into byte offsets of the input.
     bytes: ByteIndex,
+    /// The per-document budget in characters; 0 is [`MAX_DOC_CHARS`] (tests set a small one).
+    max_doc_chars: usize,
+    /// Scratch for [`Loader::find_dups`]: (fingerprint, key) of one mapping's keys.
+    dup_keys: Vec<(u64, NodeId)>,
 }
 
 /// Turns the parser's character indices in a chunk into byte offsets of the whole input: the
@@ -716,19 +729,6 @@ impl<'a> Loader<'a> {
         mut on_doc: impl FnMut(&Doc<'a>, bool),
         mut on_err: impl FnMut(ParseError),
     ) {
-        if text.len() > MAX_INPUT_BYTES {
-            on_err(ParseError {
-                line: 1,
-                column: 1,
-                message: format!(
-                    "input is {} bytes, more than the {} byte limit",
-                    text.len(),
-                    MAX_INPUT_BYTES
-                ),
-                budget: true,
-            });
-            return;
-        }
         let mut start = 0usize; // byte offset
         let mut line_offset = 0u32; // lines before `start`
         loop {
@@ -742,7 +742,7 @@ impl<'a> Loader<'a> {
                     let resume_after = doc_start;
                     on_err(e);
                     // find the next document marker after the error line
-                    match next_doc_start(text, resume_after) {
+                    match next_doc_start(text, start, line_offset, resume_after) {
                         Some((byte, line)) if byte > start => {
                             start = byte;
                             line_offset = line;
@@ -764,6 +764,13 @@ impl<'a> Loader<'a> {
         let mut parser = Parser::new_from_str(chunk);
         self.reset();
         let mut explicit = false;
+        let limit = if self.max_doc_chars == 0 {
+            MAX_DOC_CHARS
+        } else {
+            self.max_doc_chars
+        };
+        // where the current document starts, in characters of `chunk`
+        let mut doc_from = 0usize;
         // Budget for alias expansion and iteration, set per document once its size is known.
         while let Some(ev) = parser.next_event() {
             let (ev, span) = ev.map_err(|e| {
@@ -781,6 +788,17 @@ impl<'a> Loader<'a> {
             })?;
             let line = span.start.line() as u32 + line_offset;
             let col = span.start.col() as u32 + 1;
+            if span.end.index().saturating_sub(doc_from) > limit {
+                return Err(ParseError {
+                    line: *doc_start,
+                    column: 1,
+                    message: format!(
+                        "document is more than {limit} characters long (the per-document budget); \
+                         split it into several documents"
+                    ),
+                    budget: true,
+                });
+            }
             self.span = (
                 self.bytes.byte(chunk, span.start.index()),
                 self.bytes.byte(chunk, span.end.index()),
@@ -791,6 +809,7 @@ impl<'a> Loader<'a> {
                 Event::DocumentStart(e) => {
                     self.reset();
                     explicit = e;
+                    doc_from = span.start.index();
                     *doc_start = line as usize;
                 }
                 Event::DocumentEnd => {
@@ -884,46 +903,55 @@ impl<'a> Loader<'a> {
 
     /// Record the keys of the mapping whose entries start at `pending[from]` that repeat an
     /// earlier scalar key (merge keys aside).
+    ///
+    /// Every mapping is scanned, so this is on the hot path: keys are compared by a fingerprint
+    /// (length and a few bytes of the name the API machinery sees) kept in a buffer reused from one
+    /// mapping to the next, and only keys with equal fingerprints are compared by name.
     fn find_dups(&mut self, from: usize) {
         let Some(entries) = self.pending.get(from..) else {
             return;
         };
+        if entries.len() < 4 {
+            return;
+        }
         let doc = &self.doc;
-        let text = |id: NodeId| {
+        let name = |id: NodeId| {
             doc.nodes
                 .get(id as usize)
                 .filter(|n| n.kind == Kind::Scalar && !(n.plain && n.text == "<<"))
                 .and_then(|_| doc.key_name(id))
         };
-        if entries.len() < 4 {
-            return;
+        let keys = &mut self.dup_keys;
+        keys.clear();
+        for &k in entries.iter().step_by(2) {
+            if let Some(kt) = name(k) {
+                keys.push((fingerprint(&kt), k));
+            }
         }
-        let keys: Vec<(NodeId, Option<Cow<'_, str>>)> =
-            entries.iter().step_by(2).map(|&k| (k, text(k))).collect();
         let mut found = Vec::new();
         if keys.len() <= 24 {
-            for (i, (k, kt)) in keys.iter().enumerate() {
-                if kt.is_none() {
+            for (i, &(fp, k)) in keys.iter().enumerate() {
+                let Some(earlier) = keys.get(..i).and_then(|ks| {
+                    ks.iter()
+                        .rev()
+                        .filter(|(efp, _)| *efp == fp)
+                        .map(|&(_, e)| e)
+                        .find(|&e| name(e) == name(k))
+                }) else {
                     continue;
-                }
-                if let Some((earlier, _)) = keys
-                    .get(..i)
-                    .and_then(|ks| ks.iter().rev().find(|(_, e)| e == kt))
-                {
-                    found.push((*k, *earlier));
-                }
+                };
+                found.push((k, earlier));
             }
         } else {
-            let mut seen: std::collections::HashMap<&str, NodeId> =
+            let mut seen: std::collections::HashMap<Cow<'_, str>, NodeId> =
                 std::collections::HashMap::with_capacity(keys.len());
-            for (k, kt) in &keys {
-                let Some(kt) = kt else { continue };
-                if let Some(earlier) = seen.insert(kt, *k) {
-                    found.push((*k, earlier));
+            for &(_, k) in keys.iter() {
+                let Some(kt) = name(k) else { continue };
+                if let Some(earlier) = seen.insert(kt, k) {
+                    found.push((k, earlier));
                 }
             }
         }
-        drop(keys);
         self.doc.dups.extend(found);
     }
 
@@ -1064,10 +1092,13 @@ pub(crate) fn to_json(text: &str) -> Vec<serde_json::Value> {
     out.into_inner()
 }
 
-/// Byte offset and 0-based line number of the first `---` line after 1-based line `after`.
-fn next_doc_start(text: &str, after: usize) -> Option<(usize, u32)> {
-    let mut offset = 0usize;
-    for (i, line) in text.split_inclusive('\n').enumerate() {
+/// Byte offset and 0-based line number of the first `---` line after 1-based line `after`,
+/// looking from byte `from` (the start of a line, with `from_line` lines before it).
+fn next_doc_start(text: &str, from: usize, from_line: u32, after: usize) -> Option<(usize, u32)> {
+    let mut offset = from;
+    let rest = text.get(from..)?;
+    for (i, line) in rest.split_inclusive('\n').enumerate() {
+        let i = i + from_line as usize;
         let lineno = i + 1;
         if lineno > after
             && line.starts_with("---")
@@ -1169,6 +1200,37 @@ mod tests {
             e[0].budget && e[0].message.contains("nesting too deep"),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn the_size_budget_is_per_document() {
+        let mut l = Loader {
+            max_doc_chars: 200,
+            ..Loader::default()
+        };
+        // 100 small documents, 20 times the budget in all: every one is read
+        let stream: String = (0..100)
+            .map(|i| format!("---\na: {i}\nb: [x, y]\n"))
+            .collect();
+        let (mut read, mut errs) = (0, Vec::new());
+        l.run(&stream, |_, _| read += 1, |e| errs.push(e));
+        assert_eq!((read, errs.len()), (100, 0), "{errs:?}");
+        // one document over it is refused, and the reading goes on after it
+        let big = format!(
+            "a: 1\n---\nb: [{}]\n---\nc: 3\n",
+            vec!["word"; 100].join(", ")
+        );
+        let mut seen = Vec::new();
+        let mut errs = Vec::new();
+        l.run(
+            &big,
+            |d, _| seen.push(d.raw_pairs(0).count()),
+            |e| errs.push(e),
+        );
+        assert_eq!(seen.len(), 2, "{errs:?}");
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].budget && errs[0].message.contains("per-document budget"));
+        assert_eq!(errs[0].line, 2);
     }
 
     #[test]

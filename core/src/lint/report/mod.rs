@@ -1,4 +1,4 @@
-//! Report renderers, one file each: text (code frame), JSON, SARIF 2.1.0, GitHub workflow
+//! Report renderers, one file each: text (code frame), JSON, JSON Lines, SARIF 2.1.0, GitHub workflow
 //! commands, JUnit XML, GitLab Code Quality. Each adds its `to_*` method to [`LintReport`](super::LintReport).
 
 mod codequality;
@@ -7,6 +7,7 @@ pub(crate) use codequality::fingerprint;
 mod escape;
 mod github;
 mod json;
+mod jsonl;
 mod junit;
 mod sarif;
 mod text;
