@@ -190,7 +190,8 @@ fn comments(text: &str) -> Vec<(usize, &str)> {
 
 /// Codes a migration takes away with the socket: the socket rules, and the ones about what the
 /// job did through it (a fixed `--name` on the node's daemon, the socket mount being writable).
-const GONE: &[&str] = &["DS001", "DS002", "DS005", "DS016", "DS021", "DS027"];
+// DS028: a propagation setting goes with the directory mount the migration removes
+const GONE: &[&str] = &["DS001", "DS002", "DS005", "DS016", "DS021", "DS027", "DS028"];
 
 type FindingKey = (String, Option<String>, Option<String>);
 
@@ -754,4 +755,24 @@ fn every_fixture_of_every_kind_migrates_or_refuses_without_panicking() {
             }
         }
     }
+}
+
+#[test]
+fn commands_on_containers_the_job_starts_are_not_refused() {
+    let t = pod(
+        "  containers:\n    - name: j\n      image: docker:29-cli\n      command: [sh, -c, 'docker run -d --name web nginx; docker logs --tail 5 web; docker inspect --format \"{{.Name}}\" web; docker rm -f $ID']\n      volumeMounts: [{name: s, mountPath: /var/run/docker.sock}]\n  volumes: [{name: s, hostPath: {path: /var/run/docker.sock}}]\n",
+    );
+    let m = dind(&t);
+    assert_eq!(m.migrated, ["Pod/ci"], "{:?}", m.refusals);
+    let refused = dind(&t.replace(
+        "docker logs --tail 5 web",
+        "docker logs --tail 5 nginx-proxy",
+    ));
+    assert!(
+        refused.refusals[0]
+            .reason
+            .contains("`docker logs nginx-proxy`"),
+        "{:?}",
+        refused.refusals
+    );
 }

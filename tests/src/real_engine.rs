@@ -895,7 +895,7 @@ pub enum PodEvent {
 ///   capabilities, read-only mounts, and `privileged` as this sandbox's translation.
 ///
 /// Not played: restarts (a failed probe or container ends the run), liveness and readiness probes,
-/// resources, scheduling, Services, the API server.
+/// resources and emptyDir `sizeLimit`, scheduling, Services, the API server.
 #[derive(Debug)]
 pub struct KubeletOrder<'e> {
     engine: &'e RealEngine,

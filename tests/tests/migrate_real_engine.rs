@@ -79,3 +79,69 @@ fn migrated_seed_002_pod_runs_its_docker_commands_on_its_own_daemon() {
         node.stdout
     );
 }
+
+/// The DooD job of `tests/tests/real_engine.rs` (a child container beside it), then the child looked
+/// up by the name it started it with (a `docker ps` would make migrate refuse the job: it looks at
+/// every container of the daemon).
+const DOOD_JOB: &str = "docker run --pull never --name dood-child busybox:latest echo hello-from-a-sibling; docker inspect --format '{{.Name}}' dood-child";
+
+#[test]
+fn migrated_dood_compose_file_runs_its_child_on_the_new_daemon_not_the_hosts() {
+    use dockscape::{Format, Options, Params};
+    use dockscape_tests::RealEngine;
+    use dockscape_tests::real_engine::translate_privileged_compose;
+    let engine = RealEngine::start();
+    let mut params = Params::new();
+    params.set("command", "sh").unwrap();
+    params.set("args", &format!("-c \"{DOOD_JOB}\"")).unwrap();
+    let scenario = dockscape::build_scenario("dood", &params).unwrap();
+    let dood = dockscape::generate(&scenario, Format::Compose, &Options::default())
+        .unwrap()
+        .text;
+    assert!(dood.contains("- /var/run/docker.sock:/var/run/docker.sock"));
+    let m = migrate(&dood, MigrateTarget::Dind, &MigrateOptions::default()).unwrap();
+    assert_eq!(m.migrated, ["service/docker-cmds"], "{:?}", m.refusals);
+    assert!(!m.text.contains("docker.sock:/var/run/docker.sock"));
+    // `privileged: true` is translated (docs/real-engine.md: it fails in this sandbox); nothing else
+    let yaml = translate_privileged_compose(&m.text);
+    let dir = dockscape_tests::TempDir::new("dockscape-migrated-compose");
+    std::fs::write(dir.path().join("compose.yaml"), &yaml).unwrap();
+    engine.ensure_images_in(&yaml);
+    engine.ensure_image("busybox:latest");
+    engine
+        .compose(
+            dir.path(),
+            ["up", "-d", "--wait", "--pull", "never", "docker"],
+        )
+        .assert_success();
+    // nothing can be pulled: the child's image is loaded into the new daemon
+    engine
+        .load_into("dood-docker-1", &["busybox:latest"])
+        .assert_success();
+    let out = engine.compose(
+        dir.path(),
+        [
+            "up",
+            "--pull",
+            "never",
+            "--attach",
+            "docker-cmds",
+            "--no-log-prefix",
+            "--exit-code-from",
+            "docker-cmds",
+        ],
+    );
+    out.assert_success();
+    // the job's docker commands reached the new daemon: the child is listed there ...
+    assert!(
+        out.stdout.contains("hello-from-a-sibling\n/dood-child\n"),
+        "{out}"
+    );
+    // ... and it is no sibling the host lists any more
+    let names = engine.container_names(true);
+    assert!(!names.contains(&"dood-child".to_owned()), "{names:?}");
+    engine
+        .compose(dir.path(), ["down", "--volumes"])
+        .assert_success();
+    assert!(engine.container_names(true).is_empty());
+}

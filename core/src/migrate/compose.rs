@@ -118,6 +118,15 @@ pub(super) fn migrate_doc(doc: &Doc<'_>, text: &str, options: &MigrateOptions, p
             (base == w.name && doc.get(ext, "file").is_none())
                 .then(|| doc.str(k).unwrap_or("").to_string())
         });
+        // a socket shared through `volumes_from` would be taken from the services that read it
+        if let Some(reason) = shared_volumes(doc, services, &w.name) {
+            plan.refusals.push(Refusal {
+                workload: name,
+                line: w.loc.line as usize,
+                reason,
+            });
+            continue;
+        }
         if let Some(other) = extended_by {
             plan.refusals.push(Refusal {
                 workload: name,
@@ -381,4 +390,38 @@ fn service(
     }
     notes.sort_by_key(|n| n.line);
     Ok((edits, notes))
+}
+
+/// Why `service` cannot be rewritten alone when its volumes are shared with `volumes_from`: it
+/// takes another service's volumes, or another service takes its volumes (and with them the
+/// socket it would lose).
+fn shared_volumes(doc: &Doc<'_>, services: NodeId, service: &str) -> Option<String> {
+    // the service part of a `volumes_from` entry: `name`, `name:ro`, `service:name:rw`
+    let source = |entry: &str| -> Option<String> {
+        let entry = entry.strip_prefix("service:").unwrap_or(entry);
+        if entry.starts_with("container:") {
+            return None;
+        }
+        Some(entry.split(':').next().unwrap_or(entry).to_string())
+    };
+    for (k, v) in doc.raw_pairs(services) {
+        let Some(from) = doc.get(v, "volumes_from") else {
+            continue;
+        };
+        let other = doc.str(k).unwrap_or("");
+        for item in doc.items(from) {
+            let Some(entry) = doc.str(item) else { continue };
+            if other == service {
+                return Some(format!(
+                    "it takes the volumes of `{entry}` (volumes_from): not rewritten (edit them by hand)"
+                ));
+            }
+            if source(entry).as_deref() == Some(service) {
+                return Some(format!(
+                    "service `{other}` takes its volumes (volumes_from) and would lose the socket with it: not rewritten (edit them by hand)"
+                ));
+            }
+        }
+    }
+    None
 }

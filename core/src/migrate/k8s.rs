@@ -120,12 +120,18 @@ fn own(doc: &Doc<'_>, map: NodeId, key: &str) -> Option<NodeId> {
 }
 
 /// Refuse the DooD workloads of a document of a kind not rewritten yet.
-pub(super) fn refuse_kind(doc: &Doc<'_>, what: &str, options: &MigrateOptions, plan: &mut Plan) {
+pub(super) fn refuse_kind(
+    doc: &Doc<'_>,
+    what: &str,
+    runs: &crate::read::ci::Runs,
+    options: &MigrateOptions,
+    plan: &mut Plan,
+) {
     let unit = if what.starts_with("Compose") {
         crate::read::compose::unit_with(doc, None).0
     } else {
         match crate::read::ci::doc_kind(None, doc) {
-            Some(k) => crate::read::ci::unit(k, doc, &crate::read::ci::Runs::default()),
+            Some(k) => crate::read::ci::unit(k, doc, runs),
             None => return,
         }
     };
@@ -326,8 +332,7 @@ pub(super) fn needs_host(c: &Container<'_>, started: &[String]) -> Option<(u32, 
             ));
         }
         if ON_NAMED.contains(&sub)
-            && let Some(t) = rest
-                .find(|w| !w.starts_with('-'))
+            && let Some(t) = first_operand(sub, &mut rest)
                 .filter(|t| !t.starts_with('$') && !started.iter().any(|s| s == t))
         {
             return Some((
@@ -336,6 +341,43 @@ pub(super) fn needs_host(c: &Container<'_>, started: &[String]) -> Option<(u32, 
                     "`docker {sub} {t}` works on a container the job does not start itself (a container of the node?), which a Docker daemon of its own would not have"
                 ),
             ));
+        }
+    }
+    None
+}
+
+/// Options of `docker logs`/`inspect`/`stop`/`exec`/... that take a value as the next word.
+const VALUE_FLAGS: &[&str] = &[
+    "-f",
+    "--format",
+    "--since",
+    "--until",
+    "-n",
+    "--tail",
+    "--type",
+    "-s",
+    "--signal",
+    "-t",
+    "--time",
+    "-u",
+    "--user",
+    "-w",
+    "--workdir",
+    "-e",
+    "--env",
+    "--env-file",
+    "--detach-keys",
+    "--condition",
+];
+
+/// The first operand after subcommand `sub` (its options and their values skipped; `-f` is
+/// `--follow` for `logs`, `--format` elsewhere).
+fn first_operand<'w>(sub: &str, words: &mut impl Iterator<Item = &'w str>) -> Option<&'w str> {
+    while let Some(w) = words.next() {
+        if VALUE_FLAGS.contains(&w) && !(sub == "logs" && w == "-f") {
+            let _ = words.next();
+        } else if !w.starts_with('-') {
+            return Some(w);
         }
     }
     None

@@ -201,6 +201,8 @@ pub fn migrate(input: &str, target: MigrateTarget, options: &MigrateOptions) -> 
         refuse_other(input, options, kind, &mut plan);
     } else {
         let errors = std::cell::RefCell::new(Vec::<Error>::new());
+        // the Tekton runs of the input give its Tasks their pod settings, as lint reads them
+        let runs = crate::read::ci::Runs::scan(input);
         let mut loader = Loader::default();
         loader.run(
             input,
@@ -223,7 +225,7 @@ pub fn migrate(input: &str, target: MigrateTarget, options: &MigrateOptions) -> 
                     None
                 };
                 match what {
-                    Some(what) => k8s::refuse_kind(doc, what, options, &mut plan),
+                    Some(what) => k8s::refuse_kind(doc, what, &runs, options, &mut plan),
                     None => k8s::migrate_doc(doc, input, options, &mut plan),
                 }
                 let _ = doc.take_problems();

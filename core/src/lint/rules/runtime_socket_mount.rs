@@ -65,7 +65,7 @@ declare_rule! {
         severity: Critical,
         summary: "a container-runtime socket reaches a container",
         message: ["the {1} socket `{0}` is mounted into the container at `{2}`"],
-        help: "remove the socket mount; use rootless DinD, Sysbox, BuildKit rootless or a read-only socket proxy",
+        help: "remove the socket mount: `dockscape migrate --to dind FILE` does it for Kubernetes and Compose files (TLS Docker-in-Docker); or use rootless DinD, Sysbox, BuildKit rootless or a read-only socket proxy",
     }
 }
 
