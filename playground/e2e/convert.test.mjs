@@ -40,7 +40,7 @@ function answer(page) {
     if (s.cFrom) options.from = s.cFrom;
     if (s.cShell) options.shell = s.cShell;
     if (s.cSchedule) options.schedule = s.cSchedule;
-    return window.__dockscape.engine.call('convert', s.cInput, s.cTo || 'compose', options);
+    return window.__dockscape.engine.call('convert', s.cInput, s.cTo || 'auto', options);
   });
 }
 const shownFiles = (page) => page.evaluate(() => window.__dockscape.converted());
@@ -63,13 +63,17 @@ async function assertShowsAnswer(page, what) {
     `${what}: the output's lint findings`,
   );
   assert.equal(await page.locator('#convert-errors li').count(), c.errors.length, `${what}: every error listed`);
-  // each dropped flag or key is marked in the input from its own column (characters, not UTF-16 units)
+  // each dropped flag or key is marked in the input from its own column (the core counts characters,
+  // the editor UTF-16 units): the mark runs from that character to the end of its line
   const marks = await page.evaluate(() => window.__dockscape.convertMarks());
+  const lines = (await page.evaluate(() => window.__dockscape.state().cInput)).split('\n');
   for (const d of c.dropped) {
+    const from = Array.from(lines[d.line - 1] ?? '').slice(d.column - 1).join('');
     assert.ok(
-      marks.some((m) => m.code === 'dropped' && m.line === d.line && m.at.startsWith(d.key_or_flag)),
-      `${what}: ${d.key_or_flag} marked at line ${d.line}, column ${d.column}: ${JSON.stringify(marks)}`,
+      marks.some((m) => m.code === 'dropped' && m.line === d.line && m.at === from),
+      `${what}: ${d.key_or_flag} marked at line ${d.line}, column ${d.column} (${JSON.stringify(from)}): ${JSON.stringify(marks)}`,
     );
+    if (d.key_or_flag.startsWith('-')) assert.ok(from.startsWith(d.key_or_flag), `${what}: the column of ${d.key_or_flag} is the flag's`);
   }
   return a;
 }
@@ -85,7 +89,8 @@ describe('convert', () => {
     await settle(page);
     let a = await assertShowsAnswer(page, 'one line');
     assert.equal(a.ok, true, JSON.stringify(a));
-    assert.match(Object.values(await shownFiles(page)).join(''), /web:[\s\S]*8080:80/);
+    assert.match(Object.values(await shownFiles(page)).join(''), /web:[\s\S]*8080:80/, 'docker run lines become Compose, their next natural form');
+    assert.match((await page.locator('#convert-status').textContent()) ?? '', /docker run lines into Compose \(the next natural form\)/);
     // `--cidfile` has no counterpart anywhere: it must be reported, never lost in silence
     assert.ok(a.value.dropped.some((d) => d.key_or_flag === '--cidfile'), `--cidfile reported: ${JSON.stringify(a.value.dropped)}`);
     // a second line, after non-ASCII text on its own line, with a socket mount
@@ -103,7 +108,7 @@ describe('convert', () => {
     const shell = tab.getByLabel('Script shell', { exact: true });
     const schedule = tab.getByLabel('Schedule', { exact: true });
     const kinds = { pod: /kind: Pod/, deployment: /kind: Deployment/, job: /kind: Job/, cronjob: /kind: CronJob/ };
-    for (const to of ['pod', 'deployment', 'job', 'cronjob', 'run', 'compose']) {
+    for (const to of ['pod', 'deployment', 'job', 'cronjob', 'run', 'compose', 'auto']) {
       await page.getByLabel('Convert to', { exact: true }).selectOption(to);
       await settle(page);
       const r = await assertShowsAnswer(page, to);
@@ -145,6 +150,33 @@ describe('convert', () => {
     await settle(page);
     assert.match(await page.evaluate(() => window.__dockscape.state().cInput), /@--cidfile/);
     assert.deepEqual(o.problems, [], 'no page errors');
+  });
+
+  test('a Compose file and a Kubernetes Deployment convert too: Compose to Pods, the Deployment to Compose and back to a Deployment', async () => {
+    const { page } = await open();
+    await page.getByRole('tab', { name: 'Convert', exact: true }).click();
+    const to = page.getByLabel('Convert to', { exact: true });
+    await page.getByRole('button', { name: 'Compose file', exact: true }).click();
+    await to.selectOption('pod');
+    await settle(page);
+    let a = await assertShowsAnswer(page, 'Compose to Pods');
+    assert.equal(a.ok, true, JSON.stringify(a));
+    const pods = await shownFiles(page);
+    assert.ok(Object.keys(pods).length >= 2, `a Pod per service: ${Object.keys(pods)}`);
+    assert.ok(Object.values(pods).every((t) => /kind: Pod/.test(t)));
+    assert.match(Object.values(pods).join(''), /type: Socket/, 'the socket mount is carried as a Socket hostPath, never dropped');
+    assert.ok(a.value.findings.some((f) => f.code === 'DS001'), 'and linted');
+    await page.screenshot({ path: join(RESULTS, 'convert-compose-to-pod.png') });
+    await page.getByRole('button', { name: 'Kubernetes Deployment', exact: true }).click();
+    await to.selectOption('compose');
+    await settle(page);
+    a = await assertShowsAnswer(page, 'Deployment to Compose');
+    assert.equal(a.ok, true, JSON.stringify(a));
+    assert.match(Object.values(await shownFiles(page)).join(''), /services:[\s\S]*docker:29-cli/);
+    await to.selectOption('deployment');
+    await settle(page);
+    a = await assertShowsAnswer(page, 'Deployment to Deployment');
+    assert.match(Object.values(await shownFiles(page)).join(''), /kind: Deployment[\s\S]*namespace: ci|namespace: ci[\s\S]*kind: Deployment/);
   });
 
   test('a Convert link carries the target, and the input only with "include my input" ticked', async () => {

@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { DIST, RESULTS, ROOT, idle, start } from './harness.mjs';
 
 const SEED_DOOD = readFileSync(join(ROOT, 'examples/seed-002-dood-pod.yaml'), 'utf8');
+const DEPLOYMENT = readFileSync(join(ROOT, 'examples/convert-deployment.yaml'), 'utf8');
 const PHONE = { width: 390, height: 844 };
 
 let h;
@@ -452,7 +453,7 @@ describe('lint for people', () => {
     assert.ok(one.length >= 1 && one.every(([c]) => c === 'DS001'));
   });
 
-  test('Open in Generate carries the linted workload\'s values through convert, and says what did not carry', async () => {
+  test('Open in Generate carries the linted workload\'s values through convert (a docker run line, a Deployment), and says what did not carry', async () => {
     const { page } = await open();
     await page.getByRole('tab', { name: 'Lint', exact: true }).click();
     // a docker run script: the first line's container becomes Generate's workload
@@ -468,6 +469,26 @@ describe('lint for people', () => {
     const notice = page.locator('#handoff-notice');
     assert.match((await notice.textContent()) ?? '', /carried/);
     assert.match((await notice.textContent()) ?? '', /Not carried: .*volume mounts/, 'the socket mount is said not to carry (the scenario mounts its own)');
+    // a Kubernetes Deployment (convert's Kubernetes reader): name, namespace, image, command, args, env, kind
+    await page.getByRole('tab', { name: 'Lint', exact: true }).click();
+    await page.evaluate((t) => window.__dockscape.setInput(t), DEPLOYMENT);
+    await settle(page);
+    await page.locator('.workload[data-scenario="dood"]').getByRole('button', { name: 'Open in Generate', exact: true }).click();
+    await settle(page);
+    const value = (n) => page.getByLabel(n, { exact: true }).inputValue();
+    assert.equal(await value('name'), 'builder');
+    assert.equal(await value('namespace'), 'ci');
+    assert.equal(await value('image'), 'docker:29-cli');
+    assert.equal(await value('command'), 'sh -c');
+    assert.equal(await value('args'), "'docker build -t app .'");
+    assert.match(await value('env'), /^DOCKER_HOST=unix:\/\/\/var\/run\/docker\.sock$/m);
+    assert.equal(await value('kind'), 'deployment');
+    const pod = await shown(page, 'pod');
+    assert.match(pod, /kind: Deployment/);
+    assert.match(pod, /namespace: ci/);
+    assert.match(pod, /docker build -t app \./);
+    // TOKEN comes from a Secret: convert reports it (its path) and the notice passes that on
+    assert.match((await notice.textContent()) ?? '', /Not carried: .*containers\[0\]\.env\[1\]/, 'the env from a Secret is said not to carry');
     await page.screenshot({ path: join(RESULTS, 'open-in-generate.png') });
   });
 });

@@ -19,6 +19,7 @@ const FROM: [string, string][] = [
   ['k8s', 'Kubernetes'],
 ];
 const TO: [string, string][] = [
+  ['auto', 'the next natural form'],
   ['compose', 'Compose'],
   ['pod', 'Pod'],
   ['deployment', 'Deployment'],
@@ -27,6 +28,8 @@ const TO: [string, string][] = [
   ['run', 'docker run'],
 ];
 const SHELLS = ['sh', 'powershell', 'cmd', 'gitbash'];
+const SOURCE: Record<string, string> = { run: 'docker run lines', compose: 'Compose', k8s: 'Kubernetes' };
+const TARGET: Record<string, string> = Object.fromEntries(TO.map(([v, t]) => [v, t === 'docker run' ? 'docker run lines' : t]));
 export const CONVERT_EXAMPLES = [
   { id: 'run', title: 'docker run lines', text: runExample },
   { id: 'compose', title: 'Compose file', text: composeExample },
@@ -36,7 +39,7 @@ const SEVERITY_MARK: Record<string, Mark['severity']> = { critical: 'error', hig
 
 const panel = $('panel-convert');
 const fromSelect = h('select', { id: 'convert-from', onchange: () => update({ cFrom: fromSelect.value }) }, ...FROM.map(([v, t]) => h('option', { value: v, text: t })));
-const toSelect = h('select', { id: 'convert-to', onchange: () => update({ cTo: toSelect.value === 'compose' ? '' : toSelect.value }) }, ...TO.map(([v, t]) => h('option', { value: v, text: t })));
+const toSelect = h('select', { id: 'convert-to', onchange: () => update({ cTo: toSelect.value === 'auto' ? '' : toSelect.value }) }, ...TO.map(([v, t]) => h('option', { value: v, text: t })));
 const shellSelect = h('select', { id: 'convert-shell', onchange: () => update({ cShell: shellSelect.value === 'sh' ? '' : shellSelect.value }) }, ...SHELLS.map((s) => h('option', { value: s, text: s })));
 const scheduleInput = h('input', { id: 'convert-schedule', type: 'text', spellcheck: 'false', autocomplete: 'off', placeholder: '0 3 * * *', oninput: () => update({ cSchedule: scheduleInput.value }) });
 const shellField = h('span', { class: 'field inline', hidden: true }, h('label', { for: 'convert-shell', text: 'Script shell' }), shellSelect);
@@ -129,7 +132,7 @@ function update(patch: Partial<typeof app.state>): void {
 }
 
 function showControls(): void {
-  const to = app.state.cTo || 'compose';
+  const to = app.state.cTo || 'auto';
   fromSelect.value = app.state.cFrom;
   toSelect.value = to;
   shellSelect.value = app.state.cShell || 'sh';
@@ -182,7 +185,7 @@ export function reconvert(): void {
   if (asked.from) options.from = asked.from;
   if (asked.shell) options.shell = asked.shell;
   if (asked.schedule.trim()) options.schedule = asked.schedule.trim();
-  track(engine.call<Conversion>('convert', asked.text, asked.to || 'compose', options)).then((r) => {
+  track(engine.call<Conversion>('convert', asked.text, asked.to || 'auto', options)).then((r) => {
     inFlight = false;
     const s = app.state;
     if (again || asked.text !== s.cInput || asked.from !== s.cFrom || asked.to !== s.cTo || asked.shell !== s.cShell || asked.schedule !== s.cSchedule) {
@@ -240,7 +243,7 @@ function render(r: Outcome<Conversion>): void {
   if (!hasInput) status.textContent = 'Paste something to convert, or pick an example.';
   else if (!c.outputs.length && !c.errors.length) status.textContent = 'Nothing to convert: no docker run line, Compose service or Kubernetes workload found.';
   else
-    status.textContent = [
+    status.textContent = (app.state.cTo ? '' : `${SOURCE[c.source] ?? c.source} into ${TARGET[c.target] ?? c.target} (the next natural form): `) + [
       count(c.outputs.length, 'file'),
       count(c.dropped.length, 'key or flag not carried over', 'keys or flags not carried over'),
       count(c.notes.length, 'note'),

@@ -100,7 +100,7 @@ lintPanel.append(
       h('span', { class: 'spacer' }),
       h('span', { class: 'field inline' }, h('label', { for: 'kind', text: 'Kind' }), kindSelect),
       h('button', { type: 'button', text: 'Open file', onclick: () => fileInput.click() }),
-      h('button', { type: 'button', text: 'Clear', onclick: () => (editor && cm ? cm.setText(editor, '') : onInput('')) }),
+      h('button', { type: 'button', text: 'Clear', onclick: () => setInput('') }),
       fileInput,
     ),
     editorBox,
@@ -149,7 +149,9 @@ function onInput(text: string): void {
   relint();
 }
 
+/** Pasted text replaces the input: it is no longer the example or the file it was named after. */
 export function setInput(text: string): void {
+  inputFileName = 'input';
   if (editor && cm) cm.setText(editor, text);
   else onInput(text);
 }

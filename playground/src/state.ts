@@ -24,7 +24,7 @@ export interface State {
   cInput: string;
   /** What the Convert input is (`run`, `compose`, `k8s`); empty means detect it. */
   cFrom: string;
-  /** What to convert into (`compose`, `pod`, `deployment`, `job`, `cronjob`, `run`); empty means compose. */
+  /** What to convert into (`compose`, `pod`, `deployment`, `job`, `cronjob`, `run`); empty means the next natural form (`auto`). */
   cTo: string;
   /** The shell of `run` output; empty means `sh`. */
   cShell: string;
