@@ -6,11 +6,11 @@
 //! by `read/interpolate.rs` (`.env` and defaults first), short volume specs split by
 //! `read/compose.rs`; every key that is not carried over is reported with its line and column.
 
+use super::Dropped;
 use super::run::{
     Read, add_volume, capability, dns_label, host_path_type, host_volume_name, port, quantity,
     seconds,
 };
-use super::{ConvertNote, Dropped};
 use crate::interpolate::{Env, Unknown, expand};
 use crate::model::{Container, ContainerRole, EnvVar, Pod, Port, Probe, Protocol, VolumeSource};
 use crate::read::compose::{compose_true, read_only_mode, shell_words, split_volume};
@@ -49,19 +49,11 @@ impl Ctx<'_, '_, '_> {
     }
 
     fn note(&mut self, id: NodeId, message: String) {
-        let (line, column) = self.doc.pos(id);
-        self.out.notes.push(ConvertNote {
-            line,
-            column,
-            message,
-        });
+        self.out.note_at(self.doc.pos(id), message);
     }
 
     fn error(&mut self, id: NodeId, message: String) {
-        let (line, column) = self.doc.pos(id);
-        self.out
-            .errors
-            .push(Error::new(ErrorKind::InvalidInput, message).at(line as usize, column as usize));
+        self.out.error_at(self.doc.pos(id), message);
     }
 
     /// The scalar `id` interpolated as Compose does: known variables and defaults; an unset one

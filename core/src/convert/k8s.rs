@@ -58,19 +58,11 @@ impl Ctx<'_, '_, '_> {
     }
 
     fn note(&mut self, id: NodeId, message: String) {
-        let (line, column) = self.doc.pos(id);
-        self.out.notes.push(ConvertNote {
-            line,
-            column,
-            message,
-        });
+        self.out.note_at(self.doc.pos(id), message);
     }
 
     fn error(&mut self, id: NodeId, message: String) {
-        let (line, column) = self.doc.pos(id);
-        self.out
-            .errors
-            .push(Error::new(ErrorKind::InvalidInput, message).at(line as usize, column as usize));
+        self.out.error_at(self.doc.pos(id), message);
     }
 
     fn text(&self, id: NodeId) -> Option<String> {

@@ -21,6 +21,23 @@ pub(super) struct Read {
     pub names: std::collections::HashSet<String>,
 }
 
+impl Read {
+    /// A note at `(line, column)` of the input.
+    pub(super) fn note_at(&mut self, (line, column): (u32, u32), message: String) {
+        self.notes.push(ConvertNote {
+            line,
+            column,
+            message,
+        });
+    }
+
+    /// An input error at `(line, column)`: that part is not converted, the rest is.
+    pub(super) fn error_at(&mut self, (line, column): (u32, u32), message: String) {
+        self.errors
+            .push(Error::new(ErrorKind::InvalidInput, message).at(line as usize, column as usize));
+    }
+}
+
 pub(super) fn read(text: &str) -> Read {
     let mut out = Read::default();
     let mut budget = Budget::default();
