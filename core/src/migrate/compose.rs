@@ -3,13 +3,13 @@
 
 use serde_json::Value;
 
-use super::k8s::{Plan, docker_family, label, needs_host, selected};
+use super::k8s::{Plan, docker_family, label, needs_host, node_of, parent, selected};
 use super::yaml::Editor;
 use super::{MigrateNote, MigrateOptions, Refusal};
 use crate::lint::{WorkloadScenario, classify};
-use crate::read::ir::{Field, Via, Workload, WorkloadKind};
+use crate::read::ir::{Via, Workload, WorkloadKind};
 use crate::read::run;
-use crate::read::source::{Doc, NONE, NodeId};
+use crate::read::source::{Doc, NodeId};
 
 /// The daemon service, the client's settings and the named volumes `generate dind` writes.
 struct Generated {
@@ -61,20 +61,6 @@ fn generated() -> Option<Generated> {
         depends,
         volumes,
     })
-}
-
-fn node_of(f: Field<'_>) -> Option<NodeId> {
-    match f {
-        Field::Node(id) => Some(id),
-        _ => None,
-    }
-}
-
-fn parent(doc: &Doc<'_>, id: NodeId) -> Option<NodeId> {
-    doc.nodes
-        .get(id as usize)
-        .map(|n| n.parent)
-        .filter(|&p| p != NONE)
 }
 
 /// The value node of key node `key` in its mapping.

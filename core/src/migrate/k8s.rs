@@ -99,13 +99,19 @@ pub(super) fn selected(options: &MigrateOptions, w: &Workload<'_>) -> bool {
 }
 
 fn node(loc: &Loc<'_>) -> Option<NodeId> {
-    match loc.field {
+    node_of(loc.field)
+}
+
+/// The node a field was read from, when it is one.
+pub(super) fn node_of(f: Field<'_>) -> Option<NodeId> {
+    match f {
         Field::Node(id) => Some(id),
         _ => None,
     }
 }
 
-fn parent(doc: &Doc<'_>, id: NodeId) -> Option<NodeId> {
+/// The collection `id` is written in.
+pub(super) fn parent(doc: &Doc<'_>, id: NodeId) -> Option<NodeId> {
     doc.nodes
         .get(id as usize)
         .map(|n| n.parent)
