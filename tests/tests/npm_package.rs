@@ -128,6 +128,7 @@ out.convertPod = ds.convert(run, "pod", { from: "run" });
 out.convertCompose = ds.convert(run, "compose");
 out.convertCronJob = ds.convert(run, "cronjob", { schedule: "*/5 * * * *" });
 out.convertBadTarget = ds.convert(run, "helm");
+out.yaml = ds.yamlToJson(dood);
 try {
   ds.panicForTest();
   out.panic = "returned";
@@ -180,6 +181,7 @@ const EXPORTS: &[&str] = &[
     "scenarios",
     "start",
     "version",
+    "yamlToJson",
 ];
 
 fn native_convert(target: &str, from: Option<&str>, schedule: Option<&str>) -> Value {
@@ -231,6 +233,12 @@ fn packed_package_generates_and_lints_from_node_as_the_native_core_does() {
     );
 
     assert_eq!(out["version"]["value"], dockscape::VERSION);
+    // yamlToJson: the documents as the native reader turns them into JSON
+    assert_eq!(out["yaml"]["ok"], true, "{}", out["yaml"]);
+    assert_eq!(
+        out["yaml"]["value"],
+        Value::Array(dockscape::debug_yaml_to_json(&dood))
+    );
     assert_eq!(
         out["kubernetes"]["value"],
         dockscape::KUBERNETES_API_VERSION
@@ -446,8 +454,8 @@ fn typescript_types_describe_the_results() {
     let good = r#"
 import {
   generate, lint, lintDiagram, convert, rules, formats, scenarios, version, kubernetesApiVersion,
-  type Outcome, type Artifact, type LintReport, type Conversion, type RuleInfo, type Formats,
-  type ScenarioInfo,
+  yamlToJson, type Outcome, type Artifact, type LintReport, type Conversion, type RuleInfo,
+  type Formats, type ScenarioInfo, type JsonValue,
 } from "@dockscape/core";
 import init, { initSync } from "@dockscape/core/web";
 const a: Outcome<Artifact> = generate("dind", { transport: "unix" }, "pod", undefined);
@@ -467,7 +475,8 @@ const fm: Outcome<Formats> = formats();
 const sc: Outcome<ScenarioInfo[]> = scenarios();
 const v: Outcome<string> = version();
 const k: Outcome<string> = kubernetesApiVersion();
-console.log(cron, svg, all, fm, sc, v, k);
+const y: Outcome<JsonValue[]> = yamlToJson("a: 1\n");
+console.log(cron, svg, all, fm, sc, v, k, y);
 void init; void initSync;
 "#;
     let out = typecheck(&app, good);
