@@ -129,6 +129,8 @@ out.convertCompose = ds.convert(run, "compose");
 out.convertCronJob = ds.convert(run, "cronjob", { schedule: "*/5 * * * *" });
 out.convertBadTarget = ds.convert(run, "helm");
 out.yaml = ds.yamlToJson(dood);
+out.migrate = ds.migrate(dood, "dind", { file: "dood.yaml" });
+out.migrateBadSidecar = ds.migrate(dood, "dind", { sidecar: "beside" });
 try {
   ds.panicForTest();
   out.panic = "returned";
@@ -176,6 +178,7 @@ const EXPORTS: &[&str] = &[
     "kubernetesApiVersion",
     "lint",
     "lintDiagram",
+    "migrate",
     "panicForTest",
     "rules",
     "scenarios",
@@ -233,6 +236,27 @@ fn packed_package_generates_and_lints_from_node_as_the_native_core_does() {
     );
 
     assert_eq!(out["version"]["value"], dockscape::VERSION);
+    // migrate: the native rewrite of the DooD Pod, and an error for an unknown sidecar
+    let native_migration = dockscape::migrate(
+        &dood,
+        dockscape::MigrateTarget::Dind,
+        &dockscape::MigrateOptions {
+            file: "dood.yaml".into(),
+            ..dockscape::MigrateOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(native_migration.changed());
+    assert_eq!(out["migrate"]["ok"], true, "{}", out["migrate"]);
+    assert_eq!(
+        out["migrate"]["value"],
+        serde_json::to_value(&native_migration).unwrap()
+    );
+    assert_eq!(
+        out["migrateBadSidecar"]["ok"], false,
+        "{}",
+        out["migrateBadSidecar"]
+    );
     // yamlToJson: the documents as the native reader turns them into JSON
     assert_eq!(out["yaml"]["ok"], true, "{}", out["yaml"]);
     assert_eq!(
@@ -454,7 +478,7 @@ fn typescript_types_describe_the_results() {
     let good = r#"
 import {
   generate, lint, lintDiagram, convert, rules, formats, scenarios, version, kubernetesApiVersion,
-  yamlToJson, type Outcome, type Artifact, type LintReport, type Conversion, type RuleInfo,
+  yamlToJson, migrate, type Migration, type Outcome, type Artifact, type LintReport, type Conversion, type RuleInfo,
   type Formats, type ScenarioInfo, type JsonValue,
 } from "@dockscape/core";
 import init, { initSync } from "@dockscape/core/web";
@@ -476,6 +500,8 @@ const sc: Outcome<ScenarioInfo[]> = scenarios();
 const v: Outcome<string> = version();
 const k: Outcome<string> = kubernetesApiVersion();
 const y: Outcome<JsonValue[]> = yamlToJson("a: 1\n");
+const m: Outcome<Migration> = migrate("kind: Pod\n", "dind", { sidecar: "native" });
+if (m.ok) { for (const e of m.value.edits) { const start: number = e.start; console.log(start, e.replacement); } }
 console.log(cron, svg, all, fm, sc, v, k, y);
 void init; void initSync;
 "#;

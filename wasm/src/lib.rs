@@ -392,3 +392,64 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 pub fn yaml_to_json(text: &str) -> JsValue {
     outcome(Result::Ok(dockscape::debug_yaml_to_json(text)))
 }
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_MIGRATE_TYPES: &str = r#"
+/** What a DooD workload is rewritten into; only `dind` is implemented yet (the others are errors). */
+export type MigrateTarget = "dind" | "dind-rootless" | "sysbox" | "buildkit" | "socket-proxy";
+/** Options of `migrate`: `file` tells the input kind apart (`docker-compose.yml`, ...), `sidecar` where
+ * the daemon runs (default: a native sidecar in a Job or CronJob, a container elsewhere), `workload`
+ * limits it to `KIND/NAMESPACE/NAME`. */
+export interface MigrateOptions { file?: string; sidecar?: "container" | "native"; workload?: string }
+/** Replace the bytes `start..end` of the input (UTF-8 offsets) with `replacement`. */
+export interface Edit { start: number; end: number; replacement: string }
+export interface MigrateNote { workload: string; line: number; message: string }
+export interface Refusal { workload: string; line: number; reason: string }
+/** The rewritten `text`, the edits that make it, the workloads migrated, notes and refusals. */
+export interface Migration { edits: Edit[]; text: string; migrated: string[]; notes: MigrateNote[]; refusals: Refusal[] }
+"#;
+
+#[derive(Deserialize, Default)]
+struct MigrateOpts {
+    #[serde(default)]
+    file: String,
+    #[serde(default)]
+    sidecar: Option<String>,
+    #[serde(default)]
+    workload: Option<String>,
+}
+
+/// Rewrites the Docker-outside-of-Docker workloads of a Kubernetes or Compose text into `target`
+/// (`dind`: TLS Docker-in-Docker) by byte-preserving edits, as `dockscape migrate` does.
+#[wasm_bindgen(unchecked_return_type = "Outcome<Migration>")]
+pub fn migrate(
+    input: &str,
+    #[wasm_bindgen(unchecked_param_type = "MigrateTarget")] target: &str,
+    #[wasm_bindgen(unchecked_param_type = "MigrateOptions | undefined")] options: JsValue,
+) -> JsValue {
+    outcome((|| {
+        let opts: MigrateOpts = if options.is_undefined() || options.is_null() {
+            MigrateOpts::default()
+        } else {
+            from_js(options, "options")?
+        };
+        let sidecar = match opts.sidecar.as_deref() {
+            None => None,
+            Some("container") => Some(dockscape::Sidecar::Container),
+            Some("native") => Some(dockscape::Sidecar::Native),
+            Some(other) => {
+                return Err(dockscape::Error::new(
+                    dockscape::ErrorKind::InvalidParameter,
+                    format!("unknown sidecar `{other}` (container, native)"),
+                ));
+            }
+        };
+        let target: dockscape::MigrateTarget = target.parse()?;
+        let options = dockscape::MigrateOptions {
+            file: opts.file,
+            sidecar,
+            workload: opts.workload,
+        };
+        dockscape::migrate(input, target, &options)
+    })())
+}
