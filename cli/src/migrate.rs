@@ -31,7 +31,12 @@ a container it did not start) or another runtime's socket (containerd, CRI-O) is
 never rewritten into something that would silently break.\n\n\
 Kubernetes manifests (Pod, Deployment, StatefulSet, DaemonSet, Job, CronJob, PodTemplate, pod specs in \
 custom resources; YAML or JSON) and Compose services (a `docker` daemon service, the TLS settings and a \
-healthy `depends_on` added) are rewritten in this version; scripts and CI files are reported as refused. Only `--to dind` is implemented. See docs/migrate.md.\n\n\
+healthy `depends_on` added) are rewritten in this version; scripts and CI files are reported as refused.\n\n\
+`--to socket-proxy` (Kubernetes manifests) keeps DooD for workloads that only read the Docker API: the \
+socket stays mounted, read-only, on an added `tecnativa/docker-socket-proxy` container alone (CONTAINERS, \
+IMAGES, INFO, VERSION; POST=0), and the containers that used it get DOCKER_HOST=tcp://localhost:2375 instead. \
+A workload whose commands write (docker run, build, push, rm, ...) is refused: the read-only proxy would \
+refuse them. `dind-rootless`, `sysbox` and `buildkit` are not implemented. See docs/migrate.md.\n\n\
 Examples:\n  \
 dockscape migrate pod.yaml                        # the rewritten file on stdout, notes on stderr\n  \
 dockscape migrate --diff k8s/*.yaml               # a unified diff of every file\n  \
@@ -55,8 +60,9 @@ pub(crate) struct MigrateArgs {
     /// The files to migrate (`-` for stdin); several need --diff, --write or --check.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
-    /// The scenario to migrate to: `dind` (TLS Docker-in-Docker); the rootless DinD, Sysbox,
-    /// BuildKit and socket-proxy targets are not implemented in this version.
+    /// The scenario to migrate to: `dind` (TLS Docker-in-Docker) or `socket-proxy` (Kubernetes:
+    /// DooD kept behind a read-only docker-socket-proxy); the rootless DinD, Sysbox and BuildKit
+    /// targets are not implemented in this version.
     #[arg(long, default_value = "dind", value_name = "SCENARIO")]
     to: String,
     /// Where the daemon runs: `container` (a regular container) or `native` (a native sidecar:

@@ -246,3 +246,36 @@ fn readme_before_and_diff_are_what_migrate_does_to_seed_002() {
     }
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+#[test]
+fn to_socket_proxy_migrates_a_reader_and_refuses_a_writer() {
+    let d = dir("proxy");
+    std::fs::write(d.join("pod.yaml"), POD).unwrap();
+    let (code, stdout, stderr) = out(&run(&["--to", "socket-proxy", "pod.yaml"], &d));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("  name: ci  # keep me\n"), "{stdout}");
+    assert!(
+        stdout.contains("image: tecnativa/docker-socket-proxy:0.3"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("value: tcp://localhost:2375"), "{stdout}");
+    assert!(stdout.contains("readOnly: true"), "{stdout}");
+    assert!(stderr.contains("note: pod.yaml:"), "{stderr}");
+    // --write, then --check: nothing left to change
+    let (code, _, stderr) = out(&run(&["--to", "socket-proxy", "--write", "pod.yaml"], &d));
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = out(&run(&["--to", "socket-proxy", "--check", "pod.yaml"], &d));
+    assert_eq!(code, 0, "{stderr}");
+    // a job that runs containers is refused, with the reason
+    let writer = POD.replace(
+        "      image: docker:29-cli\n",
+        "      image: docker:29-cli\n      command: [sh, -c, 'docker build -t app .']\n",
+    );
+    std::fs::write(d.join("writer.yaml"), writer).unwrap();
+    let (code, stdout, stderr) = out(&run(&["--to", "socket-proxy", "writer.yaml"], &d));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("refused: writer.yaml:"), "{stderr}");
+    assert!(stderr.contains("`docker build -t` writes"), "{stderr}");
+    assert!(!stdout.contains("socket-proxy"), "{stdout}");
+    std::fs::remove_dir_all(&d).unwrap();
+}

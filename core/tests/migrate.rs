@@ -778,3 +778,182 @@ fn commands_on_containers_the_job_starts_are_not_refused() {
         refused.refusals
     );
 }
+
+fn proxied(text: &str) -> Migration {
+    migrate(text, MigrateTarget::SocketProxy, &MigrateOptions::default()).unwrap()
+}
+
+const PROXY: &str = "docker-socket-proxy";
+
+#[test]
+fn every_dood_fixture_moves_behind_the_socket_proxy_or_is_refused() {
+    let all = dood_fixtures();
+    let mut problems = Vec::new();
+    let (mut migrated, mut refused) = (0, 0);
+    for (file, text) in &all {
+        let m = proxied(text);
+        assert_eq!(reapply(text, &m), m.text, "{file}");
+        if m.migrated.is_empty() {
+            assert!(
+                !m.refusals.is_empty(),
+                "{file}: neither migrated nor refused"
+            );
+            assert!(m.edits.is_empty() && m.text == *text, "{file}");
+            refused += 1;
+            continue;
+        }
+        migrated += 1;
+        let report = lint_text(file, &m.text);
+        assert!(
+            report.errors.is_empty(),
+            "{file}: {:?}\n{}",
+            report.errors,
+            m.text
+        );
+        for f in &report.findings {
+            let in_migrated = f.workload.as_ref().is_some_and(|w| m.migrated.contains(w));
+            if !in_migrated {
+                continue;
+            }
+            if f.code == "DS022" {
+                problems.push(format!("{file}: DS022 on {:?}\n{}", f.container, m.text));
+            }
+            if ["DS001", "DS002", "DS016"].contains(&f.code)
+                && f.container.as_deref() != Some(PROXY)
+            {
+                problems.push(format!(
+                    "{file}: {} left on {:?}\n{}",
+                    f.code, f.container, m.text
+                ));
+            }
+        }
+        // the proxy holds the socket: still DooD, by design
+        for w in &report.workloads {
+            if m.migrated.contains(&w.workload) {
+                assert_eq!(w.scenario, WorkloadScenario::Dood, "{file}: {}", w.workload);
+            }
+        }
+        assert!(m.text.contains("tecnativa/docker-socket-proxy"), "{file}");
+        assert!(m.text.contains("tcp://localhost:2375"), "{file}");
+        // idempotent
+        let again = proxied(&m.text);
+        assert!(
+            again.edits.is_empty(),
+            "{file}: a second migration edits {:?}",
+            again.edits
+        );
+        // the workloads refused the first time are refused again, the migrated ones are not
+        let names = |m: &Migration| {
+            m.refusals
+                .iter()
+                .map(|r| r.workload.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&again), names(&m), "{file}");
+    }
+    eprintln!("socket-proxy: {migrated} fixtures migrated, {refused} refused");
+    assert!(migrated >= 3, "only {migrated} fixtures migrated");
+    assert!(refused >= 3, "only {refused} fixtures refused");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+const READ_ONLY_POD: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: dash   # a read-only dashboard
+spec:
+  containers:
+  - name: view
+    image: docker:29-cli
+    command: [sh, -c, 'while true; do docker ps; docker images; sleep 60; done']
+    volumeMounts:
+    - name: sock
+      mountPath: /var/run/docker.sock
+  volumes:
+  - name: sock
+    hostPath: {path: /var/run/docker.sock, type: Socket}
+";
+
+#[test]
+fn a_read_only_client_gets_the_proxy_and_loses_the_socket() {
+    let m = proxied(READ_ONLY_POD);
+    assert_eq!(m.migrated, ["Pod/dash"], "{:?}", m.refusals);
+    let want = "apiVersion: v1
+kind: Pod
+metadata:
+  name: dash   # a read-only dashboard
+spec:
+  containers:
+  - name: view
+    image: docker:29-cli
+    command: [sh, -c, 'while true; do docker ps; docker images; sleep 60; done']
+    env:
+    - name: DOCKER_HOST
+      value: tcp://localhost:2375
+  - name: docker-socket-proxy
+    image: tecnativa/docker-socket-proxy:0.3
+    env:
+    - name: CONTAINERS
+      value: \"1\"
+    - name: IMAGES
+      value: \"1\"
+    - name: INFO
+      value: \"1\"
+    - name: VERSION
+      value: \"1\"
+    - name: POST
+      value: \"0\"
+    volumeMounts:
+    - name: sock
+      mountPath: /var/run/docker.sock
+      readOnly: true
+  volumes:
+  - name: sock
+    hostPath: {path: /var/run/docker.sock, type: Socket}
+";
+    assert_eq!(m.text, want);
+    let report = lint_text("dash.yaml", &m.text);
+    let codes: Vec<(&str, Option<&str>)> = report
+        .findings
+        .iter()
+        .map(|f| (f.code, f.container.as_deref()))
+        .collect();
+    assert!(codes.contains(&("DS001", Some(PROXY))), "{codes:?}");
+    assert!(!codes.iter().any(|c| c.0 == "DS022"), "{codes:?}");
+    assert!(!codes.contains(&("DS001", Some("view"))), "{codes:?}");
+    assert!(m.notes.iter().any(|n| n.message.contains("NetworkPolicy")));
+    assert!(proxied(&m.text).edits.is_empty());
+}
+
+#[test]
+fn writing_commands_and_socket_directories_are_refused_for_the_proxy() {
+    // KUBECTL_STYLE's job runs `docker run`: a read-only proxy would refuse it
+    let m = proxied(KUBECTL_STYLE);
+    assert!(m.migrated.is_empty() && m.edits.is_empty());
+    assert_eq!(m.refusals[0].line, 9, "{:?}", m.refusals);
+    assert!(
+        m.refusals[0].reason.contains("`docker run")
+            && m.refusals[0].reason.contains("read-only socket proxy"),
+        "{:?}",
+        m.refusals
+    );
+    let dir = READ_ONLY_POD
+        .replace("/var/run/docker.sock, type: Socket", "/var/run")
+        .replace("mountPath: /var/run/docker.sock", "mountPath: /var/run");
+    let m = proxied(&dir);
+    assert!(m.migrated.is_empty());
+    assert!(
+        m.refusals[0].reason.contains("through its directory"),
+        "{:?}",
+        m.refusals
+    );
+    // Compose is not rewritten for the proxy yet: refused, not an error
+    let compose = "services:\n  ci:\n    image: docker:29-cli\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n";
+    let m = proxied(compose);
+    assert!(m.edits.is_empty());
+    assert!(
+        m.refusals[0].reason.contains("not implemented yet"),
+        "{:?}",
+        m.refusals
+    );
+}

@@ -11,6 +11,7 @@
 
 mod compose;
 mod k8s;
+mod proxy;
 mod yaml;
 
 use serde::Serialize;
@@ -32,7 +33,7 @@ pub enum MigrateTarget {
     Sysbox,
     /// Rootless BuildKit in place of `docker build` (not implemented yet).
     Buildkit,
-    /// DooD behind a read-only docker-socket-proxy (not implemented yet).
+    /// DooD behind a read-only docker-socket-proxy (Kubernetes manifests only).
     SocketProxy,
 }
 
@@ -185,11 +186,11 @@ impl Migration {
 /// # Ok::<(), dockscape::Error>(())
 /// ```
 pub fn migrate(input: &str, target: MigrateTarget, options: &MigrateOptions) -> Result<Migration> {
-    if target != MigrateTarget::Dind {
+    if !matches!(target, MigrateTarget::Dind | MigrateTarget::SocketProxy) {
         return Err(Error::new(
             ErrorKind::InvalidParameter,
             format!(
-                "`--to {}` is not implemented yet (only `dind` is)",
+                "`--to {}` is not implemented yet (only `dind` and `socket-proxy` are)",
                 target.as_str()
             ),
         ));
@@ -214,6 +215,18 @@ pub fn migrate(input: &str, target: MigrateTarget, options: &MigrateOptions) -> 
                     );
                     return;
                 }
+                let proxy = target == MigrateTarget::SocketProxy;
+                if is_compose(doc) && proxy {
+                    k8s::refuse_kind(
+                        doc,
+                        "Compose services with `--to socket-proxy`",
+                        &runs,
+                        options,
+                        &mut plan,
+                    );
+                    let _ = doc.take_problems();
+                    return;
+                }
                 if is_compose(doc) {
                     compose::migrate_doc(doc, input, options, &mut plan);
                     let _ = doc.take_problems();
@@ -226,6 +239,7 @@ pub fn migrate(input: &str, target: MigrateTarget, options: &MigrateOptions) -> 
                 };
                 match what {
                     Some(what) => k8s::refuse_kind(doc, what, &runs, options, &mut plan),
+                    None if proxy => proxy::migrate_doc(doc, input, options, &mut plan),
                     None => k8s::migrate_doc(doc, input, options, &mut plan),
                 }
                 let _ = doc.take_problems();

@@ -180,6 +180,34 @@ impl<'d, 'a> Editor<'d, 'a> {
         Some(Edit::replace(ls, self.after_line(e), String::new()))
     }
 
+    /// Remove the entry of block mapping `map` whose value is `value` (its key's line to the
+    /// value's last line); `None` in a flow mapping or when the key does not start its line.
+    pub(super) fn delete_entry(&self, map: NodeId, value: NodeId) -> Option<Edit> {
+        if self.is_flow(map) {
+            return None;
+        }
+        let (key, _) = self.doc.raw_pairs(map).find(|&(_, v)| v == value)?;
+        let (ks, _) = self.span(key)?;
+        // the end of its last item (a collection's own end may be the next line's start)
+        let last = self.doc.items(value).last().unwrap_or(value);
+        let (_, ve) = self.span(last)?;
+        let ls = self.line_start(ks);
+        if !self.text.get(ls..ks)?.trim().is_empty() {
+            return None;
+        }
+        // from the line break before the key to the end of the value's last line, so a key added
+        // after it (at the end of that line) does not overlap
+        let before = self.text.get(..ls)?;
+        let start = if before.ends_with("\r\n") {
+            ls - 2
+        } else if before.ends_with('\n') {
+            ls - 1
+        } else {
+            return None;
+        };
+        Some(Edit::replace(start, self.line_end(ve), String::new()))
+    }
+
     /// Replace the scalar `id` by `value` (quoted as its context needs).
     pub(super) fn replace_scalar(&self, id: NodeId, value: &Value) -> Option<Edit> {
         let (s, e) = self.span(id)?;
