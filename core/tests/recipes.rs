@@ -651,3 +651,126 @@ fn drone_and_tekton_carry_the_scenario_values() {
     );
     assert!(docs[0]["spec"].get("sidecars").is_none());
 }
+
+/// The commented block of `text` that starts after the line beginning with `marker` (and its `#`
+/// spacer), up to the next un-commented line or the next block's heading, un-commented.
+fn commented_block(text: &str, marker: &str) -> String {
+    let start = text
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker}\n{text}"));
+    text[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('#') && !l.starts_with("# The workflow"))
+        .map(|l| l.strip_prefix("# ").unwrap_or(l.trim_start_matches('#')))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+#[test]
+fn github_arc_sysbox_kubernetes_mode_puts_the_job_pod_on_sysbox() {
+    for (crio, sets) in [
+        (false, &["executor=kubernetes"][..]),
+        (true, &["executor=kubernetes", "userns=crio-annotation"][..]),
+    ] {
+        let s = scenario("sysbox", sets);
+        let a = generate(&s, Format::GithubArc, &Options::default()).unwrap();
+        if !crio {
+            insta::assert_snapshot!("github-arc__sysbox-kubernetes", a.text);
+        }
+        assert!(!a.text.contains("privileged:"), "{}", a.text);
+        // The values: an ordinary runner pod with the container hooks and the hook extension.
+        let values = &yaml_docs(&a.text)[0];
+        assert_eq!(values["containerMode"]["type"], "kubernetes");
+        let spec = &values["template"]["spec"];
+        assert!(spec.get("runtimeClassName").is_none());
+        let runner = &spec["containers"][0];
+        let env: Vec<(&str, &str)> = runner["env"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["name"].as_str().unwrap(), e["value"].as_str().unwrap()))
+            .collect();
+        assert!(env.contains(&(
+            "ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE",
+            "/home/runner/pod-templates/default.yaml"
+        )));
+        assert_eq!(
+            spec["volumes"][0]["configMap"]["name"],
+            "sysbox-hook-extension"
+        );
+        // The ConfigMap: the hook extension gives the job pod the Sysbox Pod's runtime, user
+        // namespace, volumes, and mounts for the job container and the daemon service.
+        let cm = yaml_docs(&commented_block(&a.text, "# The hook extension"));
+        let cm = &cm[0];
+        assert_eq!(cm["kind"], "ConfigMap");
+        assert_eq!(cm["metadata"]["name"], "sysbox-hook-extension");
+        let ext: k8s::PodTemplateSpec =
+            serde_saphyr::from_str(cm["data"]["default.yaml"].as_str().unwrap()).unwrap();
+        let pod = format_pod(&s);
+        let pod_spec = pod.spec.clone().unwrap();
+        let ext_spec = ext.spec.unwrap();
+        assert_eq!(ext_spec.runtime_class_name.as_deref(), Some("sysbox-runc"));
+        assert_eq!(ext_spec.runtime_class_name, pod_spec.runtime_class_name);
+        assert_eq!(ext_spec.host_users, pod_spec.host_users);
+        assert_eq!(ext_spec.host_users.is_none(), crio);
+        assert_eq!(ext_spec.volumes, pod_spec.volumes);
+        assert_eq!(
+            ext.metadata.and_then(|m| m.annotations),
+            pod.metadata.annotations
+        );
+        let by = |name: &str| {
+            ext_spec
+                .containers
+                .iter()
+                .find(|c| c.name == name)
+                .unwrap_or_else(|| panic!("{name}"))
+                .clone()
+        };
+        let (job, service) = (by("$job"), by("$default"));
+        let (client, daemon) = (
+            pod_spec
+                .containers
+                .iter()
+                .find(|c| c.name == "docker-cmds")
+                .unwrap(),
+            pod_spec
+                .containers
+                .iter()
+                .find(|c| c.name == "dind-daemon")
+                .unwrap(),
+        );
+        assert_eq!(job.volume_mounts, client.volume_mounts);
+        assert_eq!(job.security_context, client.security_context);
+        assert_eq!(service.volume_mounts, daemon.volume_mounts);
+        assert_eq!(service.resources, daemon.resources);
+        assert_eq!(service.args, daemon.args);
+        assert!(
+            daemon
+                .security_context
+                .as_ref()
+                .is_none_or(|c| c.privileged != Some(true))
+        );
+        // The workflow: the client is the job container, the daemon its service, on localhost.
+        let wf = &yaml_docs(&commented_block(
+            &a.text,
+            "# The workflow that runs on this scale set",
+        ))[0];
+        let j = &wf["jobs"]["sysbox"];
+        assert_eq!(j["container"]["image"].as_str(), client.image.as_deref());
+        assert_eq!(j["container"]["env"]["DOCKER_HOST"], "tcp://localhost:2376");
+        let svc = &j["services"]["dind-daemon"];
+        assert_eq!(svc["image"].as_str(), daemon.image.as_deref());
+        assert_eq!(svc["env"]["DOCKER_TLS_CERTDIR"], "/certs");
+        assert!(
+            j["steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|st| st["run"] == "docker version")
+        );
+    }
+    // The default stays the runner pod itself on Sysbox.
+    let a = render("sysbox", &[], Format::GithubArc).unwrap();
+    assert!(a.text.contains("    runtimeClassName: sysbox-runc\n"));
+}

@@ -170,3 +170,123 @@ fn every_recipe_lints_to_its_scenarios_codes() {
     assert!(checked >= 30, "only {checked} recipes checked");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The commented block of `text` after the line beginning with `marker` (and its `#` spacer), up to
+/// the next block's heading, un-commented.
+fn commented_block(text: &str, marker: &str) -> String {
+    let start = text
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker}\n{text}"));
+    text[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('#') && !l.starts_with("# The workflow"))
+        .map(|l| l.strip_prefix("# ").unwrap_or(l.trim_start_matches('#')))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// Merge a hook extension container into a container the hooks made, as ADR 0134 of
+/// actions/runner-container-hooks says: `env`, `volumeMounts` and `ports` appended, the other
+/// fields applied, `name` and `image` ignored.
+fn merge_container(base: &mut serde_json::Value, ext: &serde_json::Value) {
+    let (Some(base), Some(ext)) = (base.as_object_mut(), ext.as_object()) else {
+        panic!("containers are objects");
+    };
+    for (k, v) in ext {
+        match k.as_str() {
+            "name" | "image" => {}
+            "env" | "volumeMounts" | "ports" => {
+                let list = base
+                    .entry(k.clone())
+                    .or_insert_with(|| serde_json::json!([]));
+                list.as_array_mut()
+                    .unwrap()
+                    .extend(v.as_array().unwrap().iter().cloned());
+            }
+            _ => {
+                base.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}
+
+/// ARC's kubernetes mode for Sysbox: the values hold only an ordinary runner (no findings), and the
+/// job pod the container hooks create from the workflow (`container:` and `services:`) and the
+/// hook extension, merged by the hooks' documented rules, lints like the scenario's own Pod: the
+/// same codes, classified `sysbox`, nothing privileged.
+#[test]
+fn arc_kubernetes_mode_job_pod_for_sysbox_lints_as_the_sysbox_pod() {
+    use serde_json::{Value, json};
+    let s = scenario("sysbox", &["executor=kubernetes"]);
+    let a = generate(&s, Format::GithubArc, &Options::default()).unwrap();
+    let lint_one = |file: &str, text: &str| {
+        lint(
+            &[LintInput {
+                file,
+                text,
+                kind: None,
+            }],
+            &LintOptions::default(),
+        )
+    };
+    let values = lint_one(&a.file_name, &a.text);
+    assert!(values.errors.is_empty(), "{:?}", values.errors);
+    assert_eq!(values.active().count(), 0);
+
+    let cm: Value =
+        serde_saphyr::from_str(&commented_block(&a.text, "# The hook extension")).unwrap();
+    let ext: Value = serde_saphyr::from_str(cm["data"]["default.yaml"].as_str().unwrap()).unwrap();
+    let wf: Value = serde_saphyr::from_str(&commented_block(
+        &a.text,
+        "# The workflow that runs on this scale set",
+    ))
+    .unwrap();
+    let job = &wf["jobs"]["sysbox"];
+    let env = |m: &Value| -> Value {
+        m.as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| json!({ "name": k, "value": v }))
+            .collect()
+    };
+    // What the hooks make before the extension: the job container and one per service.
+    let mut containers = vec![json!({
+        "name": "job",
+        "image": job["container"]["image"],
+        "command": ["tail", "-f", "/dev/null"],
+        "env": env(&job["container"]["env"]),
+    })];
+    for (name, svc) in job["services"].as_object().unwrap() {
+        containers.push(json!({ "name": name, "image": svc["image"], "env": env(&svc["env"]) }));
+    }
+    let ext_containers = ext["spec"]["containers"].as_array().unwrap();
+    for (i, c) in containers.iter_mut().enumerate() {
+        let key = if i == 0 { "$job" } else { "$default" };
+        let e = ext_containers.iter().find(|e| e["name"] == key).unwrap();
+        merge_container(c, e);
+    }
+    let mut spec = ext["spec"].as_object().unwrap().clone();
+    spec.insert("containers".into(), Value::Array(containers));
+    spec.insert("restartPolicy".into(), json!("Never"));
+    let pod = json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": { "name": "job-pod", "annotations": ext["metadata"].get("annotations") },
+        "spec": spec,
+    });
+    let text = serde_json::to_string_pretty(&pod).unwrap();
+    assert!(!text.contains("privileged"), "{text}");
+    let report = lint_one("job-pod.json", &text);
+    assert!(report.errors.is_empty(), "{:?}\n{text}", report.errors);
+    let got: BTreeSet<&str> = report.active().map(|x| x.code).collect();
+    let want: BTreeSet<&str> = s.risk_codes().into_iter().collect();
+    assert_eq!(got, want, "{text}");
+    assert!(
+        report
+            .workloads
+            .iter()
+            .any(|w| w.scenario == WorkloadScenario::Sysbox),
+        "{text}"
+    );
+}

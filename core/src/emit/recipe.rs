@@ -240,7 +240,7 @@ fn variables(job: &Job<'_>, escape: fn(&str) -> String) -> Map<String, Value> {
     vars
 }
 
-/// The executor (GitLab) or runner (Drone) the recipe is for.
+/// The executor (GitLab) or runner (Drone) the recipe is for, and ARC's containerMode for Sysbox.
 fn on_kubernetes(s: &Scenario) -> bool {
     s.param("executor") == Some("kubernetes")
 }
@@ -471,40 +471,7 @@ fn github_arc_buildkit(
     job: &Job<'_>,
     header: Vec<String>,
 ) -> Result<minijinja::Value> {
-    let mut values = Map::new();
-    values.insert(
-        "githubConfigUrl".into(),
-        json!("https://github.com/your-org/your-repo"),
-    );
-    values.insert("githubConfigSecret".into(), json!("github-config"));
-    values.insert(
-        "containerMode".into(),
-        json!({
-            "type": "kubernetes",
-            "kubernetesModeWorkVolumeClaim": {
-                "accessModes": ["ReadWriteOnce"],
-                "storageClassName": "standard",
-                "resources": { "requests": { "storage": "1Gi" } },
-            },
-        }),
-    );
-    values.insert(
-        "template".into(),
-        json!({ "spec": {
-            "containers": [{
-                "name": "runner",
-                "image": ARC_RUNNER_IMAGE,
-                "command": ["/home/runner/run.sh"],
-                "env": [
-                    { "name": "ACTIONS_RUNNER_CONTAINER_HOOKS", "value": "/home/runner/k8s/index.js" },
-                    { "name": "ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE", "value": "/home/runner/pod-templates/default.yaml" },
-                    { "name": "ACTIONS_RUNNER_REQUIRE_JOB_CONTAINER", "value": "true" },
-                ],
-                "volumeMounts": [{ "name": "pod-templates", "mountPath": "/home/runner/pod-templates", "readOnly": true }],
-            }],
-            "volumes": [{ "name": "pod-templates", "configMap": { "name": "buildkit-hook-extension" } }],
-        } }),
-    );
+    let values = arc_kubernetes_values("buildkit-hook-extension");
     let config_map = json!({
         "apiVersion": "v1",
         "kind": "ConfigMap",
@@ -555,9 +522,183 @@ fn github_arc_buildkit(
     })
 }
 
+/// The values of ARC's `containerMode: kubernetes`: the runner with the container hooks, the hook
+/// extension read from the ConfigMap `config_map`, and the work volume claim the job pod shares.
+fn arc_kubernetes_values(config_map: &str) -> Map<String, Value> {
+    let mut values = Map::new();
+    values.insert(
+        "githubConfigUrl".into(),
+        json!("https://github.com/your-org/your-repo"),
+    );
+    values.insert("githubConfigSecret".into(), json!("github-config"));
+    values.insert(
+        "containerMode".into(),
+        json!({
+            "type": "kubernetes",
+            "kubernetesModeWorkVolumeClaim": {
+                "accessModes": ["ReadWriteOnce"],
+                "storageClassName": "standard",
+                "resources": { "requests": { "storage": "1Gi" } },
+            },
+        }),
+    );
+    values.insert(
+        "template".into(),
+        json!({ "spec": {
+            "containers": [{
+                "name": "runner",
+                "image": ARC_RUNNER_IMAGE,
+                "command": ["/home/runner/run.sh"],
+                "env": [
+                    { "name": "ACTIONS_RUNNER_CONTAINER_HOOKS", "value": "/home/runner/k8s/index.js" },
+                    { "name": "ACTIONS_RUNNER_CONTAINER_HOOK_TEMPLATE", "value": "/home/runner/pod-templates/default.yaml" },
+                    { "name": "ACTIONS_RUNNER_REQUIRE_JOB_CONTAINER", "value": "true" },
+                ],
+                "volumeMounts": [{ "name": "pod-templates", "mountPath": "/home/runner/pod-templates", "readOnly": true }],
+            }],
+            "volumes": [{ "name": "pod-templates", "configMap": { "name": config_map } }],
+        } }),
+    );
+    values
+}
+
+/// The fields `keys` of a container of the Pod's spec (as JSON), those it has.
+fn container_fields(spec: &Value, name: &str, keys: &[&str]) -> Map<String, Value> {
+    let mut out = Map::new();
+    let found = spec
+        .get("containers")
+        .and_then(Value::as_array)
+        .and_then(|cs| {
+            cs.iter()
+                .find(|c| c.get("name").and_then(Value::as_str) == Some(name))
+        });
+    if let Some(c) = found {
+        for k in keys {
+            if let Some(v) = c.get(*k) {
+                out.insert((*k).to_owned(), v.clone());
+            }
+        }
+    }
+    out
+}
+
+/// ARC's `containerMode: kubernetes` for Sysbox (`--set executor=kubernetes`): the runner pod is an
+/// ordinary one; the container hooks start the workflow's job container (the scenario's client) and
+/// its `services:` (the daemon) as one job pod, which the hook extension puts on the Sysbox runtime
+/// with what the scenario's Pod sets (user namespace, volumes, the daemon's args and resources).
+fn github_arc_sysbox_kubernetes(
+    s: &Scenario,
+    job: &Job<'_>,
+    header: Vec<String>,
+) -> Result<minijinja::Value> {
+    let Some(daemon) = job.daemon else {
+        return Err(unsupported(
+            Format::GithubArc,
+            s.id,
+            "the scenario has no daemon container",
+        ));
+    };
+    let k = reshaped_pod(s, job, |_| {}, |_| {})?;
+    let spec = match &k.spec {
+        Some(spec) => pod::spec_value(spec)?,
+        None => Value::Null,
+    };
+    let values = arc_kubernetes_values("sysbox-hook-extension");
+    let mut ext_spec = Map::new();
+    for key in [
+        "runtimeClassName",
+        "hostUsers",
+        "automountServiceAccountToken",
+    ] {
+        if let Some(v) = spec.get(key) {
+            ext_spec.insert(key.to_owned(), v.clone());
+        }
+    }
+    let mut job_ext = Map::new();
+    job_ext.insert("name".into(), json!("$job"));
+    job_ext.extend(container_fields(
+        &spec,
+        &job.client.name,
+        &["volumeMounts", "securityContext"],
+    ));
+    let mut service_ext = Map::new();
+    service_ext.insert("name".into(), json!("$default"));
+    service_ext.extend(container_fields(
+        &spec,
+        &daemon.name,
+        &["args", "resources", "volumeMounts", "readinessProbe"],
+    ));
+    ext_spec.insert(
+        "containers".into(),
+        json!([Value::Object(job_ext), Value::Object(service_ext)]),
+    );
+    if let Some(v) = spec.get("volumes") {
+        ext_spec.insert("volumes".into(), v.clone());
+    }
+    let mut ext = Map::new();
+    let annotations = k
+        .metadata
+        .annotations
+        .as_ref()
+        .filter(|a| !a.is_empty())
+        .map(|a| json!({ "annotations": a }))
+        .unwrap_or_else(|| json!({}));
+    ext.insert("metadata".into(), annotations);
+    ext.insert("spec".into(), Value::Object(ext_spec));
+    let config_map = json!({
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": { "name": "sysbox-hook-extension", "namespace": "arc-runners" },
+        "data": { "default.yaml": super::yaml(&Value::Object(ext))? },
+    });
+    let mut env = Map::new();
+    for e in &job.client.env {
+        env.insert(e.name.clone(), json!(e.pod_value()));
+    }
+    let mut service_env = Map::new();
+    for e in &daemon.env {
+        service_env.insert(e.name.clone(), json!(e.pod_value()));
+    }
+    // One pod: the client reaches the service on localhost (peers by name are Compose's form).
+    let mut steps = Vec::new();
+    for line in job.lines()? {
+        steps.push(json!({ "run": line }));
+    }
+    let workflow = json!({
+        "name": s.pod.name,
+        "on": { "push": {}, "workflow_dispatch": {} },
+        "jobs": { s.pod.name.clone(): {
+            "runs-on": "arc-runner-set",
+            "timeout-minutes": 30,
+            "container": { "image": job.client.image, "env": Value::Object(env) },
+            "services": { daemon.name.clone(): {
+                "image": daemon.image,
+                "env": Value::Object(service_env),
+            } },
+            "steps": steps,
+        } },
+    });
+    Ok(context! {
+        header => header,
+        id => s.id.id(),
+        container_mode => false,
+        kubernetes_mode => true,
+        sysbox => true,
+        pushes => false,
+        dood => false,
+        job_container => job.client.name.clone(),
+        values => super::yaml(&Value::Object(values))?,
+        config_map => super::yaml(&config_map)?,
+        workflow => super::yaml(&workflow)?,
+    })
+}
+
 fn github_arc(s: &Scenario, job: &Job<'_>, header: Vec<String>) -> Result<minijinja::Value> {
     if s.id == ScenarioId::Buildkit {
         return github_arc_buildkit(s, job, header);
+    }
+    if s.id == ScenarioId::Sysbox && on_kubernetes(s) {
+        return github_arc_sysbox_kubernetes(s, job, header);
     }
     let rootless_unix = s.id == ScenarioId::DindRootless && s.param("transport") == Some("unix");
     if rootless_unix {
