@@ -223,3 +223,28 @@ fn every_migrated_compose_fixture_passes_docker_compose_config() {
     assert!(checked >= 3, "only {checked} valid Compose fixtures");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[test]
+fn every_socket_proxy_migration_passes_kubernetes_validate_strict() {
+    // the Kubernetes fixtures the validator accepts as they are, that `--to socket-proxy` rewrites
+    // (most DooD jobs write through the socket and are refused: a read-only proxy would break them)
+    let mut outputs = Vec::new();
+    for (f, t) in migratable() {
+        let Ok(m) = migrate(&t, MigrateTarget::SocketProxy, &MigrateOptions::default()) else {
+            continue;
+        };
+        if m.changed() && kubernetes_validate(&t).is_ok() {
+            outputs.push((f, m.text));
+        }
+    }
+    assert!(outputs.len() >= 3, "only {} rewritten", outputs.len());
+    let failures: Vec<String> = outputs
+        .iter()
+        .filter_map(|(f, t)| {
+            kubernetes_validate(t)
+                .err()
+                .map(|e| format!("{f}: {e}\n{t}"))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
