@@ -218,3 +218,36 @@ fn odd_input_never_panics() {
         let _ = convert(text, ConvertTarget::Compose, &ConvertOptions::default());
     }
 }
+
+#[test]
+fn numeric_group_add_is_carried_in_every_format_and_a_group_name_is_reported() {
+    let line = "docker run --group-add 2375 --group-add docker --group-add 999 busybox";
+    let pod = conv(line, ConvertTarget::Pod);
+    let y = &pod.outputs[0].text;
+    assert!(
+        y.contains("supplementalGroups:\n    - 2375\n    - 999"),
+        "{y}"
+    );
+    let d: Vec<(u32, &str)> = pod
+        .dropped
+        .iter()
+        .map(|d| (d.column, d.key_or_flag.as_str()))
+        .collect();
+    assert_eq!(d, [(29, "--group-add")], "{:?}", pod.dropped);
+    let compose = conv(line, ConvertTarget::Compose);
+    let y = &compose.outputs[0].text;
+    assert!(y.contains("group_add:\n    - 2375\n    - 999"), "{y}");
+    // back from Compose and from the Pod: the same two gids, as flags and as a Pod field
+    let run = conv(y, ConvertTarget::Run);
+    let sh = &run.outputs[0].text;
+    assert!(sh.contains("--group-add 2375 --group-add 999"), "{sh}");
+    let from_pod = conv(&pod.outputs[0].text, ConvertTarget::Compose);
+    assert!(from_pod.dropped.is_empty(), "{:?}", from_pod.dropped);
+    assert!(
+        from_pod.outputs[0]
+            .text
+            .contains("group_add:\n    - 2375\n    - 999"),
+        "{}",
+        from_pod.outputs[0].text
+    );
+}

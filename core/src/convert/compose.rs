@@ -484,6 +484,21 @@ fn service(
                     }
                 }
             }
+            "group_add" => {
+                for (i, t) in ctx.texts(v) {
+                    match t.parse::<u32>() {
+                        Ok(g) if !pod.supplemental_groups.contains(&i64::from(g)) => {
+                            pod.supplemental_groups.push(i64::from(g));
+                        }
+                        Ok(_) => {}
+                        Err(_) => ctx.drop(
+                            i,
+                            "group_add",
+                            "a group name: Kubernetes supplementalGroups takes a number (write the gid)",
+                        ),
+                    }
+                }
+            }
             "security_opt" => {
                 for (i, t) in ctx.texts(v) {
                     match t.as_str() {
@@ -1056,12 +1071,17 @@ fn pods(ctx: &mut Ctx<'_, '_, '_>, services: Vec<Service>, groups: &[(String, Ve
     }
 }
 
-/// Pod-level settings of a service joining a pod: sysctls, host aliases and namespaces are
-/// merged; a hostname other than the pod's is reported.
+/// Pod-level settings of a service joining a pod: sysctls, supplementary groups, host aliases and
+/// namespaces are merged; a hostname other than the pod's is reported.
 fn merge_pod(ctx: &mut Ctx<'_, '_, '_>, pod: &mut Pod, other: &Pod, service: &str) {
     for s in &other.sysctls {
         if !pod.sysctls.contains(s) {
             pod.sysctls.push(s.clone());
+        }
+    }
+    for g in &other.supplemental_groups {
+        if !pod.supplemental_groups.contains(g) {
+            pod.supplemental_groups.push(*g);
         }
     }
     for a in &other.host_aliases {

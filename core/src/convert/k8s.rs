@@ -369,6 +369,18 @@ fn pod_spec(ctx: &mut Ctx<'_, '_, '_>, spec: NodeId, pod: &mut Pod) {
                                 }
                             }
                         }
+                        Some("supplementalGroups") => {
+                            for item in doc.items(sv).collect::<Vec<_>>() {
+                                match ctx.int(item) {
+                                    Some(g) if (0..=i64::from(u32::MAX)).contains(&g) => {
+                                        if !pod.supplemental_groups.contains(&g) {
+                                            pod.supplemental_groups.push(g);
+                                        }
+                                    }
+                                    _ => ctx.drop(item, "not a group id (0 to 4294967295)"),
+                                }
+                            }
+                        }
                         Some("runAsUser") => pod_user.0 = ctx.int(sv),
                         Some("runAsGroup") => pod_user.1 = ctx.int(sv),
                         _ => ctx.drop(

@@ -335,6 +335,19 @@ fn line(cmd: &[Word<'_>], words: &[&str], at: usize, out: &mut Read) {
                 Some((k, val)) => pod.sysctls.push((k.to_owned(), val.to_owned())),
                 None => ctx.drop(i, &written, "not NAME=value"),
             },
+            "group-add" => match v.parse::<u32>() {
+                Ok(g) => {
+                    let g = i64::from(g);
+                    if !pod.supplemental_groups.contains(&g) {
+                        pod.supplemental_groups.push(g);
+                    }
+                }
+                Err(_) => ctx.drop(
+                    i,
+                    &written,
+                    "a group name: Kubernetes supplementalGroups takes a number (write the gid)",
+                ),
+            },
             "network-alias" => c.alias = Some(v.to_owned()),
             "runtime" => {
                 pod.runtime_class = Some(v.to_owned());
@@ -817,6 +830,11 @@ pub(crate) const CARRIED: &[(&str, &str, &str)] = &[
     ("name", "web", "container, service and Pod name"),
     ("network-alias", "db", "Compose service name"),
     ("privileged", "", "`privileged: true`"),
+    (
+        "group-add",
+        "2375",
+        "Pod `securityContext.supplementalGroups`; Compose `group_add` (numeric gids only; names are reported)",
+    ),
     (
         "publish",
         "8080:80",

@@ -399,6 +399,10 @@ pub struct Pod {
     /// Namespaced sysctls of the pod (`securityContext.sysctls`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sysctls: Vec<(String, String)>,
+    /// Numeric supplementary groups of every container (`securityContext.supplementalGroups`,
+    /// `--group-add GID`, Compose `group_add`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub supplemental_groups: Vec<i64>,
     /// `hostname` (`--hostname`, Compose `hostname`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
