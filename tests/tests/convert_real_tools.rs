@@ -316,6 +316,7 @@ fn meaning(req: &Value) -> Value {
         "CpuShares": hc["CpuShares"],
         "Sysctls": hc["Sysctls"],
         "GroupAdd": sorted(&hc["GroupAdd"]),
+        "Labels": req["Labels"],
         "ExtraHosts": sorted(&hc["ExtraHosts"]),
         "HostNetwork": hc["NetworkMode"] == "host",
         "PidMode": hc["PidMode"],

@@ -558,7 +558,14 @@ fn service(
                 key,
                 "not followed: convert the output of `docker compose config` to include what it inherits",
             ),
-            "labels" => ctx.drop(k, key, NO_COUNTERPART),
+            "labels" => {
+                for (i, k2, val) in ctx.pairs(v) {
+                    match super::annotation_key(&k2) {
+                        Ok(()) => pod.container_labels.push((k2, val.unwrap_or_default())),
+                        Err(why) => ctx.drop(i, "labels", why),
+                    }
+                }
+            }
             k2 if k2.starts_with("x-") => {}
             other => ctx.drop(k, other, NO_COUNTERPART),
         }
@@ -1077,6 +1084,11 @@ fn merge_pod(ctx: &mut Ctx<'_, '_, '_>, pod: &mut Pod, other: &Pod, service: &st
     for s in &other.sysctls {
         if !pod.sysctls.contains(s) {
             pod.sysctls.push(s.clone());
+        }
+    }
+    for l in &other.container_labels {
+        if !pod.container_labels.contains(l) {
+            pod.container_labels.push(l.clone());
         }
     }
     for g in &other.supplemental_groups {

@@ -264,7 +264,7 @@ fn object(ctx: &mut Ctx<'_, '_, '_>, id: NodeId, depth: u32) {
                     if list == 0 {
                         pod.labels.push((k, v));
                     } else {
-                        pod.annotations.push((k, v));
+                        pod.container_labels.push((k, v));
                     }
                 }
             }

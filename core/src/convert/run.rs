@@ -348,6 +348,13 @@ fn line(cmd: &[Word<'_>], words: &[&str], at: usize, out: &mut Read) {
                     "a group name: Kubernetes supplementalGroups takes a number (write the gid)",
                 ),
             },
+            "label" => {
+                let (k, val) = v.split_once('=').unwrap_or((v, ""));
+                match super::annotation_key(k) {
+                    Ok(()) => pod.container_labels.push((k.to_owned(), val.to_owned())),
+                    Err(why) => ctx.drop(i, &written, why),
+                }
+            }
             "network-alias" => c.alias = Some(v.to_owned()),
             "runtime" => {
                 pod.runtime_class = Some(v.to_owned());
@@ -828,6 +835,11 @@ pub(crate) const CARRIED: &[(&str, &str, &str)] = &[
         "bind → `hostPath` (`Directory`, `Socket`, `File`), volume, tmpfs → `emptyDir` Memory",
     ),
     ("name", "web", "container, service and Pod name"),
+    (
+        "label",
+        "com.example.team=web",
+        "Pod annotation; Compose `labels` (a key Kubernetes refuses is reported)",
+    ),
     ("network-alias", "db", "Compose service name"),
     ("privileged", "", "`privileged: true`"),
     (

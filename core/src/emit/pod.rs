@@ -21,7 +21,12 @@ pub(crate) fn to_k8s(pod: &model::Pod) -> k8s::Pod {
         }
     }
     let labels: BTreeMap<String, String> = pod.labels.iter().cloned().collect();
-    let annotations: BTreeMap<String, String> = pod.annotations.iter().cloned().collect();
+    let annotations: BTreeMap<String, String> = pod
+        .annotations
+        .iter()
+        .chain(&pod.container_labels)
+        .cloned()
+        .collect();
     k8s::Pod {
         metadata: ObjectMeta {
             name: Some(pod.name.clone()),
