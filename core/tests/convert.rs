@@ -98,7 +98,7 @@ fn host_path_type_follows_the_path_shape() {
 #[test]
 fn every_flag_not_carried_is_reported_with_its_position() {
     let c = conv(
-        "docker run -d \\\n  --init --label a=b busybox",
+        "docker run -d \\\n  --init --label-file l busybox",
         ConvertTarget::Compose,
     );
     let d: Vec<(u32, u32, &str)> = c
@@ -106,7 +106,10 @@ fn every_flag_not_carried_is_reported_with_its_position() {
         .iter()
         .map(|d| (d.line, d.column, d.key_or_flag.as_str()))
         .collect();
-    assert_eq!(d, [(1, 12, "-d"), (2, 3, "--init"), (2, 10, "--label")]);
+    assert_eq!(
+        d,
+        [(1, 12, "-d"), (2, 3, "--init"), (2, 10, "--label-file")]
+    );
     assert!(c.dropped.iter().all(|d| !d.reason.is_empty()));
 }
 
@@ -217,4 +220,76 @@ fn odd_input_never_panics() {
         let _ = convert(text, ConvertTarget::Pod, &ConvertOptions::default());
         let _ = convert(text, ConvertTarget::Compose, &ConvertOptions::default());
     }
+}
+
+#[test]
+fn numeric_group_add_is_carried_in_every_format_and_a_group_name_is_reported() {
+    let line = "docker run --group-add 2375 --group-add docker --group-add 999 busybox";
+    let pod = conv(line, ConvertTarget::Pod);
+    let y = &pod.outputs[0].text;
+    assert!(
+        y.contains("supplementalGroups:\n    - 2375\n    - 999"),
+        "{y}"
+    );
+    let d: Vec<(u32, &str)> = pod
+        .dropped
+        .iter()
+        .map(|d| (d.column, d.key_or_flag.as_str()))
+        .collect();
+    assert_eq!(d, [(29, "--group-add")], "{:?}", pod.dropped);
+    let compose = conv(line, ConvertTarget::Compose);
+    let y = &compose.outputs[0].text;
+    assert!(y.contains("group_add:\n    - 2375\n    - 999"), "{y}");
+    // back from Compose and from the Pod: the same two gids, as flags and as a Pod field
+    let run = conv(y, ConvertTarget::Run);
+    let sh = &run.outputs[0].text;
+    assert!(sh.contains("--group-add 2375 --group-add 999"), "{sh}");
+    let from_pod = conv(&pod.outputs[0].text, ConvertTarget::Compose);
+    assert!(from_pod.dropped.is_empty(), "{:?}", from_pod.dropped);
+    assert!(
+        from_pod.outputs[0]
+            .text
+            .contains("group_add:\n    - 2375\n    - 999"),
+        "{}",
+        from_pod.outputs[0].text
+    );
+}
+
+#[test]
+fn labels_become_annotations_and_compose_labels_and_a_refused_key_is_reported() {
+    let line = "docker run --label com.example.team=web --label 'bad key=x' --label flag busybox";
+    let pod = conv(line, ConvertTarget::Pod);
+    let y = &pod.outputs[0].text;
+    assert!(
+        y.contains("annotations:\n    com.example.team: web\n    flag: \"\""),
+        "{y}"
+    );
+    let d: Vec<(u32, &str)> = pod
+        .dropped
+        .iter()
+        .map(|d| (d.column, d.key_or_flag.as_str()))
+        .collect();
+    assert_eq!(d, [(41, "--label")], "{:?}", pod.dropped);
+    let compose = conv(line, ConvertTarget::Compose);
+    let y = &compose.outputs[0].text;
+    assert!(
+        y.contains("labels:\n      com.example.team: web\n      flag: \"\""),
+        "{y}"
+    );
+    let run = conv(y, ConvertTarget::Run);
+    let sh = &run.outputs[0].text;
+    assert!(
+        sh.contains("--label com.example.team=web --label flag="),
+        "{sh}"
+    );
+    // the Pod's annotations come back as Compose labels
+    let from_pod = conv(&pod.outputs[0].text, ConvertTarget::Compose);
+    let y = &from_pod.outputs[0].text;
+    assert!(y.contains("labels:\n      com.example.team: web"), "{y}");
+    let bad = conv(
+        "docker run --label Example.com/x=1 --label a/-b=1 --label a.b/c=1 busybox",
+        ConvertTarget::Pod,
+    );
+    let cols: Vec<u32> = bad.dropped.iter().map(|d| d.column).collect();
+    assert_eq!(cols, [12, 36], "{:?}", bad.dropped);
 }

@@ -249,7 +249,7 @@ fn every_converted_run_script_runs_through_the_real_docker_cli() {
         .collect::<Vec<_>>()
         .join("\n");
     // (input, containers it runs)
-    for (input, containers) in [(corpus.as_str(), 12), (COMPOSE, 5), (K8S, 5)] {
+    for (input, containers) in [(corpus.as_str(), 13), (COMPOSE, 5), (K8S, 5)] {
         let engine = Engine::start();
         let c = converted(input, ConvertTarget::Run);
         let out = run_sh(&c.outputs[0].text, &engine);
@@ -315,6 +315,8 @@ fn meaning(req: &Value) -> Value {
         "NanoCpus": hc["NanoCpus"],
         "CpuShares": hc["CpuShares"],
         "Sysctls": hc["Sysctls"],
+        "GroupAdd": sorted(&hc["GroupAdd"]),
+        "Labels": req["Labels"],
         "ExtraHosts": sorted(&hc["ExtraHosts"]),
         "HostNetwork": hc["NetworkMode"] == "host",
         "PidMode": hc["PidMode"],

@@ -484,6 +484,21 @@ fn service(
                     }
                 }
             }
+            "group_add" => {
+                for (i, t) in ctx.texts(v) {
+                    match t.parse::<u32>() {
+                        Ok(g) if !pod.supplemental_groups.contains(&i64::from(g)) => {
+                            pod.supplemental_groups.push(i64::from(g));
+                        }
+                        Ok(_) => {}
+                        Err(_) => ctx.drop(
+                            i,
+                            "group_add",
+                            "a group name: Kubernetes supplementalGroups takes a number (write the gid)",
+                        ),
+                    }
+                }
+            }
             "security_opt" => {
                 for (i, t) in ctx.texts(v) {
                     match t.as_str() {
@@ -543,7 +558,14 @@ fn service(
                 key,
                 "not followed: convert the output of `docker compose config` to include what it inherits",
             ),
-            "labels" => ctx.drop(k, key, NO_COUNTERPART),
+            "labels" => {
+                for (i, k2, val) in ctx.pairs(v) {
+                    match super::annotation_key(&k2) {
+                        Ok(()) => pod.container_labels.push((k2, val.unwrap_or_default())),
+                        Err(why) => ctx.drop(i, "labels", why),
+                    }
+                }
+            }
             k2 if k2.starts_with("x-") => {}
             other => ctx.drop(k, other, NO_COUNTERPART),
         }
@@ -1056,12 +1078,22 @@ fn pods(ctx: &mut Ctx<'_, '_, '_>, services: Vec<Service>, groups: &[(String, Ve
     }
 }
 
-/// Pod-level settings of a service joining a pod: sysctls, host aliases and namespaces are
-/// merged; a hostname other than the pod's is reported.
+/// Pod-level settings of a service joining a pod: sysctls, supplementary groups, host aliases and
+/// namespaces are merged; a hostname other than the pod's is reported.
 fn merge_pod(ctx: &mut Ctx<'_, '_, '_>, pod: &mut Pod, other: &Pod, service: &str) {
     for s in &other.sysctls {
         if !pod.sysctls.contains(s) {
             pod.sysctls.push(s.clone());
+        }
+    }
+    for l in &other.container_labels {
+        if !pod.container_labels.contains(l) {
+            pod.container_labels.push(l.clone());
+        }
+    }
+    for g in &other.supplemental_groups {
+        if !pod.supplemental_groups.contains(g) {
+            pod.supplemental_groups.push(*g);
         }
     }
     for a in &other.host_aliases {

@@ -264,7 +264,7 @@ fn object(ctx: &mut Ctx<'_, '_, '_>, id: NodeId, depth: u32) {
                     if list == 0 {
                         pod.labels.push((k, v));
                     } else {
-                        pod.annotations.push((k, v));
+                        pod.container_labels.push((k, v));
                     }
                 }
             }
@@ -366,6 +366,18 @@ fn pod_spec(ctx: &mut Ctx<'_, '_, '_>, spec: NodeId, pod: &mut Pod) {
                                 let val = doc.get(item, "value").and_then(|x| ctx.text(x));
                                 if let (Some(n), Some(val)) = (n, val) {
                                     pod.sysctls.push((n, val));
+                                }
+                            }
+                        }
+                        Some("supplementalGroups") => {
+                            for item in doc.items(sv).collect::<Vec<_>>() {
+                                match ctx.int(item) {
+                                    Some(g) if (0..=i64::from(u32::MAX)).contains(&g) => {
+                                        if !pod.supplemental_groups.contains(&g) {
+                                            pod.supplemental_groups.push(g);
+                                        }
+                                    }
+                                    _ => ctx.drop(item, "not a group id (0 to 4294967295)"),
                                 }
                             }
                         }

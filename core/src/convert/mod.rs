@@ -492,3 +492,46 @@ fn compose_of(pods: &[Pod], restarts: &[Option<String>]) -> Result<String> {
     }
     crate::emit::yaml(&v)
 }
+
+/// Whether `key` is a key the API server takes for an annotation: an optional DNS-subdomain
+/// prefix and `/`, then a name of at most 63 letters, digits, `-`, `_` and `.` that begins and
+/// ends with a letter or digit.
+pub(super) fn annotation_key(key: &str) -> std::result::Result<(), &'static str> {
+    let (prefix, name) = match key.rsplit_once('/') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, key),
+    };
+    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    if name.is_empty()
+        || name.len() > 63
+        || !alnum(name.chars().next())
+        || !alnum(name.chars().last())
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(
+            "a key Kubernetes refuses for an annotation (at most 63 letters, digits, `-`, `_`, `.`, starting and ending with a letter or digit, after an optional DNS prefix and `/`)",
+        );
+    }
+    if let Some(p) = prefix {
+        let lower =
+            |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+        let ok = !p.is_empty()
+            && p.len() <= 253
+            && p.split('.').all(|part| {
+                !part.is_empty()
+                    && lower(part.chars().next())
+                    && lower(part.chars().last())
+                    && part
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            });
+        if !ok {
+            return Err(
+                "a key prefix Kubernetes refuses for an annotation (a lowercase DNS subdomain before `/`)",
+            );
+        }
+    }
+    Ok(())
+}

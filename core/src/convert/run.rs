@@ -335,6 +335,26 @@ fn line(cmd: &[Word<'_>], words: &[&str], at: usize, out: &mut Read) {
                 Some((k, val)) => pod.sysctls.push((k.to_owned(), val.to_owned())),
                 None => ctx.drop(i, &written, "not NAME=value"),
             },
+            "group-add" => match v.parse::<u32>() {
+                Ok(g) => {
+                    let g = i64::from(g);
+                    if !pod.supplemental_groups.contains(&g) {
+                        pod.supplemental_groups.push(g);
+                    }
+                }
+                Err(_) => ctx.drop(
+                    i,
+                    &written,
+                    "a group name: Kubernetes supplementalGroups takes a number (write the gid)",
+                ),
+            },
+            "label" => {
+                let (k, val) = v.split_once('=').unwrap_or((v, ""));
+                match super::annotation_key(k) {
+                    Ok(()) => pod.container_labels.push((k.to_owned(), val.to_owned())),
+                    Err(why) => ctx.drop(i, &written, why),
+                }
+            }
             "network-alias" => c.alias = Some(v.to_owned()),
             "runtime" => {
                 pod.runtime_class = Some(v.to_owned());
@@ -815,8 +835,18 @@ pub(crate) const CARRIED: &[(&str, &str, &str)] = &[
         "bind → `hostPath` (`Directory`, `Socket`, `File`), volume, tmpfs → `emptyDir` Memory",
     ),
     ("name", "web", "container, service and Pod name"),
+    (
+        "label",
+        "com.example.team=web",
+        "Pod annotation; Compose `labels` (a key Kubernetes refuses is reported)",
+    ),
     ("network-alias", "db", "Compose service name"),
     ("privileged", "", "`privileged: true`"),
+    (
+        "group-add",
+        "2375",
+        "Pod `securityContext.supplementalGroups`; Compose `group_add` (numeric gids only; names are reported)",
+    ),
     (
         "publish",
         "8080:80",

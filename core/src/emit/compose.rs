@@ -107,6 +107,23 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
                 .collect();
             s.insert("sysctls".into(), Value::Object(m));
         }
+        if !pod.container_labels.is_empty() {
+            let m: Map<String, Value> = pod
+                .container_labels
+                .iter()
+                .map(|(k, v)| (k.clone(), lit(v)))
+                .collect();
+            s.insert("labels".into(), Value::Object(m));
+        }
+        // Supplementary groups are pod-wide in Kubernetes: every service gets them.
+        if !pod.supplemental_groups.is_empty() {
+            let groups = pod
+                .supplemental_groups
+                .iter()
+                .map(|g| Value::Number((*g).into()))
+                .collect();
+            s.insert("group_add".into(), Value::Array(groups));
+        }
         if !c.env.is_empty() {
             let env: Map<String, Value> = c
                 .env

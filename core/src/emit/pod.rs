@@ -21,7 +21,12 @@ pub(crate) fn to_k8s(pod: &model::Pod) -> k8s::Pod {
         }
     }
     let labels: BTreeMap<String, String> = pod.labels.iter().cloned().collect();
-    let annotations: BTreeMap<String, String> = pod.annotations.iter().cloned().collect();
+    let annotations: BTreeMap<String, String> = pod
+        .annotations
+        .iter()
+        .chain(&pod.container_labels)
+        .cloned()
+        .collect();
     k8s::Pod {
         metadata: ObjectMeta {
             name: Some(pod.name.clone()),
@@ -55,18 +60,21 @@ pub(crate) fn to_k8s(pod: &model::Pod) -> k8s::Pod {
             host_ipc: pod.host_ipc.then_some(true),
             share_process_namespace: pod.share_process_namespace.then_some(true),
             termination_grace_period_seconds: pod.termination_grace_period_seconds,
-            security_context: (!pod.sysctls.is_empty()).then(|| k8s::PodSecurityContext {
-                sysctls: Some(
-                    pod.sysctls
-                        .iter()
-                        .map(|(name, value)| k8s::Sysctl {
-                            name: name.clone(),
-                            value: value.clone(),
-                        })
-                        .collect(),
-                ),
-                ..Default::default()
-            }),
+            security_context: (!pod.sysctls.is_empty() || !pod.supplemental_groups.is_empty())
+                .then(|| k8s::PodSecurityContext {
+                    sysctls: (!pod.sysctls.is_empty()).then(|| {
+                        pod.sysctls
+                            .iter()
+                            .map(|(name, value)| k8s::Sysctl {
+                                name: name.clone(),
+                                value: value.clone(),
+                            })
+                            .collect()
+                    }),
+                    supplemental_groups: (!pod.supplemental_groups.is_empty())
+                        .then(|| pod.supplemental_groups.clone()),
+                    ..Default::default()
+                }),
             ..Default::default()
         }),
         status: None,
@@ -367,10 +375,12 @@ pub(crate) fn spec_value(spec: &k8s::PodSpec) -> Result<serde_json::Value> {
     })
 }
 
-/// The pod's security context as k8s-openapi writes it: only `sysctls`, which the generator sets
-/// (k8s-openapi's serialiser of the whole type costs wasm size); anything else is an error.
+/// The pod's security context as k8s-openapi writes it: only `supplementalGroups` and `sysctls`,
+/// which the generator and `convert` set (k8s-openapi's serialiser of the whole type costs wasm
+/// size); anything else is an error.
 fn pod_security_value(sc: &k8s::PodSecurityContext) -> Result<serde_json::Value> {
     let rest = k8s::PodSecurityContext {
+        supplemental_groups: None,
         sysctls: None,
         ..sc.clone()
     };
@@ -381,6 +391,9 @@ fn pod_security_value(sc: &k8s::PodSecurityContext) -> Result<serde_json::Value>
         ));
     }
     let mut out = serde_json::Map::new();
+    if let Some(groups) = &sc.supplemental_groups {
+        out.insert("supplementalGroups".into(), serde_json::json!(groups));
+    }
     if let Some(list) = &sc.sysctls {
         let items: Vec<serde_json::Value> = list
             .iter()

@@ -188,6 +188,12 @@ fn commands_as(pod: &Pod, how: Converted<'_>) -> Vec<Cmd> {
         for (k, v) in &pod.sysctls {
             cmd.push(&["--sysctl", &format!("{k}={v}")]);
         }
+        for (k, v) in &pod.container_labels {
+            cmd.push(&["--label", &format!("{k}={v}")]);
+        }
+        for g in &pod.supplemental_groups {
+            cmd.push(&["--group-add", &g.to_string()]);
+        }
         for e in &c.env {
             cmd.push(&["-e", &format!("{}={}", e.name, e.network_value())]);
         }

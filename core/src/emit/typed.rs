@@ -102,6 +102,10 @@ pub struct ComposeService {
     /// `sysctls` as a mapping (the pod's namespaced kernel parameters, on every service).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sysctls: Option<IndexMap<String, String>>,
+    /// `group_add`: numeric supplementary groups (the pod's `supplementalGroups`, on every
+    /// service).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_add: Option<Vec<i64>>,
     /// `environment` as a mapping.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<IndexMap<String, String>>,

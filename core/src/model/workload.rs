@@ -399,6 +399,15 @@ pub struct Pod {
     /// Namespaced sysctls of the pod (`securityContext.sysctls`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sysctls: Vec<(String, String)>,
+    /// Numeric supplementary groups of every container (`securityContext.supplementalGroups`,
+    /// `--group-add GID`, Compose `group_add`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub supplemental_groups: Vec<i64>,
+    /// Docker labels of the containers (`--label`, Compose `labels`), written as the Pod's
+    /// annotations (a label's value is free text, as an annotation's is; a Kubernetes label's is
+    /// not). Only `convert` sets them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub container_labels: Vec<(String, String)>,
     /// `hostname` (`--hostname`, Compose `hostname`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,

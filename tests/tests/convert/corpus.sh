@@ -12,3 +12,4 @@ docker --host unix:///tmp/x.sock run --name globals busybox:1.36 true
 docker run -d --name pg --add-host db.local:10.0.0.5 --add-host cache:10.0.0.6 --cap-add NET_ADMIN --health-cmd 'pg_isready -U postgres' --health-interval 1m30s --health-retries 4 --health-timeout 5s --health-start-period 10s postgres:16
 docker run -d --name shell -it -w /work --hostname box --read-only --stop-timeout 20 busybox:1.36 sh
 docker run -d --name hostns --network host --pid host --ipc host busybox:1.36 sleep 1000
+docker run --name groups --group-add 2375 --group-add 999 --label com.example.team=web --label "com.example.note=two words" busybox:1.36 id
