@@ -315,3 +315,25 @@ fn a_chain_of_network_namespaces_is_one_pod_whatever_the_order() {
         assert!(y.contains(n), "{n} missing in {y}");
     }
 }
+
+#[test]
+fn kubectl_last_applied_annotation_is_dropped_not_made_a_label() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: '{\"kind\":\"Pod\"}'\n    team: web\nspec:\n  containers:\n  - name: web\n    image: nginx\n";
+    let c = conv(
+        pod,
+        ConvertTarget::Compose,
+        &ConvertOptions {
+            from: Some(ConvertSource::K8s),
+            ..opts()
+        },
+    );
+    let compose = &c.outputs[0].text;
+    assert!(compose.contains("team: web"), "{compose}");
+    assert!(!compose.contains("last-applied"), "{compose}");
+    let d = c
+        .dropped
+        .iter()
+        .find(|d| d.key_or_flag.contains("last-applied-configuration"))
+        .unwrap_or_else(|| panic!("{:?}", c.dropped));
+    assert_eq!((d.line, d.column), (6, 55));
+}

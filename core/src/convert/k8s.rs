@@ -260,6 +260,14 @@ fn object(ctx: &mut Ctx<'_, '_, '_>, id: NodeId, depth: u32) {
                 continue;
             };
             for (k, v) in doc.pairs(m) {
+                if list == 1
+                    && ctx.text(k).as_deref()
+                        == Some("kubectl.kubernetes.io/last-applied-configuration")
+                {
+                    // kubectl's copy of the last applied object: not a setting of the workload
+                    ctx.drop(v, "kubectl's record of the last `kubectl apply`, not a setting of the workload");
+                    continue;
+                }
                 if let (Some(k), Some(v)) = (ctx.text(k), ctx.text(v)) {
                     if list == 0 {
                         pod.labels.push((k, v));
