@@ -65,6 +65,18 @@ export function persistNow(): void {
     if (seq === encodeSeq && location.hash !== '#' + frag) history.replaceState(null, '', '#' + frag);
   });
 }
+/** Drop a pending or in-flight save of the URL fragment: the user has moved to another history entry,
+ * and a save made for the one they left must not overwrite the one they reached (Back after a rule link
+ * would otherwise land on the rule page's state). Returns whether a save was pending. */
+export function cancelPersist(): boolean {
+  const pending = persistTimer !== undefined;
+  clearTimeout(persistTimer);
+  persistTimer = undefined;
+  persisted?.();
+  persisted = undefined;
+  encodeSeq++;
+  return pending;
+}
 export function persist(): void {
   clearTimeout(persistTimer);
   if (!persisted) track(new Promise<void>((resolve) => (persisted = resolve)));

@@ -3,7 +3,7 @@
 import './style.css';
 import type { Formats, RuleInfo, ScenarioInfo } from './wasm-pkg/dockscape_wasm';
 import { $, announce, copyText, h } from './dom';
-import { app, engine, idle, persist, set, tabHooks, timings, track } from './app';
+import { app, cancelPersist, engine, idle, persist, set, tabHooks, timings, track } from './app';
 import { DEFAULT_STATE, type State, type Tab, decodeLink, encodeLink, loadLocal } from './state';
 import { applyGenerateState, chooseScenario, lazyCards, regenerate, rendered, scenarios, setCatalogue, showHandoff, showPrerendered, shownNow, shownText, useViewers } from './generate';
 import { applyLintState, hooks as lintHooks, relint, setInput, shownMarks, useEditor } from './lint';
@@ -148,8 +148,12 @@ function applyState(): void {
 }
 
 window.addEventListener('hashchange', async () => {
+  const pending = cancelPersist();
   const frag = await encodeLink(app.state);
-  if (location.hash === '#' + frag) return;
+  if (location.hash === '#' + frag) {
+    if (pending) persist();
+    return;
+  }
   if (await route(location.hash)) {
     applyState();
     regenerate();
