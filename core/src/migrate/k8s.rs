@@ -301,15 +301,7 @@ pub(super) fn needs_host(c: &Container<'_>, started: &[String]) -> Option<(u32, 
         }
     }
     // the words of the command and args, each with the line of the argument it is in
-    let mut words: Vec<(&str, u32)> = Vec::new();
-    for a in c.argv() {
-        words.extend(
-            a.as_str()
-                .split(|ch: char| ch.is_whitespace() || ";|&()'\"`".contains(ch))
-                .filter(|w| !w.is_empty())
-                .map(|w| (w, a.loc.line)),
-        );
-    }
+    let words = command_words(c);
     for (i, &(w, line)) in words.iter().enumerate() {
         if w != "docker" && !w.ends_with("/docker") {
             continue;
@@ -809,4 +801,19 @@ fn workload(
     }
     notes.sort_by_key(|n| n.line);
     Ok((edits, notes))
+}
+
+/// The words of a container's command and args (split at blanks and shell punctuation), each with
+/// the line of the argument it is in: what the refusals look for `docker <subcommand>` in.
+pub(super) fn command_words<'c>(c: &'c Container<'_>) -> Vec<(&'c str, u32)> {
+    let mut words = Vec::new();
+    for a in c.argv() {
+        words.extend(
+            a.as_str()
+                .split(|ch: char| ch.is_whitespace() || ";|&()'\"`".contains(ch))
+                .filter(|w| !w.is_empty())
+                .map(|w| (w, a.loc.line)),
+        );
+    }
+    words
 }

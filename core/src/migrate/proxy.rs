@@ -45,15 +45,7 @@ fn is_proxy(c: &Container<'_>) -> bool {
 
 /// The first `docker` command of `c` that is not read-only, with its line.
 fn writes(c: &Container<'_>) -> Option<(u32, String)> {
-    let mut words: Vec<(&str, u32)> = Vec::new();
-    for a in c.argv() {
-        words.extend(
-            a.as_str()
-                .split(|ch: char| ch.is_whitespace() || ";|&()'\"`".contains(ch))
-                .filter(|w| !w.is_empty())
-                .map(|w| (w, a.loc.line)),
-        );
-    }
+    let words = super::k8s::command_words(c);
     for (i, &(w, line)) in words.iter().enumerate() {
         if w != "docker" && !w.ends_with("/docker") {
             continue;
