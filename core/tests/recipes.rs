@@ -727,7 +727,7 @@ fn github_arc_sysbox_kubernetes_mode_puts_the_job_pod_on_sysbox() {
                 .unwrap_or_else(|| panic!("{name}"))
                 .clone()
         };
-        let (job, service) = (by("$job"), by("$default"));
+        let (job, service) = (by("$job"), by("$docker"));
         let (client, daemon) = (
             pod_spec
                 .containers

@@ -257,15 +257,28 @@ fn arc_kubernetes_mode_job_pod_for_sysbox_lints_as_the_sysbox_pod() {
         "command": ["tail", "-f", "/dev/null"],
         "env": env(&job["container"]["env"]),
     })];
-    for (name, svc) in job["services"].as_object().unwrap() {
-        containers.push(json!({ "name": name, "image": svc["image"], "env": env(&svc["env"]) }));
+    // A service's container is named after its image, not its key in the workflow
+    // (`generateContainerName` in packages/k8s/src/k8s/utils.ts: the last `/` segment before the
+    // tag), so `docker:29-dind` is `docker`. (The released hooks know no `$default`: that is an
+    // unmerged proposal, and an extension container matching no service is ignored.)
+    for svc in job["services"].as_object().unwrap().values() {
+        let image = svc["image"].as_str().unwrap();
+        let name = image.rsplit('/').next().unwrap().split(':').next().unwrap();
+        containers.push(json!({ "name": name, "image": image, "env": env(&svc["env"]) }));
     }
     let ext_containers = ext["spec"]["containers"].as_array().unwrap();
-    for (i, c) in containers.iter_mut().enumerate() {
-        let key = if i == 0 { "$job" } else { "$default" };
-        let e = ext_containers.iter().find(|e| e["name"] == key).unwrap();
-        merge_container(c, e);
+    let mut merged = 0;
+    for c in containers.iter_mut() {
+        let key = format!("${}", c["name"].as_str().unwrap());
+        if let Some(e) = ext_containers.iter().find(|e| e["name"] == key.as_str()) {
+            merge_container(c, e);
+            merged += 1;
+        }
     }
+    // Every extension container is applied (prepare-job's `createContainerSpec`): one the hooks
+    // would ignore gives the daemon none of its mounts, and the client no certificates.
+    assert_eq!(merged, ext_containers.len(), "{ext_containers:?}");
+    // The `$`-less extension containers would be appended (`mergePodSpecWithOptions`): none here.
     let mut spec = ext["spec"].as_object().unwrap().clone();
     spec.insert("containers".into(), Value::Array(containers));
     spec.insert("restartPolicy".into(), json!("Never"));

@@ -79,3 +79,46 @@ fn recipe_pods_pass_kubernetes_validate_strict() {
         panic!("kubernetes-validate rejected:\n{}", failures.join("\n"));
     }
 }
+
+/// The lines of the commented block that follows `heading` in a recipe (`# ` stripped), up to the
+/// next heading (a `# ` line at the block's own indentation that ends with `:`) or the end.
+fn commented_block(text: &str, heading: &str) -> String {
+    let mut lines = text.lines().skip_while(|l| !l.starts_with(heading)).skip(1);
+    let mut out = String::new();
+    for l in lines.by_ref() {
+        let Some(body) = l.strip_prefix("#") else {
+            break;
+        };
+        if body.starts_with(" The ") && body.ends_with(':') {
+            break;
+        }
+        out.push_str(body.strip_prefix(' ').unwrap_or(body));
+        out.push('\n');
+    }
+    out
+}
+
+/// ARC's `containerMode: kubernetes` (`--set executor=kubernetes`): the runner pod of the values and
+/// the hook extension's ConfigMap (printed in the recipe for `kubectl apply -f`) pass
+/// `kubernetes-validate --strict`. The extension's own pod template is a fragment the hooks merge
+/// (containers without images), checked by `core/tests/recipes_lint.rs` after the hooks' merge.
+#[test]
+fn arc_kubernetes_mode_runner_pod_and_hook_configmap_pass_kubernetes_validate_strict() {
+    let mut checked = 0;
+    for id in ["sysbox", "buildkit"] {
+        let mut params = dockscape::Params::new();
+        params.set("executor", "kubernetes").unwrap();
+        let s = dockscape::build_scenario(id, &params).unwrap();
+        let a = dockscape::generate(&s, Format::GithubArc, &Options::default()).unwrap();
+        let values: Value = serde_saphyr::from_str(&a.text).unwrap();
+        assert_eq!(values["containerMode"]["type"], "kubernetes", "{id}");
+        let pod = arc_pod(&a.text, id).expect("a runner pod");
+        let cm = commented_block(&a.text, "# The hook extension");
+        assert!(cm.contains("kind: ConfigMap"), "{id}: {cm}");
+        if let Err(e) = kubernetes_validate(&format!("{pod}---\n{cm}")) {
+            panic!("{id}: kubernetes-validate rejected:\n{e}\n{pod}---\n{cm}");
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 2);
+}

@@ -582,6 +582,14 @@ fn container_fields(spec: &Value, name: &str, keys: &[&str]) -> Map<String, Valu
     out
 }
 
+/// The container name actions/runner-container-hooks gives a workflow service (`generateContainerName`
+/// in `packages/k8s/src/k8s/utils.ts`): the image's last `/` segment up to its first `:`
+/// (`docker:29-dind` is `docker`).
+fn hook_container_name(image: &str) -> &str {
+    let last = image.rsplit('/').next().unwrap_or(image);
+    last.split(':').next().unwrap_or(last)
+}
+
 /// ARC's `containerMode: kubernetes` for Sysbox (`--set executor=kubernetes`): the runner pod is an
 /// ordinary one; the container hooks start the workflow's job container (the scenario's client) and
 /// its `services:` (the daemon) as one job pod, which the hook extension puts on the Sysbox runtime
@@ -622,7 +630,13 @@ fn github_arc_sysbox_kubernetes(
         &["volumeMounts", "securityContext"],
     ));
     let mut service_ext = Map::new();
-    service_ext.insert("name".into(), json!("$default"));
+    // The hooks name a service's container after its image (`generateContainerName`: the last path
+    // segment before the tag) and apply the extension container named `$` + that name; one with no
+    // matching service is ignored. (`$default` for every service is an unmerged proposal.)
+    service_ext.insert(
+        "name".into(),
+        json!(format!("${}", hook_container_name(&daemon.image))),
+    );
     service_ext.extend(container_fields(
         &spec,
         &daemon.name,

@@ -289,7 +289,7 @@ pub(crate) fn ci_params() -> Vec<ParamSpec> {
     vec![
         ParamSpec::choice(
             "executor",
-            "CI recipes: the GitLab executor and the Drone runner the recipe is for",
+            "CI recipes: the GitLab executor and the Drone runner the recipe is for; for `sysbox`, `kubernetes` also gives ARC's `containerMode: kubernetes` (container hooks) instead of the runner pod on Sysbox",
             &["docker", "kubernetes"],
         ),
         ParamSpec::choice(
