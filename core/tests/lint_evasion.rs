@@ -7,7 +7,8 @@
 //! - `clean`: a neighbour that must stay quiet: no unsuppressed finding and no error;
 //! - `# ...`: a comment saying what the file tries.
 //!
-//! A code or `error` may be followed by `LINE:COL`: the finding (or error) must be there.
+//! A code or `error` may be followed by `LINE:COL`: the finding (or error) must be there; `!CODE`
+//! says no unsuppressed finding of that code may be reported.
 //!
 //! Whatever it lists, an evasion file never exits 0 unless the expect file says `clean` (a
 //! neighbour that must stay quiet). `docs/lint-evasion.md` lists what the linter promises to see.
@@ -85,6 +86,14 @@ fn every_evasion_is_caught() {
                         .collect();
                     failures.push(format!(
                         "{name}: expected {want} at {line}:{col}, got {got:?}"
+                    ));
+                }
+                continue;
+            }
+            if let Some(code) = want.strip_prefix('!') {
+                if codes.contains(&code) {
+                    failures.push(format!(
+                        "{name}: {code} must not be reported, got {codes:?}"
                     ));
                 }
                 continue;
