@@ -7,6 +7,9 @@
 //! - `clean`: a neighbour that must stay quiet: no unsuppressed finding and no error;
 //! - `# ...`: a comment saying what the file tries.
 //!
+//! A code or `error` may be followed by `LINE:COL`: the finding (or error) must be there; `!CODE`
+//! says no unsuppressed finding of that code may be reported.
+//!
 //! Whatever it lists, an evasion file never exits 0 unless the expect file says `clean` (a
 //! neighbour that must stay quiet). `docs/lint-evasion.md` lists what the linter promises to see.
 
@@ -58,7 +61,44 @@ fn every_evasion_is_caught() {
             .collect();
         let clean = wants.contains(&"clean");
         for want in &wants {
-            match *want {
+            let (want, at) = match want.split_once(' ') {
+                Some((w, at)) => (w, parse_at(at.trim())),
+                None => (*want, None),
+            };
+            if let Some((line, col)) = at {
+                let found = if want == "error" {
+                    report
+                        .errors
+                        .iter()
+                        .any(|e| e.line == Some(line) && e.column == Some(col))
+                } else {
+                    report
+                        .active()
+                        .any(|f| f.code == want && f.line == line && f.column == col)
+                };
+                if !found {
+                    let got: Vec<String> = report
+                        .active()
+                        .map(|f| format!("{} {}:{}", f.code, f.line, f.column))
+                        .chain(report.errors.iter().map(|e| {
+                            format!("error {}:{}", e.line.unwrap_or(0), e.column.unwrap_or(0))
+                        }))
+                        .collect();
+                    failures.push(format!(
+                        "{name}: expected {want} at {line}:{col}, got {got:?}"
+                    ));
+                }
+                continue;
+            }
+            if let Some(code) = want.strip_prefix('!') {
+                if codes.contains(&code) {
+                    failures.push(format!(
+                        "{name}: {code} must not be reported, got {codes:?}"
+                    ));
+                }
+                continue;
+            }
+            match want {
                 "clean" if !codes.is_empty() || !report.errors.is_empty() => {
                     failures.push(format!(
                         "{name}: expected clean, got {codes:?} (errors: {:?})",
@@ -88,6 +128,12 @@ fn every_evasion_is_caught() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(checked > 0 || files.is_empty());
+}
+
+/// `LINE:COL` of an expect line.
+fn parse_at(at: &str) -> Option<(usize, usize)> {
+    let (l, c) = at.split_once(':')?;
+    Some((l.parse().ok()?, c.parse().ok()?))
 }
 
 /// Whether the report lists its input as skipped.

@@ -2,7 +2,7 @@
 //! continuations, sh quoting, comments and command separators understood.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::ReadError;
 use super::compose::{apply_security_opt, parse_port, short_device, short_mount};
@@ -38,6 +38,7 @@ pub(crate) fn docker_runs_in<'t>(c: &Container<'t>) -> Vec<Workload<'t>> {
             Word {
                 text: v.text.clone(),
                 raw,
+                written: v.text.clone(),
                 line: v.loc.line,
                 col: v.loc.col,
             }
@@ -210,6 +211,8 @@ struct Runner<'t> {
     errors: Vec<ReadError>,
     /// Variables the script assigns (`SOCK=/var/run/docker.sock`), for `$SOCK` later.
     vars: HashMap<String, String>,
+    /// Assigned variables whose value comes from unknown ones (`IMG=${IMG:-alpine}`).
+    tainted: HashSet<String>,
     /// Words of nested text point at the argument they came from (a container's argument: its
     /// text need not be where it is written, as in a YAML block scalar).
     pin: bool,
@@ -281,6 +284,7 @@ impl<'t> Runner<'t> {
             text: Cow::Owned(out),
             // the raw word still tells which expansions were written (and quoted)
             raw: w.raw,
+            written: w.written.clone(),
             line: w.line,
             col: w.col,
         })
@@ -302,7 +306,7 @@ impl<'t> Runner<'t> {
         if !words.is_empty() && words.iter().all(|w| shell::assignment(&w.text).is_some()) {
             for w in words {
                 if let Some((n, v)) = shell::assignment(&w.text) {
-                    self.vars.insert(n.to_string(), v.to_string());
+                    self.assign(w, n, v);
                 }
             }
             return;
@@ -337,7 +341,7 @@ impl<'t> Runner<'t> {
                 ) {
                     for a in words.get(k + 1..).unwrap_or(&[]) {
                         if let Some((n, v)) = shell::assignment(&a.text) {
-                            self.vars.insert(n.to_string(), v.to_string());
+                            self.assign(a, n, v);
                         }
                     }
                     return;
@@ -430,12 +434,14 @@ fn flag_of(raw: &str) -> &str {
     }
 }
 
-/// One expansion written in a word: what it names (`$SOCK`, `${P:-false}`, `$(cmd)`, `$1`) and
-/// whether it stands inside double quotes (unquoted, the shell splits its value into words).
+/// One expansion written in a word: what it names (`$SOCK`, `${P:-false}`, `$(cmd)`, `$1`),
+/// whether it stands inside double quotes (unquoted, the shell splits its value into words; `"$@"`
+/// and `"${A[@]}"` are several words even quoted), and where it starts in the word as written.
 #[derive(Debug, PartialEq, Eq)]
 struct Expansion {
     name: String,
     quoted: bool,
+    at: usize,
 }
 
 /// The expansions of a word as written (`raw`, or the text of a nested word), single-quoted text
@@ -460,6 +466,7 @@ fn expansions(src: &str) -> Vec<Expansion> {
                 out.push(Expansion {
                     name: format!("`{}`", rest.get(..end).unwrap_or("")),
                     quoted: double,
+                    at: i,
                 });
                 while it.peek().is_some_and(|&(k, _)| k <= i + 1 + end) {
                     it.next();
@@ -504,9 +511,16 @@ fn expansions(src: &str) -> Vec<Expansion> {
                     (rest.get(..n).unwrap_or("").to_string(), n)
                 };
                 if !name.is_empty() {
+                    // `"$@"` and `"${A[@]}"` expand to one word per element, quoted or not
+                    let words = name == "@"
+                        || rest
+                            .strip_prefix('{')
+                            .and_then(|b| b.split('}').next())
+                            .is_some_and(|b| b.ends_with("[@]"));
                     out.push(Expansion {
                         name,
-                        quoted: double,
+                        quoted: double && !words,
+                        at: i,
                     });
                 }
                 while it.peek().is_some_and(|&(k, _)| k <= i + len) {
@@ -583,15 +597,36 @@ impl<'t> Runner<'t> {
     /// The expansions of word `w` whose value is not known here (not assigned by the script, not
     /// well-known).
     fn unknown(&self, w: &Word<'t>) -> Vec<Expansion> {
-        let src = if w.raw.is_empty() {
-            w.text.as_ref()
-        } else {
-            w.raw
-        };
-        expansions(src)
+        expansions(&w.written)
             .into_iter()
-            .filter(|e| !well_known(&e.name) && !self.vars.contains_key(&e.name))
+            .filter(|e| {
+                !well_known(&e.name)
+                    && (!self.vars.contains_key(&e.name) || self.tainted.contains(&e.name))
+            })
             .collect()
+    }
+
+    /// The first unknown expansion of `w` when the word starts with it (nothing but quotes
+    /// before it): the word's first characters are the variable's, a `-` among them.
+    fn leading_unknown(&self, w: &Word<'t>) -> Option<Expansion> {
+        let first = self.unknown(w).into_iter().next()?;
+        w.written
+            .get(..first.at)?
+            .chars()
+            .all(|c| matches!(c, '"' | '\''))
+            .then_some(first)
+    }
+
+    /// Record an assignment: a value built from unknown expansions (`P=${P:-false}`) keeps the
+    /// reading the text supplies, and the variable stays unknown.
+    fn assign(&mut self, w: &Word<'t>, name: &str, value: &str) {
+        let tainted = !self.unknown(w).is_empty();
+        self.vars.insert(name.to_string(), value.to_string());
+        if tainted {
+            self.tainted.insert(name.to_string());
+        } else {
+            self.tainted.remove(name);
+        }
     }
 
     /// An error when a security-relevant value (`what`) depends on expansions not known here:
@@ -648,6 +683,68 @@ impl<'t> Runner<'t> {
         }
     }
 
+    /// An error when an unquoted unknown expansion in `w` (before the image) may split into
+    /// words the docker CLI reads as options (`$FLAGS` = `--privileged -v /:/host`); whether
+    /// there was one.
+    fn split_options(&mut self, w: &Word<'t>) -> bool {
+        let split: Vec<Expansion> = self.unknown(w).into_iter().filter(|e| !e.quoted).collect();
+        self.unresolved(
+            w,
+            "this `docker run`'s options (an unquoted expansion is split into words, and any of them may be an option)",
+            &split,
+        );
+        !split.is_empty()
+    }
+
+    /// The word at the image's place: an unknown expansion at its start (`$IMAGE`, `"$IMAGE"`,
+    /// `"${IMG:-alpine}"`, `"$@"`: a value starting with `-` is an option to the docker CLI and
+    /// the next word the image; unquoted and empty, the word is gone) hides the options: an
+    /// error. After a literal start (`registry/$IMG`) the first word is the image whatever
+    /// follows.
+    fn image_word(&mut self, w: &Word<'t>) {
+        let Some(e) = self.leading_unknown(w) else {
+            return;
+        };
+        if !e.quoted {
+            self.split_options(w);
+        } else {
+            self.unresolved(
+                w,
+                &format!(
+                    "the image `{}` (a value starting with `-` is read by the docker CLI as an option, such as `--privileged`)",
+                    w.written
+                ),
+                &[e],
+            );
+        }
+    }
+
+    /// Whether which option word `w` is depends on an unknown expansion: it starts with one
+    /// (`${OPT:---rm}`), or one stands in the option's name (`--$F`, `-$X`, `-i$X`), not only in
+    /// its value (`-v$X`, `--volume=$X`).
+    fn named_by_unknown(&self, w: &Word<'t>) -> bool {
+        if self.unknown(w).is_empty() {
+            return false;
+        }
+        if self.leading_unknown(w).is_some() {
+            return true;
+        }
+        let t = w.text.as_ref();
+        let name = if let Some(long) = t.strip_prefix("--") {
+            long.split('=').next().unwrap_or(long)
+        } else {
+            let body = t.get(1..).unwrap_or("");
+            let end = body
+                .char_indices()
+                .find(|&(_, ch)| {
+                    flags::by_short(RUN_FLAGS, ch).is_some_and(|f| f.value != Value::Bool)
+                })
+                .map_or(body.len(), |(k, _)| k);
+            body.get(..end).unwrap_or(body)
+        };
+        name.contains(['$', '`'])
+    }
+
     fn docker_run(&mut self, cmd: &[Word<'t>]) -> Option<Workload<'t>> {
         let docker = cmd.first()?;
         let is_docker = base(&docker.text).starts_with("docker");
@@ -657,6 +754,12 @@ impl<'t> Runner<'t> {
         while let Some(w) = cmd.get(i) {
             let t = w.text.as_ref();
             if !t.starts_with('-') || t == "-" {
+                // `docker $OPTS run ...`: the words of an unquoted unknown expansion may be
+                // global options, or `run` and its options
+                if !matches!(t, "run" | "create" | "container") && self.split_options(w) {
+                    i += 1;
+                    continue;
+                }
                 break;
             }
             if t == "--" {
@@ -739,19 +842,20 @@ impl<'t> Runner<'t> {
                 break;
             }
             if !t.starts_with('-') || t == "-" {
-                // an unquoted expansion nobody knows splits into words the CLI may read as
-                // options (`$FLAGS` = `--privileged -v /:/host`) before the image
-                let split: Vec<Expansion> = self
-                    .unknown(word)
-                    .into_iter()
-                    .filter(|e| !e.quoted)
-                    .collect();
+                self.image_word(word);
+                break;
+            }
+            let refused = self.errors.len();
+            if self.named_by_unknown(word) {
+                let unknown = self.unknown(word);
                 self.unresolved(
                     word,
-                    "this `docker run`'s options (an unquoted expansion may hold any of them)",
-                    &split,
+                    &format!(
+                        "the option `{}` (the docker CLI reads whatever the variable holds as an option)",
+                        word.written
+                    ),
+                    &unknown,
                 );
-                break;
             }
             let flag = flag_path(word);
             let mut opts: Vec<(String, Option<Val<'t>>)> = Vec::new();
@@ -835,6 +939,15 @@ impl<'t> Runner<'t> {
                     );
                 }
                 apply_option(&mut w, &mut c, &mut sec, &name, v);
+            }
+            if self.errors.len() == refused {
+                // an unquoted unknown expansion in an option or its value (`-e A=$B`, `--name
+                // $N`) splits into words, the extra ones read as options before the image
+                for x in [word, src] {
+                    if self.split_options(x) {
+                        break;
+                    }
+                }
             }
             i += 1;
         }
@@ -1123,17 +1236,24 @@ mod tests {
             .iter()
             .map(|e| (e.line, e.column, e.message.as_str()))
             .collect();
-        assert_eq!(msgs.len(), 3, "{msgs:?}");
+        assert_eq!(msgs.len(), 5, "{msgs:?}");
         assert_eq!((msgs[0].0, msgs[0].1), (Some(2), Some(26)), "{msgs:?}");
         assert!(msgs[0].2.starts_with("`-v` depends on `$X`"), "{msgs:?}");
         assert!(
             msgs[1].2.starts_with("`--cap-add` depends on `$CAP`"),
             "{msgs:?}"
         );
+        // unquoted, `$B` may split into options
         assert!(
-            msgs[2].2.starts_with("`--privileged` depends on `$P`"),
+            msgs[2].2.starts_with("this `docker run`'s options") && msgs[2].2.contains("`$B`"),
             "{msgs:?}"
         );
+        assert!(
+            msgs[3].2.starts_with("`--privileged` depends on `$P`"),
+            "{msgs:?}"
+        );
+        // quoted, `$IMG` is one word, but one that may start with `-`
+        assert!(msgs[4].2.starts_with("the image `\"$IMG\"`"), "{msgs:?}");
         let c = &u.workloads[0].containers[0];
         assert!(c.security.privileged.is_some());
         assert_eq!(c.image.as_ref().map(|i| i.as_str()), Some("$IMG"));
@@ -1246,6 +1366,49 @@ mod shell_reading {
             "docker exec c docker run --privileged a",
         ] {
             assert_eq!(read(quiet).0.workloads.len(), 0, "{quiet}");
+        }
+    }
+
+    #[test]
+    fn options_hidden_behind_unknown_words_are_errors() {
+        for (line, col) in [
+            ("docker run \"$IMAGE\"", 12),
+            ("docker run --rm \"${IMG:-alpine}\" sh", 17),
+            ("docker run \"$@\"", 12),
+            ("docker run \"${ARR[@]}\" alpine", 12),
+            ("docker run -e \"${ENVS[@]}\" alpine", 15),
+            ("docker run $* alpine", 12),
+            ("docker run \"$*\" alpine", 12),
+            ("docker run $IMG", 12),
+            ("docker run -e A=$B alpine", 15),
+            ("docker run --name $N alpine", 19),
+            ("docker run --env=A=$B alpine", 12),
+            ("docker run --$F alpine", 12),
+            ("docker run -$X alpine", 12),
+            ("docker run -i$X alpine", 12),
+            ("docker run ${OPT:---rm} alpine", 12),
+            ("docker $G run --rm alpine", 8),
+            ("eval \"docker run $X alpine\"", 17),
+            ("sh -c 'docker run \"${I:-alpine}\"'", 19),
+            ("P=${P:-false}\ndocker run --privileged=$P alpine", 12),
+            ("export I=\"${I:-alpine}\"\ndocker run \"$I\"", 12),
+        ] {
+            let (_, errors) = read(line);
+            assert!(
+                errors.iter().any(|e| e.column == Some(col)),
+                "{line}: {errors:?}"
+            );
+        }
+        for quiet in [
+            "docker run --rm alpine \"$@\"",
+            "docker run -e \"A=$B\" --name \"$N\" alpine",
+            "docker run registry/$IMG",
+            "docker run \"registry.example/app:$TAG\"",
+            "IMG=alpine; docker run \"$IMG\"",
+            "docker run -v$HOME/.m2:/m2 \"$PWD/img\"",
+        ] {
+            let (_, errors) = read(quiet);
+            assert!(errors.is_empty(), "{quiet}: {errors:?}");
         }
     }
 

@@ -29,11 +29,13 @@ pub(crate) const MAX_DEPTH: usize = 64;
 pub(crate) const MAX_COMMANDS: usize = 500_000;
 
 /// A shell word: its text after quote removal, the raw slice of the input (empty when the word
-/// comes from a nested string), and where it starts (1-based, characters).
+/// comes from a nested string), the word as written (quotes and expansions, nested words too),
+/// and where it starts (1-based, characters).
 #[derive(Debug, Clone)]
 pub(crate) struct Word<'t> {
     pub text: Cow<'t, str>,
     pub raw: &'t str,
+    pub written: Cow<'t, str>,
     pub line: u32,
     pub col: u32,
 }
@@ -157,6 +159,7 @@ fn own(w: Word<'_>) -> Word<'static> {
     Word {
         text: Cow::Owned(w.text.into_owned()),
         raw: "",
+        written: Cow::Owned(w.written.into_owned()),
         line: w.line,
         col: w.col,
     }
@@ -441,6 +444,7 @@ impl<'t> Lexer<'t, '_> {
                 Cow::Borrowed(raw)
             },
             raw,
+            written: Cow::Borrowed(raw),
             line,
             col,
         })

@@ -28,6 +28,8 @@ pub(crate) struct Runs {
     by_task: Vec<(String, String, Workload<'static>)>,
     /// Names of the Tasks defined in the input.
     tasks: Vec<String>,
+    /// Names of the Pipelines defined in the input.
+    pipelines: Vec<String>,
 }
 
 /// A run's pod settings per pipeline task name (`None`: every task).
@@ -41,7 +43,9 @@ impl Runs {
     /// with a `taskRef`.
     pub(crate) fn scan(text: &str) -> Runs {
         let mut runs = Runs::default();
-        if !(text.contains("tekton.dev/") && text.contains("taskRef")) {
+        if !(text.contains("tekton.dev/")
+            && (text.contains("taskRef") || text.contains("pipelineRef")))
+        {
             return runs;
         }
         // Pipelines by name: (pipeline task name, Task name)
@@ -85,6 +89,7 @@ impl Runs {
                         }
                     }
                     "Pipeline" => {
+                        runs.pipelines.push(name.clone());
                         pipelines.push((name, pipeline_tasks(doc, spec)));
                     }
                     "PipelineRun" => {
@@ -148,6 +153,10 @@ impl Runs {
 
     fn has_task(&self, name: &str) -> bool {
         self.tasks.iter().any(|t| t == name)
+    }
+
+    fn has_pipeline(&self, name: &str) -> bool {
+        self.pipelines.iter().any(|p| p == name)
     }
 }
 
@@ -382,10 +391,8 @@ pub(super) fn unit<'t>(doc: &'t Doc<'_>, runs: &Runs) -> Unit<'t> {
                 && let Some(pt) = doc.get(spec, "podTemplate").filter(|&p| doc.is_map(p))
             {
                 // the Task is elsewhere: what the run's pod template carries alone
-                let mut w = new(kind_str(doc, root));
-                w.name = Cow::Owned(format!("{} (runs Task {t})", w.name));
-                k8s::pod_spec(&r, pt, &mut w);
-                unit.workloads.push(w);
+                let w = new(kind_str(doc, root));
+                alone(&r, w, pt, &format!("Task `{t}`"), &mut unit);
             }
         }
         "StepAction" => {
@@ -406,6 +413,31 @@ pub(super) fn unit<'t>(doc: &'t Doc<'_>, runs: &Runs) -> Unit<'t> {
                     .or_else(|| doc.get(spec, "podTemplate"));
                 (doc.get(spec, "pipelineSpec"), t)
             };
+            if kind == "PipelineRun"
+                && let Some(p) = doc
+                    .path(spec, &["pipelineRef", "name"])
+                    .and_then(|n| doc.str(n))
+                    .filter(|p| !runs.has_pipeline(p))
+            {
+                // the Pipeline is elsewhere: what the run's pod templates carry alone
+                let what = format!("Pipeline `{p}`");
+                if let Some(pt) = template.filter(|&t| doc.is_map(t)) {
+                    alone(&r, new(kind_str(doc, root)), pt, &what, &mut unit);
+                }
+                for s in doc
+                    .get(spec, "taskRunSpecs")
+                    .map_or_else(Vec::new, |l| doc.items(l).collect::<Vec<_>>())
+                {
+                    let Some(pt) = doc.get(s, "podTemplate").filter(|&t| doc.is_map(t)) else {
+                        continue;
+                    };
+                    let mut w = new(kind_str(doc, root));
+                    if let Some(n) = doc.get(s, "pipelineTaskName").and_then(|n| doc.str(n)) {
+                        w.name = Cow::Owned(format!("{}:{n}", w.name));
+                    }
+                    alone(&r, w, pt, &what, &mut unit);
+                }
+            }
             let Some(pipeline) = pipeline.filter(|&p| doc.is_map(p)) else {
                 return unit;
             };
@@ -414,9 +446,6 @@ pub(super) fn unit<'t>(doc: &'t Doc<'_>, runs: &Runs) -> Unit<'t> {
                     continue;
                 };
                 for t in doc.items(tasks).collect::<Vec<_>>() {
-                    let Some(ts) = doc.get(t, "taskSpec").filter(|&s| doc.is_map(s)) else {
-                        continue;
-                    };
                     let task_name = r.field(t, "name");
                     let template = task_name
                         .as_ref()
@@ -429,6 +458,16 @@ pub(super) fn unit<'t>(doc: &'t Doc<'_>, runs: &Runs) -> Unit<'t> {
                         task_name.as_ref().map_or("task", |n| n.as_str())
                     ));
                     w.loc = r.loc(t);
+                    let Some(ts) = doc.get(t, "taskSpec").filter(|&s| doc.is_map(s)) else {
+                        // a run's task whose Task is elsewhere: its pod template alone
+                        if kind == "PipelineRun"
+                            && let Some(task) = task_ref(doc, t).filter(|x| !runs.has_task(x))
+                            && let Some(pt) = template.filter(|&p| doc.is_map(p))
+                        {
+                            alone(&r, w, pt, &format!("Task `{task}`"), &mut unit);
+                        }
+                        continue;
+                    };
                     task(&r, ts, template, &mut w);
                     unit.workloads.push(w);
                 }
@@ -437,6 +476,35 @@ pub(super) fn unit<'t>(doc: &'t Doc<'_>, runs: &Runs) -> Unit<'t> {
         _ => return k8s::unit(doc),
     }
     unit
+}
+
+/// A run whose Task (or Pipeline) is not in the input, named `what`: judged for what its pod
+/// template `pt` carries alone (host namespaces, security context). Its `hostPath` volumes are
+/// for the steps of that Task, which are not here: whether they mount them is not known, so each
+/// is an input error, never a finding about a mount that was not seen (nor DS025's "no container
+/// mounts it").
+fn alone<'t>(r: &Reader<'t, '_>, mut w: Workload<'t>, pt: NodeId, what: &str, unit: &mut Unit<'t>) {
+    w.name = Cow::Owned(format!("{} (runs {})", w.name, what.replace('`', "")));
+    k8s::pod_spec(r, pt, &mut w);
+    for v in &mut w.volumes {
+        let VolumeSource::Host { path, .. } = &v.source else {
+            continue;
+        };
+        if let Field::Node(id) = path.loc.field {
+            r.doc.problem(
+                id,
+                format!(
+                    "the volume `{}` (hostPath `{}`) is for the steps of {what}, which is not in the input: whether they mount it is not known here (lint that {} together with this run)",
+                    v.name.escape_debug(),
+                    path.as_str().escape_debug(),
+                    what.split(' ').next().unwrap_or("Task"),
+                ),
+            );
+        }
+        // the steps that may mount it are elsewhere: not "unused"
+        v.used = true;
+    }
+    unit.workloads.push(w);
 }
 
 /// The `script` of every step and sidecar (any depth: tasks, inline task specs, step actions).
