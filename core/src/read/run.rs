@@ -180,7 +180,7 @@ const WRAPPERS: &[&str] = &[
 ];
 
 /// Shells: `-c STRING` is a script; without `-c` or a script file they read standard input.
-const SHELLS: &[&str] = &[
+pub(crate) const SHELLS: &[&str] = &[
     "sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "yash", "posh", "bash.exe", "sh.exe",
 ];
 
@@ -195,12 +195,12 @@ const RUNTIMES: &[&str] = &[
     "nerdctl.exe",
 ];
 
-fn base(w: &str) -> String {
+pub(crate) fn base(w: &str) -> String {
     let b = w.rsplit(['/', '\\']).next().unwrap_or(w);
     b.to_ascii_lowercase()
 }
 
-fn mentions_runtime(s: &str) -> bool {
+pub(crate) fn mentions_runtime(s: &str) -> bool {
     s.contains("docker") || s.contains("podman") || s.contains("nerdctl")
 }
 
