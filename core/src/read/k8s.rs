@@ -334,13 +334,103 @@ fn object<'t>(r: &Reader<'t, '_>, id: NodeId, unit: &mut Unit<'t>, depth: u32) {
                 } else {
                     ContainerKind::Container
                 };
-                let c = container(r, c, kind, key, index, &w);
+                let mut c = container(r, c, kind, key, index, &w);
+                if key == "script"
+                    && let Some(source) = script_source(doc, c_id(&c))
+                    && let Some(s) = r.val(source)
+                {
+                    // an Argo `script`'s source: its words count as the container's command
+                    // (`dockerd` there is a daemon), as a Tekton step's `script`
+                    for word in super::compose::shell_words(s.as_str()) {
+                        c.args.push(Val::new(word, s.loc));
+                    }
+                }
                 w.containers.push(c);
                 mark_used(&mut w);
                 unit.workloads.push(w);
             }
         }
     }
+}
+
+/// The node a container was read from.
+fn c_id(c: &Container<'_>) -> Option<NodeId> {
+    match c.loc.field {
+        Field::Node(id) => Some(id),
+        _ => None,
+    }
+}
+
+/// The `source` of an Argo Workflows `script` template `c` when a shell runs it: its `command`
+/// (`sh` when none) is a shell.
+fn script_source(doc: &Doc<'_>, c: Option<NodeId>) -> Option<NodeId> {
+    let c = c?;
+    let source = doc.get(c, "source").filter(|&s| doc.str(s).is_some())?;
+    let shell = match doc.get(c, "command").filter(|&l| doc.is_seq(l)) {
+        Some(l) => doc
+            .items(l)
+            .next()
+            .and_then(|i| doc.str(i))
+            .is_some_and(|w| super::run::SHELLS.contains(&super::run::base(w).as_str())),
+        None => true,
+    };
+    shell.then_some(source)
+}
+
+/// The shell text the containers of a Kubernetes document run, whose `docker run` lines are read
+/// as embedded text ([`super::ci::shell_scalar`]): an Argo Workflows `script` template's `source`
+/// (run by its `command`, `sh` when none), and the string after `-c` of a shell in a container's
+/// `command` and `args` (`command: [sh, -c, "…"]`, `[bash, -ec]` with `args: ["…"]`, or
+/// `args: ["-c", "…"]` alone, for an image whose entrypoint is a shell). Every mapping with an
+/// `image` counts, wherever it is: pod specs, `initContainers`, `sidecars`, `ephemeralContainers`,
+/// Argo `containerSet`s and templates inline in `steps` and `dag` tasks. Each node once.
+pub(crate) fn scripts(doc: &Doc<'_>) -> Vec<NodeId> {
+    let mut out = Vec::new();
+    for i in 0..doc.nodes.len() {
+        let Ok(id) = NodeId::try_from(i) else { break };
+        if !doc.is_map(id) || doc.get(id, "image").and_then(|v| doc.str(v)).is_none() {
+            continue;
+        }
+        if let Some(s) = script_source(doc, Some(id)) {
+            out.push(s);
+        }
+        let list = |key: &str| -> Vec<NodeId> {
+            doc.get(id, key)
+                .filter(|&l| doc.is_seq(l))
+                .map(|l| doc.items(l).map(|n| doc.resolve(n)).collect())
+                .unwrap_or_default()
+        };
+        let command = list("command");
+        let no_command = command.is_empty();
+        let argv: Vec<NodeId> = command.into_iter().chain(list("args")).collect();
+        let word = |n: NodeId| doc.str(n).unwrap_or("");
+        // where the shell's own words start: after a shell, or at the first argument when the
+        // image's entrypoint runs them (`args: ["-c", "…"]`)
+        let start = match argv
+            .iter()
+            .position(|&n| super::run::SHELLS.contains(&super::run::base(word(n)).as_str()))
+        {
+            Some(k) => k + 1,
+            None if no_command && argv.first().is_some_and(|&n| word(n).starts_with('-')) => 0,
+            None => continue,
+        };
+        let mut c_flag = false;
+        for &n in argv.get(start..).unwrap_or(&[]) {
+            let w = word(n);
+            if w.starts_with("--") {
+                continue;
+            }
+            if (w.starts_with('-') || w.starts_with('+')) && w.len() > 1 {
+                c_flag |= w.contains('c');
+                continue;
+            }
+            if c_flag && doc.str(n).is_some() {
+                out.push(n);
+            }
+            break;
+        }
+    }
+    out
 }
 
 fn kind_or_pod(kind: &str) -> &str {
@@ -722,5 +812,44 @@ fn security<'t>(r: &Reader<'t, '_>, sc: NodeId) -> Security<'t> {
             .and_then(|o| r.field(o, "type")),
         selinux_disabled: None,
         host_process: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::source::Loader;
+
+    /// The shell text found in every document of `text`.
+    fn scripts_of(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        Loader::default().run(
+            text,
+            |doc, _| {
+                out.extend(
+                    scripts(doc)
+                        .into_iter()
+                        .filter_map(|id| doc.str(id).map(str::to_string)),
+                );
+            },
+            |_| {},
+        );
+        out
+    }
+
+    #[test]
+    fn the_shell_text_containers_run() {
+        let pod = "kind: Pod\nspec:\n  containers:\n  - image: docker:cli\n    command: [sh, -c, 'docker run a']\n  - image: docker:cli\n    command: [/bin/bash, -ec]\n    args: ['docker run b']\n  - image: docker:cli\n    args: [-c, 'docker run c']\n  - image: docker:cli\n    command: [docker, run, d]\n  - image: python\n    command: [python, -c, 'print(1)']\n  ephemeralContainers:\n  - image: docker:cli\n    command: [sh, -xc, 'docker run e']\n";
+        assert_eq!(
+            scripts_of(pod),
+            [
+                "docker run a",
+                "docker run b",
+                "docker run c",
+                "docker run e"
+            ]
+        );
+        let argo = "kind: Workflow\nspec:\n  templates:\n  - script:\n      image: alpine\n      source: docker run f\n  - script:\n      image: python\n      command: [python]\n      source: print(2)\n  - steps:\n    - - inline:\n          script: {image: alpine, command: [bash], source: docker run g}\n";
+        assert_eq!(scripts_of(argo), ["docker run f", "docker run g"]);
     }
 }

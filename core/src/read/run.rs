@@ -180,7 +180,7 @@ const WRAPPERS: &[&str] = &[
 ];
 
 /// Shells: `-c STRING` is a script; without `-c` or a script file they read standard input.
-const SHELLS: &[&str] = &[
+pub(crate) const SHELLS: &[&str] = &[
     "sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "yash", "posh", "bash.exe", "sh.exe",
 ];
 
@@ -195,12 +195,12 @@ const RUNTIMES: &[&str] = &[
     "nerdctl.exe",
 ];
 
-fn base(w: &str) -> String {
+pub(crate) fn base(w: &str) -> String {
     let b = w.rsplit(['/', '\\']).next().unwrap_or(w);
     b.to_ascii_lowercase()
 }
 
-fn mentions_runtime(s: &str) -> bool {
+pub(crate) fn mentions_runtime(s: &str) -> bool {
     s.contains("docker") || s.contains("podman") || s.contains("nerdctl")
 }
 
@@ -213,6 +213,9 @@ struct Runner<'t> {
     vars: HashMap<String, String>,
     /// Assigned variables whose value comes from unknown ones (`IMG=${IMG:-alpine}`).
     tainted: HashSet<String>,
+    /// The command is run by `xargs` or `parallel`: words from their input replace the
+    /// placeholder (`Some`) or are appended (`None`).
+    input: Option<Option<String>>,
     /// Words of nested text point at the argument they came from (a container's argument: its
     /// text need not be where it is written, as in a YAML block scalar).
     pin: bool,
@@ -313,10 +316,13 @@ impl<'t> Runner<'t> {
         }
         let mut k = 0;
         let mut wrapped = false;
+        self.input = None;
         while let Some(w) = words.get(k) {
             let b = base(&w.text);
             if RUNTIMES.contains(&b.as_str()) {
-                if let Some(wl) = self.docker_run(words.get(k..).unwrap_or(&[])) {
+                let run = self.docker_run(words.get(k..).unwrap_or(&[]));
+                self.input = None;
+                if let Some(wl) = run {
                     self.out.push(wl);
                     return;
                 }
@@ -335,6 +341,9 @@ impl<'t> Runner<'t> {
                 return;
             } else if WRAPPERS.contains(&b.as_str()) {
                 wrapped = true;
+                if matches!(b.as_str(), "xargs" | "parallel" | "sem") {
+                    self.input = Some(input_words(&b, words.get(k + 1..).unwrap_or(&[])));
+                }
                 if matches!(
                     b.as_str(),
                     "export" | "local" | "readonly" | "declare" | "typeset"
@@ -533,6 +542,52 @@ fn expansions(src: &str) -> Vec<Expansion> {
     out
 }
 
+/// What `xargs`/`parallel` put into the command they run: the replace string (`xargs -I {}`,
+/// `-i`, `--replace`; `parallel`'s `{}`), or `None` when they append their input's words.
+fn input_words(wrapper: &str, opts: &[Word<'_>]) -> Option<String> {
+    if wrapper != "xargs" {
+        // parallel: `{}`, `{.}`, `{1}`, ... wherever written, else appended
+        let uses = opts.iter().any(|w| placeholder(&w.written, "{").is_some());
+        return uses.then(|| "{".to_string());
+    }
+    let mut it = opts.iter();
+    while let Some(w) = it.next() {
+        let t = w.text.as_ref();
+        if RUNTIMES.contains(&base(t).as_str()) {
+            break;
+        }
+        if t == "-I" {
+            return it.next().map(|v| v.text.to_string());
+        }
+        if let Some(r) = t.strip_prefix("-I").filter(|r| !r.is_empty()) {
+            return Some(r.to_string());
+        }
+        if t == "-i" || t == "--replace" {
+            return Some("{}".to_string());
+        }
+        if let Some(r) = t
+            .strip_prefix("--replace=")
+            .or_else(|| t.strip_prefix("-i"))
+        {
+            return Some(r.to_string());
+        }
+    }
+    None
+}
+
+/// Where the placeholder `p` of `xargs`/`parallel` is in a word (`{` stands for `parallel`'s
+/// `{…}` forms).
+fn placeholder(word: &str, p: &str) -> Option<usize> {
+    if p.is_empty() {
+        return None;
+    }
+    if p == "{" {
+        let at = word.find('{')?;
+        return word.get(at..)?.contains('}').then_some(at);
+    }
+    word.find(p)
+}
+
 /// Variables whose value a reading of the script does not need: the well-known ones (`$PWD`,
 /// `$(pwd)`, `$HOME`, `$XDG_RUNTIME_DIR`, as Compose's reader knows them) and the shell's `$$`.
 fn well_known(name: &str) -> bool {
@@ -597,13 +652,34 @@ impl<'t> Runner<'t> {
     /// The expansions of word `w` whose value is not known here (not assigned by the script, not
     /// well-known).
     fn unknown(&self, w: &Word<'t>) -> Vec<Expansion> {
-        expansions(&w.written)
+        let mut out: Vec<Expansion> = expansions(&w.written)
             .into_iter()
             .filter(|e| {
                 !well_known(&e.name)
                     && (!self.vars.contains_key(&e.name) || self.tainted.contains(&e.name))
             })
-            .collect()
+            .collect();
+        // the placeholder of `xargs -I{}` / `parallel`: a word of their input
+        if let Some(Some(p)) = &self.input
+            && let Some(at) = placeholder(&w.written, p)
+        {
+            let name = if p == "{" {
+                let rest = w.written.get(at..).unwrap_or("");
+                rest.get(..rest.find('}').map_or(rest.len(), |e| e + 1))
+                    .unwrap_or(rest)
+                    .to_string()
+            } else {
+                p.clone()
+            };
+            // one input line, or one quoted word, replaces it: no splitting
+            out.push(Expansion {
+                name,
+                quoted: true,
+                at,
+            });
+            out.sort_by_key(|e| e.at);
+        }
+        out
     }
 
     /// The first unknown expansion of `w` when the word starts with it (nothing but quotes
@@ -638,7 +714,11 @@ impl<'t> Runner<'t> {
         let names: Vec<String> = unknown
             .iter()
             .map(|e| {
-                if e.name.starts_with(['$', '`']) {
+                let placeholder = matches!(&self.input, Some(Some(p))
+                    if *p == e.name || (p == "{" && e.name.starts_with('{')));
+                if placeholder {
+                    format!("`{}` (a word of the input of `xargs`/`parallel`)", e.name)
+                } else if e.name.starts_with(['$', '`']) {
                     format!("`{}`", e.name)
                 } else {
                     format!("`${}`", e.name)
@@ -955,6 +1035,13 @@ impl<'t> Runner<'t> {
         if let Some(img) = cmd.get(i) {
             c.image = Some(Val::new(img.text.clone(), loc_of(img, 0, "image")));
             i += 1;
+        } else if matches!(self.input, Some(None)) {
+            // `... | xargs docker run --rm`: the image, and any options before it, are the
+            // input's words
+            self.refuse(
+                docker,
+                "this `docker run`'s image and options come from the input of `xargs`/`parallel`, which is not known here: it cannot be judged (write them in the script)".to_string(),
+            );
         }
         for a in cmd.get(i..).unwrap_or(&[]) {
             c.args
@@ -1392,6 +1479,10 @@ mod shell_reading {
             ("sh -c 'docker run \"${I:-alpine}\"'", 19),
             ("P=${P:-false}\ndocker run --privileged=$P alpine", 12),
             ("export I=\"${I:-alpine}\"\ndocker run \"$I\"", 12),
+            ("ls | xargs docker run --rm", 12),
+            ("xargs -I % docker run % alpine", 23),
+            ("xargs --replace docker run -v {}:/x alpine", 31),
+            ("parallel docker run {1} alpine ::: --privileged", 21),
         ] {
             let (_, errors) = read(line);
             assert!(
@@ -1406,6 +1497,8 @@ mod shell_reading {
             "docker run \"registry.example/app:$TAG\"",
             "IMG=alpine; docker run \"$IMG\"",
             "docker run -v$HOME/.m2:/m2 \"$PWD/img\"",
+            "ls | xargs docker run --rm alpine echo",
+            "find . | xargs -I{} docker run -e X={} alpine",
         ] {
             let (_, errors) = read(quiet);
             assert!(errors.is_empty(), "{quiet}: {errors:?}");

@@ -41,7 +41,7 @@ pub(crate) fn place_errors(
 /// Read the `docker run` lines of one YAML scalar (a CI script line) as embedded text.
 pub(crate) fn shell_scalar(doc: &Doc<'_>, id: NodeId, sink: &mut dyn Sink) {
     let Some(text) = doc.str(id) else { return };
-    if !text.contains("docker") {
+    if !run::mentions_runtime(text) {
         return;
     }
     let (unit, errors) = run::read(text);

@@ -83,7 +83,8 @@ pub(crate) fn detect(name: &str, text: &str) -> Option<InputKind> {
 }
 
 /// The CI kind of one YAML document: the forced kind when it is a CI kind, else detected from the
-/// content when nothing was forced.
+/// content when nothing was forced. An Argo Workflows object (forced `k8s` or not) is
+/// `Kubernetes`: read by the Kubernetes reader, with its containers' scripts ([`scripts`]).
 pub(crate) fn doc_kind(forced: Option<InputKind>, doc: &Doc<'_>) -> Option<InputKind> {
     match forced {
         Some(
@@ -93,8 +94,12 @@ pub(crate) fn doc_kind(forced: Option<InputKind>, doc: &Doc<'_>) -> Option<Input
             | InputKind::Drone
             | InputKind::GithubActions),
         ) => return Some(k),
+        Some(InputKind::Kubernetes) => return argo(doc).then_some(InputKind::Kubernetes),
         Some(_) => return None,
         None => {}
+    }
+    if argo(doc) {
+        return Some(InputKind::Kubernetes);
     }
     let root = doc.root().filter(|&r| doc.is_map(r))?;
     let api = doc.get(root, "apiVersion").and_then(|v| doc.str(v));
@@ -124,6 +129,17 @@ pub(crate) fn doc_kind(forced: Option<InputKind>, doc: &Doc<'_>) -> Option<Input
         return Some(InputKind::Gitlab);
     }
     None
+}
+
+/// Whether a document is an Argo Workflows object (`apiVersion: argoproj.io/*`): Kubernetes
+/// objects, read by the Kubernetes reader, whose `script` templates carry shell scripts, read as
+/// a CI file's ([`scripts`]).
+fn argo(doc: &Doc<'_>) -> bool {
+    doc.root()
+        .filter(|&r| doc.is_map(r))
+        .and_then(|r| doc.get(r, "apiVersion"))
+        .and_then(|v| doc.str(v))
+        .is_some_and(|a| a.starts_with("argoproj.io/"))
 }
 
 /// Whether a CI kind is read as text (not YAML documents).
@@ -162,6 +178,7 @@ pub(crate) fn scripts(kind: InputKind, doc: &Doc<'_>) -> Vec<super::source::Node
         InputKind::Drone => drone::scripts(doc),
         InputKind::Tekton => tekton::scripts(doc),
         InputKind::GithubActions => actions::scripts(doc),
+        InputKind::Kubernetes => super::k8s::scripts(doc),
         _ => Vec::new(),
     }
 }
