@@ -401,6 +401,9 @@ fn ds009_only_when_the_clients_expect_tls() {
     // a plain-TCP client, a client without the certificates, no client at all: no fix
     for env in [
         "    - {name: DOCKER_HOST, value: \"tcp://localhost:2375\"}\n",
+        // TLS settings, but the plain port, or another pod's daemon
+        &tls.replace("2376", "2375"),
+        &tls.replace("localhost", "dind.ci.svc"),
         "    - {name: DOCKER_HOST, value: \"tcp://localhost:2376\"}\n    - {name: DOCKER_TLS_VERIFY, value: \"1\"}\n    - {name: DOCKER_CERT_PATH, value: /elsewhere}\n",
         "    - {name: OTHER, value: x}\n",
     ] {
