@@ -83,7 +83,10 @@ fn diff(a: &Value, b: &Value, path: &str, out: &mut Vec<String>) {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             for k in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
-                let p = if path.is_empty() {
+                // as the findings' field paths write keys
+                let p = if k.is_empty() || k.contains(['.', '[', ']', ' ', '"']) {
+                    format!("{path}[{k:?}]")
+                } else if path.is_empty() {
                     k.clone()
                 } else {
                     format!("{path}.{k}")
@@ -431,6 +434,23 @@ fn ds025_deletes_the_volume() {
         fixed(&only),
         format!("{POD_HEAD}  containers:\n  - name: web\n    image: nginx\n")
     );
+}
+
+#[test]
+fn ds017_runtime_default_in_place_of_unconfined() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    container.apparmor.security.beta.kubernetes.io/a: unconfined\nspec:\n  securityContext:\n    seccompProfile: {type: Unconfined}\n  containers:\n  - name: a\n    image: x\n";
+    let out = fixed(pod);
+    assert!(
+        out.contains("    container.apparmor.security.beta.kubernetes.io/a: runtime/default\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("    seccompProfile: {type: RuntimeDefault}\n"),
+        "{out}"
+    );
+    // Compose: not rewritten
+    let compose = "services:\n  a:\n    image: x\n    security_opt: [\"seccomp:unconfined\"]\n";
+    assert_eq!(fixed(compose), compose);
 }
 
 #[test]
