@@ -239,3 +239,28 @@ fn json_report_carries_the_fix() {
     assert_eq!(v["findings"].as_array().unwrap().len(), 1);
     assert!(stderr.contains("Fixed 1 finding (1 remaining)"), "{stderr}");
 }
+
+/// The fenced block after `<!-- marker -->` in the README.
+fn readme_block(marker: &str) -> String {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
+    let at = readme
+        .find(&format!("<!-- {marker} -->"))
+        .unwrap_or_else(|| panic!("no {marker} in README.md"));
+    let rest = &readme[at..];
+    let start = rest.find("```").unwrap();
+    let body = &rest[start..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    body[..body.find("```").unwrap()].to_string()
+}
+
+#[test]
+fn readme_before_and_diff_are_what_fix_does() {
+    let t = Tree::repo("fix-readme");
+    t.file("agent.yaml", readme_block("fix-before"));
+    let (code, stdout, stderr) = out(&run(&["--diff", "--unsafe-fixes", "agent.yaml"], &t.0));
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stdout, readme_block("fix-diff"));
+    assert_eq!(stderr, "Would fix 3 findings (1 remaining)\n");
+}
