@@ -228,19 +228,5 @@ pub(crate) fn run(args: &LintArgs) -> ExitCode {
 /// not fixed).
 fn adjust(configs: &config::Configs, overrides: &config::Overrides, report: &mut LintReport) {
     configs.retain_selected(report, overrides);
-    for f in report
-        .findings
-        .iter_mut()
-        .filter(|f| f.suppressed.is_none())
-    {
-        let covered = configs
-            .of(&f.file)
-            .ignores_for(Path::new(&f.file))
-            .into_iter()
-            .find(|(codes, _)| codes.iter().any(|c| config::selects(c, f.code, f.name)));
-        if let Some((_, reason)) = covered {
-            f.suppressed = Some(reason.to_string());
-            f.fix = None;
-        }
-    }
+    crate::lint::per_file_ignores(configs, report);
 }

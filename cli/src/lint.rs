@@ -376,18 +376,7 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
         .into_iter()
         .filter(|f| f.name == "-" || !configs.of(&f.name).excludes(Path::new(&f.name)))
         .collect();
-    let kind = args.input.map(|i| match i {
-        Input::K8s => InputKind::Kubernetes,
-        Input::Compose => InputKind::Compose,
-        Input::Run => InputKind::Run,
-        Input::Tekton => InputKind::Tekton,
-        Input::GithubArc => InputKind::GithubArc,
-        Input::Jenkins => InputKind::Jenkins,
-        Input::Gitlab => InputKind::Gitlab,
-        Input::Drone => InputKind::Drone,
-        Input::GitlabRunner => InputKind::GitlabRunner,
-        Input::GithubActions => InputKind::GithubActions,
-    });
+    let kind = args.input.map(Input::kind);
     let mut inputs = Vec::new();
     for f in &files {
         match &f.text {
@@ -479,20 +468,7 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
     errors.extend(env_errors);
     report.errors.splice(0..0, errors);
     report.skipped.splice(0..0, found.skipped);
-    for f in report
-        .findings
-        .iter_mut()
-        .filter(|f| f.suppressed.is_none())
-    {
-        let covered = configs
-            .of(&f.file)
-            .ignores_for(Path::new(&f.file))
-            .into_iter()
-            .find(|(codes, _)| codes.iter().any(|c| config::selects(c, f.code, f.name)));
-        if let Some((_, reason)) = covered {
-            f.suppressed = Some(reason.to_string());
-        }
-    }
+    per_file_ignores(&configs, &mut report);
     if let Some(path) = &args.write_baseline {
         let mut json = serde_json::to_string_pretty(&report.baseline()).unwrap_or_default();
         json.push('\n');
@@ -648,6 +624,26 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
         1 if args.exit_zero => ExitCode::SUCCESS,
         1 => ExitCode::from(1),
         _ => ExitCode::from(2),
+    }
+}
+
+/// Mark the findings each file's configuration ignores (`per-file-ignores`) as suppressed, with
+/// its reason (a suppressed finding offers no fix).
+pub(crate) fn per_file_ignores(configs: &config::Configs, report: &mut dockscape::LintReport) {
+    for f in report
+        .findings
+        .iter_mut()
+        .filter(|f| f.suppressed.is_none())
+    {
+        let covered = configs
+            .of(&f.file)
+            .ignores_for(Path::new(&f.file))
+            .into_iter()
+            .find(|(codes, _)| codes.iter().any(|c| config::selects(c, f.code, f.name)));
+        if let Some((_, reason)) = covered {
+            f.suppressed = Some(reason.to_string());
+            f.fix = None;
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 mod common;
-use common::Tree;
+use common::{Tree, readme_block};
 
 /// DS015 (unsafe fix) and DS025 (safe fix), and DS005 (unsafe) on a mount; comments kept.
 const POD: &str = "apiVersion: v1
@@ -238,21 +238,6 @@ fn json_report_carries_the_fix() {
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["findings"].as_array().unwrap().len(), 1);
     assert!(stderr.contains("Fixed 1 finding (1 remaining)"), "{stderr}");
-}
-
-/// The fenced block after `<!-- marker -->` in the README.
-fn readme_block(marker: &str) -> String {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
-            .unwrap();
-    let at = readme
-        .find(&format!("<!-- {marker} -->"))
-        .unwrap_or_else(|| panic!("no {marker} in README.md"));
-    let rest = &readme[at..];
-    let start = rest.find("```").unwrap();
-    let body = &rest[start..];
-    let body = &body[body.find('\n').unwrap() + 1..];
-    body[..body.find("```").unwrap()].to_string()
 }
 
 #[test]
