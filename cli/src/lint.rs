@@ -59,6 +59,24 @@ pub enum Input {
     GithubActions,
 }
 
+impl Input {
+    /// The core's input kind.
+    pub fn kind(self) -> InputKind {
+        match self {
+            Input::K8s => InputKind::Kubernetes,
+            Input::Compose => InputKind::Compose,
+            Input::Run => InputKind::Run,
+            Input::Tekton => InputKind::Tekton,
+            Input::GithubArc => InputKind::GithubArc,
+            Input::Jenkins => InputKind::Jenkins,
+            Input::Gitlab => InputKind::Gitlab,
+            Input::Drone => InputKind::Drone,
+            Input::GitlabRunner => InputKind::GitlabRunner,
+            Input::GithubActions => InputKind::GithubActions,
+        }
+    }
+}
+
 /// When to colour text output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Color {
@@ -119,6 +137,9 @@ Examples:
   dockscape lint --ignore dind-daemon --input compose docker-compose.override.yml
   dockscape lint Jenkinsfile .gitlab-ci.yml .drone.yml tekton/ values.yaml
   dockscape lint --format svg --workload Pod/default/ci pod.yaml > reach.svg
+  dockscape lint --fix k8s/                    apply the safe fixes in place, report what remains
+  dockscape lint --diff --unsafe-fixes pod.yaml   every fix as a unified diff, nothing written
+  dockscape lint --check .                     exit 1 when a fix is pending
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 input errors (2 wins).
 Suppress with the annotation `dockscape.io/ignore: \"DS001: reason\"` or a comment
@@ -188,6 +209,21 @@ pub struct LintArgs {
     /// findings name it); needed when the input has several.
     #[arg(long, value_name = "KIND/NAMESPACE/NAME")]
     pub workload: Option<String>,
+    /// Apply the safe fixes of the findings in place (Kubernetes and Compose files; a temporary
+    /// file beside each, then renamed, permissions kept), then report what remains and `Fixed N
+    /// findings (M remaining)`. Exit 1 when findings remain at or above --fail-on.
+    #[arg(long, help_heading = "Fixes")]
+    pub fix: bool,
+    /// With --fix, --diff or --check: the unsafe fixes too (they can change what the workload
+    /// does, e.g. a host path made read-only; see each rule's page).
+    #[arg(long, help_heading = "Fixes")]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them; exit 1 when one is pending.
+    #[arg(long, help_heading = "Fixes", conflicts_with = "check")]
+    pub diff: bool,
+    /// Change nothing; exit 1 when a fix is pending (or findings remain at or above --fail-on).
+    #[arg(long, help_heading = "Fixes")]
+    pub check: bool,
 }
 
 /// List every rule: code, severity, name and summary.
@@ -305,6 +341,9 @@ pub fn lint_parallel(
 
 /// `dockscape lint`.
 pub fn run_lint(args: &LintArgs) -> ExitCode {
+    if crate::fix::wanted(args) {
+        return crate::fix::run(args);
+    }
     for sel in args.select.iter().chain(args.ignore.iter()) {
         if !dockscape::selector_is_known(sel) {
             eprintln!("dockscape: unknown rule `{sel}` (see `dockscape rules`)");
@@ -337,18 +376,7 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
         .into_iter()
         .filter(|f| f.name == "-" || !configs.of(&f.name).excludes(Path::new(&f.name)))
         .collect();
-    let kind = args.input.map(|i| match i {
-        Input::K8s => InputKind::Kubernetes,
-        Input::Compose => InputKind::Compose,
-        Input::Run => InputKind::Run,
-        Input::Tekton => InputKind::Tekton,
-        Input::GithubArc => InputKind::GithubArc,
-        Input::Jenkins => InputKind::Jenkins,
-        Input::Gitlab => InputKind::Gitlab,
-        Input::Drone => InputKind::Drone,
-        Input::GitlabRunner => InputKind::GitlabRunner,
-        Input::GithubActions => InputKind::GithubActions,
-    });
+    let kind = args.input.map(Input::kind);
     let mut inputs = Vec::new();
     for f in &files {
         match &f.text {
@@ -440,20 +468,7 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
     errors.extend(env_errors);
     report.errors.splice(0..0, errors);
     report.skipped.splice(0..0, found.skipped);
-    for f in report
-        .findings
-        .iter_mut()
-        .filter(|f| f.suppressed.is_none())
-    {
-        let covered = configs
-            .of(&f.file)
-            .ignores_for(Path::new(&f.file))
-            .into_iter()
-            .find(|(codes, _)| codes.iter().any(|c| config::selects(c, f.code, f.name)));
-        if let Some((_, reason)) = covered {
-            f.suppressed = Some(reason.to_string());
-        }
-    }
+    per_file_ignores(&configs, &mut report);
     if let Some(path) = &args.write_baseline {
         let mut json = serde_json::to_string_pretty(&report.baseline()).unwrap_or_default();
         json.push('\n');
@@ -609,6 +624,26 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
         1 if args.exit_zero => ExitCode::SUCCESS,
         1 => ExitCode::from(1),
         _ => ExitCode::from(2),
+    }
+}
+
+/// Mark the findings each file's configuration ignores (`per-file-ignores`) as suppressed, with
+/// its reason (a suppressed finding offers no fix).
+pub(crate) fn per_file_ignores(configs: &config::Configs, report: &mut dockscape::LintReport) {
+    for f in report
+        .findings
+        .iter_mut()
+        .filter(|f| f.suppressed.is_none())
+    {
+        let covered = configs
+            .of(&f.file)
+            .ignores_for(Path::new(&f.file))
+            .into_iter()
+            .find(|(codes, _)| codes.iter().any(|c| config::selects(c, f.code, f.name)));
+        if let Some((_, reason)) = covered {
+            f.suppressed = Some(reason.to_string());
+            f.fix = None;
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 mod config;
 mod convert;
 mod files;
+mod fix;
 mod generate;
 mod lint;
 mod migrate;

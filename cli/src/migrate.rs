@@ -87,7 +87,7 @@ pub(crate) struct MigrateArgs {
     format: String,
 }
 
-fn read(path: &Path) -> std::io::Result<String> {
+pub(crate) fn read(path: &Path) -> std::io::Result<String> {
     let mut bytes = Vec::new();
     if path.as_os_str() == "-" {
         std::io::stdin()
@@ -107,8 +107,8 @@ fn read(path: &Path) -> std::io::Result<String> {
 }
 
 /// Write `text` to `path` through a temporary file in the same directory and a rename, so the file
-/// is never half written; the original's permissions are kept.
-fn write_in_place(path: &Path, text: &str) -> std::io::Result<()> {
+/// is never half written; the original's permissions are kept (`migrate --write`, `lint --fix`).
+pub(crate) fn write_in_place(path: &Path, text: &str) -> std::io::Result<()> {
     let real = std::fs::canonicalize(path)?;
     let meta = std::fs::metadata(&real)?;
     let dir = real.parent().unwrap_or(Path::new("."));
@@ -116,10 +116,7 @@ fn write_in_place(path: &Path, text: &str) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(
-        ".{name}.dockscape-migrate.{}.tmp",
-        std::process::id()
-    ));
+    let tmp = dir.join(format!(".{name}.dockscape.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(text.as_bytes())?;
@@ -133,7 +130,8 @@ fn write_in_place(path: &Path, text: &str) -> std::io::Result<()> {
     result
 }
 
-fn diff(name: &str, before: &str, after: &str) -> String {
+/// A unified diff of `name` from `before` to `after`.
+pub(crate) fn diff(name: &str, before: &str, after: &str) -> String {
     similar::TextDiff::from_lines(before, after)
         .unified_diff()
         .context_radius(3)

@@ -5,6 +5,9 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+use common::readme_block;
+
 const POD: &str = "apiVersion: v1
 kind: Pod
 metadata:
@@ -197,21 +200,6 @@ fn help_teaches_what_it_does() {
     ] {
         assert!(help.contains(want), "{want}: {help}");
     }
-}
-
-/// The fenced block after `<!-- marker -->` in the README.
-fn readme_block(marker: &str) -> String {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
-            .unwrap();
-    let at = readme
-        .find(&format!("<!-- {marker} -->"))
-        .unwrap_or_else(|| panic!("no {marker} in README.md"));
-    let rest = &readme[at..];
-    let start = rest.find("```").unwrap();
-    let body = &rest[start..];
-    let body = &body[body.find('\n').unwrap() + 1..];
-    body[..body.find("```").unwrap()].to_string()
 }
 
 #[test]

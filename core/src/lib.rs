@@ -63,10 +63,11 @@ pub use scenario::{
 pub use validate::{Problem, is_quantity, validate_compose, validate_pod};
 
 pub use lint::{
-    BASELINE_VERSION, BASELINED, Baseline, BaselineEntry, BaselineStats, Finding, InputKind,
-    LintError, LintInput, LintOptions, LintReport, LintedWorkload, REPORT_SCHEMA_VERSION,
-    RULE_DOCS_BASE, ReportMeta, RuleInfo, Severity, Skipped, WorkloadScenario, finding_fingerprint,
-    lint, lint_value, rule, rules, selector_is_known,
+    Applicability, BASELINE_VERSION, BASELINED, Baseline, BaselineEntry, BaselineStats, Finding,
+    Fix, Fixed, InputKind, LintError, LintInput, LintOptions, LintReport, LintedWorkload,
+    REPORT_SCHEMA_VERSION, RULE_DOCS_BASE, ReportMeta, RuleInfo, Severity, Skipped,
+    WorkloadScenario, apply_fixes, finding_fingerprint, fix, fix_summary, fix_with, lint,
+    lint_value, rule, rules, selector_is_known,
 };
 
 pub use read::decode::{DecodeProblem, decode};

@@ -49,11 +49,17 @@ fn rule_pages_are_up_to_date() {
     let readme = dir.join("README.md");
     let current = std::fs::read_to_string(&readme).unwrap_or_default();
     let (start, end) = ("<!-- rules:start -->\n", "<!-- rules:end -->");
-    let mut table = String::from("| code | name | severity | summary |\n|---|---|---|---|\n");
+    let mut table =
+        String::from("| code | name | severity | fix | summary |\n|---|---|---|---|---|\n");
     for r in &rules {
         table.push_str(&format!(
-            "| {} | [{}]({}.md) | {} | {} |\n",
-            r.code, r.name, r.name, r.severity, r.summary
+            "| {} | [{}]({}.md) | {} | {} | {} |\n",
+            r.code,
+            r.name,
+            r.name,
+            r.severity,
+            r.fix.map_or("", |f| f.as_str()),
+            r.summary
         ));
     }
     let wanted = match (current.find(start), current.find(end)) {

@@ -2,7 +2,7 @@
 //! binary uses every helper).
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A scratch directory under the system's temporary folder, removed when dropped. Its name holds
 /// the test's `name` and the process id, so test binaries running at once never share one.
@@ -40,4 +40,26 @@ impl Drop for Tree {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// The fenced block after `<!-- marker -->` in the README.
+pub fn readme_block(marker: &str) -> String {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap_or_else(|e| panic!("README.md: {e}"));
+    let at = readme
+        .find(&format!("<!-- {marker} -->"))
+        .unwrap_or_else(|| panic!("no {marker} in README.md"));
+    let rest = readme.get(at..).unwrap_or_default();
+    let body = rest
+        .find("```")
+        .and_then(|s| rest.get(s..))
+        .unwrap_or_default();
+    let body = body
+        .find('\n')
+        .and_then(|n| body.get(n + 1..))
+        .unwrap_or_default();
+    body.get(..body.find("```").unwrap_or(body.len()))
+        .unwrap_or_default()
+        .to_string()
 }

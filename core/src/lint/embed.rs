@@ -30,7 +30,7 @@ pub(super) fn process_embedded(
         lines: None,
         has_directives: None,
     };
-    process(unit, doc, rules, &mut ectx, report);
+    process(unit, doc, rules, &mut ectx, report, false);
     for f in report.findings.iter_mut().skip(fstart) {
         // a pipeline step added to an embedded Pod's container is already placed in the file
         if f.line > 0 && f.path != crate::read::ci::SH_FIELD {

@@ -10,6 +10,7 @@
 mod baseline;
 mod diagram;
 mod embed;
+mod fix;
 mod registry;
 mod report;
 mod rules;
@@ -29,11 +30,12 @@ pub use crate::read::InputKind;
 pub use baseline::{
     BASELINE_VERSION, BASELINED, Baseline, BaselineEntry, BaselineStats, finding_fingerprint,
 };
+pub use fix::{Fixed, apply_fixes, fix, fix_summary, fix_with};
 pub use scenario::WorkloadScenario;
 pub(crate) use scenario::classify;
 pub use types::{
-    Finding, LintError, LintInput, LintOptions, LintReport, LintedWorkload, REPORT_SCHEMA_VERSION,
-    ReportMeta, Severity, Skipped,
+    Applicability, Finding, Fix, LintError, LintInput, LintOptions, LintReport, LintedWorkload,
+    REPORT_SCHEMA_VERSION, ReportMeta, Severity, Skipped,
 };
 
 /// Where the rule pages live (SARIF `helpUri`, `dockscape rule`).
@@ -56,6 +58,9 @@ pub struct RuleInfo {
     pub docs: String,
     /// Where the page is published.
     pub help_uri: String,
+    /// Whether its findings carry a fix, and of which kind (`lint --fix`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Applicability>,
 }
 
 impl RuleInfo {
@@ -68,13 +73,27 @@ impl RuleInfo {
             help: m.help,
             docs: rule_page(m),
             help_uri: format!("{RULE_DOCS_BASE}{}.md", m.name),
+            fix: m.fix.as_ref().map(|f| f.applicability),
         }
     }
 }
 
 fn rule_page(m: &Meta) -> String {
+    let fix = match &m.fix {
+        Some(f) => format!(
+            " Fix: **{}**, {} (`dockscape lint --fix{}`).",
+            f.applicability.as_str(),
+            f.message,
+            if f.applicability == Applicability::Unsafe {
+                " --unsafe-fixes"
+            } else {
+                ""
+            }
+        ),
+        None => String::new(),
+    };
     format!(
-        "# {} {}\n\nSeverity: **{}**. {}.\n\n{}",
+        "# {} {}\n\nSeverity: **{}**. {}.{fix}\n\n{}",
         m.code,
         m.name,
         m.severity,
@@ -249,7 +268,8 @@ struct LintSink<'r, 'c, 'i> {
 
 impl Sink for LintSink<'_, '_, '_> {
     fn unit(&mut self, unit: &Unit<'_>, doc: Option<&Doc<'_>>) {
-        process(unit, doc, self.rules, self.ctx, self.report);
+        // units of CI text (a Jenkinsfile's pods): no fixes
+        process(unit, doc, self.rules, self.ctx, self.report, false);
     }
 
     fn embedded(&mut self, unit: &Unit<'_>, doc: Option<&Doc<'_>>, text: &str, map: &PosMap<'_>) {
@@ -308,7 +328,7 @@ fn lint_one<'a>(
         // a script named as one was looked at, with or without `docker run` lines; other text
         // is only something the linter reads when it holds one
         recognised = !unit.workloads.is_empty() || is_script_name(input.file);
-        process(&unit, None, rules, &mut ctx, report);
+        process(&unit, None, rules, &mut ctx, report, false);
         report.errors.extend(errors.into_iter().map(|e| LintError {
             file: input.file.to_string(),
             line: e.line,
@@ -365,7 +385,7 @@ fn lint_one<'a>(
                     return;
                 }
                 let start = report.findings.len();
-                process(&unit, Some(doc), rules, &mut ctx, report);
+                process(&unit, Some(doc), rules, &mut ctx, report, ci_kind.is_none());
                 if compose && ci_kind.is_none() {
                     // Compose values read several ways (unknown variables, duplicate keys): one
                     // finding per value
@@ -512,12 +532,15 @@ fn workload_label(w: &ir::Workload<'_>) -> String {
     }
 }
 
+/// `fixes`: whether the findings get their rules' fixes (a Kubernetes or Compose document of the
+/// file itself, not a CI configuration or embedded text).
 fn process(
     unit: &Unit<'_>,
     doc: Option<&Doc<'_>>,
     rules: &[&'static dyn Rule],
     ctx: &mut FileCtx<'_>,
     report: &mut LintReport,
+    fixes: bool,
 ) {
     let mut cx = Checker::default();
     for rule in rules {
@@ -564,7 +587,15 @@ fn process(
                     .find_map(|d| d.reason.clone())
             })
             .or_else(|| suppress::inline_for(ctx, hit.loc.line as usize, meta));
-        let f = finding(meta, hit, unit, doc, &labels, ctx, reason);
+        let mut f = finding(meta, hit, unit, doc, &labels, ctx, reason);
+        if fixes
+            && f.suppressed.is_none()
+            && meta.fix.is_some()
+            && let Some(d) = doc
+            && let Some(rule) = rules.iter().find(|r| r.meta().code == meta.code)
+        {
+            f.fix = fix::fix_of(*rule, meta, hit, unit, d, ctx.text);
+        }
         report.findings.push(f);
     }
 }
@@ -612,6 +643,7 @@ fn finding(
         workload: labels.get(hit.workload).cloned(),
         container,
         suppressed,
+        fix: None,
         source_line: ctx.line(line).to_string(),
     }
 }

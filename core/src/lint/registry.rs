@@ -1,7 +1,19 @@
 //! The [`Rule`] trait, the [`declare_rule!`] macro and the [`Checker`] rules report into.
 
-use super::types::Severity;
+use super::fix::FixCx;
+use super::types::{Applicability, Severity};
+use crate::migrate::Edit;
 use crate::read::ir::{Loc, Unit};
+
+/// A rule's mechanical fix, declared with `fix: Safe("...")` or `fix: Unsafe("...")` in
+/// [`declare_rule!`]; the rule file then defines `fn fix(cx: &FixCx<'_>, hit: &Hit<'_>) ->
+/// Option<Vec<Edit>>` (see `lint/fix.rs`).
+#[derive(Debug)]
+pub(crate) struct FixMeta {
+    pub applicability: Applicability,
+    /// What the fix does, an imperative (add `readOnly: true`); may use the hit's `{n}`.
+    pub message: &'static str,
+}
 
 /// Everything about a rule except its check: captured by [`declare_rule!`].
 #[derive(Debug)]
@@ -20,6 +32,8 @@ pub(crate) struct Meta {
     pub help: &'static str,
     /// The doc comment, as written (each line keeps the one space after `///`).
     pub docs: &'static str,
+    /// The fix, when the rule has one.
+    pub fix: Option<FixMeta>,
 }
 
 impl Meta {
@@ -38,6 +52,10 @@ impl Meta {
 pub(crate) trait Rule: Sync {
     fn meta(&self) -> &'static Meta;
     fn check<'t>(&self, unit: &Unit<'t>, cx: &mut Checker<'t>);
+    /// The edits that fix `hit`, when the rule declares a fix and it applies there.
+    fn fix(&self, _cx: &FixCx<'_>, _hit: &Hit<'_>) -> Option<Vec<Edit>> {
+        None
+    }
 }
 
 /// One detection: data only; the engine renders the message and help.
@@ -154,7 +172,8 @@ macro_rules! declare_rule {
             severity: $sev:ident,
             summary: $summary:literal,
             message: [$($msg:literal),+ $(,)?],
-            help: $help:literal $(,)?
+            help: $help:literal
+            $(, fix: $app:ident($fixmsg:literal))? $(,)?
         }
     ) => {
         $(#[doc = $doc])+
@@ -171,9 +190,14 @@ macro_rules! declare_rule {
                     messages: &[$($msg),+],
                     help: $help,
                     docs: concat!($($doc, "\n"),+),
+                    fix: $crate::lint::registry::declare_rule!(@fix $($app $fixmsg)?),
                 };
                 &META
             }
+
+            $(
+                $crate::lint::registry::declare_rule!(@fixfn $app);
+            )?
 
             fn check<'t>(
                 &self,
@@ -182,6 +206,24 @@ macro_rules! declare_rule {
             ) {
                 check(unit, cx)
             }
+        }
+    };
+    (@fix) => {
+        None
+    };
+    (@fix $app:ident $fixmsg:literal) => {
+        Some($crate::lint::registry::FixMeta {
+            applicability: $crate::lint::types::Applicability::$app,
+            message: $fixmsg,
+        })
+    };
+    (@fixfn $app:ident) => {
+        fn fix(
+            &self,
+            cx: &$crate::lint::fix::FixCx<'_>,
+            hit: &$crate::lint::registry::Hit<'_>,
+        ) -> Option<Vec<$crate::migrate::Edit>> {
+            fix(cx, hit)
         }
     };
 }

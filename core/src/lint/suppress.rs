@@ -193,6 +193,7 @@ pub(crate) fn reasonless_comments(ctx: &mut FileCtx<'_>, report: &mut LintReport
             workload: None,
             container: None,
             suppressed: None,
+            fix: None,
             source_line: line.trim_end_matches('\r').to_string(),
         });
     }

@@ -163,9 +163,48 @@ pub struct Finding {
     pub container: Option<String>,
     /// The reason, when a suppression (annotation or comment) covers this finding.
     pub suppressed: Option<String>,
+    /// The mechanical fix of its rule, when the rule has one and it applies here (never on a
+    /// suppressed finding, nor in text embedded in another file); absent from the JSON report
+    /// otherwise. See [`crate::fix`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
     /// The source line, for the code frame.
     #[serde(skip)]
     pub source_line: String,
+}
+
+/// Whether a fix keeps what the workload does (ruff's model): safe fixes are applied by `lint
+/// --fix`, unsafe ones only with `--unsafe-fixes` too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Nothing the workload's own file shows stops working: only what the finding reports changes.
+    Safe,
+    /// It can break a workload that relied on what the finding reports (a write to the host path,
+    /// a setuid binary): review it.
+    Unsafe,
+}
+
+impl Applicability {
+    /// `safe` or `unsafe`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// A finding's fix: text edits on the linted input (byte offsets into the text given to
+/// [`lint`](super::lint)), sorted, not overlapping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    /// Safe or unsafe.
+    pub applicability: Applicability,
+    /// What it does (add `readOnly: true`), lowercase, no trailing period.
+    pub message: String,
+    /// The edits; applying them (and no other fix's) removes this finding.
+    pub edits: Vec<crate::migrate::Edit>,
 }
 
 impl Finding {

@@ -12,7 +12,7 @@
 mod compose;
 mod k8s;
 mod proxy;
-mod yaml;
+pub(crate) mod yaml;
 
 use serde::Serialize;
 
@@ -107,7 +107,7 @@ pub struct Edit {
 }
 
 impl Edit {
-    fn insert(at: usize, text: String) -> Self {
+    pub(crate) fn insert(at: usize, text: String) -> Self {
         Edit {
             start: at,
             end: at,
@@ -115,7 +115,7 @@ impl Edit {
         }
     }
 
-    fn replace(start: usize, end: usize, text: String) -> Self {
+    pub(crate) fn replace(start: usize, end: usize, text: String) -> Self {
         Edit {
             start,
             end,
@@ -297,7 +297,7 @@ fn refuse_other(
 
 /// Apply edits to `input`: sorted by position (insertions at one place in the order made), never
 /// overlapping.
-fn apply(input: &str, mut edits: Vec<Edit>) -> Result<(Vec<Edit>, String)> {
+pub(crate) fn apply(input: &str, mut edits: Vec<Edit>) -> Result<(Vec<Edit>, String)> {
     edits.sort_by_key(|e| (e.start, e.end));
     let mut out = String::with_capacity(input.len() + edits.len() * 64);
     let mut at = 0;

@@ -9,7 +9,7 @@ use crate::read::source::{Doc, Kind, NONE, NodeId, Scalar, Tag, resolve_scalar};
 
 /// How the surrounding file writes YAML.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Style {
+pub(crate) struct Style {
     /// Columns a nested mapping is indented by (`2` in `a:\n  b: 1`).
     pub map_step: usize,
     /// Columns a block sequence under a key is indented by (`0` for kubectl's `a:\n- x`).
@@ -19,14 +19,14 @@ pub(super) struct Style {
 }
 
 /// The editor of one document.
-pub(super) struct Editor<'d, 'a> {
+pub(crate) struct Editor<'d, 'a> {
     pub doc: &'d Doc<'a>,
     pub text: &'d str,
     pub style: Style,
 }
 
 impl<'d, 'a> Editor<'d, 'a> {
-    pub(super) fn new(doc: &'d Doc<'a>, text: &'d str, near: NodeId) -> Self {
+    pub(crate) fn new(doc: &'d Doc<'a>, text: &'d str, near: NodeId) -> Self {
         let style = Style {
             map_step: detect_map_step(doc, text, near).unwrap_or(2),
             seq_offset: detect_seq_offset(doc, text, near).unwrap_or(2),
@@ -40,7 +40,7 @@ impl<'d, 'a> Editor<'d, 'a> {
     }
 
     /// The byte span of a node.
-    pub(super) fn span(&self, id: NodeId) -> Option<(usize, usize)> {
+    pub(crate) fn span(&self, id: NodeId) -> Option<(usize, usize)> {
         self.doc
             .span(id)
             .map(|(s, e)| (s as usize, e as usize))
@@ -48,7 +48,7 @@ impl<'d, 'a> Editor<'d, 'a> {
     }
 
     /// Whether a collection is written in flow style (`[...]`, `{...}`, JSON).
-    pub(super) fn is_flow(&self, id: NodeId) -> bool {
+    pub(crate) fn is_flow(&self, id: NodeId) -> bool {
         self.span(id)
             .and_then(|(s, _)| self.text.get(s..))
             .is_some_and(|t| t.starts_with(['[', '{']))
@@ -67,7 +67,7 @@ impl<'d, 'a> Editor<'d, 'a> {
     }
 
     /// The end of the line `pos` is on (before its `\r\n` or `\n`), after any trailing comment.
-    fn line_end(&self, pos: usize) -> usize {
+    pub(crate) fn line_end(&self, pos: usize) -> usize {
         let nl = self
             .text
             .get(pos..)
@@ -94,7 +94,7 @@ impl<'d, 'a> Editor<'d, 'a> {
     }
 
     /// Append `value` as the last item of sequence `seq`.
-    pub(super) fn append_item(&self, seq: NodeId, value: &Value) -> Option<Edit> {
+    pub(crate) fn append_item(&self, seq: NodeId, value: &Value) -> Option<Edit> {
         let (s, e) = self.span(seq)?;
         if self.is_flow(seq) {
             let close = e.checked_sub(1)?;
@@ -111,7 +111,7 @@ impl<'d, 'a> Editor<'d, 'a> {
     }
 
     /// Insert `value` as the first item of sequence `seq`.
-    pub(super) fn prepend_item(&self, seq: NodeId, value: &Value) -> Option<Edit> {
+    pub(crate) fn prepend_item(&self, seq: NodeId, value: &Value) -> Option<Edit> {
         let (s, _) = self.span(seq)?;
         if self.is_flow(seq) {
             let empty = self.doc.items(seq).next().is_none();
@@ -129,7 +129,7 @@ impl<'d, 'a> Editor<'d, 'a> {
     }
 
     /// Replace item `item` (a node of a sequence) by `values`.
-    pub(super) fn replace_item(&self, item: NodeId, values: &[Value]) -> Option<Edit> {
+    pub(crate) fn replace_item(&self, item: NodeId, values: &[Value]) -> Option<Edit> {
         let (s, e) = self.span(item)?;
         let seq = self.doc.nodes.get(item as usize)?.parent;
         let (seq_start, _) = self.span(seq)?;
@@ -153,7 +153,7 @@ impl<'d, 'a> Editor<'d, 'a> {
     }
 
     /// Remove item `item` of its sequence: its lines (block style), or it and a comma (flow).
-    pub(super) fn delete_item(&self, item: NodeId) -> Option<Edit> {
+    pub(crate) fn delete_item(&self, item: NodeId) -> Option<Edit> {
         let (s, e) = self.span(item)?;
         let seq = self.doc.nodes.get(item as usize)?.parent;
         if self.is_flow(seq) {
@@ -182,7 +182,7 @@ impl<'d, 'a> Editor<'d, 'a> {
 
     /// Remove the entry of block mapping `map` whose value is `value` (its key's line to the
     /// value's last line); `None` in a flow mapping or when the key does not start its line.
-    pub(super) fn delete_entry(&self, map: NodeId, value: NodeId) -> Option<Edit> {
+    pub(crate) fn delete_entry(&self, map: NodeId, value: NodeId) -> Option<Edit> {
         if self.is_flow(map) {
             return None;
         }
@@ -209,7 +209,7 @@ impl<'d, 'a> Editor<'d, 'a> {
     }
 
     /// Replace the scalar `id` by `value` (quoted as its context needs).
-    pub(super) fn replace_scalar(&self, id: NodeId, value: &Value) -> Option<Edit> {
+    pub(crate) fn replace_scalar(&self, id: NodeId, value: &Value) -> Option<Edit> {
         let (s, e) = self.span(id)?;
         let flow_context = self
             .doc
@@ -225,7 +225,7 @@ impl<'d, 'a> Editor<'d, 'a> {
     }
 
     /// Add `key: value` as the last entry of mapping `map`.
-    pub(super) fn add_key(&self, map: NodeId, key: &str, value: &Value) -> Option<Edit> {
+    pub(crate) fn add_key(&self, map: NodeId, key: &str, value: &Value) -> Option<Edit> {
         let (s, e) = self.span(map)?;
         if self.is_flow(map) {
             let close = e.checked_sub(1)?;
@@ -310,7 +310,7 @@ fn scalar(v: &Value) -> String {
 }
 
 /// A string plain when YAML 1.1 and 1.2 both read it back as that string, else double-quoted.
-pub(super) fn plain_or_quoted(s: &str) -> String {
+pub(crate) fn plain_or_quoted(s: &str) -> String {
     let safe_chars = s
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '/' | '-' | ':' | '='));
@@ -335,7 +335,7 @@ fn flow_key(k: &str) -> String {
 }
 
 /// A value in flow style, JSON with spaces (valid YAML 1.1 and 1.2, and JSON).
-pub(super) fn flow(v: &Value) -> String {
+pub(crate) fn flow(v: &Value) -> String {
     match v {
         Value::Object(m) => {
             let parts: Vec<String> = m

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::escape;
-use crate::lint::types::{Finding, LintReport, Severity};
+use crate::lint::types::{Applicability, Finding, LintReport, Severity};
 
 const RESET: &str = "\x1b[0m";
 const BOLD: &str = "\x1b[1m";
@@ -121,6 +121,20 @@ fn render_finding(out: &mut String, f: &Finding, c: &Paint) {
         c.p(RESET),
         escape::text(&f.help)
     );
+    if let Some(fix) = &f.fix {
+        let how = match fix.applicability {
+            Applicability::Safe => "--fix",
+            Applicability::Unsafe => "--fix --unsafe-fixes",
+        };
+        let _ = writeln!(
+            out,
+            "  {}= fix available{} ({}, `{how}`): {}",
+            c.p(CYAN),
+            c.p(RESET),
+            fix.applicability.as_str(),
+            escape::text(&fix.message)
+        );
+    }
     out.push('\n');
 }
 

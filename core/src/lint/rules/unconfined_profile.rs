@@ -1,5 +1,9 @@
+use serde_json::Value;
+
+use crate::lint::fix::FixCx;
 use crate::lint::registry::{Checker, Hit, declare_rule};
-use crate::read::ir::{Security, Unit, Val, WorkloadKind};
+use crate::migrate::Edit;
+use crate::read::ir::{Security, Source, Unit, Val, WorkloadKind};
 
 declare_rule! {
     /// ## What it does
@@ -56,6 +60,13 @@ declare_rule! {
     ///           type: RuntimeDefault
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe (`dockscape lint --fix --unsafe-fixes`), Kubernetes only: `type: Unconfined` becomes
+    /// `type: RuntimeDefault`, a legacy annotation's `unconfined` becomes `runtime/default`. It is
+    /// unsafe because the runtime's default profile refuses system calls (`mount`, `unshare`,
+    /// `keyctl`, ...) and AppArmor rules a workload that runs unconfined may need. Compose and
+    /// `docker run` options are not rewritten (dropping the option is the fix there).
+    ///
     /// ## References
     /// - <https://kubernetes.io/docs/tutorials/security/seccomp/>
     /// - <https://kubernetes.io/docs/tutorials/security/apparmor/>
@@ -70,7 +81,40 @@ declare_rule! {
             "the pod runs without {0} confinement (`{1}`)",
         ],
         help: "use the `RuntimeDefault` profile (or a `Localhost` one) instead of `Unconfined`",
+        fix: Unsafe("use the runtime's default {0} profile"),
     }
+}
+
+/// `RuntimeDefault` in place of `Unconfined` (`runtime/default` in a legacy annotation).
+fn fix(cx: &FixCx<'_>, hit: &Hit<'_>) -> Option<Vec<Edit>> {
+    if cx.unit.source != Source::Kubernetes {
+        return None;
+    }
+    let id = FixCx::node(hit)?;
+    let key = cx.key_of(id)?;
+    let value = if key == "type" {
+        let profile = cx.key_of(cx.parent(id)?)?;
+        if !matches!(profile, "seccompProfile" | "appArmorProfile") {
+            return None;
+        }
+        "RuntimeDefault"
+    } else if key.contains("seccomp.security.alpha.kubernetes.io/")
+        || key.contains("apparmor.security.beta.kubernetes.io/")
+    {
+        "runtime/default"
+    } else {
+        return None;
+    };
+    // a plain word stays plain, in block and flow style alike
+    let edit = match (cx.scalar_text(id), cx.source(id), cx.doc.span(id)) {
+        (Some(t), Some(src), Some((s, e))) if t == src => {
+            Edit::replace(s as usize, e as usize, value.to_string())
+        }
+        _ => cx
+            .editor(id)
+            .replace_scalar(id, &Value::String(value.to_string()))?,
+    };
+    Some(vec![edit])
 }
 
 /// The unconfined profiles of a security context: (kind, value).

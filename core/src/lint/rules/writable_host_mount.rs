@@ -1,5 +1,10 @@
+use serde_json::Value;
+
+use crate::lint::fix::FixCx;
 use crate::lint::registry::{Checker, Hit, declare_rule};
-use crate::read::ir::{Unit, Via, WorkloadKind};
+use crate::migrate::Edit;
+use crate::read::compose::split_volume;
+use crate::read::ir::{Source, Unit, Via, WorkloadKind};
 use crate::read::paths::PathClass;
 
 declare_rule! {
@@ -57,6 +62,15 @@ declare_rule! {
     ///       configMap:
     ///         name: exporter-config
     /// ```
+    ///
+    /// ## Fix
+    /// Unsafe (`dockscape lint --fix --unsafe-fixes`): adds `readOnly: true` to the mount (or sets
+    /// an existing `readOnly: false` to `true`), `read_only: true` to a Compose long-syntax mount,
+    /// `:ro` to a short one (`:rw` becomes `:ro`). It is unsafe because it can break a workload
+    /// that writes there (an agent writing its state under `/var/lib`, a tool updating `/etc`):
+    /// nothing in the file says the workload only reads. Not offered for a PersistentVolume, a
+    /// short mount with other options (`:z`, `:cached`) or a variable in it, or a mount written
+    /// through YAML anchors.
     WritableHostMount {
         code: "DS005",
         name: "writable-host-mount",
@@ -67,7 +81,58 @@ declare_rule! {
             "the PersistentVolume exposes the host path `{0}` writable to every pod that claims it",
         ],
         help: "add `readOnly: true` (`:ro` in Compose and `docker run`); it does not make a socket mount safe",
+        fix: Unsafe("mount it read-only"),
     }
+}
+
+/// The mount made read-only: Kubernetes `readOnly: true`, Compose `read_only: true` or `:ro`.
+fn fix(cx: &FixCx<'_>, hit: &Hit<'_>) -> Option<Vec<Edit>> {
+    if hit.message != 0 {
+        return None;
+    }
+    let item = FixCx::node(hit)?;
+    // the item of a `volumeMounts` / `volumes` list
+    let list = cx.parent(item)?;
+    let key = cx.key_of(list)?;
+    let ed = cx.editor(item);
+    let edit = match (cx.unit.source, key) {
+        (Source::Kubernetes, "volumeMounts") if cx.doc.is_map(item) => {
+            match cx.own(item, "readOnly") {
+                Some(v) => ed.replace_scalar(v, &Value::Bool(true))?,
+                None if cx.doc.get(item, "readOnly").is_none() => {
+                    ed.add_key(item, "readOnly", &Value::Bool(true))?
+                }
+                None => return None,
+            }
+        }
+        (Source::Compose, "volumes") if cx.doc.is_map(item) => match cx.own(item, "read_only") {
+            Some(v) => ed.replace_scalar(v, &Value::Bool(true))?,
+            None if cx.doc.get(item, "read_only").is_none() => {
+                ed.add_key(item, "read_only", &Value::Bool(true))?
+            }
+            None => return None,
+        },
+        (Source::Compose, "volumes") => {
+            let text = cx.scalar_text(item)?;
+            if text.contains('$') {
+                return None;
+            }
+            let (source, _, mode) = split_volume(text);
+            source?;
+            match mode {
+                None => cx.append_to_scalar(item, ":ro")?,
+                Some("rw") if text.ends_with(":rw") => {
+                    let src = cx.source(item)?;
+                    let (s, _) = cx.doc.span(item)?;
+                    let at = src.rfind(":rw")? + s as usize;
+                    Edit::replace(at, at + 3, ":ro".to_string())
+                }
+                Some(_) => return None,
+            }
+        }
+        _ => return None,
+    };
+    Some(vec![edit])
 }
 
 fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {

@@ -1,0 +1,319 @@
+//! `dockscape lint --fix`: the mechanical fixes some rules declare (ruff's model).
+//!
+//! A rule with a fix says so in `declare_rule!` (`fix: Safe("...")` or `fix: Unsafe("...")`) and
+//! defines `fn fix(cx, hit)`, which returns the text edits that remove its finding, computed with
+//! the byte-span editor `migrate` uses (`crate::migrate::yaml::Editor`): every byte outside the
+//! edits is kept, and what is inserted follows the file's own style. Fixes are offered on
+//! Kubernetes manifests and Compose files only (not on scripts, CI configurations or YAML embedded
+//! in other text), never on a suppressed finding, and never where an edit would land inside a
+//! node some YAML alias repeats (the edit would change the other places too).
+//!
+//! [`fix`] lints, applies the fixes of the findings (the safe ones, and the unsafe ones when
+//! asked), and lints again until nothing more applies: two fixes whose edits overlap are applied
+//! in turn, one per pass.
+
+use super::registry::{Hit, Meta, Rule};
+use super::types::{Applicability, Finding, Fix, LintInput, LintOptions, LintReport};
+use crate::migrate::Edit;
+use crate::migrate::yaml::Editor;
+use crate::read::ir::{Field, Unit};
+use crate::read::source::{Doc, Kind, NONE, NodeId};
+use crate::{Error, ErrorKind, Result};
+
+/// What a rule's fix reads: the unit the hit is in, its YAML document and the input's text.
+pub(crate) struct FixCx<'c> {
+    pub unit: &'c Unit<'c>,
+    pub doc: &'c Doc<'c>,
+    pub text: &'c str,
+}
+
+impl<'c> FixCx<'c> {
+    /// The editor of the document, with the style found near `near`.
+    pub(crate) fn editor(&self, near: NodeId) -> Editor<'c, 'c> {
+        Editor::new(self.doc, self.text, near)
+    }
+
+    /// The node a hit points at.
+    pub(crate) fn node(hit: &Hit<'_>) -> Option<NodeId> {
+        match hit.loc.field {
+            Field::Node(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The collection `id` is written in.
+    pub(crate) fn parent(&self, id: NodeId) -> Option<NodeId> {
+        self.doc
+            .nodes
+            .get(id as usize)
+            .map(|n| n.parent)
+            .filter(|&p| p != NONE)
+    }
+
+    /// The key text of value `id` in its mapping.
+    pub(crate) fn key_of(&self, id: NodeId) -> Option<&str> {
+        let n = self.doc.nodes.get(id as usize)?;
+        let parent = self.doc.nodes.get(n.parent as usize)?;
+        if parent.kind != Kind::Map || n.slot == NONE {
+            return None;
+        }
+        self.doc.nodes.get(n.slot as usize).map(|k| &*k.text)
+    }
+
+    /// The value of `key` written in mapping `map` itself (not through a merge key or an alias).
+    pub(crate) fn own(&self, map: NodeId, key: &str) -> Option<NodeId> {
+        let v = self.doc.get(map, key)?;
+        (self.doc.resolve(v) == v && self.parent(v) == Some(map)).then_some(v)
+    }
+
+    /// The source text of a node.
+    pub(crate) fn source(&self, id: NodeId) -> Option<&'c str> {
+        let (s, e) = self.doc.span(id)?;
+        self.text.get(s as usize..e as usize)
+    }
+
+    /// A scalar node itself (not an alias, not a collection), with its text.
+    pub(crate) fn scalar_text(&self, id: NodeId) -> Option<&'c str> {
+        let n = self.doc.nodes.get(id as usize)?;
+        (n.kind == Kind::Scalar).then_some(&*n.text)
+    }
+
+    /// Edits that append `suffix` to the content of scalar `id`, keeping its quoting: after a
+    /// plain scalar, before the closing quote of a quoted one without escapes.
+    pub(crate) fn append_to_scalar(&self, id: NodeId, suffix: &str) -> Option<Edit> {
+        let text = self.scalar_text(id)?;
+        let src = self.source(id)?;
+        let (_, end) = self.doc.span(id)?;
+        let end = end as usize;
+        let quoted = |q: char| {
+            src.len() == text.len() + 2
+                && src.starts_with(q)
+                && src.ends_with(q)
+                && src.get(1..src.len() - 1) == Some(text)
+        };
+        if src == text && !text.is_empty() {
+            Some(Edit::insert(end, suffix.to_string()))
+        } else if quoted('"') || quoted('\'') {
+            Some(Edit::insert(end - 1, suffix.to_string()))
+        } else {
+            None
+        }
+    }
+}
+
+/// Whether an edit lands in a node a YAML alias repeats elsewhere (or in an alias-merged mapping).
+fn through_alias(doc: &Doc<'_>, ed: &Editor<'_, '_>, edits: &[Edit]) -> bool {
+    doc.nodes
+        .iter()
+        .filter(|n| n.kind == Kind::Alias)
+        .filter_map(|n| ed.span(n.first))
+        .any(|(s, e)| {
+            let end = ed.line_end(e);
+            edits.iter().any(|x| x.start <= end && x.end >= s)
+        })
+}
+
+/// The fix of `hit` (of rule `rule`), when the rule has one and it applies.
+pub(super) fn fix_of(
+    rule: &dyn Rule,
+    meta: &'static Meta,
+    hit: &Hit<'_>,
+    unit: &Unit<'_>,
+    doc: &Doc<'_>,
+    text: &str,
+) -> Option<Fix> {
+    let fm = meta.fix.as_ref()?;
+    let cx = FixCx { unit, doc, text };
+    let mut edits = rule.fix(&cx, hit)?;
+    edits.sort_by_key(|e| (e.start, e.end));
+    edits.dedup();
+    let ordered = edits
+        .windows(2)
+        .all(|w| matches!(w, [a, b] if a.end <= b.start && a.start < b.start));
+    let inside = edits.iter().all(|e| {
+        e.start <= e.end && text.get(e.start..e.end).is_some() && text.is_char_boundary(e.start)
+    });
+    if edits.is_empty() || !ordered || !inside || through_alias(doc, &cx.editor(0), &edits) {
+        return None;
+    }
+    Some(Fix {
+        applicability: fm.applicability,
+        message: super::registry::render(fm.message, &hit.args),
+        edits,
+    })
+}
+
+/// Whether two edits of different fixes cannot both be applied (the same place, or overlapping).
+fn conflict(a: &Edit, b: &Edit) -> bool {
+    a != b && (a.start == b.start || (a.start < b.end && b.start < a.end))
+}
+
+/// Apply, in one pass, the fixes of `findings` (unsuppressed ones, safe ones and also unsafe ones
+/// when `unsafe_fixes`) to `text`, the text they were found in. Of fixes whose edits conflict the
+/// first (by position) is applied; the others wait for the next pass. Returns the new text and
+/// how many findings were fixed.
+///
+/// ```
+/// use dockscape::{LintInput, LintOptions};
+/// let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n  - name: app\n    image: alpine:3.20\n    securityContext:\n      allowPrivilegeEscalation: true\n";
+/// let report = dockscape::lint(&[LintInput { file: "pod.yaml", text: pod, kind: None }], &LintOptions::default());
+/// let (fixed, n) = dockscape::apply_fixes(pod, &report.findings, true)?;
+/// assert_eq!(n, 1);
+/// assert!(fixed.contains("allowPrivilegeEscalation: false"));
+/// # Ok::<(), dockscape::Error>(())
+/// ```
+pub fn apply_fixes(
+    text: &str,
+    findings: &[Finding],
+    unsafe_fixes: bool,
+) -> Result<(String, usize)> {
+    let mut fixes: Vec<&Fix> = findings
+        .iter()
+        .filter(|f| !f.is_suppressed())
+        .filter_map(|f| f.fix.as_ref())
+        .filter(|x| unsafe_fixes || x.applicability == Applicability::Safe)
+        .collect();
+    fixes.sort_by_key(|x| x.edits.first().map(|e| (e.start, e.end)));
+    let mut chosen: Vec<Edit> = Vec::new();
+    let mut fixed = 0;
+    for x in fixes {
+        if x.edits
+            .iter()
+            .any(|e| chosen.iter().any(|c| conflict(c, e)))
+        {
+            continue;
+        }
+        for e in &x.edits {
+            if !chosen.contains(e) {
+                chosen.push(e.clone());
+            }
+        }
+        fixed += 1;
+    }
+    let (_, out) = crate::migrate::apply(text, chosen)?;
+    Ok((out, fixed))
+}
+
+/// What [`fix`] did to one input.
+#[derive(Debug, Clone)]
+pub struct Fixed {
+    /// The fixed text (the input itself when no fix applied).
+    pub text: String,
+    /// How many findings were fixed.
+    pub fixed: usize,
+    /// The lint report of the fixed text: the findings that remain.
+    pub report: LintReport,
+}
+
+impl Fixed {
+    /// Whether the text changed.
+    pub fn changed(&self, original: &str) -> bool {
+        self.text != original
+    }
+
+    /// `Fixed N findings (M remaining)`, as ruff says it (M: unsuppressed findings left).
+    pub fn summary(&self) -> String {
+        summary(self.fixed, self.report.active().count(), false)
+    }
+}
+
+/// `Fixed 2 findings (1 remaining)`, or `Would fix ...` when nothing is written.
+pub fn fix_summary(fixed: usize, remaining: usize, dry_run: bool) -> String {
+    summary(fixed, remaining, dry_run)
+}
+
+fn summary(fixed: usize, remaining: usize, dry_run: bool) -> String {
+    format!(
+        "{} {fixed} finding{} ({remaining} remaining)",
+        if dry_run { "Would fix" } else { "Fixed" },
+        if fixed == 1 { "" } else { "s" }
+    )
+}
+
+/// The most passes [`fix`] makes (each applies the fixes that do not conflict with another).
+const MAX_PASSES: usize = 8;
+
+/// Lint `input`, apply the fixes of its findings (safe ones; unsafe ones too when
+/// `unsafe_fixes`), and lint again, until no fix applies. The report of the fixed text lists the
+/// findings that remain.
+///
+/// An input that lints with errors is not fixed (its spans may be incomplete); a fix that would
+/// make the text fail to read is an error (a bug in dockscape), and nothing is changed.
+///
+/// ```
+/// use dockscape::{LintInput, LintOptions};
+/// let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  containers:\n  - name: agent\n    image: example/agent:1.0\n    volumeMounts:\n    - name: etc\n      mountPath: /host/etc\n  volumes:\n  - name: etc\n    hostPath:\n      path: /etc\n";
+/// let input = LintInput { file: "pod.yaml", text: pod, kind: None };
+/// // DS005's fix (`readOnly: true`) is unsafe: only with `unsafe_fixes`
+/// let safe = dockscape::fix(&input, &LintOptions::default(), false)?;
+/// assert_eq!(safe.fixed, 0);
+/// let fixed = dockscape::fix(&input, &LintOptions::default(), true)?;
+/// assert!(fixed.text.contains("      mountPath: /host/etc\n      readOnly: true\n"));
+/// assert!(fixed.report.findings.iter().all(|f| f.code != "DS005"));
+/// # Ok::<(), dockscape::Error>(())
+/// ```
+pub fn fix(input: &LintInput<'_>, options: &LintOptions, unsafe_fixes: bool) -> Result<Fixed> {
+    fix_with(input, options, unsafe_fixes, |_| {})
+}
+
+/// [`fix`], with `adjust` run on each report before its fixes are applied (the CLI marks the
+/// findings its configuration files suppress there, and drops those of rules they do not select).
+pub fn fix_with(
+    input: &LintInput<'_>,
+    options: &LintOptions,
+    unsafe_fixes: bool,
+    mut adjust: impl FnMut(&mut LintReport),
+) -> Result<Fixed> {
+    let lint_text = |text: &str, adjust: &mut dyn FnMut(&mut LintReport)| {
+        let mut r = super::lint(
+            &[LintInput {
+                file: input.file,
+                text,
+                kind: input.kind,
+            }],
+            options,
+        );
+        adjust(&mut r);
+        r
+    };
+    let mut text = input.text.to_string();
+    let mut report = lint_text(&text, &mut adjust);
+    let mut fixed = 0;
+    if !report.errors.is_empty() {
+        return Ok(Fixed {
+            text,
+            fixed,
+            report,
+        });
+    }
+    for _ in 0..MAX_PASSES {
+        let (next, n) = apply_fixes(&text, &report.findings, unsafe_fixes)?;
+        if n == 0 || next == text {
+            break;
+        }
+        let next_report = lint_text(&next, &mut adjust);
+        if let Some(e) = next_report.errors.first() {
+            return Err(Error::new(
+                ErrorKind::Validation,
+                format!(
+                    "a fix made the file unreadable ({e}); nothing was changed (a bug in dockscape)"
+                ),
+            ));
+        }
+        // every fix removes its finding: a fix that does not would be offered again
+        if next_report.active().count() + n > report.active().count() {
+            return Err(Error::new(
+                ErrorKind::Validation,
+                "a fix did not remove its finding; nothing was changed (a bug in dockscape)",
+            ));
+        }
+        fixed += n;
+        text = next;
+        report = next_report;
+    }
+    Ok(Fixed {
+        text,
+        fixed,
+        report,
+    })
+}
