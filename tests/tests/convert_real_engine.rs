@@ -8,9 +8,7 @@
 //! project's default network against `default`), the host name when none was given (the container
 //! id), named volumes' project prefix, and how `no-new-privileges`, capabilities and a bind's
 //! syntax are spelled. Nothing is started (create only), so `--privileged` is created as written.
-//! Not checked here: flags the engine's API 1.41 does not know (e.g. `--health-start-interval`),
-//! `--tmpfs` (converted to a tmpfs-backed named volume, a different mount kind), and
-//! `seccomp=unconfined` (converted with `apparmor=unconfined` too: the model keeps both together).
+//! Not checked here: flags the engine's API 1.41 does not know (e.g. `--health-start-interval`).
 //! An exec-form Compose healthcheck becomes `--health-cmd` (the docker CLI writes only CMD-SHELL):
 //! compared as the shell line of its words.
 
@@ -114,6 +112,31 @@ fn meaning(i: &Value, prefix: Option<&str>, hostname_set: bool) -> Value {
             hc["RestartPolicy"]["MaximumRetryCount"],
         ],
         "SecurityOpt": strs(&hc["SecurityOpt"]).iter().map(|o| security_opt(o)).collect::<Vec<_>>(),
+        "DockerOnly": docker_only(c, hc),
+    })
+}
+
+/// The settings a Pod has no field for, and tmpfs mounts with their options.
+fn docker_only(c: &Value, hc: &Value) -> Value {
+    let tmpfs_mounts: Vec<Value> = hc["Mounts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|m| m["Type"] == "tmpfs")
+        .map(|m| json!([m["Target"], m["TmpfsOptions"]]))
+        .collect();
+    json!({
+        "Init": hc["Init"].as_bool().unwrap_or(false),
+        "Dns": strs(&hc["Dns"]),
+        "DnsSearch": strs(&hc["DnsSearch"]),
+        "DnsOptions": strs(&hc["DnsOptions"]),
+        "ShmSize": hc["ShmSize"],
+        // the docker CLI sends no ulimits or devices as [], Compose as null
+        "Ulimits": hc["Ulimits"].as_array().cloned().unwrap_or_default(),
+        "StopSignal": c["StopSignal"],
+        "Devices": hc["Devices"].as_array().cloned().unwrap_or_default(),
+        "Tmpfs": hc["Tmpfs"],
+        "TmpfsMounts": tmpfs_mounts,
     })
 }
 
@@ -205,7 +228,7 @@ fn docker_compose_create_of_each_service_and_docker_create_of_its_conversion_agr
         .filter_map(|l| l.strip_prefix("  ")?.strip_suffix(':'))
         .filter(|s| !s.starts_with(' '))
         .collect();
-    assert_eq!(services.len(), 9, "{services:?}");
+    assert_eq!(services.len(), 11, "{services:?}");
     for svc in services {
         let original = engine.inspect(&format!("orig-{svc}-1"));
         let original = original

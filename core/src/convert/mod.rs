@@ -211,6 +211,11 @@ pub fn convert(input: &str, target: ConvertTarget, options: &ConvertOptions) -> 
             "`--pod` groups Compose services: the input is not a Compose file",
         ));
     }
+    if !matches!(target, ConvertTarget::Compose | ConvertTarget::Run) {
+        let pod_dropped = std::mem::take(&mut read.pod_dropped);
+        read.dropped.extend(pod_dropped);
+        read.dropped.sort_by_key(|d| (d.line, d.column));
+    }
     let mut outputs = Vec::new();
     match target {
         ConvertTarget::Compose => {
