@@ -328,3 +328,63 @@ fn dns_searches_alone_keep_the_cluster_policy() {
         json!({"searches": ["corp.example"]})
     );
 }
+
+const TWO: &str = r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  hostname: box
+  securityContext:
+    sysctls:
+      - {name: net.ipv4.ip_unprivileged_port_start, value: "0"}
+  initContainers:
+    - name: migrate
+      image: app:1
+  containers:
+    - name: app
+      image: app:1
+      ports:
+        - containerPort: 8080
+          hostPort: 8080
+    - name: proxy
+      image: nginx:1.27
+      ports:
+        - containerPort: 80
+          hostPort: 80
+        - containerPort: 9113
+"#;
+
+#[test]
+fn a_multi_container_pod_shares_the_first_containers_network_namespace_in_compose() {
+    let c = conv(TWO, ConvertTarget::Compose);
+    let v = yaml(&c.outputs[0].text);
+    let s = &v["services"];
+    assert!(s["migrate"].get("network_mode").is_none(), "{v}");
+    assert!(s["app"].get("network_mode").is_none(), "{v}");
+    assert_eq!(s["proxy"]["network_mode"], "service:app", "{v}");
+    // Docker refuses a joiner's own ports, hostname and network sysctls: the first one has them
+    for key in ["ports", "expose", "hostname", "sysctls"] {
+        assert!(s["proxy"].get(key).is_none(), "{key}: {v}");
+    }
+    assert_eq!(s["app"]["ports"], json!(["8080:8080", "80:80"]));
+    assert_eq!(s["app"]["expose"], json!(["9113"]));
+    assert_eq!(s["app"]["hostname"], "box");
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.message.contains("network_mode: service:x"))
+    );
+    // and back: one Pod again, the init container first
+    let pod = conv(&c.outputs[0].text, ConvertTarget::Pod);
+    assert_eq!(pod.outputs.len(), 1, "{:?}", pod.outputs);
+    let p = yaml(pod.outputs[0].text.split("\n---\n").next().unwrap());
+    let names: Vec<&Value> = p["spec"]["containers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["name"])
+        .collect();
+    assert_eq!(names, [&json!("app"), &json!("proxy")]);
+    assert_eq!(p["spec"]["initContainers"][0]["name"], "migrate");
+}

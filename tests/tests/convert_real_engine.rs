@@ -248,3 +248,45 @@ fn docker_compose_create_of_each_service_and_docker_create_of_its_conversion_agr
         );
     }
 }
+
+/// A Pod's containers share localhost; converted to Compose the second joins the first one's
+/// network namespace (`network_mode: service:x`), so it still reaches the first on `localhost`
+/// when both run on the real engine.
+#[test]
+fn the_containers_of_a_converted_pod_reach_each_other_on_localhost_in_compose() {
+    let pod = r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: shared
+spec:
+  restartPolicy: Never
+  containers:
+    - name: server
+      image: busybox
+      command: [httpd, -f, -p, "8080", -h, /etc]
+    - name: client
+      image: busybox
+      command: [sh, -c, "for i in 1 2 3 4 5 6 7 8 9 10; do wget -qO- http://localhost:8080/hostname && exit 0; sleep 1; done; exit 1"]
+"#;
+    let c = convert(pod, ConvertTarget::Compose, &ConvertOptions::default()).unwrap();
+    assert!(c.errors.is_empty(), "{:?}", c.errors);
+    let text = &c.outputs[0].text;
+    assert!(text.contains("network_mode: service:server"), "{text}");
+    let engine = RealEngine::start();
+    engine.ensure_image("busybox:latest");
+    let dir = TempDir::new("dockscape-convert-engine");
+    std::fs::write(dir.path().join("compose.yaml"), text).unwrap();
+    let up = engine.compose(
+        dir.path(),
+        [
+            "-p",
+            "shared",
+            "up",
+            "--exit-code-from",
+            "client",
+            "--pull",
+            "never",
+        ],
+    );
+    assert!(up.success(), "{up:?}\n{text}");
+}

@@ -415,6 +415,68 @@ fn service_of(pod: &Pod) -> Result<Option<String>> {
     crate::emit::yaml(&svc).map(Some)
 }
 
+/// The containers of one pod share its network namespace: in Compose every one but the init
+/// containers joins the first one's (`network_mode: service:x`), so `localhost` keeps working as in
+/// the Pod. Docker refuses a joiner's own ports, exposed ports, hostname, hosts entries, DNS and
+/// network sysctls: ports are published on the first service, the rest is the first one's already.
+fn share_network(pod: &Pod, services: &mut [(String, serde_json::Value)]) {
+    use serde_json::Value;
+    if pod.host_network {
+        return;
+    }
+    let joins: Vec<String> = pod
+        .containers
+        .iter()
+        .filter(|c| c.role != crate::model::ContainerRole::Init)
+        .map(|c| compose_emit::service_name(pod, &c.name))
+        .collect();
+    let Some((root, rest)) = joins.split_first() else {
+        return;
+    };
+    if rest.is_empty() {
+        return;
+    }
+    let mut moved: Vec<(&str, Vec<Value>)> = vec![("ports", Vec::new()), ("expose", Vec::new())];
+    for (name, svc) in services.iter_mut() {
+        let Value::Object(m) = svc else { continue };
+        if !rest.contains(name) {
+            continue;
+        }
+        for (key, list) in &mut moved {
+            if let Some(Value::Array(a)) = m.remove(*key) {
+                list.extend(a);
+            }
+        }
+        for key in ["hostname", "extra_hosts", "dns", "dns_search", "dns_opt"] {
+            m.remove(key);
+        }
+        if let Some(Value::Object(sysctls)) = m.get_mut("sysctls") {
+            sysctls.retain(|k, _| !k.starts_with("net."));
+            if sysctls.is_empty() {
+                m.remove("sysctls");
+            }
+        }
+        m.insert(
+            "network_mode".into(),
+            Value::String(format!("service:{root}")),
+        );
+    }
+    if let Some((_, Value::Object(m))) = services.iter_mut().find(|(n, _)| n == root) {
+        for (key, list) in moved {
+            if list.is_empty() {
+                continue;
+            }
+            if let Value::Array(a) = m.entry(key).or_insert_with(|| Value::Array(Vec::new())) {
+                for p in list {
+                    if !a.contains(&p) {
+                        a.push(p);
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn job_settings() -> JobSettings {
     JobSettings {
         backoff_limit: 0,
@@ -432,6 +494,7 @@ fn compose_of(pods: &[Pod], restarts: &[Option<String>]) -> Result<String> {
     let mut volumes = Map::new();
     for (i, pod) in pods.iter().enumerate() {
         let v = compose_emit::to_value(pod);
+        let mut these: Vec<(String, Value)> = Vec::new();
         if let Some(Value::Object(s)) = v.get("services") {
             for (name, svc) in s {
                 let mut svc = svc.clone();
@@ -457,9 +520,11 @@ fn compose_of(pods: &[Pod], restarts: &[Option<String>]) -> Result<String> {
                 {
                     m.insert("cpu_shares".into(), Value::from(sh));
                 }
-                services.insert(name.clone(), svc);
+                these.push((name.clone(), svc));
             }
         }
+        share_network(pod, &mut these);
+        services.extend(these);
         if let Some(Value::Object(vs)) = v.get("volumes") {
             for (k, val) in vs {
                 let mut val = val.clone();
