@@ -18,6 +18,23 @@ struct Ctx<'d, 'a, 'o> {
     doc: &'d Doc<'a>,
     out: &'o mut Read,
     services: &'o mut Vec<Service>,
+    /// Fields of the current object at the value the API server fills in (`kubectl get -o`).
+    defaults: Vec<String>,
+}
+
+/// A field the API server fills in when it is not written, at that default value: not a
+/// setting of the workload (`kubectl get -o json|yaml` prints them all).
+fn server_default(key: &str, value: Option<&str>) -> bool {
+    matches!(
+        (key, value),
+        ("enableServiceLinks", Some("true"))
+            | ("schedulerName", Some("default-scheduler"))
+            | ("preemptionPolicy", Some("PreemptLowerPriority"))
+            | ("priority", Some("0"))
+            | ("serviceAccount" | "serviceAccountName", Some("default"))
+            | ("terminationMessagePath", Some("/dev/termination-log"))
+            | ("terminationMessagePolicy", Some("File"))
+    )
 }
 
 /// A Service's selector and its (port, targetPort) pairs: published ports of the pods it selects.
@@ -100,6 +117,7 @@ pub(super) fn read(text: &str) -> Read {
                 doc,
                 out: &mut out,
                 services: &mut services,
+                defaults: Vec::new(),
             };
             object(&mut ctx, root, 0);
             for (l, c, m) in doc.take_problems() {
@@ -279,6 +297,22 @@ fn object(ctx: &mut Ctx<'_, '_, '_>, id: NodeId, depth: u32) {
         }
     }
     pod_spec(ctx, spec, &mut pod);
+    let mut defaults = std::mem::take(&mut ctx.defaults);
+    defaults.sort();
+    defaults.dedup();
+    if !defaults.is_empty() {
+        ctx.note(
+            spec,
+            format!(
+                "left out, at the values the API server fills in: {}",
+                defaults
+                    .iter()
+                    .map(|d| format!("`{d}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+    }
     if pod
         .containers
         .iter()
@@ -437,6 +471,7 @@ fn pod_spec(ctx: &mut Ctx<'_, '_, '_>, spec: NodeId, pod: &mut Pod) {
                     }
                 }
             }
+            _ if server_default(key, ctx.text(v).as_deref()) => ctx.defaults.push(key.to_owned()),
             _ => ctx.drop_key(k, NO_COUNTERPART),
         }
     }
@@ -805,6 +840,7 @@ fn container(ctx: &mut Ctx<'_, '_, '_>, id: NodeId, pod: &Pod) -> Container {
                     ctx.drop_key(k, "a second probe: Compose has one healthcheck");
                 }
             }
+            _ if server_default(key, ctx.text(v).as_deref()) => ctx.defaults.push(key.to_owned()),
             _ => ctx.drop_key(k, NO_COUNTERPART),
         }
     }

@@ -62,8 +62,12 @@ impl ConvertSource {
     }
 
     /// Detect the kind: a YAML mapping with a top-level `services:` is Compose, one with `kind:` and
-    /// `apiVersion:` is Kubernetes, anything else is shell text.
+    /// `apiVersion:` is Kubernetes, anything else is shell text. A JSON object is judged by its
+    /// keys the same way (`kubectl get -o json`, a single object or a `List`; a `compose.json`).
     pub fn detect(text: &str) -> Self {
+        if text.trim_start().starts_with('{') {
+            return Self::detect_json(text);
+        }
         let top = |key: &str| {
             text.lines().any(|l| {
                 l.starts_with(key) && l.get(key.len()..).is_some_and(|r| r.starts_with(':'))
@@ -72,6 +76,26 @@ impl ConvertSource {
         if top("services") {
             Self::Compose
         } else if top("apiVersion") && top("kind") {
+            Self::K8s
+        } else {
+            Self::Run
+        }
+    }
+}
+
+impl ConvertSource {
+    /// A JSON object by its top-level keys; when it does not parse, by the keys it names (the
+    /// reader then reports the syntax error at its place).
+    fn detect_json(text: &str) -> Self {
+        let keys: Option<std::collections::HashMap<String, serde::de::IgnoredAny>> =
+            serde_json::from_str(text).ok();
+        let has = |key: &str| match &keys {
+            Some(k) => k.contains_key(key),
+            None => text.contains(&format!("\"{key}\"")),
+        };
+        if has("services") {
+            Self::Compose
+        } else if has("apiVersion") && has("kind") {
             Self::K8s
         } else {
             Self::Run
