@@ -98,7 +98,7 @@ fn host_path_type_follows_the_path_shape() {
 #[test]
 fn every_flag_not_carried_is_reported_with_its_position() {
     let c = conv(
-        "docker run -d \\\n  --init --label-file l busybox",
+        "docker run -d \\\n  --oom-kill-disable --label-file l busybox",
         ConvertTarget::Compose,
     );
     let d: Vec<(u32, u32, &str)> = c
@@ -108,7 +108,11 @@ fn every_flag_not_carried_is_reported_with_its_position() {
         .collect();
     assert_eq!(
         d,
-        [(1, 12, "-d"), (2, 3, "--init"), (2, 10, "--label-file")]
+        [
+            (1, 12, "-d"),
+            (2, 3, "--oom-kill-disable"),
+            (2, 22, "--label-file")
+        ]
     );
     assert!(c.dropped.iter().all(|d| !d.reason.is_empty()));
 }

@@ -8,9 +8,7 @@
 //! project's default network against `default`), the host name when none was given (the container
 //! id), named volumes' project prefix, and how `no-new-privileges`, capabilities and a bind's
 //! syntax are spelled. Nothing is started (create only), so `--privileged` is created as written.
-//! Not checked here: flags the engine's API 1.41 does not know (e.g. `--health-start-interval`),
-//! `--tmpfs` (converted to a tmpfs-backed named volume, a different mount kind), and
-//! `seccomp=unconfined` (converted with `apparmor=unconfined` too: the model keeps both together).
+//! Not checked here: flags the engine's API 1.41 does not know (e.g. `--health-start-interval`).
 //! An exec-form Compose healthcheck becomes `--health-cmd` (the docker CLI writes only CMD-SHELL):
 //! compared as the shell line of its words.
 
@@ -114,6 +112,31 @@ fn meaning(i: &Value, prefix: Option<&str>, hostname_set: bool) -> Value {
             hc["RestartPolicy"]["MaximumRetryCount"],
         ],
         "SecurityOpt": strs(&hc["SecurityOpt"]).iter().map(|o| security_opt(o)).collect::<Vec<_>>(),
+        "DockerOnly": docker_only(c, hc),
+    })
+}
+
+/// The settings a Pod has no field for, and tmpfs mounts with their options.
+fn docker_only(c: &Value, hc: &Value) -> Value {
+    let tmpfs_mounts: Vec<Value> = hc["Mounts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|m| m["Type"] == "tmpfs")
+        .map(|m| json!([m["Target"], m["TmpfsOptions"]]))
+        .collect();
+    json!({
+        "Init": hc["Init"].as_bool().unwrap_or(false),
+        "Dns": strs(&hc["Dns"]),
+        "DnsSearch": strs(&hc["DnsSearch"]),
+        "DnsOptions": strs(&hc["DnsOptions"]),
+        "ShmSize": hc["ShmSize"],
+        // the docker CLI sends no ulimits or devices as [], Compose as null
+        "Ulimits": hc["Ulimits"].as_array().cloned().unwrap_or_default(),
+        "StopSignal": c["StopSignal"],
+        "Devices": hc["Devices"].as_array().cloned().unwrap_or_default(),
+        "Tmpfs": hc["Tmpfs"],
+        "TmpfsMounts": tmpfs_mounts,
     })
 }
 
@@ -205,7 +228,7 @@ fn docker_compose_create_of_each_service_and_docker_create_of_its_conversion_agr
         .filter_map(|l| l.strip_prefix("  ")?.strip_suffix(':'))
         .filter(|s| !s.starts_with(' '))
         .collect();
-    assert_eq!(services.len(), 9, "{services:?}");
+    assert_eq!(services.len(), 11, "{services:?}");
     for svc in services {
         let original = engine.inspect(&format!("orig-{svc}-1"));
         let original = original
@@ -224,4 +247,46 @@ fn docker_compose_create_of_each_service_and_docker_create_of_its_conversion_agr
             "{svc}\nconverted:\n{script}"
         );
     }
+}
+
+/// A Pod's containers share localhost; converted to Compose the second joins the first one's
+/// network namespace (`network_mode: service:x`), so it still reaches the first on `localhost`
+/// when both run on the real engine.
+#[test]
+fn the_containers_of_a_converted_pod_reach_each_other_on_localhost_in_compose() {
+    let pod = r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: shared
+spec:
+  restartPolicy: Never
+  containers:
+    - name: server
+      image: busybox
+      command: [httpd, -f, -p, "8080", -h, /etc]
+    - name: client
+      image: busybox
+      command: [sh, -c, "for i in 1 2 3 4 5 6 7 8 9 10; do wget -qO- http://localhost:8080/hostname && exit 0; sleep 1; done; exit 1"]
+"#;
+    let c = convert(pod, ConvertTarget::Compose, &ConvertOptions::default()).unwrap();
+    assert!(c.errors.is_empty(), "{:?}", c.errors);
+    let text = &c.outputs[0].text;
+    assert!(text.contains("network_mode: service:server"), "{text}");
+    let engine = RealEngine::start();
+    engine.ensure_image("busybox:latest");
+    let dir = TempDir::new("dockscape-convert-engine");
+    std::fs::write(dir.path().join("compose.yaml"), text).unwrap();
+    let up = engine.compose(
+        dir.path(),
+        [
+            "-p",
+            "shared",
+            "up",
+            "--exit-code-from",
+            "client",
+            "--pull",
+            "never",
+        ],
+    );
+    assert!(up.success(), "{up:?}\n{text}");
 }

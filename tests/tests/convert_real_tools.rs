@@ -249,7 +249,8 @@ fn every_converted_run_script_runs_through_the_real_docker_cli() {
         .collect::<Vec<_>>()
         .join("\n");
     // (input, containers it runs)
-    for (input, containers) in [(corpus.as_str(), 13), (COMPOSE, 5), (K8S, 5)] {
+    let n = corpus.lines().count();
+    for (input, containers) in [(corpus.as_str(), n), (COMPOSE, 5), (K8S, 5)] {
         let engine = Engine::start();
         let c = converted(input, ConvertTarget::Run);
         let out = run_sh(&c.outputs[0].text, &engine);
@@ -265,9 +266,9 @@ fn every_converted_run_script_runs_through_the_real_docker_cli() {
 }
 
 /// What a create request means, without what legitimately differs between a line and its round
-/// trip: the container name, `--rm`/`-d` (not carried: dropped with a reason), named volumes and
-/// tmpfs (Compose names volumes after the project), and Docker's healthcheck defaults written
-/// out (0 means 30 s, 30 s, 3 retries).
+/// trip: the container name, `--rm`/`-d` (not carried: dropped with a reason), named volumes
+/// (Compose names volumes after the project), and Docker's healthcheck defaults written out (0
+/// means 30 s, 30 s, 3 retries).
 fn meaning(req: &Value) -> Value {
     let hc = &req["HostConfig"];
     let sorted = |v: &Value| {
@@ -288,7 +289,27 @@ fn meaning(req: &Value) -> Value {
         k.sort();
         k
     };
+    let tmpfs_mounts: Vec<Value> = hc["Mounts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|m| m["Type"] == "tmpfs")
+        .cloned()
+        .collect();
+    let docker_only = serde_json::json!({
+        "Init": hc["Init"],
+        "Dns": hc["Dns"],
+        "DnsSearch": hc["DnsSearch"],
+        "DnsOptions": hc["DnsOptions"],
+        "ShmSize": hc["ShmSize"],
+        "Ulimits": hc["Ulimits"],
+        "StopSignal": req["StopSignal"],
+        "Devices": hc["Devices"],
+        "Tmpfs": hc["Tmpfs"],
+        "TmpfsMounts": tmpfs_mounts,
+    });
     serde_json::json!({
+        "DockerOnly": docker_only,
         "Image": req["Image"],
         "Cmd": req["Cmd"],
         "Entrypoint": req["Entrypoint"],

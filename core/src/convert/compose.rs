@@ -8,11 +8,13 @@
 
 use super::Dropped;
 use super::run::{
-    Read, add_volume, capability, dns_label, host_path_type, host_volume_name, port, quantity,
+    DEVICE_IN_POD, INIT_IN_POD, MAX_NAMESERVERS, NAMESERVERS_IN_POD, Published, Read,
+    STOP_SIGNAL_IN_POD, TMPFS_MODE_IN_POD, ULIMIT_IN_POD, add_ports, add_volume, capability,
+    device, dns_label, dns_option, host_path_type, host_volume_name, octal, publish, quantity,
     seconds,
 };
 use crate::interpolate::{Env, Unknown, expand};
-use crate::model::{Container, ContainerRole, EnvVar, Pod, Port, Probe, Protocol, VolumeSource};
+use crate::model::{Container, ContainerRole, EnvVar, Pod, Probe, Tmpfs, Ulimit, VolumeSource};
 use crate::read::compose::{compose_true, read_only_mode, shell_words, split_volume};
 use crate::read::source::{Doc, Loader, NodeId};
 use crate::{Error, ErrorKind};
@@ -41,6 +43,17 @@ impl Ctx<'_, '_, '_> {
     fn drop(&mut self, id: NodeId, key: &str, reason: &str) {
         let (line, column) = self.doc.pos(id);
         self.out.dropped.push(Dropped {
+            line,
+            column,
+            key_or_flag: key.to_owned(),
+            reason: reason.to_owned(),
+        });
+    }
+
+    /// Reported when the target is Kubernetes only.
+    fn pod_drop(&mut self, id: NodeId, key: &str, reason: &str) {
+        let (line, column) = self.doc.pos(id);
+        self.out.pod_dropped.push(Dropped {
             line,
             column,
             key_or_flag: key.to_owned(),
@@ -342,20 +355,23 @@ fn service(
             "ports" => {
                 for item in doc.items(v).collect::<Vec<_>>() {
                     match compose_port(ctx, item) {
-                        Some(p) => c.ports.push(p),
-                        None => ctx.drop(
-                            item,
-                            "ports",
-                            "a port range, host IP or port without a fixed host port is not converted yet",
-                        ),
+                        Ok(list) => add_ports(&mut c, list),
+                        Err(why) => ctx.drop(item, "ports", why),
                     }
                 }
             }
             "expose" => {
                 for (i, t) in ctx.texts(v) {
-                    match port(&t) {
-                        Some(p) if p.published.is_none() => c.ports.push(p),
-                        _ => ctx.drop(i, "expose", "a port range is not converted yet"),
+                    match publish(&t) {
+                        Ok(list)
+                            if list
+                                .iter()
+                                .all(|(ip, p)| ip.is_none() && p.published.is_none()) =>
+                        {
+                            add_ports(&mut c, list);
+                        }
+                        Ok(_) => ctx.drop(i, "expose", "not a port or a range of ports"),
+                        Err(why) => ctx.drop(i, "expose", why),
                     }
                 }
             }
@@ -365,24 +381,100 @@ fn service(
                 }
             }
             "tmpfs" => {
-                for (_, t) in ctx.texts(v) {
+                for (i, t) in ctx.texts(v) {
                     let (path, opts) = t.split_once(':').unwrap_or((&t, ""));
-                    let size = opts
-                        .split(',')
-                        .find_map(|o| o.strip_prefix("size=").and_then(quantity));
-                    let vol = format!("{}-tmpfs-{anon}", c.name);
-                    anon += 1;
-                    add_volume(
-                        &mut pod,
-                        &mut c,
-                        vol,
-                        VolumeSource::EmptyDir {
-                            memory: true,
-                            size_limit: size,
-                        },
-                        path,
-                        false,
-                    );
+                    let mut tm = Tmpfs {
+                        path: path.to_owned(),
+                        size: None,
+                        mode: None,
+                        as_mount: false,
+                    };
+                    for o in opts.split(',').filter(|o| !o.is_empty()) {
+                        if let Some(q) = o.strip_prefix("size=").and_then(quantity) {
+                            tm.size = Some(q);
+                        } else if let Some(m) = o.strip_prefix("mode=").filter(|m| octal(m)) {
+                            tm.mode = Some(m.to_owned());
+                            ctx.pod_drop(i, "tmpfs mode", TMPFS_MODE_IN_POD);
+                        } else {
+                            ctx.drop(
+                                i,
+                                &format!("tmpfs {o}"),
+                                "tmpfs option without a counterpart in an emptyDir",
+                            );
+                        }
+                    }
+                    c.tmpfs.push(tm);
+                }
+            }
+            "init" => {
+                c.init = ctx.text(v).is_some_and(|t| compose_true(&t));
+                if c.init {
+                    ctx.pod_drop(k, key, INIT_IN_POD);
+                }
+            }
+            "dns" => {
+                for (n, (i, t)) in ctx.texts(v).into_iter().enumerate() {
+                    if n >= MAX_NAMESERVERS {
+                        ctx.pod_drop(i, "dns", NAMESERVERS_IN_POD);
+                    }
+                    pod.dns.nameservers.push(t);
+                }
+            }
+            "dns_search" => {
+                pod.dns.searches = ctx.texts(v).into_iter().map(|(_, t)| t).collect();
+            }
+            "dns_opt" => {
+                pod.dns.options = ctx
+                    .texts(v)
+                    .into_iter()
+                    .map(|(_, t)| dns_option(&t))
+                    .collect();
+            }
+            "shm_size" => mem(ctx, v, key, &mut c.shm_size),
+            "stop_signal" => {
+                c.stop_signal = ctx.text(v);
+                ctx.pod_drop(k, key, STOP_SIGNAL_IN_POD);
+            }
+            "devices" => {
+                for (i, t) in ctx.texts(v) {
+                    match device(&t) {
+                        Ok(d) => {
+                            c.devices.push(d);
+                            ctx.pod_drop(i, "devices", DEVICE_IN_POD);
+                        }
+                        Err(why) => ctx.drop(i, "devices", why),
+                    }
+                }
+            }
+            "ulimits" => {
+                for (uk, uv) in doc.pairs(v) {
+                    let Some(name) = doc.str(uk).map(str::to_owned) else {
+                        continue;
+                    };
+                    let int = |ctx: &mut Ctx<'_, '_, '_>, id: Option<NodeId>| {
+                        id.and_then(|i| ctx.text(i))
+                            .and_then(|t| t.parse::<i64>().ok())
+                    };
+                    let (soft, hard) = if doc.is_map(uv) {
+                        (
+                            int(ctx, doc.get(uv, "soft")),
+                            int(ctx, doc.get(uv, "hard")),
+                        )
+                    } else {
+                        let n = int(ctx, Some(uv));
+                        (n, n)
+                    };
+                    match (soft, hard) {
+                        (Some(soft), Some(hard)) => {
+                            c.ulimits.push(Ulimit { name, soft, hard });
+                            ctx.pod_drop(uk, &format!("ulimits.{}", doc.str(uk).unwrap_or("")), ULIMIT_IN_POD);
+                        }
+                        _ => ctx.drop(
+                            uk,
+                            &format!("ulimits.{name}"),
+                            "not a whole number or `soft` and `hard`",
+                        ),
+                    }
                 }
             }
             "privileged" => c.security.privileged = ctx.text(v).is_some_and(|t| compose_true(&t)),
@@ -505,8 +597,12 @@ fn service(
                         "no-new-privileges" | "no-new-privileges:true" | "no-new-privileges=true" => {
                             c.security.allow_privilege_escalation = Some(false);
                         }
-                        "seccomp:unconfined" | "seccomp=unconfined" | "apparmor:unconfined"
-                        | "apparmor=unconfined" => c.security.unconfined = true,
+                        "seccomp:unconfined" | "seccomp=unconfined" => {
+                            c.security.seccomp_unconfined = true;
+                        }
+                        "apparmor:unconfined" | "apparmor=unconfined" => {
+                            c.security.apparmor_unconfined = true;
+                        }
                         _ => ctx.drop(i, "security_opt", NO_COUNTERPART),
                     }
                 }
@@ -582,43 +678,68 @@ fn mem(ctx: &mut Ctx<'_, '_, '_>, v: NodeId, key: &str, slot: &mut Option<String
     }
 }
 
-/// A `ports:` item: `"8080:80/udp"`, `80` or the long syntax.
-fn compose_port(ctx: &mut Ctx<'_, '_, '_>, item: NodeId) -> Option<Port> {
+/// A `ports:` item: `"127.0.0.1:8080-8081:80-81/udp"`, `80` or the long syntax.
+fn compose_port(ctx: &mut Ctx<'_, '_, '_>, item: NodeId) -> Result<Published, &'static str> {
     let doc = ctx.doc;
     if doc.is_map(item) {
-        let target = doc.get(item, "target").and_then(|t| ctx.text(t))?;
-        let published = match doc.get(item, "published").and_then(|t| ctx.text(t)) {
-            Some(p) => Some(p.parse().ok()?),
-            None => None,
-        };
-        if doc.get(item, "host_ip").is_some() {
-            return None;
-        }
+        let target = doc
+            .get(item, "target")
+            .and_then(|t| ctx.text(t))
+            .ok_or("a port without `target`")?;
+        let published = doc.get(item, "published").and_then(|t| ctx.text(t));
+        let host_ip = doc.get(item, "host_ip").and_then(|t| ctx.text(t));
         let protocol = match doc
             .get(item, "protocol")
             .and_then(|t| ctx.text(t))
             .as_deref()
         {
-            Some("udp") => Protocol::Udp,
-            None | Some("tcp") => Protocol::Tcp,
-            Some(_) => return None,
+            Some("udp") => "/udp",
+            None | Some("tcp") => "",
+            Some(_) => return Err("a protocol other than tcp and udp: no counterpart"),
         };
-        return Some(Port {
-            container: target.parse().ok()?,
-            published,
-            protocol,
-            name: None,
-        });
+        for (k, _) in doc.pairs(item) {
+            if let Some(key) = doc.str(k)
+                && !matches!(
+                    key,
+                    "target" | "published" | "host_ip" | "protocol" | "mode"
+                )
+            {
+                ctx.drop(
+                    k,
+                    &format!("ports.{key}"),
+                    "no counterpart in a container port",
+                );
+            }
+        }
+        let ip = match host_ip.as_deref() {
+            Some(ip) if ip.contains(':') => format!("[{ip}]:"),
+            Some(ip) => format!("{ip}:"),
+            None => String::new(),
+        };
+        let spec = match &published {
+            Some(p) => format!("{ip}{p}:{target}{protocol}"),
+            None if host_ip.is_some() => format!("{ip}:{target}{protocol}"),
+            None => format!("{target}{protocol}"),
+        };
+        if published.is_none() && host_ip.is_none() {
+            ctx.note(
+                item,
+                format!(
+                    "port {target} publishes on a random host port: written as an exposed port"
+                ),
+            );
+        }
+        return publish(&spec);
     }
-    let t = ctx.text(item)?;
-    let p = port(&t)?;
-    if p.published.is_none() {
+    let t = ctx.text(item).ok_or("not a port")?;
+    let list = publish(&t)?;
+    if list.iter().any(|(_, p)| p.published.is_none()) {
         ctx.note(
             item,
             format!("`{t}` publishes on a random host port: written as an exposed port"),
         );
     }
-    Some(p)
+    Ok(list)
 }
 
 fn volume(
@@ -726,19 +847,24 @@ fn volume(
                 .path(item, &["tmpfs", "size"])
                 .and_then(|t| ctx.text(t))
                 .and_then(|t| quantity(&t));
-            let name = format!("{}-tmpfs-{anon}", c.name);
-            *anon += 1;
-            add_volume(
-                pod,
-                c,
-                name,
-                VolumeSource::EmptyDir {
-                    memory: true,
-                    size_limit: size,
-                },
-                &dst,
-                ro,
-            );
+            // Compose reads `mode` as a number: the octal permission bits (`1777` means 0o1777
+            // only when written `0o1777`; YAML 1.1 `01777` is octal too)
+            let mode = doc
+                .path(item, &["tmpfs", "mode"])
+                .and_then(|t| match doc.scalar(t) {
+                    Some(crate::read::source::Scalar::Int(i)) => u32::try_from(i).ok(),
+                    _ => None,
+                })
+                .map(|m| format!("{m:o}"));
+            if mode.is_some() {
+                ctx.pod_drop(item, "volumes tmpfs.mode", TMPFS_MODE_IN_POD);
+            }
+            c.tmpfs.push(Tmpfs {
+                path: dst,
+                size,
+                mode,
+                as_mount: true,
+            });
         }
         (other, _) => ctx.drop(
             item,

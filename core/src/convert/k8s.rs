@@ -8,8 +8,8 @@
 use super::run::{Read, capability, dns_label};
 use super::{ConvertNote, Dropped};
 use crate::model::{
-    Container, ContainerRole, EnvVar, HostPathType, Mount, Pod, Port, Probe, Protocol, Volume,
-    VolumeSource,
+    BoundPort, Container, ContainerRole, EnvVar, HostPathType, Mount, Pod, Port, Probe, Protocol,
+    Tmpfs, Volume, VolumeSource,
 };
 use crate::read::source::{Doc, Loader, NodeId, Scalar};
 use crate::{Error, ErrorKind};
@@ -18,6 +18,23 @@ struct Ctx<'d, 'a, 'o> {
     doc: &'d Doc<'a>,
     out: &'o mut Read,
     services: &'o mut Vec<Service>,
+    /// Fields of the current object at the value the API server fills in (`kubectl get -o`).
+    defaults: Vec<String>,
+}
+
+/// A field the API server fills in when it is not written, at that default value: not a
+/// setting of the workload (`kubectl get -o json|yaml` prints them all).
+fn server_default(key: &str, value: Option<&str>) -> bool {
+    matches!(
+        (key, value),
+        ("enableServiceLinks", Some("true"))
+            | ("schedulerName", Some("default-scheduler"))
+            | ("preemptionPolicy", Some("PreemptLowerPriority"))
+            | ("priority", Some("0"))
+            | ("serviceAccount" | "serviceAccountName", Some("default"))
+            | ("terminationMessagePath", Some("/dev/termination-log"))
+            | ("terminationMessagePolicy", Some("File"))
+    )
 }
 
 /// A Service's selector and its (port, targetPort) pairs: published ports of the pods it selects.
@@ -100,6 +117,7 @@ pub(super) fn read(text: &str) -> Read {
                 doc,
                 out: &mut out,
                 services: &mut services,
+                defaults: Vec::new(),
             };
             object(&mut ctx, root, 0);
             for (l, c, m) in doc.take_problems() {
@@ -279,6 +297,22 @@ fn object(ctx: &mut Ctx<'_, '_, '_>, id: NodeId, depth: u32) {
         }
     }
     pod_spec(ctx, spec, &mut pod);
+    let mut defaults = std::mem::take(&mut ctx.defaults);
+    defaults.sort();
+    defaults.dedup();
+    if !defaults.is_empty() {
+        ctx.note(
+            spec,
+            format!(
+                "left out, at the values the API server fills in: {}",
+                defaults
+                    .iter()
+                    .map(|d| format!("`{d}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+    }
     if pod
         .containers
         .iter()
@@ -297,7 +331,7 @@ fn object(ctx: &mut Ctx<'_, '_, '_>, id: NodeId, depth: u32) {
     if pod.containers.len() > 1 {
         ctx.note(
             id,
-            format!("the containers of `{name}` share localhost in Kubernetes: in Compose and `docker run` each is its own service, reached by its name"),
+            format!("the containers of `{name}` share localhost in Kubernetes: in Compose they join the first one's network namespace (`network_mode: service:x`, its ports published there); in `docker run` each is its own container on the pod's network, reached by its name"),
         );
     }
     let restart = match pod.restart_policy.as_str() {
@@ -331,6 +365,45 @@ fn pod_spec(ctx: &mut Ctx<'_, '_, '_>, spec: NodeId, pod: &mut Pod) {
             "hostIPC" => pod.host_ipc = ctx.on(v),
             "shareProcessNamespace" => pod.share_process_namespace = ctx.on(v),
             "hostname" => pod.hostname = ctx.text(v),
+            "dnsPolicy" => match ctx.text(v).as_deref() {
+                Some("None" | "ClusterFirst" | "Default") => {}
+                _ => ctx.drop_key(
+                    k,
+                    "a DNS policy of the cluster (`ClusterFirstWithHostNet`): Docker uses the host's resolver or the `dns` given",
+                ),
+            },
+            "dnsConfig" => {
+                for (dk, dv) in doc.pairs(v) {
+                    match doc.str(dk) {
+                        Some("nameservers") => pod.dns.nameservers = ctx.strings(dv),
+                        Some("searches") => pod.dns.searches = ctx.strings(dv),
+                        Some("options") => {
+                            for item in doc.items(dv).collect::<Vec<_>>() {
+                                match doc.get(item, "name").and_then(|n| ctx.text(n)) {
+                                    Some(n) => pod.dns.options.push((
+                                        n,
+                                        doc.get(item, "value").and_then(|x| ctx.text(x)),
+                                    )),
+                                    None => ctx.drop(item, "a DNS option without a name"),
+                                }
+                            }
+                        }
+                        _ => ctx.drop_key(dk, NO_COUNTERPART),
+                    }
+                }
+                if doc
+                    .get(spec, "dnsPolicy")
+                    .and_then(|p| ctx.text(p))
+                    .as_deref()
+                    != Some("None")
+                    && !pod.dns.searches.is_empty()
+                {
+                    ctx.note(
+                        k,
+                        "dnsConfig: the cluster's search domains and name server, which the kubelet merges in, are not known here: only those written are carried".into(),
+                    );
+                }
+            }
             "hostUsers" => {
                 pod.host_users = match doc.scalar(v) {
                     Some(Scalar::Bool(b)) => Some(b),
@@ -398,6 +471,7 @@ fn pod_spec(ctx: &mut Ctx<'_, '_, '_>, spec: NodeId, pod: &mut Pod) {
                     }
                 }
             }
+            _ if server_default(key, ctx.text(v).as_deref()) => ctx.defaults.push(key.to_owned()),
             _ => ctx.drop_key(k, NO_COUNTERPART),
         }
     }
@@ -434,6 +508,7 @@ fn pod_spec(ctx: &mut Ctx<'_, '_, '_>, spec: NodeId, pod: &mut Pod) {
             pod.containers.push(c);
         }
     }
+    memory_mounts(pod);
     // volumes no container mounts are not written by the emitters
     let unused: Vec<String> = pod
         .volumes
@@ -451,6 +526,60 @@ fn pod_spec(ctx: &mut Ctx<'_, '_, '_>, spec: NodeId, pod: &mut Pod) {
             column: 0,
             message: format!("volume `{u}` is not mounted by any container: not written"),
         });
+    }
+}
+
+/// An `emptyDir` with `medium: Memory` that one container alone mounts is that container's tmpfs
+/// (Compose `tmpfs`, `--tmpfs`), on `/dev/shm` with a `sizeLimit` its `shm_size`; one that
+/// several containers share stays a volume (a tmpfs-backed named volume in Compose).
+fn memory_mounts(pod: &mut Pod) {
+    let memory: Vec<(String, Option<String>)> = pod
+        .volumes
+        .iter()
+        .filter_map(|v| match &v.source {
+            VolumeSource::EmptyDir {
+                memory: true,
+                size_limit,
+            } => Some((v.name.clone(), size_limit.clone())),
+            _ => None,
+        })
+        .collect();
+    for (name, size) in memory {
+        let users: Vec<(usize, usize)> = pod
+            .containers
+            .iter()
+            .enumerate()
+            .flat_map(|(ci, c)| {
+                c.mounts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, m)| m.volume == name)
+                    .map(move |(mi, _)| (ci, mi))
+            })
+            .collect();
+        let [(ci, mi)] = users.as_slice() else {
+            continue;
+        };
+        let Some(c) = pod.containers.get_mut(*ci) else {
+            continue;
+        };
+        let Some(m) = c.mounts.get(*mi) else { continue };
+        if m.sub_path.is_some() || m.read_only {
+            continue;
+        }
+        let path = m.path.clone();
+        c.mounts.remove(*mi);
+        if path == "/dev/shm" && size.is_some() {
+            c.shm_size = size;
+        } else {
+            c.tmpfs.push(Tmpfs {
+                path,
+                size,
+                mode: None,
+                as_mount: false,
+            });
+        }
+        pod.volumes.retain(|v| v.name != name);
     }
 }
 
@@ -553,12 +682,53 @@ fn container(ctx: &mut Ctx<'_, '_, '_>, id: NodeId, pod: &Pod) -> Container {
                     let n = doc.get(item, "name").and_then(|x| ctx.text(x));
                     match (n, doc.get(item, "value")) {
                         (Some(n), Some(val)) => {
-                            c.env.push(EnvVar::text(n, ctx.text(val).unwrap_or_default()));
+                            c.env
+                                .push(EnvVar::text(n, ctx.text(val).unwrap_or_default()));
                         }
                         (Some(n), None) if doc.get(item, "valueFrom").is_none() => {
                             c.env.push(EnvVar::text(n, ""));
                         }
-                        _ => ctx.drop(item, "`valueFrom` reads the cluster (a Secret, ConfigMap or field): needs a decision"),
+                        (n, _) => {
+                            let from = doc
+                                .get(item, "valueFrom")
+                                .and_then(|f| doc.pairs(f).into_iter().next())
+                                .and_then(|(fk, fv)| {
+                                    let src = doc.str(fk)?.to_owned();
+                                    let what = match src.as_str() {
+                                        "secretKeyRef" | "configMapKeyRef" => format!(
+                                            " `{}` key `{}`",
+                                            doc.get(fv, "name")
+                                                .and_then(|x| ctx.text(x))
+                                                .unwrap_or_default(),
+                                            doc.get(fv, "key")
+                                                .and_then(|x| ctx.text(x))
+                                                .unwrap_or_default()
+                                        ),
+                                        "fieldRef" => format!(
+                                            " `{}`",
+                                            doc.get(fv, "fieldPath")
+                                                .and_then(|x| ctx.text(x))
+                                                .unwrap_or_default()
+                                        ),
+                                        "resourceFieldRef" => format!(
+                                            " `{}`",
+                                            doc.get(fv, "resource")
+                                                .and_then(|x| ctx.text(x))
+                                                .unwrap_or_default()
+                                        ),
+                                        _ => String::new(),
+                                    };
+                                    Some(format!("{src}{what}"))
+                                })
+                                .unwrap_or_else(|| "an unknown source".into());
+                            ctx.drop(
+                                item,
+                                &format!(
+                                    "`{}` takes its value from the cluster ({from}): not known here, never invented; needs a decision (write the value into the environment)",
+                                    n.unwrap_or_default()
+                                ),
+                            );
+                        }
                     }
                 }
             }
@@ -588,12 +758,22 @@ fn container(ctx: &mut Ctx<'_, '_, '_>, id: NodeId, pod: &Pod) -> Container {
                         }
                         _ => Protocol::Tcp,
                     };
-                    c.ports.push(Port {
+                    let port = Port {
                         container: cp,
                         published: host,
                         protocol,
                         name: None,
-                    });
+                    };
+                    match doc.get(item, "hostIP").and_then(|x| ctx.text(x)) {
+                        Some(host_ip) if host.is_some() => {
+                            c.bound_ports.push(BoundPort { host_ip, port });
+                        }
+                        Some(_) => {
+                            ctx.drop(item, "a hostIP without a hostPort binds nothing: the port is kept, not its address");
+                            c.ports.push(port);
+                        }
+                        None => c.ports.push(port),
+                    }
                 }
             }
             "resources" => {
@@ -660,6 +840,7 @@ fn container(ctx: &mut Ctx<'_, '_, '_>, id: NodeId, pod: &Pod) -> Container {
                     ctx.drop_key(k, "a second probe: Compose has one healthcheck");
                 }
             }
+            _ if server_default(key, ctx.text(v).as_deref()) => ctx.defaults.push(key.to_owned()),
             _ => ctx.drop_key(k, NO_COUNTERPART),
         }
     }
@@ -699,7 +880,10 @@ fn security(ctx: &mut Ctx<'_, '_, '_>, id: NodeId, c: &mut Container) {
             }
             "seccompProfile" | "appArmorProfile" => {
                 match doc.get(v, "type").and_then(|t| ctx.text(t)).as_deref() {
-                    Some("Unconfined") => c.security.unconfined = true,
+                    Some("Unconfined") if key == "seccompProfile" => {
+                        c.security.seccomp_unconfined = true;
+                    }
+                    Some("Unconfined") => c.security.apparmor_unconfined = true,
                     Some("RuntimeDefault") if key == "seccompProfile" => {
                         c.security.seccomp_runtime_default = true;
                     }
@@ -722,7 +906,18 @@ fn probe(ctx: &mut Ctx<'_, '_, '_>, id: NodeId) -> Option<Probe> {
         .map(|c| ctx.strings(c))
         .filter(|c| !c.is_empty())
     else {
-        ctx.drop(id, "an HTTP, TCP or gRPC probe: a Compose healthcheck runs a command (write one, e.g. with curl)");
+        let kind = ["httpGet", "tcpSocket", "grpc"]
+            .into_iter()
+            .find(|k| doc.get(id, k).is_some())
+            .map_or("a probe without `exec`", |k| match k {
+                "httpGet" => "an HTTP probe (`httpGet`)",
+                "tcpSocket" => "a TCP probe (`tcpSocket`)",
+                _ => "a gRPC probe (`grpc`)",
+            });
+        ctx.drop(
+            id,
+            &format!("{kind}: the kubelet makes it from outside the container; Docker's healthcheck runs a command inside it, so there is no equivalent without a tool in the image (curl, wget, nc, grpc_health_probe): needs a decision (write a healthcheck with the tool the image has)"),
+        );
         return None;
     };
     let shell = match cmd.as_slice() {

@@ -62,8 +62,12 @@ impl ConvertSource {
     }
 
     /// Detect the kind: a YAML mapping with a top-level `services:` is Compose, one with `kind:` and
-    /// `apiVersion:` is Kubernetes, anything else is shell text.
+    /// `apiVersion:` is Kubernetes, anything else is shell text. A JSON object is judged by its
+    /// keys the same way (`kubectl get -o json`, a single object or a `List`; a `compose.json`).
     pub fn detect(text: &str) -> Self {
+        if text.trim_start().starts_with('{') {
+            return Self::detect_json(text);
+        }
         let top = |key: &str| {
             text.lines().any(|l| {
                 l.starts_with(key) && l.get(key.len()..).is_some_and(|r| r.starts_with(':'))
@@ -72,6 +76,26 @@ impl ConvertSource {
         if top("services") {
             Self::Compose
         } else if top("apiVersion") && top("kind") {
+            Self::K8s
+        } else {
+            Self::Run
+        }
+    }
+}
+
+impl ConvertSource {
+    /// A JSON object by its top-level keys; when it does not parse, by the keys it names (the
+    /// reader then reports the syntax error at its place).
+    fn detect_json(text: &str) -> Self {
+        let keys: Option<std::collections::HashMap<String, serde::de::IgnoredAny>> =
+            serde_json::from_str(text).ok();
+        let has = |key: &str| match &keys {
+            Some(k) => k.contains_key(key),
+            None => text.contains(&format!("\"{key}\"")),
+        };
+        if has("services") {
+            Self::Compose
+        } else if has("apiVersion") && has("kind") {
             Self::K8s
         } else {
             Self::Run
@@ -210,6 +234,11 @@ pub fn convert(input: &str, target: ConvertTarget, options: &ConvertOptions) -> 
             ErrorKind::InvalidParameter,
             "`--pod` groups Compose services: the input is not a Compose file",
         ));
+    }
+    if !matches!(target, ConvertTarget::Compose | ConvertTarget::Run) {
+        let pod_dropped = std::mem::take(&mut read.pod_dropped);
+        read.dropped.extend(pod_dropped);
+        read.dropped.sort_by_key(|d| (d.line, d.column));
     }
     let mut outputs = Vec::new();
     match target {
@@ -410,6 +439,68 @@ fn service_of(pod: &Pod) -> Result<Option<String>> {
     crate::emit::yaml(&svc).map(Some)
 }
 
+/// The containers of one pod share its network namespace: in Compose every one but the init
+/// containers joins the first one's (`network_mode: service:x`), so `localhost` keeps working as in
+/// the Pod. Docker refuses a joiner's own ports, exposed ports, hostname, hosts entries, DNS and
+/// network sysctls: ports are published on the first service, the rest is the first one's already.
+fn share_network(pod: &Pod, services: &mut [(String, serde_json::Value)]) {
+    use serde_json::Value;
+    if pod.host_network {
+        return;
+    }
+    let joins: Vec<String> = pod
+        .containers
+        .iter()
+        .filter(|c| c.role != crate::model::ContainerRole::Init)
+        .map(|c| compose_emit::service_name(pod, &c.name))
+        .collect();
+    let Some((root, rest)) = joins.split_first() else {
+        return;
+    };
+    if rest.is_empty() {
+        return;
+    }
+    let mut moved: Vec<(&str, Vec<Value>)> = vec![("ports", Vec::new()), ("expose", Vec::new())];
+    for (name, svc) in services.iter_mut() {
+        let Value::Object(m) = svc else { continue };
+        if !rest.contains(name) {
+            continue;
+        }
+        for (key, list) in &mut moved {
+            if let Some(Value::Array(a)) = m.remove(*key) {
+                list.extend(a);
+            }
+        }
+        for key in ["hostname", "extra_hosts", "dns", "dns_search", "dns_opt"] {
+            m.remove(key);
+        }
+        if let Some(Value::Object(sysctls)) = m.get_mut("sysctls") {
+            sysctls.retain(|k, _| !k.starts_with("net."));
+            if sysctls.is_empty() {
+                m.remove("sysctls");
+            }
+        }
+        m.insert(
+            "network_mode".into(),
+            Value::String(format!("service:{root}")),
+        );
+    }
+    if let Some((_, Value::Object(m))) = services.iter_mut().find(|(n, _)| n == root) {
+        for (key, list) in moved {
+            if list.is_empty() {
+                continue;
+            }
+            if let Value::Array(a) = m.entry(key).or_insert_with(|| Value::Array(Vec::new())) {
+                for p in list {
+                    if !a.contains(&p) {
+                        a.push(p);
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn job_settings() -> JobSettings {
     JobSettings {
         backoff_limit: 0,
@@ -427,6 +518,7 @@ fn compose_of(pods: &[Pod], restarts: &[Option<String>]) -> Result<String> {
     let mut volumes = Map::new();
     for (i, pod) in pods.iter().enumerate() {
         let v = compose_emit::to_value(pod);
+        let mut these: Vec<(String, Value)> = Vec::new();
         if let Some(Value::Object(s)) = v.get("services") {
             for (name, svc) in s {
                 let mut svc = svc.clone();
@@ -452,9 +544,11 @@ fn compose_of(pods: &[Pod], restarts: &[Option<String>]) -> Result<String> {
                 {
                     m.insert("cpu_shares".into(), Value::from(sh));
                 }
-                services.insert(name.clone(), svc);
+                these.push((name.clone(), svc));
             }
         }
+        share_network(pod, &mut these);
+        services.extend(these);
         if let Some(Value::Object(vs)) = v.get("volumes") {
             for (k, val) in vs {
                 let mut val = val.clone();

@@ -3,7 +3,8 @@
 use super::{ConvertNote, Dropped};
 use crate::flags::{self, GLOBAL_FLAGS, RUN_FLAGS};
 use crate::model::{
-    Container, EnvVar, HostPathType, Mount, Pod, Port, Probe, Protocol, Volume, VolumeSource,
+    BoundPort, Container, Device, EnvVar, HostPathType, Mount, Pod, Port, Probe, Protocol, Tmpfs,
+    Ulimit, Volume, VolumeSource,
 };
 use crate::read::shell::{self, Budget, Word};
 use crate::{Error, ErrorKind};
@@ -16,6 +17,9 @@ pub(super) struct Read {
     pub restarts: Vec<Option<String>>,
     pub notes: Vec<ConvertNote>,
     pub dropped: Vec<Dropped>,
+    /// Reported only when the target is Kubernetes (a Pod has no field for them; Compose and
+    /// `docker run` carry them): `--init`, `--ulimit`, `--device`, ...
+    pub pod_dropped: Vec<Dropped>,
     pub errors: Vec<Error>,
     /// The pod names taken so far (a set: a corpus of thousands of lines stays linear).
     pub names: std::collections::HashSet<String>,
@@ -136,6 +140,16 @@ impl Ctx<'_, '_, '_> {
             reason: reason.to_owned(),
         });
     }
+    /// Reported when the target is Kubernetes only.
+    fn pod_drop(&mut self, i: usize, flag: &str, reason: &str) {
+        let (line, column) = pos(self.cmd, i);
+        self.out.pod_dropped.push(Dropped {
+            line,
+            column,
+            key_or_flag: flag.to_owned(),
+            reason: reason.to_owned(),
+        });
+    }
     fn note(&mut self, i: usize, message: String) {
         let (line, column) = pos(self.cmd, i);
         self.out.notes.push(ConvertNote {
@@ -158,6 +172,23 @@ fn shell_note(ctx: &mut Ctx<'_, '_, '_>, i: usize, value: &str) {
 }
 
 const NO_MODEL: &str = "no counterpart in dockscape's model yet";
+
+/// Why a Pod does not carry `--init` / Compose `init`.
+pub(super) const INIT_IN_POD: &str = "no field in a Pod: the container's own process is PID 1 (add tini or dumb-init to the image's ENTRYPOINT); `shareProcessNamespace` is not the same: it lets the pod's containers see each other's processes and files";
+/// Why a Pod does not carry `--stop-signal` / Compose `stop_signal`.
+pub(super) const STOP_SIGNAL_IN_POD: &str = "not written in a Pod: `lifecycle.stopSignal` exists only from Kubernetes 1.33, behind the ContainerStopSignals feature gate (set STOPSIGNAL in the image instead)";
+/// Why a Pod does not carry `--ulimit` / Compose `ulimits`.
+pub(super) const ULIMIT_IN_POD: &str = "no field in a Pod: the container runtime's limits apply (set them in the runtime's configuration, or with `ulimit` in the entrypoint)";
+/// Why a Pod does not carry `--device` / Compose `devices`.
+pub(super) const DEVICE_IN_POD: &str = "not written in a Pod: a hostPath `CharDevice` volume gives the node's device file but not the devices cgroup permission, so it is usable only with `privileged: true`; needs a decision (privileged, or a device plugin)";
+/// The name servers a Pod's `dnsConfig` takes (the API server refuses more).
+pub(crate) const MAX_NAMESERVERS: usize = 3;
+/// Why a fourth name server is not in a Pod.
+pub(super) const NAMESERVERS_IN_POD: &str =
+    "a Pod's dnsConfig takes at most 3 name servers: the first 3 are written";
+/// Why a Pod does not carry a tmpfs mode.
+pub(super) const TMPFS_MODE_IN_POD: &str =
+    "an emptyDir has no mode: the volume's root is world-writable (1777)";
 
 fn line(cmd: &[Word<'_>], words: &[&str], at: usize, out: &mut Read) {
     let args = words.get(at..).unwrap_or(&[]);
@@ -239,13 +270,50 @@ fn line(cmd: &[Word<'_>], words: &[&str], at: usize, out: &mut Read) {
                 &written,
                 "the file is not read (convert is pure): copy its variables as -e NAME=value or env_file",
             ),
-            "publish" => match port(v) {
-                Some(p) => c.ports.push(p),
-                None => ctx.drop(i, &written, "a port range or host IP is not converted yet"),
+            "publish" => match publish(v) {
+                Ok(list) => add_ports(&mut c, list),
+                Err(why) => ctx.drop(i, &written, why),
             },
-            "expose" => match port(v) {
-                Some(p) if p.published.is_none() => c.ports.push(p),
-                _ => ctx.drop(i, &written, "a port range is not converted yet"),
+            "expose" => match publish(v) {
+                Ok(list) if list.iter().all(|(ip, p)| ip.is_none() && p.published.is_none()) => {
+                    add_ports(&mut c, list);
+                }
+                Ok(_) => ctx.drop(i, &written, "not a port or a range of ports"),
+                Err(why) => ctx.drop(i, &written, why),
+            },
+            "init" => {
+                c.init = bool_on;
+                if bool_on {
+                    ctx.pod_drop(i, &written, INIT_IN_POD);
+                }
+            }
+            "dns" => {
+                if pod.dns.nameservers.len() >= MAX_NAMESERVERS {
+                    ctx.pod_drop(i, &written, NAMESERVERS_IN_POD);
+                }
+                pod.dns.nameservers.push(v.to_owned());
+            }
+            "dns-search" => pod.dns.searches.push(v.to_owned()),
+            "dns-option" => pod.dns.options.push(dns_option(v)),
+            "shm-size" => size(&mut ctx, i, &written, v, &mut c.shm_size),
+            "stop-signal" => {
+                c.stop_signal = Some(v.to_owned());
+                ctx.pod_drop(i, &written, STOP_SIGNAL_IN_POD);
+            }
+            "ulimit" => match ulimit(v) {
+                Some(u) => {
+                    c.ulimits.retain(|x| x.name != u.name);
+                    c.ulimits.push(u);
+                    ctx.pod_drop(i, &written, ULIMIT_IN_POD);
+                }
+                None => ctx.drop(i, &written, "not NAME=SOFT[:HARD] with whole numbers"),
+            },
+            "device" => match device(v) {
+                Ok(d) => {
+                    c.devices.push(d);
+                    ctx.pod_drop(i, &written, DEVICE_IN_POD);
+                }
+                Err(why) => ctx.drop(i, &written, why),
             },
             "cpus" => c.resources.cpu_limit = Some(v.to_owned()),
             "cpu-shares" => match v.parse::<u64>() {
@@ -384,16 +452,23 @@ fn line(cmd: &[Word<'_>], words: &[&str], at: usize, out: &mut Read) {
             "mount" => mount(&mut ctx, i, &written, v, &mut pod, &mut c, &mut anon),
             "tmpfs" => {
                 let (path, opts) = v.split_once(':').unwrap_or((v, ""));
-                let mut size = None;
+                let mut t = Tmpfs {
+                    path: path.to_owned(),
+                    size: None,
+                    mode: None,
+                    as_mount: false,
+                };
                 for o in opts.split(',').filter(|o| !o.is_empty()) {
-                    match o.strip_prefix("size=").and_then(quantity) {
-                        Some(q) => size = Some(q),
-                        None => ctx.drop(i, &format!("{written} {o}"), "tmpfs option without a counterpart in an emptyDir"),
+                    if let Some(q) = o.strip_prefix("size=").and_then(quantity) {
+                        t.size = Some(q);
+                    } else if let Some(m) = o.strip_prefix("mode=").filter(|m| octal(m)) {
+                        t.mode = Some(m.to_owned());
+                        ctx.pod_drop(i, &format!("{written} mode"), TMPFS_MODE_IN_POD);
+                    } else {
+                        ctx.drop(i, &format!("{written} {o}"), "tmpfs option without a counterpart in an emptyDir");
                     }
                 }
-                let vol = format!("{}-tmpfs-{anon}", c.name);
-                anon += 1;
-                add_volume(&mut pod, &mut c, vol, VolumeSource::EmptyDir { memory: true, size_limit: size }, path, false);
+                c.tmpfs.push(t);
             }
             "detach" | "rm" => ctx.drop(
                 i,
@@ -404,8 +479,10 @@ fn line(cmd: &[Word<'_>], words: &[&str], at: usize, out: &mut Read) {
                 c.security.allow_privilege_escalation = Some(false);
             }
             "security-opt" if v == "seccomp=unconfined" || v == "seccomp:unconfined" => {
-                c.security.unconfined = true;
-                ctx.note(i, "seccomp=unconfined is written with AppArmor unconfined too (the model keeps both together)".into());
+                c.security.seccomp_unconfined = true;
+            }
+            "security-opt" if v == "apparmor=unconfined" || v == "apparmor:unconfined" => {
+                c.security.apparmor_unconfined = true;
             }
             _ => ctx.drop(i, &written, NO_MODEL),
         }
@@ -517,30 +594,150 @@ fn size(ctx: &mut Ctx<'_, '_, '_>, i: usize, written: &str, v: &str, slot: &mut 
     }
 }
 
-pub(super) fn port(v: &str) -> Option<Port> {
+/// Whether `m` is an octal file mode (`1777`, `0755`).
+pub(super) fn octal(m: &str) -> bool {
+    !m.is_empty() && m.len() <= 5 && m.chars().all(|c| ('0'..='7').contains(&c))
+}
+
+/// `--dns-option` / Compose `dns_opt`: `ndots:2` → (`ndots`, `2`).
+pub(super) fn dns_option(v: &str) -> (String, Option<String>) {
+    match v.split_once(':') {
+        Some((n, val)) => (n.to_owned(), Some(val.to_owned())),
+        None => (v.to_owned(), None),
+    }
+}
+
+/// `--ulimit NAME=SOFT[:HARD]` (a hard limit equal to the soft one when not given).
+pub(super) fn ulimit(v: &str) -> Option<Ulimit> {
+    let (name, limits) = v.split_once('=')?;
+    let (soft, hard) = limits.split_once(':').unwrap_or((limits, limits));
+    let (soft, hard) = (soft.parse().ok()?, hard.parse().ok()?);
+    (!name.is_empty()).then(|| Ulimit {
+        name: name.to_owned(),
+        soft,
+        hard,
+    })
+}
+
+/// `--device HOST[:CONTAINER][:PERMISSIONS]` as the docker CLI reads it.
+pub(super) fn device(v: &str) -> Result<Device, &'static str> {
+    let perms = |p: &str| !p.is_empty() && p.chars().all(|c| matches!(c, 'r' | 'w' | 'm'));
+    let parts: Vec<&str> = v.split(':').collect();
+    let (host, container, permissions) = match parts.as_slice() {
+        [h] => (*h, *h, None),
+        [h, p] if perms(p) => (*h, *h, Some(*p)),
+        [h, c] => (*h, *c, None),
+        [h, c, p] if perms(p) => (*h, *c, Some(*p)),
+        _ => return Err("not HOST[:CONTAINER[:rwm]]"),
+    };
+    if !host.starts_with('/') {
+        return Err(
+            "a CDI device name or a relative path: not converted (write the device's path)",
+        );
+    }
+    Ok(Device {
+        host: host.to_owned(),
+        container: container.to_owned(),
+        permissions: permissions.map(str::to_owned),
+    })
+}
+
+/// Ports read from `-p`, `--expose` or a Compose `ports:` item, each with its host address.
+pub(super) type Published = Vec<(Option<String>, Port)>;
+
+/// The most ports one range may name (a range is written out port by port).
+const MAX_RANGE: u32 = 1024;
+
+/// `[ip:][host:]container[/proto]` with port ranges (`127.0.0.1:8080-8081:80-81/udp`,
+/// `[::1]:8080:80`) as one port per port of the range, as the docker CLI publishes them.
+pub(super) fn publish(v: &str) -> Result<Published, &'static str> {
     let (body, protocol) = match v.rsplit_once('/') {
         Some((b, "udp")) => (b, Protocol::Udp),
         Some((b, "tcp")) => (b, Protocol::Tcp),
-        Some(_) => return None,
+        Some(_) => return Err("a protocol other than tcp and udp: no counterpart"),
         None => (v, Protocol::Tcp),
     };
-    let parts: Vec<&str> = body.split(':').collect();
-    let (published, container) = match parts.as_slice() {
-        [c] => (None, *c),
-        [h, c] => (Some(*h), *c),
-        _ => return None,
+    let (ip, rest) = match body.strip_prefix('[') {
+        Some(b) => match b.split_once("]:") {
+            Some((ip, rest)) => (Some(ip), rest),
+            None => return Err("not `[ip]:host:container`"),
+        },
+        None => {
+            let parts: Vec<&str> = body.rsplitn(3, ':').collect();
+            match parts.as_slice() {
+                [_] | [_, _] => (None, body),
+                [c, h, ip] => {
+                    return publish_parts(Some(ip), Some(h), c, protocol);
+                }
+                _ => return Err("not `[ip:][host:]container`"),
+            }
+        }
     };
-    let container = container.parse().ok()?;
-    let published = match published {
-        Some(h) => Some(h.parse().ok()?),
+    match rest.split_once(':') {
+        Some((h, c)) => publish_parts(ip, Some(h), c, protocol),
+        None if ip.is_some() => Err("not `[ip]:host:container`"),
+        None => publish_parts(None, None, rest, protocol),
+    }
+}
+
+fn range(s: &str) -> Option<(u16, u16)> {
+    let (a, b) = s.split_once('-').unwrap_or((s, s));
+    let (a, b): (u16, u16) = (a.parse().ok()?, b.parse().ok()?);
+    (a > 0 && a <= b).then_some((a, b))
+}
+
+fn publish_parts(
+    ip: Option<&str>,
+    host: Option<&str>,
+    container: &str,
+    protocol: Protocol,
+) -> Result<Published, &'static str> {
+    let Some((c0, c1)) = range(container) else {
+        return Err("not a port or a range of ports (1-65535)");
+    };
+    let n = u32::from(c1 - c0) + 1;
+    if n > MAX_RANGE {
+        return Err("a range of more than 1024 ports: not written out");
+    }
+    let ip = ip.filter(|i| !i.is_empty()).map(str::to_owned);
+    let host = match host.filter(|h| !h.is_empty()) {
+        None if ip.is_some() => {
+            return Err(
+                "a random host port on one address: needs a decision (write the host port)",
+            );
+        }
         None => None,
+        Some(h) => match range(h) {
+            Some((h0, h1)) if h1 - h0 == c1 - c0 => Some(h0),
+            Some(_) => {
+                return Err(
+                    "a host port range of another length than the container ports (Docker picks one of it): needs a decision",
+                );
+            }
+            None => return Err("not a host port or a range of ports (1-65535)"),
+        },
     };
-    Some(Port {
-        container,
-        published,
-        protocol,
-        name: None,
-    })
+    Ok((c0..=c1)
+        .map(|c| {
+            let port = Port {
+                container: c,
+                published: host.map(|h| h + (c - c0)),
+                protocol,
+                name: None,
+            };
+            (ip.clone(), port)
+        })
+        .collect())
+}
+
+/// Ports into the container: on one address `bound_ports`, the others `ports`.
+pub(super) fn add_ports(c: &mut Container, list: Published) {
+    for (ip, port) in list {
+        match ip {
+            Some(host_ip) => c.bound_ports.push(BoundPort { host_ip, port }),
+            None => c.ports.push(port),
+        }
+    }
 }
 
 pub(super) fn add_volume(
@@ -654,7 +851,7 @@ fn mount(
     anon: &mut usize,
 ) {
     let mut kind = "volume";
-    let (mut src, mut dst, mut ro, mut size) = (None, None, false, None);
+    let (mut src, mut dst, mut ro, mut size, mut mode) = (None, None, false, None, None);
     for field in v.split(',') {
         let (k, val) = field.split_once('=').unwrap_or((field, ""));
         match k {
@@ -663,6 +860,7 @@ fn mount(
             "target" | "dst" | "destination" => dst = Some(val),
             "readonly" | "ro" => ro = val.is_empty() || val == "true" || val == "1",
             "tmpfs-size" => size = quantity(val),
+            "tmpfs-mode" if octal(val) => mode = Some(val.to_owned()),
             _ => ctx.drop(
                 i,
                 &format!("{written} {k}"),
@@ -697,19 +895,22 @@ fn mount(
             add_volume(pod, c, name, VolumeSource::Named, dst, ro);
         }
         ("tmpfs", _) => {
-            let name = format!("{}-tmpfs-{anon}", c.name);
-            *anon += 1;
-            add_volume(
-                pod,
-                c,
-                name,
-                VolumeSource::EmptyDir {
-                    memory: true,
-                    size_limit: size,
-                },
-                dst,
-                ro,
-            );
+            if mode.is_some() {
+                ctx.pod_drop(i, &format!("{written} tmpfs-mode"), TMPFS_MODE_IN_POD);
+            }
+            if ro {
+                ctx.drop(
+                    i,
+                    &format!("{written} readonly"),
+                    "a read-only tmpfs: no counterpart in an emptyDir",
+                );
+            }
+            c.tmpfs.push(Tmpfs {
+                path: dst.to_owned(),
+                size,
+                mode,
+                as_mount: true,
+            });
         }
         _ => ctx.drop(
             i,
@@ -832,7 +1033,7 @@ pub(crate) const CARRIED: &[(&str, &str, &str)] = &[
     (
         "mount",
         "type=bind,src=/srv,dst=/srv",
-        "bind → `hostPath` (`Directory`, `Socket`, `File`), volume, tmpfs → `emptyDir` Memory",
+        "bind → `hostPath` (`Directory`, `Socket`, `File`), volume, tmpfs → Compose `type: tmpfs`, Pod `emptyDir` Memory",
     ),
     ("name", "web", "container, service and Pod name"),
     (
@@ -849,8 +1050,44 @@ pub(crate) const CARRIED: &[(&str, &str, &str)] = &[
     ),
     (
         "publish",
-        "8080:80",
-        "Compose `ports`; Pod `containerPort` (no `hostPort`)",
+        "127.0.0.1:8080-8081:80-81/udp",
+        "Compose `ports`; Pod `containerPort` and a Service (no `hostPort`); a range one port per port; on one host address a `hostPort` with its `hostIP`",
+    ),
+    ("init", "", "Compose `init: true`; Pod: reported (no field)"),
+    (
+        "dns",
+        "10.0.0.53",
+        "Pod `dnsConfig.nameservers` with `dnsPolicy: None`; Compose `dns`",
+    ),
+    (
+        "dns-search",
+        "corp.example",
+        "Pod `dnsConfig.searches` (merged with the cluster's unless `--dns` is given); Compose `dns_search`",
+    ),
+    (
+        "dns-option",
+        "ndots:2",
+        "Pod `dnsConfig.options`; Compose `dns_opt`",
+    ),
+    (
+        "shm-size",
+        "256m",
+        "Pod `emptyDir` `medium: Memory` with `sizeLimit` on `/dev/shm`; Compose `shm_size`",
+    ),
+    (
+        "ulimit",
+        "nofile=1024:2048",
+        "Compose `ulimits`; Pod: reported (no field)",
+    ),
+    (
+        "stop-signal",
+        "SIGINT",
+        "Compose `stop_signal`; Pod: reported (`lifecycle.stopSignal` is gated, Kubernetes 1.33+)",
+    ),
+    (
+        "device",
+        "/dev/ttyUSB0:/dev/ttyUSB0:rwm",
+        "Compose `devices`; Pod: reported (a `CharDevice` hostPath needs `privileged`)",
     ),
     (
         "restart",
@@ -865,7 +1102,7 @@ pub(crate) const CARRIED: &[(&str, &str, &str)] = &[
     (
         "security-opt",
         "no-new-privileges",
-        "`no-new-privileges` → `allowPrivilegeEscalation: false`; `seccomp=unconfined` → Unconfined (other values reported)",
+        "`no-new-privileges` → `allowPrivilegeEscalation: false`; `seccomp=unconfined`, `apparmor=unconfined` → that profile `Unconfined` (other values reported)",
     ),
     (
         "sysctl",
@@ -875,7 +1112,7 @@ pub(crate) const CARRIED: &[(&str, &str, &str)] = &[
     (
         "tmpfs",
         "/run:size=16m",
-        "`emptyDir` Memory with `sizeLimit`",
+        "Compose `tmpfs`; Pod `emptyDir` Memory with `sizeLimit`",
     ),
     (
         "user",

@@ -54,6 +54,18 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
                 "security_opt".into(),
                 json!(["seccomp=unconfined", "apparmor=unconfined"]),
             );
+        } else if c.security.seccomp_off() || c.security.apparmor_off() {
+            let mut opts = Vec::new();
+            if c.security.seccomp_off() {
+                opts.push("seccomp=unconfined");
+            }
+            if c.security.apparmor_off() {
+                opts.push("apparmor=unconfined");
+            }
+            if c.security.allow_privilege_escalation == Some(false) {
+                opts.push("no-new-privileges:true");
+            }
+            s.insert("security_opt".into(), json!(opts));
         } else if c.security.allow_privilege_escalation == Some(false) {
             s.insert("security_opt".into(), json!(["no-new-privileges:true"]));
         }
@@ -144,6 +156,7 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
                 p.published
                     .map(|h| Value::String(format!("{h}:{}{proto}", p.container)))
             })
+            .chain(c.bound_ports.iter().map(|b| Value::String(bound_port(b))))
             .collect();
         if !published.is_empty() {
             s.insert("ports".into(), Value::Array(published));
@@ -195,8 +208,70 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
                 }
             }
         }
+        let mut tmpfs = Vec::new();
+        for t in &c.tmpfs {
+            if t.as_mount {
+                let mut opts = Map::new();
+                if let Some(b) = t.size.as_deref().and_then(units::memory) {
+                    opts.insert("size".into(), Value::String(b));
+                }
+                if let Some(m) = t
+                    .mode
+                    .as_deref()
+                    .and_then(|m| u32::from_str_radix(m, 8).ok())
+                {
+                    opts.insert("mode".into(), Value::from(m));
+                }
+                let mut m = Map::new();
+                m.insert("type".into(), Value::String("tmpfs".into()));
+                m.insert("target".into(), lit(&t.path));
+                if !opts.is_empty() {
+                    m.insert("tmpfs".into(), Value::Object(opts));
+                }
+                mounts.push(Value::Object(m));
+            } else {
+                tmpfs.push(lit(&tmpfs_spec(t)));
+            }
+        }
         if !mounts.is_empty() {
             s.insert("volumes".into(), Value::Array(mounts));
+        }
+        if !tmpfs.is_empty() {
+            s.insert("tmpfs".into(), Value::Array(tmpfs));
+        }
+        if c.init {
+            s.insert("init".into(), Value::Bool(true));
+        }
+        for (key, items) in [
+            ("dns", pod.dns.nameservers.clone()),
+            ("dns_search", pod.dns.searches.clone()),
+            ("dns_opt", dns_options(&pod.dns)),
+            ("devices", c.devices.iter().map(device_spec).collect()),
+        ] {
+            if !items.is_empty() {
+                s.insert(key.into(), list(&items));
+            }
+        }
+        if !c.ulimits.is_empty() {
+            let m: Map<String, Value> = c
+                .ulimits
+                .iter()
+                .map(|u| {
+                    let v = if u.soft == u.hard {
+                        Value::from(u.soft)
+                    } else {
+                        json!({"soft": u.soft, "hard": u.hard})
+                    };
+                    (u.name.clone(), v)
+                })
+                .collect();
+            s.insert("ulimits".into(), Value::Object(m));
+        }
+        if let Some(sig) = &c.stop_signal {
+            s.insert("stop_signal".into(), lit(sig));
+        }
+        if let Some(m) = c.shm_size.as_deref().and_then(units::memory) {
+            s.insert("shm_size".into(), Value::String(m));
         }
         if let Some(p) = c.startup_probe.as_ref().or(c.readiness_probe.as_ref()) {
             let test = match &p.shell {
@@ -275,6 +350,58 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
         top.insert("volumes".into(), Value::Object(volumes));
     }
     Value::Object(top)
+}
+
+/// A port on one host address as Compose and `-p` write it: `127.0.0.1:8080:80/udp`, `[::1]:8080:80`.
+pub(crate) fn bound_port(b: &crate::model::BoundPort) -> String {
+    let proto = if b.port.protocol == Protocol::Udp {
+        "/udp"
+    } else {
+        ""
+    };
+    let ip = if b.host_ip.contains(':') {
+        format!("[{}]", b.host_ip)
+    } else {
+        b.host_ip.clone()
+    };
+    let host = b.port.published.map(|h| h.to_string()).unwrap_or_default();
+    format!("{ip}:{host}:{}{proto}", b.port.container)
+}
+
+/// A `--tmpfs` / Compose `tmpfs:` spec: `path[:size=16m,mode=1777]`.
+pub(crate) fn tmpfs_spec(t: &crate::model::Tmpfs) -> String {
+    let mut opts = Vec::new();
+    if let Some(m) = t.size.as_deref().and_then(units::memory) {
+        opts.push(format!("size={m}"));
+    }
+    if let Some(m) = &t.mode {
+        opts.push(format!("mode={m}"));
+    }
+    if opts.is_empty() {
+        t.path.clone()
+    } else {
+        format!("{}:{}", t.path, opts.join(","))
+    }
+}
+
+/// `--device` / Compose `devices`: `host[:container[:permissions]]`.
+pub(crate) fn device_spec(d: &crate::model::Device) -> String {
+    match &d.permissions {
+        Some(p) => format!("{}:{}:{p}", d.host, d.container),
+        None if d.host == d.container => d.host.clone(),
+        None => format!("{}:{}", d.host, d.container),
+    }
+}
+
+/// `--dns-option` / Compose `dns_opt`: `name` or `name:value`.
+pub(crate) fn dns_options(dns: &crate::model::Dns) -> Vec<String> {
+    dns.options
+        .iter()
+        .map(|(n, v)| match v {
+            Some(v) => format!("{n}:{v}"),
+            None => n.clone(),
+        })
+        .collect()
 }
 
 fn volume_def(source: &VolumeSource) -> Value {

@@ -13,8 +13,18 @@ use std::collections::BTreeMap;
 pub(crate) fn to_k8s(pod: &model::Pod) -> k8s::Pod {
     let mut containers = Vec::new();
     let mut init = Vec::new();
+    let memory = memory_volumes(pod);
     for c in &pod.containers {
-        let kc = container(c);
+        let mut kc = container(c);
+        for m in memory.iter().filter(|m| m.container == c.name) {
+            kc.volume_mounts
+                .get_or_insert_with(Vec::new)
+                .push(k8s::VolumeMount {
+                    name: m.volume.clone(),
+                    mount_path: m.path.clone(),
+                    ..Default::default()
+                });
+        }
         match c.role {
             ContainerRole::Regular => containers.push(kc),
             ContainerRole::Init | ContainerRole::NativeSidecar => init.push(kc),
@@ -38,7 +48,38 @@ pub(crate) fn to_k8s(pod: &model::Pod) -> k8s::Pod {
         spec: Some(k8s::PodSpec {
             containers,
             init_containers: (!init.is_empty()).then_some(init),
-            volumes: (!pod.volumes.is_empty()).then(|| pod.volumes.iter().map(volume).collect()),
+            volumes: (!pod.volumes.is_empty() || !memory.is_empty()).then(|| {
+                pod.volumes
+                    .iter()
+                    .map(volume)
+                    .chain(memory.iter().map(|m| k8s::Volume {
+                        name: m.volume.clone(),
+                        empty_dir: Some(k8s::EmptyDirVolumeSource {
+                            medium: Some("Memory".into()),
+                            size_limit: m.size.clone().map(Quantity),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }))
+                    .collect()
+            }),
+            dns_policy: (!pod.dns.nameservers.is_empty()).then(|| "None".to_owned()),
+            dns_config: (!pod.dns.is_empty()).then(|| k8s::PodDNSConfig {
+                // the API server takes at most 3 (convert reports the others)
+                nameservers: (!pod.dns.nameservers.is_empty())
+                    .then(|| pod.dns.nameservers.iter().take(3).cloned().collect()),
+                searches: (!pod.dns.searches.is_empty()).then(|| pod.dns.searches.clone()),
+                options: (!pod.dns.options.is_empty()).then(|| {
+                    pod.dns
+                        .options
+                        .iter()
+                        .map(|(name, value)| k8s::PodDNSConfigOption {
+                            name: Some(name.clone()),
+                            value: value.clone(),
+                        })
+                        .collect()
+                }),
+            }),
             restart_policy: Some(pod.restart_policy.clone()),
             runtime_class_name: pod.runtime_class.clone(),
             host_users: pod.host_users,
@@ -81,6 +122,55 @@ pub(crate) fn to_k8s(pod: &model::Pod) -> k8s::Pod {
     }
 }
 
+/// A container's memory-backed volume the Pod adds for a tmpfs mount or `/dev/shm`.
+struct MemoryVolume {
+    container: String,
+    volume: String,
+    path: String,
+    size: Option<String>,
+}
+
+/// The `emptyDir` `medium: Memory` volumes of every container's tmpfs mounts and `shm_size`
+/// (`/dev/shm`), named after the container and unique in the pod.
+fn memory_volumes(pod: &model::Pod) -> Vec<MemoryVolume> {
+    let mut out: Vec<MemoryVolume> = Vec::new();
+    for c in &pod.containers {
+        let wanted = c
+            .tmpfs
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (format!("tmpfs-{i}"), t.path.clone(), t.size.clone()))
+            .chain(
+                c.shm_size
+                    .iter()
+                    .map(|s| ("shm".to_owned(), "/dev/shm".to_owned(), Some(s.clone()))),
+            );
+        for (suffix, path, size) in wanted {
+            let mut base = format!("{}-{suffix}", c.name);
+            if base.len() > 63 {
+                let cut = 63 - suffix.len() - 1;
+                base = format!(
+                    "{}-{suffix}",
+                    c.name.get(..cut).unwrap_or(&c.name).trim_end_matches('-')
+                );
+            }
+            let mut name = base.clone();
+            let mut n = 2;
+            while pod.volume(&name).is_some() || out.iter().any(|m| m.volume == name) {
+                name = format!("{}-{n}", base.get(..60).unwrap_or(&base));
+                n += 1;
+            }
+            out.push(MemoryVolume {
+                container: c.name.clone(),
+                volume: name,
+                path,
+                size,
+            });
+        }
+    }
+    out
+}
+
 fn container(c: &model::Container) -> k8s::Container {
     let s = &c.security;
     let security = if s == &model::SecurityContext::default() {
@@ -93,9 +183,9 @@ fn container(c: &model::Container) -> k8s::Container {
             run_as_user: s.run_as_user,
             run_as_group: s.run_as_group,
             run_as_non_root: s.run_as_non_root,
-            seccomp_profile: (s.unconfined || s.seccomp_runtime_default).then(|| {
+            seccomp_profile: (s.seccomp_off() || s.seccomp_runtime_default).then(|| {
                 k8s::SeccompProfile {
-                    type_: unconfined(if s.unconfined {
+                    type_: unconfined(if s.seccomp_off() {
                         "Unconfined"
                     } else {
                         "RuntimeDefault"
@@ -103,7 +193,7 @@ fn container(c: &model::Container) -> k8s::Container {
                     localhost_profile: None,
                 }
             }),
-            app_armor_profile: s.unconfined.then(|| k8s::AppArmorProfile {
+            app_armor_profile: s.apparmor_off().then(|| k8s::AppArmorProfile {
                 type_: unconfined("Unconfined"),
                 localhost_profile: None,
             }),
@@ -132,18 +222,24 @@ fn container(c: &model::Container) -> k8s::Container {
                 })
                 .collect()
         }),
-        ports: (!c.ports.is_empty()).then(|| {
+        ports: (!c.ports.is_empty() || !c.bound_ports.is_empty()).then(|| {
+            let port = |p: &model::Port| k8s::ContainerPort {
+                container_port: i32::from(p.container),
+                protocol: Some(match p.protocol {
+                    Protocol::Tcp => "TCP".into(),
+                    Protocol::Udp => "UDP".into(),
+                }),
+                name: p.name.clone(),
+                ..Default::default()
+            };
             c.ports
                 .iter()
-                .map(|p| k8s::ContainerPort {
-                    container_port: i32::from(p.container),
-                    protocol: Some(match p.protocol {
-                        Protocol::Tcp => "TCP".into(),
-                        Protocol::Udp => "UDP".into(),
-                    }),
-                    name: p.name.clone(),
-                    ..Default::default()
-                })
+                .map(port)
+                .chain(c.bound_ports.iter().map(|b| k8s::ContainerPort {
+                    host_ip: Some(b.host_ip.clone()),
+                    host_port: b.port.published.map(i32::from),
+                    ..port(&b.port)
+                }))
                 .collect()
         }),
         resources: resources(&c.resources),
@@ -326,6 +422,8 @@ pub(crate) fn spec_value(spec: &k8s::PodSpec) -> Result<serde_json::Value> {
     let rest = k8s::PodSpec {
         automount_service_account_token: None,
         containers: Vec::new(),
+        dns_config: None,
+        dns_policy: None,
         host_aliases: None,
         host_ipc: None,
         host_network: None,
@@ -355,6 +453,8 @@ pub(crate) fn spec_value(spec: &k8s::PodSpec) -> Result<serde_json::Value> {
     json(&SpecDoc {
         automount_service_account_token: spec.automount_service_account_token,
         containers: &spec.containers,
+        dns_config: spec.dns_config.as_ref(),
+        dns_policy: spec.dns_policy.as_deref(),
         host_aliases: spec.host_aliases.as_ref(),
         host_ipc: spec.host_ipc,
         host_network: spec.host_network,
@@ -442,6 +542,10 @@ struct SpecDoc<'a> {
     )]
     automount_service_account_token: Option<bool>,
     containers: &'a [k8s::Container],
+    #[serde(rename = "dnsConfig", skip_serializing_if = "Option::is_none")]
+    dns_config: Option<&'a k8s::PodDNSConfig>,
+    #[serde(rename = "dnsPolicy", skip_serializing_if = "Option::is_none")]
+    dns_policy: Option<&'a str>,
     #[serde(rename = "hostAliases", skip_serializing_if = "Option::is_none")]
     host_aliases: Option<&'a Vec<k8s::HostAlias>>,
     #[serde(rename = "hostIPC", skip_serializing_if = "Option::is_none")]

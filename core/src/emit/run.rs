@@ -144,8 +144,16 @@ fn commands_as(pod: &Pod, how: Converted<'_>) -> Vec<Cmd> {
         if c.security.unconfined {
             cmd.push(&["--security-opt", "seccomp=unconfined"]);
             cmd.push(&["--security-opt", "apparmor=unconfined"]);
-        } else if c.security.allow_privilege_escalation == Some(false) {
-            cmd.push(&["--security-opt", "no-new-privileges"]);
+        } else {
+            if c.security.seccomp_off() {
+                cmd.push(&["--security-opt", "seccomp=unconfined"]);
+            }
+            if c.security.apparmor_off() {
+                cmd.push(&["--security-opt", "apparmor=unconfined"]);
+            }
+            if c.security.allow_privilege_escalation == Some(false) {
+                cmd.push(&["--security-opt", "no-new-privileges"]);
+            }
         }
         for cap in &c.security.add_capabilities {
             cmd.push(&["--cap-add", cap]);
@@ -197,6 +205,9 @@ fn commands_as(pod: &Pod, how: Converted<'_>) -> Vec<Cmd> {
         for e in &c.env {
             cmd.push(&["-e", &format!("{}={}", e.name, e.network_value())]);
         }
+        for b in &c.bound_ports {
+            cmd.push(&["-p", &super::compose::bound_port(b)]);
+        }
         for p in &c.ports {
             let proto = if p.protocol == Protocol::Udp {
                 "/udp"
@@ -236,6 +247,49 @@ fn commands_as(pod: &Pod, how: Converted<'_>) -> Vec<Cmd> {
                     cmd.push(&["--mount", &spec]);
                 }
             }
+        }
+        for t in &c.tmpfs {
+            if t.as_mount {
+                let mut spec = format!("type=tmpfs,destination={}", t.path);
+                if let Some(m) = t.size.as_deref().and_then(units::memory) {
+                    spec.push_str(&format!(",tmpfs-size={m}"));
+                }
+                if let Some(m) = &t.mode {
+                    spec.push_str(&format!(",tmpfs-mode={m}"));
+                }
+                cmd.push(&["--mount", &spec]);
+            } else {
+                cmd.push(&["--tmpfs", &super::compose::tmpfs_spec(t)]);
+            }
+        }
+        if c.init {
+            cmd.push(&["--init"]);
+        }
+        for n in &pod.dns.nameservers {
+            cmd.push(&["--dns", n]);
+        }
+        for n in &pod.dns.searches {
+            cmd.push(&["--dns-search", n]);
+        }
+        for o in super::compose::dns_options(&pod.dns) {
+            cmd.push(&["--dns-option", &o]);
+        }
+        for d in &c.devices {
+            cmd.push(&["--device", &super::compose::device_spec(d)]);
+        }
+        for u in &c.ulimits {
+            let v = if u.soft == u.hard {
+                format!("{}={}", u.name, u.soft)
+            } else {
+                format!("{}={}:{}", u.name, u.soft, u.hard)
+            };
+            cmd.push(&["--ulimit", &v]);
+        }
+        if let Some(sig) = &c.stop_signal {
+            cmd.push(&["--stop-signal", sig]);
+        }
+        if let Some(m) = c.shm_size.as_deref().and_then(units::memory) {
+            cmd.push(&["--shm-size", &m]);
         }
         if let Some(p) = c.startup_probe.as_ref().or(c.readiness_probe.as_ref()) {
             // `--health-cmd` is always a shell line (CMD-SHELL): an exec-form probe's words are

@@ -176,6 +176,97 @@ pub struct SecurityContext {
     /// `readOnlyRootFilesystem` (`--read-only`, Compose `read_only`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub read_only_root_filesystem: bool,
+    /// seccomp `Unconfined` alone (`--security-opt seccomp=unconfined`); `unconfined` sets both.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub seccomp_unconfined: bool,
+    /// AppArmor `Unconfined` alone (`--security-opt apparmor=unconfined`); `unconfined` sets both.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub apparmor_unconfined: bool,
+}
+
+impl SecurityContext {
+    /// Whether seccomp is switched off (alone or with AppArmor).
+    pub fn seccomp_off(&self) -> bool {
+        self.unconfined || self.seccomp_unconfined
+    }
+
+    /// Whether AppArmor is switched off (alone or with seccomp).
+    pub fn apparmor_off(&self) -> bool {
+        self.unconfined || self.apparmor_unconfined
+    }
+}
+
+/// A host device in the container (`--device /dev/x:/dev/y:rwm`, Compose `devices`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Device {
+    /// The device on the host.
+    pub host: String,
+    /// Its path in the container (the host path when not given).
+    pub container: String,
+    /// The cgroup permissions (`rwm` when not given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<String>,
+}
+
+/// A resource limit of the container's processes (`--ulimit nofile=1024:2048`, Compose `ulimits`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ulimit {
+    /// The limit's name (`nofile`, `nproc`, `memlock`).
+    pub name: String,
+    /// Soft limit (`-1`: unlimited).
+    pub soft: i64,
+    /// Hard limit.
+    pub hard: i64,
+}
+
+/// A tmpfs mount of one container (`--tmpfs`, `--mount type=tmpfs`, Compose `tmpfs` and
+/// `type: tmpfs`): an `emptyDir` with `medium: Memory` in a Pod.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tmpfs {
+    /// Absolute path in the container.
+    pub path: String,
+    /// Size limit as a Kubernetes quantity (`16Mi`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// File mode of the mount's root, in octal as written (`1777`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// Written as a mount (`--mount type=tmpfs`, Compose long syntax: `HostConfig.Mounts`) rather
+    /// than `--tmpfs` / Compose `tmpfs:` (`HostConfig.Tmpfs`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub as_mount: bool,
+}
+
+/// A port published on one host address (`-p 127.0.0.1:8080:80`): in a Pod a `hostPort` with its
+/// `hostIP` (a Service cannot bind one node address).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BoundPort {
+    /// The host address (`127.0.0.1`, `::1`).
+    pub host_ip: String,
+    /// The port; `published` is the host port.
+    pub port: Port,
+}
+
+/// The DNS settings of a pod (`--dns`, `--dns-search`, `--dns-option`; Compose `dns`,
+/// `dns_search`, `dns_opt`; Kubernetes `dnsConfig`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Dns {
+    /// Name servers (with them a Pod's `dnsPolicy` is `None`: only these are used, as in Docker).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub nameservers: Vec<String>,
+    /// Search domains.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub searches: Vec<String>,
+    /// resolv.conf options: name and optional value (`ndots:2`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<(String, Option<String>)>,
+}
+
+impl Dns {
+    /// Whether nothing is set.
+    pub fn is_empty(&self) -> bool {
+        self == &Self::default()
+    }
 }
 
 /// A container.
@@ -225,6 +316,29 @@ pub struct Container {
     /// Standard input kept open (`stdin`, Compose `stdin_open`, `--interactive`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub stdin: bool,
+    /// An init process as PID 1 that reaps and forwards signals (`--init`, Compose `init`); a Pod
+    /// has no such field. Only `convert` sets it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub init: bool,
+    /// Host devices (`--device`, Compose `devices`); not written in a Pod. Only `convert` sets them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub devices: Vec<Device>,
+    /// Resource limits (`--ulimit`, Compose `ulimits`); a Pod has no such field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ulimits: Vec<Ulimit>,
+    /// The stop signal (`--stop-signal`, Compose `stop_signal`); not written in a Pod.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stop_signal: Option<String>,
+    /// Size of `/dev/shm` as a Kubernetes quantity (`--shm-size`, Compose `shm_size`; in a Pod an
+    /// `emptyDir` with `medium: Memory` and this `sizeLimit` mounted on `/dev/shm`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shm_size: Option<String>,
+    /// tmpfs mounts of this container alone (a Pod: `emptyDir` `medium: Memory` volumes).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tmpfs: Vec<Tmpfs>,
+    /// Ports published on one host address.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bound_ports: Vec<BoundPort>,
 }
 
 impl Container {
@@ -247,6 +361,13 @@ impl Container {
             working_dir: None,
             tty: false,
             stdin: false,
+            init: false,
+            devices: Vec::new(),
+            ulimits: Vec::new(),
+            stop_signal: None,
+            shm_size: None,
+            tmpfs: Vec::new(),
+            bound_ports: Vec::new(),
         }
     }
 }
@@ -430,6 +551,9 @@ pub struct Pod {
     /// `terminationGracePeriodSeconds` (`--stop-timeout`, Compose `stop_grace_period`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub termination_grace_period_seconds: Option<i64>,
+    /// DNS settings (`dnsConfig`, `--dns*`, Compose `dns*`).
+    #[serde(skip_serializing_if = "Dns::is_empty")]
+    pub dns: Dns,
 }
 
 impl Pod {

@@ -13,3 +13,5 @@ docker run -d --name pg --add-host db.local:10.0.0.5 --add-host cache:10.0.0.6 -
 docker run -d --name shell -it -w /work --hostname box --read-only --stop-timeout 20 busybox:1.36 sh
 docker run -d --name hostns --network host --pid host --ipc host busybox:1.36 sleep 1000
 docker run --name groups --group-add 2375 --group-add 999 --label com.example.team=web --label "com.example.note=two words" busybox:1.36 id
+docker run -d --name tools --init --dns 10.0.0.53 --dns-search corp.example --dns-option ndots:2 --shm-size 256m --ulimit nofile=1024:2048 --ulimit nproc=512 --stop-signal SIGINT --device /dev/fuse --device /dev/net/tun:/dev/net/tun:rw --security-opt seccomp=unconfined busybox:1.36 sleep 1000
+docker run -d --name ranges -p 127.0.0.1:8080-8081:80-81/udp -p 9000-9001:9000-9001 --expose 7000-7001 --tmpfs /run:size=16m --tmpfs /var/cache --mount type=tmpfs,dst=/scratch,tmpfs-size=64m,tmpfs-mode=1770 --security-opt apparmor=unconfined nginx:1.27

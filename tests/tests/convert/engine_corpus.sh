@@ -13,3 +13,5 @@ docker create --name priv --privileged busybox true
 docker create --name health --add-host db.local:10.0.0.5 --hostname box --health-cmd 'test -e /bin/sh' --health-interval 5s --health-retries 2 --health-timeout 3s --health-start-period 1s --stop-timeout 20 -it busybox sh
 docker create --name hostns --network host --pid host --ipc host busybox true
 docker create --name dood --restart always -v SOCKET:/var/run/docker.sock:ro busybox true
+docker create --name extras --init --dns 10.0.0.53 --dns-search corp.example --dns-option ndots:2 --shm-size 256m --ulimit nofile=1024:2048 --ulimit nproc=512 --stop-signal SIGINT --device /dev/null --device /dev/zero:/dev/myzero:rw --security-opt seccomp=unconfined busybox true
+docker create --name ranges -p 127.0.0.1:8080-8081:80-81/udp -p 9000-9001:9000-9001 --expose 7000-7001 --tmpfs /run:size=16m --tmpfs /var/cache --mount type=tmpfs,dst=/scratch,tmpfs-size=64m,tmpfs-mode=1770 --security-opt apparmor=unconfined busybox true
