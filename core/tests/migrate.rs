@@ -789,13 +789,14 @@ const PROXY: &str = "docker-socket-proxy";
 fn every_dood_fixture_moves_behind_the_socket_proxy_or_is_refused() {
     let all = dood_fixtures();
     let mut problems = Vec::new();
-    let (mut migrated, mut refused) = (0, 0);
+    let (mut migrated, mut refused, mut compose_migrated) = (0, 0, 0);
     for (file, text) in &all {
         let m = proxied(text);
         assert_eq!(reapply(text, &m), m.text, "{file}");
         if m.migrated.is_empty() {
+            // nothing to do only where a socket proxy already holds the socket alone
             assert!(
-                !m.refusals.is_empty(),
+                !m.refusals.is_empty() || text.contains("socket-proxy"),
                 "{file}: neither migrated nor refused"
             );
             assert!(m.edits.is_empty() && m.text == *text, "{file}");
@@ -827,14 +828,45 @@ fn every_dood_fixture_moves_behind_the_socket_proxy_or_is_refused() {
                 ));
             }
         }
-        // the proxy holds the socket: still DooD, by design
+        // the proxy holds the socket: still DooD, by design (in Compose, the proxy service)
+        let compose = m.migrated.iter().all(|w| w.starts_with("service/"));
         for w in &report.workloads {
             if m.migrated.contains(&w.workload) {
-                assert_eq!(w.scenario, WorkloadScenario::Dood, "{file}: {}", w.workload);
+                let want = if compose {
+                    WorkloadScenario::None
+                } else {
+                    WorkloadScenario::Dood
+                };
+                assert_eq!(w.scenario, want, "{file}: {}", w.workload);
+            }
+            if w.workload == "service/docker-socket-proxy" {
+                assert_eq!(w.scenario, WorkloadScenario::Dood, "{file}");
             }
         }
         assert!(m.text.contains("tecnativa/docker-socket-proxy"), "{file}");
-        assert!(m.text.contains("tcp://localhost:2375"), "{file}");
+        if compose {
+            compose_migrated += 1;
+            assert!(m.text.contains("tcp://docker-socket-proxy:2375"), "{file}");
+            // outside the socket binds, `DOCKER_HOST`, `depends_on` and the proxy, nothing changed
+            let before = compose_without_proxy(text);
+            let after = compose_without_proxy(&m.text);
+            if before != after {
+                problems.push(format!(
+                    "{file}: fields changed beyond the migration\n{before:?}\n{after:?}\n{}",
+                    m.text
+                ));
+            }
+        } else {
+            assert!(m.text.contains("tcp://localhost:2375"), "{file}");
+        }
+        // every comment outside the replaced ranges is kept
+        let after: Vec<&str> = comments(&m.text).into_iter().map(|(_, c)| c).collect();
+        for (at, c) in comments(text) {
+            let replaced = m.edits.iter().any(|e| e.start <= at && at < e.end);
+            if !replaced && !after.contains(&c) {
+                problems.push(format!("{file}: comment `{c}` lost"));
+            }
+        }
         // idempotent
         let again = proxied(&m.text);
         assert!(
@@ -851,10 +883,70 @@ fn every_dood_fixture_moves_behind_the_socket_proxy_or_is_refused() {
         };
         assert_eq!(names(&again), names(&m), "{file}");
     }
-    eprintln!("socket-proxy: {migrated} fixtures migrated, {refused} refused");
+    eprintln!(
+        "socket-proxy: {migrated} fixtures migrated ({compose_migrated} Compose), {refused} refused"
+    );
     assert!(migrated >= 3, "only {migrated} fixtures migrated");
+    assert!(
+        compose_migrated >= 1,
+        "only {compose_migrated} Compose fixtures migrated"
+    );
     assert!(refused >= 3, "only {refused} fixtures refused");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// A Compose file's services as parsed, with what `--to socket-proxy` means to change taken out:
+/// the proxy service, socket binds, `DOCKER_HOST` and the proxy in `depends_on` (emptied keys go).
+fn compose_without_proxy(text: &str) -> Vec<Value> {
+    let mut docs = dockscape::debug_yaml_to_json(text);
+    for d in &mut docs {
+        let Some(services) = d.get_mut("services").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        services.remove(PROXY);
+        for svc in services.values_mut() {
+            let Some(svc) = svc.as_object_mut() else {
+                continue;
+            };
+            if let Some(Value::Array(vols)) = svc.get_mut("volumes") {
+                vols.retain(|v| {
+                    let source = v.as_str().or_else(|| v["source"].as_str()).unwrap_or("");
+                    !source.contains("docker.sock")
+                });
+                if vols.is_empty() {
+                    svc.remove("volumes");
+                }
+            }
+            match svc.get_mut("environment") {
+                Some(Value::Object(env)) => {
+                    env.remove("DOCKER_HOST");
+                }
+                Some(Value::Array(env)) => env.retain(|e| {
+                    !e.as_str()
+                        .is_some_and(|e| e == "DOCKER_HOST" || e.starts_with("DOCKER_HOST="))
+                }),
+                _ => {}
+            }
+            match svc.get_mut("depends_on") {
+                Some(Value::Object(d)) => {
+                    d.remove(PROXY);
+                }
+                Some(Value::Array(d)) => d.retain(|x| x != PROXY),
+                _ => {}
+            }
+            for key in ["environment", "depends_on"] {
+                let empty = match svc.get(key) {
+                    Some(Value::Object(m)) => m.is_empty(),
+                    Some(Value::Array(a)) => a.is_empty(),
+                    _ => false,
+                };
+                if empty {
+                    svc.remove(key);
+                }
+            }
+        }
+    }
+    docs
 }
 
 const READ_ONLY_POD: &str = "apiVersion: v1
@@ -947,13 +1039,111 @@ fn writing_commands_and_socket_directories_are_refused_for_the_proxy() {
         "{:?}",
         m.refusals
     );
-    // Compose is not rewritten for the proxy yet: refused, not an error
-    let compose = "services:\n  ci:\n    image: docker:29-cli\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n";
+    // Compose: a service whose command writes is refused the same way
+    let compose = "services:\n  ci:\n    image: docker:29-cli\n    command: docker build .\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n";
     let m = proxied(compose);
     assert!(m.edits.is_empty());
+    assert_eq!(m.refusals[0].line, 4, "{:?}", m.refusals);
     assert!(
-        m.refusals[0].reason.contains("not implemented yet"),
+        m.refusals[0].reason.contains("`docker build .` writes"),
         "{:?}",
         m.refusals
+    );
+    let dir = compose
+        .replace("command: docker build .", "command: docker ps")
+        .replace(
+            "/var/run/docker.sock:/var/run/docker.sock",
+            "/var/run:/var/run",
+        );
+    let m = proxied(&dir);
+    assert!(m.edits.is_empty());
+    assert!(
+        m.refusals[0].reason.contains("through its directory"),
+        "{:?}",
+        m.refusals
+    );
+}
+
+const READ_ONLY_COMPOSE: &str = "# a read-only dashboard
+services:
+  view:
+    image: docker:29-cli   # the client
+    command: [sh, -c, 'while true; do docker ps; sleep 60; done']
+    environment:
+      - TZ=UTC
+    volumes:
+      - /var/run/docker.sock:/var/run/docker.sock
+      - ./data:/data
+  web:
+    image: nginx:1.27
+";
+
+#[test]
+fn a_read_only_compose_service_gets_a_proxy_service_and_loses_the_socket() {
+    let m = proxied(READ_ONLY_COMPOSE);
+    assert_eq!(m.migrated, ["service/view"], "{:?}", m.refusals);
+    let want = "# a read-only dashboard
+services:
+  view:
+    image: docker:29-cli   # the client
+    command: [sh, -c, 'while true; do docker ps; sleep 60; done']
+    environment:
+      - TZ=UTC
+      - DOCKER_HOST=tcp://docker-socket-proxy:2375
+    volumes:
+      - ./data:/data
+    depends_on:
+      docker-socket-proxy:
+        condition: service_started
+  web:
+    image: nginx:1.27
+  docker-socket-proxy:
+    image: tecnativa/docker-socket-proxy:0.3
+    environment:
+      CONTAINERS: \"1\"
+      IMAGES: \"1\"
+      INFO: \"1\"
+      VERSION: \"1\"
+      POST: \"0\"
+    volumes:
+      - /var/run/docker.sock:/var/run/docker.sock:ro
+";
+    assert_eq!(m.text, want);
+    let report = lint_text("compose.yaml", &m.text);
+    let codes: Vec<(&str, Option<&str>)> = report
+        .findings
+        .iter()
+        .map(|f| (f.code, f.workload.as_deref()))
+        .collect();
+    assert!(
+        codes.contains(&("DS001", Some("service/docker-socket-proxy"))),
+        "{codes:?}"
+    );
+    assert!(!codes.iter().any(|c| c.0 == "DS022"), "{codes:?}");
+    assert!(
+        !codes
+            .iter()
+            .any(|c| c.1 == Some("service/view") && ["DS001", "DS002", "DS016"].contains(&c.0)),
+        "{codes:?}"
+    );
+    assert!(
+        m.notes
+            .iter()
+            .any(|n| n.line == 9 && n.message.contains("no longer binds the socket")),
+        "{:?}",
+        m.notes
+    );
+    // the only socket bind left is the proxy's: a second run changes nothing
+    let again = proxied(&m.text);
+    assert!(
+        again.edits.is_empty() && again.refusals.is_empty(),
+        "{again:?}"
+    );
+    // the only bind of a service: its `volumes` key goes, a mapping `environment` gets the key
+    let only = "services:\n  ci:\n    image: docker:29-cli\n    command: docker version\n    environment:\n      TZ: UTC\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n";
+    let m = proxied(only);
+    assert_eq!(
+        m.text,
+        "services:\n  ci:\n    image: docker:29-cli\n    command: docker version\n    environment:\n      TZ: UTC\n      DOCKER_HOST: tcp://docker-socket-proxy:2375\n    depends_on:\n      docker-socket-proxy:\n        condition: service_started\n  docker-socket-proxy:\n    image: tecnativa/docker-socket-proxy:0.3\n    environment:\n      CONTAINERS: \"1\"\n      IMAGES: \"1\"\n      INFO: \"1\"\n      VERSION: \"1\"\n      POST: \"0\"\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n"
     );
 }

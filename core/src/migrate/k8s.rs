@@ -10,6 +10,17 @@ use crate::read::paths::{PathClass, Runtime};
 use crate::read::source::{Doc, NONE, NodeId};
 use crate::read::{k8s, run};
 
+/// The generator's scenario a target's daemon comes from (`None`: no daemon, `socket-proxy`,
+/// `buildkit`).
+pub(super) fn scenario_of(target: super::MigrateTarget) -> Option<&'static str> {
+    match target {
+        super::MigrateTarget::Dind => Some("dind"),
+        super::MigrateTarget::DindRootless => Some("dind-rootless"),
+        super::MigrateTarget::Sysbox => Some("sysbox"),
+        _ => None,
+    }
+}
+
 /// What the migration of a file collects.
 #[derive(Debug, Default)]
 pub(super) struct Plan {
@@ -133,14 +144,10 @@ pub(super) fn refuse_kind(
     options: &MigrateOptions,
     plan: &mut Plan,
 ) {
-    let unit = if what.starts_with("Compose") {
-        crate::read::compose::unit_with(doc, None).0
-    } else {
-        match crate::read::ci::doc_kind(None, doc) {
-            Some(k) => crate::read::ci::unit(k, doc, runs),
-            None => return,
-        }
+    let Some(k) = crate::read::ci::doc_kind(None, doc) else {
+        return;
     };
+    let unit = crate::read::ci::unit(k, doc, runs);
     for w in &unit.workloads {
         if w.what == WorkloadKind::Pod
             && classify(w) == WorkloadScenario::Dood

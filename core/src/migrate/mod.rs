@@ -33,7 +33,7 @@ pub enum MigrateTarget {
     Sysbox,
     /// Rootless BuildKit in place of `docker build` (not implemented yet).
     Buildkit,
-    /// DooD behind a read-only docker-socket-proxy (Kubernetes manifests only).
+    /// DooD behind a read-only docker-socket-proxy.
     SocketProxy,
 }
 
@@ -216,19 +216,8 @@ pub fn migrate(input: &str, target: MigrateTarget, options: &MigrateOptions) -> 
                     return;
                 }
                 let proxy = target == MigrateTarget::SocketProxy;
-                if is_compose(doc) && proxy {
-                    k8s::refuse_kind(
-                        doc,
-                        "Compose services with `--to socket-proxy`",
-                        &runs,
-                        options,
-                        &mut plan,
-                    );
-                    let _ = doc.take_problems();
-                    return;
-                }
                 if is_compose(doc) {
-                    compose::migrate_doc(doc, input, options, &mut plan);
+                    compose::migrate_doc(doc, input, target, options, &mut plan);
                     let _ = doc.take_problems();
                     return;
                 }
