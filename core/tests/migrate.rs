@@ -93,6 +93,11 @@ fn strip(spec: &mut Value, removed: &[String]) {
     let Some(obj) = spec.as_object_mut() else {
         return;
     };
+    // Sysbox's pod settings
+    if obj.get("runtimeClassName") == Some(&Value::from("sysbox-runc")) {
+        obj.remove("runtimeClassName");
+        obj.remove("hostUsers");
+    }
     if let Some(Value::Array(vols)) = obj.get_mut("volumes") {
         vols.retain(|v| {
             let n = v["name"].as_str().unwrap_or("");
@@ -208,14 +213,35 @@ fn findings(file: &str, text: &str) -> BTreeMap<FindingKey, usize> {
 
 #[test]
 fn every_dood_fixture_migrates_byte_preserving_and_lints_clean_of_the_socket() {
+    every_dood_fixture_migrates_to(MigrateTarget::Dind, WorkloadScenario::Dind);
+}
+
+#[test]
+fn every_dood_fixture_migrates_to_rootless_dind_likewise() {
+    every_dood_fixture_migrates_to(MigrateTarget::DindRootless, WorkloadScenario::DindRootless);
+}
+
+#[test]
+fn every_dood_fixture_migrates_to_sysbox_likewise() {
+    every_dood_fixture_migrates_to(MigrateTarget::Sysbox, WorkloadScenario::Sysbox);
+}
+
+/// Migrate every DooD fixture into `target`: the edits rebuild the text, nothing else changes, the
+/// socket findings go, every other finding stays, the daemon brings exactly the codes the target
+/// scenario declares, lint classifies the workload as `scenario`, and a second run changes nothing.
+fn every_dood_fixture_migrates_to(target: MigrateTarget, scenario: WorkloadScenario) {
     let all = dood_fixtures();
     assert!(all.len() >= 15, "only {} DooD fixtures found", all.len());
     assert!(all.iter().any(|(f, _)| f == "_seeds/002-dood.yaml"));
+    let declared = dockscape::build_scenario(target.as_str(), &dockscape::Params::new())
+        .unwrap()
+        .risk_codes();
     let mut problems = Vec::new();
     let mut migrated = 0;
     let mut compose_migrated = 0;
+    let run = |text: &str| migrate(text, target, &MigrateOptions::default()).unwrap();
     for (file, text) in &all {
-        let m = dind(text);
+        let m = run(text);
         if m.migrated.is_empty() {
             assert!(
                 !m.refusals.is_empty(),
@@ -248,7 +274,8 @@ fn every_dood_fixture_migrates_byte_preserving_and_lints_clean_of_the_socket() {
                 problems.push(format!("{file}: comment `{c}` lost"));
             }
         }
-        // lint: the socket findings are gone, every other finding stays, the daemon brings DS006/DS007
+        // lint: the socket findings are gone, every other finding stays, the daemon brings exactly
+        // the codes its scenario declares
         let before = findings(file, text);
         let now = findings(file, &m.text);
         let report = lint_text(file, &m.text);
@@ -262,7 +289,7 @@ fn every_dood_fixture_migrates_byte_preserving_and_lints_clean_of_the_socket() {
             let was = before.get(k).copied().unwrap_or(0);
             let daemon = (k.2.as_deref() == Some(DAEMON)
                 || compose && k.2.as_deref() == Some("docker"))
-                && ["DS006", "DS007"].contains(&k.0.as_str());
+                && declared.contains(&k.0.as_str());
             let migrated_workload = k.1.as_ref().is_some_and(|w| m.migrated.contains(w));
             if migrated_workload && ["DS001", "DS002", "DS016"].contains(&k.0.as_str()) {
                 problems.push(format!("{file}: {k:?} left after the migration"));
@@ -283,16 +310,27 @@ fn every_dood_fixture_migrates_byte_preserving_and_lints_clean_of_the_socket() {
                 let want = if compose {
                     WorkloadScenario::None
                 } else {
-                    WorkloadScenario::Dind
+                    scenario
                 };
                 assert_eq!(w.scenario, want, "{file}: {}", w.workload);
             }
             if w.workload == "service/docker" && compose {
-                assert_eq!(w.scenario, WorkloadScenario::Dind, "{file}: {}", w.workload);
+                assert_eq!(w.scenario, scenario, "{file}: {}", w.workload);
+            }
+        }
+        // the daemon carries every code its scenario declares (in the pod or the `docker` service)
+        for code in &declared {
+            let on_daemon = now.keys().any(|k| {
+                k.0 == *code
+                    && (k.2.as_deref() == Some(DAEMON)
+                        || compose && k.2.as_deref() == Some("docker"))
+            });
+            if !on_daemon {
+                problems.push(format!("{file}: the daemon has no {code}\n{}", m.text));
             }
         }
         // idempotent
-        let again = dind(&m.text);
+        let again = run(&m.text);
         assert!(
             again.edits.is_empty(),
             "{file}: a second migration edits {:?}",
@@ -300,6 +338,7 @@ fn every_dood_fixture_migrates_byte_preserving_and_lints_clean_of_the_socket() {
         );
         assert_eq!(again.text, m.text);
     }
+    eprintln!("{target:?}: {migrated} fixtures migrated ({compose_migrated} Compose)");
     assert!(migrated >= 12, "only {migrated} fixtures migrated");
     assert!(
         compose_migrated >= 2,
@@ -563,7 +602,7 @@ fn bad_input_is_an_error_and_other_targets_say_not_implemented() {
     assert!(e.location().is_some());
     let e = migrate(
         KUBECTL_STYLE,
-        MigrateTarget::Sysbox,
+        MigrateTarget::Buildkit,
         &MigrateOptions::default(),
     )
     .unwrap_err();
@@ -1145,5 +1184,151 @@ services:
     assert_eq!(
         m.text,
         "services:\n  ci:\n    image: docker:29-cli\n    command: docker version\n    environment:\n      TZ: UTC\n      DOCKER_HOST: tcp://docker-socket-proxy:2375\n    depends_on:\n      docker-socket-proxy:\n        condition: service_started\n  docker-socket-proxy:\n    image: tecnativa/docker-socket-proxy:0.3\n    environment:\n      CONTAINERS: \"1\"\n      IMAGES: \"1\"\n      INFO: \"1\"\n      VERSION: \"1\"\n      POST: \"0\"\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n"
+    );
+}
+
+fn to(target: MigrateTarget, text: &str) -> Migration {
+    migrate(text, target, &MigrateOptions::default()).unwrap()
+}
+
+/// The daemon container, the volumes and the pod settings are the generator's for the target.
+fn generated_spec(scenario: &str) -> Value {
+    let s = dockscape::build_scenario(scenario, &dockscape::Params::new()).unwrap();
+    serde_json::to_value(dockscape::to_pod(&s).unwrap()).unwrap()["spec"].clone()
+}
+
+#[test]
+fn rootless_and_sysbox_pods_get_the_generators_daemon_and_pod_settings() {
+    for (target, scenario) in [
+        (MigrateTarget::DindRootless, "dind-rootless"),
+        (MigrateTarget::Sysbox, "sysbox"),
+    ] {
+        let m = to(target, KUBECTL_STYLE);
+        assert_eq!(m.migrated, ["Pod/ci"], "{:?}", m.refusals);
+        let spec = &dockscape::debug_yaml_to_json(&m.text)[0]["spec"];
+        let generated = generated_spec(scenario);
+        let daemon = |spec: &Value| {
+            spec["containers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["name"] == DAEMON)
+                .cloned()
+                .unwrap()
+        };
+        assert_eq!(daemon(spec), daemon(&generated), "{scenario}\n{}", m.text);
+        // the pod's `cache` volume, then the daemon's in the place of the socket's
+        assert_eq!(
+            spec["volumes"].as_array().unwrap()[1..],
+            generated["volumes"].as_array().unwrap()[..],
+            "{scenario}"
+        );
+        assert_eq!(spec["runtimeClassName"], generated["runtimeClassName"]);
+        assert_eq!(spec["hostUsers"], generated["hostUsers"]);
+        // the job: TLS to the pod's daemon, nothing of the generator's uid 1000 client
+        let env: Vec<&str> = spec["containers"][0]["env"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            env,
+            ["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"],
+            "{scenario}"
+        );
+        assert!(spec["containers"][0].get("securityContext").is_none());
+        assert_eq!(to(target, &m.text).edits, [], "{scenario}");
+    }
+    let rootless = to(MigrateTarget::DindRootless, KUBECTL_STYLE);
+    assert!(rootless.text.contains("image: docker:29-dind-rootless\n"));
+    assert!(rootless.notes.iter().any(|n| {
+        n.line == 7
+            && n.message
+                .contains("writes the client certificates as that user")
+    }));
+    let sysbox = to(MigrateTarget::Sysbox, KUBECTL_STYLE);
+    assert!(
+        sysbox
+            .text
+            .ends_with("  runtimeClassName: sysbox-runc\n  hostUsers: false\n")
+    );
+    assert!(!sysbox.text.contains("privileged"), "{}", sysbox.text);
+    assert!(
+        sysbox
+            .notes
+            .iter()
+            .any(|n| n.message.contains("node prerequisites: Sysbox installed"))
+    );
+}
+
+#[test]
+fn sysbox_refuses_host_namespaces_and_another_runtime_class() {
+    let host_net = KUBECTL_STYLE.replace("spec:\n", "spec:\n  hostNetwork: true\n");
+    let m = to(MigrateTarget::Sysbox, &host_net);
+    assert!(m.edits.is_empty());
+    assert_eq!(m.refusals[0].line, 6, "{:?}", m.refusals);
+    assert!(
+        m.refusals[0].reason.contains("`hostNetwork: true`"),
+        "{:?}",
+        m.refusals
+    );
+    // with TLS DinD the same pod is migrated (the note says what opens on the node)
+    assert_eq!(dind(&host_net).migrated, ["Pod/ci"]);
+    let kata = KUBECTL_STYLE.replace("spec:\n", "spec:\n  runtimeClassName: kata\n");
+    let m = to(MigrateTarget::Sysbox, &kata);
+    assert!(m.edits.is_empty());
+    assert!(
+        m.refusals[0]
+            .reason
+            .contains("sets `runtimeClassName: kata`"),
+        "{:?}",
+        m.refusals
+    );
+    // a pod already on Sysbox keeps its setting and gets the other one
+    let on_sysbox = KUBECTL_STYLE.replace("spec:\n", "spec:\n  runtimeClassName: sysbox-runc\n");
+    let m = to(MigrateTarget::Sysbox, &on_sysbox);
+    assert_eq!(m.migrated, ["Pod/ci"]);
+    assert_eq!(m.text.matches("runtimeClassName").count(), 1, "{}", m.text);
+    assert!(m.text.ends_with("  hostUsers: false\n"), "{}", m.text);
+}
+
+#[test]
+fn rootless_and_sysbox_compose_files_get_the_generators_daemon_service() {
+    let compose = "services:\n  ci:\n    image: docker:29-cli\n    command: docker run --rm alpine true\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n";
+    for (target, scenario) in [
+        (MigrateTarget::DindRootless, "dind-rootless"),
+        (MigrateTarget::Sysbox, "sysbox"),
+    ] {
+        let m = to(target, compose);
+        assert_eq!(m.migrated, ["service/ci"], "{:?}", m.refusals);
+        let s = dockscape::build_scenario(scenario, &dockscape::Params::new()).unwrap();
+        let generated: Value = serde_json::to_value(dockscape::to_compose(&s).unwrap()).unwrap();
+        let out = &dockscape::debug_yaml_to_json(&m.text)[0];
+        assert_eq!(
+            out["services"]["docker"], generated["services"]["docker"],
+            "{scenario}\n{}",
+            m.text
+        );
+        assert_eq!(out["volumes"], generated["volumes"]);
+        // the user's service keeps its own runtime and uid
+        let ci = &out["services"]["ci"];
+        assert!(
+            ci.get("runtime").is_none() && ci.get("user").is_none(),
+            "{}",
+            m.text
+        );
+        assert_eq!(ci["environment"]["DOCKER_HOST"], "tcp://docker:2376");
+        assert!(ci["environment"].get("DOCKER_CONFIG").is_none());
+        assert_eq!(to(target, &m.text).edits, []);
+    }
+    let sysbox = to(MigrateTarget::Sysbox, compose);
+    assert!(sysbox.text.contains("    runtime: sysbox-runc\n"));
+    assert!(!sysbox.text.contains("privileged"), "{}", sysbox.text);
+    let rootless = to(MigrateTarget::DindRootless, compose);
+    assert!(
+        rootless
+            .text
+            .contains("    image: docker:29-dind-rootless\n")
     );
 }

@@ -95,24 +95,41 @@ fn every_migrated_fixture_passes_kubernetes_validate_strict() {
     );
     assert!(valid.len() >= 10, "only {} valid fixtures", valid.len());
     let mut failures = Vec::new();
-    for sidecar in [Sidecar::Container, Sidecar::Native] {
+    let targets = [
+        MigrateTarget::Dind,
+        MigrateTarget::DindRootless,
+        MigrateTarget::Sysbox,
+    ];
+    for (target, sidecar) in targets
+        .iter()
+        .flat_map(|&t| [(t, Sidecar::Container), (t, Sidecar::Native)])
+    {
         let options = MigrateOptions {
             sidecar: Some(sidecar),
             ..Default::default()
         };
+        // (Sysbox refuses pods on the node's namespaces: they cannot have `hostUsers: false`)
         let outputs: Vec<(String, String)> = valid
             .iter()
-            .map(|(f, t)| {
-                let m = migrate(t, MigrateTarget::Dind, &options).unwrap();
-                assert!(m.changed(), "{f}");
-                (f.clone(), m.text)
+            .filter_map(|(f, t)| {
+                let m = migrate(t, target, &options).unwrap();
+                assert!(
+                    m.changed() || target == MigrateTarget::Sysbox,
+                    "{f} {target:?}"
+                );
+                m.changed().then(|| (f.clone(), m.text))
             })
             .collect();
+        assert!(
+            outputs.len() >= 8,
+            "{target:?}: only {} outputs",
+            outputs.len()
+        );
         let stream: Vec<&str> = outputs.iter().map(|(_, t)| t.as_str()).collect();
         if kubernetes_validate(&stream.join("\n---\n")).is_err() {
             for (f, t) in &outputs {
                 if let Err(e) = kubernetes_validate(t) {
-                    failures.push(format!("{f} ({sidecar:?}): {e}\n{t}"));
+                    failures.push(format!("{f} ({target:?}, {sidecar:?}): {e}\n{t}"));
                 }
             }
         }
@@ -231,6 +248,31 @@ fn every_migrated_compose_fixture_passes_docker_compose_config() {
         &[
             "DOCKER_HOST: tcp://docker:2376",
             "image: docker:29-dind",
+            "condition: service_healthy",
+        ],
+        3,
+    );
+}
+
+#[test]
+fn every_rootless_and_sysbox_compose_migration_passes_docker_compose_config() {
+    compose_config_accepts(
+        MigrateTarget::DindRootless,
+        &[
+            "DOCKER_HOST: tcp://docker:2376",
+            "image: docker:29-dind-rootless",
+            "user: 1000:1000",
+            "privileged: true",
+            "condition: service_healthy",
+        ],
+        3,
+    );
+    compose_config_accepts(
+        MigrateTarget::Sysbox,
+        &[
+            "DOCKER_HOST: tcp://docker:2376",
+            "image: docker:29-dind",
+            "runtime: sysbox-runc",
             "condition: service_healthy",
         ],
         3,

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::k8s::{Plan, docker_family, label, needs_host, node_of, parent, selected};
+use super::k8s::{CLIENT_ENV, Plan, docker_family, label, needs_host, node_of, parent, selected};
 use super::yaml::Editor;
 use super::{Edit, MigrateNote, MigrateOptions, MigrateTarget, Refusal, proxy};
 use crate::lint::{WorkloadScenario, classify};
@@ -22,10 +22,6 @@ struct Generated {
     depends: Value,
     volumes: Vec<(String, Value)>,
 }
-
-/// The `DOCKER_*` variables the migrated client gets (the generator's rootless client also sets
-/// `DOCKER_CONFIG`, which goes with the uid 1000 it runs as: the migration keeps the user's uid).
-pub(super) const CLIENT_ENV: &[&str] = &["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"];
 
 fn generated(scenario: &str) -> Option<Generated> {
     let scenario = crate::build_scenario(scenario, &crate::Params::new()).ok()?;
