@@ -32,11 +32,17 @@ never rewritten into something that would silently break.\n\n\
 Kubernetes manifests (Pod, Deployment, StatefulSet, DaemonSet, Job, CronJob, PodTemplate, pod specs in \
 custom resources; YAML or JSON) and Compose services (a `docker` daemon service, the TLS settings and a \
 healthy `depends_on` added) are rewritten in this version; scripts and CI files are reported as refused.\n\n\
-`--to socket-proxy` (Kubernetes manifests) keeps DooD for workloads that only read the Docker API: the \
-socket stays mounted, read-only, on an added `tecnativa/docker-socket-proxy` container alone (CONTAINERS, \
-IMAGES, INFO, VERSION; POST=0), and the containers that used it get DOCKER_HOST=tcp://localhost:2375 instead. \
+`--to socket-proxy` keeps DooD for workloads that only read the Docker API: the socket stays mounted, \
+read-only, on an added `tecnativa/docker-socket-proxy` container (a Compose service `docker-socket-proxy`) \
+alone (CONTAINERS, IMAGES, INFO, VERSION; POST=0), and the containers that used it get \
+DOCKER_HOST=tcp://localhost:2375 (Compose: tcp://docker-socket-proxy:2375 and a `depends_on`) instead. \
 A workload whose commands write (docker run, build, push, rm, ...) is refused: the read-only proxy would \
-refuse them. `dind-rootless`, `sysbox` and `buildkit` are not implemented. See docs/migrate.md.\n\n\
+refuse them.\n\n\
+`--to dind-rootless` adds the `docker:<v>-dind-rootless` daemon instead (uid 1000, still privileged, TLS as \
+for dind); `--to sysbox` adds the `docker:<v>-dind` daemon without privileged and puts the pod on \
+`runtimeClassName: sysbox-runc` with `hostUsers: false` (a Compose daemon service gets \
+`runtime: sysbox-runc`), refusing pods on the node's network, PID or IPC namespace. Both take their daemon \
+from `dockscape generate dind-rootless` / `sysbox`. `buildkit` is not implemented. See docs/migrate.md.\n\n\
 Examples:\n  \
 dockscape migrate pod.yaml                        # the rewritten file on stdout, notes on stderr\n  \
 dockscape migrate --diff k8s/*.yaml               # a unified diff of every file\n  \
@@ -60,9 +66,11 @@ pub(crate) struct MigrateArgs {
     /// The files to migrate (`-` for stdin); several need --diff, --write or --check.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
-    /// The scenario to migrate to: `dind` (TLS Docker-in-Docker) or `socket-proxy` (Kubernetes:
-    /// DooD kept behind a read-only docker-socket-proxy); the rootless DinD, Sysbox and BuildKit
-    /// targets are not implemented in this version.
+    /// The scenario to migrate to: `dind` (TLS Docker-in-Docker), `dind-rootless` (the
+    /// `docker:<v>-dind-rootless` daemon, uid 1000, still privileged), `sysbox` (the daemon
+    /// without privileged under `runtimeClassName: sysbox-runc`, Compose `runtime: sysbox-runc`)
+    /// or `socket-proxy` (DooD kept behind a read-only docker-socket-proxy); `buildkit` is not
+    /// implemented in this version.
     #[arg(long, default_value = "dind", value_name = "SCENARIO")]
     to: String,
     /// Where the daemon runs: `container` (a regular container) or `native` (a native sidecar:

@@ -150,7 +150,7 @@ fn refusals_exit_1_input_errors_exit_2() {
     assert!(stdout.contains("+++ b/pod.yaml"));
     assert!(!stdout.contains("agent.yaml"));
 
-    let (code, _, stderr) = out(&run(&["--to", "sysbox", "pod.yaml"], &d));
+    let (code, _, stderr) = out(&run(&["--to", "buildkit", "pod.yaml"], &d));
     assert_eq!(code, 2);
     assert!(stderr.contains("not implemented yet"), "{stderr}");
 
@@ -265,5 +265,30 @@ fn to_socket_proxy_migrates_a_reader_and_refuses_a_writer() {
     assert!(stderr.contains("refused: writer.yaml:"), "{stderr}");
     assert!(stderr.contains("`docker build -t` writes"), "{stderr}");
     assert!(!stdout.contains("socket-proxy"), "{stdout}");
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn to_dind_rootless_and_sysbox_write_their_daemons() {
+    let d = dir("rootless-sysbox");
+    std::fs::write(d.join("pod.yaml"), POD).unwrap();
+    let (code, stdout, stderr) = out(&run(&["--to", "dind-rootless", "pod.yaml"], &d));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("image: docker:29-dind-rootless"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("runAsUser: 1000"), "{stdout}");
+    assert!(stderr.contains("as root or as uid 1000"), "{stderr}");
+    let (code, _, stderr) = out(&run(&["--to", "sysbox", "--write", "pod.yaml"], &d));
+    assert_eq!(code, 0, "{stderr}");
+    let written = std::fs::read_to_string(d.join("pod.yaml")).unwrap();
+    assert!(
+        written.contains("runtimeClassName: sysbox-runc"),
+        "{written}"
+    );
+    assert!(!written.contains("privileged"), "{written}");
+    let (code, _, stderr) = out(&run(&["--to", "sysbox", "--check", "pod.yaml"], &d));
+    assert_eq!(code, 0, "{stderr}");
     std::fs::remove_dir_all(&d).unwrap();
 }

@@ -93,6 +93,11 @@ fn strip(spec: &mut Value, removed: &[String]) {
     let Some(obj) = spec.as_object_mut() else {
         return;
     };
+    // Sysbox's pod settings
+    if obj.get("runtimeClassName") == Some(&Value::from("sysbox-runc")) {
+        obj.remove("runtimeClassName");
+        obj.remove("hostUsers");
+    }
     if let Some(Value::Array(vols)) = obj.get_mut("volumes") {
         vols.retain(|v| {
             let n = v["name"].as_str().unwrap_or("");
@@ -208,14 +213,35 @@ fn findings(file: &str, text: &str) -> BTreeMap<FindingKey, usize> {
 
 #[test]
 fn every_dood_fixture_migrates_byte_preserving_and_lints_clean_of_the_socket() {
+    every_dood_fixture_migrates_to(MigrateTarget::Dind, WorkloadScenario::Dind);
+}
+
+#[test]
+fn every_dood_fixture_migrates_to_rootless_dind_likewise() {
+    every_dood_fixture_migrates_to(MigrateTarget::DindRootless, WorkloadScenario::DindRootless);
+}
+
+#[test]
+fn every_dood_fixture_migrates_to_sysbox_likewise() {
+    every_dood_fixture_migrates_to(MigrateTarget::Sysbox, WorkloadScenario::Sysbox);
+}
+
+/// Migrate every DooD fixture into `target`: the edits rebuild the text, nothing else changes, the
+/// socket findings go, every other finding stays, the daemon brings exactly the codes the target
+/// scenario declares, lint classifies the workload as `scenario`, and a second run changes nothing.
+fn every_dood_fixture_migrates_to(target: MigrateTarget, scenario: WorkloadScenario) {
     let all = dood_fixtures();
     assert!(all.len() >= 15, "only {} DooD fixtures found", all.len());
     assert!(all.iter().any(|(f, _)| f == "_seeds/002-dood.yaml"));
+    let declared = dockscape::build_scenario(target.as_str(), &dockscape::Params::new())
+        .unwrap()
+        .risk_codes();
     let mut problems = Vec::new();
     let mut migrated = 0;
     let mut compose_migrated = 0;
+    let run = |text: &str| migrate(text, target, &MigrateOptions::default()).unwrap();
     for (file, text) in &all {
-        let m = dind(text);
+        let m = run(text);
         if m.migrated.is_empty() {
             assert!(
                 !m.refusals.is_empty(),
@@ -248,7 +274,8 @@ fn every_dood_fixture_migrates_byte_preserving_and_lints_clean_of_the_socket() {
                 problems.push(format!("{file}: comment `{c}` lost"));
             }
         }
-        // lint: the socket findings are gone, every other finding stays, the daemon brings DS006/DS007
+        // lint: the socket findings are gone, every other finding stays, the daemon brings exactly
+        // the codes its scenario declares
         let before = findings(file, text);
         let now = findings(file, &m.text);
         let report = lint_text(file, &m.text);
@@ -262,7 +289,7 @@ fn every_dood_fixture_migrates_byte_preserving_and_lints_clean_of_the_socket() {
             let was = before.get(k).copied().unwrap_or(0);
             let daemon = (k.2.as_deref() == Some(DAEMON)
                 || compose && k.2.as_deref() == Some("docker"))
-                && ["DS006", "DS007"].contains(&k.0.as_str());
+                && declared.contains(&k.0.as_str());
             let migrated_workload = k.1.as_ref().is_some_and(|w| m.migrated.contains(w));
             if migrated_workload && ["DS001", "DS002", "DS016"].contains(&k.0.as_str()) {
                 problems.push(format!("{file}: {k:?} left after the migration"));
@@ -283,16 +310,27 @@ fn every_dood_fixture_migrates_byte_preserving_and_lints_clean_of_the_socket() {
                 let want = if compose {
                     WorkloadScenario::None
                 } else {
-                    WorkloadScenario::Dind
+                    scenario
                 };
                 assert_eq!(w.scenario, want, "{file}: {}", w.workload);
             }
             if w.workload == "service/docker" && compose {
-                assert_eq!(w.scenario, WorkloadScenario::Dind, "{file}: {}", w.workload);
+                assert_eq!(w.scenario, scenario, "{file}: {}", w.workload);
+            }
+        }
+        // the daemon carries every code its scenario declares (in the pod or the `docker` service)
+        for code in &declared {
+            let on_daemon = now.keys().any(|k| {
+                k.0 == *code
+                    && (k.2.as_deref() == Some(DAEMON)
+                        || compose && k.2.as_deref() == Some("docker"))
+            });
+            if !on_daemon {
+                problems.push(format!("{file}: the daemon has no {code}\n{}", m.text));
             }
         }
         // idempotent
-        let again = dind(&m.text);
+        let again = run(&m.text);
         assert!(
             again.edits.is_empty(),
             "{file}: a second migration edits {:?}",
@@ -300,6 +338,7 @@ fn every_dood_fixture_migrates_byte_preserving_and_lints_clean_of_the_socket() {
         );
         assert_eq!(again.text, m.text);
     }
+    eprintln!("{target:?}: {migrated} fixtures migrated ({compose_migrated} Compose)");
     assert!(migrated >= 12, "only {migrated} fixtures migrated");
     assert!(
         compose_migrated >= 2,
@@ -563,7 +602,7 @@ fn bad_input_is_an_error_and_other_targets_say_not_implemented() {
     assert!(e.location().is_some());
     let e = migrate(
         KUBECTL_STYLE,
-        MigrateTarget::Sysbox,
+        MigrateTarget::Buildkit,
         &MigrateOptions::default(),
     )
     .unwrap_err();
@@ -789,13 +828,14 @@ const PROXY: &str = "docker-socket-proxy";
 fn every_dood_fixture_moves_behind_the_socket_proxy_or_is_refused() {
     let all = dood_fixtures();
     let mut problems = Vec::new();
-    let (mut migrated, mut refused) = (0, 0);
+    let (mut migrated, mut refused, mut compose_migrated) = (0, 0, 0);
     for (file, text) in &all {
         let m = proxied(text);
         assert_eq!(reapply(text, &m), m.text, "{file}");
         if m.migrated.is_empty() {
+            // nothing to do only where a socket proxy already holds the socket alone
             assert!(
-                !m.refusals.is_empty(),
+                !m.refusals.is_empty() || text.contains("socket-proxy"),
                 "{file}: neither migrated nor refused"
             );
             assert!(m.edits.is_empty() && m.text == *text, "{file}");
@@ -827,14 +867,45 @@ fn every_dood_fixture_moves_behind_the_socket_proxy_or_is_refused() {
                 ));
             }
         }
-        // the proxy holds the socket: still DooD, by design
+        // the proxy holds the socket: still DooD, by design (in Compose, the proxy service)
+        let compose = m.migrated.iter().all(|w| w.starts_with("service/"));
         for w in &report.workloads {
             if m.migrated.contains(&w.workload) {
-                assert_eq!(w.scenario, WorkloadScenario::Dood, "{file}: {}", w.workload);
+                let want = if compose {
+                    WorkloadScenario::None
+                } else {
+                    WorkloadScenario::Dood
+                };
+                assert_eq!(w.scenario, want, "{file}: {}", w.workload);
+            }
+            if w.workload == "service/docker-socket-proxy" {
+                assert_eq!(w.scenario, WorkloadScenario::Dood, "{file}");
             }
         }
         assert!(m.text.contains("tecnativa/docker-socket-proxy"), "{file}");
-        assert!(m.text.contains("tcp://localhost:2375"), "{file}");
+        if compose {
+            compose_migrated += 1;
+            assert!(m.text.contains("tcp://docker-socket-proxy:2375"), "{file}");
+            // outside the socket binds, `DOCKER_HOST`, `depends_on` and the proxy, nothing changed
+            let before = compose_without_proxy(text);
+            let after = compose_without_proxy(&m.text);
+            if before != after {
+                problems.push(format!(
+                    "{file}: fields changed beyond the migration\n{before:?}\n{after:?}\n{}",
+                    m.text
+                ));
+            }
+        } else {
+            assert!(m.text.contains("tcp://localhost:2375"), "{file}");
+        }
+        // every comment outside the replaced ranges is kept
+        let after: Vec<&str> = comments(&m.text).into_iter().map(|(_, c)| c).collect();
+        for (at, c) in comments(text) {
+            let replaced = m.edits.iter().any(|e| e.start <= at && at < e.end);
+            if !replaced && !after.contains(&c) {
+                problems.push(format!("{file}: comment `{c}` lost"));
+            }
+        }
         // idempotent
         let again = proxied(&m.text);
         assert!(
@@ -851,10 +922,70 @@ fn every_dood_fixture_moves_behind_the_socket_proxy_or_is_refused() {
         };
         assert_eq!(names(&again), names(&m), "{file}");
     }
-    eprintln!("socket-proxy: {migrated} fixtures migrated, {refused} refused");
+    eprintln!(
+        "socket-proxy: {migrated} fixtures migrated ({compose_migrated} Compose), {refused} refused"
+    );
     assert!(migrated >= 3, "only {migrated} fixtures migrated");
+    assert!(
+        compose_migrated >= 1,
+        "only {compose_migrated} Compose fixtures migrated"
+    );
     assert!(refused >= 3, "only {refused} fixtures refused");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// A Compose file's services as parsed, with what `--to socket-proxy` means to change taken out:
+/// the proxy service, socket binds, `DOCKER_HOST` and the proxy in `depends_on` (emptied keys go).
+fn compose_without_proxy(text: &str) -> Vec<Value> {
+    let mut docs = dockscape::debug_yaml_to_json(text);
+    for d in &mut docs {
+        let Some(services) = d.get_mut("services").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        services.remove(PROXY);
+        for svc in services.values_mut() {
+            let Some(svc) = svc.as_object_mut() else {
+                continue;
+            };
+            if let Some(Value::Array(vols)) = svc.get_mut("volumes") {
+                vols.retain(|v| {
+                    let source = v.as_str().or_else(|| v["source"].as_str()).unwrap_or("");
+                    !source.contains("docker.sock")
+                });
+                if vols.is_empty() {
+                    svc.remove("volumes");
+                }
+            }
+            match svc.get_mut("environment") {
+                Some(Value::Object(env)) => {
+                    env.remove("DOCKER_HOST");
+                }
+                Some(Value::Array(env)) => env.retain(|e| {
+                    !e.as_str()
+                        .is_some_and(|e| e == "DOCKER_HOST" || e.starts_with("DOCKER_HOST="))
+                }),
+                _ => {}
+            }
+            match svc.get_mut("depends_on") {
+                Some(Value::Object(d)) => {
+                    d.remove(PROXY);
+                }
+                Some(Value::Array(d)) => d.retain(|x| x != PROXY),
+                _ => {}
+            }
+            for key in ["environment", "depends_on"] {
+                let empty = match svc.get(key) {
+                    Some(Value::Object(m)) => m.is_empty(),
+                    Some(Value::Array(a)) => a.is_empty(),
+                    _ => false,
+                };
+                if empty {
+                    svc.remove(key);
+                }
+            }
+        }
+    }
+    docs
 }
 
 const READ_ONLY_POD: &str = "apiVersion: v1
@@ -947,13 +1078,257 @@ fn writing_commands_and_socket_directories_are_refused_for_the_proxy() {
         "{:?}",
         m.refusals
     );
-    // Compose is not rewritten for the proxy yet: refused, not an error
-    let compose = "services:\n  ci:\n    image: docker:29-cli\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n";
+    // Compose: a service whose command writes is refused the same way
+    let compose = "services:\n  ci:\n    image: docker:29-cli\n    command: docker build .\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n";
     let m = proxied(compose);
     assert!(m.edits.is_empty());
+    assert_eq!(m.refusals[0].line, 4, "{:?}", m.refusals);
     assert!(
-        m.refusals[0].reason.contains("not implemented yet"),
+        m.refusals[0].reason.contains("`docker build .` writes"),
         "{:?}",
         m.refusals
+    );
+    let dir = compose
+        .replace("command: docker build .", "command: docker ps")
+        .replace(
+            "/var/run/docker.sock:/var/run/docker.sock",
+            "/var/run:/var/run",
+        );
+    let m = proxied(&dir);
+    assert!(m.edits.is_empty());
+    assert!(
+        m.refusals[0].reason.contains("through its directory"),
+        "{:?}",
+        m.refusals
+    );
+}
+
+const READ_ONLY_COMPOSE: &str = "# a read-only dashboard
+services:
+  view:
+    image: docker:29-cli   # the client
+    command: [sh, -c, 'while true; do docker ps; sleep 60; done']
+    environment:
+      - TZ=UTC
+    volumes:
+      - /var/run/docker.sock:/var/run/docker.sock
+      - ./data:/data
+  web:
+    image: nginx:1.27
+";
+
+#[test]
+fn a_read_only_compose_service_gets_a_proxy_service_and_loses_the_socket() {
+    let m = proxied(READ_ONLY_COMPOSE);
+    assert_eq!(m.migrated, ["service/view"], "{:?}", m.refusals);
+    let want = "# a read-only dashboard
+services:
+  view:
+    image: docker:29-cli   # the client
+    command: [sh, -c, 'while true; do docker ps; sleep 60; done']
+    environment:
+      - TZ=UTC
+      - DOCKER_HOST=tcp://docker-socket-proxy:2375
+    volumes:
+      - ./data:/data
+    depends_on:
+      docker-socket-proxy:
+        condition: service_started
+  web:
+    image: nginx:1.27
+  docker-socket-proxy:
+    image: tecnativa/docker-socket-proxy:0.3
+    environment:
+      CONTAINERS: \"1\"
+      IMAGES: \"1\"
+      INFO: \"1\"
+      VERSION: \"1\"
+      POST: \"0\"
+    volumes:
+      - /var/run/docker.sock:/var/run/docker.sock:ro
+";
+    assert_eq!(m.text, want);
+    let report = lint_text("compose.yaml", &m.text);
+    let codes: Vec<(&str, Option<&str>)> = report
+        .findings
+        .iter()
+        .map(|f| (f.code, f.workload.as_deref()))
+        .collect();
+    assert!(
+        codes.contains(&("DS001", Some("service/docker-socket-proxy"))),
+        "{codes:?}"
+    );
+    assert!(!codes.iter().any(|c| c.0 == "DS022"), "{codes:?}");
+    assert!(
+        !codes
+            .iter()
+            .any(|c| c.1 == Some("service/view") && ["DS001", "DS002", "DS016"].contains(&c.0)),
+        "{codes:?}"
+    );
+    assert!(
+        m.notes
+            .iter()
+            .any(|n| n.line == 9 && n.message.contains("no longer binds the socket")),
+        "{:?}",
+        m.notes
+    );
+    // the only socket bind left is the proxy's: a second run changes nothing
+    let again = proxied(&m.text);
+    assert!(
+        again.edits.is_empty() && again.refusals.is_empty(),
+        "{again:?}"
+    );
+    // the only bind of a service: its `volumes` key goes, a mapping `environment` gets the key
+    let only = "services:\n  ci:\n    image: docker:29-cli\n    command: docker version\n    environment:\n      TZ: UTC\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n";
+    let m = proxied(only);
+    assert_eq!(
+        m.text,
+        "services:\n  ci:\n    image: docker:29-cli\n    command: docker version\n    environment:\n      TZ: UTC\n      DOCKER_HOST: tcp://docker-socket-proxy:2375\n    depends_on:\n      docker-socket-proxy:\n        condition: service_started\n  docker-socket-proxy:\n    image: tecnativa/docker-socket-proxy:0.3\n    environment:\n      CONTAINERS: \"1\"\n      IMAGES: \"1\"\n      INFO: \"1\"\n      VERSION: \"1\"\n      POST: \"0\"\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n"
+    );
+}
+
+fn to(target: MigrateTarget, text: &str) -> Migration {
+    migrate(text, target, &MigrateOptions::default()).unwrap()
+}
+
+/// The daemon container, the volumes and the pod settings are the generator's for the target.
+fn generated_spec(scenario: &str) -> Value {
+    let s = dockscape::build_scenario(scenario, &dockscape::Params::new()).unwrap();
+    serde_json::to_value(dockscape::to_pod(&s).unwrap()).unwrap()["spec"].clone()
+}
+
+#[test]
+fn rootless_and_sysbox_pods_get_the_generators_daemon_and_pod_settings() {
+    for (target, scenario) in [
+        (MigrateTarget::DindRootless, "dind-rootless"),
+        (MigrateTarget::Sysbox, "sysbox"),
+    ] {
+        let m = to(target, KUBECTL_STYLE);
+        assert_eq!(m.migrated, ["Pod/ci"], "{:?}", m.refusals);
+        let spec = &dockscape::debug_yaml_to_json(&m.text)[0]["spec"];
+        let generated = generated_spec(scenario);
+        let daemon = |spec: &Value| {
+            spec["containers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["name"] == DAEMON)
+                .cloned()
+                .unwrap()
+        };
+        assert_eq!(daemon(spec), daemon(&generated), "{scenario}\n{}", m.text);
+        // the pod's `cache` volume, then the daemon's in the place of the socket's
+        assert_eq!(
+            spec["volumes"].as_array().unwrap()[1..],
+            generated["volumes"].as_array().unwrap()[..],
+            "{scenario}"
+        );
+        assert_eq!(spec["runtimeClassName"], generated["runtimeClassName"]);
+        assert_eq!(spec["hostUsers"], generated["hostUsers"]);
+        // the job: TLS to the pod's daemon, nothing of the generator's uid 1000 client
+        let env: Vec<&str> = spec["containers"][0]["env"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            env,
+            ["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"],
+            "{scenario}"
+        );
+        assert!(spec["containers"][0].get("securityContext").is_none());
+        assert_eq!(to(target, &m.text).edits, [], "{scenario}");
+    }
+    let rootless = to(MigrateTarget::DindRootless, KUBECTL_STYLE);
+    assert!(rootless.text.contains("image: docker:29-dind-rootless\n"));
+    assert!(rootless.notes.iter().any(|n| {
+        n.line == 7
+            && n.message
+                .contains("writes the client certificates as that user")
+    }));
+    let sysbox = to(MigrateTarget::Sysbox, KUBECTL_STYLE);
+    assert!(
+        sysbox
+            .text
+            .ends_with("  runtimeClassName: sysbox-runc\n  hostUsers: false\n")
+    );
+    assert!(!sysbox.text.contains("privileged"), "{}", sysbox.text);
+    assert!(
+        sysbox
+            .notes
+            .iter()
+            .any(|n| n.message.contains("node prerequisites: Sysbox installed"))
+    );
+}
+
+#[test]
+fn sysbox_refuses_host_namespaces_and_another_runtime_class() {
+    let host_net = KUBECTL_STYLE.replace("spec:\n", "spec:\n  hostNetwork: true\n");
+    let m = to(MigrateTarget::Sysbox, &host_net);
+    assert!(m.edits.is_empty());
+    assert_eq!(m.refusals[0].line, 6, "{:?}", m.refusals);
+    assert!(
+        m.refusals[0].reason.contains("`hostNetwork: true`"),
+        "{:?}",
+        m.refusals
+    );
+    // with TLS DinD the same pod is migrated (the note says what opens on the node)
+    assert_eq!(dind(&host_net).migrated, ["Pod/ci"]);
+    let kata = KUBECTL_STYLE.replace("spec:\n", "spec:\n  runtimeClassName: kata\n");
+    let m = to(MigrateTarget::Sysbox, &kata);
+    assert!(m.edits.is_empty());
+    assert!(
+        m.refusals[0]
+            .reason
+            .contains("sets `runtimeClassName: kata`"),
+        "{:?}",
+        m.refusals
+    );
+    // a pod already on Sysbox keeps its setting and gets the other one
+    let on_sysbox = KUBECTL_STYLE.replace("spec:\n", "spec:\n  runtimeClassName: sysbox-runc\n");
+    let m = to(MigrateTarget::Sysbox, &on_sysbox);
+    assert_eq!(m.migrated, ["Pod/ci"]);
+    assert_eq!(m.text.matches("runtimeClassName").count(), 1, "{}", m.text);
+    assert!(m.text.ends_with("  hostUsers: false\n"), "{}", m.text);
+}
+
+#[test]
+fn rootless_and_sysbox_compose_files_get_the_generators_daemon_service() {
+    let compose = "services:\n  ci:\n    image: docker:29-cli\n    command: docker run --rm alpine true\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n";
+    for (target, scenario) in [
+        (MigrateTarget::DindRootless, "dind-rootless"),
+        (MigrateTarget::Sysbox, "sysbox"),
+    ] {
+        let m = to(target, compose);
+        assert_eq!(m.migrated, ["service/ci"], "{:?}", m.refusals);
+        let s = dockscape::build_scenario(scenario, &dockscape::Params::new()).unwrap();
+        let generated: Value = serde_json::to_value(dockscape::to_compose(&s).unwrap()).unwrap();
+        let out = &dockscape::debug_yaml_to_json(&m.text)[0];
+        assert_eq!(
+            out["services"]["docker"], generated["services"]["docker"],
+            "{scenario}\n{}",
+            m.text
+        );
+        assert_eq!(out["volumes"], generated["volumes"]);
+        // the user's service keeps its own runtime and uid
+        let ci = &out["services"]["ci"];
+        assert!(
+            ci.get("runtime").is_none() && ci.get("user").is_none(),
+            "{}",
+            m.text
+        );
+        assert_eq!(ci["environment"]["DOCKER_HOST"], "tcp://docker:2376");
+        assert!(ci["environment"].get("DOCKER_CONFIG").is_none());
+        assert_eq!(to(target, &m.text).edits, []);
+    }
+    let sysbox = to(MigrateTarget::Sysbox, compose);
+    assert!(sysbox.text.contains("    runtime: sysbox-runc\n"));
+    assert!(!sysbox.text.contains("privileged"), "{}", sysbox.text);
+    let rootless = to(MigrateTarget::DindRootless, compose);
+    assert!(
+        rootless
+            .text
+            .contains("    image: docker:29-dind-rootless\n")
     );
 }

@@ -85,19 +85,27 @@ fn migrated_seed_002_pod_runs_its_docker_commands_on_its_own_daemon() {
 /// every container of the daemon).
 const DOOD_JOB: &str = "docker run --pull never --name dood-child busybox:latest echo hello-from-a-sibling; docker inspect --format '{{.Name}}' dood-child";
 
+/// `generate dood --format compose` with `sh -c JOB` as the client's command.
+fn dood_compose(job: &str) -> String {
+    let mut params = dockscape::Params::new();
+    params.set("command", "sh").unwrap();
+    params.set("args", &format!("-c \"{job}\"")).unwrap();
+    let scenario = dockscape::build_scenario("dood", &params).unwrap();
+    dockscape::generate(
+        &scenario,
+        dockscape::Format::Compose,
+        &dockscape::Options::default(),
+    )
+    .unwrap()
+    .text
+}
+
 #[test]
 fn migrated_dood_compose_file_runs_its_child_on_the_new_daemon_not_the_hosts() {
-    use dockscape::{Format, Options, Params};
     use dockscape_tests::RealEngine;
     use dockscape_tests::real_engine::translate_privileged_compose;
     let engine = RealEngine::start();
-    let mut params = Params::new();
-    params.set("command", "sh").unwrap();
-    params.set("args", &format!("-c \"{DOOD_JOB}\"")).unwrap();
-    let scenario = dockscape::build_scenario("dood", &params).unwrap();
-    let dood = dockscape::generate(&scenario, Format::Compose, &Options::default())
-        .unwrap()
-        .text;
+    let dood = dood_compose(DOOD_JOB);
     assert!(dood.contains("- /var/run/docker.sock:/var/run/docker.sock"));
     let m = migrate(&dood, MigrateTarget::Dind, &MigrateOptions::default()).unwrap();
     assert_eq!(m.migrated, ["service/docker-cmds"], "{:?}", m.refusals);
@@ -143,5 +151,89 @@ fn migrated_dood_compose_file_runs_its_child_on_the_new_daemon_not_the_hosts() {
     engine
         .compose(dir.path(), ["down", "--volumes"])
         .assert_success();
+    assert!(engine.container_names(true).is_empty());
+}
+
+/// A read-only DooD job: what `--to socket-proxy` accepts (a `docker ps` of the host's engine and
+/// its version), and a marker when the socket is gone from the container.
+const READ_ONLY_JOB: &str = "test -S /var/run/docker.sock || echo no-socket-here; docker ps -a --format 'listed {{.Names}}' 2>&1; docker version --format 'server {{.Server.Version}}'";
+
+/// `generate dood --format compose` with a read-only job, migrated `--to socket-proxy`, on the real
+/// engine of the harness. The harness builds no stand-in for `tecnativa/docker-socket-proxy`
+/// (docs/real-engine.md: `scripts/install-engine` makes the Docker images only), so the proxy
+/// itself is not started and its refusal of a write (HTTP 403) is not shown here; what runs is
+/// the job service: before the migration it reads the host's engine through the socket, after it
+/// has no socket and its `docker` commands go to the proxy's address, nothing else.
+#[test]
+fn socket_proxy_migrated_compose_job_no_longer_reaches_the_hosts_engine() {
+    use dockscape_tests::RealEngine;
+    let engine = RealEngine::start();
+    let dood = dood_compose(READ_ONLY_JOB);
+    let m = migrate(
+        &dood,
+        MigrateTarget::SocketProxy,
+        &MigrateOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(m.migrated, ["service/docker-cmds"], "{:?}", m.refusals);
+    // the host side of a socket bind is the private engine's socket (docs/real-engine.md)
+    let host_socket = format!("- {}:", engine.socket().display());
+    let run = |yaml: &str, name: &str| {
+        let dir = dockscape_tests::TempDir::new(name);
+        std::fs::write(dir.path().join("compose.yaml"), yaml).unwrap();
+        engine.ensure_images_in(yaml);
+        // the job alone: the proxy service has no image here
+        let out = engine.compose(
+            dir.path(),
+            [
+                "up",
+                "--no-deps",
+                "--pull",
+                "never",
+                "--attach",
+                "docker-cmds",
+                "--no-log-prefix",
+                "--exit-code-from",
+                "docker-cmds",
+                "docker-cmds",
+            ],
+        );
+        engine
+            .compose(dir.path(), ["down", "--volumes"])
+            .assert_success();
+        out
+    };
+    // before: the job lists the host's engine (its own container) through the socket
+    let before = run(
+        &dood.replace("- /var/run/docker.sock:", &host_socket),
+        "dockscape-dood-read-only",
+    );
+    before.assert_success();
+    assert!(
+        before.stdout.contains("listed dood-docker-cmds-1\n"),
+        "{before}"
+    );
+    assert!(before.stdout.contains("server 20.10.24"), "{before}");
+    assert!(!before.stdout.contains("no-socket-here"), "{before}");
+    // after: the only socket bind is the proxy service's, read-only
+    let binds: Vec<&str> = m
+        .text
+        .lines()
+        .filter(|l| l.contains("/var/run/docker.sock:"))
+        .map(str::trim)
+        .collect();
+    assert_eq!(binds, ["- /var/run/docker.sock:/var/run/docker.sock:ro"]);
+    let after = run(
+        &m.text.replace("- /var/run/docker.sock:", &host_socket),
+        "dockscape-proxied-read-only",
+    );
+    assert_ne!(after.status, Some(0), "{after}");
+    assert!(after.stdout.contains("no-socket-here\n"), "{after}");
+    assert!(!after.stdout.contains("listed "), "{after}");
+    // the client's request goes to the proxy's address (which nothing serves here)
+    assert!(
+        after.stdout.contains("\"http://docker-socket-proxy:2375/"),
+        "{after}"
+    );
     assert!(engine.container_names(true).is_empty());
 }

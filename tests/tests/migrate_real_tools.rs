@@ -95,24 +95,41 @@ fn every_migrated_fixture_passes_kubernetes_validate_strict() {
     );
     assert!(valid.len() >= 10, "only {} valid fixtures", valid.len());
     let mut failures = Vec::new();
-    for sidecar in [Sidecar::Container, Sidecar::Native] {
+    let targets = [
+        MigrateTarget::Dind,
+        MigrateTarget::DindRootless,
+        MigrateTarget::Sysbox,
+    ];
+    for (target, sidecar) in targets
+        .iter()
+        .flat_map(|&t| [(t, Sidecar::Container), (t, Sidecar::Native)])
+    {
         let options = MigrateOptions {
             sidecar: Some(sidecar),
             ..Default::default()
         };
+        // (Sysbox refuses pods on the node's namespaces: they cannot have `hostUsers: false`)
         let outputs: Vec<(String, String)> = valid
             .iter()
-            .map(|(f, t)| {
-                let m = migrate(t, MigrateTarget::Dind, &options).unwrap();
-                assert!(m.changed(), "{f}");
-                (f.clone(), m.text)
+            .filter_map(|(f, t)| {
+                let m = migrate(t, target, &options).unwrap();
+                assert!(
+                    m.changed() || target == MigrateTarget::Sysbox,
+                    "{f} {target:?}"
+                );
+                m.changed().then(|| (f.clone(), m.text))
             })
             .collect();
+        assert!(
+            outputs.len() >= 8,
+            "{target:?}: only {} outputs",
+            outputs.len()
+        );
         let stream: Vec<&str> = outputs.iter().map(|(_, t)| t.as_str()).collect();
         if kubernetes_validate(&stream.join("\n---\n")).is_err() {
             for (f, t) in &outputs {
                 if let Err(e) = kubernetes_validate(t) {
-                    failures.push(format!("{f} ({sidecar:?}): {e}\n{t}"));
+                    failures.push(format!("{f} ({target:?}, {sidecar:?}): {e}\n{t}"));
                 }
             }
         }
@@ -173,8 +190,8 @@ fn the_migrated_seed_pod_reads_back_as_the_same_job_with_tls() {
     assert_eq!(a.volumes, generated.volumes);
 }
 
-/// Compose fixtures with a DooD service that migrate rewrites.
-fn migratable_compose() -> Vec<(String, String, String)> {
+/// Compose fixtures with a DooD service that migrate rewrites into `target`.
+fn migratable_compose(target: MigrateTarget) -> Vec<(String, String, String)> {
     let mut files = Vec::new();
     walk(&fixtures(), &mut files);
     let mut out = Vec::new();
@@ -183,7 +200,7 @@ fn migratable_compose() -> Vec<(String, String, String)> {
         let Ok(text) = std::fs::read_to_string(&p) else {
             continue;
         };
-        let Ok(m) = migrate(&text, MigrateTarget::Dind, &MigrateOptions::default()) else {
+        let Ok(m) = migrate(&text, target, &MigrateOptions::default()) else {
             continue;
         };
         if m.changed() && m.migrated.iter().all(|w| w.starts_with("service/")) {
@@ -193,10 +210,10 @@ fn migratable_compose() -> Vec<(String, String, String)> {
     out
 }
 
-#[test]
-fn every_migrated_compose_fixture_passes_docker_compose_config() {
-    let files = migratable_compose();
-    assert!(files.len() >= 4, "only {} Compose files", files.len());
+/// Run the real `docker-compose config` on every Compose fixture `target` rewrites (those it
+/// accepts before the migration): each output is accepted, and its canonical form has `wants`.
+fn compose_config_accepts(target: MigrateTarget, wants: &[&str], at_least: usize) {
+    let files = migratable_compose(target);
     let mut checked = 0;
     let mut failures = Vec::new();
     for (file, before, after) in &files {
@@ -206,12 +223,7 @@ fn every_migrated_compose_fixture_passes_docker_compose_config() {
         checked += 1;
         match dockscape_tests::compose_config(after) {
             Ok(canonical) => {
-                // the real Compose reads the client's TLS settings and the daemon service
-                for want in [
-                    "DOCKER_HOST: tcp://docker:2376",
-                    "image: docker:29-dind",
-                    "condition: service_healthy",
-                ] {
+                for want in wants {
                     if !canonical.contains(want) {
                         failures.push(format!("{file}: no `{want}` in\n{canonical}"));
                     }
@@ -220,8 +232,67 @@ fn every_migrated_compose_fixture_passes_docker_compose_config() {
             Err(e) => failures.push(format!("{file}: {e}\n{after}")),
         }
     }
-    assert!(checked >= 3, "only {checked} valid Compose fixtures");
+    assert!(
+        checked >= at_least,
+        "{target:?}: only {checked} valid Compose fixtures"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_migrated_compose_fixture_passes_docker_compose_config() {
+    assert!(migratable_compose(MigrateTarget::Dind).len() >= 4);
+    // the real Compose reads the client's TLS settings and the daemon service
+    compose_config_accepts(
+        MigrateTarget::Dind,
+        &[
+            "DOCKER_HOST: tcp://docker:2376",
+            "image: docker:29-dind",
+            "condition: service_healthy",
+        ],
+        3,
+    );
+}
+
+#[test]
+fn every_rootless_and_sysbox_compose_migration_passes_docker_compose_config() {
+    compose_config_accepts(
+        MigrateTarget::DindRootless,
+        &[
+            "DOCKER_HOST: tcp://docker:2376",
+            "image: docker:29-dind-rootless",
+            "user: 1000:1000",
+            "privileged: true",
+            "condition: service_healthy",
+        ],
+        3,
+    );
+    compose_config_accepts(
+        MigrateTarget::Sysbox,
+        &[
+            "DOCKER_HOST: tcp://docker:2376",
+            "image: docker:29-dind",
+            "runtime: sysbox-runc",
+            "condition: service_healthy",
+        ],
+        3,
+    );
+}
+
+#[test]
+fn every_socket_proxy_compose_migration_passes_docker_compose_config() {
+    // the proxy service with its read-only socket bind, the client reaching it after it starts
+    compose_config_accepts(
+        MigrateTarget::SocketProxy,
+        &[
+            "DOCKER_HOST: tcp://docker-socket-proxy:2375",
+            "image: tecnativa/docker-socket-proxy:0.3",
+            "condition: service_started",
+            "POST: \"0\"",
+            "target: /var/run/docker.sock\n        read_only: true",
+        ],
+        2,
+    );
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! The Kubernetes rewrite: a DooD pod spec (in any kind) into TLS Docker-in-Docker.
+//! The Kubernetes rewrite: a DooD pod spec (in any kind) into TLS Docker-in-Docker, rootless
+//! Docker-in-Docker or Docker-in-Docker on Sysbox, with the generator's daemon of the scenario.
 
 use serde_json::Value;
 
@@ -9,6 +10,17 @@ use crate::read::ir::{Container, ContainerKind, Field, Loc, Via, Workload, Workl
 use crate::read::paths::{PathClass, Runtime};
 use crate::read::source::{Doc, NONE, NodeId};
 use crate::read::{k8s, run};
+
+/// The generator's scenario a target's daemon comes from (`None`: no daemon, `socket-proxy`,
+/// `buildkit`).
+pub(super) fn scenario_of(target: super::MigrateTarget) -> Option<&'static str> {
+    match target {
+        super::MigrateTarget::Dind => Some("dind"),
+        super::MigrateTarget::DindRootless => Some("dind-rootless"),
+        super::MigrateTarget::Sysbox => Some("sysbox"),
+        _ => None,
+    }
+}
 
 /// What the migration of a file collects.
 #[derive(Debug, Default)]
@@ -133,14 +145,10 @@ pub(super) fn refuse_kind(
     options: &MigrateOptions,
     plan: &mut Plan,
 ) {
-    let unit = if what.starts_with("Compose") {
-        crate::read::compose::unit_with(doc, None).0
-    } else {
-        match crate::read::ci::doc_kind(None, doc) {
-            Some(k) => crate::read::ci::unit(k, doc, runs),
-            None => return,
-        }
+    let Some(k) = crate::read::ci::doc_kind(None, doc) else {
+        return;
     };
+    let unit = crate::read::ci::unit(k, doc, runs);
     for w in &unit.workloads {
         if w.what == WorkloadKind::Pod
             && classify(w) == WorkloadScenario::Dood
@@ -155,8 +163,15 @@ pub(super) fn refuse_kind(
     }
 }
 
-/// Rewrite the DooD workloads of one Kubernetes document.
-pub(super) fn migrate_doc(doc: &Doc<'_>, text: &str, options: &MigrateOptions, plan: &mut Plan) {
+/// Rewrite the DooD workloads of one Kubernetes document into the daemon of `scenario` (`dind`,
+/// `dind-rootless`, `sysbox`).
+pub(super) fn migrate_doc(
+    doc: &Doc<'_>,
+    text: &str,
+    scenario: &str,
+    options: &MigrateOptions,
+    plan: &mut Plan,
+) {
     let unit = k8s::unit(doc);
     for w in &unit.workloads {
         if w.what != WorkloadKind::Pod
@@ -166,7 +181,7 @@ pub(super) fn migrate_doc(doc: &Doc<'_>, text: &str, options: &MigrateOptions, p
             continue;
         }
         let name = label(w);
-        match workload(doc, text, options, w, &name) {
+        match workload(doc, text, scenario, options, w, &name) {
             Ok((edits, notes)) => {
                 plan.edits.extend(edits);
                 plan.notes.extend(notes);
@@ -183,22 +198,31 @@ pub(super) fn migrate_doc(doc: &Doc<'_>, text: &str, options: &MigrateOptions, p
 
 type Refused = (u32, String);
 
-/// The pieces `generate dind` writes: the daemon container, the volumes, the client's env and
-/// certificates mount.
+/// The pieces `generate dind` (or `dind-rootless`, `sysbox`) writes: the daemon container, the
+/// volumes, the client's env and certificates mount, and the pod's own settings of the scenario
+/// (Sysbox's `runtimeClassName` and `hostUsers`).
 struct Generated {
     daemon: Value,
     volumes: Vec<Value>,
     env: Vec<Value>,
     mount: Value,
+    pod: Vec<(&'static str, Value)>,
     notes: Vec<String>,
 }
 
-fn generated(native: bool) -> Option<Generated> {
+/// The `DOCKER_*` variables the migrated clients get (the generator's rootless client also sets
+/// `DOCKER_CONFIG`, which goes with the uid 1000 it runs as: the migration keeps the user's uid).
+pub(super) const CLIENT_ENV: &[&str] = &["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"];
+
+/// Pod settings a scenario may set that the migration carries to the pod spec.
+const POD_SETTINGS: &[&str] = &["runtimeClassName", "hostUsers"];
+
+fn generated(id: &str, native: bool) -> Option<Generated> {
     let mut params = crate::Params::new();
     params
         .set("sidecar", if native { "native" } else { "container" })
         .ok()?;
-    let scenario = crate::build_scenario("dind", &params).ok()?;
+    let scenario = crate::build_scenario(id, &params).ok()?;
     let pod = crate::to_pod(&scenario).ok()?;
     let pod = serde_json::to_value(pod).ok()?;
     let spec = pod.get("spec")?;
@@ -212,7 +236,7 @@ fn generated(native: bool) -> Option<Generated> {
         .find(|c| {
             c.get("image")
                 .and_then(Value::as_str)
-                .is_some_and(|i| i.ends_with("-dind"))
+                .is_some_and(|i| i.contains("-dind"))
         })
         .copied()?
         .clone();
@@ -229,7 +253,7 @@ fn generated(native: bool) -> Option<Generated> {
         .filter(|e| {
             e.get("name")
                 .and_then(Value::as_str)
-                .is_some_and(|n| n.starts_with("DOCKER_"))
+                .is_some_and(|n| CLIENT_ENV.contains(&n))
         })
         .cloned()
         .collect();
@@ -239,6 +263,10 @@ fn generated(native: bool) -> Option<Generated> {
         .first()?
         .clone();
     let volumes = spec.get("volumes").and_then(Value::as_array)?.clone();
+    let pod = POD_SETTINGS
+        .iter()
+        .filter_map(|&k| Some((k, spec.get(k)?.clone())))
+        .collect();
     let notes = scenario
         .notes
         .iter()
@@ -250,6 +278,7 @@ fn generated(native: bool) -> Option<Generated> {
         volumes: volumes.into_iter().map(name_first).collect(),
         env: env.into_iter().map(name_first).collect(),
         mount: name_first(mount),
+        pod,
         notes,
     })
 }
@@ -395,6 +424,7 @@ type Planned = (Vec<Edit>, Vec<MigrateNote>);
 fn workload(
     doc: &Doc<'_>,
     text: &str,
+    scenario: &str,
     options: &MigrateOptions,
     w: &Workload<'_>,
     name: &str,
@@ -525,12 +555,50 @@ fn workload(
         Some(s) => s == Sidecar::Native,
         None => job,
     };
-    let g = generated(native).ok_or_else(|| {
+    let g = generated(scenario, native).ok_or_else(|| {
         (
             wline,
-            "the dind scenario could not be built (a bug in dockscape)".to_string(),
+            format!("the {scenario} scenario could not be built (a bug in dockscape)"),
         )
     })?;
+    // the pod's own settings of the scenario: kept when the pod already has them, refused when
+    // it sets something else, and none of the host namespaces user namespaces exclude
+    let mut pod_settings: Vec<(&str, &Value)> = Vec::new();
+    for (k, v) in &g.pod {
+        let has = own(doc, spec, k).and_then(|n| doc.str(n));
+        let want = match v {
+            Value::String(t) => t.clone(),
+            other => other.to_string(),
+        };
+        match has {
+            Some(h) if h == want => {}
+            Some(h) => {
+                return Err((
+                    doc.pos(own(doc, spec, k).unwrap_or(spec)).0,
+                    format!(
+                        "the pod sets `{k}: {h}`, and the {scenario} scenario needs `{k}: {want}`: not rewritten"
+                    ),
+                ));
+            }
+            None if doc.get(spec, k).is_some() => return Err(aliased(wline)),
+            None => pod_settings.push((k, v)),
+        }
+    }
+    if g.pod
+        .iter()
+        .any(|(k, v)| *k == "hostUsers" && v == &Value::Bool(false))
+    {
+        for ns in ["hostNetwork", "hostPID", "hostIPC"] {
+            if let Some(n) = doc.get(spec, ns).filter(|&n| doc.str(n) == Some("true")) {
+                return Err((
+                    doc.pos(n).0,
+                    format!(
+                        "`{ns}: true`: the {scenario} scenario gives the pod its own user namespace (`hostUsers: false`), which Kubernetes refuses with the node's namespaces"
+                    ),
+                ));
+            }
+        }
+    }
     let daemon_name = str_of(&g.daemon, "name");
     if w.containers.iter().any(|c| c.name == daemon_name) {
         return Err((
@@ -728,6 +796,24 @@ fn workload(
             notes.push(note(
                 wline,
                 "`--sidecar container` in a Job: the daemon container never exits, so the Job never completes (use `--sidecar native`)".to_string(),
+            ));
+        }
+    }
+
+    for (k, v) in &pod_settings {
+        edits.push(ed.add_key(spec, k, v).ok_or_else(|| fail(wline))?);
+    }
+    if scenario == "dind-rootless" {
+        for &ci in &users {
+            let Some(c) = w.containers.get(ci) else {
+                continue;
+            };
+            notes.push(note(
+                c.loc.line,
+                format!(
+                    "the rootless daemon runs as uid 1000 and writes the client certificates as that user: `{}` reads them as root or as uid 1000 (the generator runs its client as uid 1000 with `DOCKER_CONFIG=/tmp/.docker`)",
+                    c.name
+                ),
             ));
         }
     }

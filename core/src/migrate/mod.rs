@@ -27,13 +27,15 @@ use crate::{Error, ErrorKind, Result};
 pub enum MigrateTarget {
     /// Docker-in-Docker with TLS: a `docker:<v>-dind` daemon beside the workload (the default).
     Dind,
-    /// Rootless Docker-in-Docker (not implemented yet).
+    /// Rootless Docker-in-Docker: a `docker:<v>-dind-rootless` daemon (uid 1000, still
+    /// privileged) beside the workload.
     DindRootless,
-    /// Docker-in-Docker under the Sysbox runtime (not implemented yet).
+    /// Docker-in-Docker under the Sysbox runtime: the `docker:<v>-dind` daemon without
+    /// privileged, the pod on `runtimeClassName: sysbox-runc` (Compose: `runtime: sysbox-runc`).
     Sysbox,
     /// Rootless BuildKit in place of `docker build` (not implemented yet).
     Buildkit,
-    /// DooD behind a read-only docker-socket-proxy (Kubernetes manifests only).
+    /// DooD behind a read-only docker-socket-proxy.
     SocketProxy,
 }
 
@@ -186,11 +188,11 @@ impl Migration {
 /// # Ok::<(), dockscape::Error>(())
 /// ```
 pub fn migrate(input: &str, target: MigrateTarget, options: &MigrateOptions) -> Result<Migration> {
-    if !matches!(target, MigrateTarget::Dind | MigrateTarget::SocketProxy) {
+    if target == MigrateTarget::Buildkit {
         return Err(Error::new(
             ErrorKind::InvalidParameter,
             format!(
-                "`--to {}` is not implemented yet (only `dind` and `socket-proxy` are)",
+                "`--to {}` is not implemented yet (`dind`, `dind-rootless`, `sysbox` and `socket-proxy` are)",
                 target.as_str()
             ),
         ));
@@ -216,19 +218,8 @@ pub fn migrate(input: &str, target: MigrateTarget, options: &MigrateOptions) -> 
                     return;
                 }
                 let proxy = target == MigrateTarget::SocketProxy;
-                if is_compose(doc) && proxy {
-                    k8s::refuse_kind(
-                        doc,
-                        "Compose services with `--to socket-proxy`",
-                        &runs,
-                        options,
-                        &mut plan,
-                    );
-                    let _ = doc.take_problems();
-                    return;
-                }
                 if is_compose(doc) {
-                    compose::migrate_doc(doc, input, options, &mut plan);
+                    compose::migrate_doc(doc, input, target, options, &mut plan);
                     let _ = doc.take_problems();
                     return;
                 }
@@ -240,7 +231,10 @@ pub fn migrate(input: &str, target: MigrateTarget, options: &MigrateOptions) -> 
                 match what {
                     Some(what) => k8s::refuse_kind(doc, what, &runs, options, &mut plan),
                     None if proxy => proxy::migrate_doc(doc, input, options, &mut plan),
-                    None => k8s::migrate_doc(doc, input, options, &mut plan),
+                    None => {
+                        let scenario = k8s::scenario_of(target).unwrap_or("dind");
+                        k8s::migrate_doc(doc, input, scenario, options, &mut plan)
+                    }
                 }
                 let _ = doc.take_problems();
             },

@@ -13,13 +13,13 @@ use crate::read::paths::PathClass;
 use crate::read::source::{Doc, NodeId};
 
 /// The proxy image (Tecnativa's, the one DS022 documents).
-const IMAGE: &str = "tecnativa/docker-socket-proxy:0.3";
+pub(super) const IMAGE: &str = "tecnativa/docker-socket-proxy:0.3";
 /// The name of the added container.
-const NAME: &str = "docker-socket-proxy";
+pub(super) const NAME: &str = "docker-socket-proxy";
 /// Where the job containers reach the proxy (the pod shares one network namespace).
 const DOCKER_HOST: &str = "tcp://localhost:2375";
 /// The proxy's API sections: what a read-only client needs, and no write method.
-const SECTIONS: &[(&str, &str)] = &[
+pub(super) const SECTIONS: &[(&str, &str)] = &[
     ("CONTAINERS", "1"),
     ("IMAGES", "1"),
     ("INFO", "1"),
@@ -36,7 +36,7 @@ const READS_OF: &[&str] = &[
     "ls", "list", "ps", "inspect", "logs", "top", "stats", "history",
 ];
 
-fn is_proxy(c: &Container<'_>) -> bool {
+pub(super) fn is_proxy(c: &Container<'_>) -> bool {
     c.image_parts().is_some_and(|(repo, _)| {
         let last = repo.rsplit('/').next().unwrap_or(repo);
         last.to_ascii_lowercase().ends_with("socket-proxy")
@@ -44,7 +44,7 @@ fn is_proxy(c: &Container<'_>) -> bool {
 }
 
 /// The first `docker` command of `c` that is not read-only, with its line.
-fn writes(c: &Container<'_>) -> Option<(u32, String)> {
+pub(super) fn writes(c: &Container<'_>) -> Option<(u32, String)> {
     let words = super::k8s::command_words(c);
     for (i, &(w, line)) in words.iter().enumerate() {
         if w != "docker" && !w.ends_with("/docker") {
