@@ -14,6 +14,19 @@ use dockscape::{LintError, Skipped};
 /// past it, so a `/dev/zero` or a 200 MB stdin costs at most this much memory).
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Inputs longer than this (and not a script, a Jenkinsfile or a template) are linted as they
+/// are read, document by document and List item by item (`stream.rs`), in memory that does not
+/// grow with them; shorter ones are read whole. `DOCKSCAPE_STREAM_ABOVE` (bytes) sets another
+/// limit (the tests stream their small inputs with 0).
+pub const STREAM_ABOVE: u64 = 8 * 1024 * 1024;
+
+fn stream_above() -> u64 {
+    std::env::var("DOCKSCAPE_STREAM_ABOVE")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(STREAM_ABOVE)
+}
+
 /// File names the walk reads (any name given on the command line is read).
 const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "sh", "bash"];
 
@@ -23,6 +36,9 @@ pub struct Loaded {
     /// The decoded text and what the decoding found (invalid UTF-8, NUL bytes: each replaced by
     /// U+FFFD so every other position stays right), or why it could not be read.
     pub text: Result<(String, Vec<dockscape::DecodeProblem>), String>,
+    /// An input longer than [`STREAM_ABOVE`]: its first bytes and the rest, not read yet (`text`
+    /// is then empty).
+    pub stream: Option<(Vec<u8>, Box<dyn Read + Send>)>,
 }
 
 /// What the paths held.
@@ -62,7 +78,7 @@ fn error(name: &str, message: impl Into<String>) -> LintError {
 
 /// Read at most [`MAX_INPUT_BYTES`] (and one byte more, to know), then decode it
 /// ([`dockscape::decode`]: UTF-8, or UTF-16/UTF-32 with a byte order mark).
-fn read_bounded(reader: impl Read) -> Result<(String, Vec<dockscape::DecodeProblem>), String> {
+pub fn read_bounded(reader: impl Read) -> Result<(String, Vec<dockscape::DecodeProblem>), String> {
     let mut buf = Vec::new();
     reader
         .take(MAX_INPUT_BYTES + 1)
@@ -75,6 +91,38 @@ fn read_bounded(reader: impl Read) -> Result<(String, Vec<dockscape::DecodeProbl
         ));
     }
     Ok(dockscape::decode(&buf))
+}
+
+/// Read an input whole, or its first [`STREAM_ABOVE`] bytes when it is longer.
+fn read_input(name: String, mut reader: impl Read + Send + 'static) -> Loaded {
+    let above = stream_above();
+    if above >= MAX_INPUT_BYTES {
+        return Loaded {
+            name,
+            text: read_bounded(reader),
+            stream: None,
+        };
+    }
+    let mut head = Vec::new();
+    if let Err(e) = reader.by_ref().take(above + 1).read_to_end(&mut head) {
+        return Loaded {
+            name,
+            text: Err(e.to_string()),
+            stream: None,
+        };
+    }
+    if head.len() as u64 > above {
+        return Loaded {
+            name,
+            text: Ok((String::new(), Vec::new())),
+            stream: Some((head, Box::new(reader))),
+        };
+    }
+    Loaded {
+        name,
+        text: Ok(dockscape::decode(&head)),
+        stream: None,
+    }
 }
 
 /// What kind of file, by metadata that follows symlinks.
@@ -111,11 +159,7 @@ pub fn load(paths: &[PathBuf], no_ignore: bool) -> Found {
                 continue;
             }
             stdin_read = true;
-            let text = read_bounded(std::io::stdin().lock());
-            found.files.push(Loaded {
-                name: "-".into(),
-                text,
-            });
+            found.files.push(read_input("-".into(), std::io::stdin()));
             continue;
         }
         let name = display(p);
@@ -146,10 +190,14 @@ fn read_file(p: &Path, name: String, seen: &mut HashSet<PathBuf>, found: &mut Fo
     if !seen.insert(real) {
         return;
     }
-    let text = File::open(p)
-        .map_err(|e| e.to_string())
-        .and_then(read_bounded);
-    found.files.push(Loaded { name, text });
+    match File::open(p) {
+        Ok(f) => found.files.push(read_input(name, f)),
+        Err(e) => found.files.push(Loaded {
+            name,
+            text: Err(e.to_string()),
+            stream: None,
+        }),
+    }
 }
 
 fn builder(dir: &Path, respect_ignores: bool) -> ignore::WalkBuilder {

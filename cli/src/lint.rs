@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use dockscape::{InputKind, LintError, LintInput, LintOptions, Severity};
 
-use crate::{config, files};
+use crate::{config, files, stream};
 
 /// Output format of `lint`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -371,12 +371,16 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let mut errors = found.errors;
-    let files: Vec<files::Loaded> = found
+    let mut files: Vec<files::Loaded> = found
         .files
         .into_iter()
         .filter(|f| f.name == "-" || !configs.of(&f.name).excludes(Path::new(&f.name)))
         .collect();
     let kind = args.input.map(Input::kind);
+    // inputs too long to hold are linted as they are read, after the others
+    let streams = stream::take(&mut files, |name| {
+        kind.or_else(|| configs.of(name).input_for(Path::new(name)))
+    });
     let mut inputs = Vec::new();
     for f in &files {
         match &f.text {
@@ -469,6 +473,34 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
     report.errors.splice(0..0, errors);
     report.skipped.splice(0..0, found.skipped);
     per_file_ignores(&configs, &mut report);
+    if !streams.is_empty() {
+        let as_read = matches!(args.format, Format::Text | Format::Github | Format::Jsonl)
+            && !args.statistics
+            && args.baseline.is_none()
+            && args.write_baseline.is_none()
+            && configs.baselines().is_empty();
+        if as_read {
+            return write_as_read(
+                args,
+                &configs,
+                &overrides,
+                report,
+                streams,
+                &options,
+                threads,
+                found.ignored,
+            );
+        }
+        // the other formats (and baselines, statistics) collect every report
+        for s in streams {
+            stream::lint(s, &options, threads, &mut |mut part| {
+                configs.retain_selected(&mut part, &overrides);
+                per_file_ignores(&configs, &mut part);
+                report.append(part);
+                true
+            });
+        }
+    }
     if let Some(path) = &args.write_baseline {
         let mut json = serde_json::to_string_pretty(&report.baseline()).unwrap_or_default();
         json.push('\n');
@@ -644,6 +676,102 @@ pub(crate) fn per_file_ignores(configs: &config::Configs, report: &mut dockscape
             f.suppressed = Some(reason.to_string());
             f.fix = None;
         }
+    }
+}
+
+/// Text, GitHub and JSONL output with streamed inputs: the report of the inputs read whole, then
+/// each part of each stream as it is linted, then (text) the summary of them all.
+#[allow(clippy::too_many_arguments)]
+fn write_as_read(
+    args: &LintArgs,
+    configs: &config::Configs,
+    overrides: &config::Overrides,
+    report: dockscape::LintReport,
+    streams: Vec<stream::StreamInput>,
+    options: &LintOptions,
+    threads: usize,
+    ignored: usize,
+) -> ExitCode {
+    let mut out: Box<dyn Write> = match &args.output_file {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(f) => Box::new(std::io::BufWriter::new(f)),
+            Err(e) => {
+                eprintln!("dockscape: cannot write {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        },
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let color = use_color(args.color) && args.output_file.is_none();
+    let mut totals = dockscape::ReportTotals::default();
+    let mut code = 0;
+    let mut failed: Option<std::io::Error> = None;
+    let mut emit = |part: &dockscape::LintReport| {
+        totals.add(part);
+        code = code.max(configs.exit_code(part, overrides));
+        let text = match args.format {
+            Format::Github => part.to_github(),
+            Format::Jsonl => part.to_jsonl(),
+            _ if args.quiet => String::new(),
+            // the summary line is written once, at the end
+            _ => {
+                let mut t = part.to_text(color);
+                t.truncate(t.trim_end_matches('\n').rfind('\n').map_or(0, |i| i + 1));
+                t
+            }
+        };
+        match out.write_all(text.as_bytes()) {
+            Ok(()) => true,
+            Err(e) => {
+                failed = Some(e);
+                false
+            }
+        }
+    };
+    let mut going = emit(&report);
+    drop(report);
+    for s in streams {
+        if !going {
+            break;
+        }
+        stream::lint(s, options, threads, &mut |mut part| {
+            configs.retain_selected(&mut part, overrides);
+            per_file_ignores(configs, &mut part);
+            going = emit(&part);
+            going
+        });
+    }
+    if failed.is_none() && args.format == Format::Text {
+        let mut s = totals.summary();
+        if ignored > 0 {
+            s.push_str(&format!(
+                ", {ignored} file{} ignored by .gitignore (--no-ignore lints them)",
+                if ignored == 1 { "" } else { "s" }
+            ));
+        }
+        s.push('\n');
+        if let Err(e) = out.write_all(s.as_bytes()) {
+            failed = Some(e);
+        }
+    }
+    if failed.is_none()
+        && let Err(e) = out.flush()
+    {
+        failed = Some(e);
+    }
+    match failed {
+        // a closed pipe (`| head`) is not an error worth a message
+        Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Some(e) => {
+            eprintln!("dockscape: cannot write output: {e}");
+            ExitCode::from(2)
+        }
+        None => match code {
+            0 => ExitCode::SUCCESS,
+            1 if args.exit_zero => ExitCode::SUCCESS,
+            1 => ExitCode::from(1),
+            _ => ExitCode::from(2),
+        },
     }
 }
 

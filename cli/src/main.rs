@@ -8,6 +8,7 @@ mod generate;
 mod lint;
 mod migrate;
 mod shell;
+mod stream;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

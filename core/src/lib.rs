@@ -64,10 +64,11 @@ pub use validate::{Problem, is_quantity, validate_compose, validate_pod};
 
 pub use lint::{
     Applicability, BASELINE_VERSION, BASELINED, Baseline, BaselineEntry, BaselineStats, Finding,
-    Fix, Fixed, InputKind, LintError, LintInput, LintOptions, LintReport, LintedWorkload,
-    REPORT_SCHEMA_VERSION, RULE_DOCS_BASE, ReportMeta, RuleInfo, Severity, Skipped,
-    WorkloadScenario, apply_fixes, finding_fingerprint, fix, fix_summary, fix_with, lint,
-    lint_value, rule, rules, selector_is_known,
+    Fix, Fixed, InputKind, LintError, LintInput, LintOptions, LintPiece, LintReport,
+    LintedWorkload, REPORT_SCHEMA_VERSION, RULE_DOCS_BASE, ReportMeta, ReportTotals, RuleInfo,
+    Severity, Skipped, WorkloadScenario, apply_fixes, finding_fingerprint, fix, fix_summary,
+    fix_with, lint, lint_in_pieces, lint_piece, lint_pieces_end, lint_value, rule, rules,
+    selector_is_known,
 };
 
 pub use read::decode::{DecodeProblem, decode};

@@ -35,7 +35,7 @@ pub use scenario::WorkloadScenario;
 pub(crate) use scenario::classify;
 pub use types::{
     Applicability, Finding, Fix, LintError, LintInput, LintOptions, LintReport, LintedWorkload,
-    REPORT_SCHEMA_VERSION, ReportMeta, Severity, Skipped,
+    REPORT_SCHEMA_VERSION, ReportMeta, ReportTotals, Severity, Skipped,
 };
 
 /// Where the rule pages live (SARIF `helpUri`, `dockscape rule`).
@@ -158,7 +158,20 @@ fn enabled(options: &LintOptions) -> Vec<&'static dyn Rule> {
 /// Lint every input. Never panics; inputs that cannot be read are in [`LintReport::errors`].
 pub fn lint<'a>(inputs: &[LintInput<'a>], options: &LintOptions) -> LintReport {
     let rules = enabled(options);
-    let mut report = LintReport {
+    let mut report = empty_report(inputs, &rules, options);
+    let mut loader = Loader::default();
+    for input in inputs {
+        lint_one(input, &rules, options, &mut loader, &mut report);
+    }
+    report
+}
+
+fn empty_report(
+    inputs: &[LintInput<'_>],
+    rules: &[&'static dyn Rule],
+    options: &LintOptions,
+) -> LintReport {
+    LintReport {
         findings: Vec::new(),
         workloads: Vec::new(),
         errors: Vec::new(),
@@ -173,12 +186,117 @@ pub fn lint<'a>(inputs: &[LintInput<'a>], options: &LintOptions) -> LintReport {
         skipped_given: 0,
         fail_on: options.fail_on,
         reach: Vec::new(),
-    };
+    }
+}
+
+/// A piece of a longer input, for linting a stream in bounded memory ([`lint_piece`]): a run of
+/// its whole YAML documents, or one item of the `items` of a `kind: List` document.
+#[derive(Debug, Clone, Copy)]
+pub struct LintPiece<'a> {
+    /// The input's name and kind, and the piece's text.
+    pub input: LintInput<'a>,
+    /// The 1-based line of the input that is the piece's first line.
+    pub first_line: usize,
+    /// `Some(n)`: the piece is item `n` of a List's `items`, its leading `-` replaced by a space
+    /// (so every column stays); field paths then start with `items[n]`, as in the whole document.
+    pub item: Option<usize>,
+}
+
+/// Lint one piece of an input: what [`lint`] reports for those lines of the whole input, with
+/// the input's lines (findings, workloads, errors and the names of `docker run` lines named by
+/// their line). The piece does not count as an input: the report of the whole input is the
+/// pieces' reports appended ([`LintReport::append`]) in order, then [`lint_pieces_end`]. A
+/// piece's [`LintReport::skipped`] (nothing the linter reads in it, a template) is the caller's
+/// to keep or drop: an input is skipped only when every piece of it is.
+///
+/// ```
+/// use dockscape::{LintInput, LintOptions, LintPiece};
+/// // item 3 of a List, its `- ` blanked, starting at line 40 of the stream
+/// let item = "  apiVersion: v1\n  kind: Pod\n  metadata: {name: ci}\n  spec:\n    containers:\n    - name: c\n      image: x\n      securityContext: {privileged: true}\n";
+/// let piece = LintPiece {
+///     input: LintInput { file: "-", text: item, kind: None },
+///     first_line: 40,
+///     item: Some(3),
+/// };
+/// let options = LintOptions { select: vec!["DS006".into()], ..LintOptions::default() };
+/// let report = dockscape::lint_piece(&piece, &options);
+/// let f = &report.findings[0];
+/// assert_eq!((f.line, f.column), (47, 37));
+/// assert_eq!(f.path, "items[3].spec.containers[0].securityContext.privileged");
+/// ```
+pub fn lint_piece(piece: &LintPiece<'_>, options: &LintOptions) -> LintReport {
+    let rules = enabled(options);
+    let mut report = empty_report(&[], &rules, options);
     let mut loader = Loader::default();
-    for input in inputs {
-        lint_one(input, &rules, options, &mut loader, &mut report);
+    loader.set_item(piece.item);
+    lint_one(&piece.input, &rules, options, &mut loader, &mut report);
+    report.skipped_given = 0;
+    shift_lines(&mut report, piece.first_line.saturating_sub(1));
+    report
+}
+
+/// The end of an input linted in pieces ([`lint_piece`]): it counts the input once, as linted,
+/// or as skipped for `skipped`.
+pub fn lint_pieces_end(file: &str, skipped: Option<Skipped>, options: &LintOptions) -> LintReport {
+    let rules = enabled(options);
+    let mut report = empty_report(&[], &rules, options);
+    report.inputs = 1;
+    report.files.push(file.to_string());
+    if let Some(s) = skipped {
+        report.skipped.push(s);
+        report.skipped_given = 1;
     }
     report
+}
+
+/// Whether an input can be linted in pieces ([`lint_piece`]), judged on its name, its forced
+/// kind and `head`, its first part: YAML or JSON documents (Kubernetes, Compose, YAML CI
+/// configurations), not a script, a Jenkinsfile, a runner's `config.toml` or a template.
+pub fn lint_in_pieces(file: &str, head: &str, kind: Option<InputKind>) -> bool {
+    if kind.is_none() && template_reason(file, head).is_some() {
+        return false;
+    }
+    match kind.or_else(|| detect(file, head)) {
+        None => true,
+        Some(k) => k != InputKind::Run && !ci::is_text(k),
+    }
+}
+
+/// Move every line of `report` down by `by` lines.
+fn shift_lines(report: &mut LintReport, by: usize) {
+    if by == 0 {
+        return;
+    }
+    let mut renames: Vec<(String, String)> = Vec::new();
+    for w in &mut report.workloads {
+        if w.line == 0 {
+            continue;
+        }
+        let old = w.line;
+        w.line += by;
+        // a `docker run` without `--name` is named by its line
+        if w.kind == "run" && w.name == format!("line {old}") {
+            let label = w.workload.clone();
+            w.name = format!("line {}", w.line);
+            w.workload = format!("run/{}", w.name);
+            renames.push((label, w.workload.clone()));
+        }
+    }
+    for f in &mut report.findings {
+        if f.line > 0 {
+            f.line += by;
+        }
+        if let Some(label) = &f.workload
+            && let Some((_, new)) = renames.iter().find(|(old, _)| old == label)
+        {
+            f.workload = Some(new.clone());
+        }
+    }
+    for e in &mut report.errors {
+        if let Some(l) = e.line.as_mut().filter(|l| **l > 0) {
+            *l += by;
+        }
+    }
 }
 
 /// Lint an already-parsed object: a Kubernetes object or a Compose file as a `serde_json::Value`, a

@@ -374,42 +374,9 @@ impl LintReport {
     /// assert_eq!(dockscape::lint(&[], &LintOptions::default()).summary(), "nothing linted");
     /// ```
     pub fn summary(&self) -> String {
-        let active: Vec<&Finding> = self.active().collect();
-        let suppressed = self.findings.len() - active.len();
-        let mut out = if active.is_empty() && self.linted() == 0 && self.errors.is_empty() {
-            // "no findings" only when the linter looked at something
-            "nothing linted".to_string()
-        } else if active.is_empty() {
-            "no findings".to_string()
-        } else {
-            let parts: Vec<String> = Severity::ALL
-                .iter()
-                .filter_map(|s| {
-                    let n = active.iter().filter(|f| f.severity == *s).count();
-                    (n > 0).then(|| format!("{n} {s}"))
-                })
-                .collect();
-            let n = active.len();
-            format!(
-                "{n} finding{} ({})",
-                if n == 1 { "" } else { "s" },
-                parts.join(", ")
-            )
-        };
-        if suppressed > 0 {
-            out.push_str(&format!(", {suppressed} suppressed"));
-        }
-        if !self.errors.is_empty() {
-            let n = self.errors.len();
-            out.push_str(&format!(
-                ", {n} input error{}",
-                if n == 1 { "" } else { "s" }
-            ));
-        }
-        if !self.skipped.is_empty() {
-            out.push_str(&format!(", {} skipped", self.skipped.len()));
-        }
-        out
+        let mut totals = ReportTotals::default();
+        totals.add(self);
+        totals.summary()
     }
 
     /// Add the report of the inputs that follow this report's, linted with the same options:
@@ -439,5 +406,86 @@ impl LintReport {
         self.files.extend(files);
         self.skipped_given += skipped_given;
         self.reach.extend(reach);
+    }
+}
+
+/// The counts a report's summary line is made of, added up over several reports: a stream linted
+/// piece by piece ([`lint_piece`](super::lint_piece)) writes each piece's findings as it goes and
+/// the summary of them all at the end, without keeping the findings.
+///
+/// ```
+/// use dockscape::{LintInput, LintOptions, ReportTotals};
+/// let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: ci}\nspec:\n  containers:\n  - name: c\n    image: x\n    securityContext: {privileged: true}\n";
+/// let options = LintOptions { select: vec!["DS006".into()], ..LintOptions::default() };
+/// let report = dockscape::lint(&[LintInput { file: "pod.yaml", text: pod, kind: None }], &options);
+/// let mut totals = ReportTotals::default();
+/// totals.add(&report);
+/// totals.add(&report);
+/// assert_eq!(totals.summary(), "2 findings (2 critical)");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportTotals {
+    /// Unsuppressed findings per severity, in the order of [`Severity::ALL`].
+    active: [usize; 5],
+    suppressed: usize,
+    errors: usize,
+    skipped: usize,
+    linted: usize,
+}
+
+impl ReportTotals {
+    /// Count what `report` holds.
+    pub fn add(&mut self, report: &LintReport) {
+        for f in &report.findings {
+            if f.is_suppressed() {
+                self.suppressed += 1;
+            } else if let Some(n) = Severity::ALL
+                .iter()
+                .position(|s| *s == f.severity)
+                .and_then(|i| self.active.get_mut(i))
+            {
+                *n += 1;
+            }
+        }
+        self.errors += report.errors.len();
+        self.skipped += report.skipped.len();
+        self.linted += report.linted();
+    }
+
+    /// The one-line summary ([`LintReport::summary`]) of everything added.
+    pub fn summary(&self) -> String {
+        let n: usize = self.active.iter().sum();
+        let mut out = if n == 0 && self.linted == 0 && self.errors == 0 {
+            // "no findings" only when the linter looked at something
+            "nothing linted".to_string()
+        } else if n == 0 {
+            "no findings".to_string()
+        } else {
+            let parts: Vec<String> = Severity::ALL
+                .iter()
+                .zip(self.active.iter())
+                .filter(|(_, n)| **n > 0)
+                .map(|(s, n)| format!("{n} {s}"))
+                .collect();
+            format!(
+                "{n} finding{} ({})",
+                if n == 1 { "" } else { "s" },
+                parts.join(", ")
+            )
+        };
+        if self.suppressed > 0 {
+            out.push_str(&format!(", {} suppressed", self.suppressed));
+        }
+        if self.errors > 0 {
+            let n = self.errors;
+            out.push_str(&format!(
+                ", {n} input error{}",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+        if self.skipped > 0 {
+            out.push_str(&format!(", {} skipped", self.skipped));
+        }
+        out
     }
 }

@@ -262,6 +262,9 @@ pub(crate) struct Doc<'a> {
     /// Input errors the readers found in this document (a field of the wrong type, a duplicate
     /// key): 1-based line, column, message. The pipeline takes them with [`Doc::take_problems`].
     problems: std::cell::RefCell<Vec<(u32, u32, String)>>,
+    /// When the text is item `n` of a `kind: List` document's `items`, cut out of its stream: every
+    /// field path starts with `items[n]`, as in the whole document.
+    item: Option<usize>,
 }
 
 /// A parse failure: 1-based position and message.
@@ -618,6 +621,9 @@ impl<'a> Doc<'a> {
             cur = n.parent;
         }
         let mut out = String::with_capacity(parts.len() * 12);
+        if let Some(i) = self.item {
+            let _ = write!(out, "items[{i}]");
+        }
         for p in parts.iter().rev() {
             let _ = match p {
                 Err(i) => write!(out, "[{i}]"),
@@ -721,6 +727,11 @@ impl ByteIndex {
 }
 
 impl<'a> Loader<'a> {
+    /// Read the text as item `item` of a List's `items` (field paths start with `items[n]`).
+    pub fn set_item(&mut self, item: Option<usize>) {
+        self.doc.item = item;
+    }
+
     /// Parse every document of `text`, calling `on_doc` for each complete one and `on_err` for
     /// each that fails. After a syntax error, parsing resumes at the next `---` line.
     pub fn run(
