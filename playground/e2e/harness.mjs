@@ -59,3 +59,19 @@ export async function idle(page) {
   await page.waitForFunction(() => window.__dockscape !== undefined);
   await page.evaluate(() => window.__dockscape.idle());
 }
+
+/**
+ * One server and browser for a test file (registered with its `before`/`after`); the contexts pushed on
+ * `opened` are closed at the end. `t.h` is `start()`'s answer once `before` ran.
+ */
+export function perFile(before, after) {
+  const t = { h: undefined, opened: [] };
+  before(async () => {
+    t.h = await start();
+  });
+  after(async () => {
+    for (const o of t.opened) await o.context.close().catch(() => {});
+    await t.h?.close();
+  });
+  return t;
+}

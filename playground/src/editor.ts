@@ -9,6 +9,7 @@ import { StreamLanguage, codeFolding, foldEffect, foldGutter, foldService, folde
 import { shell } from '@codemirror/legacy-modes/mode/shell';
 import { powerShell } from '@codemirror/legacy-modes/mode/powershell';
 import { groovy } from '@codemirror/legacy-modes/mode/groovy';
+import { diff } from '@codemirror/legacy-modes/mode/diff';
 import { classHighlighter } from '@lezer/highlight';
 import { basicSetup } from 'codemirror';
 import { inline } from './markdown';
@@ -189,6 +190,7 @@ function languageOf(fileName: string): Extension {
   if (/\.sh$/i.test(fileName)) return StreamLanguage.define(shell);
   if (/\.ps1$/i.test(fileName)) return StreamLanguage.define(powerShell);
   if (/jenkinsfile|\.groovy$/i.test(fileName)) return StreamLanguage.define(groovy);
+  if (/\.(diff|patch)$/i.test(fileName)) return StreamLanguage.define(diff);
   return [];
 }
 

@@ -11,6 +11,7 @@ import { handoff } from './handoff';
 import { inline } from './markdown';
 import { scenarios } from './generate';
 import { zoomable } from './zoom';
+import { MIGRATABLE, initMigrate, migratePanel, offerMigrations } from './migrate';
 
 /** What the CLI says when nothing in the input is a workload and nothing failed to parse. */
 export const NOTHING_RECOGNISED = 'nothing recognised: this input is not a Kubernetes object, Compose file, script or CI file';
@@ -112,6 +113,7 @@ lintPanel.append(
     lintStatus,
     lintErrors,
     skippedList,
+    migratePanel,
     h('h2', { text: 'Workloads' }),
     workloadsList,
     h('h2', { text: 'Findings' }),
@@ -155,6 +157,19 @@ export function setInput(text: string): void {
   if (editor && cm) cm.setText(editor, text);
   else onInput(text);
 }
+
+/** The migrated text replaces the input; it keeps the input's file name (the kind is detected from it). */
+function replaceInput(text: string): void {
+  if (editor && cm) cm.setText(editor, text);
+  else onInput(text);
+}
+
+initMigrate({
+  input: () => linted(),
+  apply: replaceInput,
+  goToLine: (line) => editor && cm?.goToLine(editor, line, 1),
+  cm: () => cm,
+});
 
 /** The editor's marks (code, line, the text each starts at): for the tests. */
 export function shownMarks(): { code: string; line: number; from: number; at: string }[] {
@@ -333,6 +348,8 @@ function renderFinding(f: Finding, marks: Mark[]): void {
   const suppressed = typeof f.suppressed === 'string' ? f.suppressed : null;
   if (f.line > 0 && !suppressed) marks.push({ line: f.line, column: f.column, severity: sev, code: f.code, message: f.message });
   const where = [f.workload, f.container].filter(Boolean).join(' / ');
+  const offers = MIGRATABLE.has(f.code) && f.workload && !suppressed ? h('div', { class: 'row migrate-offers' }) : null;
+  if (offers && f.workload) offerMigrations(offers, f.workload);
   findingsList.append(
     h(
       'li',
@@ -349,6 +366,7 @@ function renderFinding(f: Finding, marks: Mark[]): void {
       md('p', 'message', f.message),
       f.help ? md('p', 'help', f.help) : null,
       suppressed ? md('p', 'help', `suppressed: ${suppressed}`) : null,
+      offers,
     ),
   );
 }

@@ -9,6 +9,7 @@ import { applyGenerateState, chooseScenario, lazyCards, regenerate, rendered, sc
 import { applyLintState, hooks as lintHooks, relint, setInput, shownMarks, useEditor } from './lint';
 import { applyConvertState, convertMarks, convertShown, reconvert, setConvertInput, useConvertEditor } from './convert';
 import { renderRules, setRules } from './rules';
+import { shownMigration } from './migrate';
 import { initTheme } from './theme';
 
 declare global {
@@ -32,6 +33,8 @@ declare global {
       converted: () => Record<string, string>;
       /** The Convert editor's marks (as `marks`). */
       convertMarks: () => { code: string; line: number; from: number; at: string }[];
+      /** The Migrate panel's diff (as computed and as its viewer shows it), or null when closed. */
+      migration: typeof shownMigration;
     };
   }
 }
@@ -254,6 +257,7 @@ window.__dockscape = {
   setConvertInput,
   converted: convertShown,
   convertMarks: convertMarks,
+  migration: shownMigration,
 };
 
 start();

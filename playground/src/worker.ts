@@ -42,6 +42,7 @@ const table: Partial<Record<Fn, unknown>> = {
   rules: exports.rules,
   convert: exports.convert,
   yamlToJson: exports.yamlToJson,
+  migrate: exports.migrate,
   panicForTest: exports.panicForTest,
   engineInfo: () => ({ ok: true, value: info }),
 };

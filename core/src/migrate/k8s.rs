@@ -223,8 +223,9 @@ fn generated(id: &str, native: bool) -> Option<Generated> {
         .set("sidecar", if native { "native" } else { "container" })
         .ok()?;
     let scenario = crate::build_scenario(id, &params).ok()?;
-    let pod = crate::to_pod(&scenario).ok()?;
-    let pod = serde_json::to_value(pod).ok()?;
+    // `pod_value`, not `serde_json::to_value`: k8s-openapi's serialiser of a whole Pod adds about
+    // 100 KB to the wasm (its status and timestamps); `pod_value` writes the same JSON for a generated Pod.
+    let pod = crate::emit::pod::pod_value(&crate::to_pod(&scenario).ok()?).ok()?;
     let spec = pod.get("spec")?;
     let all: Vec<&Value> = ["initContainers", "containers"]
         .iter()
