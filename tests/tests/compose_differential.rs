@@ -308,7 +308,11 @@ fn compose_fixtures() -> Vec<(String, String)> {
                 continue;
             }
             let text = std::fs::read_to_string(&p).unwrap_or_default();
-            if text.lines().any(|l| l == "services:") && !text.contains("apiVersion:") {
+            // Compose has no top-level `kind:` (a Drone pipeline with `services:` has one).
+            if text.lines().any(|l| l == "services:")
+                && !text.contains("apiVersion:")
+                && !text.lines().any(|l| l.starts_with("kind:"))
+            {
                 let rel = p
                     .strip_prefix(&root)
                     .unwrap()
