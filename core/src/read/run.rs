@@ -213,6 +213,8 @@ struct Runner<'t> {
     vars: HashMap<String, String>,
     /// Assigned variables whose value comes from unknown ones (`IMG=${IMG:-alpine}`).
     tainted: HashSet<String>,
+    /// Aliases the script defines (`alias d='docker run --privileged'`).
+    aliases: HashMap<String, String>,
     /// The command is run by `xargs` or `parallel`: words from their input replace the
     /// placeholder (`Some`) or are appended (`None`).
     input: Option<Option<String>>,
@@ -313,6 +315,42 @@ impl<'t> Runner<'t> {
                 }
             }
             return;
+        }
+        if let Some(first) = words.first() {
+            if first.text == "alias" {
+                for a in words.get(1..).unwrap_or(&[]) {
+                    if let Some((n, v)) = a.text.split_once('=') {
+                        self.aliases.insert(n.to_string(), v.to_string());
+                    }
+                }
+                return;
+            }
+            // an alias the script defined stands for its text (not expanded again inside it)
+            if let Some((name, value)) = self.aliases.remove_entry(first.text.as_ref()) {
+                if depth < shell::MAX_DEPTH {
+                    let mut cmds = shell::parse_owned(
+                        &value,
+                        first.line,
+                        first.col,
+                        depth + 1,
+                        &mut self.budget,
+                    );
+                    for c in &mut cmds {
+                        for w in &mut c.words {
+                            (w.line, w.col) = (first.line, first.col);
+                        }
+                    }
+                    let last = cmds.pop();
+                    for c in cmds {
+                        self.exec(&c.words, c.stdin.as_ref(), depth + 1);
+                    }
+                    let mut joined: Vec<Word<'t>> = last.map(|c| c.words).unwrap_or_default();
+                    joined.extend(words.get(1..).unwrap_or(&[]).iter().cloned());
+                    self.exec(&joined, stdin, depth + 1);
+                }
+                self.aliases.insert(name, value);
+                return;
+            }
         }
         let mut k = 0;
         let mut wrapped = false;
@@ -1503,6 +1541,19 @@ mod shell_reading {
             let (_, errors) = read(quiet);
             assert!(errors.is_empty(), "{quiet}: {errors:?}");
         }
+    }
+
+    #[test]
+    fn aliases_the_script_defines_are_expanded() {
+        let (u, _) = read("alias dr='docker run --privileged'\ndr alpine\n");
+        assert_eq!(u.workloads.len(), 1);
+        let c = &u.workloads[0].containers[0];
+        assert!(c.security.privileged.is_some());
+        assert_eq!(c.image.as_ref().map(|i| i.as_str()), Some("alpine"));
+        // an alias is not expanded again inside its own text, and loops end
+        let (u, _) = read("alias docker='docker --context x'\ndocker run --pid=host a\n");
+        assert!(u.workloads[0].host_pid.is_some());
+        assert!(read("alias a=b b=a\na\n").0.workloads.is_empty());
     }
 
     #[test]
