@@ -357,7 +357,7 @@ impl<'t> Runner<'t> {
         self.input = None;
         while let Some(w) = words.get(k) {
             let b = base(&w.text);
-            if RUNTIMES.contains(&b.as_str()) {
+            if RUNTIMES.contains(&b.as_str()) || runtime_expansion(w) {
                 let run = self.docker_run(words.get(k..).unwrap_or(&[]));
                 self.input = None;
                 if let Some(wl) = run {
@@ -578,6 +578,12 @@ fn expansions(src: &str) -> Vec<Expansion> {
         }
     }
     out
+}
+
+/// A command word that expands to a container CLI's path: `$(which docker)`, `"$DOCKER"`,
+/// `${PODMAN_BIN}`, `` `command -v nerdctl` `` (read as that CLI).
+fn runtime_expansion(w: &Word<'_>) -> bool {
+    w.written.contains(['$', '`']) && mentions_runtime(&w.written.to_ascii_lowercase())
 }
 
 /// What `xargs`/`parallel` put into the command they run: the replace string (`xargs -I {}`,
@@ -1541,6 +1547,25 @@ mod shell_reading {
             let (_, errors) = read(quiet);
             assert!(errors.is_empty(), "{quiet}: {errors:?}");
         }
+    }
+
+    #[test]
+    fn a_command_word_naming_the_cli_is_the_cli() {
+        for line in [
+            "$(which docker) run --privileged a",
+            "\"$DOCKER\" run --privileged a",
+            "${PODMAN_BIN} run --privileged a",
+            "`command -v nerdctl` run --privileged a",
+            "sudo \"$(command -v docker)\" run --privileged a",
+        ] {
+            let (u, _) = read(line);
+            assert_eq!(u.workloads.len(), 1, "{line}");
+            assert!(
+                u.workloads[0].containers[0].security.privileged.is_some(),
+                "{line}"
+            );
+        }
+        assert!(read("$NPM run build").0.workloads.is_empty());
     }
 
     #[test]
