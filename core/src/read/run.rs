@@ -86,6 +86,10 @@ pub(crate) fn read(text: &str) -> (Unit<'_>, Vec<ReadError>) {
     )
 }
 
+/// Most alias expansions read from one script (aliases that expand to several uses of others
+/// double at each level).
+const MAX_ALIAS_USES: usize = 10_000;
+
 /// Commands that run their arguments as a command (after options and operands of their own).
 const WRAPPERS: &[&str] = &[
     "sudo",
@@ -213,8 +217,10 @@ struct Runner<'t> {
     vars: HashMap<String, String>,
     /// Assigned variables whose value comes from unknown ones (`IMG=${IMG:-alpine}`).
     tainted: HashSet<String>,
-    /// Aliases the script defines (`alias d='docker run --privileged'`).
+    /// Aliases the script defines (`alias d='docker run --privileged'`), and how many times
+    /// they were expanded.
     aliases: HashMap<String, String>,
+    alias_uses: usize,
     /// The command is run by `xargs` or `parallel`: words from their input replace the
     /// placeholder (`Some`) or are appended (`None`).
     input: Option<Option<String>>,
@@ -327,7 +333,16 @@ impl<'t> Runner<'t> {
             }
             // an alias the script defined stands for its text (not expanded again inside it)
             if let Some((name, value)) = self.aliases.remove_entry(first.text.as_ref()) {
-                if depth < shell::MAX_DEPTH {
+                self.alias_uses += 1;
+                if self.alias_uses > MAX_ALIAS_USES {
+                    self.budget.fail(
+                        first.line,
+                        first.col,
+                        format!(
+                            "shell text expands aliases more than {MAX_ALIAS_USES} times; the rest was not read"
+                        ),
+                    );
+                } else if depth < shell::MAX_DEPTH {
                     let mut cmds = shell::parse_owned(
                         &value,
                         first.line,
@@ -1579,6 +1594,12 @@ mod shell_reading {
         let (u, _) = read("alias docker='docker --context x'\ndocker run --pid=host a\n");
         assert!(u.workloads[0].host_pid.is_some());
         assert!(read("alias a=b b=a\na\n").0.workloads.is_empty());
+        // aliases that double at each level end in the command budget, not in 2^40 commands
+        let mut text: String = (0..40)
+            .map(|i| format!("alias a{i}='a{n}; a{n}'\n", n = i + 1))
+            .collect();
+        text.push_str("alias a40='docker run a'\na0\n");
+        assert!(!read(&text).1.is_empty());
     }
 
     #[test]
