@@ -332,7 +332,10 @@ impl<'t> Runner<'t> {
                 return;
             }
             // an alias the script defined stands for its text (not expanded again inside it)
-            if let Some((name, value)) = self.aliases.remove_entry(first.text.as_ref()) {
+            if let Some((name, value)) = (!self.aliases.is_empty())
+                .then(|| self.aliases.remove_entry(first.text.as_ref()))
+                .flatten()
+            {
                 self.alias_uses += 1;
                 if self.alias_uses > MAX_ALIAS_USES {
                     self.budget.fail(
