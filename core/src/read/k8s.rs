@@ -394,43 +394,58 @@ pub(crate) fn scripts(doc: &Doc<'_>) -> Vec<NodeId> {
         if let Some(s) = script_source(doc, Some(id)) {
             out.push(s);
         }
-        let list = |key: &str| -> Vec<NodeId> {
-            doc.get(id, key)
+        let list = |m: Option<NodeId>, key: &str| -> Vec<NodeId> {
+            m.and_then(|m| doc.get(m, key))
                 .filter(|&l| doc.is_seq(l))
                 .map(|l| doc.items(l).map(|n| doc.resolve(n)).collect())
                 .unwrap_or_default()
         };
-        let command = list("command");
+        let command = list(Some(id), "command");
         let no_command = command.is_empty();
-        let argv: Vec<NodeId> = command.into_iter().chain(list("args")).collect();
-        let word = |n: NodeId| doc.str(n).unwrap_or("");
-        // where the shell's own words start: after a shell, or at the first argument when the
-        // image's entrypoint runs them (`args: ["-c", "…"]`)
-        let start = match argv
-            .iter()
-            .position(|&n| super::run::SHELLS.contains(&super::run::base(word(n)).as_str()))
-        {
-            Some(k) => k + 1,
-            None if no_command && argv.first().is_some_and(|&n| word(n).starts_with('-')) => 0,
-            None => continue,
-        };
-        let mut c_flag = false;
-        for &n in argv.get(start..).unwrap_or(&[]) {
-            let w = word(n);
-            if w.starts_with("--") {
-                continue;
-            }
-            if (w.starts_with('-') || w.starts_with('+')) && w.len() > 1 {
-                c_flag |= w.contains('c');
-                continue;
-            }
-            if c_flag && doc.str(n).is_some() {
-                out.push(n);
-            }
-            break;
+        let argv: Vec<NodeId> = command.into_iter().chain(list(Some(id), "args")).collect();
+        // `args: ["-c", "…"]` alone: the image's entrypoint may be a shell
+        out.extend(shell_c(doc, &argv, no_command));
+        // the commands the kubelet runs in the container: lifecycle hooks and exec probes
+        for path in [
+            &["lifecycle", "postStart", "exec"][..],
+            &["lifecycle", "preStop", "exec"],
+            &["livenessProbe", "exec"],
+            &["readinessProbe", "exec"],
+            &["startupProbe", "exec"],
+        ] {
+            let exec = doc.path(id, path).filter(|&e| doc.is_map(e));
+            out.extend(shell_c(doc, &list(exec, "command"), false));
         }
     }
     out
+}
+
+/// The string after `-c` of a shell in an argument vector (`[sh, -c, "…"]`, `[/bin/bash, -ec,
+/// "…"]`); with `implicit`, the vector may start at the shell's options (the image's entrypoint
+/// being the shell).
+fn shell_c(doc: &Doc<'_>, argv: &[NodeId], implicit: bool) -> Option<NodeId> {
+    let word = |n: NodeId| doc.str(n).unwrap_or("");
+    let start = match argv
+        .iter()
+        .position(|&n| super::run::SHELLS.contains(&super::run::base(word(n)).as_str()))
+    {
+        Some(k) => k + 1,
+        None if implicit && argv.first().is_some_and(|&n| word(n).starts_with('-')) => 0,
+        None => return None,
+    };
+    let mut c_flag = false;
+    for &n in argv.get(start..).unwrap_or(&[]) {
+        let w = word(n);
+        if w.starts_with("--") {
+            continue;
+        }
+        if (w.starts_with('-') || w.starts_with('+')) && w.len() > 1 {
+            c_flag |= w.contains('c');
+            continue;
+        }
+        return (c_flag && doc.str(n).is_some()).then_some(n);
+    }
+    None
 }
 
 fn kind_or_pod(kind: &str) -> &str {
@@ -839,14 +854,16 @@ mod tests {
 
     #[test]
     fn the_shell_text_containers_run() {
-        let pod = "kind: Pod\nspec:\n  containers:\n  - image: docker:cli\n    command: [sh, -c, 'docker run a']\n  - image: docker:cli\n    command: [/bin/bash, -ec]\n    args: ['docker run b']\n  - image: docker:cli\n    args: [-c, 'docker run c']\n  - image: docker:cli\n    command: [docker, run, d]\n  - image: python\n    command: [python, -c, 'print(1)']\n  ephemeralContainers:\n  - image: docker:cli\n    command: [sh, -xc, 'docker run e']\n";
+        let pod = "kind: Pod\nspec:\n  containers:\n  - image: docker:cli\n    command: [sh, -c, 'docker run a']\n  - image: docker:cli\n    command: [/bin/bash, -ec]\n    args: ['docker run b']\n  - image: docker:cli\n    args: [-c, 'docker run c']\n  - image: docker:cli\n    command: [docker, run, d]\n  - image: python\n    command: [python, -c, 'print(1)']\n  ephemeralContainers:\n  - image: docker:cli\n    command: [sh, -xc, 'docker run e']\n    lifecycle:\n      postStart:\n        exec: {command: [sh, -c, 'docker run h']}\n    livenessProbe:\n      exec: {command: [bash, -c, 'docker run i']}\n";
         assert_eq!(
             scripts_of(pod),
             [
                 "docker run a",
                 "docker run b",
                 "docker run c",
-                "docker run e"
+                "docker run e",
+                "docker run h",
+                "docker run i"
             ]
         );
         let argo = "kind: Workflow\nspec:\n  templates:\n  - script:\n      image: alpine\n      source: docker run f\n  - script:\n      image: python\n      command: [python]\n      source: print(2)\n  - steps:\n    - - inline:\n          script: {image: alpine, command: [bash], source: docker run g}\n";

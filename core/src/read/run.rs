@@ -86,6 +86,10 @@ pub(crate) fn read(text: &str) -> (Unit<'_>, Vec<ReadError>) {
     )
 }
 
+/// Most alias expansions read from one script (aliases that expand to several uses of others
+/// double at each level).
+const MAX_ALIAS_USES: usize = 10_000;
+
 /// Commands that run their arguments as a command (after options and operands of their own).
 const WRAPPERS: &[&str] = &[
     "sudo",
@@ -213,6 +217,10 @@ struct Runner<'t> {
     vars: HashMap<String, String>,
     /// Assigned variables whose value comes from unknown ones (`IMG=${IMG:-alpine}`).
     tainted: HashSet<String>,
+    /// Aliases the script defines (`alias d='docker run --privileged'`), and how many times
+    /// they were expanded.
+    aliases: HashMap<String, String>,
+    alias_uses: usize,
     /// The command is run by `xargs` or `parallel`: words from their input replace the
     /// placeholder (`Some`) or are appended (`None`).
     input: Option<Option<String>>,
@@ -314,12 +322,60 @@ impl<'t> Runner<'t> {
             }
             return;
         }
+        if let Some(first) = words.first() {
+            if first.text == "alias" {
+                for a in words.get(1..).unwrap_or(&[]) {
+                    if let Some((n, v)) = a.text.split_once('=') {
+                        self.aliases.insert(n.to_string(), v.to_string());
+                    }
+                }
+                return;
+            }
+            // an alias the script defined stands for its text (not expanded again inside it)
+            if let Some((name, value)) = (!self.aliases.is_empty())
+                .then(|| self.aliases.remove_entry(first.text.as_ref()))
+                .flatten()
+            {
+                self.alias_uses += 1;
+                if self.alias_uses > MAX_ALIAS_USES {
+                    self.budget.fail(
+                        first.line,
+                        first.col,
+                        format!(
+                            "shell text expands aliases more than {MAX_ALIAS_USES} times; the rest was not read"
+                        ),
+                    );
+                } else if depth < shell::MAX_DEPTH {
+                    let mut cmds = shell::parse_owned(
+                        &value,
+                        first.line,
+                        first.col,
+                        depth + 1,
+                        &mut self.budget,
+                    );
+                    for c in &mut cmds {
+                        for w in &mut c.words {
+                            (w.line, w.col) = (first.line, first.col);
+                        }
+                    }
+                    let last = cmds.pop();
+                    for c in cmds {
+                        self.exec(&c.words, c.stdin.as_ref(), depth + 1);
+                    }
+                    let mut joined: Vec<Word<'t>> = last.map(|c| c.words).unwrap_or_default();
+                    joined.extend(words.get(1..).unwrap_or(&[]).iter().cloned());
+                    self.exec(&joined, stdin, depth + 1);
+                }
+                self.aliases.insert(name, value);
+                return;
+            }
+        }
         let mut k = 0;
         let mut wrapped = false;
         self.input = None;
         while let Some(w) = words.get(k) {
             let b = base(&w.text);
-            if RUNTIMES.contains(&b.as_str()) {
+            if RUNTIMES.contains(&b.as_str()) || runtime_expansion(w) {
                 let run = self.docker_run(words.get(k..).unwrap_or(&[]));
                 self.input = None;
                 if let Some(wl) = run {
@@ -540,6 +596,12 @@ fn expansions(src: &str) -> Vec<Expansion> {
         }
     }
     out
+}
+
+/// A command word that expands to a container CLI's path: `$(which docker)`, `"$DOCKER"`,
+/// `${PODMAN_BIN}`, `` `command -v nerdctl` `` (read as that CLI).
+fn runtime_expansion(w: &Word<'_>) -> bool {
+    w.written.contains(['$', '`']) && mentions_runtime(&w.written.to_ascii_lowercase())
 }
 
 /// What `xargs`/`parallel` put into the command they run: the replace string (`xargs -I {}`,
@@ -1503,6 +1565,44 @@ mod shell_reading {
             let (_, errors) = read(quiet);
             assert!(errors.is_empty(), "{quiet}: {errors:?}");
         }
+    }
+
+    #[test]
+    fn a_command_word_naming_the_cli_is_the_cli() {
+        for line in [
+            "$(which docker) run --privileged a",
+            "\"$DOCKER\" run --privileged a",
+            "${PODMAN_BIN} run --privileged a",
+            "`command -v nerdctl` run --privileged a",
+            "sudo \"$(command -v docker)\" run --privileged a",
+        ] {
+            let (u, _) = read(line);
+            assert_eq!(u.workloads.len(), 1, "{line}");
+            assert!(
+                u.workloads[0].containers[0].security.privileged.is_some(),
+                "{line}"
+            );
+        }
+        assert!(read("$NPM run build").0.workloads.is_empty());
+    }
+
+    #[test]
+    fn aliases_the_script_defines_are_expanded() {
+        let (u, _) = read("alias dr='docker run --privileged'\ndr alpine\n");
+        assert_eq!(u.workloads.len(), 1);
+        let c = &u.workloads[0].containers[0];
+        assert!(c.security.privileged.is_some());
+        assert_eq!(c.image.as_ref().map(|i| i.as_str()), Some("alpine"));
+        // an alias is not expanded again inside its own text, and loops end
+        let (u, _) = read("alias docker='docker --context x'\ndocker run --pid=host a\n");
+        assert!(u.workloads[0].host_pid.is_some());
+        assert!(read("alias a=b b=a\na\n").0.workloads.is_empty());
+        // aliases that double at each level end in the command budget, not in 2^40 commands
+        let mut text: String = (0..40)
+            .map(|i| format!("alias a{i}='a{n}; a{n}'\n", n = i + 1))
+            .collect();
+        text.push_str("alias a40='docker run a'\na0\n");
+        assert!(!read(&text).1.is_empty());
     }
 
     #[test]

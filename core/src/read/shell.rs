@@ -65,7 +65,7 @@ pub(crate) struct Budget {
 }
 
 impl Budget {
-    fn fail(&mut self, line: u32, col: u32, message: String) {
+    pub(crate) fn fail(&mut self, line: u32, col: u32, message: String) {
         if !self.over {
             self.errors.push(ReadError {
                 line: Some(line as usize),
