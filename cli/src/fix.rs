@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use dockscape::{LintError, LintInput, LintOptions, LintReport, Severity};
+use dockscape::{LintError, LintInput, LintOptions, LintReport};
 
 use crate::lint::{Format, LintArgs};
 use crate::migrate::{diff, read, write_in_place};
@@ -41,18 +41,8 @@ pub(crate) fn run(args: &LintArgs) -> ExitCode {
             "--fix, --diff and --check do not take --baseline, --write-baseline or --statistics",
         );
     }
-    for sel in args.select.iter().chain(args.ignore.iter()) {
-        if !dockscape::selector_is_known(sel) {
-            return fail(&format!("unknown rule `{sel}` (see `dockscape rules`)"));
-        }
-    }
-    let overrides = config::Overrides {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        fail_on: args.fail_on.map(Severity::from),
-    };
-    let mut configs = match config::Configs::new(args.config.as_deref(), args.isolated) {
-        Ok(c) => c,
+    let (overrides, mut configs) = match crate::lint::settings(args) {
+        Ok(s) => s,
         Err(e) => return fail(&e),
     };
     let found = files::load(&args.paths, args.no_ignore);

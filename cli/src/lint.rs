@@ -339,24 +339,33 @@ pub fn lint_parallel(
     report
 }
 
-/// `dockscape lint`.
-pub fn run_lint(args: &LintArgs) -> ExitCode {
-    if crate::fix::wanted(args) {
-        return crate::fix::run(args);
-    }
-    for sel in args.select.iter().chain(args.ignore.iter()) {
-        if !dockscape::selector_is_known(sel) {
-            eprintln!("dockscape: unknown rule `{sel}` (see `dockscape rules`)");
-            return ExitCode::from(2);
-        }
+/// The command line's rule selection and fail level, and the configuration files; `Err` for an
+/// unknown rule or an unreadable configuration.
+pub(crate) fn settings(args: &LintArgs) -> Result<(config::Overrides, config::Configs), String> {
+    if let Some(sel) = args
+        .select
+        .iter()
+        .chain(args.ignore.iter())
+        .find(|s| !dockscape::selector_is_known(s))
+    {
+        return Err(format!("unknown rule `{sel}` (see `dockscape rules`)"));
     }
     let overrides = config::Overrides {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         fail_on: args.fail_on.map(Severity::from),
     };
-    let mut configs = match config::Configs::new(args.config.as_deref(), args.isolated) {
-        Ok(c) => c,
+    let configs = config::Configs::new(args.config.as_deref(), args.isolated)?;
+    Ok((overrides, configs))
+}
+
+/// `dockscape lint`.
+pub fn run_lint(args: &LintArgs) -> ExitCode {
+    if crate::fix::wanted(args) {
+        return crate::fix::run(args);
+    }
+    let (overrides, mut configs) = match settings(args) {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("dockscape: {e}");
             return ExitCode::from(2);

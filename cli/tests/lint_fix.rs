@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 mod common;
-use common::{Tree, readme_block};
+use common::{Tree, out, readme_block};
 
 /// DS015 (unsafe fix) and DS025 (safe fix), and DS005 (unsafe) on a mount; comments kept.
 const POD: &str = "apiVersion: v1
@@ -50,14 +50,6 @@ fn run(args: &[&str], cwd: &Path) -> Output {
         .current_dir(cwd)
         .output()
         .unwrap()
-}
-
-fn out(o: &Output) -> (i32, String, String) {
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
 }
 
 fn read(t: &Tree, rel: &str) -> String {

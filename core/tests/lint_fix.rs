@@ -454,6 +454,23 @@ fn ds017_runtime_default_in_place_of_unconfined() {
 }
 
 #[test]
+fn ds018_and_ds028_minimal_words() {
+    let pod = format!(
+        "{POD_HEAD}  containers:\n  - name: a\n    image: x\n    securityContext: {{procMount: \"Unmasked\"}}\n    volumeMounts:\n    - {{name: k, mountPath: /var/lib/kubelet, mountPropagation: Bidirectional}}\n  volumes:\n  - {{name: k, hostPath: {{path: /var/lib/kubelet}}}}\n"
+    );
+    let out = fixed(&pod);
+    assert!(
+        out.contains("securityContext: {procMount: \"Default\"}"),
+        "{out}"
+    );
+    assert!(out.contains("mountPropagation: HostToContainer,"), "{out}");
+    let compose = "services:\n  a:\n    image: x\n    volumes:\n      - /mnt:/mnt:ro,rshared\n      - type: bind\n        source: /srv\n        target: /srv\n        bind: {propagation: shared}\n";
+    let out = fixed(compose);
+    assert!(out.contains("- /mnt:/mnt:ro,rslave\n"), "{out}");
+    assert!(out.contains("bind: {propagation: slave}"), "{out}");
+}
+
+#[test]
 fn text_report_says_fix_available() {
     let pod = format!(
         "{POD_HEAD}  containers:\n  - name: a\n    image: x\n    securityContext:\n      allowPrivilegeEscalation: true\n"

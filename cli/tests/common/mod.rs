@@ -63,3 +63,12 @@ pub fn readme_block(marker: &str) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// A finished command's exit code, stdout and stderr.
+pub fn out(o: &std::process::Output) -> (i32, String, String) {
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}

@@ -1,5 +1,7 @@
+use crate::lint::fix::FixCx;
 use crate::lint::registry::{Checker, Hit, declare_rule};
-use crate::read::ir::{Unit, WorkloadKind};
+use crate::migrate::Edit;
+use crate::read::ir::{Source, Unit, WorkloadKind};
 
 declare_rule! {
     /// ## What it does
@@ -41,6 +43,13 @@ declare_rule! {
     ///         target: /data
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe (`dockscape lint --fix --unsafe-fixes`): `mountPropagation: Bidirectional` becomes
+    /// `HostToContainer` (Compose: `rshared` becomes `rslave`, `shared` becomes `slave`), so the
+    /// container still sees the host's new mounts but its own no longer reach the host. It is
+    /// unsafe because a workload that mounts for the host (a CSI node plugin, a FUSE helper) needs
+    /// that direction. Not offered where a variable is in the value.
+    ///
     /// ## References
     /// - <https://kubernetes.io/docs/concepts/storage/volumes/#mount-propagation>
     /// - <https://docs.docker.com/engine/storage/bind-mounts/#configure-bind-propagation>
@@ -51,7 +60,45 @@ declare_rule! {
         summary: "a mount propagates the container's mounts back to the host",
         message: ["the mount of `{0}` at `{1}` propagates mounts to and from the host (`{2}`)"],
         help: "drop the propagation setting (the default is private); mount what the container needs read-only",
+        fix: Unsafe("propagate mounts from the host only (`HostToContainer`, `rslave`)"),
     }
+}
+
+/// `HostToContainer` in place of `Bidirectional`; Compose `rslave`/`slave` for `rshared`/`shared`.
+fn fix(cx: &FixCx<'_>, hit: &Hit<'_>) -> Option<Vec<Edit>> {
+    let id = FixCx::node(hit)?;
+    let text = cx.scalar_text(id)?;
+    let src = cx.source(id)?;
+    let (start, _) = cx.doc.span(id)?;
+    if text.contains('$') {
+        return None;
+    }
+    let (word, with) = match cx.unit.source {
+        Source::Kubernetes if cx.key_of(id)? == "mountPropagation" => {
+            (text.trim(), "HostToContainer")
+        }
+        Source::Compose => {
+            // the long syntax's `propagation`, or the last `:` section of a short mount
+            let mode = if cx.key_of(id) == Some("propagation") {
+                text.trim()
+            } else {
+                text.rsplit(':').next()?
+            };
+            let word = mode
+                .split(',')
+                .map(str::trim)
+                .find(|w| w.eq_ignore_ascii_case("rshared") || w.eq_ignore_ascii_case("shared"))?;
+            let with = if word.len() == "rshared".len() {
+                "rslave"
+            } else {
+                "slave"
+            };
+            (word, with)
+        }
+        _ => return None,
+    };
+    let at = src.rfind(word)? + start as usize;
+    Some(vec![Edit::replace(at, at + word.len(), with.to_string())])
 }
 
 fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {

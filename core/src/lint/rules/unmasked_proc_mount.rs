@@ -1,4 +1,6 @@
+use crate::lint::fix::FixCx;
 use crate::lint::registry::{Checker, Hit, declare_rule};
+use crate::migrate::Edit;
 use crate::read::ir::{Source, Unit, WorkloadKind};
 
 declare_rule! {
@@ -47,6 +49,12 @@ declare_rule! {
     ///         procMount: Unmasked
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe (`dockscape lint --fix --unsafe-fixes`), Kubernetes only: `procMount: Unmasked`
+    /// becomes `procMount: Default`. It is unsafe because a container runtime or a sandbox inside
+    /// the container (nested Podman, BuildKit's own `/proc`) may need the unmasked paths; running
+    /// the pod with `hostUsers: false` is the other way out, which this fix does not choose.
+    ///
     /// ## References
     /// - <https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline>
     /// - <https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/>
@@ -60,7 +68,25 @@ declare_rule! {
             "container mounts `/proc` and `/sys` unmasked (`systempaths=unconfined`)",
         ],
         help: "remove `procMount: Unmasked` (or run the pod with `hostUsers: false`)",
+        fix: Unsafe("mask `/proc` (`procMount: Default`)"),
     }
+}
+
+/// `procMount: Default` in place of `Unmasked`.
+fn fix(cx: &FixCx<'_>, hit: &Hit<'_>) -> Option<Vec<Edit>> {
+    let id = FixCx::node(hit)?;
+    if cx.unit.source != Source::Kubernetes || cx.key_of(id)? != "procMount" {
+        return None;
+    }
+    let (text, src, (s, e)) = (cx.scalar_text(id)?, cx.source(id)?, cx.doc.span(id)?);
+    // a plain word stays plain; a quoted one keeps its quotes
+    let edit = if text == src {
+        Edit::replace(s as usize, e as usize, "Default".to_string())
+    } else {
+        let at = src.find(text)? + s as usize;
+        Edit::replace(at, at + text.len(), "Default".to_string())
+    };
+    Some(vec![edit])
 }
 
 fn check<'t>(unit: &Unit<'t>, cx: &mut Checker<'t>) {
