@@ -125,14 +125,17 @@ fn docker_only(c: &Value, hc: &Value) -> Value {
         .filter(|m| m["Type"] == "tmpfs")
         .map(|m| json!([m["Target"], m["TmpfsOptions"]]))
         .collect();
+    let mut ulimits = hc["Ulimits"].as_array().cloned().unwrap_or_default();
+    ulimits.sort_by_key(|x| x["Name"].to_string());
     json!({
         "Init": hc["Init"].as_bool().unwrap_or(false),
         "Dns": strs(&hc["Dns"]),
         "DnsSearch": strs(&hc["DnsSearch"]),
         "DnsOptions": strs(&hc["DnsOptions"]),
         "ShmSize": hc["ShmSize"],
-        // the docker CLI sends no ulimits or devices as [], Compose as null
-        "Ulimits": hc["Ulimits"].as_array().cloned().unwrap_or_default(),
+        // the docker CLI sends no ulimits or devices as [], Compose as null; Compose sends
+        // ulimits in the random order of a Go map
+        "Ulimits": ulimits,
         "StopSignal": c["StopSignal"],
         "Devices": hc["Devices"].as_array().cloned().unwrap_or_default(),
         "Tmpfs": hc["Tmpfs"],

@@ -296,6 +296,7 @@ pub fn convert(input: &str, target: ConvertTarget, options: &ConvertOptions) -> 
             };
             for pod in &read.pods {
                 let mut pod = pod.clone();
+                cpu_request_within_limit(&mut pod, &mut read.notes);
                 if kind.runs_to_completion() && pod.restart_policy == "Always" {
                     pod.restart_policy = "OnFailure".into();
                 }
@@ -497,6 +498,35 @@ fn share_network(pod: &Pod, services: &mut [(String, serde_json::Value)]) {
                     }
                 }
             }
+        }
+    }
+}
+
+/// Docker takes CPU shares above `--cpus` (a weight and a cap are unrelated there); Kubernetes
+/// refuses a request above the limit: the Pod's request is then the limit, with a note.
+fn cpu_request_within_limit(pod: &mut Pod, notes: &mut Vec<ConvertNote>) {
+    let millis = |q: &str| {
+        let c = crate::emit::units::cpus(q)?;
+        let (int, frac) = c.split_once('.').unwrap_or((&c, ""));
+        let f = format!("{frac:0<3}");
+        Some(int.parse::<u64>().ok()? * 1000 + f.get(..3)?.parse::<u64>().ok()?)
+    };
+    for c in &mut pod.containers {
+        let (Some(req), Some(lim)) = (&c.resources.cpu_request, &c.resources.cpu_limit) else {
+            continue;
+        };
+        if let (Some(r), Some(l)) = (millis(req), millis(lim))
+            && r > l
+        {
+            notes.push(ConvertNote {
+                line: 0,
+                column: 0,
+                message: format!(
+                    "`{}`: a CPU request of {req} (its CPU shares) is more than its limit of {lim} CPUs, which Kubernetes refuses: the Pod requests {lim}",
+                    c.name
+                ),
+            });
+            c.resources.cpu_request = Some(lim.clone());
         }
     }
 }

@@ -241,11 +241,16 @@ fn line(cmd: &[Word<'_>], words: &[&str], at: usize, out: &mut Read) {
     let mut anon = 0;
     for o in &opts {
         let i = at + o.word;
-        let name = o.flag.long;
+        // the docker CLI's hidden aliases
+        let name = match o.flag.long {
+            "net" => "network",
+            "net-alias" => "network-alias",
+            other => other,
+        };
         let long_written = cmd.get(i).is_some_and(|w| w.text.starts_with("--"));
         let written = match o.flag.short {
             Some(s) if !long_written => format!("-{s}"),
-            _ => format!("--{name}"),
+            _ => format!("--{}", o.flag.long),
         };
         let v = o.value.unwrap_or("");
         if let Some(val) = o.value {
@@ -271,7 +276,15 @@ fn line(cmd: &[Word<'_>], words: &[&str], at: usize, out: &mut Read) {
                 "the file is not read (convert is pure): copy its variables as -e NAME=value or env_file",
             ),
             "publish" => match publish(v) {
-                Ok(list) => add_ports(&mut c, list),
+                Ok(list) => {
+                    if list.iter().any(|(_, p)| p.published.is_none()) {
+                        ctx.note(
+                            i,
+                            format!("`{written} {v}` publishes on a random host port: written as an exposed port"),
+                        );
+                    }
+                    add_ports(&mut c, list);
+                }
                 Err(why) => ctx.drop(i, &written, why),
             },
             "expose" => match publish(v) {
@@ -1042,6 +1055,8 @@ pub(crate) const CARRIED: &[(&str, &str, &str)] = &[
         "Pod annotation; Compose `labels` (a key Kubernetes refuses is reported)",
     ),
     ("network-alias", "db", "Compose service name"),
+    ("net", "host", "as `--network`"),
+    ("net-alias", "db", "as `--network-alias`"),
     ("privileged", "", "`privileged: true`"),
     (
         "group-add",
