@@ -413,3 +413,30 @@ fn cpu_shares_above_the_limit_are_a_request_at_the_limit_in_a_pod_with_a_note() 
         compose.outputs[0].text
     );
 }
+
+#[test]
+fn a_named_volume_keeps_its_engine_name_outside_kubernetes() {
+    let line = "docker run -d --name jenkins -v jenkins_home:/var/jenkins_home jenkins/jenkins:lts";
+    let compose = conv(line, ConvertTarget::Compose);
+    let v = yaml(&compose.outputs[0].text);
+    assert_eq!(
+        v["services"]["jenkins"]["volumes"],
+        json!(["jenkins_home:/var/jenkins_home"])
+    );
+    assert!(v["volumes"].get("jenkins_home").is_some(), "{v}");
+    // the Pod's volume name is a DNS label
+    let pod = conv(line, ConvertTarget::Pod);
+    assert!(
+        pod.outputs[0].text.contains("name: jenkins-home"),
+        "{}",
+        pod.outputs[0].text
+    );
+    let run = conv(&compose.outputs[0].text, ConvertTarget::Run);
+    assert!(
+        run.outputs[0]
+            .text
+            .contains("-v jenkins-jenkins_home:/var/jenkins_home"),
+        "{}",
+        run.outputs[0].text
+    );
+}

@@ -593,8 +593,15 @@ fn compose_of(pods: &[Pod], restarts: &[Option<String>]) -> Result<String> {
                         ..
                     }),
                     Some(Value::Object(opts)),
-                ) = (pod.volume(k), val.get_mut("driver_opts"))
-                    && let Some(m) = crate::emit::units::memory(size)
+                ) = (
+                    pod.volume(
+                        pod.volume_names
+                            .iter()
+                            .find(|(_, e)| e == k)
+                            .map_or(k.as_str(), |(n, _)| n.as_str()),
+                    ),
+                    val.get_mut("driver_opts"),
+                ) && let Some(m) = crate::emit::units::memory(size)
                 {
                     opts.insert("o".into(), Value::String(format!("size={m}")));
                 }

@@ -775,6 +775,16 @@ pub(super) fn add_volume(
     });
 }
 
+/// The pod volume name of the engine's named volume `s`: a DNS label, the engine's name kept in
+/// `volume_names` when it differs (`jenkins_home`).
+pub(super) fn named_volume(pod: &mut Pod, s: &str) -> String {
+    let name = dns_label(s);
+    if name != s && !pod.volume_names.iter().any(|(n, _)| *n == name) {
+        pod.volume_names.push((name.clone(), s.to_owned()));
+    }
+    name
+}
+
 pub(super) fn host_volume_name(c: &Container, pod: &Pod, path: &str) -> String {
     let base = dns_label(path);
     let mut name = format!("{}-{base}", c.name);
@@ -849,7 +859,10 @@ fn volume(
         Some(s) if s.starts_with('.') || s.starts_with('~') || s.starts_with('$') => {
             ctx.drop(i, written, "a relative or unexpanded host path: Kubernetes hostPath needs an absolute path (write it out)");
         }
-        Some(s) => add_volume(pod, c, dns_label(s), VolumeSource::Named, dst, ro),
+        Some(s) => {
+            let name = named_volume(pod, s);
+            add_volume(pod, c, name, VolumeSource::Named, dst, ro);
+        }
     }
 }
 
@@ -901,7 +914,10 @@ fn mount(
                 ro,
             );
         }
-        ("volume", Some(s)) => add_volume(pod, c, dns_label(s), VolumeSource::Named, dst, ro),
+        ("volume", Some(s)) => {
+            let name = named_volume(pod, s);
+            add_volume(pod, c, name, VolumeSource::Named, dst, ro);
+        }
         ("volume", None) => {
             let name = format!("{}-anon-{anon}", c.name);
             *anon += 1;
