@@ -177,9 +177,11 @@ fn workloads_use_the_workload_emitter() {
 
 #[test]
 fn a_pod_the_api_server_would_refuse_is_an_error_and_the_rest_converts() {
-    // docker accepts shares above the CPU limit; Kubernetes refuses a request above the limit.
+    // docker accepts a variable name that starts with a digit; Kubernetes refuses it (shares
+    // above the CPU limit, which Kubernetes refuses too, become a request at the limit:
+    // convert_carry.rs)
     let c = conv(
-        "docker run --name bad --cpus 0.5 --cpu-shares 1024 busybox\ndocker run --name good busybox\n",
+        "docker run --name bad -e 1BAD=x busybox\ndocker run --name good busybox\n",
         ConvertTarget::Pod,
     );
     assert_eq!(c.outputs.len(), 1);

@@ -388,3 +388,55 @@ fn a_multi_container_pod_shares_the_first_containers_network_namespace_in_compos
     assert_eq!(names, [&json!("app"), &json!("proxy")]);
     assert_eq!(p["spec"]["initContainers"][0]["name"], "migrate");
 }
+
+#[test]
+fn cpu_shares_above_the_limit_are_a_request_at_the_limit_in_a_pod_with_a_note() {
+    let line = "docker run --name busy --cpus 0.5 --cpu-shares 1024 busybox";
+    let c = conv(line, ConvertTarget::Pod);
+    let v = yaml(&c.outputs[0].text);
+    assert_eq!(
+        v["spec"]["containers"][0]["resources"],
+        json!({"limits": {"cpu": "0.5"}, "requests": {"cpu": "0.5"}})
+    );
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.message.contains("is more than its limit of 0.5 CPUs")),
+        "{:?}",
+        c.notes
+    );
+    // Compose keeps both as Docker has them
+    let compose = conv(line, ConvertTarget::Compose);
+    assert!(
+        compose.outputs[0].text.contains("cpu_shares: 1024"),
+        "{}",
+        compose.outputs[0].text
+    );
+}
+
+#[test]
+fn a_named_volume_keeps_its_engine_name_outside_kubernetes() {
+    let line = "docker run -d --name jenkins -v jenkins_home:/var/jenkins_home jenkins/jenkins:lts";
+    let compose = conv(line, ConvertTarget::Compose);
+    let v = yaml(&compose.outputs[0].text);
+    assert_eq!(
+        v["services"]["jenkins"]["volumes"],
+        json!(["jenkins_home:/var/jenkins_home"])
+    );
+    assert!(v["volumes"].get("jenkins_home").is_some(), "{v}");
+    // the Pod's volume name is a DNS label
+    let pod = conv(line, ConvertTarget::Pod);
+    assert!(
+        pod.outputs[0].text.contains("name: jenkins-home"),
+        "{}",
+        pod.outputs[0].text
+    );
+    let run = conv(&compose.outputs[0].text, ConvertTarget::Run);
+    assert!(
+        run.outputs[0]
+            .text
+            .contains("-v jenkins-jenkins_home:/var/jenkins_home"),
+        "{}",
+        run.outputs[0].text
+    );
+}

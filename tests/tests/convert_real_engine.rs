@@ -88,7 +88,18 @@ fn meaning(i: &Value, prefix: Option<&str>, hostname_set: bool) -> Value {
                 h
             }
             _ => c["Healthcheck"].clone(),
-        },
+        }
+        .as_object()
+        .map(|h| {
+            // Docker's defaults (0: every 30 s, 30 s timeout, 3 retries) written out or not
+            let mut h = h.clone();
+            for (key, default) in [("Interval", 30_000_000_000_i64), ("Timeout", 30_000_000_000), ("Retries", 3)] {
+                if h.get(key).and_then(Value::as_i64).is_none_or(|v| v == 0) {
+                    h.insert(key.into(), json!(default));
+                }
+            }
+            Value::Object(h)
+        }),
         "StopTimeout": c["StopTimeout"],
         "Hostname": if hostname_set { c["Hostname"].clone() } else { Value::Null },
         "Mounts": mounts,
@@ -125,14 +136,17 @@ fn docker_only(c: &Value, hc: &Value) -> Value {
         .filter(|m| m["Type"] == "tmpfs")
         .map(|m| json!([m["Target"], m["TmpfsOptions"]]))
         .collect();
+    let mut ulimits = hc["Ulimits"].as_array().cloned().unwrap_or_default();
+    ulimits.sort_by_key(|x| x["Name"].to_string());
     json!({
         "Init": hc["Init"].as_bool().unwrap_or(false),
         "Dns": strs(&hc["Dns"]),
         "DnsSearch": strs(&hc["DnsSearch"]),
         "DnsOptions": strs(&hc["DnsOptions"]),
         "ShmSize": hc["ShmSize"],
-        // the docker CLI sends no ulimits or devices as [], Compose as null
-        "Ulimits": hc["Ulimits"].as_array().cloned().unwrap_or_default(),
+        // the docker CLI sends no ulimits or devices as [], Compose as null; Compose sends
+        // ulimits in the random order of a Go map
+        "Ulimits": ulimits,
         "StopSignal": c["StopSignal"],
         "Devices": hc["Devices"].as_array().cloned().unwrap_or_default(),
         "Tmpfs": hc["Tmpfs"],
@@ -153,54 +167,49 @@ fn lines(engine: &RealEngine) -> Vec<String> {
 fn docker_create_of_each_line_and_compose_create_of_its_conversion_agree_on_the_real_engine() {
     let engine = RealEngine::start();
     engine.ensure_image("busybox:latest");
+    let lines = lines(&engine);
+    // every line created by one script, and the whole corpus converted into one Compose file
+    // (every line its own service) created as one project: one network, one docker-compose
+    engine.sh(&lines.join("\n")).assert_success();
+    let corpus = lines.join("\n");
+    let c = convert(&corpus, ConvertTarget::Compose, &ConvertOptions::default()).unwrap();
+    assert!(c.errors.is_empty(), "{:?}", c.errors);
+    // only the flags that have no counterpart in Compose may be dropped
+    for d in &c.dropped {
+        assert!(matches!(d.key_or_flag.as_str(), "-d"), "{d:?}");
+    }
+    let dir = TempDir::new("dockscape-convert-engine");
+    std::fs::write(dir.path().join("compose.yaml"), &c.outputs[0].text).unwrap();
+    engine
+        .compose(dir.path(), ["-p", "cv", "create", "--pull", "never"])
+        .assert_success();
     let mut checked = 0;
-    for (n, line) in lines(&engine).iter().enumerate() {
+    for line in &lines {
         let name = line
             .split_whitespace()
             .skip_while(|w| *w != "--name")
             .nth(1)
             .unwrap();
-        engine.sh(line).assert_success();
         let original = engine.inspect(name);
         let original = original
             .as_array()
             .and_then(|a| a.first())
             .unwrap_or(&original);
-        let c = convert(line, ConvertTarget::Compose, &ConvertOptions::default()).unwrap();
-        assert!(c.errors.is_empty(), "{line}: {:?}", c.errors);
-        // only the flags that have no counterpart in Compose may be dropped
-        for d in &c.dropped {
-            assert!(matches!(d.key_or_flag.as_str(), "-d"), "{line}: {d:?}");
-        }
-        let project = format!("cv{n}");
-        let dir = TempDir::new("dockscape-convert-engine");
-        std::fs::write(dir.path().join("compose.yaml"), &c.outputs[0].text).unwrap();
-        engine
-            .compose(dir.path(), ["-p", &project, "create", "--pull", "never"])
-            .assert_success();
-        let ids = engine.docker([
-            "ps",
-            "-aq",
-            "--filter",
-            &format!("label=com.docker.compose.project={project}"),
-        ]);
-        let id = ids.stdout.trim();
-        assert!(!id.is_empty() && !id.contains('\n'), "{line}: {ids:?}");
-        let converted = engine.inspect(id);
+        let converted = engine.inspect(&format!("cv-{name}-1"));
         let converted = converted
             .as_array()
             .and_then(|a| a.first())
             .unwrap_or(&converted);
         let hostname = line.contains("--hostname");
         assert_eq!(
-            meaning(converted, Some(&format!("{project}_")), hostname),
+            meaning(converted, Some("cv_"), hostname),
             meaning(original, None, hostname),
             "{line}\nconverted:\n{}",
             c.outputs[0].text
         );
         checked += 1;
     }
-    assert_eq!(checked, lines(&engine).len());
+    assert_eq!(checked, lines.len());
 }
 
 const COMPOSE: &str = include_str!("convert/engine_compose.yaml");
@@ -228,7 +237,7 @@ fn docker_compose_create_of_each_service_and_docker_create_of_its_conversion_agr
         .filter_map(|l| l.strip_prefix("  ")?.strip_suffix(':'))
         .filter(|s| !s.starts_with(' '))
         .collect();
-    assert_eq!(services.len(), 11, "{services:?}");
+    assert_eq!(services.len(), 40, "{services:?}");
     for svc in services {
         let original = engine.inspect(&format!("orig-{svc}-1"));
         let original = original

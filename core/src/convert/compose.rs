@@ -10,8 +10,8 @@ use super::Dropped;
 use super::run::{
     DEVICE_IN_POD, INIT_IN_POD, MAX_NAMESERVERS, NAMESERVERS_IN_POD, Published, Read,
     STOP_SIGNAL_IN_POD, TMPFS_MODE_IN_POD, ULIMIT_IN_POD, add_ports, add_volume, capability,
-    device, dns_label, dns_option, host_path_type, host_volume_name, octal, publish, quantity,
-    seconds,
+    device, dns_label, dns_option, host_path_type, host_volume_name, named_volume, octal, publish,
+    quantity, seconds,
 };
 use crate::interpolate::{Env, Unknown, expand};
 use crate::model::{Container, ContainerRole, EnvVar, Pod, Probe, Tmpfs, Ulimit, VolumeSource};
@@ -827,7 +827,7 @@ fn volume(
             "a relative or unexpanded host path: Kubernetes hostPath needs an absolute path (write it out)",
         ),
         ("volume", Some(s)) => {
-            let name = dns_label(&s);
+            let name = named_volume(pod, &s);
             let source = named
                 .iter()
                 .find(|(n, _)| *n == s)
@@ -1191,6 +1191,11 @@ fn pods(ctx: &mut Ctx<'_, '_, '_>, services: Vec<Service>, groups: &[(String, Ve
                 for v in &s.pod.volumes {
                     if pod.volume(&v.name).is_none() {
                         pod.volumes.push(v.clone());
+                    }
+                }
+                for n in &s.pod.volume_names {
+                    if !pod.volume_names.contains(n) {
+                        pod.volume_names.push(n.clone());
                     }
                 }
                 if pod.containers.iter().any(|x| x.name == c.name) {

@@ -296,6 +296,7 @@ pub fn convert(input: &str, target: ConvertTarget, options: &ConvertOptions) -> 
             };
             for pod in &read.pods {
                 let mut pod = pod.clone();
+                cpu_request_within_limit(&mut pod, &mut read.notes);
                 if kind.runs_to_completion() && pod.restart_policy == "Always" {
                     pod.restart_policy = "OnFailure".into();
                 }
@@ -501,6 +502,35 @@ fn share_network(pod: &Pod, services: &mut [(String, serde_json::Value)]) {
     }
 }
 
+/// Docker takes CPU shares above `--cpus` (a weight and a cap are unrelated there); Kubernetes
+/// refuses a request above the limit: the Pod's request is then the limit, with a note.
+fn cpu_request_within_limit(pod: &mut Pod, notes: &mut Vec<ConvertNote>) {
+    let millis = |q: &str| {
+        let c = crate::emit::units::cpus(q)?;
+        let (int, frac) = c.split_once('.').unwrap_or((&c, ""));
+        let f = format!("{frac:0<3}");
+        Some(int.parse::<u64>().ok()? * 1000 + f.get(..3)?.parse::<u64>().ok()?)
+    };
+    for c in &mut pod.containers {
+        let (Some(req), Some(lim)) = (&c.resources.cpu_request, &c.resources.cpu_limit) else {
+            continue;
+        };
+        if let (Some(r), Some(l)) = (millis(req), millis(lim))
+            && r > l
+        {
+            notes.push(ConvertNote {
+                line: 0,
+                column: 0,
+                message: format!(
+                    "`{}`: a CPU request of {req} (its CPU shares) is more than its limit of {lim} CPUs, which Kubernetes refuses: the Pod requests {lim}",
+                    c.name
+                ),
+            });
+            c.resources.cpu_request = Some(lim.clone());
+        }
+    }
+}
+
 fn job_settings() -> JobSettings {
     JobSettings {
         backoff_limit: 0,
@@ -563,8 +593,15 @@ fn compose_of(pods: &[Pod], restarts: &[Option<String>]) -> Result<String> {
                         ..
                     }),
                     Some(Value::Object(opts)),
-                ) = (pod.volume(k), val.get_mut("driver_opts"))
-                    && let Some(m) = crate::emit::units::memory(size)
+                ) = (
+                    pod.volume(
+                        pod.volume_names
+                            .iter()
+                            .find(|(_, e)| e == k)
+                            .map_or(k.as_str(), |(n, _)| n.as_str()),
+                    ),
+                    val.get_mut("driver_opts"),
+                ) && let Some(m) = crate::emit::units::memory(size)
                 {
                     opts.insert("o".into(), Value::String(format!("size={m}")));
                 }

@@ -241,11 +241,16 @@ fn line(cmd: &[Word<'_>], words: &[&str], at: usize, out: &mut Read) {
     let mut anon = 0;
     for o in &opts {
         let i = at + o.word;
-        let name = o.flag.long;
+        // the docker CLI's hidden aliases
+        let name = match o.flag.long {
+            "net" => "network",
+            "net-alias" => "network-alias",
+            other => other,
+        };
         let long_written = cmd.get(i).is_some_and(|w| w.text.starts_with("--"));
         let written = match o.flag.short {
             Some(s) if !long_written => format!("-{s}"),
-            _ => format!("--{name}"),
+            _ => format!("--{}", o.flag.long),
         };
         let v = o.value.unwrap_or("");
         if let Some(val) = o.value {
@@ -271,7 +276,15 @@ fn line(cmd: &[Word<'_>], words: &[&str], at: usize, out: &mut Read) {
                 "the file is not read (convert is pure): copy its variables as -e NAME=value or env_file",
             ),
             "publish" => match publish(v) {
-                Ok(list) => add_ports(&mut c, list),
+                Ok(list) => {
+                    if list.iter().any(|(_, p)| p.published.is_none()) {
+                        ctx.note(
+                            i,
+                            format!("`{written} {v}` publishes on a random host port: written as an exposed port"),
+                        );
+                    }
+                    add_ports(&mut c, list);
+                }
                 Err(why) => ctx.drop(i, &written, why),
             },
             "expose" => match publish(v) {
@@ -762,6 +775,16 @@ pub(super) fn add_volume(
     });
 }
 
+/// The pod volume name of the engine's named volume `s`: a DNS label, the engine's name kept in
+/// `volume_names` when it differs (`jenkins_home`).
+pub(super) fn named_volume(pod: &mut Pod, s: &str) -> String {
+    let name = dns_label(s);
+    if name != s && !pod.volume_names.iter().any(|(n, _)| *n == name) {
+        pod.volume_names.push((name.clone(), s.to_owned()));
+    }
+    name
+}
+
 pub(super) fn host_volume_name(c: &Container, pod: &Pod, path: &str) -> String {
     let base = dns_label(path);
     let mut name = format!("{}-{base}", c.name);
@@ -836,7 +859,10 @@ fn volume(
         Some(s) if s.starts_with('.') || s.starts_with('~') || s.starts_with('$') => {
             ctx.drop(i, written, "a relative or unexpanded host path: Kubernetes hostPath needs an absolute path (write it out)");
         }
-        Some(s) => add_volume(pod, c, dns_label(s), VolumeSource::Named, dst, ro),
+        Some(s) => {
+            let name = named_volume(pod, s);
+            add_volume(pod, c, name, VolumeSource::Named, dst, ro);
+        }
     }
 }
 
@@ -888,7 +914,10 @@ fn mount(
                 ro,
             );
         }
-        ("volume", Some(s)) => add_volume(pod, c, dns_label(s), VolumeSource::Named, dst, ro),
+        ("volume", Some(s)) => {
+            let name = named_volume(pod, s);
+            add_volume(pod, c, name, VolumeSource::Named, dst, ro);
+        }
         ("volume", None) => {
             let name = format!("{}-anon-{anon}", c.name);
             *anon += 1;
@@ -1042,6 +1071,8 @@ pub(crate) const CARRIED: &[(&str, &str, &str)] = &[
         "Pod annotation; Compose `labels` (a key Kubernetes refuses is reported)",
     ),
     ("network-alias", "db", "Compose service name"),
+    ("net", "host", "as `--network`"),
+    ("net-alias", "db", "as `--network-alias`"),
     ("privileged", "", "`privileged: true`"),
     (
         "group-add",

@@ -192,18 +192,20 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
                     mounts.push(Value::String(format!("./{secret}:{}:ro", m.path)));
                 }
                 (_, None) => {
-                    mounts.push(Value::String(format!("{}:{}{ro}", m.volume, m.path)));
+                    let name = pod.engine_volume_name(&m.volume);
+                    mounts.push(Value::String(format!("{name}:{}{ro}", m.path)));
                     volumes
-                        .entry(m.volume.clone())
+                        .entry(name.to_owned())
                         .or_insert_with(|| volume_def(&v.source));
                 }
                 (_, Some(sp)) => {
+                    let name = pod.engine_volume_name(&m.volume);
                     mounts.push(json!({
-                        "type": "volume", "source": m.volume, "target": m.path,
+                        "type": "volume", "source": name, "target": m.path,
                         "read_only": m.read_only, "volume": {"subpath": sp}
                     }));
                     volumes
-                        .entry(m.volume.clone())
+                        .entry(name.to_owned())
                         .or_insert_with(|| volume_def(&v.source));
                 }
             }

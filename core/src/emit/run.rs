@@ -49,7 +49,7 @@ impl Cmd {
 }
 
 fn volume_name(pod: &Pod, volume: &str) -> String {
-    format!("{}-{volume}", pod.name)
+    format!("{}-{}", pod.name, pod.engine_volume_name(volume))
 }
 
 /// How `convert --to run` writes a pod's containers: each detached under its own name, with the

@@ -554,6 +554,10 @@ pub struct Pod {
     /// DNS settings (`dnsConfig`, `--dns*`, Compose `dns*`).
     #[serde(skip_serializing_if = "Dns::is_empty")]
     pub dns: Dns,
+    /// The engine's name of a named volume whose pod volume name had to become a DNS label
+    /// (`jenkins_home` for `jenkins-home`): pod volume name, engine name. Only `convert` sets them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub volume_names: Vec<(String, String)>,
 }
 
 impl Pod {
@@ -565,6 +569,15 @@ impl Pod {
     /// The volume called `name`.
     pub fn volume(&self, name: &str) -> Option<&Volume> {
         self.volumes.iter().find(|v| v.name == name)
+    }
+
+    /// The engine's name of pod volume `name` (Compose, `docker volume`): the name it had in the
+    /// input when that was not a DNS label, else `name`.
+    pub fn engine_volume_name<'a>(&'a self, name: &'a str) -> &'a str {
+        self.volume_names
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(name, |(_, e)| e.as_str())
     }
 }
 
