@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::k8s::{CLIENT_ENV, Plan, docker_family, label, needs_host, node_of, parent, selected};
+use super::k8s::{CLIENT_ENV, Plan, foreign_socket, label, needs_host, node_of, parent, selected};
 use super::yaml::Editor;
 use super::{Edit, MigrateNote, MigrateOptions, MigrateTarget, Refusal, proxy};
 use crate::lint::{WorkloadScenario, classify};
@@ -453,16 +453,11 @@ fn socket_binds<'c, 't>(
     let mut out = Vec::new();
     for m in &c.mounts {
         let Some(h) = &m.host else { continue };
-        let Some(r) = h.runtime() else { continue };
-        if !docker_family(r) {
-            return Err((
-                h.loc.line,
-                format!(
-                    "`{}` is the {} socket: {why_not}",
-                    h.raw.as_str(),
-                    r.label()
-                ),
-            ));
+        if h.runtime().is_none() {
+            continue;
+        }
+        if let Some(refused) = foreign_socket(h, why_not) {
+            return Err(refused);
         }
         if h.via != Via::Direct {
             return Err((

@@ -149,18 +149,14 @@ pub(super) fn refuse_kind(
         return;
     };
     let unit = crate::read::ci::unit(k, doc, runs);
-    for w in &unit.workloads {
-        if w.what == WorkloadKind::Pod
-            && classify(w) == WorkloadScenario::Dood
-            && selected(options, w)
-        {
-            plan.refusals.push(Refusal {
-                workload: label(w),
-                line: w.loc.line as usize,
-                reason: format!("migrating {what} is not implemented yet: only Kubernetes manifests are rewritten"),
-            });
-        }
-    }
+    each_dood(&unit.workloads, options, plan, |w, _| {
+        Err((
+            w.loc.line,
+            format!(
+                "migrating {what} is not implemented yet: only Kubernetes manifests are rewritten"
+            ),
+        ))
+    });
 }
 
 /// Rewrite the DooD workloads of one Kubernetes document into the daemon of `scenario` (`dind`,
@@ -173,7 +169,20 @@ pub(super) fn migrate_doc(
     plan: &mut Plan,
 ) {
     let unit = k8s::unit(doc);
-    for w in &unit.workloads {
+    each_dood(&unit.workloads, options, plan, |w, name| {
+        workload(doc, text, scenario, options, w, name).map(Some)
+    });
+}
+
+/// Plan each selected DooD pod workload with `f`: its edits and notes (`None`: nothing to do), or
+/// a refusal.
+pub(super) fn each_dood(
+    workloads: &[Workload<'_>],
+    options: &MigrateOptions,
+    plan: &mut Plan,
+    mut f: impl FnMut(&Workload<'_>, &str) -> Result<Option<Planned>, Refused>,
+) {
+    for w in workloads {
         if w.what != WorkloadKind::Pod
             || classify(w) != WorkloadScenario::Dood
             || !selected(options, w)
@@ -181,8 +190,9 @@ pub(super) fn migrate_doc(
             continue;
         }
         let name = label(w);
-        match workload(doc, text, scenario, options, w, &name) {
-            Ok((edits, notes)) => {
+        match f(w, &name) {
+            Ok(None) => {}
+            Ok(Some((edits, notes))) => {
                 plan.edits.extend(edits);
                 plan.notes.extend(notes);
                 plan.migrated.push(name);
@@ -196,7 +206,55 @@ pub(super) fn migrate_doc(
     }
 }
 
-type Refused = (u32, String);
+/// Every mount of a runtime socket in the pod, with its container's and volume's indexes; refused
+/// for another runtime's socket (`why` says why that matters for the target) or a socket mount
+/// that does not come from a volume of the pod.
+pub(super) fn socket_mounts<'w, 't>(
+    w: &'w Workload<'t>,
+    why: &str,
+) -> Result<Vec<(usize, usize, &'w crate::read::ir::Mount<'t>)>, Refused> {
+    let mut out = Vec::new();
+    for (ci, c) in w.containers.iter().enumerate() {
+        for m in &c.mounts {
+            let Some(h) = m.host.as_ref().filter(|h| h.runtime().is_some()) else {
+                continue;
+            };
+            if let Some(refused) = foreign_socket(h, why) {
+                return Err(refused);
+            }
+            let Some(vi) = m.volume else {
+                return Err((
+                    m.loc.line,
+                    "the socket is not mounted from a volume of the pod: not rewritten".to_string(),
+                ));
+            };
+            out.push((ci, vi, m));
+        }
+    }
+    Ok(out)
+}
+
+/// The refusal of another runtime's socket (`why` says why that matters for the target).
+pub(super) fn foreign_socket(h: &crate::read::ir::HostPath<'_>, why: &str) -> Option<Refused> {
+    let r = h.runtime()?;
+    (!docker_family(r)).then(|| {
+        (
+            h.loc.line,
+            format!(
+                "`{}` is the {} socket{}: {why}",
+                h.raw.as_str(),
+                r.label(),
+                if matches!(h.class, PathClass::SocketDir(_)) {
+                    "'s directory"
+                } else {
+                    ""
+                }
+            ),
+        )
+    })
+}
+
+pub(super) type Refused = (u32, String);
 
 /// The pieces `generate dind` (or `dind-rootless`, `sysbox`) writes: the daemon container, the
 /// volumes, the client's env and certificates mount, and the pod's own settings of the scenario
@@ -284,7 +342,7 @@ fn generated(id: &str, native: bool) -> Option<Generated> {
 }
 
 /// The same value with `name` as the first key of every mapping (as people write them).
-fn name_first(v: Value) -> Value {
+pub(super) fn name_first(v: Value) -> Value {
     match v {
         Value::Object(m) => {
             let mut out = serde_json::Map::new();
@@ -419,7 +477,7 @@ fn old_client<'c, 't>(c: &'c Container<'t>) -> Option<&'c crate::read::ir::Val<'
     (repo == "docker" && major < 25).then_some(c.image.as_ref()?)
 }
 
-type Planned = (Vec<Edit>, Vec<MigrateNote>);
+pub(super) type Planned = (Vec<Edit>, Vec<MigrateNote>);
 
 fn workload(
     doc: &Doc<'_>,
@@ -438,24 +496,11 @@ fn workload(
     };
     // the runtime it reaches must be Docker's
     for c in &w.containers {
-        for m in &c.mounts {
-            let Some(h) = &m.host else { continue };
-            if let Some(r) = h.runtime()
-                && !docker_family(r)
+        for h in c.mounts.iter().filter_map(|m| m.host.as_ref()) {
+            if let Some(refused) =
+                foreign_socket(h, "a Docker daemon of its own does not serve that API")
             {
-                return Err((
-                    h.loc.line,
-                    format!(
-                        "`{}` is the {} socket{}: a Docker daemon of its own does not serve that API",
-                        h.raw.as_str(),
-                        r.label(),
-                        if matches!(h.class, PathClass::SocketDir(_)) {
-                            "'s directory"
-                        } else {
-                            ""
-                        }
-                    ),
-                ));
+                return Err(refused);
             }
         }
     }
