@@ -126,19 +126,7 @@ fn migrated_dood_compose_file_runs_its_child_on_the_new_daemon_not_the_hosts() {
     engine
         .load_into("dood-docker-1", &["busybox:latest"])
         .assert_success();
-    let out = engine.compose(
-        dir.path(),
-        [
-            "up",
-            "--pull",
-            "never",
-            "--attach",
-            "docker-cmds",
-            "--no-log-prefix",
-            "--exit-code-from",
-            "docker-cmds",
-        ],
-    );
+    let out = engine.compose_job(dir.path(), "docker-cmds");
     out.assert_success();
     // the job's docker commands reached the new daemon: the child is listed there ...
     assert!(
@@ -183,21 +171,7 @@ fn socket_proxy_migrated_compose_job_no_longer_reaches_the_hosts_engine() {
         std::fs::write(dir.path().join("compose.yaml"), yaml).unwrap();
         engine.ensure_images_in(yaml);
         // the job alone: the proxy service has no image here
-        let out = engine.compose(
-            dir.path(),
-            [
-                "up",
-                "--no-deps",
-                "--pull",
-                "never",
-                "--attach",
-                "docker-cmds",
-                "--no-log-prefix",
-                "--exit-code-from",
-                "docker-cmds",
-                "docker-cmds",
-            ],
-        );
+        let out = engine.compose_job_with(dir.path(), "docker-cmds", &["--no-deps", "docker-cmds"]);
         engine
             .compose(dir.path(), ["down", "--volumes"])
             .assert_success();
