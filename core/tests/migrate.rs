@@ -98,6 +98,18 @@ fn strip(spec: &mut Value, removed: &[String]) {
         obj.remove("runtimeClassName");
         obj.remove("hostUsers");
     }
+    // the rootless daemon's unprivileged port start (a job publishing a port below 1024)
+    if let Some(Value::Object(sc)) = obj.get_mut("securityContext") {
+        if let Some(Value::Array(list)) = sc.get_mut("sysctls") {
+            list.retain(|x| x["name"] != "net.ipv4.ip_unprivileged_port_start");
+            if list.is_empty() {
+                sc.remove("sysctls");
+            }
+        }
+        if sc.is_empty() {
+            obj.remove("securityContext");
+        }
+    }
     if let Some(Value::Array(vols)) = obj.get_mut("volumes") {
         vols.retain(|v| {
             let n = v["name"].as_str().unwrap_or("");
@@ -1557,5 +1569,68 @@ fn buildkit_refuses_workloads_that_do_more_than_build() {
         m.refusals[0].reason.contains("not implemented yet"),
         "{:?}",
         m.refusals
+    );
+}
+
+#[test]
+fn a_rootless_job_publishing_a_low_port_gets_the_generators_sysctl() {
+    // seed 002 runs `docker run -p 80:80 httpd:latest`: a rootless daemon cannot bind port 80
+    let (_, seed) = dood_fixtures()
+        .into_iter()
+        .find(|(f, _)| f == "_seeds/002-dood.yaml")
+        .unwrap();
+    let m = to(MigrateTarget::DindRootless, &seed);
+    assert_eq!(m.migrated, ["Pod/dood"], "{:?}", m.refusals);
+    let spec = &dockscape::debug_yaml_to_json(&m.text)[0]["spec"];
+    let mut params = dockscape::Params::new();
+    params.set("command", "docker").unwrap();
+    params.set("args", "run -p 80:80 httpd:latest").unwrap();
+    let s = dockscape::build_scenario("dind-rootless", &params).unwrap();
+    let generated = serde_json::to_value(dockscape::to_pod(&s).unwrap()).unwrap();
+    let want = &generated["spec"]["securityContext"]["sysctls"];
+    assert_eq!(want[0]["name"], "net.ipv4.ip_unprivileged_port_start");
+    assert_eq!(&spec["securityContext"]["sysctls"], want, "{}", m.text);
+    assert!(
+        m.notes
+            .iter()
+            .any(|n| n.message.contains("ip_unprivileged_port_start=0")),
+        "{:?}",
+        m.notes
+    );
+    assert_eq!(to(MigrateTarget::DindRootless, &m.text).edits, []);
+    // the root daemon binds it as it is: no sysctl
+    assert!(!dind(&seed).text.contains("sysctls"));
+    // an existing pod securityContext gets the list, an existing list the item
+    let with_sc = KUBECTL_STYLE
+        .replace("'docker run -v", "'docker run -p 443:443 -v")
+        .replace(
+            "spec:\n",
+            "spec:\n  securityContext:\n    runAsNonRoot: false\n",
+        );
+    let m = to(MigrateTarget::DindRootless, &with_sc);
+    assert!(
+        m.text.contains("  securityContext:\n    runAsNonRoot: false\n    sysctls:\n    - name: net.ipv4.ip_unprivileged_port_start\n      value: \"0\"\n"),
+        "{}",
+        m.text
+    );
+    let with_list = with_sc.replace(
+        "    runAsNonRoot: false\n",
+        "    sysctls:\n    - {name: net.ipv4.ping_group_range, value: 0 1}\n",
+    );
+    let m = to(MigrateTarget::DindRootless, &with_list);
+    let spec = &dockscape::debug_yaml_to_json(&m.text)[0]["spec"];
+    assert_eq!(
+        spec["securityContext"]["sysctls"][1]["name"], "net.ipv4.ip_unprivileged_port_start",
+        "{}",
+        m.text
+    );
+    // Compose: the rootless daemon service is the generator's for such a job
+    let compose = "services:\n  ci:\n    image: docker:29-cli\n    command: docker run -p 80:80 httpd\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n";
+    let m = to(MigrateTarget::DindRootless, compose);
+    let out = &dockscape::debug_yaml_to_json(&m.text)[0];
+    assert_eq!(
+        out["services"]["docker"]["sysctls"]["net.ipv4.ip_unprivileged_port_start"], "0",
+        "{}",
+        m.text
     );
 }

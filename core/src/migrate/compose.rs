@@ -23,8 +23,15 @@ struct Generated {
     volumes: Vec<(String, Value)>,
 }
 
-fn generated(scenario: &str) -> Option<Generated> {
-    let scenario = crate::build_scenario(scenario, &crate::Params::new()).ok()?;
+/// The generator's Compose file of `scenario`; with `low_port`, for a job that publishes a port
+/// below 1024 (the rootless daemon service then gets `net.ipv4.ip_unprivileged_port_start`).
+fn generated(scenario: &str, low_port: bool) -> Option<Generated> {
+    let mut params = crate::Params::new();
+    if low_port {
+        params.set("command", "docker").ok()?;
+        params.set("args", super::k8s::LOW_PORT_JOB).ok()?;
+    }
+    let scenario = crate::build_scenario(scenario, &params).ok()?;
     let file = serde_json::to_value(crate::to_compose(&scenario).ok()?).ok()?;
     let services = file.get("services")?.as_object()?;
     let (daemon_name, daemon) = services.iter().find(|(_, s)| {
@@ -105,7 +112,14 @@ pub(super) fn migrate_doc(
     let form = if target == MigrateTarget::SocketProxy {
         Form::Proxy
     } else {
-        match super::k8s::scenario_of(target).and_then(generated) {
+        // a job of the file that publishes a port below 1024
+        let low_port = unit.workloads.iter().any(|w| {
+            let all: Vec<usize> = (0..w.containers.len()).collect();
+            classify(w) == WorkloadScenario::Dood
+                && selected(options, w)
+                && super::k8s::publishes_low_port(&super::k8s::runs_of(w), &all)
+        });
+        match super::k8s::scenario_of(target).and_then(|id| generated(id, low_port)) {
             Some(g) => Form::Daemon(Box::new(g)),
             None => return,
         }

@@ -265,6 +265,9 @@ struct Generated {
     env: Vec<Value>,
     mount: Value,
     pod: Vec<(&'static str, Value)>,
+    /// The pod's sysctls (the rootless daemon's unprivileged port start, for a job publishing a
+    /// port below 1024).
+    sysctls: Vec<Value>,
     notes: Vec<String>,
 }
 
@@ -275,11 +278,42 @@ pub(super) const CLIENT_ENV: &[&str] = &["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DO
 /// Pod settings a scenario may set that the migration carries to the pod spec.
 const POD_SETTINGS: &[&str] = &["runtimeClassName", "hostUsers"];
 
-fn generated(id: &str, native: bool) -> Option<Generated> {
+/// A job command that publishes a port below 1024, for the generator to see (the rootless daemon
+/// then needs the pod's `net.ipv4.ip_unprivileged_port_start` sysctl).
+pub(super) const LOW_PORT_JOB: &str = "run -p 80:80 busybox";
+
+/// The `docker run`s of each container of `w`, by container index.
+pub(super) fn runs_of<'w>(w: &'w Workload<'_>) -> Vec<(usize, Vec<Workload<'w>>)> {
+    w.containers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (i, run::docker_runs_in(c)))
+        .collect()
+}
+
+/// Whether a `docker run` of the containers `users` publishes a host port below 1024.
+pub(super) fn publishes_low_port(runs: &[(usize, Vec<Workload<'_>>)], users: &[usize]) -> bool {
+    runs.iter()
+        .filter(|(ci, _)| users.contains(ci))
+        .flat_map(|(_, ws)| ws.iter())
+        .flat_map(|r| r.containers.iter())
+        .flat_map(|rc| rc.ports.iter())
+        .filter_map(|p| p.host_port.as_ref())
+        .any(|hp| {
+            let first = hp.as_str().split('-').next().unwrap_or("");
+            first.parse::<u16>().is_ok_and(|n| n > 0 && n < 1024)
+        })
+}
+
+fn generated(id: &str, native: bool, low_port: bool) -> Option<Generated> {
     let mut params = crate::Params::new();
     params
         .set("sidecar", if native { "native" } else { "container" })
         .ok()?;
+    if low_port {
+        params.set("command", "docker").ok()?;
+        params.set("args", LOW_PORT_JOB).ok()?;
+    }
     let scenario = crate::build_scenario(id, &params).ok()?;
     let pod = crate::to_pod(&scenario).ok()?;
     let pod = serde_json::to_value(pod).ok()?;
@@ -325,6 +359,11 @@ fn generated(id: &str, native: bool) -> Option<Generated> {
         .iter()
         .filter_map(|&k| Some((k, spec.get(k)?.clone())))
         .collect();
+    let sysctls = spec
+        .pointer("/securityContext/sysctls")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let notes = scenario
         .notes
         .iter()
@@ -337,6 +376,7 @@ fn generated(id: &str, native: bool) -> Option<Generated> {
         env: env.into_iter().map(name_first).collect(),
         mount: name_first(mount),
         pod,
+        sysctls: sysctls.into_iter().map(name_first).collect(),
         notes,
     })
 }
@@ -505,12 +545,7 @@ fn workload(
         }
     }
     // the docker runs of each container, and the names they start
-    let runs: Vec<(usize, Vec<Workload<'_>>)> = w
-        .containers
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (i, run::docker_runs_in(c)))
-        .collect();
+    let runs = runs_of(w);
     let started: Vec<String> = runs
         .iter()
         .flat_map(|(_, ws)| ws.iter())
@@ -600,7 +635,8 @@ fn workload(
         Some(s) => s == Sidecar::Native,
         None => job,
     };
-    let g = generated(scenario, native).ok_or_else(|| {
+    let low_port = publishes_low_port(&runs, &users);
+    let g = generated(scenario, native, low_port).ok_or_else(|| {
         (
             wline,
             format!("the {scenario} scenario could not be built (a bug in dockscape)"),
@@ -848,6 +884,13 @@ fn workload(
     for (k, v) in &pod_settings {
         edits.push(ed.add_key(spec, k, v).ok_or_else(|| fail(wline))?);
     }
+    if !g.sysctls.is_empty() {
+        edits.extend(add_sysctls(doc, &ed, spec, &g.sysctls).ok_or_else(|| fail(wline))?);
+        notes.push(note(
+            wline,
+            "the job publishes a port below 1024, which a rootless daemon cannot bind: the pod gets the namespaced sysctl `net.ipv4.ip_unprivileged_port_start=0` (it applies to the pod's own network namespace)".to_string(),
+        ));
+    }
     if scenario == "dind-rootless" {
         for &ci in &users {
             let Some(c) = w.containers.get(ci) else {
@@ -932,6 +975,47 @@ fn workload(
     }
     notes.sort_by_key(|n| n.line);
     Ok((edits, notes))
+}
+
+/// Add `sysctls` to the pod's `securityContext` (a new one, a new `sysctls` list, or the items
+/// its list does not have by name).
+fn add_sysctls(
+    doc: &Doc<'_>,
+    ed: &Editor<'_, '_>,
+    spec: NodeId,
+    sysctls: &[Value],
+) -> Option<Vec<Edit>> {
+    let Some(sc) = own(doc, spec, "securityContext") else {
+        if doc.get(spec, "securityContext").is_some() {
+            return None;
+        }
+        let value = serde_json::json!({ "sysctls": sysctls });
+        return Some(vec![ed.add_key(spec, "securityContext", &value)?]);
+    };
+    if !doc.is_map(sc) {
+        return None;
+    }
+    let Some(list) = own(doc, sc, "sysctls") else {
+        if doc.get(sc, "sysctls").is_some() {
+            return None;
+        }
+        return Some(vec![ed.add_key(
+            sc,
+            "sysctls",
+            &Value::Array(sysctls.to_vec()),
+        )?]);
+    };
+    let mut edits = Vec::new();
+    for s in sysctls {
+        let name = s.get("name").and_then(Value::as_str).unwrap_or("");
+        let has = doc
+            .items(list)
+            .any(|i| doc.get(i, "name").and_then(|n| doc.str(n)) == Some(name));
+        if !has {
+            edits.push(ed.append_item(list, s)?);
+        }
+    }
+    Some(edits)
 }
 
 /// The words of a container's command and args (split at blanks and shell punctuation), each with
