@@ -74,7 +74,7 @@ pub(crate) struct MigrateArgs {
     files: Vec<PathBuf>,
     /// The scenario to migrate to: `dind` (TLS Docker-in-Docker), `dind-rootless` (the
     /// `docker:<v>-dind-rootless` daemon, uid 1000, still privileged), `sysbox` (the daemon
-    /// without privileged under `runtimeClassName: sysbox-runc`, Compose `runtime: sysbox-runc`)
+    /// without privileged under `runtimeClassName: sysbox-runc`, Compose `runtime: sysbox-runc`),
     /// `socket-proxy` (DooD kept behind a read-only docker-socket-proxy) or `buildkit` (a job that
     /// only runs `docker build` becomes rootless BuildKit's `buildctl-daemonless.sh`; Kubernetes).
     #[arg(long, default_value = "dind", value_name = "SCENARIO")]

@@ -175,9 +175,11 @@ impl Migration {
 /// Rewrite every DooD workload of `input` (one file's text) into `target`.
 ///
 /// Kubernetes manifests (YAML or JSON, any number of documents; Pods, every controller kind,
-/// `PodTemplate`, pod specs inside other objects) and Compose services are rewritten; a DooD
-/// workload in another input kind, or one that cannot be migrated safely, is a [`Refusal`]. A document that does not parse is
-/// an error (nothing is rewritten, since its spans are unknown).
+/// `PodTemplate`, pod specs inside other objects) and Compose services are rewritten (Compose
+/// for every target but [`MigrateTarget::Buildkit`]); a DooD workload in another input kind, or
+/// one that cannot be migrated safely into `target` (a job that does more than build, for
+/// `Buildkit`; one that writes to the Docker API, for `SocketProxy`), is a [`Refusal`]. A
+/// document that does not parse is an error (nothing is rewritten, since its spans are unknown).
 ///
 /// ```
 /// let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ci\nspec:\n  containers:\n  - name: job\n    image: docker:29-cli\n    volumeMounts:\n    - name: sock\n      mountPath: /var/run/docker.sock\n  volumes:\n  - name: sock\n    hostPath:\n      path: /var/run/docker.sock\n";
