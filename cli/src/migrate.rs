@@ -42,7 +42,13 @@ refuse them.\n\n\
 for dind); `--to sysbox` adds the `docker:<v>-dind` daemon without privileged and puts the pod on \
 `runtimeClassName: sysbox-runc` with `hostUsers: false` (a Compose daemon service gets \
 `runtime: sysbox-runc`), refusing pods on the node's network, PID or IPC namespace. Both take their daemon \
-from `dockscape generate dind-rootless` / `sysbox`. `buildkit` is not implemented. See docs/migrate.md.\n\n\
+from `dockscape generate dind-rootless` / `sysbox`.\n\n\
+`--to buildkit` (Kubernetes manifests) rewrites a container whose one command is a `docker build` (or \
+`docker buildx build`) into the rootless BuildKit container of `dockscape generate buildkit`: \
+`moby/buildkit:<v>-rootless` running `buildctl-daemonless.sh build` with the same context, Dockerfile, \
+tag, build args, target and platform, no socket and no daemon. A workload that does anything else \
+(docker run, push, a script of several commands, a context outside the container's volumes) is \
+refused with the reason. See docs/migrate.md.\n\n\
 Examples:\n  \
 dockscape migrate pod.yaml                        # the rewritten file on stdout, notes on stderr\n  \
 dockscape migrate --diff k8s/*.yaml               # a unified diff of every file\n  \
@@ -68,9 +74,9 @@ pub(crate) struct MigrateArgs {
     files: Vec<PathBuf>,
     /// The scenario to migrate to: `dind` (TLS Docker-in-Docker), `dind-rootless` (the
     /// `docker:<v>-dind-rootless` daemon, uid 1000, still privileged), `sysbox` (the daemon
-    /// without privileged under `runtimeClassName: sysbox-runc`, Compose `runtime: sysbox-runc`)
-    /// or `socket-proxy` (DooD kept behind a read-only docker-socket-proxy); `buildkit` is not
-    /// implemented in this version.
+    /// without privileged under `runtimeClassName: sysbox-runc`, Compose `runtime: sysbox-runc`),
+    /// `socket-proxy` (DooD kept behind a read-only docker-socket-proxy) or `buildkit` (a job that
+    /// only runs `docker build` becomes rootless BuildKit's `buildctl-daemonless.sh`; Kubernetes).
     #[arg(long, default_value = "dind", value_name = "SCENARIO")]
     to: String,
     /// Where the daemon runs: `container` (a regular container) or `native` (a native sidecar:

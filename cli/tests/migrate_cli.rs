@@ -142,9 +142,16 @@ fn refusals_exit_1_input_errors_exit_2() {
     assert!(stdout.contains("+++ b/pod.yaml"));
     assert!(!stdout.contains("agent.yaml"));
 
-    let (code, _, stderr) = out(&run(&["--to", "buildkit", "pod.yaml"], &d));
+    let (code, _, stderr) = out(&run(&["--to", "kata", "pod.yaml"], &d));
     assert_eq!(code, 2);
-    assert!(stderr.contains("not implemented yet"), "{stderr}");
+    assert!(
+        stderr.contains("unknown migration target `kata`"),
+        "{stderr}"
+    );
+    // `--to buildkit`: a job that does more than build is refused
+    let (code, _, stderr) = out(&run(&["--to", "buildkit", "pod.yaml"], &d));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("refused: pod.yaml:"), "{stderr}");
 
     let (code, _, stderr) = out(&run(&["missing.yaml"], &d));
     assert_eq!(code, 2, "{stderr}");
@@ -282,5 +289,26 @@ fn to_dind_rootless_and_sysbox_write_their_daemons() {
     assert!(!written.contains("privileged"), "{written}");
     let (code, _, stderr) = out(&run(&["--to", "sysbox", "--check", "pod.yaml"], &d));
     assert_eq!(code, 0, "{stderr}");
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn to_buildkit_rewrites_a_docker_build_job() {
+    let d = dir("buildkit");
+    let job = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/tests/fixtures/migrate/buildkit-job.yaml"
+    ))
+    .unwrap();
+    std::fs::write(d.join("job.yaml"), &job).unwrap();
+    let (code, stdout, stderr) = out(&run(&["--to", "buildkit", "job.yaml"], &d));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("- buildctl-daemonless.sh"), "{stdout}");
+    assert!(
+        stdout.contains("image: moby/buildkit:v0.33.0-rootless"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("docker.sock"), "{stdout}");
+    assert!(stderr.contains("note: job.yaml:"), "{stderr}");
     std::fs::remove_dir_all(&d).unwrap();
 }

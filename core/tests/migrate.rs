@@ -98,6 +98,18 @@ fn strip(spec: &mut Value, removed: &[String]) {
         obj.remove("runtimeClassName");
         obj.remove("hostUsers");
     }
+    // the rootless daemon's unprivileged port start (a job publishing a port below 1024)
+    if let Some(Value::Object(sc)) = obj.get_mut("securityContext") {
+        if let Some(Value::Array(list)) = sc.get_mut("sysctls") {
+            list.retain(|x| x["name"] != "net.ipv4.ip_unprivileged_port_start");
+            if list.is_empty() {
+                sc.remove("sysctls");
+            }
+        }
+        if sc.is_empty() {
+            obj.remove("securityContext");
+        }
+    }
     if let Some(Value::Array(vols)) = obj.get_mut("volumes") {
         vols.retain(|v| {
             let n = v["name"].as_str().unwrap_or("");
@@ -596,17 +608,17 @@ fn one_workload_is_chosen_with_workload() {
 }
 
 #[test]
-fn bad_input_is_an_error_and_other_targets_say_not_implemented() {
+fn bad_input_is_an_error_and_unknown_targets_are_refused() {
     let e = dind_err("kind: Pod\nspec: [\n");
     assert_eq!(e.kind(), dockscape::ErrorKind::Parse);
     assert!(e.location().is_some());
-    let e = migrate(
-        KUBECTL_STYLE,
-        MigrateTarget::Buildkit,
-        &MigrateOptions::default(),
-    )
-    .unwrap_err();
-    assert!(e.message().contains("not implemented yet"), "{e:?}");
+    // every target is implemented; an unknown one is a parameter error
+    let e = "kata".parse::<MigrateTarget>().unwrap_err();
+    assert_eq!(e.kind(), dockscape::ErrorKind::InvalidParameter);
+    assert!(
+        e.message().contains("dind-rootless, sysbox, buildkit"),
+        "{e:?}"
+    );
     // a Compose file is rewritten, a script is refused
     let compose = "services:\n  ci:\n    image: docker:29-cli\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n";
     assert_eq!(dind(compose).migrated, ["service/ci"]);
@@ -788,11 +800,19 @@ fn every_fixture_of_every_kind_migrates_or_refuses_without_panicking() {
             file: name,
             ..Default::default()
         };
-        if let Ok(m) = migrate(&text, MigrateTarget::Dind, &options) {
-            assert_eq!(reapply(&text, &m), m.text, "{}", p.display());
-            if m.changed() {
-                let again = migrate(&m.text, MigrateTarget::Dind, &options).unwrap();
-                assert!(again.edits.is_empty(), "{}", p.display());
+        for target in [
+            MigrateTarget::Dind,
+            MigrateTarget::DindRootless,
+            MigrateTarget::Sysbox,
+            MigrateTarget::Buildkit,
+            MigrateTarget::SocketProxy,
+        ] {
+            if let Ok(m) = migrate(&text, target, &options) {
+                assert_eq!(reapply(&text, &m), m.text, "{} {target:?}", p.display());
+                if m.changed() {
+                    let again = migrate(&m.text, target, &options).unwrap();
+                    assert!(again.edits.is_empty(), "{} {target:?}", p.display());
+                }
             }
         }
     }
@@ -1330,5 +1350,287 @@ fn rootless_and_sysbox_compose_files_get_the_generators_daemon_service() {
         rootless
             .text
             .contains("    image: docker:29-dind-rootless\n")
+    );
+}
+
+fn migrate_fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/migrate")
+            .join(name),
+    )
+    .unwrap()
+}
+
+#[test]
+fn every_dood_fixture_is_rewritten_into_buildkit_or_refused() {
+    let mut all = dood_fixtures();
+    for f in ["buildkit-job.yaml", "buildkit-pod.yaml"] {
+        all.push((format!("migrate/{f}"), migrate_fixture(f)));
+    }
+    let declared = dockscape::build_scenario("buildkit", &dockscape::Params::new())
+        .unwrap()
+        .risk_codes();
+    assert_eq!(declared, ["DS017"]);
+    let (mut migrated, mut refused) = (Vec::new(), 0);
+    let mut problems = Vec::new();
+    for (file, text) in &all {
+        let m = to(MigrateTarget::Buildkit, text);
+        assert_eq!(reapply(text, &m), m.text, "{file}");
+        if m.migrated.is_empty() {
+            assert!(
+                !m.refusals.is_empty(),
+                "{file}: neither migrated nor refused"
+            );
+            assert!(m.edits.is_empty() && m.text == *text, "{file}");
+            refused += 1;
+            continue;
+        }
+        migrated.push(file.clone());
+        let report = lint_text(file, &m.text);
+        assert!(report.errors.is_empty(), "{file}: {:?}", report.errors);
+        for w in &report.workloads {
+            if m.migrated.contains(&w.workload) {
+                assert_eq!(w.scenario, WorkloadScenario::DaemonlessBuild, "{file}");
+            }
+        }
+        // the socket's findings go; the only code added is the scenario's, on the build container
+        let before = findings(file, text);
+        let now = findings(file, &m.text);
+        for (k, n) in &now {
+            let was = before.get(k).copied().unwrap_or(0);
+            if ["DS001", "DS002", "DS016"].contains(&k.0.as_str()) {
+                problems.push(format!("{file}: {k:?} left"));
+            } else if *n > was && !declared.contains(&k.0.as_str()) {
+                problems.push(format!("{file}: {k:?} {was} before, {n} after\n{}", m.text));
+            }
+        }
+        assert!(now.keys().any(|k| k.0 == "DS017"), "{file}");
+        // comments outside the edits are kept
+        let after: Vec<&str> = comments(&m.text).into_iter().map(|(_, c)| c).collect();
+        for (at, c) in comments(text) {
+            let replaced = m.edits.iter().any(|e| e.start <= at && at < e.end);
+            if !replaced && !after.contains(&c) {
+                problems.push(format!("{file}: comment `{c}` lost"));
+            }
+        }
+        assert_eq!(to(MigrateTarget::Buildkit, &m.text).edits, [], "{file}");
+    }
+    eprintln!(
+        "buildkit: {} migrated ({migrated:?}), {refused} refused",
+        migrated.len()
+    );
+    assert!(migrated.iter().any(|f| f == "migrate/buildkit-job.yaml"));
+    assert!(migrated.iter().any(|f| f == "migrate/buildkit-pod.yaml"));
+    assert!(refused >= 20, "only {refused} refused");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn a_docker_build_pod_becomes_rootless_buildkit() {
+    let text = migrate_fixture("buildkit-pod.yaml");
+    let m = to(MigrateTarget::Buildkit, &text);
+    assert_eq!(m.migrated, ["Pod/build"], "{:?}", m.refusals);
+    let want = "apiVersion: v1
+kind: Pod
+metadata:
+  name: build   # builds the app
+spec:
+  restartPolicy: Never
+  containers:
+  - name: build
+    image: moby/buildkit:v0.33.0-rootless
+    workingDir: /src
+    command:
+    - buildctl-daemonless.sh
+    env:
+    - name: DOCKER_BUILDKIT
+      value: \"1\"
+    - name: BUILDKITD_FLAGS
+      value: \"--oci-worker-no-process-sandbox\"
+    securityContext:
+      appArmorProfile:
+        type: Unconfined
+      runAsGroup: 1000
+      runAsUser: 1000
+      seccompProfile:
+        type: Unconfined
+    volumeMounts:
+    - name: src
+      mountPath: /src
+    - name: buildkitd
+      mountPath: /home/user/.local/share/buildkit
+    args:
+    - build
+    - \"--frontend\"
+    - dockerfile.v0
+    - \"--local\"
+    - context=/src
+    - \"--local\"
+    - dockerfile=/src/docker
+    - \"--output\"
+    - \"type=image,name=registry.example.com/app:1,push=false\"
+    - \"--opt\"
+    - filename=Dockerfile
+    - \"--opt\"
+    - build-arg:V=1
+  volumes:
+  - name: src
+    persistentVolumeClaim: {claimName: src}
+  - name: buildkitd
+    emptyDir: {}
+";
+    assert_eq!(m.text, want);
+    let note = |needle: &str| {
+        m.notes
+            .iter()
+            .find(|n| n.message.contains(needle))
+            .unwrap_or_else(|| panic!("no note {needle}: {:?}", m.notes))
+            .line
+    };
+    let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    assert_eq!(
+        note("now runs `moby/buildkit:v0.33.0-rootless`"),
+        line_of("image: docker:29-cli")
+    );
+    assert_eq!(
+        note("nothing on the node can `docker run` it"),
+        line_of("- name: build")
+    );
+    assert_eq!(
+        note("replaced by BuildKit's state `buildkitd`"),
+        line_of("hostPath: {path: /var/run/docker.sock") - 1
+    );
+}
+
+#[test]
+fn buildkit_refuses_workloads_that_do_more_than_build() {
+    let pod = migrate_fixture("buildkit-pod.yaml");
+    let command = "command: [docker, build, -t, registry.example.com/app:1, -f, docker/Dockerfile, --build-arg, V=1, .]";
+    assert!(pod.contains(command));
+    for (replacement, said) in [
+        (
+            "command: [sh, -c, 'docker build -t app . && docker push app']",
+            "does more than one `docker build`",
+        ),
+        (
+            "command: [docker, run, --rm, alpine]",
+            "`docker run --rm alpine` does more",
+        ),
+        (
+            "command: [docker, build, --push, -t, app, .]",
+            "`--push` needs the registry credentials",
+        ),
+        (
+            "command: [docker, build, --squash, .]",
+            "`docker build --squash` has no rootless BuildKit equivalent",
+        ),
+        (
+            "command: [docker, build, /opt/app]",
+            "the build context `/opt/app` is not on a volume of `build`",
+        ),
+        (
+            "command: [docker, build, https://example.com/app.git]",
+            "is not a folder of the container",
+        ),
+        (
+            "args: [build, .]",
+            "`build .` does more than one `docker build` (or is not one)",
+        ),
+        ("# no command", "runs its image's own command"),
+    ] {
+        let text = pod.replace(command, replacement);
+        let m = to(MigrateTarget::Buildkit, &text);
+        assert!(m.edits.is_empty(), "{replacement}");
+        assert_eq!(m.refusals.len(), 1, "{replacement}");
+        assert!(
+            m.refusals[0].reason.contains(said),
+            "{replacement}: {:?}",
+            m.refusals
+        );
+    }
+    // a relative context needs the working directory it is relative to
+    let m = to(
+        MigrateTarget::Buildkit,
+        &pod.replace("    workingDir: /src\n", ""),
+    );
+    assert!(
+        m.refusals[0]
+            .reason
+            .contains("relative to the image's working directory"),
+        "{:?}",
+        m.refusals
+    );
+    // Compose is refused for this target, not an error
+    let compose = "services:\n  ci:\n    image: docker:29-cli\n    command: docker build /src\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n";
+    let m = to(MigrateTarget::Buildkit, compose);
+    assert!(m.edits.is_empty());
+    assert!(
+        m.refusals[0].reason.contains("not implemented yet"),
+        "{:?}",
+        m.refusals
+    );
+}
+
+#[test]
+fn a_rootless_job_publishing_a_low_port_gets_the_generators_sysctl() {
+    // seed 002 runs `docker run -p 80:80 httpd:latest`: a rootless daemon cannot bind port 80
+    let (_, seed) = dood_fixtures()
+        .into_iter()
+        .find(|(f, _)| f == "_seeds/002-dood.yaml")
+        .unwrap();
+    let m = to(MigrateTarget::DindRootless, &seed);
+    assert_eq!(m.migrated, ["Pod/dood"], "{:?}", m.refusals);
+    let spec = &dockscape::debug_yaml_to_json(&m.text)[0]["spec"];
+    let mut params = dockscape::Params::new();
+    params.set("command", "docker").unwrap();
+    params.set("args", "run -p 80:80 httpd:latest").unwrap();
+    let s = dockscape::build_scenario("dind-rootless", &params).unwrap();
+    let generated = serde_json::to_value(dockscape::to_pod(&s).unwrap()).unwrap();
+    let want = &generated["spec"]["securityContext"]["sysctls"];
+    assert_eq!(want[0]["name"], "net.ipv4.ip_unprivileged_port_start");
+    assert_eq!(&spec["securityContext"]["sysctls"], want, "{}", m.text);
+    assert!(
+        m.notes
+            .iter()
+            .any(|n| n.message.contains("ip_unprivileged_port_start=0")),
+        "{:?}",
+        m.notes
+    );
+    assert_eq!(to(MigrateTarget::DindRootless, &m.text).edits, []);
+    // the root daemon binds it as it is: no sysctl
+    assert!(!dind(&seed).text.contains("sysctls"));
+    // an existing pod securityContext gets the list, an existing list the item
+    let with_sc = KUBECTL_STYLE
+        .replace("'docker run -v", "'docker run -p 443:443 -v")
+        .replace(
+            "spec:\n",
+            "spec:\n  securityContext:\n    runAsNonRoot: false\n",
+        );
+    let m = to(MigrateTarget::DindRootless, &with_sc);
+    assert!(
+        m.text.contains("  securityContext:\n    runAsNonRoot: false\n    sysctls:\n    - name: net.ipv4.ip_unprivileged_port_start\n      value: \"0\"\n"),
+        "{}",
+        m.text
+    );
+    let with_list = with_sc.replace(
+        "    runAsNonRoot: false\n",
+        "    sysctls:\n    - {name: net.ipv4.ping_group_range, value: 0 1}\n",
+    );
+    let m = to(MigrateTarget::DindRootless, &with_list);
+    let spec = &dockscape::debug_yaml_to_json(&m.text)[0]["spec"];
+    assert_eq!(
+        spec["securityContext"]["sysctls"][1]["name"], "net.ipv4.ip_unprivileged_port_start",
+        "{}",
+        m.text
+    );
+    // Compose: the rootless daemon service is the generator's for such a job
+    let compose = "services:\n  ci:\n    image: docker:29-cli\n    command: docker run -p 80:80 httpd\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n";
+    let m = to(MigrateTarget::DindRootless, compose);
+    let out = &dockscape::debug_yaml_to_json(&m.text)[0];
+    assert_eq!(
+        out["services"]["docker"]["sysctls"]["net.ipv4.ip_unprivileged_port_start"], "0",
+        "{}",
+        m.text
     );
 }

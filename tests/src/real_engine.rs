@@ -389,6 +389,30 @@ impl RealEngine {
         run_command(cmd)
     }
 
+    /// Brings the Compose project in `project_dir` up until its job `service` exits, with the job's
+    /// output alone (`up --pull never --attach S --no-log-prefix --exit-code-from S`): the
+    /// command's status is the job's.
+    pub fn compose_job(&self, project_dir: &Path, service: &str) -> ShOutput {
+        self.compose_job_with(project_dir, service, &[])
+    }
+
+    /// [`compose_job`](Self::compose_job) with `extra` arguments after the others (`--no-deps`,
+    /// the services to start).
+    pub fn compose_job_with(&self, project_dir: &Path, service: &str, extra: &[&str]) -> ShOutput {
+        let mut args = vec![
+            "up",
+            "--pull",
+            "never",
+            "--attach",
+            service,
+            "--no-log-prefix",
+            "--exit-code-from",
+            service,
+        ];
+        args.extend_from_slice(extra);
+        self.compose(project_dir, args)
+    }
+
     /// Runs `script` with `/bin/sh -c` against this engine.
     pub fn sh(&self, script: &str) -> ShOutput {
         let mut cmd = self.command("/bin/sh");

@@ -309,6 +309,33 @@ fn every_socket_proxy_migration_passes_kubernetes_validate_strict() {
         }
     }
     assert!(outputs.len() >= 3, "only {} rewritten", outputs.len());
+    assert_all_valid(&outputs);
+}
+
+#[test]
+fn every_buildkit_migration_passes_kubernetes_validate_strict() {
+    // the `docker build` jobs of core/tests/fixtures/migrate/, and every DooD fixture `--to
+    // buildkit` rewrites (the others do more than build and are refused)
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures/migrate");
+    let mut inputs: Vec<(String, String)> = ["buildkit-job.yaml", "buildkit-pod.yaml"]
+        .iter()
+        .map(|f| (f.to_string(), std::fs::read_to_string(dir.join(f)).unwrap()))
+        .collect();
+    inputs.extend(migratable());
+    let mut outputs = Vec::new();
+    for (f, t) in &inputs {
+        let m = migrate(t, MigrateTarget::Buildkit, &MigrateOptions::default()).unwrap();
+        if m.changed() {
+            assert!(kubernetes_validate(t).is_ok(), "{f} is invalid before");
+            outputs.push((f.clone(), m.text));
+        }
+    }
+    assert!(outputs.len() >= 2, "only {} rewritten", outputs.len());
+    assert_all_valid(&outputs);
+}
+
+/// `kubernetes-validate --strict` accepts every output (each failure shown with its text).
+fn assert_all_valid(outputs: &[(String, String)]) {
     let failures: Vec<String> = outputs
         .iter()
         .filter_map(|(f, t)| {

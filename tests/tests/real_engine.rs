@@ -197,10 +197,7 @@ fn dood_compose_file_starts_a_sibling_on_the_host_daemon() {
     engine.ensure_images_in(&yaml);
     engine.ensure_image("busybox:latest");
     let project = compose_project(&yaml);
-    let out = engine.compose(
-        project.path(),
-        ["up", "--pull", "never", "--exit-code-from", "docker-cmds"],
-    );
+    let out = engine.compose_job(project.path(), "docker-cmds");
     out.assert_success();
     assert!(out.stdout.contains("hello-from-a-sibling"), "{out}");
     let names = engine.container_names(true);
@@ -289,19 +286,7 @@ fn dind_compose_file_runs_its_children_on_the_nested_daemon() {
     engine
         .load_into("dind-docker-1", &["busybox:latest"])
         .assert_success();
-    let out = engine.compose(
-        project.path(),
-        [
-            "up",
-            "--pull",
-            "never",
-            "--attach",
-            "docker-cmds",
-            "--no-log-prefix",
-            "--exit-code-from",
-            "docker-cmds",
-        ],
-    );
+    let out = engine.compose_job(project.path(), "docker-cmds");
     out.assert_success();
     assert!(
         out.stdout
@@ -545,19 +530,7 @@ fn rootless_compose_file(engine: &RealEngine) {
             &["busybox:latest"],
         )
         .assert_success();
-    let out = engine.compose(
-        project.path(),
-        [
-            "up",
-            "--pull",
-            "never",
-            "--attach",
-            "docker-cmds",
-            "--no-log-prefix",
-            "--exit-code-from",
-            "docker-cmds",
-        ],
-    );
+    let out = engine.compose_job(project.path(), "docker-cmds");
     out.assert_success();
     // Compose's own line first, then the job's output
     let job = out

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::k8s::{CLIENT_ENV, Plan, docker_family, label, needs_host, node_of, parent, selected};
+use super::k8s::{CLIENT_ENV, Plan, foreign_socket, label, needs_host, node_of, parent, selected};
 use super::yaml::Editor;
 use super::{Edit, MigrateNote, MigrateOptions, MigrateTarget, Refusal, proxy};
 use crate::lint::{WorkloadScenario, classify};
@@ -23,8 +23,15 @@ struct Generated {
     volumes: Vec<(String, Value)>,
 }
 
-fn generated(scenario: &str) -> Option<Generated> {
-    let scenario = crate::build_scenario(scenario, &crate::Params::new()).ok()?;
+/// The generator's Compose file of `scenario`; with `low_port`, for a job that publishes a port
+/// below 1024 (the rootless daemon service then gets `net.ipv4.ip_unprivileged_port_start`).
+fn generated(scenario: &str, low_port: bool) -> Option<Generated> {
+    let mut params = crate::Params::new();
+    if low_port {
+        params.set("command", "docker").ok()?;
+        params.set("args", super::k8s::LOW_PORT_JOB).ok()?;
+    }
+    let scenario = crate::build_scenario(scenario, &params).ok()?;
     // The value `generate --format compose` writes, without the round trip through `ComposeFile`
     // (its serde code is about 60 KB of wasm); validated as `to_compose` does.
     let file = crate::emit::compose::to_value(&scenario.pod);
@@ -110,7 +117,14 @@ pub(super) fn migrate_doc(
     let form = if target == MigrateTarget::SocketProxy {
         Form::Proxy
     } else {
-        match super::k8s::scenario_of(target).and_then(generated) {
+        // a job of the file that publishes a port below 1024
+        let low_port = unit.workloads.iter().any(|w| {
+            let all: Vec<usize> = (0..w.containers.len()).collect();
+            classify(w) == WorkloadScenario::Dood
+                && selected(options, w)
+                && super::k8s::publishes_low_port(&super::k8s::runs_of(w), &all)
+        });
+        match super::k8s::scenario_of(target).and_then(|id| generated(id, low_port)) {
             Some(g) => Form::Daemon(Box::new(g)),
             None => return,
         }
@@ -458,16 +472,11 @@ fn socket_binds<'c, 't>(
     let mut out = Vec::new();
     for m in &c.mounts {
         let Some(h) = &m.host else { continue };
-        let Some(r) = h.runtime() else { continue };
-        if !docker_family(r) {
-            return Err((
-                h.loc.line,
-                format!(
-                    "`{}` is the {} socket: {why_not}",
-                    h.raw.as_str(),
-                    r.label()
-                ),
-            ));
+        if h.runtime().is_none() {
+            continue;
+        }
+        if let Some(refused) = foreign_socket(h, why_not) {
+            return Err(refused);
         }
         if h.via != Via::Direct {
             return Err((

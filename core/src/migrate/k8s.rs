@@ -149,18 +149,14 @@ pub(super) fn refuse_kind(
         return;
     };
     let unit = crate::read::ci::unit(k, doc, runs);
-    for w in &unit.workloads {
-        if w.what == WorkloadKind::Pod
-            && classify(w) == WorkloadScenario::Dood
-            && selected(options, w)
-        {
-            plan.refusals.push(Refusal {
-                workload: label(w),
-                line: w.loc.line as usize,
-                reason: format!("migrating {what} is not implemented yet: only Kubernetes manifests are rewritten"),
-            });
-        }
-    }
+    each_dood(&unit.workloads, options, plan, |w, _| {
+        Err((
+            w.loc.line,
+            format!(
+                "migrating {what} is not implemented yet: only Kubernetes manifests are rewritten"
+            ),
+        ))
+    });
 }
 
 /// Rewrite the DooD workloads of one Kubernetes document into the daemon of `scenario` (`dind`,
@@ -173,7 +169,20 @@ pub(super) fn migrate_doc(
     plan: &mut Plan,
 ) {
     let unit = k8s::unit(doc);
-    for w in &unit.workloads {
+    each_dood(&unit.workloads, options, plan, |w, name| {
+        workload(doc, text, scenario, options, w, name).map(Some)
+    });
+}
+
+/// Plan each selected DooD pod workload with `f`: its edits and notes (`None`: nothing to do), or
+/// a refusal.
+pub(super) fn each_dood(
+    workloads: &[Workload<'_>],
+    options: &MigrateOptions,
+    plan: &mut Plan,
+    mut f: impl FnMut(&Workload<'_>, &str) -> Result<Option<Planned>, Refused>,
+) {
+    for w in workloads {
         if w.what != WorkloadKind::Pod
             || classify(w) != WorkloadScenario::Dood
             || !selected(options, w)
@@ -181,8 +190,9 @@ pub(super) fn migrate_doc(
             continue;
         }
         let name = label(w);
-        match workload(doc, text, scenario, options, w, &name) {
-            Ok((edits, notes)) => {
+        match f(w, &name) {
+            Ok(None) => {}
+            Ok(Some((edits, notes))) => {
                 plan.edits.extend(edits);
                 plan.notes.extend(notes);
                 plan.migrated.push(name);
@@ -196,7 +206,55 @@ pub(super) fn migrate_doc(
     }
 }
 
-type Refused = (u32, String);
+/// Every mount of a runtime socket in the pod, with its container's and volume's indexes; refused
+/// for another runtime's socket (`why` says why that matters for the target) or a socket mount
+/// that does not come from a volume of the pod.
+pub(super) fn socket_mounts<'w, 't>(
+    w: &'w Workload<'t>,
+    why: &str,
+) -> Result<Vec<(usize, usize, &'w crate::read::ir::Mount<'t>)>, Refused> {
+    let mut out = Vec::new();
+    for (ci, c) in w.containers.iter().enumerate() {
+        for m in &c.mounts {
+            let Some(h) = m.host.as_ref().filter(|h| h.runtime().is_some()) else {
+                continue;
+            };
+            if let Some(refused) = foreign_socket(h, why) {
+                return Err(refused);
+            }
+            let Some(vi) = m.volume else {
+                return Err((
+                    m.loc.line,
+                    "the socket is not mounted from a volume of the pod: not rewritten".to_string(),
+                ));
+            };
+            out.push((ci, vi, m));
+        }
+    }
+    Ok(out)
+}
+
+/// The refusal of another runtime's socket (`why` says why that matters for the target).
+pub(super) fn foreign_socket(h: &crate::read::ir::HostPath<'_>, why: &str) -> Option<Refused> {
+    let r = h.runtime()?;
+    (!docker_family(r)).then(|| {
+        (
+            h.loc.line,
+            format!(
+                "`{}` is the {} socket{}: {why}",
+                h.raw.as_str(),
+                r.label(),
+                if matches!(h.class, PathClass::SocketDir(_)) {
+                    "'s directory"
+                } else {
+                    ""
+                }
+            ),
+        )
+    })
+}
+
+pub(super) type Refused = (u32, String);
 
 /// The pieces `generate dind` (or `dind-rootless`, `sysbox`) writes: the daemon container, the
 /// volumes, the client's env and certificates mount, and the pod's own settings of the scenario
@@ -207,6 +265,9 @@ struct Generated {
     env: Vec<Value>,
     mount: Value,
     pod: Vec<(&'static str, Value)>,
+    /// The pod's sysctls (the rootless daemon's unprivileged port start, for a job publishing a
+    /// port below 1024).
+    sysctls: Vec<Value>,
     notes: Vec<String>,
 }
 
@@ -217,11 +278,42 @@ pub(super) const CLIENT_ENV: &[&str] = &["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DO
 /// Pod settings a scenario may set that the migration carries to the pod spec.
 const POD_SETTINGS: &[&str] = &["runtimeClassName", "hostUsers"];
 
-fn generated(id: &str, native: bool) -> Option<Generated> {
+/// A job command that publishes a port below 1024, for the generator to see (the rootless daemon
+/// then needs the pod's `net.ipv4.ip_unprivileged_port_start` sysctl).
+pub(super) const LOW_PORT_JOB: &str = "run -p 80:80 busybox";
+
+/// The `docker run`s of each container of `w`, by container index.
+pub(super) fn runs_of<'w>(w: &'w Workload<'_>) -> Vec<(usize, Vec<Workload<'w>>)> {
+    w.containers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (i, run::docker_runs_in(c)))
+        .collect()
+}
+
+/// Whether a `docker run` of the containers `users` publishes a host port below 1024.
+pub(super) fn publishes_low_port(runs: &[(usize, Vec<Workload<'_>>)], users: &[usize]) -> bool {
+    runs.iter()
+        .filter(|(ci, _)| users.contains(ci))
+        .flat_map(|(_, ws)| ws.iter())
+        .flat_map(|r| r.containers.iter())
+        .flat_map(|rc| rc.ports.iter())
+        .filter_map(|p| p.host_port.as_ref())
+        .any(|hp| {
+            let first = hp.as_str().split('-').next().unwrap_or("");
+            first.parse::<u16>().is_ok_and(|n| n > 0 && n < 1024)
+        })
+}
+
+fn generated(id: &str, native: bool, low_port: bool) -> Option<Generated> {
     let mut params = crate::Params::new();
     params
         .set("sidecar", if native { "native" } else { "container" })
         .ok()?;
+    if low_port {
+        params.set("command", "docker").ok()?;
+        params.set("args", LOW_PORT_JOB).ok()?;
+    }
     let scenario = crate::build_scenario(id, &params).ok()?;
     // `pod_value`, not `serde_json::to_value`: k8s-openapi's serialiser of a whole Pod adds about
     // 100 KB to the wasm (its status and timestamps); `pod_value` writes the same JSON for a generated Pod.
@@ -268,6 +360,11 @@ fn generated(id: &str, native: bool) -> Option<Generated> {
         .iter()
         .filter_map(|&k| Some((k, spec.get(k)?.clone())))
         .collect();
+    let sysctls = spec
+        .pointer("/securityContext/sysctls")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let notes = scenario
         .notes
         .iter()
@@ -280,12 +377,13 @@ fn generated(id: &str, native: bool) -> Option<Generated> {
         env: env.into_iter().map(name_first).collect(),
         mount: name_first(mount),
         pod,
+        sysctls: sysctls.into_iter().map(name_first).collect(),
         notes,
     })
 }
 
 /// The same value with `name` as the first key of every mapping (as people write them).
-fn name_first(v: Value) -> Value {
+pub(super) fn name_first(v: Value) -> Value {
     match v {
         Value::Object(m) => {
             let mut out = serde_json::Map::new();
@@ -420,7 +518,7 @@ fn old_client<'c, 't>(c: &'c Container<'t>) -> Option<&'c crate::read::ir::Val<'
     (repo == "docker" && major < 25).then_some(c.image.as_ref()?)
 }
 
-type Planned = (Vec<Edit>, Vec<MigrateNote>);
+pub(super) type Planned = (Vec<Edit>, Vec<MigrateNote>);
 
 fn workload(
     doc: &Doc<'_>,
@@ -439,34 +537,16 @@ fn workload(
     };
     // the runtime it reaches must be Docker's
     for c in &w.containers {
-        for m in &c.mounts {
-            let Some(h) = &m.host else { continue };
-            if let Some(r) = h.runtime()
-                && !docker_family(r)
+        for h in c.mounts.iter().filter_map(|m| m.host.as_ref()) {
+            if let Some(refused) =
+                foreign_socket(h, "a Docker daemon of its own does not serve that API")
             {
-                return Err((
-                    h.loc.line,
-                    format!(
-                        "`{}` is the {} socket{}: a Docker daemon of its own does not serve that API",
-                        h.raw.as_str(),
-                        r.label(),
-                        if matches!(h.class, PathClass::SocketDir(_)) {
-                            "'s directory"
-                        } else {
-                            ""
-                        }
-                    ),
-                ));
+                return Err(refused);
             }
         }
     }
     // the docker runs of each container, and the names they start
-    let runs: Vec<(usize, Vec<Workload<'_>>)> = w
-        .containers
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (i, run::docker_runs_in(c)))
-        .collect();
+    let runs = runs_of(w);
     let started: Vec<String> = runs
         .iter()
         .flat_map(|(_, ws)| ws.iter())
@@ -556,7 +636,8 @@ fn workload(
         Some(s) => s == Sidecar::Native,
         None => job,
     };
-    let g = generated(scenario, native).ok_or_else(|| {
+    let low_port = publishes_low_port(&runs, &users);
+    let g = generated(scenario, native, low_port).ok_or_else(|| {
         (
             wline,
             format!("the {scenario} scenario could not be built (a bug in dockscape)"),
@@ -804,6 +885,13 @@ fn workload(
     for (k, v) in &pod_settings {
         edits.push(ed.add_key(spec, k, v).ok_or_else(|| fail(wline))?);
     }
+    if !g.sysctls.is_empty() {
+        edits.extend(add_sysctls(doc, &ed, spec, &g.sysctls).ok_or_else(|| fail(wline))?);
+        notes.push(note(
+            wline,
+            "the job publishes a port below 1024, which a rootless daemon cannot bind: the pod gets the namespaced sysctl `net.ipv4.ip_unprivileged_port_start=0` (it applies to the pod's own network namespace)".to_string(),
+        ));
+    }
     if scenario == "dind-rootless" {
         for &ci in &users {
             let Some(c) = w.containers.get(ci) else {
@@ -888,6 +976,47 @@ fn workload(
     }
     notes.sort_by_key(|n| n.line);
     Ok((edits, notes))
+}
+
+/// Add `sysctls` to the pod's `securityContext` (a new one, a new `sysctls` list, or the items
+/// its list does not have by name).
+fn add_sysctls(
+    doc: &Doc<'_>,
+    ed: &Editor<'_, '_>,
+    spec: NodeId,
+    sysctls: &[Value],
+) -> Option<Vec<Edit>> {
+    let Some(sc) = own(doc, spec, "securityContext") else {
+        if doc.get(spec, "securityContext").is_some() {
+            return None;
+        }
+        let value = serde_json::json!({ "sysctls": sysctls });
+        return Some(vec![ed.add_key(spec, "securityContext", &value)?]);
+    };
+    if !doc.is_map(sc) {
+        return None;
+    }
+    let Some(list) = own(doc, sc, "sysctls") else {
+        if doc.get(sc, "sysctls").is_some() {
+            return None;
+        }
+        return Some(vec![ed.add_key(
+            sc,
+            "sysctls",
+            &Value::Array(sysctls.to_vec()),
+        )?]);
+    };
+    let mut edits = Vec::new();
+    for s in sysctls {
+        let name = s.get("name").and_then(Value::as_str).unwrap_or("");
+        let has = doc
+            .items(list)
+            .any(|i| doc.get(i, "name").and_then(|n| doc.str(n)) == Some(name));
+        if !has {
+            edits.push(ed.append_item(list, s)?);
+        }
+    }
+    Some(edits)
 }
 
 /// The words of a container's command and args (split at blanks and shell punctuation), each with

@@ -9,6 +9,7 @@
 //! flow collections get flow-style text). A workload that cannot be migrated safely is refused
 //! with the reason, and what changes for the workload is said with the line it comes from.
 
+mod buildkit;
 mod compose;
 mod k8s;
 mod proxy;
@@ -33,7 +34,8 @@ pub enum MigrateTarget {
     /// Docker-in-Docker under the Sysbox runtime: the `docker:<v>-dind` daemon without
     /// privileged, the pod on `runtimeClassName: sysbox-runc` (Compose: `runtime: sysbox-runc`).
     Sysbox,
-    /// Rootless BuildKit in place of `docker build` (not implemented yet).
+    /// Rootless BuildKit in place of a `docker build` (Kubernetes manifests; a workload that does
+    /// more than build is refused).
     Buildkit,
     /// DooD behind a read-only docker-socket-proxy.
     SocketProxy,
@@ -173,9 +175,11 @@ impl Migration {
 /// Rewrite every DooD workload of `input` (one file's text) into `target`.
 ///
 /// Kubernetes manifests (YAML or JSON, any number of documents; Pods, every controller kind,
-/// `PodTemplate`, pod specs inside other objects) and Compose services are rewritten; a DooD
-/// workload in another input kind, or one that cannot be migrated safely, is a [`Refusal`]. A document that does not parse is
-/// an error (nothing is rewritten, since its spans are unknown).
+/// `PodTemplate`, pod specs inside other objects) and Compose services are rewritten (Compose
+/// for every target but [`MigrateTarget::Buildkit`]); a DooD workload in another input kind, or
+/// one that cannot be migrated safely into `target` (a job that does more than build, for
+/// `Buildkit`; one that writes to the Docker API, for `SocketProxy`), is a [`Refusal`]. A
+/// document that does not parse is an error (nothing is rewritten, since its spans are unknown).
 ///
 /// ```
 /// let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ci\nspec:\n  containers:\n  - name: job\n    image: docker:29-cli\n    volumeMounts:\n    - name: sock\n      mountPath: /var/run/docker.sock\n  volumes:\n  - name: sock\n    hostPath:\n      path: /var/run/docker.sock\n";
@@ -188,15 +192,6 @@ impl Migration {
 /// # Ok::<(), dockscape::Error>(())
 /// ```
 pub fn migrate(input: &str, target: MigrateTarget, options: &MigrateOptions) -> Result<Migration> {
-    if target == MigrateTarget::Buildkit {
-        return Err(Error::new(
-            ErrorKind::InvalidParameter,
-            format!(
-                "`--to {}` is not implemented yet (`dind`, `dind-rootless`, `sysbox` and `socket-proxy` are)",
-                target.as_str()
-            ),
-        ));
-    }
     let mut plan = k8s::Plan::default();
     let kind = detect(&options.file, input);
     if kind.is_some_and(|k| k != InputKind::Kubernetes) {
@@ -218,6 +213,12 @@ pub fn migrate(input: &str, target: MigrateTarget, options: &MigrateOptions) -> 
                     return;
                 }
                 let proxy = target == MigrateTarget::SocketProxy;
+                let build = target == MigrateTarget::Buildkit;
+                if is_compose(doc) && build {
+                    buildkit::refuse_compose(doc, options, &mut plan);
+                    let _ = doc.take_problems();
+                    return;
+                }
                 if is_compose(doc) {
                     compose::migrate_doc(doc, input, target, options, &mut plan);
                     let _ = doc.take_problems();
@@ -231,6 +232,7 @@ pub fn migrate(input: &str, target: MigrateTarget, options: &MigrateOptions) -> 
                 match what {
                     Some(what) => k8s::refuse_kind(doc, what, &runs, options, &mut plan),
                     None if proxy => proxy::migrate_doc(doc, input, options, &mut plan),
+                    None if build => buildkit::migrate_doc(doc, input, options, &mut plan),
                     None => {
                         let scenario = k8s::scenario_of(target).unwrap_or("dind");
                         k8s::migrate_doc(doc, input, scenario, options, &mut plan)

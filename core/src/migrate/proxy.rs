@@ -4,11 +4,10 @@
 
 use serde_json::{Value, json};
 
-use super::k8s::{Plan, docker_family, label, node_of, parent, selected};
+use super::MigrateNote;
+use super::k8s::{Plan, each_dood, node_of, parent, socket_mounts};
 use super::yaml::Editor;
-use super::{MigrateNote, Refusal};
-use crate::lint::{WorkloadScenario, classify};
-use crate::read::ir::{Container, ContainerKind, VolumeSource, Workload, WorkloadKind};
+use crate::read::ir::{Container, ContainerKind, VolumeSource, Workload};
 use crate::read::paths::PathClass;
 use crate::read::source::{Doc, NodeId};
 
@@ -79,28 +78,9 @@ pub(super) fn migrate_doc(
     plan: &mut Plan,
 ) {
     let unit = crate::read::k8s::unit(doc);
-    for w in &unit.workloads {
-        if w.what != WorkloadKind::Pod
-            || classify(w) != WorkloadScenario::Dood
-            || !selected(options, w)
-        {
-            continue;
-        }
-        let name = label(w);
-        match workload(doc, text, w, &name) {
-            Ok(None) => {}
-            Ok(Some((edits, notes))) => {
-                plan.edits.extend(edits);
-                plan.notes.extend(notes);
-                plan.migrated.push(name);
-            }
-            Err((line, reason)) => plan.refusals.push(Refusal {
-                workload: name,
-                line: line as usize,
-                reason,
-            }),
-        }
-    }
+    each_dood(&unit.workloads, options, plan, |w, name| {
+        workload(doc, text, w, name)
+    });
 }
 
 type Planned = (Vec<super::Edit>, Vec<MigrateNote>);
@@ -122,55 +102,38 @@ fn workload(
     // the socket volume and the containers that mount it
     let mut volume: Option<usize> = None;
     let mut users: Vec<usize> = Vec::new();
-    for (ci, c) in w.containers.iter().enumerate() {
-        for m in &c.mounts {
-            let Some(h) = &m.host else { continue };
-            let Some(r) = h.runtime() else { continue };
-            if !docker_family(r) {
-                return Err((
-                    h.loc.line,
-                    format!(
-                        "`{}` is the {} socket: the docker-socket-proxy serves the Docker API only",
-                        h.raw.as_str(),
-                        r.label()
-                    ),
-                ));
-            }
-            let Some(vi) = m.volume else {
-                return Err((
-                    m.loc.line,
-                    "the socket is not mounted from a volume of the pod: not rewritten".to_string(),
-                ));
-            };
-            let direct = matches!(
-                w.volumes.get(vi).map(|v| &v.source),
-                Some(VolumeSource::Host {
-                    class: PathClass::Socket(_),
-                    ..
-                })
-            );
-            if !direct || m.sub_path.is_some() {
-                return Err((
+    for (ci, vi, m) in socket_mounts(w, "the docker-socket-proxy serves the Docker API only")? {
+        let Some(c) = w.containers.get(ci) else {
+            continue;
+        };
+        let direct = matches!(
+            w.volumes.get(vi).map(|v| &v.source),
+            Some(VolumeSource::Host {
+                class: PathClass::Socket(_),
+                ..
+            })
+        );
+        if !direct || m.sub_path.is_some() {
+            return Err((
                     m.loc.line,
                     "the socket is reached through its directory or a `subPath`: the socket-proxy migration needs a `hostPath` volume of the socket itself (mount `/var/run/docker.sock`, or use `--to dind`)".to_string(),
                 ));
-            }
-            if volume.is_some_and(|v| v != vi) {
-                return Err((
-                    m.loc.line,
-                    "more than one volume serves the socket: not rewritten".to_string(),
-                ));
-            }
-            volume = Some(vi);
-            if c.kind != ContainerKind::Container {
-                return Err((
+        }
+        if volume.is_some_and(|v| v != vi) {
+            return Err((
+                m.loc.line,
+                "more than one volume serves the socket: not rewritten".to_string(),
+            ));
+        }
+        volume = Some(vi);
+        if c.kind != ContainerKind::Container {
+            return Err((
                     m.loc.line,
                     "an init or ephemeral container uses the socket: the proxy, a regular container, does not run before it".to_string(),
                 ));
-            }
-            if !users.contains(&ci) {
-                users.push(ci);
-            }
+        }
+        if !users.contains(&ci) {
+            users.push(ci);
         }
     }
     let proxies: Vec<usize> = users

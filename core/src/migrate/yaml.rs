@@ -224,6 +224,43 @@ impl<'d, 'a> Editor<'d, 'a> {
         Some(Edit::replace(s, e, text))
     }
 
+    /// Replace the value `value` of its key in mapping `map` by `new` (written as `add_key` writes
+    /// it, from the key's colon to the end of the value's last line; in a flow mapping, the value's
+    /// span in flow style).
+    pub(super) fn replace_value(&self, map: NodeId, value: NodeId, new: &Value) -> Option<Edit> {
+        let (key, _) = self.doc.raw_pairs(map).find(|&(_, v)| v == value)?;
+        let (vs, _) = self.span(value)?;
+        let (_, ve) = self.span(self.last_leaf(value))?;
+        if self.is_flow(map) {
+            let (s, e) = self.span(value)?;
+            return Some(Edit::replace(s, e, flow(new)));
+        }
+        let (ks, ke) = self.span(key)?;
+        let colon = ke + self.text.get(ke..vs)?.find(':')?;
+        let col = self.column(ks);
+        let mut out = String::from(":");
+        self.after_key(&mut out, new, col);
+        Some(Edit::replace(colon, self.line_end(ve.max(vs)), out))
+    }
+
+    /// The last scalar (or empty collection) written inside `id`: where its text ends (a block
+    /// collection's own end may be the next line's start).
+    fn last_leaf(&self, id: NodeId) -> NodeId {
+        let mut at = id;
+        for _ in 0..64 {
+            let next = if self.doc.is_map(at) {
+                self.doc.raw_pairs(at).last().map(|(_, v)| v)
+            } else {
+                self.doc.items(at).last()
+            };
+            match next {
+                Some(n) if n != at => at = n,
+                _ => break,
+            }
+        }
+        at
+    }
+
     /// Add `key: value` as the last entry of mapping `map`.
     pub(crate) fn add_key(&self, map: NodeId, key: &str, value: &Value) -> Option<Edit> {
         let (s, e) = self.span(map)?;
