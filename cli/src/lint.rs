@@ -690,7 +690,8 @@ fn write_as_read(
                 t
             }
         };
-        match out.write_all(text.as_bytes()) {
+        // each part is out as soon as it is linted
+        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
             Ok(()) => true,
             Err(e) => {
                 failed = Some(e);

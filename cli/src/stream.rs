@@ -533,11 +533,18 @@ impl Cutter {
     }
 }
 
-/// Read one line (with its `\n`) into `buf`, keeping at most `cap` bytes of it (the rest is
-/// read and dropped). Returns whether anything was read.
-fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>, cap: usize) -> std::io::Result<bool> {
+/// What [`read_line`] read.
+#[derive(PartialEq)]
+enum Read1 {
+    Line,
+    End,
+    /// A line longer than the cap (`/dev/zero`, a binary): reading stops.
+    TooLong,
+}
+
+/// Read one line (with its `\n`) into `buf`, at most `cap` bytes.
+fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>, cap: usize) -> std::io::Result<Read1> {
     buf.clear();
-    let mut any = false;
     loop {
         let avail = match reader.fill_buf() {
             Ok(b) => b,
@@ -545,18 +552,23 @@ fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>, cap: usize) -> std::i
             Err(e) => return Err(e),
         };
         if avail.is_empty() {
-            return Ok(any);
+            return Ok(if buf.is_empty() {
+                Read1::End
+            } else {
+                Read1::Line
+            });
         }
-        any = true;
         let (take, done) = match avail.iter().position(|&b| b == b'\n') {
             Some(i) => (i + 1, true),
             None => (avail.len(), false),
         };
-        let room = cap.saturating_sub(buf.len());
-        buf.extend_from_slice(avail.get(..take.min(room)).unwrap_or_default());
+        if buf.len() + take > cap {
+            return Ok(Read1::TooLong);
+        }
+        buf.extend_from_slice(avail.get(..take).unwrap_or_default());
         reader.consume(take);
         if done {
-            return Ok(true);
+            return Ok(Read1::Line);
         }
     }
 }
@@ -581,8 +593,22 @@ pub fn lint(
     let mut skips = Skips::default();
     let threads = threads.max(1);
     loop {
-        let more = match read_line(&mut reader, &mut buf, MAX_DOC_CHARS * 4 + 8) {
-            Ok(more) => more,
+        let more = match read_line(&mut reader, &mut buf, MAX_DOC_CHARS + 1) {
+            Ok(Read1::Line) => true,
+            Ok(Read1::End) => false,
+            Ok(Read1::TooLong) => {
+                cutter.job.problems.push(LintError {
+                    file: name.clone(),
+                    line: Some(cutter.line_no + 1),
+                    column: Some(1),
+                    message: format!(
+                        "a line longer than {} MiB (no YAML input holds one): the rest of the \
+                         input is not read",
+                        MAX_DOC_CHARS >> 20
+                    ),
+                });
+                false
+            }
             Err(e) => {
                 cutter.job.problems.push(LintError {
                     file: name.clone(),
@@ -651,6 +677,14 @@ impl Skips {
 
 /// Decode one line's bytes: UTF-8, a byte order mark dropped only at the start of the input.
 fn decode_line(bytes: &[u8], first: bool) -> (String, Vec<dockscape::DecodeProblem>) {
+    // the common case, without a character-by-character pass
+    let marked = first && bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
+    if !marked
+        && !bytes.contains(&0)
+        && let Ok(text) = std::str::from_utf8(bytes)
+    {
+        return (text.to_string(), Vec::new());
+    }
     if first || !matches!(bytes.first(), Some(0xEF | 0xFE | 0xFF | 0x00)) {
         return dockscape::decode(bytes);
     }
