@@ -587,7 +587,7 @@ pub fn lint(
         head,
         rest,
     } = input;
-    let mut reader = BufReader::with_capacity(1 << 16, std::io::Cursor::new(head).chain(rest));
+    let mut reader = BufReader::with_capacity(1 << 16, HeadThen { head, at: 0, rest });
     let mut cutter = Cutter::new(&name);
     let mut buf = Vec::new();
     let mut skips = Skips::default();
@@ -635,8 +635,10 @@ pub fn lint(
         } else {
             cutter.finish();
         }
-        if cutter.jobs.len() >= threads || (!more && !cutter.jobs.is_empty()) {
-            let jobs = std::mem::take(&mut cutter.jobs);
+        // `threads` jobs at a time (held List items come out as several at once)
+        while cutter.jobs.len() >= threads || (!more && !cutter.jobs.is_empty()) {
+            let n = threads.min(cutter.jobs.len());
+            let jobs: Vec<Job> = cutter.jobs.drain(..n).collect();
             for part in run_jobs(jobs, &name, kind, options) {
                 let part = skips.take(part);
                 if !out(part) {
@@ -649,6 +651,31 @@ pub fn lint(
         }
     }
     out(dockscape::lint_pieces_end(&name, skips.end(), options));
+}
+
+/// The bytes read to decide to stream, then the rest; the first are freed once read.
+struct HeadThen {
+    head: Vec<u8>,
+    at: usize,
+    rest: Box<dyn Read + Send>,
+}
+
+impl Read for HeadThen {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if let Some(left) = self.head.get(self.at..).filter(|l| !l.is_empty()) {
+            let n = left.len().min(buf.len());
+            if let (Some(to), Some(from)) = (buf.get_mut(..n), left.get(..n)) {
+                to.copy_from_slice(from);
+            }
+            self.at += n;
+            if self.at >= self.head.len() {
+                self.head = Vec::new();
+                self.at = 0;
+            }
+            return Ok(n);
+        }
+        self.rest.read(buf)
+    }
 }
 
 /// The skipped entries of the pieces: an input is skipped only when every piece of it is.
@@ -763,6 +790,7 @@ pub fn take(
             continue;
         };
         let kind = kind_of(&f.name);
+        // UTF-16 and UTF-32 (by their byte order marks) and NUL bytes are read whole
         let utf8 = !matches!(head.first(), Some(0xFE | 0xFF | 0x00));
         let start = String::from_utf8_lossy(head.get(..head.len().min(1 << 20)).unwrap_or(&head));
         if utf8 && dockscape::lint_in_pieces(&f.name, &start, kind) {
