@@ -132,6 +132,7 @@ Examples:
   dockscape lint --exit-zero --format sarif -o dockscape.sarif .  report, never fail the job
   dockscape lint deploy.yaml compose.yaml ci.sh
   kubectl get pods -A -o yaml | dockscape lint -
+  kubectl get all -A -o yaml | dockscape lint --format jsonl -   a whole cluster, streamed
   dockscape lint --format sarif . > dockscape.sarif
   dockscape lint --select DS001,DS002 --fail-on critical manifests/
   dockscape lint --ignore dind-daemon --input compose docker-compose.override.yml
@@ -146,6 +147,8 @@ Suppress with the annotation `dockscape.io/ignore: \"DS001: reason\"` or a comme
 `# dockscape: ignore DS001 reason` on the finding's line or the line above.")]
 pub struct LintArgs {
     /// Files and directories to lint (directories recursively); `-` reads stdin. Default: `.`
+    /// An input over 8 MiB is linted as it is read, document by document and `kind: List` item by
+    /// item, in bounded memory.
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -729,7 +732,8 @@ fn write_as_read(
                 t
             }
         };
-        match out.write_all(text.as_bytes()) {
+        // each part is out as soon as it is linted
+        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
             Ok(()) => true,
             Err(e) => {
                 failed = Some(e);

@@ -533,11 +533,18 @@ impl Cutter {
     }
 }
 
-/// Read one line (with its `\n`) into `buf`, keeping at most `cap` bytes of it (the rest is
-/// read and dropped). Returns whether anything was read.
-fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>, cap: usize) -> std::io::Result<bool> {
+/// What [`read_line`] read.
+#[derive(PartialEq)]
+enum Read1 {
+    Line,
+    End,
+    /// A line longer than the cap (`/dev/zero`, a binary): reading stops.
+    TooLong,
+}
+
+/// Read one line (with its `\n`) into `buf`, at most `cap` bytes.
+fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>, cap: usize) -> std::io::Result<Read1> {
     buf.clear();
-    let mut any = false;
     loop {
         let avail = match reader.fill_buf() {
             Ok(b) => b,
@@ -545,18 +552,23 @@ fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>, cap: usize) -> std::i
             Err(e) => return Err(e),
         };
         if avail.is_empty() {
-            return Ok(any);
+            return Ok(if buf.is_empty() {
+                Read1::End
+            } else {
+                Read1::Line
+            });
         }
-        any = true;
         let (take, done) = match avail.iter().position(|&b| b == b'\n') {
             Some(i) => (i + 1, true),
             None => (avail.len(), false),
         };
-        let room = cap.saturating_sub(buf.len());
-        buf.extend_from_slice(avail.get(..take.min(room)).unwrap_or_default());
+        if buf.len() + take > cap {
+            return Ok(Read1::TooLong);
+        }
+        buf.extend_from_slice(avail.get(..take).unwrap_or_default());
         reader.consume(take);
         if done {
-            return Ok(true);
+            return Ok(Read1::Line);
         }
     }
 }
@@ -575,14 +587,28 @@ pub fn lint(
         head,
         rest,
     } = input;
-    let mut reader = BufReader::with_capacity(1 << 16, std::io::Cursor::new(head).chain(rest));
+    let mut reader = BufReader::with_capacity(1 << 16, HeadThen { head, at: 0, rest });
     let mut cutter = Cutter::new(&name);
     let mut buf = Vec::new();
     let mut skips = Skips::default();
     let threads = threads.max(1);
     loop {
-        let more = match read_line(&mut reader, &mut buf, MAX_DOC_CHARS * 4 + 8) {
-            Ok(more) => more,
+        let more = match read_line(&mut reader, &mut buf, MAX_DOC_CHARS + 1) {
+            Ok(Read1::Line) => true,
+            Ok(Read1::End) => false,
+            Ok(Read1::TooLong) => {
+                cutter.job.problems.push(LintError {
+                    file: name.clone(),
+                    line: Some(cutter.line_no + 1),
+                    column: Some(1),
+                    message: format!(
+                        "a line longer than {} MiB (no YAML input holds one): the rest of the \
+                         input is not read",
+                        MAX_DOC_CHARS >> 20
+                    ),
+                });
+                false
+            }
             Err(e) => {
                 cutter.job.problems.push(LintError {
                     file: name.clone(),
@@ -609,8 +635,10 @@ pub fn lint(
         } else {
             cutter.finish();
         }
-        if cutter.jobs.len() >= threads || (!more && !cutter.jobs.is_empty()) {
-            let jobs = std::mem::take(&mut cutter.jobs);
+        // `threads` jobs at a time (held List items come out as several at once)
+        while cutter.jobs.len() >= threads || (!more && !cutter.jobs.is_empty()) {
+            let n = threads.min(cutter.jobs.len());
+            let jobs: Vec<Job> = cutter.jobs.drain(..n).collect();
             for part in run_jobs(jobs, &name, kind, options) {
                 let part = skips.take(part);
                 if !out(part) {
@@ -623,6 +651,31 @@ pub fn lint(
         }
     }
     out(dockscape::lint_pieces_end(&name, skips.end(), options));
+}
+
+/// The bytes read to decide to stream, then the rest; the first are freed once read.
+struct HeadThen {
+    head: Vec<u8>,
+    at: usize,
+    rest: Box<dyn Read + Send>,
+}
+
+impl Read for HeadThen {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if let Some(left) = self.head.get(self.at..).filter(|l| !l.is_empty()) {
+            let n = left.len().min(buf.len());
+            if let (Some(to), Some(from)) = (buf.get_mut(..n), left.get(..n)) {
+                to.copy_from_slice(from);
+            }
+            self.at += n;
+            if self.at >= self.head.len() {
+                self.head = Vec::new();
+                self.at = 0;
+            }
+            return Ok(n);
+        }
+        self.rest.read(buf)
+    }
 }
 
 /// The skipped entries of the pieces: an input is skipped only when every piece of it is.
@@ -651,6 +704,14 @@ impl Skips {
 
 /// Decode one line's bytes: UTF-8, a byte order mark dropped only at the start of the input.
 fn decode_line(bytes: &[u8], first: bool) -> (String, Vec<dockscape::DecodeProblem>) {
+    // the common case, without a character-by-character pass
+    let marked = first && bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
+    if !marked
+        && !bytes.contains(&0)
+        && let Ok(text) = std::str::from_utf8(bytes)
+    {
+        return (text.to_string(), Vec::new());
+    }
     if first || !matches!(bytes.first(), Some(0xEF | 0xFE | 0xFF | 0x00)) {
         return dockscape::decode(bytes);
     }
@@ -729,6 +790,7 @@ pub fn take(
             continue;
         };
         let kind = kind_of(&f.name);
+        // UTF-16 and UTF-32 (by their byte order marks) and NUL bytes are read whole
         let utf8 = !matches!(head.first(), Some(0xFE | 0xFF | 0x00));
         let start = String::from_utf8_lossy(head.get(..head.len().min(1 << 20)).unwrap_or(&head));
         if utf8 && dockscape::lint_in_pieces(&f.name, &start, kind) {
