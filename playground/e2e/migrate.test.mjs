@@ -18,8 +18,8 @@ async function settle(page) {
 }
 
 /** The Lint tab with a gallery example loaded and linted, the editor up. */
-async function lintExample(example) {
-  const o = await files.h.page();
+async function lintExample(example, options = {}) {
+  const o = await files.h.page(options);
   files.opened.push(o);
   const { page } = o;
   await page.goto(files.h.url);
@@ -108,6 +108,17 @@ describe('migrate', () => {
     });
     assert.equal(caretLine, (await page.evaluate(() => window.__dockscape.state().input)).split('\n')[r.line - 1], 'the line button puts the caret on the refused line');
     await page.locator('#migrate').screenshot({ path: join(RESULTS, 'migrate-refusal.png') });
+    assert.deepEqual(problems, []);
+  });
+
+  test('on a phone the panel fits the screen: the diff scrolls inside its viewer', async () => {
+    const { page, problems } = await lintExample('dood', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await page.locator('.finding[data-code="DS002"]').first().getByRole('button', { name: 'Migrate to dind', exact: true }).click();
+    await settle(page);
+    await page.waitForSelector('#migrate-diff .cm-editor');
+    const wide = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: innerWidth, panel: document.getElementById('migrate').getBoundingClientRect().right }));
+    assert.ok(wide.doc <= wide.view && wide.panel <= wide.view, `nothing scrolls sideways: ${JSON.stringify(wide)}`);
+    await page.locator('#migrate').screenshot({ path: join(RESULTS, 'migrate-phone.png') });
     assert.deepEqual(problems, []);
   });
 

@@ -169,6 +169,12 @@ describe('themes and accessibility', () => {
       await settle(page);
       problems.push(...(await axe(page)).map((p) => `lint: ${p}`));
       await page.screenshot({ path: join(RESULTS, `lint-${scheme}.png`), fullPage: true });
+      await page.locator('.finding[data-code="DS002"]').first().getByRole('button', { name: 'Migrate to dind', exact: true }).click();
+      await settle(page);
+      await page.waitForSelector('#migrate-diff .cm-editor');
+      problems.push(...(await axe(page)).map((p) => `migrate: ${p}`));
+      await page.locator('#migrate').screenshot({ path: join(RESULTS, `migrate-${scheme}.png`) });
+      await page.locator('#migrate-close').click();
       await page.getByRole('tab', { name: 'Convert', exact: true }).click();
       await page.getByRole('button', { name: 'docker run lines', exact: true }).click();
       await settle(page);

@@ -59,7 +59,7 @@ export function initMigrate(to: MigrateHost): void {
   host = to;
 }
 
-function call(input: LintInput, target: MigrateTarget, workload: string): Promise<Outcome<Migration>> {
+function call(input: LintInput, target: MigrateTarget, workload: string | undefined): Promise<Outcome<Migration>> {
   return track(engine.call<Migration>('migrate', input.text, target, { file: input.file, workload }));
 }
 
@@ -69,18 +69,38 @@ function applies(m: Migration, workload: string): boolean {
   return m.refusals.some((r) => r.workload === workload && !/not implemented/.test(r.reason));
 }
 
+/** Targets the wasm refused as such (not implemented, unknown): never asked again in this page. */
+const unavailable = new Set<MigrateTarget>();
+/** The answers for one input (every workload at once), shared by all its findings. */
+let answers: { key: string; all: Promise<[MigrateTarget, Migration][]> } | undefined;
+
+function answersFor(input: LintInput): Promise<[MigrateTarget, Migration][]> {
+  const key = `${input.file}\u0000${input.text}`;
+  if (answers?.key !== key) {
+    const asked = CANDIDATES.filter((t) => !unavailable.has(t));
+    const all = Promise.all(asked.map((t) => call(input, t, undefined))).then((rs) =>
+      rs.flatMap((r, i): [MigrateTarget, Migration][] => {
+        if (r.ok) return [[asked[i], r.value]];
+        if (r.error.kind === 'invalid-parameter') unavailable.add(asked[i]);
+        return [];
+      }),
+    );
+    answers = { key, all };
+  }
+  return answers.all;
+}
+
 /**
  * Appends a "Migrate to <target>" button to `into` for every target the wasm migrates `workload` to, or
- * refuses with a reason of its own (the reason is worth reading: it says what to change).
+ * refuses with a reason of its own (the reason is worth reading: it says what to change). One call per
+ * target answers every finding of the input.
  */
 export function offerMigrations(into: HTMLElement, workload: string): void {
   if (!host) return;
-  const input = host.input();
-  void Promise.all(CANDIDATES.map((t) => call(input, t, workload))).then((answers) => {
+  void answersFor(host.input()).then((all) => {
     if (!into.isConnected) return;
-    answers.forEach((a, i) => {
-      if (!a.ok || !applies(a.value, workload)) return;
-      const target = CANDIDATES[i];
+    for (const [target, m] of all) {
+      if (!applies(m, workload)) continue;
       into.append(
         h('button', {
           type: 'button',
@@ -90,7 +110,7 @@ export function offerMigrations(into: HTMLElement, workload: string): void {
           onclick: () => void show(target, workload),
         }),
       );
-    });
+    }
   });
 }
 
