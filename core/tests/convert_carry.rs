@@ -440,3 +440,17 @@ fn a_named_volume_keeps_its_engine_name_outside_kubernetes() {
         run.outputs[0].text
     );
 }
+
+#[test]
+fn a_stop_signal_and_hooks_from_kubernetes() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n      lifecycle:\n        stopSignal: SIGQUIT\n        preStop:\n          exec:\n            command: [nginx, -s, quit]\n";
+    let c = conv(pod, ConvertTarget::Compose);
+    let v = yaml(&c.outputs[0].text);
+    assert_eq!(v["services"]["app"]["stop_signal"], "SIGQUIT");
+    assert_eq!(
+        dropped(&c),
+        [(9, "spec.containers[0].lifecycle.preStop".to_owned())],
+        "{:?}",
+        c.dropped
+    );
+}

@@ -136,3 +136,21 @@ fn a_json_syntax_error_is_reported_at_its_place() {
         c.errors
     );
 }
+
+#[test]
+fn a_compose_file_in_json_converts_with_positions() {
+    let compose = "{\n  \"services\": {\n    \"web\": {\n      \"image\": \"nginx:1.27\",\n      \"ports\": [\"8080:80\"],\n      \"init\": true,\n      \"logging\": {\"driver\": \"none\"}\n    }\n  }\n}\n";
+    let c = conv(compose, ConvertTarget::Pod);
+    assert_eq!(c.source, ConvertSource::Compose);
+    assert!(
+        c.outputs[0].text.contains("containerPort: 80"),
+        "{}",
+        c.outputs[0].text
+    );
+    let d: Vec<(u32, u32, &str)> = c
+        .dropped
+        .iter()
+        .map(|d| (d.line, d.column, d.key_or_flag.as_str()))
+        .collect();
+    assert_eq!(d, [(6, 7, "init"), (7, 7, "logging")], "{:?}", c.dropped);
+}

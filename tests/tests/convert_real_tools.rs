@@ -284,7 +284,7 @@ fn every_converted_run_script_runs_through_the_real_docker_cli() {
     let corpus = engine_lines().join("\n");
     // (input, containers it runs)
     let n = corpus.lines().count();
-    for (input, containers) in [(corpus.as_str(), n), (COMPOSE, 5), (K8S, 5)] {
+    for (input, containers) in [(corpus.as_str(), n), (COMPOSE, 36), (K8S, 14)] {
         let engine = Engine::start();
         let c = converted(input, ConvertTarget::Run);
         let out = run_sh(&c.outputs[0].text, &engine);

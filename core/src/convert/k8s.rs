@@ -827,6 +827,18 @@ fn container(ctx: &mut Ctx<'_, '_, '_>, id: NodeId, pod: &Pod) -> Container {
                 }
             }
             "securityContext" => security(ctx, v, &mut c),
+            // Kubernetes 1.33+ (ContainerStopSignals): Compose `stop_signal`, `--stop-signal`
+            "lifecycle" => {
+                for (lk, lv) in doc.pairs(v) {
+                    match doc.str(lk) {
+                        Some("stopSignal") => c.stop_signal = ctx.text(lv),
+                        _ => ctx.drop_key(
+                            lk,
+                            "a lifecycle hook: Docker runs no command on start or before stop",
+                        ),
+                    }
+                }
+            }
             "readinessProbe" | "startupProbe" | "livenessProbe" => {
                 let Some(p) = probe(ctx, v) else { continue };
                 if key == "startupProbe" {
