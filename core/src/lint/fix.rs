@@ -15,22 +15,71 @@
 use super::registry::{Hit, Meta, Rule};
 use super::types::{Applicability, Finding, Fix, LintInput, LintOptions, LintReport};
 use crate::migrate::Edit;
-use crate::migrate::yaml::Editor;
+use crate::migrate::yaml::{Editor, Style};
 use crate::read::ir::{Field, Unit};
 use crate::read::source::{Doc, Kind, NONE, NodeId};
 use crate::{Error, ErrorKind, Result};
+
+/// What the fixes of one document share, found once per document (the first time one of its
+/// findings has a fix): its style and the ranges YAML aliases repeat. Finding them again for each
+/// finding made a document with thousands of fixable findings quadratic.
+#[derive(Debug)]
+pub(crate) struct DocFacts {
+    style: Style,
+    /// Byte ranges of the nodes an alias points at (to the end of their last line).
+    aliased: Vec<(usize, usize)>,
+}
+
+impl DocFacts {
+    pub(super) fn new(doc: &Doc<'_>, text: &str) -> Self {
+        // the style of the document's start; whether its own text (not the whole input) uses CRLF
+        let probe = Editor::new_with_crlf(doc, text, 0, false);
+        let (start, end) = doc
+            .root()
+            .and_then(|r| probe.span(r))
+            .unwrap_or((0, text.len()));
+        let crlf = text
+            .get(start..probe.line_end(end))
+            .is_some_and(|t| t.contains("\r\n"));
+        let style = Style {
+            crlf,
+            ..probe.style
+        };
+        let aliased = doc
+            .nodes
+            .iter()
+            .filter(|n| n.kind == Kind::Alias)
+            .filter_map(|n| probe.span(n.first))
+            .map(|(s, e)| (s, probe.line_end(e)))
+            .collect();
+        DocFacts { style, aliased }
+    }
+
+    /// Whether an edit lands in a node a YAML alias repeats elsewhere (or an alias-merged mapping).
+    fn through_alias(&self, edits: &[Edit]) -> bool {
+        self.aliased
+            .iter()
+            .any(|&(s, end)| edits.iter().any(|x| x.start <= end && x.end >= s))
+    }
+}
 
 /// What a rule's fix reads: the unit the hit is in, its YAML document and the input's text.
 pub(crate) struct FixCx<'c> {
     pub unit: &'c Unit<'c>,
     pub doc: &'c Doc<'c>,
     pub text: &'c str,
+    facts: &'c DocFacts,
 }
 
 impl<'c> FixCx<'c> {
-    /// The editor of the document, with the style found near `near`.
-    pub(crate) fn editor(&self, near: NodeId) -> Editor<'c, 'c> {
-        Editor::new(self.doc, self.text, near)
+    /// The editor of the document, in the document's style (the style of its start: the fixes
+    /// insert scalars, which only need the line ending).
+    pub(crate) fn editor(&self, _near: NodeId) -> Editor<'c, 'c> {
+        Editor {
+            doc: self.doc,
+            text: self.text,
+            style: self.facts.style,
+        }
     }
 
     /// The node a hit points at.
@@ -101,18 +150,6 @@ impl<'c> FixCx<'c> {
     }
 }
 
-/// Whether an edit lands in a node a YAML alias repeats elsewhere (or in an alias-merged mapping).
-fn through_alias(doc: &Doc<'_>, ed: &Editor<'_, '_>, edits: &[Edit]) -> bool {
-    doc.nodes
-        .iter()
-        .filter(|n| n.kind == Kind::Alias)
-        .filter_map(|n| ed.span(n.first))
-        .any(|(s, e)| {
-            let end = ed.line_end(e);
-            edits.iter().any(|x| x.start <= end && x.end >= s)
-        })
-}
-
 /// The fix of `hit` (of rule `rule`), when the rule has one and it applies.
 pub(super) fn fix_of(
     rule: &dyn Rule,
@@ -121,9 +158,16 @@ pub(super) fn fix_of(
     unit: &Unit<'_>,
     doc: &Doc<'_>,
     text: &str,
+    facts: &mut Option<DocFacts>,
 ) -> Option<Fix> {
     let fm = meta.fix.as_ref()?;
-    let cx = FixCx { unit, doc, text };
+    let facts = facts.get_or_insert_with(|| DocFacts::new(doc, text));
+    let cx = FixCx {
+        unit,
+        doc,
+        text,
+        facts,
+    };
     let mut edits = rule.fix(&cx, hit)?;
     edits.sort_by_key(|e| (e.start, e.end));
     edits.dedup();
@@ -133,7 +177,7 @@ pub(super) fn fix_of(
     let inside = edits.iter().all(|e| {
         e.start <= e.end && text.get(e.start..e.end).is_some() && text.is_char_boundary(e.start)
     });
-    if edits.is_empty() || !ordered || !inside || through_alias(doc, &cx.editor(0), &edits) {
+    if edits.is_empty() || !ordered || !inside || facts.through_alias(&edits) {
         return None;
     }
     Some(Fix {

@@ -696,6 +696,8 @@ fn process(
             }
         }
     }
+    // found once per document, when a finding first has a fix
+    let mut facts = None;
     for (meta, hit) in &cx.hits {
         let reason = directives
             .get(hit.workload)
@@ -712,7 +714,7 @@ fn process(
             && let Some(d) = doc
             && let Some(rule) = rules.iter().find(|r| r.meta().code == meta.code)
         {
-            f.fix = fix::fix_of(*rule, meta, hit, unit, d, ctx.text);
+            f.fix = fix::fix_of(*rule, meta, hit, unit, d, ctx.text, &mut facts);
         }
         report.findings.push(f);
     }

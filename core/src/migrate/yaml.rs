@@ -27,10 +27,15 @@ pub(crate) struct Editor<'d, 'a> {
 
 impl<'d, 'a> Editor<'d, 'a> {
     pub(crate) fn new(doc: &'d Doc<'a>, text: &'d str, near: NodeId) -> Self {
+        Self::new_with_crlf(doc, text, near, text.contains("\r\n"))
+    }
+
+    /// [`Editor::new`] with the line ending given (`lint --fix` finds it once per document).
+    pub(crate) fn new_with_crlf(doc: &'d Doc<'a>, text: &'d str, near: NodeId, crlf: bool) -> Self {
         let style = Style {
             map_step: detect_map_step(doc, text, near).unwrap_or(2),
             seq_offset: detect_seq_offset(doc, text, near).unwrap_or(2),
-            crlf: text.contains("\r\n"),
+            crlf,
         };
         Editor { doc, text, style }
     }
