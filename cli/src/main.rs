@@ -60,7 +60,7 @@ enum Command {
     Config(config::ConfigArgs),
     /// Convert `docker run` lines into a Compose file, Pods, Deployments, Jobs or CronJobs.
     Convert(convert::ConvertArgs),
-    /// Rewrite Docker-outside-of-Docker workloads into Docker-in-Docker (text edits, --diff, --write).
+    /// Rewrite Docker-outside-of-Docker workloads into DinD, rootless DinD, Sysbox, BuildKit or a socket proxy (text edits, --diff, --write).
     Migrate(migrate::MigrateArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(shell::CompletionsArgs),

@@ -43,7 +43,7 @@ for dind); `--to sysbox` adds the `docker:<v>-dind` daemon without privileged an
 `runtimeClassName: sysbox-runc` with `hostUsers: false` (a Compose daemon service gets \
 `runtime: sysbox-runc`), refusing pods on the node's network, PID or IPC namespace. Both take their daemon \
 from `dockscape generate dind-rootless` / `sysbox`.\n\n\
-`--to buildkit` (Kubernetes manifests) rewrites a container whose one command is a `docker build` (or \
+`--to buildkit` rewrites a container (or a Compose service) whose one command is a `docker build` (or \
 `docker buildx build`) into the rootless BuildKit container of `dockscape generate buildkit`: \
 `moby/buildkit:<v>-rootless` running `buildctl-daemonless.sh build` with the same context, Dockerfile, \
 tag, build args, target and platform, no socket and no daemon. A workload that does anything else \
@@ -76,7 +76,7 @@ pub(crate) struct MigrateArgs {
     /// `docker:<v>-dind-rootless` daemon, uid 1000, still privileged), `sysbox` (the daemon
     /// without privileged under `runtimeClassName: sysbox-runc`, Compose `runtime: sysbox-runc`),
     /// `socket-proxy` (DooD kept behind a read-only docker-socket-proxy) or `buildkit` (a job that
-    /// only runs `docker build` becomes rootless BuildKit's `buildctl-daemonless.sh`; Kubernetes).
+    /// only runs `docker build` becomes rootless BuildKit's `buildctl-daemonless.sh`).
     #[arg(long, default_value = "dind", value_name = "SCENARIO")]
     to: String,
     /// Where the daemon runs: `container` (a regular container) or `native` (a native sidecar:

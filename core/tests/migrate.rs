@@ -1365,7 +1365,11 @@ fn migrate_fixture(name: &str) -> String {
 #[test]
 fn every_dood_fixture_is_rewritten_into_buildkit_or_refused() {
     let mut all = dood_fixtures();
-    for f in ["buildkit-job.yaml", "buildkit-pod.yaml"] {
+    for f in [
+        "buildkit-job.yaml",
+        "buildkit-pod.yaml",
+        "buildkit-compose.yaml",
+    ] {
         all.push((format!("migrate/{f}"), migrate_fixture(f)));
     }
     let declared = dockscape::build_scenario("buildkit", &dockscape::Params::new())
@@ -1422,6 +1426,11 @@ fn every_dood_fixture_is_rewritten_into_buildkit_or_refused() {
     );
     assert!(migrated.iter().any(|f| f == "migrate/buildkit-job.yaml"));
     assert!(migrated.iter().any(|f| f == "migrate/buildkit-pod.yaml"));
+    assert!(
+        migrated
+            .iter()
+            .any(|f| f == "migrate/buildkit-compose.yaml")
+    );
     assert!(refused >= 20, "only {refused} refused");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
@@ -1561,15 +1570,64 @@ fn buildkit_refuses_workloads_that_do_more_than_build() {
         "{:?}",
         m.refusals
     );
-    // Compose is refused for this target, not an error
+    // Compose: a context outside the service's volumes is refused likewise
     let compose = "services:\n  ci:\n    image: docker:29-cli\n    command: docker build /src\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n";
     let m = to(MigrateTarget::Buildkit, compose);
     assert!(m.edits.is_empty());
     assert!(
-        m.refusals[0].reason.contains("not implemented yet"),
+        m.refusals[0]
+            .reason
+            .contains("the build context `/src` is not on a volume of `ci`"),
         "{:?}",
         m.refusals
     );
+}
+
+#[test]
+fn a_docker_build_compose_service_becomes_rootless_buildkit() {
+    let text = migrate_fixture("buildkit-compose.yaml");
+    let m = to(MigrateTarget::Buildkit, &text);
+    assert_eq!(m.migrated, ["service/build"], "{:?}", m.refusals);
+    let want = "# builds the app with the host's daemon
+services:
+  build:
+    image: moby/buildkit:v0.33.0-rootless
+    working_dir: /src
+    command:
+      - build
+      - \"--frontend\"
+      - dockerfile.v0
+      - \"--local\"
+      - context=/src
+      - \"--local\"
+      - dockerfile=/src
+      - \"--output\"
+      - \"type=image,name=registry.example.com/app:dev,push=false\"
+      - \"--opt\"
+      - build-arg:VERSION=dev
+    environment:
+      - TZ=UTC
+      - BUILDKITD_FLAGS=--oci-worker-no-process-sandbox
+    volumes:
+      - ./app:/src:ro
+      - buildkitd:/home/user/.local/share/buildkit
+    entrypoint:
+      - buildctl-daemonless.sh
+    user: \"1000:1000\"
+    security_opt:
+      - seccomp=unconfined
+      - apparmor=unconfined
+volumes:
+  buildkitd: {}
+";
+    assert_eq!(m.text, want);
+    let report = lint_text("compose.yaml", &m.text);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(
+        report.workloads[0].scenario,
+        WorkloadScenario::DaemonlessBuild
+    );
+    assert_eq!(to(MigrateTarget::Buildkit, &m.text).edits, []);
 }
 
 #[test]

@@ -346,3 +346,29 @@ fn assert_all_valid(outputs: &[(String, String)]) {
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[test]
+fn the_buildkit_compose_migration_passes_docker_compose_config() {
+    let before = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../core/tests/fixtures/migrate/buildkit-compose.yaml"),
+    )
+    .unwrap();
+    dockscape_tests::compose_config(&before).unwrap();
+    let m = migrate(&before, MigrateTarget::Buildkit, &MigrateOptions::default()).unwrap();
+    assert_eq!(m.migrated, ["service/build"], "{:?}", m.refusals);
+    let canonical =
+        dockscape_tests::compose_config(&m.text).unwrap_or_else(|e| panic!("{e}\n{}", m.text));
+    for want in [
+        "image: moby/buildkit:v0.33.0-rootless",
+        "- buildctl-daemonless.sh",
+        "- type=image,name=registry.example.com/app:dev,push=false",
+        "user: 1000:1000",
+        "- seccomp=unconfined",
+        "BUILDKITD_FLAGS: --oci-worker-no-process-sandbox",
+        "target: /home/user/.local/share/buildkit",
+    ] {
+        assert!(canonical.contains(want), "no `{want}` in\n{canonical}");
+    }
+    assert!(!canonical.contains("docker.sock"), "{canonical}");
+}

@@ -395,7 +395,7 @@ pub fn yaml_to_json(text: &str) -> JsValue {
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_MIGRATE_TYPES: &str = r#"
-/** What a DooD workload is rewritten into: `dind`, and `socket-proxy` for Kubernetes input, are implemented (the others are errors). */
+/** What a DooD workload is rewritten into (docs/migrate.md); a workload a target cannot take is refused with the reason. */
 export type MigrateTarget = "dind" | "dind-rootless" | "sysbox" | "buildkit" | "socket-proxy";
 /** Options of `migrate`: `file` tells the input kind apart (`docker-compose.yml`, ...), `sidecar` where
  * the daemon runs (default: a native sidecar in a Job or CronJob, a container elsewhere), `workload`

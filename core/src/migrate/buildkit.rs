@@ -1,10 +1,11 @@
-//! `--to buildkit` for Kubernetes: a DooD container whose one job is a `docker build` (or `docker
-//! buildx build`, `docker image build`) becomes the rootless BuildKit container `dockscape
-//! generate buildkit` writes (`buildctl-daemonless.sh build ...`): no daemon, no socket. A
-//! workload that does anything else with the socket is refused with the reason.
+//! `--to buildkit`: a DooD container (or Compose service) whose one job is a `docker build` (or
+//! `docker buildx build`, `docker image build`) becomes the rootless BuildKit container (or
+//! service) `dockscape generate buildkit` writes (`buildctl-daemonless.sh build ...`): no daemon,
+//! no socket. A workload that does anything else with the socket is refused with the reason.
 
 use serde_json::{Value, json};
 
+use super::compose;
 use super::k8s::{Plan, Planned, Refused, each_dood, name_first, node_of, parent, socket_mounts};
 use super::yaml::Editor;
 use super::{Edit, MigrateNote, MigrateOptions};
@@ -158,6 +159,98 @@ fn absolute(dir: &str, path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
+/// The build of `c`, its context and Dockerfile's folder made absolute (a relative context against
+/// `workdir`, the `workdir_key` the user sets), both on a mount `kept` keeps: the BuildKit image has
+/// nothing of the job image's own files.
+fn plan_build(
+    c: &Container<'_>,
+    workdir: Option<&str>,
+    workdir_key: &str,
+    kept: impl Fn(&crate::read::ir::Mount<'_>) -> bool,
+) -> Result<(Build, String, String), Refused> {
+    let b = build_of(c)?;
+    let context = match workdir {
+        _ if b.context.starts_with('/') => absolute("/", &b.context),
+        Some(dir) => absolute(dir, &b.context),
+        None => {
+            return Err((
+                c.loc.line,
+                format!(
+                    "the build context `{}` is relative to the image's working directory, which the BuildKit image does not share: set `{workdir_key}` or use an absolute path",
+                    b.context
+                ),
+            ));
+        }
+    };
+    let dockerfile_dir = match &b.file {
+        Some(f) => {
+            let full = absolute(&context, f);
+            full.rsplit_once('/').map_or("/".to_string(), |(d, _)| {
+                if d.is_empty() { "/".into() } else { d.into() }
+            })
+        }
+        None => context.clone(),
+    };
+    let on_volume = |path: &str| {
+        c.mounts.iter().any(|m| {
+            kept(m)
+                && m.target.as_ref().is_some_and(|t| {
+                    let t = absolute("/", t.as_str());
+                    path == t || path.starts_with(&format!("{}/", t.trim_end_matches('/')))
+                })
+        })
+    };
+    for (what, path) in [
+        ("build context", &context),
+        ("Dockerfile's folder", &dockerfile_dir),
+    ] {
+        if !on_volume(path) {
+            return Err((
+                c.loc.line,
+                format!(
+                    "the {what} `{path}` is not on a volume of `{}`: it is in the job image's own files, which the BuildKit image does not have; not rewritten",
+                    c.name
+                ),
+            ));
+        }
+    }
+    Ok((b, context, dockerfile_dir))
+}
+
+/// The generator's `buildctl build` arguments with the build's own flags: the Dockerfile's folder
+/// and name, the other options; no image output without a tag (the build is then a check, as
+/// `docker build` without `-t` is).
+fn build_args(generated: &[Value], b: &Build, dockerfile_dir: &str) -> Vec<Value> {
+    let mut args: Vec<Value> = Vec::new();
+    let mut it = generated.iter();
+    while let Some(a) = it.next() {
+        let s = a.as_str().unwrap_or("");
+        if s.starts_with("dockerfile=") {
+            args.push(Value::String(format!("dockerfile={dockerfile_dir}")));
+        } else if s == "--output" && b.tag.is_none() {
+            it.next();
+        } else {
+            args.push(a.clone());
+        }
+    }
+    if let Some(f) = &b.file {
+        let base = f.rsplit('/').next().unwrap_or(f);
+        args.extend([json!("--opt"), json!(format!("filename={base}"))]);
+    }
+    args.extend(b.opts.iter().map(|o| Value::String(o.clone())));
+    args
+}
+
+/// The generator's `buildkit` scenario for a build of `context` tagged `tag`.
+fn scenario(context: &str, tag: Option<&str>) -> Option<crate::Scenario> {
+    let mut params = crate::Params::new();
+    params.set("context", context).ok()?;
+    if let Some(tag) = tag {
+        params.set("output", tag).ok()?;
+    }
+    crate::build_scenario("buildkit", &params).ok()
+}
+
 /// Rewrite the DooD workloads of one Kubernetes document into rootless BuildKit.
 pub(super) fn migrate_doc(doc: &Doc<'_>, text: &str, options: &MigrateOptions, plan: &mut Plan) {
     let unit = crate::read::k8s::unit(doc);
@@ -174,12 +267,7 @@ fn own(doc: &Doc<'_>, map: NodeId, key: &str) -> Option<NodeId> {
 
 /// The rootless BuildKit container and its state volume `generate buildkit` writes for `b`.
 fn generated(b: &Build, context: &str, dockerfile_dir: &str) -> Option<(Value, Value)> {
-    let mut params = crate::Params::new();
-    params.set("context", context).ok()?;
-    if let Some(tag) = &b.tag {
-        params.set("output", tag).ok()?;
-    }
-    let scenario = crate::build_scenario("buildkit", &params).ok()?;
+    let scenario = scenario(context, b.tag.as_deref())?;
     let pod = serde_json::to_value(crate::to_pod(&scenario).ok()?).ok()?;
     let spec = pod.get("spec")?;
     let mut c = spec
@@ -199,25 +287,7 @@ fn generated(b: &Build, context: &str, dockerfile_dir: &str) -> Option<(Value, V
         .iter()
         .find(|v| v.get("name").and_then(Value::as_str) == Some(state_name.as_str()))?
         .clone();
-    // the build's own flags: the Dockerfile's folder and name, the other options; no image
-    // output without a tag (the build is then a check, as `docker build` without `-t` is)
-    let mut args: Vec<Value> = Vec::new();
-    let mut it = c.get("args")?.as_array()?.iter().peekable();
-    while let Some(a) = it.next() {
-        let s = a.as_str().unwrap_or("");
-        if s.starts_with("dockerfile=") {
-            args.push(Value::String(format!("dockerfile={dockerfile_dir}")));
-        } else if s == "--output" && b.tag.is_none() {
-            it.next();
-        } else {
-            args.push(a.clone());
-        }
-    }
-    if let Some(f) = &b.file {
-        let base = f.rsplit('/').next().unwrap_or(f);
-        args.extend([json!("--opt"), json!(format!("filename={base}"))]);
-    }
-    args.extend(b.opts.iter().map(|o| Value::String(o.clone())));
+    let args = build_args(c.get("args")?.as_array()?, b, dockerfile_dir);
     let obj = c.as_object_mut()?;
     obj.insert("args".into(), Value::Array(args));
     obj.insert("volumeMounts".into(), Value::Array(vec![state]));
@@ -272,57 +342,11 @@ fn workload(doc: &Doc<'_>, text: &str, w: &Workload<'_>, name: &str) -> Result<P
             }
         }
     }
-    let b = build_of(c)?;
     let item = node_of(c.loc.field).ok_or_else(|| fail(c.loc.line))?;
-    // the context must be on a volume of the container: the BuildKit image has nothing of the
-    // job image's own files
     let workdir = own(doc, item, "workingDir").and_then(|n| doc.str(n));
-    let context = match workdir {
-        _ if b.context.starts_with('/') => absolute("/", &b.context),
-        Some(dir) => absolute(dir, &b.context),
-        None => {
-            return Err((
-                c.loc.line,
-                format!(
-                    "the build context `{}` is relative to the image's working directory, which the BuildKit image does not share: set `workingDir` or use an absolute path",
-                    b.context
-                ),
-            ));
-        }
-    };
-    let dockerfile_dir = match &b.file {
-        Some(f) => {
-            let full = absolute(&context, f);
-            full.rsplit_once('/').map_or("/".to_string(), |(d, _)| {
-                if d.is_empty() { "/".into() } else { d.into() }
-            })
-        }
-        None => context.clone(),
-    };
-    let on_volume = |path: &str| {
-        c.mounts.iter().any(|m| {
-            m.volume.is_some()
-                && m.volume != volume
-                && m.target.as_ref().is_some_and(|t| {
-                    let t = absolute("/", t.as_str());
-                    path == t || path.starts_with(&format!("{}/", t.trim_end_matches('/')))
-                })
-        })
-    };
-    for (what, path) in [
-        ("build context", &context),
-        ("Dockerfile's folder", &dockerfile_dir),
-    ] {
-        if !on_volume(path) {
-            return Err((
-                c.loc.line,
-                format!(
-                    "the {what} `{path}` is not on a volume of `{}`: it is in the job image's own files, which the BuildKit image does not have; not rewritten",
-                    c.name
-                ),
-            ));
-        }
-    }
+    let (b, context, dockerfile_dir) = plan_build(c, workdir, "workingDir", |m| {
+        m.volume.is_some() && m.volume != volume
+    })?;
     let (bk, state_volume) = generated(&b, &context, &dockerfile_dir).ok_or_else(|| {
         (
             wline,
@@ -432,11 +456,7 @@ fn workload(doc: &Doc<'_>, text: &str, w: &Workload<'_>, name: &str) -> Result<P
         edits.push(edit.ok_or_else(|| fail(c.loc.line))?);
     }
 
-    let note = |line: u32, message: String| MigrateNote {
-        workload: name.to_string(),
-        line: line as usize,
-        message,
-    };
+    let note = super::k8s::note_for(name);
     let image_line = c.image.as_ref().map_or(c.loc.line, |i| i.loc.line);
     let mut notes = vec![
         note(
@@ -475,13 +495,193 @@ fn workload(doc: &Doc<'_>, text: &str, w: &Workload<'_>, name: &str) -> Result<P
     Ok((edits, notes))
 }
 
-/// Compose services are not rewritten into BuildKit yet: their DooD services are refused.
-pub(super) fn refuse_compose(doc: &Doc<'_>, options: &MigrateOptions, plan: &mut Plan) {
+/// Rewrite the DooD services of one Compose document into the rootless BuildKit service of
+/// `generate buildkit --format compose` (one per file: they would share BuildKit's state volume).
+pub(super) fn migrate_compose_doc(
+    doc: &Doc<'_>,
+    text: &str,
+    options: &MigrateOptions,
+    plan: &mut Plan,
+) {
     let (unit, _) = crate::read::compose::unit_with(doc, None);
-    each_dood(&unit.workloads, options, plan, |w, _| {
-        Err((
-            w.loc.line,
-            "migrating Compose services with `--to buildkit` is not implemented yet: only Kubernetes manifests are rewritten".to_string(),
-        ))
+    let Some(root) = doc.root() else { return };
+    let Some(services) = compose::own(doc, root, "services") else {
+        return;
+    };
+    let ed = Editor::new(doc, text, services);
+    let mut state: Option<(String, Value)> = None;
+    each_dood(&unit.workloads, options, plan, |w, name| {
+        if let Some(reason) = compose::tied(doc, services, &w.name) {
+            return Err((w.loc.line, reason));
+        }
+        if let Some((n, _)) = &state {
+            return Err((
+                w.loc.line,
+                format!(
+                    "another service of the file is rewritten into BuildKit, with the state volume `{n}`: one per file (edit the others by hand)"
+                ),
+            ));
+        }
+        let (edits, notes, volume) = compose_service(doc, &ed, w, name, services)?;
+        let top = compose::own(doc, root, "volumes");
+        let taken = top.is_some_and(|v| doc.get(v, &volume.0).is_some());
+        if taken || top.is_none() && doc.get(root, "volumes").is_some() {
+            return Err((
+                w.loc.line,
+                format!("a volume `{}` is already declared: not rewritten", volume.0),
+            ));
+        }
+        let add = match top.filter(|&v| doc.is_map(v)) {
+            Some(v) => ed.add_key(v, &volume.0, &volume.1),
+            None if top.is_none() => {
+                let mut m = serde_json::Map::new();
+                m.insert(volume.0.clone(), volume.1.clone());
+                ed.add_key(root, "volumes", &Value::Object(m))
+            }
+            None => None,
+        };
+        let add = add.ok_or_else(|| {
+            (
+                w.loc.line,
+                "the top-level `volumes` is written with anchors or flow style: not rewritten"
+                    .to_string(),
+            )
+        })?;
+        let mut edits = edits;
+        edits.push(add);
+        state = Some(volume);
+        Ok(Some((edits, notes)))
     });
+}
+
+type ComposePlanned = (Vec<Edit>, Vec<MigrateNote>, (String, Value));
+
+/// The edits of one service, and BuildKit's state volume (name and value) the file must declare.
+fn compose_service(
+    doc: &Doc<'_>,
+    ed: &Editor<'_, '_>,
+    w: &Workload<'_>,
+    name: &str,
+    services: NodeId,
+) -> Result<ComposePlanned, Refused> {
+    let wline = w.loc.line;
+    let fail = |line: u32| {
+        (
+            line,
+            "written with `extends`, YAML anchors, aliases or merge keys where the edits go: not rewritten (edit it by hand)".to_string(),
+        )
+    };
+    let svc = compose::service_map(doc, w, services).ok_or_else(|| fail(wline))?;
+    let c = w.containers.first().ok_or_else(|| fail(wline))?;
+    let vols = compose::own(doc, svc, "volumes").ok_or_else(|| fail(wline))?;
+    let binds = compose::socket_binds(
+        doc,
+        c,
+        vols,
+        "rootless BuildKit replaces `docker build` only",
+        &fail,
+    )?;
+    let workdir = compose::own(doc, svc, "working_dir").and_then(|n| doc.str(n));
+    let (b, context, dockerfile_dir) = plan_build(c, workdir, "working_dir", |m| {
+        m.host.as_ref().and_then(|h| h.runtime()).is_none()
+    })?;
+    let bug = || {
+        (
+            wline,
+            "the buildkit scenario could not be built (a bug in dockscape)".to_string(),
+        )
+    };
+    let scenario = scenario(&context, b.tag.as_deref()).ok_or_else(bug)?;
+    let file = serde_json::to_value(crate::to_compose(&scenario).map_err(|_| bug())?)
+        .map_err(|_| bug())?;
+    let bk = file
+        .get("services")
+        .and_then(Value::as_object)
+        .and_then(|m| {
+            m.values().find(|s| {
+                s.get("entrypoint")
+                    .is_some_and(|e| e.to_string().contains("buildctl"))
+            })
+        })
+        .ok_or_else(bug)?;
+    let state = bk
+        .pointer("/volumes/0")
+        .and_then(Value::as_str)
+        .ok_or_else(bug)?;
+    let state_name = state.split(':').next().unwrap_or(state).to_string();
+    let state_value = file
+        .pointer(&format!("/volumes/{state_name}"))
+        .cloned()
+        .ok_or_else(bug)?;
+    let args = build_args(
+        bk.get("command")
+            .and_then(Value::as_array)
+            .ok_or_else(bug)?,
+        &b,
+        &dockerfile_dir,
+    );
+    let mut edits = Vec::new();
+    let mut items: Vec<NodeId> = binds.iter().map(|&(i, _)| i).collect();
+    items.sort_unstable();
+    items.dedup();
+    let Some((last, others)) = items.split_last() else {
+        return Err(fail(wline));
+    };
+    for &i in others {
+        edits.push(ed.delete_item(i).ok_or_else(|| fail(wline))?);
+    }
+    edits.push(
+        ed.replace_item(*last, &[Value::String(state.to_string())])
+            .ok_or_else(|| fail(wline))?,
+    );
+    for key in ["image", "entrypoint", "command", "user", "security_opt"] {
+        let new = if key == "command" {
+            Value::Array(args.clone())
+        } else {
+            match bk.get(key) {
+                Some(v) => v.clone(),
+                None => continue,
+            }
+        };
+        let edit = match compose::own(doc, svc, key) {
+            Some(v) => ed.replace_value(svc, v, &new),
+            None if doc.get(svc, key).is_some() => None,
+            None => ed.add_key(svc, key, &new),
+        };
+        edits.push(edit.ok_or_else(|| fail(wline))?);
+    }
+    let env: Vec<(String, String)> = bk
+        .get("environment")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+        .collect();
+    edits.extend(compose::set_env(doc, ed, svc, &env).ok_or_else(|| fail(wline))?);
+    let note = super::k8s::note_for(name);
+    let image_line = c.image.as_ref().map_or(wline, |i| i.loc.line);
+    let mut notes = vec![
+        note(
+            image_line,
+            format!(
+                "the service now runs `{}` (`buildctl-daemonless.sh`): rootless BuildKit builds the image with no Docker daemon and no socket, as uid 1000 with seccomp and AppArmor unconfined (DS017)",
+                bk.get("image").and_then(Value::as_str).unwrap_or("")
+            ),
+        ),
+        note(
+            binds.first().map_or(wline, |(_, m)| m.loc.line),
+            format!("the socket bind is replaced by BuildKit's state volume `{state_name}`"),
+        ),
+        note(
+            wline,
+            match &b.tag {
+                Some(t) => format!(
+                    "the image `{t}` is built into BuildKit's own store, not the host's images: the host's `docker run` cannot use it; push it to use it elsewhere"
+                ),
+                None => "without `-t` the build is a check: BuildKit keeps no image".to_string(),
+            },
+        ),
+    ];
+    notes.sort_by_key(|n| n.line);
+    Ok((edits, notes, (state_name, state_value)))
 }

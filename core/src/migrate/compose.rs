@@ -84,7 +84,7 @@ fn value_of(doc: &Doc<'_>, key: NodeId) -> Option<NodeId> {
 }
 
 /// The value of `key` written in `map` itself (not through an alias, a merge key or `extends`).
-fn own(doc: &Doc<'_>, map: NodeId, key: &str) -> Option<NodeId> {
+pub(super) fn own(doc: &Doc<'_>, map: NodeId, key: &str) -> Option<NodeId> {
     let v = doc.get(map, key)?;
     (doc.resolve(v) == v && parent(doc, v) == Some(map)).then_some(v)
 }
@@ -143,29 +143,11 @@ pub(super) fn migrate_doc(
         if matches!(form, Form::Proxy) && w.containers.iter().all(proxy::is_proxy) {
             continue;
         }
-        // another service that `extends` this one would change with it
-        let extended_by = doc.raw_pairs(services).find_map(|(k, v)| {
-            let ext = doc.get(v, "extends")?;
-            let base = doc
-                .str(ext)
-                .or_else(|| doc.get(ext, "service").and_then(|s| doc.str(s)))?;
-            (base == w.name && doc.get(ext, "file").is_none())
-                .then(|| doc.str(k).unwrap_or("").to_string())
-        });
-        // a socket shared through `volumes_from` would be taken from the services that read it
-        if let Some(reason) = shared_volumes(doc, services, &w.name) {
+        if let Some(reason) = tied(doc, services, &w.name) {
             plan.refusals.push(Refusal {
                 workload: name,
                 line: w.loc.line as usize,
                 reason,
-            });
-            continue;
-        }
-        if let Some(other) = extended_by {
-            plan.refusals.push(Refusal {
-                workload: name,
-                line: w.loc.line as usize,
-                reason: format!("service `{other}` extends it, and would change with it: not rewritten (edit them by hand)"),
             });
             continue;
         }
@@ -339,11 +321,7 @@ fn service(
     edits.extend(set_env(doc, ed, svc, &g.env).ok_or_else(|| fail(wline))?);
     // the client waits for the daemon to be healthy
     edits.push(depend_on(doc, ed, svc, &g.daemon_name, &g.depends).ok_or_else(|| fail(wline))?);
-    let note = |line: u32, message: String| MigrateNote {
-        workload: name.to_string(),
-        line: line as usize,
-        message,
-    };
+    let note = super::k8s::note_for(name);
     let sock_line = c.mounts.first().map_or(wline, |m| m.loc.line);
     let mut notes = vec![
         note(
@@ -383,7 +361,7 @@ fn service(
 }
 
 /// The mapping of service `w`, written in `services` itself (not through an alias or `extends`).
-fn service_map(doc: &Doc<'_>, w: &Workload<'_>, services: NodeId) -> Option<NodeId> {
+pub(super) fn service_map(doc: &Doc<'_>, w: &Workload<'_>, services: NodeId) -> Option<NodeId> {
     let key = node_of(w.loc.field)?;
     if parent(doc, key) != Some(services) {
         return None;
@@ -393,7 +371,7 @@ fn service_map(doc: &Doc<'_>, w: &Workload<'_>, services: NodeId) -> Option<Node
 
 /// Set `env` in the service's `environment` (a mapping or a list of `NAME=value`, or a new
 /// mapping): a variable it sets is replaced where it is, the others are added.
-fn set_env(
+pub(super) fn set_env(
     doc: &Doc<'_>,
     ed: &Editor<'_, '_>,
     svc: NodeId,
@@ -462,7 +440,7 @@ fn depend_on(
 /// The items of the service's `volumes` list that bind a runtime socket (each with its mount):
 /// refused when it is another runtime's socket (`why_not` says why that matters), comes through a
 /// named volume's `driver_opts`, or is not written in the list itself.
-fn socket_binds<'c, 't>(
+pub(super) fn socket_binds<'c, 't>(
     doc: &Doc<'_>,
     c: &'c crate::read::ir::Container<'t>,
     vols: NodeId,
@@ -596,11 +574,7 @@ fn proxy_service(
         )
         .ok_or_else(|| fail(wline))?,
     );
-    let note = |line: u32, message: String| MigrateNote {
-        workload: name.to_string(),
-        line: line as usize,
-        message,
-    };
+    let note = super::k8s::note_for(name);
     let sock_line = c.mounts.first().map_or(wline, |m| m.loc.line);
     let mut notes = vec![
         note(
@@ -626,6 +600,25 @@ fn proxy_service(
     ];
     notes.sort_by_key(|n| n.line);
     Ok((edits, notes))
+}
+
+/// Why `service` cannot be rewritten alone: another service `extends` it (and would change with
+/// it), or its volumes are shared through `volumes_from`.
+pub(super) fn tied(doc: &Doc<'_>, services: NodeId, service: &str) -> Option<String> {
+    let extended_by = doc.raw_pairs(services).find_map(|(k, v)| {
+        let ext = doc.get(v, "extends")?;
+        let base = doc
+            .str(ext)
+            .or_else(|| doc.get(ext, "service").and_then(|s| doc.str(s)))?;
+        (base == service && doc.get(ext, "file").is_none())
+            .then(|| doc.str(k).unwrap_or("").to_string())
+    });
+    // a socket shared through `volumes_from` would be taken from the services that read it
+    shared_volumes(doc, services, service).or_else(|| {
+        extended_by.map(|other| {
+            format!("service `{other}` extends it, and would change with it: not rewritten (edit them by hand)")
+        })
+    })
 }
 
 /// Why `service` cannot be rewritten alone when its volumes are shared with `volumes_from`: it

@@ -234,6 +234,15 @@ pub(super) fn socket_mounts<'w, 't>(
     Ok(out)
 }
 
+/// A maker of the notes of workload `name`: `note(line, message)`.
+pub(super) fn note_for(name: &str) -> impl Fn(u32, String) -> MigrateNote + '_ {
+    move |line, message| MigrateNote {
+        workload: name.to_string(),
+        line: line as usize,
+        message,
+    }
+}
+
 /// The refusal of another runtime's socket (`why` says why that matters for the target).
 pub(super) fn foreign_socket(h: &crate::read::ir::HostPath<'_>, why: &str) -> Option<Refused> {
     let r = h.runtime()?;
@@ -708,11 +717,7 @@ fn workload(
     let fail = |line: u32| aliased(line);
     let mut edits = Vec::new();
     let mut notes = Vec::new();
-    let note = |line: u32, message: String| MigrateNote {
-        workload: name.to_string(),
-        line: line as usize,
-        message,
-    };
+    let note = super::k8s::note_for(name);
 
     // volumes: the last socket volume becomes the daemon's volumes, the others go
     let vols = own(doc, spec, "volumes").ok_or_else(|| fail(wline))?;

@@ -34,8 +34,8 @@ pub enum MigrateTarget {
     /// Docker-in-Docker under the Sysbox runtime: the `docker:<v>-dind` daemon without
     /// privileged, the pod on `runtimeClassName: sysbox-runc` (Compose: `runtime: sysbox-runc`).
     Sysbox,
-    /// Rootless BuildKit in place of a `docker build` (Kubernetes manifests; a workload that does
-    /// more than build is refused).
+    /// Rootless BuildKit in place of a `docker build` (a workload that does more than build is
+    /// refused).
     Buildkit,
     /// DooD behind a read-only docker-socket-proxy.
     SocketProxy,
@@ -175,8 +175,8 @@ impl Migration {
 /// Rewrite every DooD workload of `input` (one file's text) into `target`.
 ///
 /// Kubernetes manifests (YAML or JSON, any number of documents; Pods, every controller kind,
-/// `PodTemplate`, pod specs inside other objects) and Compose services are rewritten (Compose
-/// for every target but [`MigrateTarget::Buildkit`]); a DooD workload in another input kind, or
+/// `PodTemplate`, pod specs inside other objects) and Compose services are rewritten; a DooD
+/// workload in another input kind, or
 /// one that cannot be migrated safely into `target` (a job that does more than build, for
 /// `Buildkit`; one that writes to the Docker API, for `SocketProxy`), is a [`Refusal`]. A
 /// document that does not parse is an error (nothing is rewritten, since its spans are unknown).
@@ -215,7 +215,7 @@ pub fn migrate(input: &str, target: MigrateTarget, options: &MigrateOptions) -> 
                 let proxy = target == MigrateTarget::SocketProxy;
                 let build = target == MigrateTarget::Buildkit;
                 if is_compose(doc) && build {
-                    buildkit::refuse_compose(doc, options, &mut plan);
+                    buildkit::migrate_compose_doc(doc, input, options, &mut plan);
                     let _ = doc.take_problems();
                     return;
                 }

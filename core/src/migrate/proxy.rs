@@ -188,11 +188,7 @@ fn workload(
     }
     let ed = Editor::new(doc, text, spec);
     let mut edits = Vec::new();
-    let note = |line: u32, message: String| MigrateNote {
-        workload: name.to_string(),
-        line: line as usize,
-        message,
-    };
+    let note = super::k8s::note_for(name);
     let mut notes = Vec::new();
     let host = json!({"name": "DOCKER_HOST", "value": DOCKER_HOST});
     for &ci in &users {
