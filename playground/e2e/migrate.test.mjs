@@ -122,6 +122,18 @@ describe('migrate', () => {
     assert.deepEqual(problems, []);
   });
 
+  test('inputs the core does not rewrite (a docker run script, a Jenkinsfile) offer no migration', async () => {
+    for (const example of ['run', 'jenkins']) {
+      const { page, problems } = await lintExample(example);
+      const socket = page.locator('.finding[data-code="DS001"], .finding[data-code="DS002"]');
+      await socket.first().waitFor();
+      const workload = await socket.first().evaluate((f) => f.querySelector('.where')?.textContent?.split(' / ')[0]);
+      assert.deepEqual(await wasmOffers(page, { run: 'build.sh', jenkins: 'Jenkinsfile' }[example], workload), [], `${example}: the wasm refuses every target as not implemented`);
+      assert.equal(await page.locator('.migrate-offer').count(), 0, `${example}: no offer`);
+      assert.deepEqual(problems, []);
+    }
+  });
+
   test('Compose: only the targets the wasm implements for Compose are offered', async () => {
     const { page, problems } = await lintExample('compose');
     const finding = page.locator('.finding[data-code="DS001"]').first();
