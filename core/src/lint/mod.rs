@@ -523,6 +523,17 @@ fn lint_one<'a>(
                     for id in ci::scripts(k, doc) {
                         ci::shell_scalar(doc, id, &mut sink);
                     }
+                } else if !compose {
+                    // the shell text any Kubernetes container runs (`command: [sh, -c, "..."]`,
+                    // lifecycle hooks, exec probes): its `docker run` lines are judged where they are
+                    let mut sink = LintSink {
+                        rules,
+                        ctx: &mut ctx,
+                        report,
+                    };
+                    for id in k8s::scripts(doc) {
+                        ci::shell_scalar(doc, id, &mut sink);
+                    }
                 }
             },
             |e| {
