@@ -203,7 +203,7 @@ fn kubernetes_workloads_become_compose_services_published_by_their_service() {
         d,
         [
             (6, 3, "spec.replicas"),
-            (29, 9, "spec.template.spec.containers[0].lifecycle")
+            (30, 11, "spec.template.spec.containers[0].lifecycle.preStop")
         ]
     );
     // the socket mount is linted in the output
