@@ -40,6 +40,8 @@ enum Piece {
     Text {
         text: String,
         first_line: usize,
+        /// The byte offset of its first byte in the decoded input.
+        first_byte: usize,
         item: Option<usize>,
     },
     /// An input error of the stream itself (a document over the budget).
@@ -121,6 +123,7 @@ struct ListCut {
     /// The item being read: text (its `-` blanked at byte `dash`), first line, characters.
     item: String,
     item_first: usize,
+    item_first_byte: usize,
     dash: usize,
     item_chars: usize,
     item_over: bool,
@@ -129,8 +132,9 @@ struct ListCut {
     /// above an item is read with it).
     comments: String,
     comments_first: usize,
-    /// Items read before the kind is known: (text, first line, index, dash).
-    held: Vec<(String, usize, usize, usize)>,
+    comments_first_byte: usize,
+    /// Items read before the kind is known: (text, first line, first byte, index, dash).
+    held: Vec<(String, usize, usize, usize, usize)>,
     held_bytes: usize,
     /// Items were handed on before the kind was known (more than [`SPECULATE_BYTES`]).
     blind: bool,
@@ -145,9 +149,14 @@ struct Cutter {
     /// Whole documents gathered.
     docs: String,
     docs_first: usize,
+    docs_first_byte: usize,
     /// The document being read (with a List: its lines before `items:`).
     doc: String,
     doc_first: usize,
+    doc_first_byte: usize,
+    /// The byte offset of the current line, and of the line after it.
+    line_start: usize,
+    next_line_start: usize,
     doc_chars: usize,
     doc_over: bool,
     doc_content: bool,
@@ -180,8 +189,12 @@ impl Cutter {
             line_no: 0,
             docs: String::new(),
             docs_first: 1,
+            docs_first_byte: 0,
             doc: String::new(),
             doc_first: 1,
+            doc_first_byte: 0,
+            line_start: 0,
+            next_line_start: 0,
             doc_chars: 0,
             doc_over: false,
             doc_content: false,
@@ -206,9 +219,11 @@ impl Cutter {
         if !self.docs.is_empty() {
             let text = std::mem::take(&mut self.docs);
             let first_line = self.docs_first;
+            let first_byte = self.docs_first_byte;
             self.push(Piece::Text {
                 text,
                 first_line,
+                first_byte,
                 item: None,
             });
         }
@@ -218,6 +233,7 @@ impl Cutter {
     fn doc_line(&mut self, line: &str) {
         if self.doc.is_empty() && !self.doc_over {
             self.doc_first = self.line_no;
+            self.doc_first_byte = self.line_start;
         }
         self.doc_chars += line.chars().count();
         if self.doc_chars > MAX_DOC_CHARS {
@@ -231,6 +247,8 @@ impl Cutter {
     /// One line of the input, with its line break.
     fn line(&mut self, line: &str) {
         self.line_no += 1;
+        self.line_start = self.next_line_start;
+        self.next_line_start += line.len();
         let bare = line.trim_end_matches(['\n', '\r']);
         if let Some(m) = marker(bare) {
             if m == b'.' {
@@ -291,12 +309,14 @@ impl Cutter {
                 ended: false,
                 item: String::new(),
                 item_first: 0,
+                item_first_byte: 0,
                 dash: 0,
                 item_chars: 0,
                 item_over: false,
                 index: 0,
                 comments: String::new(),
                 comments_first: 0,
+                comments_first_byte: 0,
                 held: Vec::new(),
                 held_bytes: 0,
                 blind: false,
@@ -308,6 +328,7 @@ impl Cutter {
     /// A line inside a List document, after its `items:` line.
     fn list_line(&mut self, line: &str, bare: &str) {
         let no = self.line_no;
+        let line_start = self.line_start;
         let Some(list) = self.list.as_mut() else {
             return;
         };
@@ -346,10 +367,10 @@ impl Cutter {
             };
             list.started = false;
             let comments = std::mem::take(&mut list.comments);
-            list.item_first = if comments.is_empty() {
-                no
+            (list.item_first, list.item_first_byte) = if comments.is_empty() {
+                (no, line_start)
             } else {
-                list.comments_first
+                (list.comments_first, list.comments_first_byte)
             };
             list.item = comments;
             list.dash = list.item.len();
@@ -362,6 +383,7 @@ impl Cutter {
         if bare.starts_with('#') {
             if list.comments.is_empty() {
                 list.comments_first = no;
+                list.comments_first_byte = line_start;
             }
             list.comments.push_str(line);
             return;
@@ -411,10 +433,11 @@ impl Cutter {
         list.index += 1;
         let text = std::mem::take(&mut list.item);
         let first = list.item_first;
+        let first_byte = list.item_first_byte;
         let dash = list.dash;
         if list.kind == ListKind::Unknown && !list.blind {
             list.held_bytes += text.len();
-            list.held.push((text, first, index, dash));
+            list.held.push((text, first, first_byte, index, dash));
             if list.held_bytes > SPECULATE_BYTES {
                 list.blind = true;
                 self.release();
@@ -423,12 +446,13 @@ impl Cutter {
         }
         if list.kind == ListKind::Other {
             // judged before the end: the document is read whole at its end
-            list.held.push((text, first, index, dash));
+            list.held.push((text, first, first_byte, index, dash));
             return;
         }
         self.push(Piece::Text {
             text,
             first_line: first,
+            first_byte,
             item: Some(index),
         });
     }
@@ -444,10 +468,11 @@ impl Cutter {
         let held = std::mem::take(&mut list.held);
         list.held_bytes = 0;
         self.flush_docs();
-        for (text, first_line, index, _) in held {
+        for (text, first_line, first_byte, index, _) in held {
             self.push(Piece::Text {
                 text,
                 first_line,
+                first_byte,
                 item: Some(index),
             });
         }
@@ -466,6 +491,7 @@ impl Cutter {
         } else if !self.doc.is_empty() {
             if self.docs.is_empty() {
                 self.docs_first = self.doc_first;
+                self.docs_first_byte = self.doc_first_byte;
             }
             self.docs.push_str(&self.doc);
             if self.docs.len() >= PIECE_BYTES {
@@ -514,7 +540,7 @@ impl Cutter {
             return;
         }
         // not a List: the document as it was written, read whole
-        for (text, _, _, dash) in list.held {
+        for (text, _, _, _, dash) in list.held {
             let mut text = text;
             if text.is_char_boundary(dash) && text.is_char_boundary(dash + 1) {
                 text.replace_range(dash..dash + 1, "-");
@@ -737,6 +763,7 @@ fn run_jobs(
                 Piece::Text {
                     text,
                     first_line,
+                    first_byte,
                     item,
                 } => {
                     texts += 1;
@@ -747,6 +774,7 @@ fn run_jobs(
                             kind,
                         },
                         first_line,
+                        first_byte,
                         item,
                     };
                     report.append(dockscape::lint_piece(&piece, options));

@@ -197,6 +197,9 @@ pub struct LintPiece<'a> {
     pub input: LintInput<'a>,
     /// The 1-based line of the input that is the piece's first line.
     pub first_line: usize,
+    /// The byte offset in the (decoded) input of the piece's first byte: the edits of the
+    /// findings' fixes are shifted by it, so they stay offsets into the whole input.
+    pub first_byte: usize,
     /// `Some(n)`: the piece is item `n` of a List's `items`, its leading `-` replaced by a space
     /// (so every column stays); field paths then start with `items[n]`, as in the whole document.
     pub item: Option<usize>,
@@ -216,6 +219,7 @@ pub struct LintPiece<'a> {
 /// let piece = LintPiece {
 ///     input: LintInput { file: "-", text: item, kind: None },
 ///     first_line: 40,
+///     first_byte: 2_000,
 ///     item: Some(3),
 /// };
 /// let options = LintOptions { select: vec!["DS006".into()], ..LintOptions::default() };
@@ -232,6 +236,17 @@ pub fn lint_piece(piece: &LintPiece<'_>, options: &LintOptions) -> LintReport {
     lint_one(&piece.input, &rules, options, &mut loader, &mut report);
     report.skipped_given = 0;
     shift_lines(&mut report, piece.first_line.saturating_sub(1));
+    if piece.first_byte > 0 {
+        for e in report
+            .findings
+            .iter_mut()
+            .filter_map(|f| f.fix.as_mut())
+            .flat_map(|fix| fix.edits.iter_mut())
+        {
+            e.start += piece.first_byte;
+            e.end += piece.first_byte;
+        }
+    }
     report
 }
 
@@ -503,6 +518,7 @@ fn lint_one<'a>(
                     return;
                 }
                 let start = report.findings.len();
+                let workloads_start = report.workloads.len();
                 process(&unit, Some(doc), rules, &mut ctx, report, ci_kind.is_none());
                 if compose && ci_kind.is_none() {
                     // Compose values read several ways (unknown variables, duplicate keys): one
@@ -533,6 +549,13 @@ fn lint_one<'a>(
                     };
                     for id in k8s::scripts(doc) {
                         ci::shell_scalar(doc, id, &mut sink);
+                    }
+                }
+                if !compose && matches!(ci_kind, None | Some(InputKind::Kubernetes)) {
+                    // a List's items each with the `docker run` lines of its scripts, in the
+                    // file's order (as when the items are linted one by one, streamed)
+                    if let Some(ws) = report.workloads.get_mut(workloads_start..) {
+                        ws.sort_by_key(|w| w.line);
                     }
                 }
             },
