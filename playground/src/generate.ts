@@ -396,18 +396,8 @@ export function regenerate(keys = OUTPUTS.map((o) => o.key), all = false): Promi
   const scenario = app.state.scenario;
   return track(Promise.all([Promise.all(calls), Promise.all(recipeCalls)])).then(([results, recipeAnswers]) => {
     if (seq !== genSeq) {
-      // Superseded: an answer nobody asked for again is still the newest for its card, so it is shown
-      // (stored but not drawn, the card kept an older text under a Copy of the new one); a failed one
-      // is asked again when the card is needed.
-      for (const [o, r] of results) {
-        if (latest.get(o.key) !== seq) continue;
-        if (r.ok) {
-          artifacts.set(o.key, r);
-          renderOutput(o, r);
-        } else {
-          stale.add(o.key);
-        }
-      }
+      // superseded: keep only answers nobody asked for again
+      for (const [o, r] of results) if (latest.get(o.key) === seq) artifacts.set(o.key, r);
       return;
     }
     const paramError = [...results.map(([, r]) => r), ...recipeAnswers.map(([, r]) => r)].find((r) => !r.ok && PARAM_ERRORS.has(r.error.kind));
