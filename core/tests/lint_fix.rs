@@ -5,6 +5,8 @@
 //! and `docker-compose config` run on the same outputs in `tests/tests/lint_fix_real_tools.rs`.
 #![allow(clippy::disallowed_methods)] // tests read fixtures; the library stays pure
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -13,22 +15,6 @@ use serde_json::Value;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint")
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
-    entries.sort_by_key(|e| e.path());
-    for e in entries {
-        let p = e.path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p
-            .extension()
-            .is_some_and(|x| x == "yaml" || x == "yml" || x == "json" || x == "sh")
-        {
-            out.push(p);
-        }
-    }
 }
 
 fn input<'a>(file: &'a str, text: &'a str) -> LintInput<'a> {
@@ -41,8 +27,7 @@ fn input<'a>(file: &'a str, text: &'a str) -> LintInput<'a> {
 
 /// Every fixture (relative name, text) whose lint has a finding with a fix.
 fn fixable() -> Vec<(String, String)> {
-    let mut files = Vec::new();
-    walk(&fixtures(), &mut files);
+    let files = common::files_under(&fixtures(), &["yaml", "yml", "json", "sh"]);
     let mut out = Vec::new();
     for p in files {
         let rel = p.strip_prefix(fixtures()).unwrap().display().to_string();

@@ -6,6 +6,8 @@
 //! `tests/tests/migrate_real_tools.rs`.
 #![allow(clippy::disallowed_methods)] // tests read fixtures; the library stays pure
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -17,22 +19,6 @@ use serde_json::Value;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint")
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
-    entries.sort_by_key(|e| e.path());
-    for e in entries {
-        let p = e.path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p
-            .extension()
-            .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
-        {
-            out.push(p);
-        }
-    }
 }
 
 fn lint_text(file: &str, text: &str) -> dockscape::LintReport {
@@ -48,8 +34,7 @@ fn lint_text(file: &str, text: &str) -> dockscape::LintReport {
 
 /// Kubernetes fixtures with a workload lint classifies as DooD.
 fn dood_fixtures() -> Vec<(String, String)> {
-    let mut files = Vec::new();
-    walk(&fixtures(), &mut files);
+    let files = common::files_under(&fixtures(), &["yaml", "yml", "json"]);
     let mut out = Vec::new();
     for p in files {
         let rel = p.strip_prefix(fixtures()).unwrap().display().to_string();
@@ -774,8 +759,7 @@ fn mount_binds_host_network_and_old_clients_are_noted_with_their_lines() {
 
 #[test]
 fn every_fixture_of_every_kind_migrates_or_refuses_without_panicking() {
-    let mut files = Vec::new();
-    walk(&fixtures(), &mut files);
+    let files = common::files_under(&fixtures(), &["yaml", "yml", "json"]);
     let mut all = Vec::new();
     fn every(dir: &Path, out: &mut Vec<PathBuf>) {
         for e in std::fs::read_dir(dir).unwrap().flatten() {

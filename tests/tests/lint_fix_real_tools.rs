@@ -12,22 +12,6 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures/lint")
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
-    entries.sort_by_key(|e| e.path());
-    for e in entries {
-        let p = e.path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p
-            .extension()
-            .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
-        {
-            out.push(p);
-        }
-    }
-}
-
 fn input<'a>(file: &'a str, text: &'a str) -> LintInput<'a> {
     LintInput {
         file,
@@ -119,8 +103,7 @@ volumes:
 
 /// (name, text, is Compose) of every input with a fixable finding.
 fn fixable() -> Vec<(String, String, bool)> {
-    let mut files = Vec::new();
-    walk(&fixtures(), &mut files);
+    let files = dockscape_tests::files_under(&fixtures(), &["yaml", "yml", "json"]);
     let mut out = vec![
         ("pod.yaml".to_string(), POD.to_string(), false),
         ("compose.yaml".to_string(), COMPOSE.to_string(), true),

@@ -15,22 +15,6 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures/lint")
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
-    entries.sort_by_key(|e| e.path());
-    for e in entries {
-        let p = e.path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p
-            .extension()
-            .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
-        {
-            out.push(p);
-        }
-    }
-}
-
 /// Kubernetes fixtures (built-in kinds only: the validator has no schema for custom resources)
 /// with a workload lint classifies as DooD, and that migrate rewrites.
 fn migratable() -> Vec<(String, String)> {
@@ -44,8 +28,7 @@ fn migratable() -> Vec<(String, String)> {
         "PodTemplate",
         "ReplicaSet",
     ];
-    let mut files = Vec::new();
-    walk(&fixtures(), &mut files);
+    let files = dockscape_tests::files_under(&fixtures(), &["yaml", "yml", "json"]);
     let mut out = Vec::new();
     for p in files {
         let rel = p.strip_prefix(fixtures()).unwrap().display().to_string();
@@ -192,8 +175,7 @@ fn the_migrated_seed_pod_reads_back_as_the_same_job_with_tls() {
 
 /// Compose fixtures with a DooD service that migrate rewrites into `target`.
 fn migratable_compose(target: MigrateTarget) -> Vec<(String, String, String)> {
-    let mut files = Vec::new();
-    walk(&fixtures(), &mut files);
+    let files = dockscape_tests::files_under(&fixtures(), &["yaml", "yml", "json"]);
     let mut out = Vec::new();
     for p in files {
         let rel = p.strip_prefix(fixtures()).unwrap().display().to_string();

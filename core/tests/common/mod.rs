@@ -2,6 +2,9 @@
 
 #![allow(dead_code)] // each test crate uses its own subset
 #![allow(clippy::unwrap_used)] // test helpers panic on purpose
+#![allow(clippy::disallowed_methods)] // tests read their fixtures (the library does no I/O)
+
+use std::path::{Path, PathBuf};
 
 use dockscape::{Params, Scenario, build_scenario};
 
@@ -51,4 +54,23 @@ pub fn scenario(id: &str, sets: &[&str]) -> Scenario {
         p.set_assignment(s).unwrap();
     }
     build_scenario(id, &p).unwrap()
+}
+
+/// Every file under `dir` (recursively) whose extension is one of `exts`, in path order.
+pub fn files_under(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
+    fn walk(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
+        entries.sort_by_key(|e| e.path());
+        for e in entries {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, exts, out);
+            } else if p.extension().is_some_and(|x| exts.iter().any(|e| x == *e)) {
+                out.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, exts, &mut out);
+    out
 }
