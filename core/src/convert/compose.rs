@@ -10,7 +10,7 @@ use super::Dropped;
 use super::run::{
     DEVICE_IN_POD, INIT_IN_POD, MAX_NAMESERVERS, NAMESERVERS_IN_POD, Published, Read,
     STOP_SIGNAL_IN_POD, TMPFS_MODE_IN_POD, ULIMIT_IN_POD, add_ports, add_volume, capability,
-    device, dns_label, dns_option, host_path_type, host_volume_name, named_volume, octal, publish,
+    device, dns_label, dns_option, host_path_type, host_volume_name, named_volume, publish,
     quantity, seconds,
 };
 use crate::interpolate::{Env, Unknown, expand};
@@ -382,18 +382,9 @@ fn service(
             }
             "tmpfs" => {
                 for (i, t) in ctx.texts(v) {
-                    let (path, opts) = t.split_once(':').unwrap_or((&t, ""));
-                    let mut tm = Tmpfs {
-                        path: path.to_owned(),
-                        size: None,
-                        mode: None,
-                        as_mount: false,
-                    };
-                    for o in opts.split(',').filter(|o| !o.is_empty()) {
-                        if let Some(q) = o.strip_prefix("size=").and_then(quantity) {
-                            tm.size = Some(q);
-                        } else if let Some(m) = o.strip_prefix("mode=").filter(|m| octal(m)) {
-                            tm.mode = Some(m.to_owned());
+                    let (tm, others) = super::run::tmpfs_spec(&t);
+                    for (mode, o) in others {
+                        if mode {
                             ctx.pod_drop(i, "tmpfs mode", TMPFS_MODE_IN_POD);
                         } else {
                             ctx.drop(

@@ -464,18 +464,9 @@ fn line(cmd: &[Word<'_>], words: &[&str], at: usize, out: &mut Read) {
             "volume" => volume(&mut ctx, i, &written, v, &mut pod, &mut c, &mut anon),
             "mount" => mount(&mut ctx, i, &written, v, &mut pod, &mut c, &mut anon),
             "tmpfs" => {
-                let (path, opts) = v.split_once(':').unwrap_or((v, ""));
-                let mut t = Tmpfs {
-                    path: path.to_owned(),
-                    size: None,
-                    mode: None,
-                    as_mount: false,
-                };
-                for o in opts.split(',').filter(|o| !o.is_empty()) {
-                    if let Some(q) = o.strip_prefix("size=").and_then(quantity) {
-                        t.size = Some(q);
-                    } else if let Some(m) = o.strip_prefix("mode=").filter(|m| octal(m)) {
-                        t.mode = Some(m.to_owned());
+                let (t, others) = tmpfs_spec(v);
+                for (mode, o) in others {
+                    if mode {
                         ctx.pod_drop(i, &format!("{written} mode"), TMPFS_MODE_IN_POD);
                     } else {
                         ctx.drop(i, &format!("{written} {o}"), "tmpfs option without a counterpart in an emptyDir");
@@ -608,6 +599,31 @@ fn size(ctx: &mut Ctx<'_, '_, '_>, i: usize, written: &str, v: &str, slot: &mut 
 }
 
 /// Whether `m` is an octal file mode (`1777`, `0755`).
+/// A `--tmpfs` / Compose `tmpfs:` entry (`PATH[:size=...,mode=...]`) as the model's tmpfs, and, in
+/// their order, the options a Pod cannot carry for the caller to report: `(true, _)` the mode (kept
+/// in Compose and `docker run`), `(false, _)` one without any counterpart.
+pub(super) fn tmpfs_spec(spec: &str) -> (Tmpfs, Vec<(bool, &str)>) {
+    let (path, opts) = spec.split_once(':').unwrap_or((spec, ""));
+    let mut t = Tmpfs {
+        path: path.to_owned(),
+        size: None,
+        mode: None,
+        as_mount: false,
+    };
+    let mut others = Vec::new();
+    for o in opts.split(',').filter(|o| !o.is_empty()) {
+        if let Some(q) = o.strip_prefix("size=").and_then(quantity) {
+            t.size = Some(q);
+        } else if let Some(m) = o.strip_prefix("mode=").filter(|m| octal(m)) {
+            t.mode = Some(m.to_owned());
+            others.push((true, o));
+        } else {
+            others.push((false, o));
+        }
+    }
+    (t, others)
+}
+
 pub(super) fn octal(m: &str) -> bool {
     !m.is_empty() && m.len() <= 5 && m.chars().all(|c| ('0'..='7').contains(&c))
 }
