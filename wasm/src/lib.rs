@@ -39,7 +39,15 @@ export type Severity = "critical" | "high" | "medium" | "low" | "info";
 export interface Finding {
   code: string; name: string; severity: Severity; message: string; help: string;
   file: string; line: number; column: number; path: string;
-  workload: string | null; container: string | null; suppressed: string | null
+  workload: string | null; container: string | null; suppressed: string | null;
+  /** Present when the rule's mechanical fix applies here (`dockscape lint --fix`). */
+  fix?: Fix
+}
+/** A finding's fix: edits at UTF-8 byte offsets of the linted text (an editor counting UTF-16
+ * units converts them), sorted and not overlapping. */
+export interface Fix {
+  applicability: "safe" | "unsafe"; message: string;
+  edits: { start: number; end: number; replacement: string }[]
 }
 /** `dood`, `dind`, `dind-rootless`, `sysbox`, `daemonless-build`, `docker-desktop` or `none`. */
 export type WorkloadScenario = string;
@@ -53,7 +61,9 @@ export interface ReportMeta { version: string; kubernetes: string; schema: numbe
 export interface LintReport { findings: Finding[]; workloads: LintedWorkload[]; errors: LintError[]; skipped: Skipped[]; dockscape: ReportMeta }
 /** A lint rule and its page (`docs`, Markdown: what `docs/rules/<name>.md` holds). */
 export interface RuleInfo {
-  code: string; name: string; severity: Severity; summary: string; help: string; docs: string; help_uri: string
+  code: string; name: string; severity: Severity; summary: string; help: string; docs: string; help_uri: string;
+  /** Whether the rule's findings can carry a fix, and of which kind. */
+  fix?: "safe" | "unsafe"
 }
 "#;
 
