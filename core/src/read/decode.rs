@@ -49,27 +49,48 @@ pub fn decode(bytes: &[u8]) -> (String, Vec<DecodeProblem>) {
 struct Decoder {
     out: String,
     problems: Vec<DecodeProblem>,
+    /// The position (0-based line and column) at byte `scanned` of `out`: positions are
+    /// counted only when a problem needs one, so valid text is copied in runs, not character by
+    /// character.
     line: usize,
     col: usize,
+    scanned: usize,
 }
 
 impl Decoder {
     fn push(&mut self, c: char) {
         if c == '\0' {
-            self.bad("a NUL byte (U+0000), which no YAML or shell input can hold".into());
+            self.nul();
             return;
         }
         self.out.push(c);
-        if c == '\n' {
-            self.line += 1;
-            self.col = 0;
-        } else {
-            self.col += 1;
+    }
+
+    /// Valid text, copied in one run between its NUL characters (each a problem).
+    fn push_str(&mut self, s: &str) {
+        for (i, run) in s.split('\0').enumerate() {
+            if i > 0 {
+                self.nul();
+            }
+            self.out.push_str(run);
         }
+    }
+
+    fn nul(&mut self) {
+        self.bad("a NUL byte (U+0000), which no YAML or shell input can hold".into());
     }
 
     /// A replacement character at the current position, and its problem.
     fn bad(&mut self, message: String) {
+        let rest = self.out.get(self.scanned..).unwrap_or_default();
+        for c in rest.chars() {
+            if c == '\n' {
+                self.line += 1;
+                self.col = 0;
+            } else {
+                self.col += 1;
+            }
+        }
         self.problems.push(DecodeProblem {
             line: self.line + 1,
             column: self.col + 1,
@@ -77,14 +98,19 @@ impl Decoder {
         });
         self.out.push('\u{FFFD}');
         self.col += 1;
+        self.scanned = self.out.len();
     }
 
     fn utf8(&mut self, bytes: &[u8]) {
         self.out.reserve(bytes.len());
+        // Valid UTF-8 (almost every input) is checked by the standard library's fast validator
+        // and copied in runs; only invalid input goes chunk by chunk.
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            self.push_str(text);
+            return;
+        }
         for chunk in bytes.utf8_chunks() {
-            for c in chunk.valid().chars() {
-                self.push(c);
-            }
+            self.push_str(chunk.valid());
             let invalid = chunk.invalid();
             if !invalid.is_empty() {
                 let mut hex = String::new();
@@ -188,5 +214,37 @@ mod tests {
         assert_eq!(text, "a\u{FFFD}b\u{FFFD}");
         assert_eq!(p.len(), 2);
         assert_eq!(p[0].column, 2);
+    }
+
+    /// Every problem sits where its U+FFFD is in the decoded text (the inputs hold no U+FFFD
+    /// of their own), counted character by character here, independently of the decoder's runs.
+    #[test]
+    fn problem_positions_are_where_the_replacements_are() {
+        let inputs: [&[u8]; 6] = [
+            b"\0",
+            b"a\0b\0\0\nc\0\n\0",
+            b"k: v\n\xFF\xFEx\n  \x80y: \0z\n",
+            "\u{e9}\0\n\u{20ac}\u{1F600}\x00".as_bytes(),
+            b"line1\nline2\n\xC3(\n\0",
+            b"no problem at all\n",
+        ];
+        for input in inputs {
+            let (text, problems) = decode(input);
+            let mut expected = Vec::new();
+            let (mut line, mut col) = (1, 1);
+            for c in text.chars() {
+                if c == '\u{FFFD}' {
+                    expected.push((line, col));
+                }
+                if c == '\n' {
+                    line += 1;
+                    col = 1;
+                } else {
+                    col += 1;
+                }
+            }
+            let got: Vec<_> = problems.iter().map(|p| (p.line, p.column)).collect();
+            assert_eq!(got, expected, "{input:?}");
+        }
     }
 }
