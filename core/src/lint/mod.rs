@@ -550,6 +550,25 @@ fn lint_one<'a>(
                     for id in k8s::scripts(doc) {
                         ci::shell_scalar(doc, id, &mut sink);
                     }
+                    // a container whose command is the container CLI itself (argv, no shell)
+                    for args in k8s::argvs(doc) {
+                        ci::argv(doc, &args, &mut sink);
+                    }
+                }
+                if compose && ci_kind.is_none() {
+                    // the shell text and the argument vectors the services run
+                    let mut sink = LintSink {
+                        rules,
+                        ctx: &mut ctx,
+                        report,
+                    };
+                    let cmds = compose::commands(doc, options.compose_env.as_ref());
+                    for (id, text, from) in &cmds.scripts {
+                        ci::shell_text(doc, *id, text, Some(from), &mut sink);
+                    }
+                    for args in &cmds.argvs {
+                        ci::argv(doc, args, &mut sink);
+                    }
                 }
                 if !compose && matches!(ci_kind, None | Some(InputKind::Kubernetes)) {
                     // a List's items each with the `docker run` lines of its scripts, in the

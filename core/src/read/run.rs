@@ -86,6 +86,46 @@ pub(crate) fn read(text: &str) -> (Unit<'_>, Vec<ReadError>) {
     )
 }
 
+/// One word of an argument vector (no shell reads it): its text, what it is as written (the
+/// expansions in it are the values nobody knows, `"${VAR}"`), and where it is.
+pub(crate) struct ArgWord {
+    pub text: String,
+    pub written: String,
+    pub line: u32,
+    pub col: u32,
+}
+
+/// Read an argument vector a container runs (`[docker, run, --privileged, …]`, a wrapper
+/// first too): the `docker run`/`create` it is, each word where it is written. A shell in it is
+/// not read here (its `-c` string is shell text, read as such).
+pub(crate) fn read_argv(argv: Vec<ArgWord>) -> (Unit<'static>, Vec<ReadError>) {
+    let words: Vec<Word<'static>> = argv
+        .into_iter()
+        .map(|a| Word {
+            text: Cow::Owned(a.text),
+            raw: "",
+            written: Cow::Owned(a.written),
+            line: a.line,
+            col: a.col,
+        })
+        .collect();
+    let mut r = Runner {
+        pin: true,
+        argv: true,
+        ..Runner::default()
+    };
+    r.exec(&words, None, 0);
+    let mut errors = std::mem::take(&mut r.budget.errors);
+    errors.append(&mut r.errors);
+    (
+        Unit {
+            source: Source::Run,
+            workloads: r.out,
+        },
+        errors,
+    )
+}
+
 /// Most alias expansions read from one script (aliases that expand to several uses of others
 /// double at each level).
 const MAX_ALIAS_USES: usize = 10_000;
@@ -227,6 +267,9 @@ struct Runner<'t> {
     /// Words of nested text point at the argument they came from (a container's argument: its
     /// text need not be where it is written, as in a YAML block scalar).
     pin: bool,
+    /// The words are an argument vector, not shell text: a shell in it is not read (its `-c`
+    /// string is read as shell text on its own).
+    argv: bool,
 }
 
 impl<'t> Runner<'t> {
@@ -303,7 +346,11 @@ impl<'t> Runner<'t> {
     /// with an expansion nobody knows (`eval "$CMD"`, `sh -c "$CMD"`): it may run a `docker
     /// run` the linter cannot see. Whether it was one.
     fn opaque_command(&mut self, w: &Word<'t>, what: &str) -> bool {
-        let Some(e) = self.leading_unknown(w) else {
+        // `eval "$(ssh-agent -s)"`: a command's output, by convention shell settings
+        let Some(e) = self
+            .leading_unknown(w)
+            .filter(|e| !e.name.starts_with(['$', '`']))
+        else {
             return false;
         };
         let name = if e.name.starts_with(['$', '`']) {
@@ -546,6 +593,9 @@ impl<'t> Runner<'t> {
 
     /// A shell's arguments: `-c STRING` (options may be clustered, `-ec`), else standard input.
     fn shell(&mut self, args: &[Word<'t>], stdin: Option<&shell::Stdin<'t>>, depth: usize) {
+        if self.argv {
+            return;
+        }
         let mut c_flag = false;
         let mut i = 0;
         while let Some(a) = args.get(i) {

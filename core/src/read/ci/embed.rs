@@ -41,6 +41,18 @@ pub(crate) fn place_errors(
 /// Read the `docker run` lines of one YAML scalar (a CI script line) as embedded text.
 pub(crate) fn shell_scalar(doc: &Doc<'_>, id: NodeId, sink: &mut dyn Sink) {
     let Some(text) = doc.str(id) else { return };
+    shell_text(doc, id, text, None, sink);
+}
+
+/// Read the `docker run` lines of `text`, the shell text of scalar `id` (its own text, or one
+/// derived from it character by character), placed in the file.
+pub(crate) fn shell_text(
+    doc: &Doc<'_>,
+    id: NodeId,
+    text: &str,
+    derived: Option<&[u32]>,
+    sink: &mut dyn Sink,
+) {
     if !run::mentions_runtime(text) {
         return;
     }
@@ -49,7 +61,8 @@ pub(crate) fn shell_scalar(doc: &Doc<'_>, id: NodeId, sink: &mut dyn Sink) {
         return;
     }
     let (line, col) = doc.pos(id);
-    let first = text.lines().next().unwrap_or("");
+    let written = doc.str(id).unwrap_or(text);
+    let first = written.lines().next().unwrap_or("");
     let src: String = sink
         .line(line as usize)
         .chars()
@@ -65,14 +78,106 @@ pub(crate) fn shell_scalar(doc: &Doc<'_>, id: NodeId, sink: &mut dyn Sink) {
     } else {
         None
     };
-    let map = PosMap::Scalar {
-        line,
-        col,
-        offset,
-        text,
+    // a derived one-line text whose scalar is written as is: each character's own place
+    let rows: Vec<Vec<(u32, u32)>>;
+    let map = match (derived, offset) {
+        (Some(from), Some(off)) if !written.contains('\n') => {
+            rows = vec![
+                from.iter()
+                    .map(|&i| (line, col + off + i))
+                    .collect::<Vec<_>>(),
+            ];
+            PosMap::Table(&rows)
+        }
+        _ => PosMap::Scalar {
+            line,
+            col,
+            offset: offset.filter(|_| derived.is_none()),
+            text,
+        },
     };
     if !unit.workloads.is_empty() {
         sink.embedded(&unit, None, text, &map);
     }
     place_errors(sink, &map, errors, "in this script");
+}
+
+/// One word of an argument vector a container runs (no shell between): from YAML node `id` (a
+/// virtual word, the image's entrypoint's `docker`, stands at the first argument), its text, and
+/// what it is as written for the `docker run` reader (`"${VAR}"` where the value is not known).
+pub(crate) struct Arg {
+    pub id: NodeId,
+    pub text: String,
+    pub written: String,
+}
+
+/// Read the `docker run` an argument vector runs (`[docker, run, --privileged, …]`), each word
+/// where it is written.
+pub(crate) fn argv(doc: &Doc<'_>, args: &[Arg], sink: &mut dyn Sink) {
+    if !args.iter().any(|a| run::mentions_runtime(&a.text)) {
+        return;
+    }
+    let words: Vec<run::ArgWord> = args
+        .iter()
+        .map(|a| {
+            let (line, col) = doc.pos(a.id);
+            // a quoted scalar's text starts after its quote
+            let quoted = sink
+                .line(line as usize)
+                .chars()
+                .nth(col.saturating_sub(1) as usize)
+                .is_some_and(|c| c == '"' || c == '\'');
+            run::ArgWord {
+                text: a.text.clone(),
+                written: a.written.clone(),
+                line,
+                col: col + u32::from(quoted),
+            }
+        })
+        .collect();
+    let (unit, errors) = run::read_argv(words);
+    if !unit.workloads.is_empty() {
+        sink.unit(&unit, None);
+    }
+    for e in errors {
+        sink.error(ReadError {
+            message: format!("in this command: {}", e.message),
+            ..e
+        });
+    }
+}
+
+/// What a Kubernetes argument (`$(VAR)`, from the container's environment) is as written for the
+/// `docker run` reader: `$(VAR)` an expansion nobody knows, one word (`"${VAR}"`); the rest
+/// literal.
+pub(crate) fn k8s_written(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if let Some(after) = rest.strip_prefix("$$") {
+            rest = after;
+            continue;
+        }
+        if let Some(after) = rest.strip_prefix("$(")
+            && let Some(end) = after.find(')')
+            && let Some(name) = after.get(..end)
+            && !name.is_empty()
+            && name
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+        {
+            out.push_str("${");
+            out.push_str(name);
+            out.push('}');
+            rest = after.get(end + 1..).unwrap_or("");
+            continue;
+        }
+        if !matches!(c, '$' | '`' | '"' | '\'' | '\\') {
+            out.push(c);
+        }
+        rest = rest.get(c.len_utf8()..).unwrap_or("");
+    }
+    out.push('"');
+    out
 }

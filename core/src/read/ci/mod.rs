@@ -49,7 +49,7 @@ use super::ir::{
 use super::source::Doc;
 use super::{InputKind, Sink};
 
-pub(crate) use embed::shell_scalar;
+pub(crate) use embed::{Arg, argv, k8s_written, shell_scalar, shell_text};
 pub(crate) use jenkins::SH_FIELD;
 pub(crate) use tekton::Runs;
 
