@@ -158,6 +158,15 @@ pub(crate) fn read_text(kind: InputKind, text: &str, sink: &mut dyn Sink) {
     }
 }
 
+/// Why a document of a CI kind cannot be judged at all (a Tekton run whose Task is elsewhere),
+/// if it cannot: the reader hands it to the sink as skipped ([`Sink::skip`](super::Sink::skip)).
+pub(crate) fn skipped(kind: InputKind, doc: &Doc<'_>, runs: &Runs) -> Option<String> {
+    match kind {
+        InputKind::Tekton => tekton::skipped(doc, runs),
+        _ => None,
+    }
+}
+
 /// Normalise one document of a CI kind.
 pub(crate) fn unit<'t>(kind: InputKind, doc: &'t Doc<'_>, runs: &Runs) -> Unit<'t> {
     match kind {
