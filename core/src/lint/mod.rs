@@ -557,6 +557,16 @@ fn lint_one<'a>(
                     for id in ci::scripts(k, doc) {
                         ci::shell_scalar(doc, id, &mut sink);
                     }
+                    if k == InputKind::Kubernetes {
+                        // an Argo Workflows object: containers whose command is the CLI, and
+                        // the objects its `resource` templates make
+                        for args in k8s::argvs(doc) {
+                            ci::argv(doc, &args, &mut sink);
+                        }
+                        for id in ci::manifests(doc) {
+                            ci::yaml_scalar(doc, id, &mut sink);
+                        }
+                    }
                 } else if !compose {
                     // the shell text any Kubernetes container runs (`command: [sh, -c, "..."]`,
                     // lifecycle hooks, exec probes): its `docker run` lines are judged where they are

@@ -1,9 +1,9 @@
 //! Text embedded in a CI file (a `docker run` line in a YAML scalar) is read on its own, with the
 //! map of its characters back to where the text sits in the file.
 
-use crate::read::context::{Lines, PosMap};
-use crate::read::source::{Doc, NodeId};
-use crate::read::{ReadError, Sink, run};
+use crate::read::context::{Lines, PosMap, table_pos};
+use crate::read::source::{Doc, Loader, NodeId};
+use crate::read::{ReadError, Sink, k8s, run};
 
 /// A sink's lines, to place embedded text.
 struct SinkLines<'s>(&'s mut dyn Sink);
@@ -180,4 +180,95 @@ pub(crate) fn k8s_written(text: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// Where each character of the text of scalar `id` is in the file: each line of the text found
+/// on its own line of the file, in order (a block scalar's lines, indented; a one-line scalar
+/// after its key), else at the scalar's start.
+fn scalar_rows(doc: &Doc<'_>, id: NodeId, text: &str, sink: &mut dyn Sink) -> Vec<Vec<(u32, u32)>> {
+    let (hl, hc) = doc.pos(id);
+    let mut rows = Vec::new();
+    let mut next = hl as usize;
+    for tl in text.split('\n') {
+        if tl.trim().is_empty() {
+            rows.push(Vec::new());
+            if next > hl as usize {
+                next += 1;
+            }
+            continue;
+        }
+        let mut found = None;
+        for cand in next..next + 4 {
+            let src = sink.line(cand);
+            if let Some(b) = src.find(tl)
+                && (cand == hl as usize || src.get(..b).is_some_and(|p| p.trim().is_empty()))
+            {
+                let c = src.get(..b).map_or(0, |p| p.chars().count()) + 1;
+                found = Some((cand, c));
+                break;
+            }
+        }
+        match found {
+            Some((l, c)) => {
+                let (l, c) = (u32::try_from(l).unwrap_or(0), u32::try_from(c).unwrap_or(0));
+                rows.push((0..tl.chars().count()).map(|k| (l, c + k as u32)).collect());
+                next = l as usize + 1;
+            }
+            None => rows.push(tl.chars().map(|_| (hl, hc)).collect()),
+        }
+    }
+    rows
+}
+
+/// Read the YAML string of scalar `id` (an Argo `resource.manifest`) as Kubernetes YAML: its
+/// objects linted, their findings and input errors placed in the file.
+pub(crate) fn yaml_scalar(doc: &Doc<'_>, id: NodeId, sink: &mut dyn Sink) {
+    let Some(text) = doc.str(id) else { return };
+    let rows = scalar_rows(doc, id, text, sink);
+    let map = PosMap::Table(&rows);
+    let start = doc.pos(id);
+    let place = |l: usize, c: usize| -> (Option<usize>, Option<usize>) {
+        let (l, c) = table_pos(&rows, l, c).unwrap_or((start.0 as usize, start.1 as usize));
+        (Some(l), Some(c))
+    };
+    let mut errors: Vec<ReadError> = Vec::new();
+    let mut parse_errors: Vec<ReadError> = Vec::new();
+    let mut loader = Loader::default();
+    loader.run(
+        text,
+        |inner, _| {
+            let unit = k8s::unit(inner);
+            for (l, c, message) in inner.take_problems() {
+                let (line, column) = place(l as usize, c as usize);
+                errors.push(ReadError {
+                    line,
+                    column,
+                    message: format!("in the resource manifest: {message}"),
+                });
+            }
+            if inner.exceeded() {
+                let (line, column) = place(1, 1);
+                errors.push(ReadError {
+                    line,
+                    column,
+                    message: "in the resource manifest: document expands too many aliases (alias budget exceeded)".into(),
+                });
+                return;
+            }
+            if !unit.workloads.is_empty() {
+                sink.embedded(&unit, Some(inner), text, &map);
+            }
+        },
+        |e| {
+            let (line, column) = place(e.line, e.column);
+            parse_errors.push(ReadError {
+                line,
+                column,
+                message: format!("in the resource manifest: {}", e.message),
+            });
+        },
+    );
+    for e in parse_errors.into_iter().chain(errors) {
+        sink.error(e);
+    }
 }
