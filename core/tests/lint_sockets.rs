@@ -217,8 +217,10 @@ fn seed_dood_pod_mounting_var_run() {
         .find(|f| f.code == "DS002")
         .map(|f| (f.line, f.path.as_str()));
     assert_eq!(ds002, Some((20, "spec.volumes[0].hostPath.path")));
-    assert_eq!(r.workloads.len(), 1);
+    // the pod, and the `docker run -p 80:80 httpd:latest` its command runs (argv, no shell)
+    assert_eq!(r.workloads.len(), 2);
     assert_eq!(r.workloads[0].scenario, WorkloadScenario::Dood);
+    assert_eq!(r.workloads[1].workload, "run/line 9");
     assert_eq!(r.exit_code(), 1);
 }
 

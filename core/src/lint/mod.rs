@@ -399,6 +399,9 @@ struct LintSink<'r, 'c, 'i> {
     report: &'r mut LintReport,
 }
 
+/// Documents of one input that the readers could not judge, and why (see [`Sink::skip`]).
+type DocSkips = Vec<String>;
+
 impl Sink for LintSink<'_, '_, '_> {
     fn unit(&mut self, unit: &Unit<'_>, doc: Option<&Doc<'_>>) {
         // units of CI text (a Jenkinsfile's pods): no fixes
@@ -415,6 +418,15 @@ impl Sink for LintSink<'_, '_, '_> {
             line: error.line,
             column: error.column,
             message: error.message,
+        });
+    }
+
+    fn skip(&mut self, reason: String) {
+        // a skipped document: listed, the input still linted (counted as skipped only when
+        // nothing else of it was read, at the end of `lint_one`)
+        self.report.skipped.push(Skipped {
+            file: self.ctx.file.to_string(),
+            reason,
         });
     }
 
@@ -448,6 +460,7 @@ fn lint_one<'a>(
         has_directives: None,
     };
     let first_finding = report.findings.len();
+    let mut doc_skips = DocSkips::new();
     if let Some(k) = kind.filter(|k| ci::is_text(*k)) {
         let mut sink = LintSink {
             rules,
@@ -474,6 +487,7 @@ fn lint_one<'a>(
         let mut compose_errors = Vec::new();
         // what the Tekton runs of the input give the Tasks they name (empty for other inputs)
         let runs = ci::Runs::scan(input.text);
+        let doc_skips = &mut doc_skips;
         loader.run(
             input.text,
             |doc, _| {
@@ -536,8 +550,22 @@ fn lint_one<'a>(
                         ctx: &mut ctx,
                         report,
                     };
+                    if let Some(reason) = ci::skipped(k, doc, &runs) {
+                        doc_skips.push(reason.clone());
+                        sink.skip(reason);
+                    }
                     for id in ci::scripts(k, doc) {
                         ci::shell_scalar(doc, id, &mut sink);
+                    }
+                    if k == InputKind::Kubernetes {
+                        // an Argo Workflows object: containers whose command is the CLI, and
+                        // the objects its `resource` templates make
+                        for args in k8s::argvs(doc) {
+                            ci::argv(doc, &args, &mut sink);
+                        }
+                        for id in ci::manifests(doc) {
+                            ci::yaml_scalar(doc, id, &mut sink);
+                        }
                     }
                 } else if !compose {
                     // the shell text any Kubernetes container runs (`command: [sh, -c, "..."]`,
@@ -549,6 +577,25 @@ fn lint_one<'a>(
                     };
                     for id in k8s::scripts(doc) {
                         ci::shell_scalar(doc, id, &mut sink);
+                    }
+                    // a container whose command is the container CLI itself (argv, no shell)
+                    for args in k8s::argvs(doc) {
+                        ci::argv(doc, &args, &mut sink);
+                    }
+                }
+                if compose && ci_kind.is_none() {
+                    // the shell text and the argument vectors the services run
+                    let mut sink = LintSink {
+                        rules,
+                        ctx: &mut ctx,
+                        report,
+                    };
+                    let cmds = compose::commands(doc, options.compose_env.as_ref());
+                    for (id, text, from) in &cmds.scripts {
+                        ci::shell_text(doc, *id, text, Some(from), &mut sink);
+                    }
+                    for args in &cmds.argvs {
+                        ci::argv(doc, args, &mut sink);
                     }
                 }
                 if !compose && matches!(ci_kind, None | Some(InputKind::Kubernetes)) {
@@ -577,7 +624,13 @@ fn lint_one<'a>(
         report.errors.extend(compose_errors);
     }
     let nothing = report.workloads.len() == first_workload && report.errors.len() == first_error;
-    if let Some(k) = input.kind.filter(|_| nothing) {
+    if !doc_skips.is_empty() {
+        // documents skipped, each listed with its reason: the input counts as skipped when
+        // nothing else of it was read
+        if nothing {
+            report.skipped_given += 1;
+        }
+    } else if let Some(k) = input.kind.filter(|_| nothing) {
         skip(
             report,
             input.file,

@@ -1302,6 +1302,217 @@ pub fn debug_compose_to_json(text: &str, env: &Vars) -> String {
     serde_json::Value::Object(top).to_string()
 }
 
+/// What the services of a Compose file run, for the shell and `docker run` readers: shell text
+/// (the scalar, its text after interpolation, and for each character of it the index of the
+/// scalar's character it comes from) and argument vectors run with no shell between.
+#[derive(Default)]
+pub(crate) struct Commands {
+    pub scripts: Vec<(NodeId, String, Vec<u32>)>,
+    pub argvs: Vec<Vec<super::ci::Arg>>,
+}
+
+/// A Compose value as the shell in the container gets it: interpolated with `env` where every
+/// variable of an expression is known, `$$` a literal `$`, an expression with an unknown
+/// variable left as written (the shell reads `${X:-d}` the same way, and `X` is unknown there
+/// too); with each character's index in `raw`.
+pub(crate) fn shell_form(raw: &str, env: &Vars) -> (String, Vec<u32>) {
+    let chars: Vec<char> = raw.chars().collect();
+    let mut out = String::with_capacity(raw.len());
+    let mut from: Vec<u32> = Vec::with_capacity(chars.len());
+    let push = |out: &mut String, from: &mut Vec<u32>, c: char, at: usize| {
+        out.push(c);
+        from.push(u32::try_from(at).unwrap_or(u32::MAX));
+    };
+    let mut i = 0usize;
+    while let Some(&c) = chars.get(i) {
+        if c != '$' {
+            push(&mut out, &mut from, c, i);
+            i += 1;
+            continue;
+        }
+        let end = match chars.get(i + 1) {
+            Some('$') => {
+                push(&mut out, &mut from, '$', i);
+                i += 2;
+                continue;
+            }
+            Some('{') => {
+                let mut depth = 0usize;
+                let mut end = None;
+                for (k, &ch) in chars.iter().enumerate().skip(i + 1) {
+                    if ch == '{' {
+                        depth += 1;
+                    } else if ch == '}' {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            end = Some(k + 1);
+                            break;
+                        }
+                    }
+                }
+                end
+            }
+            Some(ch) if ch.is_ascii_alphabetic() || *ch == '_' => Some(
+                chars
+                    .iter()
+                    .skip(i + 1)
+                    .position(|ch| !(ch.is_ascii_alphanumeric() || *ch == '_'))
+                    .map_or(chars.len(), |p| i + 1 + p),
+            ),
+            _ => None,
+        };
+        let Some(end) = end else {
+            push(&mut out, &mut from, '$', i);
+            i += 1;
+            continue;
+        };
+        let expr: String = chars.get(i..end).unwrap_or(&[]).iter().collect();
+        match expand(&expr, env, Unknown::Unset) {
+            Ok(e) if e.unknown.is_empty() && e.required.is_none() => {
+                for ch in e.text.chars() {
+                    push(&mut out, &mut from, ch, i);
+                }
+            }
+            _ => {
+                for (k, ch) in expr.chars().enumerate() {
+                    push(&mut out, &mut from, ch, i + k);
+                }
+            }
+        }
+        i = end;
+    }
+    (out, from)
+}
+
+/// The commands the services of a Compose document run ([`Commands`]): a `command` or
+/// `entrypoint` string (Compose splits it into words: read as shell text, so `sh -c "…"` in it
+/// is read at its place), the string after `-c` of a shell in `entrypoint` + `command` (lists,
+/// or `entrypoint: [sh, -c]` with the `command` string), `healthcheck.test` (`CMD-SHELL` and a
+/// string are shell text, `CMD` an argument vector), and the argument vectors with no shell
+/// (`command: [docker, run, …]`, or `[run, …]` for the official `docker` image).
+pub(crate) fn commands(doc: &Doc<'_>, env: Option<&Vars>) -> Commands {
+    let env = with_well_known(env);
+    let mut out = Commands::default();
+    let Some(services) = doc.root().and_then(|r| doc.get(r, "services")) else {
+        return out;
+    };
+    let arg = |id: NodeId, text: String| super::ci::Arg {
+        id,
+        written: format!("\"{}\"", text.replace(['"', '\'', '`', '\\'], "")),
+        text,
+    };
+    // a list's items, or a string's words, each an argument at its node
+    let words = |id: Option<NodeId>| -> Vec<(super::ci::Arg, bool)> {
+        let Some(id) = id.map(|i| doc.resolve(i)) else {
+            return Vec::new();
+        };
+        if doc.is_seq(id) {
+            return doc
+                .items(id)
+                .map(|n| doc.resolve(n))
+                .filter_map(|n| Some((arg(n, shell_form(doc.str(n)?, &env).0), false)))
+                .collect();
+        }
+        match doc.str(id) {
+            Some(t) => shell_words(&shell_form(t, &env).0)
+                .into_iter()
+                .map(|w| (arg(id, w), true))
+                .collect(),
+            None => Vec::new(),
+        }
+    };
+    let script = |out: &mut Commands, id: NodeId| {
+        if let Some(t) = doc.str(id)
+            && !out.scripts.iter().any(|(s, _, _)| *s == id)
+        {
+            let (text, from) = shell_form(t, &env);
+            out.scripts.push((id, text, from));
+        }
+    };
+    for (_, svc) in doc.pairs(services) {
+        let svc = doc.resolve(svc);
+        if !doc.is_map(svc) {
+            continue;
+        }
+        let entrypoint = doc.get(svc, "entrypoint");
+        let command = doc.get(svc, "command");
+        let image = doc.get(svc, "image").and_then(|i| doc.str(i)).unwrap_or("");
+        let mut argv = words(entrypoint);
+        let cmd = words(command);
+        let implicit = entrypoint.is_none()
+            && super::k8s::docker_cli_image(image)
+            && cmd
+                .first()
+                .is_some_and(|(a, _)| super::k8s::docker_cli_args(&a.text));
+        if let (true, Some((first, _))) = (implicit, cmd.first()) {
+            argv.push((arg(first.id, "docker".into()), false));
+        }
+        argv.extend(cmd);
+        let mut vectors = vec![argv];
+        if let Some(hc) = doc.get(svc, "healthcheck").filter(|&h| doc.is_map(h))
+            && let Some(test) = doc.get(hc, "test").map(|t| doc.resolve(t))
+        {
+            if doc.is_seq(test) {
+                let items: Vec<NodeId> = doc.items(test).map(|n| doc.resolve(n)).collect();
+                match items.first().and_then(|&f| doc.str(f)) {
+                    Some("CMD-SHELL") => {
+                        if let Some(&s) = items.get(1) {
+                            script(&mut out, s);
+                        }
+                    }
+                    Some("CMD") => vectors.push(
+                        items
+                            .iter()
+                            .skip(1)
+                            .filter_map(|&n| Some((arg(n, shell_form(doc.str(n)?, &env).0), false)))
+                            .collect(),
+                    ),
+                    _ => {}
+                }
+            } else if doc.str(test).is_some() {
+                script(&mut out, test);
+            }
+        }
+        for argv in vectors {
+            match shell_c_arg(&argv) {
+                // a string's words: the whole string is read as shell text (Compose splits it
+                // as sh would, and the reader finds the `-c` string in it)
+                Some((id, _)) => script(&mut out, id),
+                None => {
+                    if argv
+                        .iter()
+                        .any(|(a, _)| super::run::mentions_runtime(&a.text))
+                    {
+                        out.argvs.push(argv.into_iter().map(|(a, _)| a).collect());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The argument after the `-c` of a shell in an argument vector (`[sh, -c, "…"]`, `[bash,
+/// -ec, "…"]`): its node, and whether it is a word of a string.
+fn shell_c_arg(argv: &[(super::ci::Arg, bool)]) -> Option<(NodeId, bool)> {
+    let k = argv
+        .iter()
+        .position(|(a, _)| super::run::SHELLS.contains(&super::run::base(&a.text).as_str()))?;
+    let mut c_flag = false;
+    for (a, split) in argv.get(k + 1..).unwrap_or(&[]) {
+        let w = a.text.as_str();
+        if w.starts_with("--") {
+            continue;
+        }
+        if (w.starts_with('-') || w.starts_with('+')) && w.len() > 1 {
+            c_flag |= w.contains('c');
+            continue;
+        }
+        return c_flag.then_some((a.id, *split));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

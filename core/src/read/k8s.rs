@@ -420,6 +420,107 @@ pub(crate) fn scripts(doc: &Doc<'_>) -> Vec<NodeId> {
     out
 }
 
+/// The argument vectors the containers of a Kubernetes document run with no shell between
+/// (`command: [docker, run, --privileged, …]`, `command: [docker]` with `args: [run, …]`, or
+/// `args: [run, …]` alone for the official `docker` image, whose entrypoint runs `docker "$@"`
+/// when the first argument is a docker command or an option), and the `exec` commands of their
+/// hooks and probes; vectors with a shell's `-c` string are [`scripts`]'. Each container once,
+/// wherever it is (as [`scripts`]).
+pub(crate) fn argvs(doc: &Doc<'_>) -> Vec<Vec<super::ci::Arg>> {
+    let mut out = Vec::new();
+    for i in 0..doc.nodes.len() {
+        let Ok(id) = NodeId::try_from(i) else { break };
+        if !doc.is_map(id) {
+            continue;
+        }
+        let Some(image) = doc.get(id, "image").and_then(|v| doc.str(v)) else {
+            continue;
+        };
+        let list = |m: Option<NodeId>, key: &str| -> Vec<NodeId> {
+            m.and_then(|m| doc.get(m, key))
+                .filter(|&l| doc.is_seq(l))
+                .map(|l| doc.items(l).map(|n| doc.resolve(n)).collect())
+                .unwrap_or_default()
+        };
+        let command = list(Some(id), "command");
+        let args = list(Some(id), "args");
+        let implicit = command.is_empty()
+            && docker_cli_image(image)
+            && args
+                .first()
+                .and_then(|&a| doc.str(a))
+                .is_some_and(docker_cli_args);
+        let no_command = command.is_empty();
+        let argv: Vec<NodeId> = command.into_iter().chain(args).collect();
+        let mut vectors = Vec::new();
+        if shell_c(doc, &argv, no_command).is_none() {
+            vectors.push((argv, implicit));
+        }
+        for path in [
+            &["lifecycle", "postStart", "exec"][..],
+            &["lifecycle", "preStop", "exec"],
+            &["livenessProbe", "exec"],
+            &["readinessProbe", "exec"],
+            &["startupProbe", "exec"],
+        ] {
+            let exec = doc.path(id, path).filter(|&e| doc.is_map(e));
+            let cmd = list(exec, "command");
+            if shell_c(doc, &cmd, false).is_none() {
+                vectors.push((cmd, false));
+            }
+        }
+        for (argv, implicit) in vectors {
+            let mut words: Vec<super::ci::Arg> = Vec::with_capacity(argv.len() + 1);
+            if implicit && let Some(&first) = argv.first() {
+                words.push(super::ci::Arg {
+                    id: first,
+                    text: "docker".into(),
+                    written: "docker".into(),
+                });
+            }
+            for n in argv {
+                let Some(t) = doc.str(n) else { continue };
+                words.push(super::ci::Arg {
+                    id: n,
+                    text: t.to_string(),
+                    written: super::ci::k8s_written(t),
+                });
+            }
+            if words.iter().any(|w| super::run::mentions_runtime(&w.text)) {
+                out.push(words);
+            }
+        }
+    }
+    out
+}
+
+/// Whether an image is the official `docker` image (`docker:27-cli`, `docker.io/library/docker`,
+/// `docker:dind`, ...), whose entrypoint runs `docker "$@"` for a docker command or an option
+/// (the `dind` variants too, read the same way: the more dangerous reading).
+pub(crate) fn docker_cli_image(image: &str) -> bool {
+    let name = image.split('@').next().unwrap_or(image);
+    let name = match name.rsplit_once(':') {
+        Some((n, tag)) if !tag.contains('/') => n,
+        _ => name,
+    };
+    let name = [
+        "docker.io/library/",
+        "index.docker.io/library/",
+        "registry-1.docker.io/library/",
+        "docker.io/",
+    ]
+    .iter()
+    .find_map(|p| name.strip_prefix(p))
+    .unwrap_or(name);
+    name == "docker"
+}
+
+/// Whether the first argument given to the `docker` image's entrypoint makes it run the docker
+/// CLI with the arguments: an option, or a command that reads as a `docker run`.
+pub(crate) fn docker_cli_args(first: &str) -> bool {
+    (first.starts_with('-') && first.len() > 1) || matches!(first, "run" | "create" | "container")
+}
+
 /// The string after `-c` of a shell in an argument vector (`[sh, -c, "…"]`, `[/bin/bash, -ec,
 /// "…"]`); with `implicit`, the vector may start at the shell's options (the image's entrypoint
 /// being the shell).

@@ -117,6 +117,9 @@ pub(crate) trait Sink {
     fn embedded(&mut self, unit: &Unit<'_>, doc: Option<&Doc<'_>>, text: &str, map: &PosMap<'_>);
     /// An error, already placed in the file.
     fn error(&mut self, error: ReadError);
+    /// A document of the file the reader cannot judge at all (its workload is in another file),
+    /// and why: listed as skipped, never as "no findings".
+    fn skip(&mut self, reason: String);
     /// The text of the file's 1-based line `n` (empty past the end).
     fn line(&mut self, n: usize) -> &str;
 }

@@ -86,6 +86,46 @@ pub(crate) fn read(text: &str) -> (Unit<'_>, Vec<ReadError>) {
     )
 }
 
+/// One word of an argument vector (no shell reads it): its text, what it is as written (the
+/// expansions in it are the values nobody knows, `"${VAR}"`), and where it is.
+pub(crate) struct ArgWord {
+    pub text: String,
+    pub written: String,
+    pub line: u32,
+    pub col: u32,
+}
+
+/// Read an argument vector a container runs (`[docker, run, --privileged, …]`, a wrapper
+/// first too): the `docker run`/`create` it is, each word where it is written. A shell in it is
+/// not read here (its `-c` string is shell text, read as such).
+pub(crate) fn read_argv(argv: Vec<ArgWord>) -> (Unit<'static>, Vec<ReadError>) {
+    let words: Vec<Word<'static>> = argv
+        .into_iter()
+        .map(|a| Word {
+            text: Cow::Owned(a.text),
+            raw: "",
+            written: Cow::Owned(a.written),
+            line: a.line,
+            col: a.col,
+        })
+        .collect();
+    let mut r = Runner {
+        pin: true,
+        argv: true,
+        ..Runner::default()
+    };
+    r.exec(&words, None, 0);
+    let mut errors = std::mem::take(&mut r.budget.errors);
+    errors.append(&mut r.errors);
+    (
+        Unit {
+            source: Source::Run,
+            workloads: r.out,
+        },
+        errors,
+    )
+}
+
 /// Most alias expansions read from one script (aliases that expand to several uses of others
 /// double at each level).
 const MAX_ALIAS_USES: usize = 10_000;
@@ -227,6 +267,9 @@ struct Runner<'t> {
     /// Words of nested text point at the argument they came from (a container's argument: its
     /// text need not be where it is written, as in a YAML block scalar).
     pin: bool,
+    /// The words are an argument vector, not shell text: a shell in it is not read (its `-c`
+    /// string is read as shell text on its own).
+    argv: bool,
 }
 
 impl<'t> Runner<'t> {
@@ -253,6 +296,75 @@ impl<'t> Runner<'t> {
             }
         }
         self.run_all(cmds, depth + 1);
+    }
+
+    /// [`Self::nested`], its words all at (`line`, `col`) when `pin` (text that came from a
+    /// variable's value is not where it is written).
+    fn nested_pinned(&mut self, text: &str, line: u32, col: u32, depth: usize, pin: bool) {
+        let was = self.pin;
+        self.pin |= pin;
+        self.nested(text, line, col, depth);
+        self.pin = was;
+    }
+
+    /// Whether a word holds an expansion of a variable the script assigned (its text is the
+    /// value, not what is written).
+    fn assigned(&self, w: &Word<'t>) -> bool {
+        !self.vars.is_empty()
+            && expansions(&w.written)
+                .iter()
+                .any(|e| self.vars.contains_key(&e.name))
+    }
+
+    /// A command word that is an unquoted expansion of a variable the script assigned, whose
+    /// value holds several words (`CMD="docker run --privileged x"; $CMD`): the command as the
+    /// shell splits it (on blanks, no quotes), each word where the expansion is written, then
+    /// `rest`.
+    fn split_assigned(&self, w: &Word<'t>, rest: &[Word<'t>]) -> Option<Vec<Word<'t>>> {
+        if !w.text.contains(char::is_whitespace)
+            || !self.assigned(w)
+            || w.written.starts_with(['"', '\''])
+        {
+            return None;
+        }
+        let mut out: Vec<Word<'t>> = w
+            .text
+            .split_whitespace()
+            .map(|piece| Word {
+                text: Cow::Owned(piece.to_string()),
+                raw: "",
+                written: Cow::Owned(piece.to_string()),
+                line: w.line,
+                col: w.col,
+            })
+            .collect();
+        out.extend(rest.iter().cloned());
+        Some(out)
+    }
+
+    /// An error when the command text `w` (all of an `eval`'s words, an `sh -c` string) starts
+    /// with an expansion nobody knows (`eval "$CMD"`, `sh -c "$CMD"`): it may run a `docker
+    /// run` the linter cannot see. Whether it was one.
+    fn opaque_command(&mut self, w: &Word<'t>, what: &str) -> bool {
+        // `eval "$(ssh-agent -s)"`: a command's output, by convention shell settings
+        let Some(e) = self
+            .leading_unknown(w)
+            .filter(|e| !e.name.starts_with(['$', '`']))
+        else {
+            return false;
+        };
+        let name = if e.name.starts_with(['$', '`']) {
+            e.name.clone()
+        } else {
+            format!("${}", e.name)
+        };
+        self.refuse(
+            w,
+            format!(
+                "{what} runs `{name}`, whose value is not known here: it may run a `docker run` the linter cannot see (set it in the script, or write the command)"
+            ),
+        );
+        true
     }
 
     /// Substitute the script's own assignments into a word (`$SOCK`, `${SOCK}`).
@@ -391,8 +503,12 @@ impl<'t> Runner<'t> {
             } else if b == "eval" {
                 let rest = words.get(k + 1..).unwrap_or(&[]);
                 if let Some(first) = rest.first() {
+                    if self.opaque_command(first, "eval") {
+                        return;
+                    }
                     let text: Vec<&str> = rest.iter().map(|w| w.text.as_ref()).collect();
-                    self.nested(&text.join(" "), first.line, first.col, depth);
+                    let pin = rest.iter().any(|w| self.assigned(w));
+                    self.nested_pinned(&text.join(" "), first.line, first.col, depth, pin);
                 }
                 return;
             } else if WRAPPERS.contains(&b.as_str()) {
@@ -413,8 +529,55 @@ impl<'t> Runner<'t> {
                 }
             } else if k == 0 && shell::assignment(&w.text).is_some() {
                 // `VAR=x docker run`: the assignment prefixes the command
+            } else if let Some(e) = self.leading_unknown(w)
+                && (!wrapped || run_with_flags(words.get(k + 1..).unwrap_or(&[])))
+            {
+                // a command word nobody knows: `$SUDO docker run` (the CLI named later: read
+                // through it), `$CLI run …` (it may be the docker CLI: read as one, and an
+                // error), `$CMD` alone, unquoted (it may hold a whole `docker run` line: an
+                // error)
+                let rest = words.get(k + 1..).unwrap_or(&[]);
+                let later_cli = rest
+                    .iter()
+                    .any(|n| RUNTIMES.contains(&base(&n.text).as_str()));
+                if later_cli {
+                    wrapped = true;
+                } else if run_with_flags(rest) {
+                    self.refuse(
+                        w,
+                        format!(
+                            "the command `{}` is not known here: with `{}` after it, it may be the docker CLI (read as `docker`; set it in the script, or write the CLI's name)",
+                            w.written,
+                            rest.first().map_or("", |n| n.text.as_ref())
+                        ),
+                    );
+                    if let Some(wl) = self.docker_run(words.get(k..).unwrap_or(&[])) {
+                        self.out.push(wl);
+                    }
+                    return;
+                } else {
+                    if !e.quoted && rest.is_empty() && !matches!(e.name.as_str(), "@" | "*") {
+                        self.opaque_command(w, "this script");
+                    }
+                    return;
+                }
+            } else if (k == 0 || wrapped)
+                && let Some(split) = self.split_assigned(w, words.get(k + 1..).unwrap_or(&[]))
+            {
+                // `CMD="docker run …"; $CMD`: the known value, split into words
+                if depth < shell::MAX_DEPTH {
+                    self.exec(&split, stdin, depth + 1);
+                }
+                return;
             } else if !wrapped {
                 return;
+            } else if k > 0
+                && words
+                    .get(k - 1)
+                    .is_some_and(|p| matches!(p.text.as_ref(), "-c" | "--command"))
+                && self.opaque_command(w, "this command string")
+            {
+                // `su -c "$CMD"`, `flock f -c "$CMD"`: said
             } else if w.text.contains(char::is_whitespace) && mentions_runtime(&w.text) {
                 // a wrapper's command string (`su -c '...'`, `watch '...'`, `env -S '...'`)
                 self.nested(
@@ -430,6 +593,9 @@ impl<'t> Runner<'t> {
 
     /// A shell's arguments: `-c STRING` (options may be clustered, `-ec`), else standard input.
     fn shell(&mut self, args: &[Word<'t>], stdin: Option<&shell::Stdin<'t>>, depth: usize) {
+        if self.argv {
+            return;
+        }
         let mut c_flag = false;
         let mut i = 0;
         while let Some(a) = args.get(i) {
@@ -457,8 +623,12 @@ impl<'t> Runner<'t> {
         }
         if c_flag {
             if let Some(s) = args.get(i) {
+                if self.opaque_command(s, "this shell's `-c` string") {
+                    return;
+                }
                 let col = s.col + u32::from(s.raw.starts_with(['\'', '"']));
-                self.nested(&s.text, s.line, col, depth);
+                let pin = self.assigned(s);
+                self.nested_pinned(&s.text, s.line, col, depth, pin);
             }
             return;
         }
@@ -468,6 +638,20 @@ impl<'t> Runner<'t> {
             self.nested(&s.text, s.line, s.col, depth);
         }
     }
+}
+
+/// Whether the words after a command word nobody knows read as a `docker run`: `run`, `create`
+/// or `container` first, then a long option of `docker run` or `-v` (`npm run build`, `cargo run
+/// --release` are not).
+fn run_with_flags(rest: &[Word<'_>]) -> bool {
+    matches!(
+        rest.first().map(|n| n.text.as_ref()),
+        Some("run" | "create" | "container")
+    ) && rest.iter().skip(1).any(|n| {
+        let t = n.text.as_ref();
+        (t.starts_with("--") && flags::written(RUN_FLAGS, t).is_some())
+            || (t.starts_with("-v") && !t.starts_with("--"))
+    })
 }
 
 fn loc_of<'t>(w: &Word<'t>, offset: usize, flag: &'t str) -> Loc<'t> {
@@ -1584,6 +1768,18 @@ mod shell_reading {
             );
         }
         assert!(read("$NPM run build").0.workloads.is_empty());
+        for quiet in [
+            "$NPM run build",
+            "$CARGO run --release",
+            "\"$PYTHON\" -m build",
+            "$MAKE -j4",
+        ] {
+            let (u, errors) = read(quiet);
+            assert!(u.workloads.is_empty() && errors.is_empty(), "{quiet}");
+        }
+        // a CLI nobody names, with `docker run`'s options: read as one, and an error
+        let (u, errors) = read("$CLI run --privileged a");
+        assert_eq!((u.workloads.len(), errors.len()), (1, 1));
     }
 
     #[test]

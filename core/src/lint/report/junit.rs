@@ -58,7 +58,11 @@ impl LintReport {
             let errors: Vec<_> = self.errors.iter().filter(|e| e.file == file).collect();
             let mut cases = String::new();
             let (mut tests, mut failures) = (0, 0);
-            if skipped.contains(&file) {
+            // a file skipped whole (not one skipped document beside linted ones)
+            if skipped.contains(&file)
+                && errors.is_empty()
+                && !self.workloads.iter().any(|w| w.file == file)
+            {
                 let reason = self
                     .skipped
                     .iter()

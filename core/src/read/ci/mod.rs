@@ -49,7 +49,7 @@ use super::ir::{
 use super::source::Doc;
 use super::{InputKind, Sink};
 
-pub(crate) use embed::shell_scalar;
+pub(crate) use embed::{Arg, argv, k8s_written, shell_scalar, shell_text, yaml_scalar};
 pub(crate) use jenkins::SH_FIELD;
 pub(crate) use tekton::Runs;
 
@@ -158,6 +158,15 @@ pub(crate) fn read_text(kind: InputKind, text: &str, sink: &mut dyn Sink) {
     }
 }
 
+/// Why a document of a CI kind cannot be judged at all (a Tekton run whose Task is elsewhere),
+/// if it cannot: the reader hands it to the sink as skipped ([`Sink::skip`](super::Sink::skip)).
+pub(crate) fn skipped(kind: InputKind, doc: &Doc<'_>, runs: &Runs) -> Option<String> {
+    match kind {
+        InputKind::Tekton => tekton::skipped(doc, runs),
+        _ => None,
+    }
+}
+
 /// Normalise one document of a CI kind.
 pub(crate) fn unit<'t>(kind: InputKind, doc: &'t Doc<'_>, runs: &Runs) -> Unit<'t> {
     match kind {
@@ -181,6 +190,43 @@ pub(crate) fn scripts(kind: InputKind, doc: &Doc<'_>) -> Vec<super::source::Node
         InputKind::Kubernetes => super::k8s::scripts(doc),
         _ => Vec::new(),
     }
+}
+
+/// The `resource.manifest` strings of an Argo Workflows object's `resource` templates that
+/// create or change an object (`action` `create`, `apply`, `replace`, `patch`, or none; not
+/// `get` or `delete`): the YAML of the object the workflow makes, read as Kubernetes YAML
+/// ([`embed::yaml_scalar`]).
+pub(crate) fn manifests(doc: &Doc<'_>) -> Vec<super::source::NodeId> {
+    if !argo(doc) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for i in 0..doc.nodes.len() {
+        let Ok(id) = super::source::NodeId::try_from(i) else {
+            break;
+        };
+        if !doc.is_map(id) {
+            continue;
+        }
+        let Some(res) = doc.get(id, "resource").filter(|&r| doc.is_map(r)) else {
+            continue;
+        };
+        let action = doc
+            .get(res, "action")
+            .and_then(|a| doc.str(a))
+            .unwrap_or("");
+        if matches!(action, "get" | "delete") {
+            continue;
+        }
+        if let Some(m) = doc
+            .get(res, "manifest")
+            .map(|m| doc.resolve(m))
+            .filter(|&m| doc.str(m).is_some())
+        {
+            out.push(m);
+        }
+    }
+    out
 }
 
 /// A value that stands for something the CI system adds (not written in the file), placed at `loc`.

@@ -478,6 +478,70 @@ pub(super) fn unit<'t>(doc: &'t Doc<'_>, runs: &Runs) -> Unit<'t> {
     unit
 }
 
+/// Why a Tekton run document cannot be judged at all, if it cannot: a `TaskRun` with no
+/// `taskSpec` whose Task is not in the input (in another file, or behind a resolver or bundle),
+/// or a `PipelineRun` with no `pipelineSpec` whose Pipeline is not, and no `podTemplate` to
+/// judge on its own (the run is listed as skipped, not as "no findings").
+pub(super) fn skipped(doc: &Doc<'_>, runs: &Runs) -> Option<String> {
+    let root = doc.root()?;
+    let kind = doc.get(root, "kind").and_then(|k| doc.str(k))?;
+    let spec = doc.get(root, "spec").filter(|&s| doc.is_map(s))?;
+    let name = doc
+        .path(root, &["metadata", "name"])
+        .and_then(|n| doc.str(n))
+        .unwrap_or("unnamed");
+    let has_template = |id: Option<NodeId>| id.is_some_and(|t| doc.is_map(t));
+    let reference = |key: &str, what: &str, here: bool| -> String {
+        match doc
+            .get(spec, key)
+            .and_then(|r| doc.get(r, "name"))
+            .and_then(|n| doc.str(n))
+        {
+            Some(n) if !here => format!("its {what} `{n}` is not in this input"),
+            Some(n) => format!("its {what} `{n}`"),
+            None if doc.get(spec, key).is_some() => {
+                format!(
+                    "its {what} is resolved elsewhere (`{key}` names a resolver or bundle, no name)"
+                )
+            }
+            None => format!("it names no {what}"),
+        }
+    };
+    match kind {
+        "TaskRun" if doc.get(spec, "taskSpec").is_none() => {
+            let here = task_ref(doc, spec).is_some_and(|t| runs.has_task(&t));
+            if here || has_template(doc.get(spec, "podTemplate")) {
+                return None;
+            }
+            Some(format!(
+                "`TaskRun/{name}`: {} and it has no `podTemplate`: nothing to judge (lint it with its Task)",
+                reference("taskRef", "Task", here)
+            ))
+        }
+        "PipelineRun" if doc.get(spec, "pipelineSpec").is_none() => {
+            let here = doc
+                .path(spec, &["pipelineRef", "name"])
+                .and_then(|n| doc.str(n))
+                .is_some_and(|p| runs.has_pipeline(p));
+            let templates = has_template(
+                doc.path(spec, &["taskRunTemplate", "podTemplate"])
+                    .or_else(|| doc.get(spec, "podTemplate")),
+            ) || doc.get(spec, "taskRunSpecs").is_some_and(|l| {
+                doc.items(l)
+                    .any(|s| has_template(doc.get(s, "podTemplate")))
+            });
+            if here || templates {
+                return None;
+            }
+            Some(format!(
+                "`PipelineRun/{name}`: {} and it has no `podTemplate`: nothing to judge (lint it with its Pipeline and Tasks)",
+                reference("pipelineRef", "Pipeline", here)
+            ))
+        }
+        _ => None,
+    }
+}
+
 /// A run whose Task (or Pipeline) is not in the input, named `what`: judged for what its pod
 /// template `pt` carries alone (host namespaces, security context). Its `hostPath` volumes are
 /// for the steps of that Task, which are not here: whether they mount them is not known, so each
