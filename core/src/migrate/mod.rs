@@ -13,6 +13,7 @@ mod buildkit;
 mod compose;
 mod k8s;
 mod proxy;
+mod shell;
 pub(crate) mod yaml;
 
 use serde::Serialize;
@@ -194,7 +195,9 @@ impl Migration {
 pub fn migrate(input: &str, target: MigrateTarget, options: &MigrateOptions) -> Result<Migration> {
     let mut plan = k8s::Plan::default();
     let kind = detect(&options.file, input);
-    if kind.is_some_and(|k| k != InputKind::Kubernetes) {
+    if kind == Some(InputKind::Run) {
+        shell::migrate_script(input, target, options, &mut plan);
+    } else if kind.is_some_and(|k| k != InputKind::Kubernetes) {
         // scripts and CI text inputs: not rewritten yet
         refuse_other(input, options, kind, &mut plan);
     } else {
