@@ -290,7 +290,10 @@ fn strip_docker(mut groups: Vec<Vec<String>>) -> Vec<String> {
 fn join_groups(groups: &[String], tail: &str, eol: &str) -> String {
     let mut out = String::new();
     for (i, g) in groups.iter().enumerate() {
-        if i > 0 {
+        if i > 0 && eol == "\r\n" {
+            // `\` before CR LF is no continuation for sh: one line
+            out.push(' ');
+        } else if i > 0 {
             out.push_str(" \\");
             out.push_str(eol);
         }
@@ -649,6 +652,22 @@ fn line(
         if let Some(refused) = foreign_socket(h, why) {
             return Err(refused);
         }
+        if let PathClass::SocketDir(sock) = h.class {
+            // the socket's own directory (`/var/run`, `/run`) goes; a directory above it (`/`,
+            // `/var`) holds much more the job may use
+            let own = sock.path.rsplit_once('/').map_or("", |(d, _)| d);
+            let dir = h.effective.trim_end_matches('/');
+            let runs = matches!(dir, "/var/run" | "/run") || (!own.contains('<') && dir == own);
+            if !runs && h.runtime().is_some_and(k8s::docker_family) {
+                return Err((
+                    h.loc.line,
+                    format!(
+                        "the line mounts the host's `{}`, which holds the socket and other files the job may use: removing it would take them away (mount the socket alone first)",
+                        h.raw.as_str()
+                    ),
+                ));
+            }
+        }
         if proxy && h.runtime().is_some() {
             if matches!(h.class, PathClass::SocketDir(_)) {
                 return Err((
@@ -807,8 +826,19 @@ fn line(
             }
             "network" | "net" => {
                 let v = o.value.unwrap_or("");
+                let at = words.get(o.flag).map_or(wline, |x| x.line);
+                if matches!(v, "host" | "none") || v.starts_with("container:") {
+                    return Err((
+                        at,
+                        format!(
+                            "the line runs on network `{v}`, where the {} name `{}` does not resolve: not rewritten",
+                            if proxy { "proxy's" } else { "daemon's" },
+                            if proxy { g.daemon_name.as_str() } else { "docker" }
+                        ),
+                    ));
+                }
                 return Err((
-                    words.get(o.flag).map_or(wline, |x| x.line),
+                    at,
                     format!(
                         "the line runs on network `{v}`: the job must be on the {} network `{}` (the daemon's name resolves there), and it cannot be on both here (connect it by hand: `docker network connect --alias docker {v} {}`)",
                         if proxy { "proxy's" } else { "daemon's" },
@@ -862,7 +892,7 @@ fn line(
     let (is, _) = sp(parsed.image)?;
     let (_, pe) = sp(parsed.image - 1)?;
     let gap = input.get(pe..is).unwrap_or(" ");
-    let insert = match gap.rfind('\n') {
+    let insert = match gap.rfind('\n').filter(|_| eol == "\n") {
         Some(nl) => {
             let indent = gap.get(nl + 1..).unwrap_or("");
             g.job_flags
