@@ -562,3 +562,46 @@ fn migrated_scripts_run_through_the_real_docker_cli() {
     assert!(ran[0] >= 8, "only {} dind scripts ran", ran[0]);
     assert!(ran[1] >= 5, "only {} socket-proxy scripts ran", ran[1]);
 }
+
+/// ARC's Helm values migrated (`template.spec` is the runner's pod spec): the migrated template,
+/// as a Pod, passes the real `kubernetes-validate --strict` for every DinD target and the proxy.
+#[test]
+fn migrated_arc_values_template_passes_kubernetes_validate_strict() {
+    let path = fixtures().join("_ci/github-arc/values-dood.yaml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let as_pod = |values: &str| {
+        let mut pod = String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: runner\n");
+        for l in values
+            .lines()
+            .skip_while(|l| *l != "template:")
+            .skip(1)
+            .take_while(|l| l.starts_with(' '))
+        {
+            pod.push_str(l.strip_prefix("  ").unwrap());
+            pod.push('\n');
+        }
+        pod
+    };
+    kubernetes_validate(&as_pod(&text)).unwrap();
+    for target in [
+        MigrateTarget::Dind,
+        MigrateTarget::DindRootless,
+        MigrateTarget::Sysbox,
+        MigrateTarget::SocketProxy,
+    ] {
+        let m = migrate(
+            &text,
+            target,
+            &MigrateOptions {
+                file: "values-dood.yaml".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(m.changed(), "{target:?}: {:?}", m.refusals);
+        let pod = as_pod(&m.text);
+        if let Err(e) = kubernetes_validate(&pod) {
+            panic!("{target:?}: {e}\n{pod}");
+        }
+    }
+}
