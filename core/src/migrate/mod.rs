@@ -176,8 +176,8 @@ impl Migration {
 /// Rewrite every DooD workload of `input` (one file's text) into `target`.
 ///
 /// Kubernetes manifests (YAML or JSON, any number of documents; Pods, every controller kind,
-/// `PodTemplate`, pod specs inside other objects) and Compose services are rewritten; a DooD
-/// workload in another input kind, or
+/// `PodTemplate`, pod specs inside other objects), Compose services, `docker run` lines of shell
+/// scripts and ARC's Helm values are rewritten; a DooD workload in another CI input, or
 /// one that cannot be migrated safely into `target` (a job that does more than build, for
 /// `Buildkit`; one that writes to the Docker API, for `SocketProxy`), is a [`Refusal`]. A
 /// document that does not parse is an error (nothing is rewritten, since its spans are unknown).
