@@ -312,3 +312,32 @@ fn to_buildkit_rewrites_a_docker_build_job() {
     assert!(stderr.contains("note: job.yaml:"), "{stderr}");
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+#[test]
+fn a_shell_script_is_written_in_place_with_its_mode_then_checks_clean() {
+    let d = dir("script");
+    let script = "#!/bin/sh\n# build\ndocker run --rm \\\n  -v /var/run/docker.sock:/var/run/docker.sock \\\n  docker:29-cli docker build -t app .\nsh -c 'docker run -v /var/run/docker.sock:/var/run/docker.sock docker:29-cli docker version'\n";
+    let f = d.join("ci.sh");
+    std::fs::write(&f, script).unwrap();
+    std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // one line migrated, one refused (inside `sh -c`): exit 1, the file written
+    let (code, _, stderr) = out(&run(&["ci.sh", "--write"], &d));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("migrated: ci.sh: run/line 3 -> dind"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("refused: ci.sh:6: run/line 6:"), "{stderr}");
+    let text = std::fs::read_to_string(&f).unwrap();
+    assert!(text.starts_with("#!/bin/sh\n# build\n# dockscape migrate --to dind:"));
+    assert!(text.contains("  --network dind \\\n"), "{text}");
+    assert_eq!(
+        std::fs::metadata(&f).unwrap().permissions().mode() & 0o777,
+        0o755
+    );
+    // nothing left to change for the migrated line: --check reports only the refusal
+    let (code, stdout, stderr) = out(&run(&["ci.sh", "--check"], &d));
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(!stderr.contains("migrated:"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), text);
+}

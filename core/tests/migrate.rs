@@ -604,7 +604,7 @@ fn bad_input_is_an_error_and_unknown_targets_are_refused() {
         e.message().contains("dind-rootless, sysbox, buildkit"),
         "{e:?}"
     );
-    // a Compose file is rewritten, a script is refused
+    // a Compose file is rewritten, and a script (core/tests/migrate_shell.rs)
     let compose = "services:\n  ci:\n    image: docker:29-cli\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n";
     assert_eq!(dind(compose).migrated, ["service/ci"]);
     let m = migrate(
@@ -616,14 +616,8 @@ fn bad_input_is_an_error_and_unknown_targets_are_refused() {
         },
     )
     .unwrap();
-    assert!(m.edits.is_empty());
-    assert!(
-        m.refusals[0]
-            .reason
-            .contains("run input is not implemented yet"),
-        "{:?}",
-        m.refusals
-    );
+    assert_eq!(m.migrated, ["run/line 1"], "{:?}", m.refusals);
+    assert!(!m.text.contains("docker.sock:"));
 }
 
 fn dind_err(text: &str) -> dockscape::Error {

@@ -238,3 +238,70 @@ fn socket_proxy_migrated_compose_job_no_longer_reaches_the_hosts_engine() {
     assert!(after.stdout.contains("docker-socket-proxy:2375"), "{after}");
     assert!(engine.container_names(true).is_empty());
 }
+
+/// A DooD script (the job of `DOOD_JOB`: a child container beside it, looked up by its name),
+/// migrated `--to dind`, on the real engine of the harness: the commands migrate puts before the
+/// line start the daemon and wait for it over TLS, and the job's child then runs on that daemon,
+/// not among the host's containers. The script is run in two parts only to load busybox into the
+/// new daemon before the job (nothing can be pulled here); `--privileged` is translated as for
+/// every DinD script (docs/real-engine.md).
+#[test]
+fn migrated_dood_script_runs_its_child_on_the_new_daemon_not_the_hosts() {
+    use dockscape_tests::RealEngine;
+    use dockscape_tests::real_engine::translate_privileged_run;
+    let engine = RealEngine::start();
+    let script = format!(
+        "#!/bin/sh\nset -e\n# the job: a child container beside it\ndocker run --rm --name dood-job \\\n  -v /var/run/docker.sock:/var/run/docker.sock \\\n  docker:29-cli sh -c \"{DOOD_JOB}\"\necho job-done\n"
+    );
+    let m = migrate(
+        &script,
+        MigrateTarget::Dind,
+        &MigrateOptions {
+            file: "job.sh".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(m.migrated, ["run/dood-job"], "{:?}", m.refusals);
+    assert!(!m.text.contains("docker.sock:/var/run/docker.sock"));
+    let migrated = translate_privileged_run(&m.text);
+    let (head, job) = migrated
+        .split_once("# clean up afterwards:")
+        .unwrap_or_else(|| panic!("no clean-up line in:\n{migrated}"));
+    let job = job.split_once('\n').map_or("", |(_, rest)| rest);
+    engine.ensure_images_in(&migrated);
+    engine.ensure_image("busybox:latest");
+    // the daemon's commands, up to the client's wait for `docker info` over TLS
+    let up = engine.sh(head);
+    let daemon_logs = engine.docker(["logs", "dind-dind-daemon"]);
+    assert!(up.success(), "{up}\ndaemon:\n{daemon_logs}");
+    engine
+        .load_into("dind-dind-daemon", &["busybox:latest"])
+        .assert_success();
+    let out = engine.sh(&format!("set -e\n{job}"));
+    assert!(out.success(), "{out}\n{job}");
+    assert!(
+        out.stdout
+            .contains("hello-from-a-sibling\n/dood-child\njob-done\n"),
+        "{out}"
+    );
+    // the host lists the daemon, not the job's child
+    let names = engine.container_names(true);
+    assert!(!names.contains(&"dood-child".to_owned()), "{names:?}");
+    assert!(names.contains(&"dind-dind-daemon".to_owned()), "{names:?}");
+    // the same script again reuses the daemon (started, not created twice)
+    let again = engine.sh(head);
+    assert!(again.success(), "{again}");
+    assert_eq!(
+        engine
+            .container_names(true)
+            .iter()
+            .filter(|n| n.contains("dind-daemon"))
+            .count(),
+        1
+    );
+    engine
+        .sh("docker rm -f dind-dind-daemon; docker network rm dind; docker volume rm dind-docker-storage dind-docker-certs")
+        .assert_success();
+    assert!(engine.container_names(true).is_empty());
+}

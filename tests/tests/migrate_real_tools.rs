@@ -354,3 +354,254 @@ fn the_buildkit_compose_migration_passes_docker_compose_config() {
     }
     assert!(!canonical.contains("docker.sock"), "{canonical}");
 }
+
+/// Every `.sh` fixture with a DooD line (the lint corpus and `core/tests/fixtures/migrate/`).
+fn dood_scripts() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures");
+    let mut out = Vec::new();
+    for p in dockscape_tests::files_under(&root, &["sh"]) {
+        let rel = p.strip_prefix(&root).unwrap().display().to_string();
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        let report = lint(
+            &[LintInput {
+                file: &rel,
+                text: &text,
+                kind: None,
+            }],
+            &LintOptions::default(),
+        );
+        if report
+            .workloads
+            .iter()
+            .any(|w| w.scenario == WorkloadScenario::Dood)
+        {
+            out.push((rel, text));
+        }
+    }
+    out
+}
+
+/// Whether a container create body binds a runtime socket (or its directory) of the host.
+fn binds_socket(create: &serde_json::Value) -> bool {
+    let host = &create["HostConfig"];
+    let binds = host["Binds"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|b| b.as_str())
+        .map(|b| b.split(':').next().unwrap_or("").to_string());
+    let mounts = host["Mounts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m["Source"].as_str().map(str::to_string));
+    binds
+        .chain(mounts)
+        .any(|s| s.contains("docker.sock") || s.starts_with("/var/run") || s == "/run")
+}
+
+fn env_of(create: &serde_json::Value) -> Vec<String> {
+    create["Env"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.as_str().map(str::to_string))
+        .collect()
+}
+
+/// Every DooD script that the real `docker` CLI runs against the recording engine before the
+/// migration runs after it too, for `dind` and `socket-proxy`: every container created with the
+/// host's socket is, after it, either a refused line's (still with its socket) or a client of the
+/// new daemon (TLS to `docker:2376` on network `dind`, the certificates volume read-only, no socket)
+/// or of the proxy; the daemon is created once, privileged, from `docker:29-dind` (the proxy
+/// read-only from `tecnativa/docker-socket-proxy:0.3`), and a second run of the same script
+/// reuses it (`docker start`, no second create).
+#[test]
+fn migrated_scripts_run_through_the_real_docker_cli() {
+    use dockscape_tests::{Engine, run_sh};
+    let scripts = dood_scripts();
+    let mut ran = [0usize; 2];
+    for (i, target) in [MigrateTarget::Dind, MigrateTarget::SocketProxy]
+        .into_iter()
+        .enumerate()
+    {
+        let (daemon_name, host) = match target {
+            MigrateTarget::Dind => ("dind-dind-daemon", "DOCKER_HOST=tcp://docker:2376"),
+            _ => (
+                "docker-socket-proxy",
+                "DOCKER_HOST=tcp://docker-socket-proxy:2375",
+            ),
+        };
+        for (file, text) in &scripts {
+            let name = Path::new(file).file_name().unwrap().to_string_lossy();
+            let m = migrate(
+                text,
+                target,
+                &MigrateOptions {
+                    file: name.into_owned(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            if !m.changed() {
+                continue;
+            }
+            let before = Engine::start();
+            if !run_sh(text, &before).success() {
+                // (`-it` without a terminal, flags the CLI refuses: the original fails already)
+                continue;
+            }
+            let socket_before = before.creates().iter().filter(|c| binds_socket(c)).count();
+            // (a fixed `--name` stays on the recording engine, which removes nothing: such a
+            // script cannot run twice, before the migration either)
+            let twice_ok = run_sh(text, &before).success();
+            let engine = Engine::start();
+            let out = run_sh(&m.text, &engine);
+            assert!(out.success(), "{file} {target:?}: {out}\n{}", m.text);
+            ran[i] += 1;
+            let creates = engine.create_requests();
+            let named = |n: &str| {
+                creates
+                    .iter()
+                    .filter(|r| r.query_param("name") == Some(n))
+                    .count()
+            };
+            assert_eq!(
+                named(daemon_name),
+                1,
+                "{file} {target:?}\n{}",
+                engine.describe()
+            );
+            let bodies = engine.creates();
+            let daemon = creates
+                .iter()
+                .position(|r| r.query_param("name") == Some(daemon_name))
+                .and_then(|i| bodies.get(i))
+                .unwrap();
+            let clients: Vec<&serde_json::Value> = bodies
+                .iter()
+                .filter(|c| env_of(c).iter().any(|e| e == host))
+                .filter(|c| !c["Cmd"].to_string().contains("wait-for-docker"))
+                .collect();
+            let socket_after = bodies
+                .iter()
+                .filter(|c| binds_socket(c) && *c != daemon)
+                .count();
+            assert!(
+                !clients.is_empty(),
+                "{file} {target:?}\n{}",
+                engine.describe()
+            );
+            assert_eq!(
+                socket_after + clients.len(),
+                socket_before,
+                "{file} {target:?}\n{}",
+                engine.describe()
+            );
+            for c in &clients {
+                assert!(!binds_socket(c), "{file}: {c}");
+                let network = c["HostConfig"]["NetworkMode"].as_str().unwrap_or("");
+                if target == MigrateTarget::Dind {
+                    assert_eq!(network, "dind", "{file}: {c}");
+                    let env = env_of(c);
+                    assert!(
+                        env.contains(&"DOCKER_TLS_VERIFY=1".to_string()),
+                        "{file}: {c}"
+                    );
+                    assert!(env.contains(&"DOCKER_CERT_PATH=/certs/client".to_string()));
+                    let binds = c["HostConfig"]["Binds"].to_string();
+                    assert!(
+                        binds.contains("dind-docker-certs:/certs/client:ro"),
+                        "{file}: {c}"
+                    );
+                } else {
+                    assert_eq!(network, "docker-socket-proxy", "{file}: {c}");
+                }
+            }
+            if target == MigrateTarget::Dind {
+                assert_eq!(daemon["Image"], "docker:29-dind", "{file}");
+                assert_eq!(daemon["HostConfig"]["Privileged"], true, "{file}");
+                assert!(!binds_socket(daemon), "{file}");
+            } else {
+                assert_eq!(
+                    daemon["Image"], "tecnativa/docker-socket-proxy:0.3",
+                    "{file}"
+                );
+                assert!(binds_socket(daemon), "{file}");
+                let binds = daemon["HostConfig"]["Binds"].to_string();
+                assert!(
+                    binds.contains(":/var/run/docker.sock:ro"),
+                    "{file}: {binds}"
+                );
+                assert!(env_of(daemon).contains(&"POST=0".to_string()), "{file}");
+            }
+            if !twice_ok {
+                continue;
+            }
+            // run again on the same engine: the daemon is reused
+            let start = format!("/containers/{daemon_name}/start");
+            let started = engine.requests_to("POST", &start).len();
+            let again = run_sh(&m.text, &engine);
+            assert!(again.success(), "{file} {target:?}: {again}");
+            let creates = engine.create_requests();
+            let twice = creates
+                .iter()
+                .filter(|r| r.query_param("name") == Some(daemon_name))
+                .count();
+            assert_eq!(twice, 1, "{file} {target:?}: the daemon was created again");
+            assert!(
+                engine.requests_to("POST", &start).len() > started,
+                "{file}: {}",
+                engine.describe()
+            );
+        }
+    }
+    eprintln!("scripts run: dind {}, socket-proxy {}", ran[0], ran[1]);
+    assert!(ran[0] >= 8, "only {} dind scripts ran", ran[0]);
+    assert!(ran[1] >= 5, "only {} socket-proxy scripts ran", ran[1]);
+}
+
+/// ARC's Helm values migrated (`template.spec` is the runner's pod spec): the migrated template,
+/// as a Pod, passes the real `kubernetes-validate --strict` for every DinD target and the proxy.
+#[test]
+fn migrated_arc_values_template_passes_kubernetes_validate_strict() {
+    let path = fixtures().join("_ci/github-arc/values-dood.yaml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let as_pod = |values: &str| {
+        let mut pod = String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: runner\n");
+        for l in values
+            .lines()
+            .skip_while(|l| *l != "template:")
+            .skip(1)
+            .take_while(|l| l.starts_with(' '))
+        {
+            pod.push_str(l.strip_prefix("  ").unwrap());
+            pod.push('\n');
+        }
+        pod
+    };
+    kubernetes_validate(&as_pod(&text)).unwrap();
+    for target in [
+        MigrateTarget::Dind,
+        MigrateTarget::DindRootless,
+        MigrateTarget::Sysbox,
+        MigrateTarget::SocketProxy,
+    ] {
+        let m = migrate(
+            &text,
+            target,
+            &MigrateOptions {
+                file: "values-dood.yaml".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(m.changed(), "{target:?}: {:?}", m.refusals);
+        let pod = as_pod(&m.text);
+        if let Err(e) = kubernetes_validate(&pod) {
+            panic!("{target:?}: {e}\n{pod}");
+        }
+    }
+}

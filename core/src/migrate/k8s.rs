@@ -137,10 +137,28 @@ fn own(doc: &Doc<'_>, map: NodeId, key: &str) -> Option<NodeId> {
     (doc.resolve(v) == v && parent(doc, v) == Some(map)).then_some(v)
 }
 
-/// Refuse the DooD workloads of a document of a kind not rewritten yet.
-pub(super) fn refuse_kind(
+/// Why the DooD workloads of a CI input of `kind` are not rewritten, with the form that system
+/// takes for Docker-in-Docker.
+pub(super) fn ci_reason(kind: crate::InputKind) -> String {
+    use crate::InputKind as K;
+    match kind {
+        K::Tekton => "a Tekton Task's `steps` and `sidecars` are not rewritten yet (the daemon would be a `sidecars` entry, the certificates an `emptyDir` volume of the Task's steps: `dockscape generate dind --format tekton` writes that form)",
+        K::Jenkins => "the pod YAML is text inside the Jenkinsfile (a Groovy string) or JCasC: edits are not mapped back through that string yet (`dockscape generate dind --format jenkins` writes the `podTemplate` to paste)",
+        K::Gitlab => "the `docker run` is text inside the job's `script` (a YAML scalar), which is not edited yet; GitLab's form is a `services: [docker:29-dind]` entry with `DOCKER_HOST`/`DOCKER_TLS_CERTDIR` (`dockscape generate dind --format gitlab`), and it needs the runner's `config.toml` changed too (`privileged = true`, `/certs/client` in `volumes`)",
+        K::GitlabRunner => "the runner's `config.toml` (TOML) is not edited yet; GitLab's DinD form is `privileged = true` and `volumes = [\"/certs/client\", \"/cache\"]` in `[runners.docker]`, and every job's `.gitlab-ci.yml` then adds the `docker:29-dind` service (another file: `dockscape generate dind --format gitlab`)",
+        K::Drone => "a Drone pipeline's `volumes` and `services` are not rewritten yet (the daemon would be a privileged `docker:29-dind` service sharing a `temp` volume, which needs a trusted repository: `dockscape generate dind --format drone` writes that form)",
+        K::GithubActions => "a GitHub Actions job's `container`/`services` volumes are not rewritten yet (the daemon would be a `docker:29-dind` service with `options: --privileged` and the certificates on a volume both mount)",
+        _ => "migrating this CI configuration is not implemented yet: only Kubernetes manifests, Compose files, scripts and ARC values are rewritten",
+    }
+    .to_string()
+}
+
+/// The DooD workloads of a CI document: ARC's Helm values (`template.spec` is a pod spec) are
+/// rewritten as a pod spec; the other systems are refused with [`ci_reason`].
+pub(super) fn migrate_ci(
     doc: &Doc<'_>,
-    what: &str,
+    text: &str,
+    target: super::MigrateTarget,
     runs: &crate::read::ci::Runs,
     options: &MigrateOptions,
     plan: &mut Plan,
@@ -149,13 +167,40 @@ pub(super) fn refuse_kind(
         return;
     };
     let unit = crate::read::ci::unit(k, doc, runs);
+    if k == crate::InputKind::GithubArc {
+        let helm = |w: &Workload<'_>, name: &str| {
+            note_for(name)(
+                w.loc.line,
+                "these are Helm values of gha-runner-scale-set: the pod template changes when the chart is upgraded with them (`helm upgrade ... -f` this file); ARC's own form is `containerMode.type: dind`".to_string(),
+            )
+        };
+        match (target, scenario_of(target)) {
+            (_, Some(scenario)) => each_dood(&unit.workloads, options, plan, |w, name| {
+                let (edits, mut notes) = workload(doc, text, scenario, options, w, name)?;
+                notes.push(helm(w, name));
+                Ok(Some((edits, notes)))
+            }),
+            (super::MigrateTarget::SocketProxy, None) => {
+                each_dood(&unit.workloads, options, plan, |w, name| {
+                    Ok(
+                        super::proxy::workload(doc, text, w, name)?.map(|(e, mut n)| {
+                            n.push(helm(w, name));
+                            (e, n)
+                        }),
+                    )
+                })
+            }
+            _ => each_dood(&unit.workloads, options, plan, |w, _| {
+                Err((
+                    w.loc.line,
+                    "`--to buildkit` does not rewrite runner pods: a runner runs whatever its jobs ask for, not one `docker build`".to_string(),
+                ))
+            }),
+        }
+        return;
+    }
     each_dood(&unit.workloads, options, plan, |w, _| {
-        Err((
-            w.loc.line,
-            format!(
-                "migrating {what} is not implemented yet: only Kubernetes manifests are rewritten"
-            ),
-        ))
+        Err((w.loc.line, ci_reason(k)))
     });
 }
 

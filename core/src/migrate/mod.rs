@@ -13,6 +13,7 @@ mod buildkit;
 mod compose;
 mod k8s;
 mod proxy;
+mod shell;
 pub(crate) mod yaml;
 
 use serde::Serialize;
@@ -175,8 +176,8 @@ impl Migration {
 /// Rewrite every DooD workload of `input` (one file's text) into `target`.
 ///
 /// Kubernetes manifests (YAML or JSON, any number of documents; Pods, every controller kind,
-/// `PodTemplate`, pod specs inside other objects) and Compose services are rewritten; a DooD
-/// workload in another input kind, or
+/// `PodTemplate`, pod specs inside other objects), Compose services, `docker run` lines of shell
+/// scripts and ARC's Helm values are rewritten; a DooD workload in another CI input, or
 /// one that cannot be migrated safely into `target` (a job that does more than build, for
 /// `Buildkit`; one that writes to the Docker API, for `SocketProxy`), is a [`Refusal`]. A
 /// document that does not parse is an error (nothing is rewritten, since its spans are unknown).
@@ -194,7 +195,9 @@ impl Migration {
 pub fn migrate(input: &str, target: MigrateTarget, options: &MigrateOptions) -> Result<Migration> {
     let mut plan = k8s::Plan::default();
     let kind = detect(&options.file, input);
-    if kind.is_some_and(|k| k != InputKind::Kubernetes) {
+    if kind == Some(InputKind::Run) {
+        shell::migrate_script(input, target, options, &mut plan);
+    } else if kind.is_some_and(|k| k != InputKind::Kubernetes) {
         // scripts and CI text inputs: not rewritten yet
         refuse_other(input, options, kind, &mut plan);
     } else {
@@ -202,6 +205,7 @@ pub fn migrate(input: &str, target: MigrateTarget, options: &MigrateOptions) -> 
         // the Tekton runs of the input give its Tasks their pod settings, as lint reads them
         let runs = crate::read::ci::Runs::scan(input);
         let mut loader = Loader::default();
+        let ci_kind = std::cell::Cell::new(None);
         loader.run(
             input,
             |doc, _| {
@@ -224,13 +228,11 @@ pub fn migrate(input: &str, target: MigrateTarget, options: &MigrateOptions) -> 
                     let _ = doc.take_problems();
                     return;
                 }
-                let what = if ci::doc_kind(None, doc).is_some() {
-                    Some("CI configurations")
-                } else {
-                    None
-                };
-                match what {
-                    Some(what) => k8s::refuse_kind(doc, what, &runs, options, &mut plan),
+                match ci::doc_kind(None, doc) {
+                    Some(k) => {
+                        ci_kind.set(Some(k));
+                        k8s::migrate_ci(doc, input, target, &runs, options, &mut plan)
+                    }
                     None if proxy => proxy::migrate_doc(doc, input, options, &mut plan),
                     None if build => buildkit::migrate_doc(doc, input, options, &mut plan),
                     None => {
@@ -249,6 +251,9 @@ pub fn migrate(input: &str, target: MigrateTarget, options: &MigrateOptions) -> 
         if let Some(e) = errors.into_inner().into_iter().next() {
             return Err(e);
         }
+        if let Some(k) = ci_kind.get() {
+            refuse_embedded(input, options, k, &mut plan);
+        }
     }
     let (edits, text) = apply(input, plan.edits)?;
     Ok(Migration {
@@ -260,7 +265,8 @@ pub fn migrate(input: &str, target: MigrateTarget, options: &MigrateOptions) -> 
     })
 }
 
-/// Shell scripts and CI text files: their DooD workloads are refused (not implemented yet).
+/// CI text files (a Jenkinsfile, a runner's `config.toml`): their DooD workloads are refused with
+/// the reason.
 fn refuse_other(
     input: &str,
     options: &MigrateOptions,
@@ -283,11 +289,46 @@ fn refuse_other(
         plan.refusals.push(Refusal {
             workload: w.workload.clone(),
             line: w.line,
-            reason: format!(
-                "migrating {} input is not implemented yet: only Kubernetes manifests are rewritten",
-                kind.map_or("this", InputKind::as_str)
-            ),
+            reason: match kind {
+                Some(k) => k8s::ci_reason(k),
+                None => "migrating this input is not implemented yet".to_string(),
+            },
         });
+    }
+}
+
+/// The `docker run` lines lint reads inside a CI file's YAML scalars (a step's script): refused,
+/// since embedded text is not edited (the workloads of the CI file itself are planned already).
+fn refuse_embedded(input: &str, options: &MigrateOptions, kind: InputKind, plan: &mut k8s::Plan) {
+    let report = crate::lint(
+        &[crate::LintInput {
+            file: &options.file,
+            text: input,
+            kind: None,
+        }],
+        &crate::LintOptions::default(),
+    );
+    for w in report
+        .workloads
+        .iter()
+        .filter(|w| w.scenario == crate::WorkloadScenario::Dood && w.kind == "run")
+    {
+        let planned = plan.migrated.contains(&w.workload)
+            || plan.refusals.iter().any(|r| r.workload == w.workload);
+        let chosen = options
+            .workload
+            .as_deref()
+            .is_none_or(|want| want.trim() == w.workload);
+        if !planned && chosen {
+            plan.refusals.push(Refusal {
+                workload: w.workload.clone(),
+                line: w.line,
+                reason: format!(
+                    "the `docker run` is text inside a YAML scalar of the CI file (a step's script), which is not edited yet; {}",
+                    k8s::ci_reason(kind)
+                ),
+            });
+        }
     }
 }
 

@@ -86,7 +86,7 @@ pub(super) fn migrate_doc(
 type Planned = (Vec<super::Edit>, Vec<MigrateNote>);
 
 /// The edits for one workload; `None` when it is already behind a proxy alone.
-fn workload(
+pub(super) fn workload(
     doc: &Doc<'_>,
     text: &str,
     w: &Workload<'_>,
