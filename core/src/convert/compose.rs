@@ -831,6 +831,7 @@ fn volume(
         ("volume", None) => {
             let name = format!("{}-anon-{anon}", c.name);
             *anon += 1;
+            pod.anonymous_volumes.push(name.clone());
             add_volume(pod, c, name, VolumeSource::Named, &dst, ro);
         }
         ("tmpfs", _) => {

@@ -855,6 +855,7 @@ fn volume(
         None => {
             let name = format!("{}-anon-{anon}", c.name);
             *anon += 1;
+            pod.anonymous_volumes.push(name.clone());
             add_volume(pod, c, name, VolumeSource::Named, dst, ro);
         }
         Some(s) if s.starts_with('/') => {
@@ -937,6 +938,7 @@ fn mount(
         ("volume", None) => {
             let name = format!("{}-anon-{anon}", c.name);
             *anon += 1;
+            pod.anonymous_volumes.push(name.clone());
             add_volume(pod, c, name, VolumeSource::Named, dst, ro);
         }
         ("tmpfs", _) => {

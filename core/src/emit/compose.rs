@@ -191,6 +191,14 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
                 (VolumeSource::Secret { secret, .. }, _) => {
                     mounts.push(Value::String(format!("./{secret}:{}:ro", m.path)));
                 }
+                // an anonymous volume: the path alone (read-only in the long syntax)
+                (_, None) if pod.is_anonymous_volume(&m.volume) => {
+                    if m.read_only {
+                        mounts.push(json!({"type": "volume", "target": m.path, "read_only": true}));
+                    } else {
+                        mounts.push(lit(&m.path));
+                    }
+                }
                 (_, None) => {
                     let name = pod.engine_volume_name(&m.volume);
                     mounts.push(Value::String(format!("{name}:{}{ro}", m.path)));

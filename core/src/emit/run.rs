@@ -79,7 +79,7 @@ fn commands_as(pod: &Pod, how: Converted<'_>) -> Vec<Cmd> {
         .flat_map(|c| c.mounts.iter().map(|m| m.volume.as_str()))
         .collect();
     for v in &pod.volumes {
-        if !used.contains(&v.name.as_str()) {
+        if !used.contains(&v.name.as_str()) || pod.is_anonymous_volume(&v.name) {
             continue;
         }
         match &v.source {
@@ -232,6 +232,14 @@ fn commands_as(pod: &Pod, how: Converted<'_>) -> Vec<Cmd> {
                 // The docker CLI (23+) makes a `./` source absolute from the working directory.
                 (VolumeSource::Secret { secret, .. }, _) => {
                     cmd.push(&["-v", &format!("./{secret}:{}:ro", m.path)]);
+                }
+                // an anonymous volume: the path alone (`-v` takes no mode without a source)
+                (_, None) if pod.is_anonymous_volume(&m.volume) => {
+                    if m.read_only {
+                        cmd.push(&["--mount", &format!("type=volume,dst={},readonly", m.path)]);
+                    } else {
+                        cmd.push(&["-v", &m.path]);
+                    }
                 }
                 (_, None) => cmd.push(&[
                     "-v",
@@ -489,7 +497,7 @@ fn cleanup_of(pod: &Pod, cleanup: &mut Vec<String>) {
             !matches!(
                 v.source,
                 VolumeSource::HostPath { .. } | VolumeSource::Secret { .. }
-            )
+            ) && !pod.is_anonymous_volume(&v.name)
         })
         .filter(|v| {
             pod.containers

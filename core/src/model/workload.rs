@@ -558,6 +558,11 @@ pub struct Pod {
     /// (`jenkins_home` for `jenkins-home`): pod volume name, engine name. Only `convert` sets them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub volume_names: Vec<(String, String)>,
+    /// Pod volumes that are anonymous volumes of the engine (`-v /cache`, a Compose `- /cache`):
+    /// Compose and `docker run` write the container path alone, so the engine makes a new volume
+    /// for the container as the input did (an `emptyDir` in a Pod). Only `convert` sets them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub anonymous_volumes: Vec<String>,
 }
 
 impl Pod {
@@ -569,6 +574,11 @@ impl Pod {
     /// The volume called `name`.
     pub fn volume(&self, name: &str) -> Option<&Volume> {
         self.volumes.iter().find(|v| v.name == name)
+    }
+
+    /// Whether pod volume `name` is an anonymous volume of the engine.
+    pub fn is_anonymous_volume(&self, name: &str) -> bool {
+        self.anonymous_volumes.iter().any(|n| n == name)
     }
 
     /// The engine's name of pod volume `name` (Compose, `docker volume`): the name it had in the
