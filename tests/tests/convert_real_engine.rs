@@ -153,23 +153,20 @@ fn docker_only(c: &Value, hc: &Value) -> Value {
         "Devices": hc["Devices"].as_array().cloned().unwrap_or_default(),
         "Tmpfs": hc["Tmpfs"],
         "TmpfsMounts": tmpfs_mounts,
+        "UsernsMode": hc["UsernsMode"],
+        "CgroupnsMode": hc["CgroupnsMode"],
+        // no limit: the docker CLI sends none, Compose 0
+        "PidsLimit": hc["PidsLimit"].as_i64().unwrap_or(0),
+        "LogConfig": [
+            &hc["LogConfig"]["Type"],
+            hc["LogConfig"]["Config"].as_object().cloned().unwrap_or_default(),
+        ],
     })
 }
 
 /// The flags the second part of the corpus leaves out of corpus.sh's lines: convert does not carry
 /// them yet (reported as dropped), so the containers would differ by them.
-const NOT_CARRIED: &[&str] = &[
-    "--gpus",
-    "--link",
-    "--pids-limit",
-    "--userns",
-    "--cgroupns",
-    "--log-driver",
-    "--log-opt",
-    "--volumes-from",
-    "--tmpfs :exec",
-    "-v :rslave",
-];
+const NOT_CARRIED: &[&str] = &["--gpus", "--link", "--tmpfs :exec", "-v :rslave"];
 
 /// Carried flags the engine's API 1.41 does not know (dockerd 20.10): not in the corpus, so not
 /// checked here (the recording-engine round trip of convert_real_tools.rs covers them).
@@ -214,8 +211,13 @@ fn inspect_all(engine: &RealEngine, names: &[String]) -> HashMap<String, Value> 
         .collect()
 }
 
-/// Runs `lines` (each a `docker` command) in `jobs` shells at once.
+/// Runs `lines` (each a `docker` command) in `jobs` shells at once; a line with `--volumes-from`
+/// after the others (the container it names must exist).
 fn create_in_parallel(engine: &RealEngine, lines: &[String], jobs: usize) {
+    let (after, lines): (Vec<String>, Vec<String>) = lines
+        .iter()
+        .cloned()
+        .partition(|l| l.contains("--volumes-from"));
     let chunk = lines.len().div_ceil(jobs).max(1);
     std::thread::scope(|s| {
         let handles: Vec<_> = lines
@@ -229,6 +231,11 @@ fn create_in_parallel(engine: &RealEngine, lines: &[String], jobs: usize) {
             h.join().unwrap().assert_success();
         }
     });
+    if !after.is_empty() {
+        engine
+            .sh(&format!("set -e\n{}", after.join("\n")))
+            .assert_success();
+    }
 }
 
 /// The images of the corpus, with an empty file system: the containers are created, never

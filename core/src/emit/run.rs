@@ -299,6 +299,26 @@ fn commands_as(pod: &Pod, how: Converted<'_>) -> Vec<Cmd> {
         if let Some(m) = c.shm_size.as_deref().and_then(units::memory) {
             cmd.push(&["--shm-size", &m]);
         }
+        let d = &c.docker;
+        if let Some(u) = &d.userns_mode {
+            cmd.push(&["--userns", u]);
+        }
+        if let Some(g) = &d.cgroupns {
+            cmd.push(&["--cgroupns", g]);
+        }
+        if let Some(n) = d.pids_limit {
+            cmd.push(&["--pids-limit", &n.to_string()]);
+        }
+        if let Some(l) = &d.log_driver {
+            cmd.push(&["--log-driver", l]);
+        }
+        for (k, v) in &d.log_options {
+            cmd.push(&["--log-opt", &format!("{k}={v}")]);
+        }
+        // a Compose `container:NAME` is that container; a service's name is its container's
+        for f in &d.volumes_from {
+            cmd.push(&["--volumes-from", f.strip_prefix("container:").unwrap_or(f)]);
+        }
         if let Some(p) = c.startup_probe.as_ref().or(c.readiness_probe.as_ref()) {
             // `--health-cmd` is always a shell line (CMD-SHELL): an exec-form probe's words are
             // quoted for sh so each stays one word

@@ -161,7 +161,7 @@ docker create --name logspout -v ENGINE_SOCKET:/var/run/docker.sock busybox:late
 docker create --name promtail -v /var/lib/docker/containers:/var/lib/docker/containers:ro -v ENGINE_SOCKET:/var/run/docker.sock -v /srv/promtail/config.yml:/etc/promtail/config.yml busybox:latest -config.file=/etc/promtail/config.yml
 docker create --name vector -v ENGINE_SOCKET:/var/run/docker.sock:ro -v /srv/vector/vector.yaml:/etc/vector/vector.yaml:ro busybox:latest
 docker create --name fluent-bit -p 24224:24224 -p 24224:24224/udp -v /srv/fluent-bit/fluent-bit.conf:/fluent-bit/etc/fluent-bit.conf busybox:latest
-docker create --name datadog-agent --pid host -e DD_API_KEY=xxx -e DD_SITE=datadoghq.eu -v ENGINE_SOCKET:/var/run/docker.sock:ro -v /proc/:/host/proc/:ro -v /sys/fs/cgroup/:/host/sys/fs/cgroup:ro busybox:latest
+docker create --name datadog-agent --cgroupns host --pid host -e DD_API_KEY=xxx -e DD_SITE=datadoghq.eu -v ENGINE_SOCKET:/var/run/docker.sock:ro -v /proc/:/host/proc/:ro -v /sys/fs/cgroup/:/host/sys/fs/cgroup:ro busybox:latest
 docker create --name netdata -p 19999:19999 -v netdataconfig:/etc/netdata -v /etc/passwd:/host/etc/passwd:ro -v /proc:/host/proc:ro -v /sys:/host/sys:ro -v ENGINE_SOCKET:/var/run/docker.sock:ro --cap-add SYS_PTRACE --cap-add SYS_ADMIN --security-opt apparmor=unconfined busybox:latest
 docker create --name ctop --rm -v ENGINE_SOCKET:/var/run/docker.sock busybox:latest
 docker create --name lazydocker -v ENGINE_SOCKET:/var/run/docker.sock -v /srv/lazydocker:/.config/jesseduffield/lazydocker busybox:latest
@@ -169,7 +169,7 @@ docker create --name yacht -p 8092:8000 -v ENGINE_SOCKET:/var/run/docker.sock -v
 docker create --name docker-gc -v ENGINE_SOCKET:/var/run/docker.sock -e GRACE_PERIOD_SECONDS=86400 busybox:latest
 docker create --name ouroboros -v ENGINE_SOCKET:/var/run/docker.sock -e INTERVAL=300 -e CLEANUP=true busybox:latest
 docker create --name nginx-proxy -p 8093:80 -v ENGINE_SOCKET:/tmp/docker.sock:ro httpd:latest
-docker create --name acme-companion -v ENGINE_SOCKET:/var/run/docker.sock:ro -v acme:/etc/acme.sh -e DEFAULT_EMAIL=mail@example.com busybox:latest
+docker create --name acme-companion --volumes-from nginx-proxy -v ENGINE_SOCKET:/var/run/docker.sock:ro -v acme:/etc/acme.sh -e DEFAULT_EMAIL=mail@example.com busybox:latest
 docker create --name caddy-docker-proxy -p 8094:80 -p 8443:443 -v ENGINE_SOCKET:/var/run/docker.sock -v caddy_data:/data --restart unless-stopped busybox:latest
 docker create --name testcontainers-ryuk -v ENGINE_SOCKET:/var/run/docker.sock -e RYUK_CONNECTION_TIMEOUT=60s busybox:latest
 docker create --name docker-exporter -p 9417:9417 -v ENGINE_SOCKET:/var/run/docker.sock:ro busybox:latest
@@ -279,7 +279,7 @@ docker create --rm --name nmap --cap-add NET_RAW --cap-add NET_ADMIN busybox:lat
 docker create --rm --name tcpdump --net host --cap-add NET_RAW --cap-add NET_ADMIN busybox:latest tcpdump -i any port 53
 docker create --rm --name netshoot-pid --pid host --network host --privileged busybox:latest ps aux
 docker create --rm --name stress --cpus 2 -m 512m --memory-reservation 256m --cpu-shares 1024 busybox:latest --cpu 2 --timeout 10s
-docker create --rm --name sysbench --cpus 1 --ulimit nproc=4096 busybox:latest sysbench cpu run
+docker create --rm --name sysbench --cpus 1 --ulimit nproc=4096 --pids-limit 200 busybox:latest sysbench cpu run
 docker create --rm --name fio --device /dev/sdb:/dev/sdb:r --cap-add SYS_ADMIN busybox:latest --name=test --filename=/dev/sdb --rw=read
 docker create --rm --name hadolint-file -v /srv/src/Dockerfile:/Dockerfile:ro busybox:latest hadolint /Dockerfile
 docker create --rm --name yamllint -v /srv/src:/data busybox:latest .
@@ -288,7 +288,7 @@ docker create --rm --name prettier -v /srv/src:/work -w /work busybox:latest --c
 docker create --rm --name kube-linter -v /srv/k8s:/dir busybox:latest lint /dir
 docker create --rm --name conftest -v /srv/policy:/project busybox:latest test deployment.yaml
 docker create --rm --name checkov -v /srv/infra:/tf busybox:latest -d /tf
-docker create --rm --name docker-bench --net host --pid host --cap-add audit_control -v /etc:/etc:ro -v /usr/bin/containerd:/usr/bin/containerd:ro -v /var/lib:/var/lib:ro -v ENGINE_SOCKET:/var/run/docker.sock:ro --label docker_bench_security busybox:latest
+docker create --rm --name docker-bench --net host --pid host --userns host --cap-add audit_control -v /etc:/etc:ro -v /usr/bin/containerd:/usr/bin/containerd:ro -v /var/lib:/var/lib:ro -v ENGINE_SOCKET:/var/run/docker.sock:ro --label docker_bench_security busybox:latest
 docker create --rm --name skopeo -v /srv/auth.json:/auth.json:ro busybox:latest copy --authfile /auth.json docker://alpine:3.20 docker://registry.example.com/alpine:3.20
 docker create --rm --name crane busybox:latest ls alpine
 docker create --rm --name regctl -v ENGINE_SOCKET:/var/run/docker.sock busybox:latest tag ls alpine
@@ -303,7 +303,7 @@ docker create --name sysctls --sysctl net.ipv4.tcp_keepalive_time=600 busybox:la
 docker create --name ipv6-bind -p '[::1]:8121:80' -p 127.0.0.1:8122:80 httpd:latest
 docker create --name udp-range-b -p 10000-10010:10000-10010/udp --expose 5060/udp busybox:latest
 docker create --name restart-3-b --restart on-failure:3 --stop-signal SIGQUIT httpd:latest
-docker create --name logging httpd:latest
+docker create --name logging --log-driver json-file --log-opt max-size=10m --log-opt max-file=3 httpd:latest
 docker create --name mounts-mixed-b --mount type=volume,source=appdata,target=/data --mount type=bind,source=/usr/share,target=/config,readonly --mount type=tmpfs,destination=/cache,tmpfs-size=128m busybox:latest sleep 1000
 docker create --name entry-args --entrypoint /usr/bin/env busybox:latest sh -c 'exec sleep 1000'
 docker create --name tty-daemon -t -i --workdir /root busybox:latest sh
