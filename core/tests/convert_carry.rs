@@ -454,3 +454,82 @@ fn a_stop_signal_and_hooks_from_kubernetes() {
         c.dropped
     );
 }
+
+const DOCKER_ONLY: &str = "docker run --name data -v /cache -v /srv/x:/x busybox\n\
+docker run --name app --volumes-from data:ro --volumes-from other --userns host --cgroupns host \
+--pids-limit 200 --log-driver json-file --log-opt max-size=10m --log-opt max-file=3 busybox";
+
+#[test]
+fn userns_cgroupns_pids_logging_and_volumes_from_go_to_compose_and_back_and_are_reported_for_a_pod()
+{
+    let c = conv(DOCKER_ONLY, ConvertTarget::Compose);
+    assert!(c.dropped.is_empty(), "{:?}", c.dropped);
+    let compose = &c.outputs[0].text;
+    let v = yaml(compose);
+    // an anonymous volume stays one (a named volume would outlive the container and be shared)
+    assert_eq!(
+        v["services"]["data"]["volumes"],
+        json!(["/cache", "/srv/x:/x"])
+    );
+    assert!(v.get("volumes").is_none(), "{compose}");
+    let s = &v["services"]["app"];
+    assert_eq!(s["userns_mode"], "host");
+    assert_eq!(s["cgroup"], "host");
+    assert_eq!(s["pids_limit"], 200);
+    assert_eq!(
+        s["logging"],
+        json!({"driver": "json-file", "options": {"max-size": "10m", "max-file": "3"}})
+    );
+    // the service of the line named `data`; `other` is no line's: the container of that name
+    assert_eq!(s["volumes_from"], json!(["data:ro", "container:other"]));
+    let back = conv(compose, ConvertTarget::Run);
+    assert!(back.dropped.is_empty(), "{:?}", back.dropped);
+    let script = &back.outputs[0].text;
+    for flag in [
+        "--userns host",
+        "--cgroupns host",
+        "--pids-limit 200",
+        "--log-driver json-file",
+        "--log-opt max-size=10m",
+        "--log-opt max-file=3",
+        "--volumes-from data:ro",
+        "--volumes-from other",
+        "-v /cache ",
+    ] {
+        assert!(script.contains(flag), "{flag}:\n{script}");
+    }
+    assert!(!script.contains("volume create"), "{script}");
+    let pod = conv(DOCKER_ONLY, ConvertTarget::Pod);
+    let flags: Vec<String> = dropped(&pod).into_iter().map(|(_, f)| f).collect();
+    for flag in [
+        "--volumes-from",
+        "--userns",
+        "--cgroupns",
+        "--pids-limit",
+        "--log-driver",
+        "--log-opt",
+    ] {
+        assert!(flags.iter().any(|f| f == flag), "{flag}: {flags:?}");
+    }
+    assert!(
+        pod.dropped
+            .iter()
+            .all(|d| d.line == 2 && !d.reason.is_empty())
+    );
+    // from Compose a Pod reports each key at its line
+    let from_compose = conv(compose, ConvertTarget::Pod);
+    let keys: Vec<&str> = from_compose
+        .dropped
+        .iter()
+        .map(|d| d.key_or_flag.as_str())
+        .collect();
+    for key in [
+        "userns_mode",
+        "cgroup",
+        "pids_limit",
+        "logging",
+        "volumes_from",
+    ] {
+        assert!(keys.contains(&key), "{key}: {keys:?}");
+    }
+}

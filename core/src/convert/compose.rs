@@ -8,10 +8,11 @@
 
 use super::Dropped;
 use super::run::{
-    DEVICE_IN_POD, INIT_IN_POD, MAX_NAMESERVERS, NAMESERVERS_IN_POD, Published, Read,
-    STOP_SIGNAL_IN_POD, TMPFS_MODE_IN_POD, ULIMIT_IN_POD, add_ports, add_volume, capability,
-    device, dns_label, dns_option, host_path_type, host_volume_name, named_volume, publish,
-    quantity, seconds,
+    CGROUPNS_IN_POD, DEVICE_IN_POD, INIT_IN_POD, LOGGING_IN_POD, MAX_NAMESERVERS,
+    NAMESERVERS_IN_POD, PIDS_LIMIT_IN_POD, Published, Read, STOP_SIGNAL_IN_POD, TMPFS_MODE_IN_POD,
+    ULIMIT_IN_POD, USERNS_IN_POD, VOLUMES_FROM_IN_POD, add_ports, add_volume, capability, device,
+    dns_label, dns_option, host_path_type, host_volume_name, named_volume, publish, quantity,
+    seconds,
 };
 use crate::interpolate::{Env, Unknown, expand};
 use crate::model::{Container, ContainerRole, EnvVar, Pod, Probe, Tmpfs, Ulimit, VolumeSource};
@@ -629,6 +630,46 @@ fn service(
                 Some(t) => pod.termination_grace_period_seconds = Some(i64::from(t)),
                 None => ctx.drop(v, key, "not a duration dockscape reads (30s, 1m30s)"),
             },
+            "userns_mode" => {
+                c.docker.userns_mode = ctx.text(v);
+                ctx.pod_drop(k, key, USERNS_IN_POD);
+            }
+            "cgroup" => {
+                c.docker.cgroupns = ctx.text(v);
+                ctx.pod_drop(k, key, CGROUPNS_IN_POD);
+            }
+            "pids_limit" => match ctx.text(v).and_then(|t| t.parse::<i64>().ok()) {
+                Some(n) => {
+                    c.docker.pids_limit = Some(n);
+                    ctx.pod_drop(k, key, PIDS_LIMIT_IN_POD);
+                }
+                None => ctx.drop(v, key, "not a whole number"),
+            },
+            "logging" => {
+                let driver = doc.get(v, "driver");
+                c.docker.log_driver = driver.and_then(|d| ctx.text(d));
+                if let Some(o) = doc.get(v, "options") {
+                    c.docker.log_options = ctx
+                        .pairs(o)
+                        .into_iter()
+                        .map(|(_, k2, val)| (k2, val.unwrap_or_default()))
+                        .collect();
+                }
+                for (k2, _) in doc.pairs(v) {
+                    if let Some(name) = doc.str(k2)
+                        && !matches!(name, "driver" | "options")
+                    {
+                        ctx.drop(k2, &format!("logging.{name}"), NO_COUNTERPART);
+                    }
+                }
+                ctx.pod_drop(k, key, LOGGING_IN_POD);
+            }
+            "volumes_from" => {
+                for (_, t) in ctx.texts(v) {
+                    c.docker.volumes_from.push(t);
+                }
+                ctx.pod_drop(k, key, VOLUMES_FROM_IN_POD);
+            }
             "container_name" => ctx.drop(
                 k,
                 key,
@@ -831,6 +872,7 @@ fn volume(
         ("volume", None) => {
             let name = format!("{}-anon-{anon}", c.name);
             *anon += 1;
+            pod.anonymous_volumes.push(name.clone());
             add_volume(pod, c, name, VolumeSource::Named, &dst, ro);
         }
         ("tmpfs", _) => {
@@ -1003,6 +1045,24 @@ fn deploy(ctx: &mut Ctx<'_, '_, '_>, id: NodeId, c: &mut Container) {
                     }
                     for (xk, xv) in doc.pairs(rv) {
                         let Some(x) = doc.str(xk) else { continue };
+                        if (which, x) == ("limits", "pids") {
+                            match ctx.text(xv).and_then(|t| t.parse::<i64>().ok()) {
+                                Some(n) => {
+                                    c.docker.pids_limit = Some(n);
+                                    ctx.pod_drop(
+                                        xk,
+                                        "deploy.resources.limits.pids",
+                                        PIDS_LIMIT_IN_POD,
+                                    );
+                                }
+                                None => ctx.drop(
+                                    xv,
+                                    "deploy.resources.limits.pids",
+                                    "not a whole number",
+                                ),
+                            }
+                            continue;
+                        }
                         let slot = match (which, x) {
                             ("limits", "cpus") => &mut c.resources.cpu_limit,
                             ("limits", "memory") => &mut c.resources.memory_limit,

@@ -546,7 +546,35 @@ fn compose_of(pods: &[Pod], restarts: &[Option<String>]) -> Result<String> {
     use serde_json::{Map, Value};
     let mut services = Map::new();
     let mut volumes = Map::new();
+    // `--volumes-from NAME`: the service of the line named NAME, else the container `NAME`
+    let service_of_pod: std::collections::HashMap<&str, String> = pods
+        .iter()
+        .filter_map(|p| {
+            let c = p
+                .containers
+                .iter()
+                .find(|c| c.role != crate::model::ContainerRole::Init)?;
+            Some((p.name.as_str(), compose_emit::service_name(p, &c.name)))
+        })
+        .collect();
     for (i, pod) in pods.iter().enumerate() {
+        let mut pod = pod.clone();
+        for c in &mut pod.containers {
+            for f in &mut c.docker.volumes_from {
+                let (name, mode) = match f.rsplit_once(':') {
+                    Some((n, m @ ("ro" | "rw"))) => (n.to_owned(), format!(":{m}")),
+                    _ => (f.clone(), String::new()),
+                };
+                if name.starts_with("container:") {
+                    continue;
+                }
+                *f = match service_of_pod.get(name.as_str()) {
+                    Some(svc) => format!("{svc}{mode}"),
+                    None => format!("container:{name}{mode}"),
+                };
+            }
+        }
+        let pod = &pod;
         let v = compose_emit::to_value(pod);
         let mut these: Vec<(String, Value)> = Vec::new();
         if let Some(Value::Object(s)) = v.get("services") {

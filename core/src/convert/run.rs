@@ -181,6 +181,18 @@ pub(super) const STOP_SIGNAL_IN_POD: &str = "not written in a Pod: `lifecycle.st
 pub(super) const ULIMIT_IN_POD: &str = "no field in a Pod: the container runtime's limits apply (set them in the runtime's configuration, or with `ulimit` in the entrypoint)";
 /// Why a Pod does not carry `--device` / Compose `devices`.
 pub(super) const DEVICE_IN_POD: &str = "not written in a Pod: a hostPath `CharDevice` volume gives the node's device file but not the devices cgroup permission, so it is usable only with `privileged: true`; needs a decision (privileged, or a device plugin)";
+/// Why a Pod does not carry `--userns` / Compose `userns_mode`.
+pub(super) const USERNS_IN_POD: &str = "not written in a Pod: a Pod uses the node's user namespace unless `hostUsers: false` (the default, as `--userns host` asks on a daemon with userns-remap)";
+/// Why a Pod does not carry `--cgroupns` / Compose `cgroup`.
+pub(super) const CGROUPNS_IN_POD: &str =
+    "no field in a Pod: the container runtime chooses the cgroup namespace (private on cgroup v2)";
+/// Why a Pod does not carry `--pids-limit` / Compose `pids_limit`.
+pub(super) const PIDS_LIMIT_IN_POD: &str =
+    "no field in a Pod: the kubelet's `podPidsLimit` limits the processes of every pod of a node";
+/// Why a Pod does not carry `--log-driver`, `--log-opt` / Compose `logging`.
+pub(super) const LOGGING_IN_POD: &str = "no field in a Pod: the container runtime writes the logs the kubelet rotates (`containerLogMaxSize`, `containerLogMaxFiles`); ship them with a node agent";
+/// Why a Pod does not carry `--volumes-from` / Compose `volumes_from`.
+pub(super) const VOLUMES_FROM_IN_POD: &str = "no field in a Pod: mount the same volumes by name in both containers (a Pod's volumes are shared by its containers)";
 /// The name servers a Pod's `dnsConfig` takes (the API server refuses more).
 pub(crate) const MAX_NAMESERVERS: usize = 3;
 /// Why a fourth name server is not in a Pod.
@@ -487,6 +499,37 @@ fn line(cmd: &[Word<'_>], words: &[&str], at: usize, out: &mut Read) {
             }
             "security-opt" if v == "apparmor=unconfined" || v == "apparmor:unconfined" => {
                 c.security.apparmor_unconfined = true;
+            }
+            "userns" => {
+                c.docker.userns_mode = Some(v.to_owned());
+                ctx.pod_drop(i, &written, USERNS_IN_POD);
+            }
+            "cgroupns" => {
+                c.docker.cgroupns = Some(v.to_owned());
+                ctx.pod_drop(i, &written, CGROUPNS_IN_POD);
+            }
+            "pids-limit" => match v.parse::<i64>() {
+                Ok(n) => {
+                    c.docker.pids_limit = Some(n);
+                    ctx.pod_drop(i, &written, PIDS_LIMIT_IN_POD);
+                }
+                Err(_) => ctx.drop(i, &written, "not a whole number"),
+            },
+            "log-driver" => {
+                c.docker.log_driver = Some(v.to_owned());
+                ctx.pod_drop(i, &written, LOGGING_IN_POD);
+            }
+            "log-opt" => match v.split_once('=') {
+                Some((k, val)) => {
+                    c.docker.log_options.retain(|(x, _)| x != k);
+                    c.docker.log_options.push((k.to_owned(), val.to_owned()));
+                    ctx.pod_drop(i, &written, LOGGING_IN_POD);
+                }
+                None => ctx.drop(i, &written, "not KEY=VALUE"),
+            },
+            "volumes-from" => {
+                c.docker.volumes_from.push(v.to_owned());
+                ctx.pod_drop(i, &written, VOLUMES_FROM_IN_POD);
             }
             _ => ctx.drop(i, &written, NO_MODEL),
         }
@@ -855,6 +898,7 @@ fn volume(
         None => {
             let name = format!("{}-anon-{anon}", c.name);
             *anon += 1;
+            pod.anonymous_volumes.push(name.clone());
             add_volume(pod, c, name, VolumeSource::Named, dst, ro);
         }
         Some(s) if s.starts_with('/') => {
@@ -937,6 +981,7 @@ fn mount(
         ("volume", None) => {
             let name = format!("{}-anon-{anon}", c.name);
             *anon += 1;
+            pod.anonymous_volumes.push(name.clone());
             add_volume(pod, c, name, VolumeSource::Named, dst, ro);
         }
         ("tmpfs", _) => {
@@ -1160,6 +1205,36 @@ pub(crate) const CARRIED: &[(&str, &str, &str)] = &[
         "tmpfs",
         "/run:size=16m",
         "Compose `tmpfs`; Pod `emptyDir` Memory with `sizeLimit`",
+    ),
+    (
+        "userns",
+        "host",
+        "Compose `userns_mode`; Pod: reported (the node's user namespace is a Pod's default)",
+    ),
+    (
+        "cgroupns",
+        "host",
+        "Compose `cgroup`; Pod: reported (no field)",
+    ),
+    (
+        "pids-limit",
+        "200",
+        "Compose `pids_limit`; Pod: reported (the kubelet's `podPidsLimit` is per node)",
+    ),
+    (
+        "log-driver",
+        "json-file",
+        "Compose `logging.driver`; Pod: reported (the runtime and the kubelet handle logs)",
+    ),
+    (
+        "log-opt",
+        "max-size=10m",
+        "Compose `logging.options`; Pod: reported",
+    ),
+    (
+        "volumes-from",
+        "data",
+        "Compose `volumes_from` (the service of that line, else `container:NAME`); Pod: reported (mount the volumes by name)",
     ),
     (
         "user",

@@ -191,6 +191,14 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
                 (VolumeSource::Secret { secret, .. }, _) => {
                     mounts.push(Value::String(format!("./{secret}:{}:ro", m.path)));
                 }
+                // an anonymous volume: the path alone (read-only in the long syntax)
+                (_, None) if pod.is_anonymous_volume(&m.volume) => {
+                    if m.read_only {
+                        mounts.push(json!({"type": "volume", "target": m.path, "read_only": true}));
+                    } else {
+                        mounts.push(lit(&m.path));
+                    }
+                }
                 (_, None) => {
                     let name = pod.engine_volume_name(&m.volume);
                     mounts.push(Value::String(format!("{name}:{}{ro}", m.path)));
@@ -275,6 +283,7 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
         if let Some(m) = c.shm_size.as_deref().and_then(units::memory) {
             s.insert("shm_size".into(), Value::String(m));
         }
+        docker_settings(&c.docker, &mut s);
         if let Some(p) = c.startup_probe.as_ref().or(c.readiness_probe.as_ref()) {
             let test = match &p.shell {
                 Some(line) => vec![Value::String("CMD-SHELL".into()), lit(line)],
@@ -335,6 +344,15 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
             }
         }
         if !res.is_empty() {
+            // Compose refuses `pids_limit` beside `deploy.resources.limits`: the limit goes there
+            if let Some(n) = c.docker.pids_limit
+                && s.remove("pids_limit").is_some()
+                && let Value::Object(l) = res
+                    .entry("limits")
+                    .or_insert_with(|| Value::Object(Map::new()))
+            {
+                l.insert("pids".into(), Value::from(n));
+            }
             s.insert("deploy".into(), json!({"resources": res}));
         }
         if pod.restart_policy == "Never"
@@ -352,6 +370,37 @@ pub(crate) fn to_value(pod: &Pod) -> Value {
         top.insert("volumes".into(), Value::Object(volumes));
     }
     Value::Object(top)
+}
+
+/// Docker's settings without a Pod field (only `convert` sets them) as Compose keys.
+fn docker_settings(d: &crate::model::DockerSettings, s: &mut Map<String, Value>) {
+    if let Some(u) = &d.userns_mode {
+        s.insert("userns_mode".into(), lit(u));
+    }
+    if let Some(c) = &d.cgroupns {
+        s.insert("cgroup".into(), lit(c));
+    }
+    if let Some(n) = d.pids_limit {
+        s.insert("pids_limit".into(), Value::from(n));
+    }
+    if d.log_driver.is_some() || !d.log_options.is_empty() {
+        let mut l = Map::new();
+        if let Some(driver) = &d.log_driver {
+            l.insert("driver".into(), lit(driver));
+        }
+        if !d.log_options.is_empty() {
+            let o: Map<String, Value> = d
+                .log_options
+                .iter()
+                .map(|(k, v)| (k.clone(), lit(v)))
+                .collect();
+            l.insert("options".into(), Value::Object(o));
+        }
+        s.insert("logging".into(), Value::Object(l));
+    }
+    if !d.volumes_from.is_empty() {
+        s.insert("volumes_from".into(), list(&d.volumes_from));
+    }
 }
 
 /// A port on one host address as Compose and `-p` write it: `127.0.0.1:8080:80/udp`, `[::1]:8080:80`.

@@ -79,7 +79,7 @@ fn commands_as(pod: &Pod, how: Converted<'_>) -> Vec<Cmd> {
         .flat_map(|c| c.mounts.iter().map(|m| m.volume.as_str()))
         .collect();
     for v in &pod.volumes {
-        if !used.contains(&v.name.as_str()) {
+        if !used.contains(&v.name.as_str()) || pod.is_anonymous_volume(&v.name) {
             continue;
         }
         match &v.source {
@@ -233,6 +233,14 @@ fn commands_as(pod: &Pod, how: Converted<'_>) -> Vec<Cmd> {
                 (VolumeSource::Secret { secret, .. }, _) => {
                     cmd.push(&["-v", &format!("./{secret}:{}:ro", m.path)]);
                 }
+                // an anonymous volume: the path alone (`-v` takes no mode without a source)
+                (_, None) if pod.is_anonymous_volume(&m.volume) => {
+                    if m.read_only {
+                        cmd.push(&["--mount", &format!("type=volume,dst={},readonly", m.path)]);
+                    } else {
+                        cmd.push(&["-v", &m.path]);
+                    }
+                }
                 (_, None) => cmd.push(&[
                     "-v",
                     &format!("{}:{}{ro}", volume_name(pod, &m.volume), m.path),
@@ -290,6 +298,26 @@ fn commands_as(pod: &Pod, how: Converted<'_>) -> Vec<Cmd> {
         }
         if let Some(m) = c.shm_size.as_deref().and_then(units::memory) {
             cmd.push(&["--shm-size", &m]);
+        }
+        let d = &c.docker;
+        if let Some(u) = &d.userns_mode {
+            cmd.push(&["--userns", u]);
+        }
+        if let Some(g) = &d.cgroupns {
+            cmd.push(&["--cgroupns", g]);
+        }
+        if let Some(n) = d.pids_limit {
+            cmd.push(&["--pids-limit", &n.to_string()]);
+        }
+        if let Some(l) = &d.log_driver {
+            cmd.push(&["--log-driver", l]);
+        }
+        for (k, v) in &d.log_options {
+            cmd.push(&["--log-opt", &format!("{k}={v}")]);
+        }
+        // a Compose `container:NAME` is that container; a service's name is its container's
+        for f in &d.volumes_from {
+            cmd.push(&["--volumes-from", f.strip_prefix("container:").unwrap_or(f)]);
         }
         if let Some(p) = c.startup_probe.as_ref().or(c.readiness_probe.as_ref()) {
             // `--health-cmd` is always a shell line (CMD-SHELL): an exec-form probe's words are
@@ -489,7 +517,7 @@ fn cleanup_of(pod: &Pod, cleanup: &mut Vec<String>) {
             !matches!(
                 v.source,
                 VolumeSource::HostPath { .. } | VolumeSource::Secret { .. }
-            )
+            ) && !pod.is_anonymous_volume(&v.name)
         })
         .filter(|v| {
             pod.containers

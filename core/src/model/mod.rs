@@ -8,7 +8,7 @@ mod workload;
 
 pub use host::{Client, Daemon, DaemonKind, DaemonPlace, Endpoint, Host, Os, Topology, Vm, VmKind};
 pub use workload::{
-    BoundPort, Container, ContainerRole, Device, Dns, EnvValue, EnvVar, HostPathType, JobSettings,
-    Mount, Pod, Port, Probe, Protocol, Resources, SecurityContext, Tmpfs, Ulimit, Volume,
-    VolumeSource, WorkloadKind, join_sub_path, windows_containers,
+    BoundPort, Container, ContainerRole, Device, Dns, DockerSettings, EnvValue, EnvVar,
+    HostPathType, JobSettings, Mount, Pod, Port, Probe, Protocol, Resources, SecurityContext,
+    Tmpfs, Ulimit, Volume, VolumeSource, WorkloadKind, join_sub_path, windows_containers,
 };

@@ -339,6 +339,43 @@ pub struct Container {
     /// Ports published on one host address.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub bound_ports: Vec<BoundPort>,
+    /// Docker's settings of one container that a Pod has no field for (`--userns`, `--cgroupns`,
+    /// `--pids-limit`, `--log-driver`, `--log-opt`, `--volumes-from`; their Compose keys). Only
+    /// `convert` sets them.
+    #[serde(skip_serializing_if = "DockerSettings::is_empty")]
+    pub docker: DockerSettings,
+}
+
+/// Docker's settings of a container without a Pod field: carried between Compose and `docker
+/// run`, reported when the target is Kubernetes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DockerSettings {
+    /// The user namespace (`--userns host`, Compose `userns_mode`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub userns_mode: Option<String>,
+    /// The cgroup namespace (`--cgroupns host|private`, Compose `cgroup`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cgroupns: Option<String>,
+    /// The process limit (`--pids-limit`, Compose `pids_limit`; -1 unlimited).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pids_limit: Option<i64>,
+    /// The logging driver (`--log-driver`, Compose `logging.driver`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_driver: Option<String>,
+    /// The logging driver's options (`--log-opt K=V`, Compose `logging.options`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub log_options: Vec<(String, String)>,
+    /// The containers whose volumes this one mounts, each `NAME[:ro|rw]`: a container's name
+    /// (`--volumes-from`, Compose `container:NAME`) or, read from Compose, a service's.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub volumes_from: Vec<String>,
+}
+
+impl DockerSettings {
+    /// Whether nothing is set.
+    pub fn is_empty(&self) -> bool {
+        self == &Self::default()
+    }
 }
 
 impl Container {
@@ -368,6 +405,7 @@ impl Container {
             shm_size: None,
             tmpfs: Vec::new(),
             bound_ports: Vec::new(),
+            docker: DockerSettings::default(),
         }
     }
 }
@@ -558,6 +596,11 @@ pub struct Pod {
     /// (`jenkins_home` for `jenkins-home`): pod volume name, engine name. Only `convert` sets them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub volume_names: Vec<(String, String)>,
+    /// Pod volumes that are anonymous volumes of the engine (`-v /cache`, a Compose `- /cache`):
+    /// Compose and `docker run` write the container path alone, so the engine makes a new volume
+    /// for the container as the input did (an `emptyDir` in a Pod). Only `convert` sets them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub anonymous_volumes: Vec<String>,
 }
 
 impl Pod {
@@ -569,6 +612,11 @@ impl Pod {
     /// The volume called `name`.
     pub fn volume(&self, name: &str) -> Option<&Volume> {
         self.volumes.iter().find(|v| v.name == name)
+    }
+
+    /// Whether pod volume `name` is an anonymous volume of the engine.
+    pub fn is_anonymous_volume(&self, name: &str) -> bool {
+        self.anonymous_volumes.iter().any(|n| n == name)
     }
 
     /// The engine's name of pod volume `name` (Compose, `docker volume`): the name it had in the
