@@ -326,3 +326,58 @@ fn fix_reads_the_env_file_beside_the_compose_file_as_lint_does() {
     assert_eq!(code, 2, "{stdout}{stderr}");
     assert!(stdout.contains("missing.env"), "{stdout}");
 }
+
+#[test]
+fn sarif_output_carries_the_fixes_at_text_regions() {
+    let t = Tree::new("fix-sarif");
+    t.file("pod.yaml", POD);
+    let (code, stdout, stderr) = out(&run(&["--format", "sarif", "pod.yaml"], &t.0));
+    assert_eq!(code, 0, "medium and info findings: {stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    let fix_of = |code: &str| {
+        results
+            .iter()
+            .find(|r| r["ruleId"] == code)
+            .map(|r| r["fixes"][0].clone())
+            .unwrap()
+    };
+    // DS015: `true` replaced by `false` where it is written, in lines and columns
+    let ds015 = fix_of("DS015");
+    assert_eq!(ds015["properties"]["applicability"], "unsafe");
+    let change = &ds015["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], "pod.yaml");
+    let r = &change["replacements"][0];
+    let line = POD
+        .lines()
+        .position(|l| l.contains("allowPrivilegeEscalation: true"))
+        .unwrap()
+        + 1;
+    let column = POD.lines().nth(line - 1).unwrap().find("true").unwrap() + 1;
+    assert_eq!(
+        r["deletedRegion"],
+        serde_json::json!({
+            "startLine": line, "startColumn": column, "endLine": line, "endColumn": column + 4,
+            "charOffset": POD.find("allowPrivilegeEscalation: true").unwrap() + 26, "charLength": 4,
+        }),
+        "{r}"
+    );
+    assert_eq!(r["insertedContent"], serde_json::json!({ "text": "false" }));
+    // DS025's safe fix deletes lines: no inserted content
+    let ds025 = fix_of("DS025");
+    assert_eq!(ds025["properties"]["applicability"], "safe");
+    let r = &ds025["artifactChanges"][0]["replacements"][0];
+    assert!(r.get("insertedContent").is_none(), "{r}");
+    assert!(
+        r["deletedRegion"]["charLength"].as_u64().unwrap() > 0,
+        "{r}"
+    );
+    // a finding without a fix has no `fixes`
+    assert!(!stdout.contains("\"byteOffset\""));
+    assert!(
+        results
+            .iter()
+            .filter(|r| r["ruleId"] == "DS026")
+            .all(|r| r.get("fixes").is_none())
+    );
+}
