@@ -144,6 +144,17 @@ describe('fix', () => {
     assert.deepEqual(problems, []);
   });
 
+  test('an input that does not lint cleanly offers no fix (as lint --fix refuses it)', async () => {
+    const broken = `${FIXABLE}---\nkind: Pod\nspec: [broken\n`;
+    const { page, problems } = await lintText(broken);
+    await page.locator('.finding[data-code="DS015"]').waitFor();
+    const lint = await wasm(page, 'lint', [{ file: 'input', text: broken }], {});
+    assert.ok(lint.ok && lint.value.errors.length > 0 && lint.value.findings.some((f) => f.fix), 'the findings carry fixes, the input has an error');
+    assert.equal(await page.locator('.fix-offer').count(), 0, 'no Fix offered');
+    assert.equal(await page.locator('#fix-all').isHidden(), true, 'no Fix all');
+    assert.deepEqual(problems, []);
+  });
+
   test('a suppressed finding offers no fix; on a phone the panel fits the screen', async () => {
     const suppressed = FIXABLE.replace('  annotations:\n', '  annotations:\n    dockscape.io/ignore: "DS015: escalation needed by the agent"\n');
     const { page, problems } = await lintText(suppressed, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });

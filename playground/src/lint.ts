@@ -337,15 +337,17 @@ function renderLint(r: Outcome<Report>): void {
   const nothing = hasInput && !report.workloads?.length && !errors.length;
   if (!report.workloads?.length) workloadsList.append(h('li', { class: 'empty', text: 'No workload found.' }));
   const codes = new Set<string>();
+  // as `lint --fix`: an input that does not lint cleanly is not fixed (its spans may be incomplete)
+  const canFix = errors.length === 0;
   for (const f of report.findings) {
-    renderFinding(f, marks);
+    renderFinding(f, marks, canFix);
     codes.add(f.code);
   }
   const keep = codeFilter.value;
   codeFilter.replaceChildren(h('option', { value: '', text: 'all' }), ...[...codes].sort().map((c) => h('option', { value: c, text: c })));
   codeFilter.value = codes.has(keep) ? keep : '';
   filters.hidden = report.findings.length < 2;
-  offerFixAll(report.findings);
+  offerFixAll(canFix ? report.findings : []);
   applyFilter();
   if (!report.findings.length) findingsList.append(h('li', { class: 'empty', text: !hasInput ? 'Nothing to lint yet.' : nothing ? 'Nothing recognised.' : 'No findings.' }));
   const n = report.findings.filter((f) => !f.suppressed).length;
@@ -357,7 +359,7 @@ function renderLint(r: Outcome<Report>): void {
   if (editor && cm) cm.mark(editor, marks);
 }
 
-function renderFinding(f: Finding, marks: Mark[]): void {
+function renderFinding(f: Finding, marks: Mark[], canFix: boolean): void {
   const sev = severityOf(f.severity);
   const suppressed = typeof f.suppressed === 'string' ? f.suppressed : null;
   if (f.line > 0 && !suppressed) marks.push({ line: f.line, column: f.column, severity: sev, code: f.code, message: f.message });
@@ -380,7 +382,7 @@ function renderFinding(f: Finding, marks: Mark[]): void {
       md('p', 'message', f.message),
       f.help ? md('p', 'help', f.help) : null,
       suppressed ? md('p', 'help', `suppressed: ${suppressed}`) : null,
-      fixOffer(f),
+      canFix ? fixOffer(f) : null,
       offers,
     ),
   );

@@ -539,14 +539,20 @@ pub fn fix(
             }
             Some(want) => {
                 let before = dockscape::lint(&inputs, &options);
+                // as the loop: a file that does not lint cleanly is not fixed (its spans may be incomplete)
+                if let Some(e) = before.errors.first() {
+                    return Err(invalid(format!(
+                        "the input does not lint cleanly ({e}): nothing is fixed"
+                    )));
+                }
                 let finding = before
                     .findings
                     .into_iter()
                     .find(|f| {
-                        f.code == want.code
+                        want.code == *f.code
                             && f.line == want.line
                             && f.column == want.column
-                            && want.path.as_ref().is_none_or(|p| *p == f.path)
+                            && want.path.as_deref().is_none_or(|p| p == &*f.path)
                             && f.fix.is_some()
                             && !f.is_suppressed()
                     })

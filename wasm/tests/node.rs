@@ -604,6 +604,24 @@ fn fix_applies_one_finding_alone() {
         ));
         assert_eq!(e["kind"], json!("invalid-input"), "{e}");
     }
+    // an input that does not lint cleanly is not fixed, as by the loop
+    let broken = format!("{FIXABLE}---\nkind: Pod\nspec: [broken\n");
+    let e = error(dockscape_wasm::fix(
+        one_input("agent.yaml", &broken),
+        fix_options(json!({ "finding": named, "unsafe_fixes": true })),
+    ));
+    assert!(
+        e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("lint cleanly")),
+        "{e}"
+    );
+    let all = value(dockscape_wasm::fix(
+        one_input("agent.yaml", &broken),
+        fix_options(json!({ "unsafe_fixes": true })),
+    ));
+    assert_eq!(all["fixed"], json!(0));
+    assert_eq!(all["text"], json!(broken));
     let e = error(dockscape_wasm::fix(JsValue::from(1), JsValue::UNDEFINED));
     assert_eq!(e["kind"], json!("invalid-input"));
 }

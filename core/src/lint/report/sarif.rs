@@ -91,11 +91,11 @@ impl LintReport {
                 }
                 if let Some(x) = &f.fix {
                     let index = texts
-                        .entry(f.file.as_str())
+                        .entry(&*f.file)
                         .or_insert_with(|| {
                             sources
                                 .iter()
-                                .find(|s| s.file == f.file)
+                                .find(|s| s.file == &*f.file)
                                 .map(|s| TextIndex::new(s.text))
                         })
                         .as_ref();
