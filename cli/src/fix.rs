@@ -85,11 +85,16 @@ pub(crate) fn run(args: &LintArgs) -> ExitCode {
         }
     }
     let (select, ignore) = configs.run_selection(&overrides);
+    // the Compose variables as `lint` reads them (the `.env` beside the first path, --env-file,
+    // --env-from-process): a fix is judged on the findings `lint` reports
+    let (compose_env, env_errors) = crate::lint::compose_env(args);
+    errors.extend(env_errors);
     #[allow(clippy::needless_update)]
     let options = LintOptions {
         select,
         ignore,
         fail_on: configs.least_fail_on(&overrides),
+        compose_env,
         ..LintOptions::default()
     };
     let unsafe_fixes = args.unsafe_fixes;

@@ -417,58 +417,7 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
             }),
         }
     }
-    let paths_for_env = args.paths.clone();
-    let mut env_errors = Vec::new();
-    let mut compose_env = |args: &LintArgs, paths: &[PathBuf]| -> Option<dockscape::ComposeEnv> {
-        let mut env = dockscape::ComposeEnv::new();
-        if args.env_from_process {
-            for (k, v) in std::env::vars() {
-                env.set(k, v);
-            }
-            env.set_complete(true);
-        }
-        let files: Vec<PathBuf> = if args.env_file.is_empty() {
-            let first = paths
-                .iter()
-                .find(|p| p.as_os_str() != "-")
-                .cloned()
-                .unwrap_or_else(|| PathBuf::from("."));
-            let dir = if first.is_dir() {
-                first
-            } else {
-                first.parent().map(Path::to_path_buf).unwrap_or_default()
-            };
-            let dotenv = if dir.as_os_str().is_empty() {
-                PathBuf::from(".env")
-            } else {
-                dir.join(".env")
-            };
-            dotenv.is_file().then_some(dotenv).into_iter().collect()
-        } else {
-            args.env_file.clone()
-        };
-        for f in &files {
-            match std::fs::read_to_string(f) {
-                Ok(text) => {
-                    if let Err(e) = env.add_dotenv(&text) {
-                        env_errors.push(LintError {
-                            file: f.display().to_string(),
-                            line: Some(e.line),
-                            column: None,
-                            message: e.message.clone(),
-                        });
-                    }
-                }
-                Err(e) => env_errors.push(LintError {
-                    file: f.display().to_string(),
-                    line: None,
-                    column: None,
-                    message: e.to_string(),
-                }),
-            }
-        }
-        (args.env_from_process || !files.is_empty()).then_some(env)
-    };
+    let (compose_env, env_errors) = compose_env(args);
     // command-line flags win over the files (fields the core adds later keep their defaults)
     let (select, ignore) = configs.run_selection(&overrides);
     #[allow(clippy::needless_update)]
@@ -476,7 +425,7 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
         select,
         ignore,
         fail_on: configs.least_fail_on(&overrides),
-        compose_env: compose_env(args, &paths_for_env),
+        compose_env,
     };
     let threads = args.threads.map_or_else(default_threads, usize::from);
     let mut report = lint_parallel(&inputs, &options, threads);
@@ -611,7 +560,8 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
         }
         Format::Jsonl => report.to_jsonl(),
         Format::Sarif => {
-            let mut s = report.to_sarif();
+            // the linted texts give the fixes text regions
+            let mut s = report.to_sarif_with_sources(&inputs);
             s.push('\n');
             s
         }
@@ -669,6 +619,65 @@ pub fn run_lint(args: &LintArgs) -> ExitCode {
         1 => ExitCode::from(1),
         _ => ExitCode::from(2),
     }
+}
+
+/// The Compose variables `lint` knows (`--env-from-process`, `--env-file`, else the `.env` beside
+/// the first path, as Compose reads it), and the errors of the files it could not read. `None`
+/// when there are none: every variable is then unknown.
+pub(crate) fn compose_env(args: &LintArgs) -> (Option<dockscape::ComposeEnv>, Vec<LintError>) {
+    let mut env_errors = Vec::new();
+    let mut env = dockscape::ComposeEnv::new();
+    if args.env_from_process {
+        for (k, v) in std::env::vars() {
+            env.set(k, v);
+        }
+        env.set_complete(true);
+    }
+    let files: Vec<PathBuf> = if args.env_file.is_empty() {
+        let first = args
+            .paths
+            .iter()
+            .find(|p| p.as_os_str() != "-")
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from("."));
+        let dir = if first.is_dir() {
+            first
+        } else {
+            first.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
+        let dotenv = if dir.as_os_str().is_empty() {
+            PathBuf::from(".env")
+        } else {
+            dir.join(".env")
+        };
+        dotenv.is_file().then_some(dotenv).into_iter().collect()
+    } else {
+        args.env_file.clone()
+    };
+    for f in &files {
+        match std::fs::read_to_string(f) {
+            Ok(text) => {
+                if let Err(e) = env.add_dotenv(&text) {
+                    env_errors.push(LintError {
+                        file: f.display().to_string(),
+                        line: Some(e.line),
+                        column: None,
+                        message: e.message.clone(),
+                    });
+                }
+            }
+            Err(e) => env_errors.push(LintError {
+                file: f.display().to_string(),
+                line: None,
+                column: None,
+                message: e.to_string(),
+            }),
+        }
+    }
+    (
+        (args.env_from_process || !files.is_empty()).then_some(env),
+        env_errors,
+    )
 }
 
 /// Mark the findings each file's configuration ignores (`per-file-ignores`) as suppressed, with

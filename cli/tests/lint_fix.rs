@@ -241,3 +241,143 @@ fn readme_before_and_diff_are_what_fix_does() {
     assert_eq!(stdout, readme_block("fix-diff"));
     assert_eq!(stderr, "Would fix 3 findings (1 remaining)\n");
 }
+
+/// A Compose service whose socket mount is a variable: `lint` judges it with the `.env` beside the
+/// file, and so does `--fix` (without it, the unknown variable is an input error and nothing is
+/// fixed); `--env-file` replaces it. DS015's fix is unsafe.
+const COMPOSE_WITH_VARIABLE: &str = "services:
+  app:
+    image: x
+    security_opt:
+      - no-new-privileges:false
+    volumes:
+      - ${SOCK}:/var/run/docker.sock
+";
+
+#[test]
+fn fix_reads_the_env_file_beside_the_compose_file_as_lint_does() {
+    let t = Tree::new("fix-dotenv");
+    t.file("compose.yaml", COMPOSE_WITH_VARIABLE)
+        .file(".env", "SOCK=/var/run/docker.sock\n")
+        .file("other.env", "SOCK=/tmp/not-a-socket\n");
+    let fixed = COMPOSE_WITH_VARIABLE.replace("no-new-privileges:false", "no-new-privileges:true");
+
+    // --diff: the fix is made with the variable known (no input error); DS001 remains
+    let (code, stdout, stderr) = out(&run(&["--diff", "--unsafe-fixes", "compose.yaml"], &t.0));
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("+      - no-new-privileges:true\n"),
+        "{stdout}"
+    );
+    assert!(!stderr.contains("error"), "{stderr}");
+    assert!(
+        stderr.contains("Would fix 1 finding (2 remaining)"),
+        "{stderr}"
+    );
+
+    // --fix: written; the report of what remains is `lint`'s report of the fixed file
+    let (code, stdout, stderr) = out(&run(
+        &[
+            "--fix",
+            "--unsafe-fixes",
+            "--format",
+            "json",
+            "compose.yaml",
+        ],
+        &t.0,
+    ));
+    assert_eq!(code, 1, "DS001 remains: {stdout}{stderr}");
+    assert_eq!(read(&t, "compose.yaml"), fixed);
+    assert!(stderr.contains("Fixed 1 finding (2 remaining)"), "{stderr}");
+    let remaining: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let (_, linted, _) = out(&run(&["--format", "json", "compose.yaml"], &t.0));
+    let linted: serde_json::Value = serde_json::from_str(&linted).unwrap();
+    assert_eq!(remaining["findings"], linted["findings"]);
+    assert_eq!(remaining["errors"], serde_json::json!([]));
+    let codes: Vec<&str> = remaining["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"DS001"), "{codes:?}");
+
+    // --env-file instead of the .env: the mount is no socket, nothing remains
+    std::fs::write(t.0.join("compose.yaml"), COMPOSE_WITH_VARIABLE).unwrap();
+    let (code, stdout, stderr) = out(&run(
+        &[
+            "--fix",
+            "--unsafe-fixes",
+            "--env-file",
+            "other.env",
+            "compose.yaml",
+        ],
+        &t.0,
+    ));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("Fixed 1 finding (0 remaining)"), "{stdout}");
+    assert_eq!(read(&t, "compose.yaml"), fixed);
+
+    // an env file that cannot be read is an input error, as in `lint`
+    let (code, stdout, stderr) = out(&run(
+        &["--check", "--env-file", "missing.env", "compose.yaml"],
+        &t.0,
+    ));
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(stdout.contains("missing.env"), "{stdout}");
+}
+
+#[test]
+fn sarif_output_carries_the_fixes_at_text_regions() {
+    let t = Tree::new("fix-sarif");
+    t.file("pod.yaml", POD);
+    let (code, stdout, stderr) = out(&run(&["--format", "sarif", "pod.yaml"], &t.0));
+    assert_eq!(code, 0, "medium and info findings: {stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    let fix_of = |code: &str| {
+        results
+            .iter()
+            .find(|r| r["ruleId"] == code)
+            .map(|r| r["fixes"][0].clone())
+            .unwrap()
+    };
+    // DS015: `true` replaced by `false` where it is written, in lines and columns
+    let ds015 = fix_of("DS015");
+    assert_eq!(ds015["properties"]["applicability"], "unsafe");
+    let change = &ds015["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], "pod.yaml");
+    let r = &change["replacements"][0];
+    let line = POD
+        .lines()
+        .position(|l| l.contains("allowPrivilegeEscalation: true"))
+        .unwrap()
+        + 1;
+    let column = POD.lines().nth(line - 1).unwrap().find("true").unwrap() + 1;
+    assert_eq!(
+        r["deletedRegion"],
+        serde_json::json!({
+            "startLine": line, "startColumn": column, "endLine": line, "endColumn": column + 4,
+            "charOffset": POD.find("allowPrivilegeEscalation: true").unwrap() + 26, "charLength": 4,
+        }),
+        "{r}"
+    );
+    assert_eq!(r["insertedContent"], serde_json::json!({ "text": "false" }));
+    // DS025's safe fix deletes lines: no inserted content
+    let ds025 = fix_of("DS025");
+    assert_eq!(ds025["properties"]["applicability"], "safe");
+    let r = &ds025["artifactChanges"][0]["replacements"][0];
+    assert!(r.get("insertedContent").is_none(), "{r}");
+    assert!(
+        r["deletedRegion"]["charLength"].as_u64().unwrap() > 0,
+        "{r}"
+    );
+    // a finding without a fix has no `fixes`
+    assert!(!stdout.contains("\"byteOffset\""));
+    assert!(
+        results
+            .iter()
+            .filter(|r| r["ruleId"] == "DS026")
+            .all(|r| r.get("fixes").is_none())
+    );
+}

@@ -173,6 +173,21 @@ fn every_fixable_fixture_is_fixed_and_nothing_else_changes() {
         if !ok && done.fixed == fixable.len() && one == done.text {
             failures.push(format!("{rel}: bytes outside the edits changed"));
         }
+        // the composed edits of every pass, applied to the input, give the fixed text
+        let mut composed = String::new();
+        let mut at = 0;
+        for e in &done.edits {
+            match text.get(at..e.start) {
+                Some(kept) if e.start <= e.end => composed.push_str(kept),
+                _ => failures.push(format!("{rel}: edits out of order: {:?}", done.edits)),
+            }
+            composed.push_str(&e.replacement);
+            at = e.end;
+        }
+        composed.push_str(text.get(at..).unwrap_or_default());
+        if composed != done.text {
+            failures.push(format!("{rel}: the edits do not give the fixed text"));
+        }
         // (d): every document reads the same, the fixed fields aside
         let a = dockscape::debug_yaml_to_json(text);
         let b = dockscape::debug_yaml_to_json(&done.text);

@@ -137,6 +137,11 @@ export function setText(view: EditorView, text: string): void {
   view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
 }
 
+/** Applies changes (UTF-16 offsets of the current document, as CodeMirror takes them) as one undoable edit. */
+export function applyChanges(view: EditorView, changes: { from: number; to: number; insert: string }[]): void {
+  view.dispatch({ changes, userEvent: 'input.fix', scrollIntoView: true });
+}
+
 /** Marks findings and errors on their lines (gutter, underline, tooltip and a tinted line). */
 export function mark(view: EditorView, marks: Mark[]): void {
   const doc = view.state.doc;

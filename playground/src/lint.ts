@@ -12,6 +12,7 @@ import { inline } from './markdown';
 import { scenarios } from './generate';
 import { zoomable } from './zoom';
 import { MIGRATABLE, initMigrate, migratePanel, offerMigrations } from './migrate';
+import { fixAllButtons, fixOffer, fixPanel, initFix, offerFixAll } from './fix';
 
 /** What the CLI says when nothing in the input is a workload and nothing failed to parse. */
 export const NOTHING_RECOGNISED = 'nothing recognised: this input is not a Kubernetes object, Compose file, script or CI file';
@@ -114,10 +115,12 @@ lintPanel.append(
     lintErrors,
     skippedList,
     migratePanel,
+    fixPanel,
     h('h2', { text: 'Workloads' }),
     workloadsList,
     h('h2', { text: 'Findings' }),
     filters,
+    fixAllButtons,
     findingsList,
   ),
 );
@@ -168,6 +171,15 @@ initMigrate({
   input: () => linted(),
   apply: replaceInput,
   goToLine: (line) => editor && cm?.goToLine(editor, line, 1),
+  cm: () => cm,
+});
+
+initFix({
+  input: () => linted(),
+  apply: (changes, text) => {
+    if (editor && cm) cm.applyChanges(editor, changes);
+    else onInput(text);
+  },
   cm: () => cm,
 });
 
@@ -283,6 +295,7 @@ function renderLint(r: Outcome<Report>): void {
     lintStatus.textContent = 'The input could not be linted.';
     lintErrors.append(h('li', { class: 'error', role: 'alert', text: errorText(r.error) }));
     filters.hidden = true;
+    offerFixAll([]);
     if (editor && cm) cm.mark(editor, r.error.location ? [{ ...r.error.location, severity: 'error', code: r.error.kind, message: r.error.message }] : []);
     return;
   }
@@ -324,14 +337,17 @@ function renderLint(r: Outcome<Report>): void {
   const nothing = hasInput && !report.workloads?.length && !errors.length;
   if (!report.workloads?.length) workloadsList.append(h('li', { class: 'empty', text: 'No workload found.' }));
   const codes = new Set<string>();
+  // as `lint --fix`: an input that does not lint cleanly is not fixed (its spans may be incomplete)
+  const canFix = errors.length === 0;
   for (const f of report.findings) {
-    renderFinding(f, marks);
+    renderFinding(f, marks, canFix);
     codes.add(f.code);
   }
   const keep = codeFilter.value;
   codeFilter.replaceChildren(h('option', { value: '', text: 'all' }), ...[...codes].sort().map((c) => h('option', { value: c, text: c })));
   codeFilter.value = codes.has(keep) ? keep : '';
   filters.hidden = report.findings.length < 2;
+  offerFixAll(canFix ? report.findings : []);
   applyFilter();
   if (!report.findings.length) findingsList.append(h('li', { class: 'empty', text: !hasInput ? 'Nothing to lint yet.' : nothing ? 'Nothing recognised.' : 'No findings.' }));
   const n = report.findings.filter((f) => !f.suppressed).length;
@@ -343,7 +359,7 @@ function renderLint(r: Outcome<Report>): void {
   if (editor && cm) cm.mark(editor, marks);
 }
 
-function renderFinding(f: Finding, marks: Mark[]): void {
+function renderFinding(f: Finding, marks: Mark[], canFix: boolean): void {
   const sev = severityOf(f.severity);
   const suppressed = typeof f.suppressed === 'string' ? f.suppressed : null;
   if (f.line > 0 && !suppressed) marks.push({ line: f.line, column: f.column, severity: sev, code: f.code, message: f.message });
@@ -366,6 +382,7 @@ function renderFinding(f: Finding, marks: Mark[]): void {
       md('p', 'message', f.message),
       f.help ? md('p', 'help', f.help) : null,
       suppressed ? md('p', 'help', `suppressed: ${suppressed}`) : null,
+      canFix ? fixOffer(f) : null,
       offers,
     ),
   );

@@ -10,6 +10,7 @@ import { applyLintState, hooks as lintHooks, relint, setInput, shownMarks, useEd
 import { applyConvertState, convertMarks, convertShown, reconvert, setConvertInput, useConvertEditor } from './convert';
 import { renderRules, setRules } from './rules';
 import { shownMigration } from './migrate';
+import { shownFix } from './fix';
 import { initTheme } from './theme';
 
 declare global {
@@ -35,6 +36,8 @@ declare global {
       convertMarks: () => { code: string; line: number; from: number; at: string }[];
       /** The Migrate panel's diff (as computed and as its viewer shows it), or null when closed. */
       migration: typeof shownMigration;
+      /** The Fix panel's answer, diff and the editor changes Apply makes, or null when closed. */
+      fixShown: typeof shownFix;
     };
   }
 }
@@ -258,6 +261,7 @@ window.__dockscape = {
   converted: convertShown,
   convertMarks: convertMarks,
   migration: shownMigration,
+  fixShown: shownFix,
 };
 
 start();

@@ -1,7 +1,7 @@
 // Messages between the page and the wasm worker.
 import type { Outcome } from './wasm-pkg/dockscape_wasm';
 
-export type Fn = 'version' | 'scenarios' | 'formats' | 'generate' | 'lint' | 'lintDiagram' | 'rules' | 'convert' | 'yamlToJson' | 'migrate' | 'panicForTest' | 'engineInfo';
+export type Fn = 'version' | 'scenarios' | 'formats' | 'generate' | 'lint' | 'lintDiagram' | 'rules' | 'convert' | 'yamlToJson' | 'migrate' | 'fix' | 'panicForTest' | 'engineInfo';
 
 /** How the worker loaded the wasm (`engineInfo`, answered by the worker itself). */
 export interface EngineInfo {

@@ -43,6 +43,7 @@ const table: Partial<Record<Fn, unknown>> = {
   convert: exports.convert,
   yamlToJson: exports.yamlToJson,
   migrate: exports.migrate,
+  fix: exports.fix,
   panicForTest: exports.panicForTest,
   engineInfo: () => ({ ok: true, value: info }),
 };

@@ -131,6 +131,8 @@ out.convertBadTarget = ds.convert(run, "helm");
 out.yaml = ds.yamlToJson(dood);
 out.migrate = ds.migrate(dood, "dind", { file: "dood.yaml" });
 out.migrateBadSidecar = ds.migrate(dood, "dind", { sidecar: "beside" });
+out.fix = ds.fix({ file: "dood.yaml", text: dood }, { unsafe_fixes: true });
+out.fixUnknown = ds.fix({ file: "dood.yaml", text: dood }, { finding: { code: "DS999", line: 1, column: 1 } });
 try {
   ds.panicForTest();
   out.panic = "returned";
@@ -172,6 +174,7 @@ console.log(JSON.stringify(out));
 const EXPORTS: &[&str] = &[
     "convert",
     "default",
+    "fix",
     "formats",
     "generate",
     "initSync",
@@ -257,6 +260,29 @@ fn packed_package_generates_and_lints_from_node_as_the_native_core_does() {
         "{}",
         out["migrateBadSidecar"]
     );
+    // fix: the native loop's text, edits, count and report, and an error for a finding not there
+    let native_fix = dockscape::fix(
+        &LintInput {
+            file: "dood.yaml",
+            text: &dood,
+            kind: None,
+        },
+        &LintOptions::default(),
+        true,
+    )
+    .unwrap();
+    assert_eq!(out["fix"]["ok"], true, "{}", out["fix"]);
+    assert_eq!(out["fix"]["value"]["text"], native_fix.text.as_str());
+    assert_eq!(out["fix"]["value"]["fixed"], native_fix.fixed);
+    assert_eq!(
+        out["fix"]["value"]["edits"],
+        serde_json::to_value(&native_fix.edits).unwrap()
+    );
+    assert_eq!(
+        out["fix"]["value"]["report"],
+        serde_json::to_value(&native_fix.report).unwrap()
+    );
+    assert_eq!(out["fixUnknown"]["ok"], false, "{}", out["fixUnknown"]);
     // yamlToJson: the documents as the native reader turns them into JSON
     assert_eq!(out["yaml"]["ok"], true, "{}", out["yaml"]);
     assert_eq!(
@@ -478,7 +504,7 @@ fn typescript_types_describe_the_results() {
     let good = r#"
 import {
   generate, lint, lintDiagram, convert, rules, formats, scenarios, version, kubernetesApiVersion,
-  yamlToJson, migrate, type Migration, type Outcome, type Artifact, type LintReport, type Conversion, type RuleInfo,
+  yamlToJson, migrate, fix, type FixResult, type Migration, type Outcome, type Artifact, type LintReport, type Conversion, type RuleInfo,
   type Formats, type ScenarioInfo, type JsonValue,
 } from "@dockscape/core";
 import init, { initSync } from "@dockscape/core/web";
@@ -502,6 +528,8 @@ const k: Outcome<string> = kubernetesApiVersion();
 const y: Outcome<JsonValue[]> = yamlToJson("a: 1\n");
 const m: Outcome<Migration> = migrate("kind: Pod\n", "dind", { sidecar: "native" });
 if (m.ok) { for (const e of m.value.edits) { const start: number = e.start; console.log(start, e.replacement); } }
+const fx: Outcome<FixResult> = fix({ file: "p.yaml", text: "kind: Pod\n" }, { unsafe_fixes: true, finding: { code: "DS015", line: 1, column: 1 } });
+if (fx.ok) { const n: number = fx.value.fixed; for (const e of fx.value.edits) console.log(n, e.end); console.log(fx.value.report.findings.length); }
 console.log(cron, svg, all, fm, sc, v, k, y);
 void init; void initSync;
 "#;

@@ -463,3 +463,141 @@ pub fn migrate(
         dockscape::migrate(input, target, &options)
     })())
 }
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_FIX_TYPES: &str = r#"
+/** A finding named by what `lint` reported for it (its `path` tells apart two at one place). */
+export interface FindingRef { code: string; line: number; column: number; path?: string }
+/** Options of `fix`: `unsafe_fixes` applies the unsafe fixes too (as `lint --unsafe-fixes`); `finding`
+ * applies that one finding's fix alone (an unsafe one only with `unsafe_fixes`); `select` and
+ * `ignore` as `lint`'s. */
+export interface FixOptions { unsafe_fixes?: boolean; finding?: FindingRef; select?: string[]; ignore?: string[] }
+/** What `fix` did: the fixed `text`; the `edits` that make it from the input (UTF-8 byte offsets of
+ * the input, sorted, not overlapping: an editor counting UTF-16 units converts them); how many
+ * findings were `fixed`; the `report` of the fixed text (what remains); how many of its findings
+ * have an unsafe fix not applied (`unsafe_left`); the CLI's `summary` line. */
+export interface FixResult { text: string; edits: Edit[]; fixed: number; report: LintReport; unsafe_left: number; summary: string }
+"#;
+
+#[derive(Deserialize)]
+struct FindingRef {
+    code: String,
+    line: usize,
+    column: usize,
+    #[serde(default)]
+    path: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct FixOpts {
+    #[serde(default)]
+    unsafe_fixes: bool,
+    #[serde(default)]
+    finding: Option<FindingRef>,
+    #[serde(default)]
+    select: Vec<String>,
+    #[serde(default)]
+    ignore: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct FixResult {
+    text: String,
+    edits: Vec<dockscape::Edit>,
+    fixed: usize,
+    report: dockscape::LintReport,
+    unsafe_left: usize,
+    summary: String,
+}
+
+/// Applies the fixes of `input`'s findings as `dockscape lint --fix` does (the safe ones; the unsafe
+/// ones too with `unsafe_fixes`), or the fix of one `finding` alone: the fixed text, its edits, and
+/// the report of what remains.
+#[wasm_bindgen(unchecked_return_type = "Outcome<FixResult>")]
+pub fn fix(
+    #[wasm_bindgen(unchecked_param_type = "LintInput")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "FixOptions | undefined")] options: JsValue,
+) -> JsValue {
+    outcome((|| {
+        let input: Input = from_js(input, "input must be { file, text, kind? }")?;
+        let opts: FixOpts = if options.is_undefined() || options.is_null() {
+            FixOpts::default()
+        } else {
+            from_js(options, "options")?
+        };
+        let options = dockscape::LintOptions {
+            select: opts.select,
+            ignore: opts.ignore,
+            ..Default::default()
+        };
+        let inputs = borrow(std::slice::from_ref(&input))?;
+        let one = inputs.first().ok_or_else(|| invalid("no input".into()))?;
+        let (text, edits, fixed, report) = match &opts.finding {
+            None => {
+                let done = dockscape::fix(one, &options, opts.unsafe_fixes)?;
+                (done.text, done.edits, done.fixed, done.report)
+            }
+            Some(want) => {
+                let before = dockscape::lint(&inputs, &options);
+                // as the loop: a file that does not lint cleanly is not fixed (its spans may be incomplete)
+                if let Some(e) = before.errors.first() {
+                    return Err(invalid(format!(
+                        "the input does not lint cleanly ({e}): nothing is fixed"
+                    )));
+                }
+                let finding = before
+                    .findings
+                    .into_iter()
+                    .find(|f| {
+                        want.code == *f.code
+                            && f.line == want.line
+                            && f.column == want.column
+                            && want.path.as_deref().is_none_or(|p| p == &*f.path)
+                            && f.fix.is_some()
+                            && !f.is_suppressed()
+                    })
+                    .ok_or_else(|| {
+                        invalid(format!(
+                            "no {} finding with a fix at line {}, column {}",
+                            want.code, want.line, want.column
+                        ))
+                    })?;
+                let fix = finding
+                    .fix
+                    .clone()
+                    .ok_or_else(|| invalid("no fix".into()))?;
+                if fix.applicability == dockscape::Applicability::Unsafe && !opts.unsafe_fixes {
+                    return Err(invalid(format!(
+                        "the fix of {} is unsafe: pass unsafe_fixes to apply it",
+                        want.code
+                    )));
+                }
+                let (text, fixed) =
+                    dockscape::apply_fixes(&input.text, std::slice::from_ref(&finding), true)?;
+                let after = dockscape::LintInput {
+                    text: &text,
+                    ..*one
+                };
+                let report = dockscape::lint(&[after], &options);
+                (text, fix.edits, fixed, report)
+            }
+        };
+        let unsafe_left = report
+            .active()
+            .filter(|f| {
+                f.fix
+                    .as_ref()
+                    .is_some_and(|x| x.applicability == dockscape::Applicability::Unsafe)
+            })
+            .count();
+        let summary = dockscape::fix_summary(fixed, report.active().count(), false);
+        Ok(FixResult {
+            text,
+            edits,
+            fixed,
+            report,
+            unsafe_left,
+            summary,
+        })
+    })())
+}

@@ -464,3 +464,164 @@ fn convert_reads_compose_and_kubernetes_with_auto_targets_and_options() {
     let e = error(dockscape_wasm::convert(compose, "helm", JsValue::UNDEFINED));
     assert!(e["message"].as_str().is_some_and(|m| m.contains("helm")));
 }
+
+const FIXABLE: &str = include_str!("../../playground/e2e/fixtures/fixable-pod.yaml");
+
+fn fix_options(v: Value) -> JsValue {
+    serde::Serialize::serialize(&v, &serde_wasm_bindgen::Serializer::json_compatible())
+        .expect("options")
+}
+
+fn one_input(file: &str, text: &str) -> JsValue {
+    fix_options(json!({ "file": file, "text": text }))
+}
+
+/// `edits` applied to `text` (UTF-8 byte offsets, sorted).
+fn applied(text: &str, edits: &Value) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    for e in edits.as_array().expect("edits") {
+        let start = e["start"].as_u64().expect("start") as usize;
+        let end = e["end"].as_u64().expect("end") as usize;
+        out.push_str(
+            text.get(at..start)
+                .expect("sorted, on character boundaries"),
+        );
+        out.push_str(e["replacement"].as_str().expect("replacement"));
+        at = end;
+    }
+    out.push_str(text.get(at..).expect("in the text"));
+    out
+}
+
+#[wasm_bindgen_test]
+fn fix_applies_the_safe_fixes_or_all_as_the_core_does() {
+    for unsafe_fixes in [false, true] {
+        let want = dockscape::fix(
+            &dockscape::LintInput {
+                file: "agent.yaml",
+                text: FIXABLE,
+                kind: None,
+            },
+            &dockscape::LintOptions::default(),
+            unsafe_fixes,
+        )
+        .expect("fix");
+        let got = value(dockscape_wasm::fix(
+            one_input("agent.yaml", FIXABLE),
+            fix_options(json!({ "unsafe_fixes": unsafe_fixes })),
+        ));
+        assert_shape("FixResult", &got);
+        assert_eq!(got["text"], json!(want.text));
+        assert_eq!(got["fixed"], json!(want.fixed));
+        assert_eq!(
+            got["edits"],
+            serde_json::to_value(&want.edits).expect("json")
+        );
+        assert_eq!(
+            got["report"],
+            serde_json::to_value(&want.report).expect("json")
+        );
+        // the edits are at byte offsets of the input, after its non-ASCII annotation
+        assert_eq!(applied(FIXABLE, &got["edits"]), want.text);
+        let first = got["edits"][0]["start"].as_u64().expect("start") as usize;
+        assert!(
+            !FIXABLE[..first].is_ascii(),
+            "non-ASCII text before the first edit"
+        );
+        if unsafe_fixes {
+            assert_eq!(got["fixed"], json!(3), "{got}");
+            assert_eq!(got["unsafe_left"], json!(0));
+            assert_eq!(got["summary"], json!("Fixed 3 findings (1 remaining)"));
+        } else {
+            // DS025's deletion alone; DS005 and DS015 are unsafe
+            assert_eq!(got["fixed"], json!(1), "{got}");
+            assert_eq!(got["unsafe_left"], json!(2));
+            assert!(!got["text"].as_str().expect("text").contains("docker.sock"));
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn fix_applies_one_finding_alone() {
+    let report = dockscape::lint(
+        &[dockscape::LintInput {
+            file: "agent.yaml",
+            text: FIXABLE,
+            kind: None,
+        }],
+        &dockscape::LintOptions::default(),
+    );
+    let ds015 = report
+        .findings
+        .iter()
+        .find(|f| f.code == "DS015")
+        .expect("DS015");
+    let fix = ds015.fix.as_ref().expect("a fix");
+    let named = json!({ "code": "DS015", "line": ds015.line, "column": ds015.column });
+    // unsafe: only when asked
+    let e = error(dockscape_wasm::fix(
+        one_input("agent.yaml", FIXABLE),
+        fix_options(json!({ "finding": named })),
+    ));
+    assert!(
+        e["message"].as_str().is_some_and(|m| m.contains("unsafe")),
+        "{e}"
+    );
+    let got = value(dockscape_wasm::fix(
+        one_input("agent.yaml", FIXABLE),
+        fix_options(json!({ "finding": named, "unsafe_fixes": true })),
+    ));
+    assert_eq!(got["fixed"], json!(1));
+    assert_eq!(
+        got["edits"],
+        serde_json::to_value(&fix.edits).expect("json")
+    );
+    let text = got["text"].as_str().expect("text");
+    assert_eq!(applied(FIXABLE, &got["edits"]), text);
+    assert!(text.contains("allowPrivilegeEscalation: false") && text.contains("docker.sock"));
+    let codes: Vec<&str> = got["report"]["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(!codes.contains(&"DS015") && codes.contains(&"DS005") && codes.contains(&"DS025"));
+    assert_eq!(got["unsafe_left"], json!(1), "DS005's fix is left");
+    // a finding that is not there, or has no fix
+    let ds004 = report
+        .findings
+        .iter()
+        .find(|f| f.code == "DS004")
+        .expect("DS004");
+    for named in [
+        json!({ "code": "DS015", "line": ds015.line + 1, "column": ds015.column }),
+        json!({ "code": "DS004", "line": ds004.line, "column": ds004.column }),
+    ] {
+        let e = error(dockscape_wasm::fix(
+            one_input("agent.yaml", FIXABLE),
+            fix_options(json!({ "finding": named, "unsafe_fixes": true })),
+        ));
+        assert_eq!(e["kind"], json!("invalid-input"), "{e}");
+    }
+    // an input that does not lint cleanly is not fixed, as by the loop
+    let broken = format!("{FIXABLE}---\nkind: Pod\nspec: [broken\n");
+    let e = error(dockscape_wasm::fix(
+        one_input("agent.yaml", &broken),
+        fix_options(json!({ "finding": named, "unsafe_fixes": true })),
+    ));
+    assert!(
+        e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("lint cleanly")),
+        "{e}"
+    );
+    let all = value(dockscape_wasm::fix(
+        one_input("agent.yaml", &broken),
+        fix_options(json!({ "unsafe_fixes": true })),
+    ));
+    assert_eq!(all["fixed"], json!(0));
+    assert_eq!(all["text"], json!(broken));
+    let e = error(dockscape_wasm::fix(JsValue::from(1), JsValue::UNDEFINED));
+    assert_eq!(e["kind"], json!("invalid-input"));
+}

@@ -211,6 +211,15 @@ pub fn apply_fixes(
     findings: &[Finding],
     unsafe_fixes: bool,
 ) -> Result<(String, usize)> {
+    apply_pass(text, findings, unsafe_fixes).map(|(_, out, n)| (out, n))
+}
+
+/// [`apply_fixes`], with the edits it applied (sorted).
+fn apply_pass(
+    text: &str,
+    findings: &[Finding],
+    unsafe_fixes: bool,
+) -> Result<(Vec<Edit>, String, usize)> {
     let mut fixes: Vec<&Fix> = findings
         .iter()
         .filter(|f| !f.is_suppressed())
@@ -234,8 +243,8 @@ pub fn apply_fixes(
         }
         fixed += 1;
     }
-    let (_, out) = crate::migrate::apply(text, chosen)?;
-    Ok((out, fixed))
+    let (edits, out) = crate::migrate::apply(text, chosen)?;
+    Ok((edits, out, fixed))
 }
 
 /// What [`fix`] did to one input.
@@ -247,6 +256,10 @@ pub struct Fixed {
     pub fixed: usize,
     /// The lint report of the fixed text: the findings that remain.
     pub report: LintReport,
+    /// The edits that turn the input into `text`, at byte offsets of the input (every pass's
+    /// edits composed: a later pass's edit of inserted text is part of the insertion), sorted and
+    /// not overlapping; empty when nothing changed.
+    pub edits: Vec<Edit>,
 }
 
 impl Fixed {
@@ -328,10 +341,13 @@ pub fn fix_with(
             text,
             fixed,
             report,
+            edits: Vec::new(),
         });
     }
+    // where each byte of the text comes from: the input's bytes, or text a fix inserted
+    let mut pieces = vec![Piece::Kept(0, input.text.len())];
     for _ in 0..MAX_PASSES {
-        let (next, n) = apply_fixes(&text, &report.findings, unsafe_fixes)?;
+        let (edits, next, n) = apply_pass(&text, &report.findings, unsafe_fixes)?;
         if n == 0 || next == text {
             break;
         }
@@ -352,12 +368,153 @@ pub fn fix_with(
             ));
         }
         fixed += n;
+        pieces = rebase(&pieces, &edits);
         text = next;
         report = next_report;
     }
+    let edits = if text == input.text {
+        Vec::new()
+    } else {
+        edits_of(&pieces, input.text.len())
+    };
     Ok(Fixed {
         text,
         fixed,
         report,
+        edits,
     })
+}
+
+/// A run of the text after some passes: bytes `start..end` of the input, or inserted text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Kept(usize, usize),
+    Inserted(String),
+}
+
+impl Piece {
+    fn len(&self) -> usize {
+        match self {
+            Piece::Kept(s, e) => e - s,
+            Piece::Inserted(t) => t.len(),
+        }
+    }
+
+    /// Bytes `a..b` of this piece (`a <= b <= len`, on character boundaries: the edits are).
+    fn cut(&self, a: usize, b: usize) -> Piece {
+        match self {
+            Piece::Kept(s, _) => Piece::Kept(s + a, s + b),
+            Piece::Inserted(t) => Piece::Inserted(t.get(a..b).unwrap_or_default().to_string()),
+        }
+    }
+}
+
+/// The pieces of the text after `edits` (sorted, not overlapping, at offsets of the text
+/// `pieces` make up) are applied to it.
+fn rebase(pieces: &[Piece], edits: &[Edit]) -> Vec<Piece> {
+    let mut out = Vec::with_capacity(pieces.len() + 2 * edits.len());
+    // the cursor: piece `i`, `off` bytes into it, at offset `at` of the text
+    let (mut i, mut off, mut at) = (0, 0, 0);
+    let mut walk = |to: usize, keep: bool, out: &mut Vec<Piece>| {
+        while at < to {
+            let Some(p) = pieces.get(i) else { break };
+            let n = (p.len() - off).min(to - at);
+            if keep && n > 0 {
+                out.push(p.cut(off, off + n));
+            }
+            off += n;
+            at += n;
+            if off == p.len() {
+                i += 1;
+                off = 0;
+            }
+        }
+    };
+    for e in edits {
+        walk(e.start, true, &mut out);
+        walk(e.end, false, &mut out);
+        if !e.replacement.is_empty() {
+            out.push(Piece::Inserted(e.replacement.clone()));
+        }
+    }
+    walk(usize::MAX, true, &mut out);
+    out
+}
+
+/// The edits of the input (of `len` bytes) that give the text `pieces` make up.
+fn edits_of(pieces: &[Piece], len: usize) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    let mut at = 0;
+    let mut inserted = String::new();
+    for p in pieces {
+        match p {
+            Piece::Inserted(t) => inserted.push_str(t),
+            Piece::Kept(s, e) => {
+                if *s != at || !inserted.is_empty() {
+                    edits.push(Edit::replace(at, *s, std::mem::take(&mut inserted)));
+                }
+                at = *e;
+            }
+        }
+    }
+    if at != len || !inserted.is_empty() {
+        edits.push(Edit::replace(at, len, inserted));
+    }
+    edits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apply(text: &str, edits: &[Edit]) -> String {
+        crate::migrate::apply(text, edits.to_vec())
+            .map(|(_, t)| t)
+            .unwrap_or_default()
+    }
+
+    /// Passes composed: each pass's edits at offsets of the text before it; the composed edits at
+    /// offsets of the input give the same text, an edit inside inserted text is part of it.
+    #[test]
+    fn passes_compose_into_edits_of_the_input() {
+        let input = "héllo wörld, bye\n";
+        let passes: [Vec<Edit>; 3] = [
+            // "héllo wörld, bye" -> "héllo, wörld! bye"
+            vec![
+                Edit::insert(6, ",".into()),
+                Edit::replace(13, 14, "!".into()),
+            ],
+            // inside and around the comma just inserted, and the end
+            vec![
+                Edit::replace(6, 7, ";;".into()),
+                Edit::insert(19, " now".into()),
+            ],
+            // a deletion over kept and inserted bytes
+            vec![Edit::replace(0, 8, "H".into())],
+        ];
+        let mut text = input.to_string();
+        let mut pieces = vec![Piece::Kept(0, input.len())];
+        for p in &passes {
+            text = apply(&text, p);
+            pieces = rebase(&pieces, p);
+            let edits = edits_of(&pieces, input.len());
+            assert_eq!(apply(input, &edits), text, "{edits:?}");
+            assert!(
+                edits
+                    .windows(2)
+                    .all(|w| matches!(w, [a, b] if a.end <= b.start)),
+                "{edits:?}"
+            );
+        }
+        assert_eq!(text, "H wörld! bye now\n");
+        assert_eq!(
+            edits_of(&pieces, input.len()),
+            [
+                Edit::replace(0, 6, "H".into()),
+                Edit::replace(13, 14, "!".into()),
+                Edit::insert(18, " now".into()),
+            ]
+        );
+        assert!(edits_of(&[Piece::Kept(0, input.len())], input.len()).is_empty());
+    }
 }

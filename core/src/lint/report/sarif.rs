@@ -1,17 +1,33 @@
 //! SARIF 2.1.0, as GitHub code scanning reads it.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
 use crate::lint::RULE_DOCS_BASE;
 use crate::lint::rules::RULES;
-use crate::lint::types::{LintReport, Severity};
+use crate::lint::types::{Fix, LintInput, LintReport, Severity};
 
 impl LintReport {
     /// SARIF 2.1.0. Every rule is described (help text and `helpUri`); suppressed findings are
-    /// results with `suppressions` carrying the reason; input errors are tool notifications.
+    /// results with `suppressions` carrying the reason; input errors are tool notifications. A
+    /// finding's fix is a result's `fixes` entry with binary regions (byte offsets; the inserted
+    /// content base64): [`to_sarif_with_sources`](Self::to_sarif_with_sources) gives the text
+    /// regions the SARIF spec prefers for text files.
     pub fn to_sarif(&self) -> String {
+        self.sarif(&[])
+    }
+
+    /// [`to_sarif`](Self::to_sarif), with the linted texts: the `fixes` of the findings of these
+    /// inputs (matched by file name) have text regions (lines, columns and character offsets, in
+    /// Unicode code points as the run's `columnKind` says), not byte offsets.
+    pub fn to_sarif_with_sources(&self, sources: &[LintInput<'_>]) -> String {
+        self.sarif(sources)
+    }
+
+    fn sarif(&self, sources: &[LintInput<'_>]) -> String {
+        let mut texts: HashMap<&str, Option<TextIndex<'_>>> = HashMap::new();
         let rules: Vec<Value> = RULES
             .iter()
             .map(|r| {
@@ -72,6 +88,18 @@ impl LintReport {
                 }
                 if let Some(reason) = &f.suppressed {
                     set(&mut result, "suppressions", json!([{ "kind": "inSource", "status": "accepted", "justification": reason }]));
+                }
+                if let Some(x) = &f.fix {
+                    let index = texts
+                        .entry(&*f.file)
+                        .or_insert_with(|| {
+                            sources
+                                .iter()
+                                .find(|s| s.file == &*f.file)
+                                .map(|s| TextIndex::new(s.text))
+                        })
+                        .as_ref();
+                    set(&mut result, "fixes", json!([sarif_fix(x, &f.file, index)]));
                 }
                 result
             })
@@ -182,4 +210,103 @@ fn set(value: &mut Value, key: &str, v: Value) {
     if let Some(o) = value.as_object_mut() {
         o.insert(key.to_owned(), v);
     }
+}
+
+/// A finding's fix as a SARIF `fix`: one artifact change with the edits as replacements (each
+/// `deletedRegion` at offsets of the unmodified file, as SARIF says).
+fn sarif_fix(fix: &Fix, file: &str, text: Option<&TextIndex<'_>>) -> Value {
+    let replacements: Vec<Value> = fix
+        .edits
+        .iter()
+        .map(|e| {
+            match text.and_then(|t| t.region(e.start, e.end)) {
+                Some(region) => {
+                    let mut r = json!({ "deletedRegion": region });
+                    if !e.replacement.is_empty() {
+                        set(&mut r, "insertedContent", json!({ "text": e.replacement }));
+                    }
+                    r
+                }
+                None => {
+                    let mut r = json!({ "deletedRegion": {
+                        "byteOffset": e.start,
+                        "byteLength": e.end.saturating_sub(e.start),
+                    }});
+                    // a binary region's content SHALL be binary
+                    if !e.replacement.is_empty() {
+                        set(
+                            &mut r,
+                            "insertedContent",
+                            json!({ "binary": base64(e.replacement.as_bytes()) }),
+                        );
+                    }
+                    r
+                }
+            }
+        })
+        .collect();
+    json!({
+        "description": { "text": format!("{} ({} fix)", fix.message, fix.applicability.as_str()) },
+        "artifactChanges": [{
+            "artifactLocation": { "uri": uri(file) },
+            "replacements": replacements,
+        }],
+        "properties": { "applicability": fix.applicability.as_str() },
+    })
+}
+
+/// Where lines start in a text, and how many characters come before each: byte offsets into
+/// SARIF text regions without rescanning the text for every edit.
+struct TextIndex<'a> {
+    text: &'a str,
+    /// (byte offset, characters before it) of each line's start.
+    lines: Vec<(usize, usize)>,
+}
+
+impl<'a> TextIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        let mut lines = vec![(0, 0)];
+        let mut chars = 0;
+        for (i, c) in text.char_indices() {
+            chars += 1;
+            if c == '\n' {
+                lines.push((i + 1, chars));
+            }
+        }
+        TextIndex { text, lines }
+    }
+
+    /// (1-based line, 1-based column in characters, characters before) of byte offset `at`.
+    fn position(&self, at: usize) -> Option<(usize, usize, usize)> {
+        let line = self.lines.partition_point(|&(start, _)| start <= at);
+        let &(start, before) = self.lines.get(line.checked_sub(1)?)?;
+        let column = self.text.get(start..at)?.chars().count();
+        Some((line, column + 1, before + column))
+    }
+
+    /// The text region of bytes `start..end`: lines and columns, and character offsets.
+    fn region(&self, start: usize, end: usize) -> Option<Value> {
+        let (sl, sc, so) = self.position(start)?;
+        let (el, ec, eo) = self.position(end)?;
+        Some(json!({
+            "startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec,
+            "charOffset": so, "charLength": eo.checked_sub(so)?,
+        }))
+    }
+}
+
+/// Standard base64 with padding (RFC 4648), as SARIF's `binary` content is.
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let sym = |n: u32| char::from(ABC.get((n & 63) as usize).copied().unwrap_or(b'='));
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
+        let n = (b(0) << 16) | (b(1) << 8) | b(2);
+        out.push(sym(n >> 18));
+        out.push(sym(n >> 12));
+        out.push(if chunk.len() > 1 { sym(n >> 6) } else { '=' });
+        out.push(if chunk.len() > 2 { sym(n) } else { '=' });
+    }
+    out
 }
