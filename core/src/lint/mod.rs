@@ -575,11 +575,12 @@ fn lint_one<'a>(
                         ctx: &mut ctx,
                         report,
                     };
-                    for id in k8s::scripts(doc) {
+                    let (scripts, argvs) = k8s::commands(doc, true);
+                    for id in scripts {
                         ci::shell_scalar(doc, id, &mut sink);
                     }
                     // a container whose command is the container CLI itself (argv, no shell)
-                    for args in k8s::argvs(doc) {
+                    for args in argvs {
                         ci::argv(doc, &args, &mut sink);
                     }
                 }
