@@ -50,9 +50,11 @@ fn migratable() -> Vec<(String, String)> {
             .workloads
             .iter()
             .any(|w| w.scenario == WorkloadScenario::Dood);
+        // a `docker run` a container's command runs is a workload of its own (kind `run`)
         let builtin = report
             .workloads
             .iter()
+            .filter(|w| w.kind != "run")
             .all(|w| KINDS.contains(&w.kind.as_str()));
         let m = migrate(&text, MigrateTarget::Dind, &MigrateOptions::default());
         if dood && builtin && report.errors.is_empty() && m.is_ok_and(|m| m.changed()) {

@@ -385,12 +385,31 @@ fn script_source(doc: &Doc<'_>, c: Option<NodeId>) -> Option<NodeId> {
 /// `image` counts, wherever it is: pod specs, `initContainers`, `sidecars`, `ephemeralContainers`,
 /// Argo `containerSet`s and templates inline in `steps` and `dag` tasks. Each node once.
 pub(crate) fn scripts(doc: &Doc<'_>) -> Vec<NodeId> {
+    commands(doc, false).0
+}
+
+/// The argument vectors the containers of a Kubernetes document run with no shell between
+/// (`command: [docker, run, --privileged, …]`, `command: [docker]` with `args: [run, …]`, or
+/// `args: [run, …]` alone for the official `docker` image, whose entrypoint runs `docker "$@"`
+/// when the first argument is a docker command or an option), and the `exec` commands of their
+/// hooks and probes; vectors with a shell's `-c` string are [`scripts`]'. Each container once,
+/// wherever it is (as [`scripts`]).
+pub(crate) fn argvs(doc: &Doc<'_>) -> Vec<Vec<super::ci::Arg>> {
+    commands(doc, true).1
+}
+
+/// [`scripts`] and, with `argv`, [`argvs`], in one pass over the document's containers.
+pub(crate) fn commands(doc: &Doc<'_>, argv: bool) -> (Vec<NodeId>, Vec<Vec<super::ci::Arg>>) {
     let mut out = Vec::new();
+    let mut vectors_out = Vec::new();
     for i in 0..doc.nodes.len() {
         let Ok(id) = NodeId::try_from(i) else { break };
-        if !doc.is_map(id) || doc.get(id, "image").and_then(|v| doc.str(v)).is_none() {
+        if !doc.is_map(id) {
             continue;
         }
+        let Some(image) = doc.get(id, "image").and_then(|v| doc.str(v)) else {
+            continue;
+        };
         if let Some(s) = script_source(doc, Some(id)) {
             out.push(s);
         }
@@ -401,10 +420,23 @@ pub(crate) fn scripts(doc: &Doc<'_>) -> Vec<NodeId> {
                 .unwrap_or_default()
         };
         let command = list(Some(id), "command");
+        let args = list(Some(id), "args");
         let no_command = command.is_empty();
-        let argv: Vec<NodeId> = command.into_iter().chain(list(Some(id), "args")).collect();
+        let implicit = argv
+            && no_command
+            && docker_cli_image(image)
+            && args
+                .first()
+                .and_then(|&a| doc.str(a))
+                .is_some_and(docker_cli_args);
+        let cmd: Vec<NodeId> = command.into_iter().chain(args).collect();
+        let mut vectors = Vec::new();
         // `args: ["-c", "…"]` alone: the image's entrypoint may be a shell
-        out.extend(shell_c(doc, &argv, no_command));
+        match shell_c(doc, &cmd, no_command) {
+            Some(s) => out.push(s),
+            None if argv => vectors.push((cmd, implicit)),
+            None => {}
+        }
         // the commands the kubelet runs in the container: lifecycle hooks and exec probes
         for path in [
             &["lifecycle", "postStart", "exec"][..],
@@ -413,72 +445,33 @@ pub(crate) fn scripts(doc: &Doc<'_>) -> Vec<NodeId> {
             &["readinessProbe", "exec"],
             &["startupProbe", "exec"],
         ] {
-            let exec = doc.path(id, path).filter(|&e| doc.is_map(e));
-            out.extend(shell_c(doc, &list(exec, "command"), false));
-        }
-    }
-    out
-}
-
-/// The argument vectors the containers of a Kubernetes document run with no shell between
-/// (`command: [docker, run, --privileged, …]`, `command: [docker]` with `args: [run, …]`, or
-/// `args: [run, …]` alone for the official `docker` image, whose entrypoint runs `docker "$@"`
-/// when the first argument is a docker command or an option), and the `exec` commands of their
-/// hooks and probes; vectors with a shell's `-c` string are [`scripts`]'. Each container once,
-/// wherever it is (as [`scripts`]).
-pub(crate) fn argvs(doc: &Doc<'_>) -> Vec<Vec<super::ci::Arg>> {
-    let mut out = Vec::new();
-    for i in 0..doc.nodes.len() {
-        let Ok(id) = NodeId::try_from(i) else { break };
-        if !doc.is_map(id) {
-            continue;
-        }
-        let Some(image) = doc.get(id, "image").and_then(|v| doc.str(v)) else {
-            continue;
-        };
-        let list = |m: Option<NodeId>, key: &str| -> Vec<NodeId> {
-            m.and_then(|m| doc.get(m, key))
-                .filter(|&l| doc.is_seq(l))
-                .map(|l| doc.items(l).map(|n| doc.resolve(n)).collect())
-                .unwrap_or_default()
-        };
-        let command = list(Some(id), "command");
-        let args = list(Some(id), "args");
-        let implicit = command.is_empty()
-            && docker_cli_image(image)
-            && args
-                .first()
-                .and_then(|&a| doc.str(a))
-                .is_some_and(docker_cli_args);
-        let no_command = command.is_empty();
-        let argv: Vec<NodeId> = command.into_iter().chain(args).collect();
-        let mut vectors = Vec::new();
-        if shell_c(doc, &argv, no_command).is_none() {
-            vectors.push((argv, implicit));
-        }
-        for path in [
-            &["lifecycle", "postStart", "exec"][..],
-            &["lifecycle", "preStop", "exec"],
-            &["livenessProbe", "exec"],
-            &["readinessProbe", "exec"],
-            &["startupProbe", "exec"],
-        ] {
-            let exec = doc.path(id, path).filter(|&e| doc.is_map(e));
-            let cmd = list(exec, "command");
-            if shell_c(doc, &cmd, false).is_none() {
-                vectors.push((cmd, false));
+            let Some(exec) = doc.path(id, path).filter(|&e| doc.is_map(e)) else {
+                continue;
+            };
+            let c = list(Some(exec), "command");
+            match shell_c(doc, &c, false) {
+                Some(s) => out.push(s),
+                None if argv => vectors.push((c, false)),
+                None => {}
             }
         }
-        for (argv, implicit) in vectors {
-            let mut words: Vec<super::ci::Arg> = Vec::with_capacity(argv.len() + 1);
-            if implicit && let Some(&first) = argv.first() {
+        for (v, implicit) in vectors {
+            if !implicit
+                && !v
+                    .iter()
+                    .any(|&n| doc.str(n).is_some_and(super::run::mentions_runtime))
+            {
+                continue;
+            }
+            let mut words: Vec<super::ci::Arg> = Vec::with_capacity(v.len() + 1);
+            if implicit && let Some(&first) = v.first() {
                 words.push(super::ci::Arg {
                     id: first,
                     text: "docker".into(),
                     written: "docker".into(),
                 });
             }
-            for n in argv {
+            for n in v {
                 let Some(t) = doc.str(n) else { continue };
                 words.push(super::ci::Arg {
                     id: n,
@@ -486,12 +479,10 @@ pub(crate) fn argvs(doc: &Doc<'_>) -> Vec<Vec<super::ci::Arg>> {
                     written: super::ci::k8s_written(t),
                 });
             }
-            if words.iter().any(|w| super::run::mentions_runtime(&w.text)) {
-                out.push(words);
-            }
+            vectors_out.push(words);
         }
     }
-    out
+    (out, vectors_out)
 }
 
 /// Whether an image is the official `docker` image (`docker:27-cli`, `docker.io/library/docker`,
