@@ -936,6 +936,13 @@ fn line(
                 g.network
             ),
         ));
+        notes.push(note(
+            wline,
+            format!(
+                "the proxy `{}` is started detached just before the line and kept running: the line's first request can come before it listens (retry it, or wait for `docker version`)",
+                g.daemon_name
+            ),
+        ));
     } else {
         for m in &socket_mounts {
             if let Some(h) = &m.host
