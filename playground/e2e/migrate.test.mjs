@@ -122,16 +122,49 @@ describe('migrate', () => {
     assert.deepEqual(problems, []);
   });
 
-  test('inputs the core does not rewrite (a docker run script, a Jenkinsfile) offer no migration', async () => {
-    for (const example of ['run', 'jenkins']) {
-      const { page, problems } = await lintExample(example);
-      const socket = page.locator('.finding[data-code="DS001"], .finding[data-code="DS002"]');
-      await socket.first().waitFor();
-      const workload = await socket.first().evaluate((f) => f.querySelector('.where')?.textContent?.split(' / ')[0]);
-      assert.deepEqual(await wasmOffers(page, { run: 'build.sh', jenkins: 'Jenkinsfile' }[example], workload), [], `${example}: the wasm refuses every target as not implemented`);
-      assert.equal(await page.locator('.migrate-offer').count(), 0, `${example}: no offer`);
-      assert.deepEqual(problems, []);
+  test('a docker run script: the targets the wasm takes are offered, Apply re-lints without the socket', async () => {
+    const { page, problems } = await lintExample('run');
+    const finding = page.locator('.finding[data-code="DS001"], .finding[data-code="DS002"]').first();
+    await finding.waitFor();
+    const workload = await finding.evaluate((f) => f.querySelector('.where')?.textContent?.split(' / ')[0]);
+    const want = await wasmOffers(page, 'build.sh', workload);
+    // scripts migrate since migrate grew a shell editor (buildkit is offered too: it refuses with the reason)
+    assert.ok(want.includes('dind') && want.includes('socket-proxy'), `dind and socket-proxy for a script (${want})`);
+    assert.deepEqual(await offered(finding), want, 'exactly what the wasm takes');
+    await finding.getByRole('button', { name: 'Migrate to dind', exact: true }).click();
+    await settle(page);
+    assert.match((await page.evaluate(() => window.__dockscape.migration())).diff, /^-.*docker\.sock/m, 'the line with the socket is rewritten');
+    await page.getByRole('button', { name: 'Apply to the editor', exact: true }).click();
+    await settle(page);
+    const after = await codes(page);
+    assert.ok(!after.includes('DS001') && !after.includes('DS002'), `re-lint: no DS001/DS002 (${after})`);
+    assert.deepEqual(problems, []);
+  });
+
+  test('a Jenkinsfile: what is offered is what the wasm answers, and Migrate shows that answer', async () => {
+    const { page, problems } = await lintExample('jenkins');
+    const finding = page.locator('.finding[data-code="DS001"], .finding[data-code="DS002"]').first();
+    await finding.waitFor();
+    const workload = await finding.evaluate((f) => f.querySelector('.where')?.textContent?.split(' / ')[0]);
+    const want = await wasmOffers(page, 'Jenkinsfile', workload);
+    assert.deepEqual(await offered(finding), want, 'exactly what the wasm takes');
+    assert.ok(want.includes('dind'), `the wasm answers dind for the podTemplate (migrated or refused with its reason): ${want}`);
+    const answer = await page.evaluate(([w]) => window.__dockscape.engine.call('migrate', window.__dockscape.state().input, 'dind', { file: 'Jenkinsfile', workload: w }), [workload]);
+    await finding.getByRole('button', { name: 'Migrate to dind', exact: true }).click();
+    await settle(page);
+    const shown = await page.evaluate(() => window.__dockscape.migration());
+    const apply = page.getByRole('button', { name: 'Apply to the editor', exact: true });
+    if (answer.value.migrated.includes(workload)) {
+      assert.notEqual(shown.diff, '', 'a migrated podTemplate shows its diff');
+      assert.equal(await apply.isDisabled(), false);
+    } else {
+      const r = answer.value.refusals.find((x) => x.workload === workload);
+      const text = (await page.locator(`#migrate-refusals li[data-line="${r.line}"]`).first().textContent()) ?? '';
+      assert.ok(text.includes(r.reason.replace(/`/g, '')), `the refusal is shown with its reason: ${text}`);
+      assert.equal(shown.diff, '', 'no diff');
+      assert.equal(await apply.isDisabled(), true, 'nothing to apply');
     }
+    assert.deepEqual(problems, []);
   });
 
   test('Compose: the targets the wasm takes for the Compose service are offered', async () => {
