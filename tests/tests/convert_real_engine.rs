@@ -547,3 +547,54 @@ spec:
     );
     assert!(up.success(), "{up:?}\n{text}");
 }
+
+/// The same Pod converted to `docker run` lines: the second container joins the first one's network
+/// namespace (`--network container:NAME`), so the script's client still reaches the server on
+/// `localhost`, with the pod's published port on the first container, when the script runs on the
+/// real engine. (On a network of its own per pod, as before, `localhost` is the client itself and
+/// the request fails.)
+#[test]
+fn the_containers_of_a_converted_pod_reach_each_other_on_localhost_in_docker_run() {
+    let pod = r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: shared-run
+spec:
+  restartPolicy: Never
+  hostname: web
+  containers:
+    - name: server
+      image: busybox
+      command: [httpd, -f, -p, "8080", -h, /etc]
+    - name: client
+      image: busybox
+      ports:
+        - containerPort: 8080
+          hostPort: 18080
+          hostIP: 127.0.0.1
+      command: [sh, -c, "for i in 1 2 3 4 5 6 7 8 9 10; do wget -qO- http://localhost:8080/hostname && exit 0; sleep 1; done; exit 1"]
+"#;
+    let c = convert(pod, ConvertTarget::Run, &ConvertOptions::default()).unwrap();
+    assert!(c.errors.is_empty(), "{:?}", c.errors);
+    let script = &c.outputs[0].text;
+    assert!(
+        script.contains("--network container:shared-run-server"),
+        "{script}"
+    );
+    let engine = RealEngine::start();
+    engine.ensure_image("busybox:latest");
+    let run = engine.sh(script);
+    assert!(run.success(), "{run:?}\n{script}");
+    // the client ran detached: its exit code and output say whether it reached the server
+    let code = engine.docker(["wait", "shared-run-client"]);
+    let logs = engine.docker(["logs", "shared-run-client"]);
+    // the port of the client's containerPort is published on the namespace's holder
+    let port = engine.docker(["port", "shared-run-server", "8080"]);
+    let _ = engine.docker(["rm", "-f", "shared-run-server", "shared-run-client"]);
+    assert_eq!(code.stdout.trim(), "0", "{logs:?}\n{script}");
+    assert_eq!(logs.stdout.trim(), "web", "{logs:?}\n{script}");
+    assert!(
+        port.stdout.contains("127.0.0.1:18080"),
+        "{port:?}\n{script}"
+    );
+}

@@ -331,7 +331,7 @@ fn object(ctx: &mut Ctx<'_, '_, '_>, id: NodeId, depth: u32) {
     if pod.containers.len() > 1 {
         ctx.note(
             id,
-            format!("the containers of `{name}` share localhost in Kubernetes: in Compose they join the first one's network namespace (`network_mode: service:x`, its ports published there); in `docker run` each is its own container on the pod's network, reached by its name"),
+            format!("the containers of `{name}` share localhost in Kubernetes: in Compose they join the first one's network namespace (`network_mode: service:x`, its ports published there); in `docker run` every one but the init containers joins the first one's (`--network container:NAME`, its ports published there), and an init container runs before it on the default network"),
         );
     }
     let restart = match pod.restart_policy.as_str() {

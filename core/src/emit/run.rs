@@ -70,7 +70,24 @@ fn commands(pod: &Pod) -> Vec<Cmd> {
 fn commands_as(pod: &Pod, how: Converted<'_>) -> Vec<Cmd> {
     let mut cmds = Vec::new();
     let multi = pod.containers.len() > 1;
-    if multi {
+    // Converted, the containers of a pod share one network namespace as in Kubernetes: every one
+    // but the init containers joins the first one's (`--network container:NAME`), which carries
+    // what docker refuses on a joiner (ports, exposed ports, hostname, hosts entries, DNS,
+    // network sysctls). The generator's scenarios keep a network of their own per pod.
+    let shared = how.detached && multi;
+    let holder = pod
+        .containers
+        .iter()
+        .position(|c| c.role != ContainerRole::Init)
+        .filter(|_| shared);
+    let name_of = |c: &crate::model::Container| {
+        if multi {
+            format!("{}-{}", pod.name, c.name)
+        } else {
+            c.name.clone()
+        }
+    };
+    if multi && !shared {
         cmds.push(Cmd::new(&["docker", "network", "create", &pod.name]));
     }
     let used: Vec<&str> = pod
@@ -105,11 +122,13 @@ fn commands_as(pod: &Pod, how: Converted<'_>) -> Vec<Cmd> {
     let last = pod.containers.len().saturating_sub(1);
     for (i, c) in pod.containers.iter().enumerate() {
         let background = i < last && c.role != ContainerRole::Init;
-        let container_name = if multi {
-            format!("{}-{}", pod.name, c.name)
-        } else {
-            c.name.clone()
-        };
+        let container_name = name_of(c);
+        // the container whose network namespace this one joins
+        let joins = holder
+            .filter(|h| *h != i && c.role != ContainerRole::Init)
+            .and_then(|h| pod.containers.get(h))
+            .map(name_of);
+        let is_holder = holder == Some(i);
         let init = c.role == ContainerRole::Init;
         let mut cmd = if how.detached && init {
             // an init container runs to its end before the next line
@@ -122,7 +141,13 @@ fn commands_as(pod: &Pod, how: Converted<'_>) -> Vec<Cmd> {
         if let Some(r) = how.restart.filter(|_| !init) {
             cmd.push(&["--restart", r]);
         }
-        if multi {
+        if shared {
+            if pod.host_network {
+                cmd.push(&["--network", "host"]);
+            } else if let Some(h) = &joins {
+                cmd.push(&["--network", &format!("container:{h}")]);
+            }
+        } else if multi {
             cmd.push(&["--network", &pod.name]);
             if let Some(alias) = &c.alias {
                 cmd.push(&["--network-alias", alias]);
@@ -173,10 +198,12 @@ fn commands_as(pod: &Pod, how: Converted<'_>) -> Vec<Cmd> {
         if c.stdin {
             cmd.push(&["--interactive"]);
         }
-        if let Some(h) = &pod.hostname {
+        // a joiner has the holder's hostname, /etc/hosts and resolv.conf
+        let own_net = joins.is_none() || pod.host_network;
+        if let Some(h) = pod.hostname.as_ref().filter(|_| own_net) {
             cmd.push(&["--hostname", h]);
         }
-        for (ip, names) in &pod.host_aliases {
+        for (ip, names) in pod.host_aliases.iter().filter(|_| own_net) {
             for n in names {
                 cmd.push(&["--add-host", &format!("{n}:{ip}")]);
             }
@@ -194,7 +221,9 @@ fn commands_as(pod: &Pod, how: Converted<'_>) -> Vec<Cmd> {
             cmd.push(&["--stop-timeout", &t.to_string()]);
         }
         for (k, v) in &pod.sysctls {
-            cmd.push(&["--sysctl", &format!("{k}={v}")]);
+            if own_net || !k.starts_with("net.") {
+                cmd.push(&["--sysctl", &format!("{k}={v}")]);
+            }
         }
         for (k, v) in &pod.container_labels {
             cmd.push(&["--label", &format!("{k}={v}")]);
@@ -205,18 +234,38 @@ fn commands_as(pod: &Pod, how: Converted<'_>) -> Vec<Cmd> {
         for e in &c.env {
             cmd.push(&["-e", &format!("{}={}", e.name, e.network_value())]);
         }
-        for b in &c.bound_ports {
-            cmd.push(&["-p", &super::compose::bound_port(b)]);
+        // the pod's ports are published on the container that holds its network namespace
+        let published: Vec<&crate::model::Container> = if is_holder && !pod.host_network {
+            pod.containers
+                .iter()
+                .filter(|x| x.role != ContainerRole::Init)
+                .collect()
+        } else if joins.is_some() && !pod.host_network {
+            Vec::new()
+        } else {
+            vec![c]
+        };
+        let mut seen = Vec::new();
+        for b in published.iter().flat_map(|x| &x.bound_ports) {
+            let spec = super::compose::bound_port(b);
+            if !seen.contains(&spec) {
+                cmd.push(&["-p", &spec]);
+                seen.push(spec);
+            }
         }
-        for p in &c.ports {
+        for p in published.iter().flat_map(|x| &x.ports) {
             let proto = if p.protocol == Protocol::Udp {
                 "/udp"
             } else {
                 ""
             };
-            match p.published {
-                Some(h) => cmd.push(&["-p", &format!("{h}:{}{proto}", p.container)]),
-                None => cmd.push(&["--expose", &format!("{}{proto}", p.container)]),
+            let (flag, spec) = match p.published {
+                Some(h) => ("-p", format!("{h}:{}{proto}", p.container)),
+                None => ("--expose", format!("{}{proto}", p.container)),
+            };
+            if !seen.contains(&spec) {
+                cmd.push(&[flag, &spec]);
+                seen.push(spec);
             }
         }
         for m in &c.mounts {
@@ -273,14 +322,16 @@ fn commands_as(pod: &Pod, how: Converted<'_>) -> Vec<Cmd> {
         if c.init {
             cmd.push(&["--init"]);
         }
-        for n in &pod.dns.nameservers {
-            cmd.push(&["--dns", n]);
-        }
-        for n in &pod.dns.searches {
-            cmd.push(&["--dns-search", n]);
-        }
-        for o in super::compose::dns_options(&pod.dns) {
-            cmd.push(&["--dns-option", &o]);
+        if own_net {
+            for n in &pod.dns.nameservers {
+                cmd.push(&["--dns", n]);
+            }
+            for n in &pod.dns.searches {
+                cmd.push(&["--dns-search", n]);
+            }
+            for o in super::compose::dns_options(&pod.dns) {
+                cmd.push(&["--dns-option", &o]);
+            }
         }
         for d in &c.devices {
             cmd.push(&["--device", &super::compose::device_spec(d)]);
@@ -438,7 +489,7 @@ pub(crate) fn emit(s: &Scenario, shell: Shell, header: &[String]) -> Result<Stri
         out.push('\n');
     }
     let cmds = commands(&s.pod);
-    pods_body(&mut out, shell, &[(&s.pod, cmds)])?;
+    pods_body(&mut out, shell, &[(&s.pod, Converted::default(), cmds)])?;
     Ok(out)
 }
 
@@ -450,20 +501,24 @@ pub(crate) fn emit_converted(
     header: &[String],
 ) -> Result<String> {
     let mut out = prelude(shell, header);
-    let all: Vec<(&Pod, Vec<Cmd>)> = pods
+    let all: Vec<(&Pod, Converted<'_>, Vec<Cmd>)> = pods
         .iter()
-        .map(|(p, how)| (*p, commands_as(p, *how)))
+        .map(|(p, how)| (*p, *how, commands_as(p, *how)))
         .collect();
     pods_body(&mut out, shell, &all)?;
     Ok(out)
 }
 
 /// The commands of every pod, quoted for `shell`, and their clean-up hints.
-fn pods_body(out: &mut String, shell: Shell, pods: &[(&Pod, Vec<Cmd>)]) -> Result<()> {
+fn pods_body(
+    out: &mut String,
+    shell: Shell,
+    pods: &[(&Pod, Converted<'_>, Vec<Cmd>)],
+) -> Result<()> {
     let c = shell.comment();
     let legacy = pods
         .iter()
-        .flat_map(|(_, cmds)| cmds.iter())
+        .flat_map(|(_, _, cmds)| cmds.iter())
         .flat_map(|c| c.groups.iter().flatten())
         .any(|w| powershell_needs_legacy(w));
     if shell == Shell::Powershell && legacy {
@@ -474,15 +529,15 @@ fn pods_body(out: &mut String, shell: Shell, pods: &[(&Pod, Vec<Cmd>)]) -> Resul
         out.push_str(POWERSHELL_LEGACY_PASSING);
         out.push('\n');
     }
-    for (_, cmds) in pods {
+    for (_, _, cmds) in pods {
         for cmd in cmds {
             out.push_str(&cmd.render(shell)?);
             out.push('\n');
         }
     }
     let mut cleanup = Vec::new();
-    for (pod, _) in pods {
-        cleanup_of(pod, &mut cleanup);
+    for (pod, how, _) in pods {
+        cleanup_of(pod, *how, &mut cleanup);
     }
     if !cleanup.is_empty() {
         out.push_str(&format!("{c} clean up afterwards:\n"));
@@ -493,21 +548,29 @@ fn pods_body(out: &mut String, shell: Shell, pods: &[(&Pod, Vec<Cmd>)]) -> Resul
     Ok(())
 }
 
-fn cleanup_of(pod: &Pod, cleanup: &mut Vec<String>) {
+fn cleanup_of(pod: &Pod, how: Converted<'_>, cleanup: &mut Vec<String>) {
     if pod.containers.len() > 1 {
+        // converted, every container is named and kept (none runs with --rm); the generator's
+        // scripts run the init containers and the last one with --rm
         let last = pod.containers.len() - 1;
         let names: Vec<String> = pod
             .containers
             .iter()
-            .take(last)
-            .filter(|x| x.role != ContainerRole::Init)
-            .map(|x| format!("{}-{}", pod.name, x.name))
+            .enumerate()
+            .filter(|(i, x)| how.detached || (*i < last && x.role != ContainerRole::Init))
+            .map(|(_, x)| format!("{}-{}", pod.name, x.name))
             .collect();
         if !names.is_empty() {
             cleanup.push(format!("docker rm -f {}", names.join(" ")));
         }
-        cleanup.push(format!("docker network rm {}", pod.name));
-    } else if let (Some(only), "Always") = (pod.containers.first(), pod.restart_policy.as_str()) {
+        if !how.detached {
+            cleanup.push(format!("docker network rm {}", pod.name));
+        }
+    } else if let Some(only) = pod
+        .containers
+        .first()
+        .filter(|_| how.detached || pod.restart_policy == "Always")
+    {
         cleanup.push(format!("docker rm -f {}", only.name));
     }
     let vols: Vec<String> = pod
