@@ -301,11 +301,7 @@ impl<'t> Container<'t> {
 
     /// The `dockerd` word in the command or args, when the container runs a Docker daemon.
     pub(crate) fn dockerd_word(&self) -> Option<&Val<'t>> {
-        self.argv().find(|v| {
-            v.as_str()
-                .split(|c: char| c.is_whitespace() || c == ';' || c == '&')
-                .any(starts_dockerd)
-        })
+        self.argv().find(|v| has_dockerd_word(v.as_str()))
     }
 
     /// `Some(true)` for the official Docker-in-Docker image (`docker:*dind*`), `Some(false)` for
@@ -367,6 +363,15 @@ impl<'t> Container<'t> {
             matches!(h.class, PathClass::Socket(_) | PathClass::SocketDir(_)).then_some((m, h))
         })
     }
+}
+
+/// Whether `text` (a command or argument) holds a word that starts `dockerd`. Every such word
+/// contains `dockerd`, so text without it (nearly all) is not split into words.
+fn has_dockerd_word(text: &str) -> bool {
+    text.contains("dockerd")
+        && text
+            .split(|c: char| c.is_whitespace() || c == ';' || c == '&')
+            .any(starts_dockerd)
 }
 
 /// Whether `word` (a name or a path) is a program that starts `dockerd`.
@@ -581,5 +586,23 @@ impl<'t> HostPath<'t> {
     /// The runtime whose API this path reaches, when it does (socket, socket directory, pipe).
     pub(crate) fn runtime(&self) -> Option<Runtime> {
         self.class.runtime_access()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_dockerd_word;
+
+    #[test]
+    fn dockerd_words_are_found_behind_separators_and_paths() {
+        assert!(has_dockerd_word("dockerd"));
+        assert!(has_dockerd_word(
+            "sleep 1;/usr/local/bin/dockerd --tls=false"
+        ));
+        assert!(has_dockerd_word("true&dockerd-entrypoint.sh"));
+        assert!(has_dockerd_word("x\tdockerd-rootless.sh"));
+        assert!(!has_dockerd_word("dockerd-other"));
+        assert!(!has_dockerd_word("echo no daemon here"));
+        assert!(!has_dockerd_word("mydockerd"));
     }
 }
