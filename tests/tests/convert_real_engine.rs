@@ -506,26 +506,35 @@ fn docker_compose_create_of_each_service_and_docker_create_of_its_conversion_agr
     }
 }
 
-/// A Pod's containers share localhost; converted to Compose the second joins the first one's
-/// network namespace (`network_mode: service:x`), so it still reaches the first on `localhost`
-/// when both run on the real engine.
-#[test]
-fn the_containers_of_a_converted_pod_reach_each_other_on_localhost_in_compose() {
-    let pod = r#"apiVersion: v1
+/// A Pod named `name` whose `client` container fetches `/hostname` from its `server` container over
+/// `localhost:8080`, exiting 0 once it got it; `spec` and `client` are extra lines of the pod spec
+/// and of the client container.
+fn localhost_pod(name: &str, spec: &str, client: &str) -> String {
+    format!(
+        r#"apiVersion: v1
 kind: Pod
 metadata:
-  name: shared
+  name: {name}
 spec:
   restartPolicy: Never
-  containers:
+{spec}  containers:
     - name: server
       image: busybox
       command: [httpd, -f, -p, "8080", -h, /etc]
     - name: client
       image: busybox
-      command: [sh, -c, "for i in 1 2 3 4 5 6 7 8 9 10; do wget -qO- http://localhost:8080/hostname && exit 0; sleep 1; done; exit 1"]
-"#;
-    let c = convert(pod, ConvertTarget::Compose, &ConvertOptions::default()).unwrap();
+{client}      command: [sh, -c, "for i in 1 2 3 4 5 6 7 8 9 10; do wget -qO- http://localhost:8080/hostname && exit 0; sleep 1; done; exit 1"]
+"#
+    )
+}
+
+/// A Pod's containers share localhost; converted to Compose the second joins the first one's
+/// network namespace (`network_mode: service:x`), so it still reaches the first on `localhost`
+/// when both run on the real engine.
+#[test]
+fn the_containers_of_a_converted_pod_reach_each_other_on_localhost_in_compose() {
+    let pod = localhost_pod("shared", "", "");
+    let c = convert(&pod, ConvertTarget::Compose, &ConvertOptions::default()).unwrap();
     assert!(c.errors.is_empty(), "{:?}", c.errors);
     let text = &c.outputs[0].text;
     assert!(text.contains("network_mode: service:server"), "{text}");
@@ -555,26 +564,12 @@ spec:
 /// the request fails.)
 #[test]
 fn the_containers_of_a_converted_pod_reach_each_other_on_localhost_in_docker_run() {
-    let pod = r#"apiVersion: v1
-kind: Pod
-metadata:
-  name: shared-run
-spec:
-  restartPolicy: Never
-  hostname: web
-  containers:
-    - name: server
-      image: busybox
-      command: [httpd, -f, -p, "8080", -h, /etc]
-    - name: client
-      image: busybox
-      ports:
-        - containerPort: 8080
-          hostPort: 18080
-          hostIP: 127.0.0.1
-      command: [sh, -c, "for i in 1 2 3 4 5 6 7 8 9 10; do wget -qO- http://localhost:8080/hostname && exit 0; sleep 1; done; exit 1"]
-"#;
-    let c = convert(pod, ConvertTarget::Run, &ConvertOptions::default()).unwrap();
+    let pod = localhost_pod(
+        "shared-run",
+        "  hostname: web\n",
+        "      ports:\n        - containerPort: 8080\n          hostPort: 18080\n          hostIP: 127.0.0.1\n",
+    );
+    let c = convert(&pod, ConvertTarget::Run, &ConvertOptions::default()).unwrap();
     assert!(c.errors.is_empty(), "{:?}", c.errors);
     let script = &c.outputs[0].text;
     assert!(

@@ -48,6 +48,15 @@ impl Cmd {
     }
 }
 
+/// The name a container of `pod` runs under: `<pod>-<container>` when the pod has several.
+fn run_name(pod: &Pod, c: &crate::model::Container) -> String {
+    if pod.containers.len() > 1 {
+        format!("{}-{}", pod.name, c.name)
+    } else {
+        c.name.clone()
+    }
+}
+
 fn volume_name(pod: &Pod, volume: &str) -> String {
     format!("{}-{}", pod.name, pod.engine_volume_name(volume))
 }
@@ -80,13 +89,6 @@ fn commands_as(pod: &Pod, how: Converted<'_>) -> Vec<Cmd> {
         .iter()
         .position(|c| c.role != ContainerRole::Init)
         .filter(|_| shared);
-    let name_of = |c: &crate::model::Container| {
-        if multi {
-            format!("{}-{}", pod.name, c.name)
-        } else {
-            c.name.clone()
-        }
-    };
     if multi && !shared {
         cmds.push(Cmd::new(&["docker", "network", "create", &pod.name]));
     }
@@ -122,12 +124,12 @@ fn commands_as(pod: &Pod, how: Converted<'_>) -> Vec<Cmd> {
     let last = pod.containers.len().saturating_sub(1);
     for (i, c) in pod.containers.iter().enumerate() {
         let background = i < last && c.role != ContainerRole::Init;
-        let container_name = name_of(c);
+        let container_name = run_name(pod, c);
         // the container whose network namespace this one joins
         let joins = holder
             .filter(|h| *h != i && c.role != ContainerRole::Init)
             .and_then(|h| pod.containers.get(h))
-            .map(name_of);
+            .map(|h| run_name(pod, h));
         let is_holder = holder == Some(i);
         let init = c.role == ContainerRole::Init;
         let mut cmd = if how.detached && init {
@@ -235,13 +237,13 @@ fn commands_as(pod: &Pod, how: Converted<'_>) -> Vec<Cmd> {
             cmd.push(&["-e", &format!("{}={}", e.name, e.network_value())]);
         }
         // the pod's ports are published on the container that holds its network namespace
-        let published: Vec<&crate::model::Container> = if is_holder && !pod.host_network {
+        let published: Vec<&crate::model::Container> = if !own_net {
+            Vec::new()
+        } else if is_holder && !pod.host_network {
             pod.containers
                 .iter()
                 .filter(|x| x.role != ContainerRole::Init)
                 .collect()
-        } else if joins.is_some() && !pod.host_network {
-            Vec::new()
         } else {
             vec![c]
         };
@@ -558,7 +560,7 @@ fn cleanup_of(pod: &Pod, how: Converted<'_>, cleanup: &mut Vec<String>) {
             .iter()
             .enumerate()
             .filter(|(i, x)| how.detached || (*i < last && x.role != ContainerRole::Init))
-            .map(|(_, x)| format!("{}-{}", pod.name, x.name))
+            .map(|(_, x)| run_name(pod, x))
             .collect();
         if !names.is_empty() {
             cleanup.push(format!("docker rm -f {}", names.join(" ")));
